@@ -1,0 +1,267 @@
+"""Exceptions and warnings raised by subkit.
+
+Every exception that leaves the public API is a :class:`SubkitError`; foreign
+exceptions (``UnicodeDecodeError``, ``OSError``, lxml or httpx errors, ...) are
+translated at the boundary with ``raise ... from exc``.
+
+The tree::
+
+    SubkitError
+    ├── FormatError                  something about a subtitle format
+    │   ├── UnknownFormatError       a name or extension no format answers to
+    │   ├── FormatDetectionError     content and extension did not pick one format
+    │   ├── ParseError               input that cannot be read (carries line/column)
+    │   └── UnsupportedFeatureError  a strict write that would drop something
+    ├── OperationError               an op was given arguments it cannot honour
+    ├── ProviderError                a hosted caption service failed
+    │   ├── ProviderAuthError
+    │   ├── ProviderQuotaError
+    │   ├── ProviderInputError
+    │   ├── ProviderRateLimitError   (carries ``retry_after``)
+    │   ├── ProviderJobFailed
+    │   ├── ProviderTimeout
+    │   ├── ProviderProtocolError
+    │   └── ProviderTransportError
+    ├── ConfigError                  bad options or configuration
+    └── SubkitIOError                a file could not be read or written
+
+    Warning
+    └── SubkitWarning
+        └── LossyConversionWarning   a writer dropped or approximated something
+
+Every exception keeps its structured attributes through ``pickle`` (they are
+passed back to ``__init__`` by ``__reduce__``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "ConfigError",
+    "FormatDetectionError",
+    "FormatError",
+    "LossyConversionWarning",
+    "OperationError",
+    "ParseError",
+    "ProviderAuthError",
+    "ProviderError",
+    "ProviderInputError",
+    "ProviderJobFailed",
+    "ProviderProtocolError",
+    "ProviderQuotaError",
+    "ProviderRateLimitError",
+    "ProviderTimeout",
+    "ProviderTransportError",
+    "SubkitError",
+    "SubkitIOError",
+    "SubkitWarning",
+    "UnknownFormatError",
+    "UnsupportedFeatureError",
+]
+
+
+class SubkitError(Exception):
+    """Root of every exception subkit raises.
+
+    Subclasses store their keyword attributes and hand them back to
+    ``__init__`` when unpickled, so errors cross process boundaries intact.
+    """
+
+    def __init__(self, message: str, **attrs: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self._attrs = attrs
+        for key, value in attrs.items():
+            setattr(self, key, value)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.message, self._attrs))
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _rebuild(cls: type[SubkitError], message: str, attrs: dict[str, Any]) -> SubkitError:
+    """Recreate an exception from its pickled parts."""
+    err = cls.__new__(cls)
+    SubkitError.__init__(err, message, **attrs)
+    return err
+
+
+class FormatError(SubkitError):
+    """A problem tied to a subtitle format."""
+
+
+class UnknownFormatError(FormatError):
+    """No registered format has the given name or extension.
+
+    Attributes:
+        name: what was asked for.
+    """
+
+    name: str
+
+    def __init__(self, message: str, *, name: str = "") -> None:
+        super().__init__(message, name=name)
+
+
+class FormatDetectionError(FormatError):
+    """The content and the file name did not single out one format.
+
+    Attributes:
+        candidates: the format names that tied (empty when none matched).
+    """
+
+    candidates: tuple[str, ...]
+
+    def __init__(self, message: str, *, candidates: tuple[str, ...] = ()) -> None:
+        super().__init__(message, candidates=tuple(candidates))
+
+
+class ParseError(FormatError):
+    """Input that a reader cannot turn into a document.
+
+    Attributes:
+        format: the format identifier of the reader.
+        source: file name (or ``"<string>"``/``"<stdin>"``).
+        line: 1-based line (or, for binary formats, block) number, if known.
+        column: 1-based column, if known.
+        excerpt: the offending text, shortened.
+    """
+
+    format: str
+    source: str | None
+    line: int | None
+    column: int | None
+    excerpt: str | None
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        format: str = "",  # noqa: A002 - the attribute name users expect
+        source: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        excerpt: str | None = None,
+    ) -> None:
+        where = source or "<input>"
+        if line is not None:
+            where += f":{line}"
+            if column is not None:
+                where += f":{column}"
+        full = f"{where}: {message}"
+        if excerpt:
+            full += f" (near {excerpt!r})"
+        super().__init__(
+            full, format=format, source=source, line=line, column=column, excerpt=excerpt
+        )
+        self.reason = message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_parse, (self.reason, self._attrs))
+
+
+def _rebuild_parse(reason: str, attrs: dict[str, Any]) -> ParseError:
+    return ParseError(reason, **attrs)
+
+
+class UnsupportedFeatureError(FormatError):
+    """A strict write was asked to drop something the target cannot express.
+
+    Attributes:
+        format: the target format.
+        feature: the loss's feature key (see :class:`subkit.model.Loss`).
+    """
+
+    format: str
+    feature: str
+
+    def __init__(self, message: str, *, format: str = "", feature: str = "") -> None:  # noqa: A002
+        super().__init__(message, format=format, feature=feature)
+
+
+class OperationError(SubkitError):
+    """An operation was given arguments it cannot honour."""
+
+
+class ConfigError(SubkitError):
+    """Bad options, settings or configuration."""
+
+
+class SubkitIOError(SubkitError):
+    """A file could not be read or written.
+
+    Attributes:
+        path: the file concerned.
+    """
+
+    path: str
+
+    def __init__(self, message: str, *, path: str = "") -> None:
+        super().__init__(message, path=path)
+
+
+class ProviderError(SubkitError):
+    """A hosted caption service returned an error or could not be reached.
+
+    Attributes:
+        provider: the provider name (``rev``, ``autosubtitle``, ``revid``, ``akool``).
+        code: the provider's own error code or HTTP status, if any.
+        retry_after: seconds to wait before trying again, if the service said.
+    """
+
+    provider: str
+    code: str | None
+    retry_after: float | None
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        provider: str = "",
+        code: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, provider=provider, code=code, retry_after=retry_after)
+
+
+class ProviderAuthError(ProviderError):
+    """The credentials were missing, wrong or expired."""
+
+
+class ProviderQuotaError(ProviderError):
+    """The account has no credit or quota left."""
+
+
+class ProviderInputError(ProviderError):
+    """The service rejected the request's input."""
+
+
+class ProviderRateLimitError(ProviderError):
+    """Too many requests; ``retry_after`` says how long to wait."""
+
+
+class ProviderJobFailed(ProviderError):  # noqa: N818 - named for what happened, as the design says
+    """The job was accepted but failed on the service's side."""
+
+
+class ProviderTimeout(ProviderError):  # noqa: N818
+    """The job did not finish, or the service did not answer, in time."""
+
+
+class ProviderProtocolError(ProviderError):
+    """The service answered with something that does not follow its API."""
+
+
+class ProviderTransportError(ProviderError):
+    """The connection failed (DNS, refused, reset, TLS)."""
+
+
+class SubkitWarning(UserWarning):
+    """Base class of subkit's warnings."""
+
+
+class LossyConversionWarning(SubkitWarning):
+    """A writer dropped or approximated something the target cannot express."""

@@ -1,0 +1,154 @@
+"""Format registry: look formats up by name or path, and detect them from content.
+
+>>> get("vtt").name
+'webvtt'
+>>> for_path("movie.en.srt").name
+'srt'
+"""
+
+from __future__ import annotations
+
+import os
+from types import ModuleType
+
+from subkit.errors import FormatDetectionError, UnknownFormatError
+from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink, WriteResult
+from subkit.formats._registry import FORMATS, FormatSpec
+
+__all__ = [
+    "FORMATS",
+    "BaseReadOptions",
+    "BaseWriteOptions",
+    "DiagnosticSink",
+    "FormatSpec",
+    "WriteResult",
+    "detect",
+    "for_path",
+    "get",
+    "module",
+    "names",
+]
+
+_BY_NAME: dict[str, FormatSpec] = {}
+for _spec in FORMATS:
+    _BY_NAME[_spec.name] = _spec
+    for _alias in _spec.aliases:
+        _BY_NAME[_alias.replace("-", "_")] = _spec
+
+#: How many characters (or bytes) of the input sniffers look at.
+SNIFF_SIZE = 8192
+
+
+def names() -> list[str]:
+    """The identifiers of every registered format."""
+    return [spec.name for spec in FORMATS]
+
+
+def get(name: str) -> FormatSpec:
+    """The format called ``name`` (identifier or alias; ``-`` and ``_`` alike, any case).
+
+    Raises:
+        UnknownFormatError: no such format.
+    """
+    key = name.strip().lower().replace("-", "_").lstrip(".")
+    spec = _BY_NAME.get(key)
+    if spec is None:
+        raise UnknownFormatError(
+            f"unknown format {name!r} (known: {', '.join(names())})", name=name
+        )
+    return spec
+
+
+def module(name: str) -> ModuleType:
+    """The implementation module of format ``name``.
+
+    Raises:
+        UnknownFormatError: no such format.
+    """
+    return get(name).load()
+
+
+def _by_extension(path: str) -> list[FormatSpec]:
+    lowered = os.path.basename(path).lower()
+    matches = [
+        (len(ext), spec) for spec in FORMATS for ext in spec.extensions if lowered.endswith(ext)
+    ]
+    if not matches:
+        return []
+    longest = max(length for length, _ in matches)
+    return [spec for length, spec in matches if length == longest]
+
+
+def for_path(path: str) -> FormatSpec:
+    """The format a file name's extension implies (``.subkit.json`` beats ``.json``).
+
+    Raises:
+        UnknownFormatError: no format claims that extension.
+    """
+    found = _by_extension(str(path))
+    if not found:
+        raise UnknownFormatError(
+            f"cannot tell the format of {path!r} from its extension; name it with --to/--from or format=",
+            name=str(path),
+        )
+    return found[0]
+
+
+def detect(data: str | bytes, path: str | None = None) -> FormatSpec:
+    """Pick the format of ``data``: content first, the extension of ``path`` breaking ties.
+
+    Every format's ``sniff`` looks at the head of the data. Exactly one match
+    wins. Several matches are settled by the extension when it names one of
+    them; no match falls back to the extension alone.
+
+    Raises:
+        FormatDetectionError: no format, or several, fit.
+    """
+    head_bytes = data[:SNIFF_SIZE] if isinstance(data, bytes) else None
+    head_text = data[:SNIFF_SIZE] if isinstance(data, str) else None
+    candidates: list[FormatSpec] = []
+    for spec in FORMATS:
+        if not spec.can_read:
+            continue
+        if spec.binary:
+            if head_bytes is None:
+                continue
+            if spec.load().sniff(head_bytes):
+                candidates.append(spec)
+        else:
+            if head_text is None:
+                assert head_bytes is not None
+                from subkit._io import decode
+
+                head_text = decode(head_bytes).text
+            if spec.load().sniff(head_text.lstrip("\ufeff")):
+                candidates.append(spec)
+    by_ext = _by_extension(path) if path and path != "-" else []
+    if len(candidates) == 1:
+        return candidates[0]
+    if len(candidates) > 1:
+        preferred = [spec for spec in candidates if spec in by_ext]
+        if len(preferred) == 1:
+            return preferred[0]
+        # A more specific format wins over one it is a dialect of (ssa content also sniffs as ass).
+        specific = _most_specific(candidates)
+        if specific is not None:
+            return specific
+        names_ = ", ".join(spec.name for spec in candidates)
+        raise FormatDetectionError(
+            f"{path or 'the input'} could be any of: {names_}; name one with --from or format=",
+            candidates=tuple(spec.name for spec in candidates),
+        )
+    if len(by_ext) == 1:
+        return by_ext[0]
+    raise FormatDetectionError(
+        f"{path or 'the input'}: no known subtitle format recognised; name one with --from or format=",
+        candidates=(),
+    )
+
+
+def _most_specific(candidates: list[FormatSpec]) -> FormatSpec | None:
+    names_ = {spec.name for spec in candidates}
+    if names_ == {"ass", "ssa"}:
+        return None
+    return None

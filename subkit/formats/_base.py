@@ -1,0 +1,143 @@
+"""What every format module shares: option bases, the write result, reader diagnostics.
+
+A format module (``subkit/formats/<name>.py``) exposes:
+
+* ``NAME``: its identifier;
+* ``FEATURES``: a frozenset of the feature keys (see :mod:`subkit.formats._features`)
+  its writer can express;
+* ``ReadOptions`` / ``WriteOptions``: dataclasses deriving from the bases here;
+* ``sniff(head) -> bool``: whether the first few KiB look like this format;
+* ``read(data, *, options) -> Document``: ``data`` is ``str`` with ``\\n``
+  newlines (``bytes`` for binary formats);
+* ``write(doc, *, options, report) -> str | bytes``: lowers the document to the
+  format and records in ``report`` what it had to drop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from subkit.errors import ParseError
+from subkit.model import Diagnostic, LossReport
+
+__all__ = ["BaseReadOptions", "BaseWriteOptions", "DiagnosticSink", "WriteResult"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BaseReadOptions:
+    """Options every reader takes.
+
+    Attributes:
+        strict: raise :class:`~subkit.errors.ParseError` at the first problem
+            instead of repairing it and recording a diagnostic.
+        source: a name for the input in messages (file name).
+    """
+
+    strict: bool = False
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BaseWriteOptions:
+    """Options every writer takes.
+
+    Attributes:
+        strict: raise :class:`~subkit.errors.UnsupportedFeatureError` instead of
+            dropping something the format cannot express.
+    """
+
+    strict: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    """The output of a writer and what it lost.
+
+    Attributes:
+        data: the serialised document (``str`` for text formats).
+        format: the format identifier written.
+        losses: what was dropped or approximated.
+    """
+
+    data: str | bytes
+    format: str
+    losses: LossReport = field(compare=False)
+
+
+class DiagnosticSink:
+    """Collects a reader's diagnostics; in strict mode the first one raises.
+
+    Readers call :meth:`warn` for something repaired and :meth:`error` for
+    something skipped; both take the 1-based line where it happened.
+    """
+
+    __slots__ = ("format", "items", "source", "strict")
+
+    def __init__(self, format: str, options: BaseReadOptions) -> None:  # noqa: A002
+        self.format = format
+        self.strict = options.strict
+        self.source = options.source
+        self.items: list[Diagnostic] = []
+
+    def _raise(self, message: str, line: int | None, column: int | None, excerpt: str | None) -> None:
+        raise ParseError(
+            message,
+            format=self.format,
+            source=self.source,
+            line=line,
+            column=column,
+            excerpt=_shorten(excerpt),
+        )
+
+    def warn(
+        self,
+        message: str,
+        action: str,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+        excerpt: str | None = None,
+    ) -> None:
+        """Record a repaired problem (strict mode: raise ParseError).
+
+        Raises:
+            ParseError: in strict mode.
+        """
+        if self.strict:
+            self._raise(message, line, column, excerpt)
+        self.items.append(
+            Diagnostic(message=message, action=action, line=line, column=column, source=self.source)
+        )
+
+    def error(
+        self,
+        message: str,
+        action: str,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+        excerpt: str | None = None,
+    ) -> None:
+        """Record skipped data (strict mode: raise ParseError).
+
+        Raises:
+            ParseError: in strict mode.
+        """
+        if self.strict:
+            self._raise(message, line, column, excerpt)
+        self.items.append(
+            Diagnostic(
+                message=message, action=action, line=line, column=column, source=self.source, severity="error"
+            )
+        )
+
+    def fail(self, message: str, *, line: int | None = None, excerpt: str | None = None) -> ParseError:
+        """A ParseError to raise when nothing usable can be read, even leniently."""
+        return ParseError(message, format=self.format, source=self.source, line=line, excerpt=_shorten(excerpt))
+
+
+def _shorten(text: str | None, limit: int = 60) -> str | None:
+    if text is None:
+        return None
+    text = text.replace("\n", "\\n")
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,304 @@
+"""SubRip (``.srt``): reader and writer.
+
+There is no spec; the reader follows what FFmpeg and Subtitle Edit accept and
+the writer emits what every player reads. Parsing is driven by timing lines:
+one regular expression finds every ``start --> end`` line, and the text
+between two of them is the first cue's text plus, at its end, the second
+cue's index. So missing blank lines, missing or wrong indexes and blank lines
+inside the text do not derail it.
+
+Leniencies (each recorded as a diagnostic; ``strict=True`` raises instead):
+
+* ``.`` or ``:`` instead of ``,`` before the milliseconds, 1-2 digit fields,
+  missing hours, 1-2 digit fractions (read as decimals: ``,5`` is 500 ms,
+  like pysubs2; FFmpeg would say 5 ms);
+* arrow variants ``->``, ``-- >``, ``—>`` and extra spaces;
+* minutes or seconds above 59 (added up arithmetically);
+* negative times (kept; writers clamp them to zero);
+* an end before the start (the end is set to the start);
+* missing, duplicate or out-of-sequence indexes (ignored: the writer renumbers);
+* text before the first timing line (skipped);
+* blank lines inside a cue's text (dropped);
+* a trailing ``X1:.. X2:.. Y1:.. Y2:..`` box on the timing line (kept as a position).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
+from subkit.formats._features import report_unsupported
+from subkit.formats._html import TagState, parse_tagged_line, tags_for_style
+from subkit.model import (
+    NOWHERE,
+    PLAIN,
+    ContentItem,
+    Cue,
+    Document,
+    LineBreak,
+    LossReport,
+    Placement,
+    Raw,
+    Run,
+)
+from subkit.timing import format_srt
+
+__all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
+
+NAME = "srt"
+
+#: What the writer can express.
+FEATURES = frozenset(
+    {"italic", "bold", "underline", "strike", "color", "font", "alignment", "position", "raw"}
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReadOptions(BaseReadOptions):
+    """SRT reader options (only the common ones)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WriteOptions(BaseWriteOptions):
+    """SRT writer options.
+
+    Attributes:
+        alignment: write ``{\\anN}`` for cues with an alignment.
+        speaker_prefix: write a cue's speaker as ``Name: `` before its text
+            (otherwise the speaker is reported as dropped).
+    """
+
+    alignment: bool = True
+    speaker_prefix: bool = False
+
+
+# One timing line. Groups: sign, h, m, s, frac (start); sign, h, m, s, frac (end); rest.
+_TIME = r"(-?)[ \t]*(?:(\d{1,4})[:;])?(\d{1,3})[:;](\d{1,3})(?:[,.:;](\d{1,3})\d*)?"
+_TIMING = re.compile(
+    rf"^[ \t]*{_TIME}[ \t]*(?:-+[ \t]*>|—+>|–+>|=+>|→)[ \t]*{_TIME}([^\n]*)$",
+    re.MULTILINE,
+)
+_CANONICAL = re.compile(r"\d\d:\d\d:\d\d,\d\d\d --> \d\d:\d\d:\d\d,\d\d\d")
+_COORDS = re.compile(r"^\s*X1:\s*(-?\d+)\s+X2:\s*(-?\d+)\s+Y1:\s*(-?\d+)\s+Y2:\s*(-?\d+)\s*$", re.IGNORECASE)
+_INDEX = re.compile(r"\s*\d+\s*")
+_AN = re.compile(r"^\{\\an([1-9])\}")
+_HAS_MARKUP = re.compile(r"[<{]")
+_CONTROL = re.compile("[\x00\u200b\ufeff]")
+
+
+def sniff(head: str) -> bool:
+    """True when an SRT timing line (``00:00:01,000 --> 00:00:02,000``) appears near the top."""
+    if head.lstrip()[:6].upper() == "WEBVTT":
+        return False
+    match = _TIMING.search(head[:4096])
+    return match is not None and not head[: match.start()].lstrip().startswith(("[", "{"))
+
+
+def _ms(sign: str, h: str | None, m: str, s: str, frac: str | None) -> tuple[int, bool]:
+    """Milliseconds of a matched time, and whether a field overflowed (m or s > 59)."""
+    hours = int(h) if h else 0
+    minutes, seconds = int(m), int(s)
+    millis = int(frac.ljust(3, "0")) if frac else 0
+    value = ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis
+    return (-value if sign else value), (minutes > 59 or seconds > 59)
+
+
+def read(data: str, *, options: ReadOptions) -> Document:
+    """Parse SRT text (``\\n`` newlines) into a document.
+
+    Raises:
+        ParseError: nothing in non-empty input parses, or (strict) any flaw.
+    """
+    sink = DiagnosticSink(NAME, options)
+    if _CONTROL.search(data):
+        sink.warn("NUL or zero-width characters in the text", "removed them")
+        data = _CONTROL.sub("", data)
+    matches = list(_TIMING.finditer(data))
+    if not matches:
+        if data.strip():
+            raise sink.fail("no SRT timing line (00:00:00,000 --> 00:00:00,000) found", line=1,
+                            excerpt=data.strip().split("\n", 1)[0])
+        return Document(source_format=NAME)
+
+    # Line numbers are only computed when a diagnostic needs one.
+    def line_of(offset: int) -> int:
+        return data.count("\n", 0, offset) + 1
+
+    first = matches[0]
+    lead = data[: first.start()].strip()
+    if lead and not _INDEX.fullmatch(lead):
+        lead_lines = lead.split("\n")
+        if not (len(lead_lines) == 1 or _INDEX.fullmatch(lead_lines[-1])) or len(lead_lines) > 1:
+            sink.warn("text before the first cue", "skipped it", line=1, excerpt=lead_lines[0])
+
+    cues: list[Cue] = []
+    expected_index = 1
+    count = len(matches)
+    for number, match in enumerate(matches):
+        groups = match.groups()
+        start, over1 = _ms(*groups[0:5])
+        end, over2 = _ms(*groups[5:10])
+        rest = groups[10]
+        body_end = matches[number + 1].start() if number + 1 < count else len(data)
+        body = data[match.end() + 1 : body_end]
+        # The last line before the next timing line may be the next cue's index.
+        next_index: int | None = None
+        if number + 1 < count:
+            body = body.rstrip("\n \t")
+            cut = body.rfind("\n")
+            tail = body[cut + 1 :]
+            if _INDEX.fullmatch(tail):
+                next_index = int(tail)
+                body = body[: cut if cut >= 0 else 0]
+        body = body.strip("\n")
+        if not _CANONICAL.fullmatch(match.group(0).strip()[:29]) or (rest.strip() and not _COORDS.match(rest)):
+            if rest.strip() and not _COORDS.match(rest):
+                sink.warn("unexpected text after the timing line", "ignored it",
+                          line=line_of(match.start()), excerpt=rest.strip())
+            elif not _CANONICAL.match(match.group(0).strip()):
+                sink.warn("non-standard timing line", "read it leniently",
+                          line=line_of(match.start()), excerpt=match.group(0).strip())
+        if over1 or over2:
+            sink.warn("minutes or seconds above 59", "added them up", line=line_of(match.start()),
+                      excerpt=match.group(0).strip())
+        if start < 0 or end < 0:
+            sink.warn("negative time", "kept it (writers clamp it to 0)", line=line_of(match.start()))
+        if end < start:
+            sink.error("cue ends before it starts", "set its end to its start", line=line_of(match.start()),
+                       excerpt=match.group(0).strip())
+            end = start
+        placement = NOWHERE
+        extra: dict[str, str] = {}
+        coords = _COORDS.match(rest) if rest else None
+        if coords:
+            x1, _x2, y1, _y2 = (int(g) for g in coords.groups())
+            placement = Placement(align=7, x=float(x1), y=float(y1), unit="px")
+            extra["srt.coords"] = rest.strip()
+        if "\n\n" in body:
+            sink.warn("blank line inside a cue's text", "dropped it", line=line_of(match.end() + 1))
+            body = re.sub(r"\n\s*\n+", "\n", body)
+        if body and _HAS_MARKUP.search(body):
+            anchor = _AN.match(body)
+            if anchor:
+                placement = Placement(align=int(anchor.group(1)), x=placement.x, y=placement.y, unit=placement.unit)
+                body = body[anchor.end() :]
+            content = _parse_markup(body, sink, line_of(match.end() + 1))
+        elif body:
+            content = _plain(body)
+        else:
+            content = ()
+        cues.append(Cue(start_ms=start, end_ms=end, content=content, placement=placement, extra=extra))
+        if next_index is not None:
+            if next_index != expected_index + 1 and not sink.strict:
+                pass  # indexes are renumbered on write; a jump is not worth a diagnostic per cue
+            expected_index = next_index
+        else:
+            expected_index += 1
+    return Document(cues=tuple(cues), diagnostics=tuple(sink.items), source_format=NAME)
+
+
+def _plain(body: str) -> tuple[ContentItem, ...]:
+    if "\n" not in body:
+        return (Run(body, PLAIN),)
+    items: list[ContentItem] = []
+    for line in body.split("\n"):
+        if items:
+            items.append(_BREAK)
+        if line:
+            items.append(Run(line, PLAIN))
+    return tuple(items)
+
+
+_BREAK = LineBreak()
+
+
+def _parse_markup(body: str, sink: DiagnosticSink, line: int) -> tuple[ContentItem, ...]:
+    state = TagState()
+    unknown: list[str] = []
+    items: list[ContentItem] = []
+    for index, text in enumerate(body.split("\n")):
+        if index:
+            items.append(_BREAK)
+        items.extend(parse_tagged_line(text, state, NAME, unknown))
+    if unknown:
+        sink.warn(f"unknown markup {', '.join(sorted(set(unknown)))[:80]}", "kept it as SRT-only markup",
+                  line=line)
+    return _merge_runs(items)
+
+
+def _merge_runs(items: list[ContentItem]) -> tuple[ContentItem, ...]:
+    merged: list[ContentItem] = []
+    for item in items:
+        if type(item) is Run and merged and type(merged[-1]) is Run and merged[-1].style == item.style:  # type: ignore[union-attr]
+            merged[-1] = Run(merged[-1].text + item.text, item.style)  # type: ignore[union-attr]
+        elif type(item) is Run and not item.text:
+            continue
+        else:
+            merged.append(item)
+    return tuple(merged)
+
+
+def _content_text(cue: Cue) -> str:
+    parts: list[str] = []
+    for item in cue.content:
+        kind = type(item)
+        if kind is Run:
+            style = item.style  # type: ignore[union-attr]
+            if style is PLAIN:
+                parts.append(item.text)  # type: ignore[union-attr]
+            else:
+                opening, closing = tags_for_style(style)
+                parts.append(f"{opening}{item.text}{closing}")  # type: ignore[union-attr]
+        elif kind is LineBreak:
+            parts.append("\n")
+        elif kind is Raw and item.format == NAME:  # type: ignore[union-attr]
+            parts.append(item.markup)  # type: ignore[union-attr]
+    # Empty lines would end the cue early for every reader.
+    text = "".join(parts)
+    if "\n\n" in text or text.startswith("\n") or text.endswith("\n"):
+        text = "\n".join(line for line in text.split("\n") if line)
+    return text
+
+
+def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
+    """Serialise ``doc`` as SRT: cues renumbered from 1, ``HH:MM:SS,mmm`` times.
+
+    Comment cues are left out; positions survive only as the ``X1..Y2`` box they
+    were read from; negative times are clamped to zero.
+
+    Raises:
+        UnsupportedFeatureError: strict and something would be dropped.
+    """
+    supported = set(FEATURES)
+    if options.speaker_prefix:
+        supported.add("speaker")
+    if not options.alignment:
+        supported.discard("alignment")
+    dropped = report_unsupported(doc, supported, report, raw_format=NAME)
+    out: list[str] = []
+    index = 0
+    lost_position = 0
+    first_lost: int | None = None
+    for number, cue in enumerate(doc.cues):
+        if cue.comment:
+            continue
+        index += 1
+        timing = f"{format_srt(cue.start_ms)} --> {format_srt(cue.end_ms)}"
+        placement = cue.placement
+        coords = cue.extra.get("srt.coords")
+        if placement.x is not None:
+            if coords and placement.unit == "px":
+                timing += f" {coords}"
+            else:
+                lost_position += 1
+                first_lost = number if first_lost is None else first_lost
+        text = _content_text(cue)
+        if options.speaker_prefix and cue.speaker:
+            text = f"{cue.speaker}: {text}"
+        if options.alignment and "alignment" not in dropped and placement.align is not None and not coords:
+            text = f"{{\\an{placement.align}}}{text}"
+        out.append(f"{index}\n{timing}\n{text}\n")
+    if lost_position:
+        report.add("position", "x/y positions cannot be written in SRT", cue=first_lost, count=lost_position)
+    return "\n".join(out)
