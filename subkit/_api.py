@@ -103,9 +103,10 @@ def loads(
         payload = _io.normalize_newlines(text)
     doc = _read(spec, payload, {"strict": strict, "source": source, **options})
     changes: dict[str, Any] = {}
-    if doc.source_format is None:
+    # subkit_json carries the source format (and encoding) of the document it stores.
+    if doc.source_format is None and spec.name != "subkit_json":
         changes["source_format"] = spec.name
-    if used_encoding is not None:
+    if used_encoding is not None and spec.name != "subkit_json":
         changes["encoding"] = used_encoding
     return dataclasses.replace(doc, **changes) if changes else doc
 

@@ -18,7 +18,7 @@ classes        a run has classes
 language       a run or cue has a language
 voice          a run names a voice (partial-cue speaker)
 ruby           a run has a ruby annotation
-raw            raw markup of another format is present
+raw            raw markup of another format is present (no writer supports it: own raw never counts)
 alignment      a cue has a 9-point alignment or text alignment
 position       a cue has an x/y position
 line           a cue has WebVTT line/position/size settings

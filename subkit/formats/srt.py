@@ -50,7 +50,7 @@ NAME = "srt"
 
 #: What the writer can express.
 FEATURES = frozenset(
-    {"italic", "bold", "underline", "strike", "color", "font", "alignment", "position", "raw"}
+    {"italic", "bold", "underline", "strike", "color", "font", "alignment", "position"}
 )
 
 
@@ -152,13 +152,13 @@ def read(data: str, *, options: ReadOptions) -> Document:
                 next_index = int(tail)
                 body = body[: cut if cut >= 0 else 0]
         body = body.strip("\n")
-        if not _CANONICAL.fullmatch(match.group(0).strip()[:29]) or (rest.strip() and not _COORDS.match(rest)):
-            if rest.strip() and not _COORDS.match(rest):
-                sink.warn("unexpected text after the timing line", "ignored it",
-                          line=line_of(match.start()), excerpt=rest.strip())
-            elif not _CANONICAL.match(match.group(0).strip()):
-                sink.warn("non-standard timing line", "read it leniently",
-                          line=line_of(match.start()), excerpt=match.group(0).strip())
+        if rest.strip() and not _COORDS.match(rest):
+            sink.warn("unexpected text after the timing line", "ignored it",
+                      line=line_of(match.start()), excerpt=rest.strip())
+        timing_text = match.group(0)[: len(match.group(0)) - len(rest)].strip()
+        if not _CANONICAL.fullmatch(timing_text):
+            sink.warn(_describe(timing_text, groups), "read it leniently",
+                      line=line_of(match.start()), excerpt=timing_text)
         if over1 or over2:
             sink.warn("minutes or seconds above 59", "added them up", line=line_of(match.start()),
                       excerpt=match.group(0).strip())
@@ -183,6 +183,8 @@ def read(data: str, *, options: ReadOptions) -> Document:
             if anchor:
                 placement = Placement(align=int(anchor.group(1)), x=placement.x, y=placement.y, unit=placement.unit)
                 body = body[anchor.end() :]
+                if body.startswith("\n"):  # the tag stood alone on the first line
+                    body = body[1:]
             content = _parse_markup(body, sink, line_of(match.end() + 1))
         elif body:
             content = _plain(body)
@@ -196,6 +198,26 @@ def read(data: str, *, options: ReadOptions) -> Document:
         else:
             expected_index += 1
     return Document(cues=tuple(cues), diagnostics=tuple(sink.items), source_format=NAME)
+
+
+def _describe(timing: str, groups: tuple[str | None, ...]) -> str:
+    """Say what makes a timing line non-standard, for the diagnostic."""
+    problems: list[str] = []
+    for offset, which in ((0, "start"), (5, "end")):
+        sign, hours, _m, _s, frac = groups[offset : offset + 5]
+        if sign:
+            problems.append(f"negative {which}")
+        if hours is None:
+            problems.append(f"{which} without hours")
+        if frac is None:
+            problems.append(f"{which} without milliseconds")
+        elif len(frac) < 3:
+            problems.append(f"{which} has a {len(frac)}-digit fraction (read as decimal: ,{frac} = {frac.ljust(3, '0')} ms)")
+    if "-->" not in timing:
+        problems.append("arrow is not '-->'")
+    if timing.count(",") < sum(1 for frac in (groups[4], groups[9]) if frac is not None):
+        problems.append("'.' or ':' instead of ',' before the milliseconds")
+    return "non-standard timing line: " + ("; ".join(problems) if problems else "unusual digits or spacing")
 
 
 def _plain(body: str) -> tuple[ContentItem, ...]:
@@ -299,6 +321,9 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
         if options.alignment and "alignment" not in dropped and placement.align is not None and not coords:
             text = f"{{\\an{placement.align}}}{text}"
         out.append(f"{index}\n{timing}\n{text}\n")
+    negative = [i for i, c in enumerate(doc.cues) if c.start_ms < 0 or c.end_ms < 0]
+    if negative:
+        report.add("negative-time", "negative times clamped to 00:00:00,000", cue=negative[0], count=len(negative))
     if lost_position:
         report.add("position", "x/y positions cannot be written in SRT", cue=first_lost, count=lost_position)
     return "\n".join(out)

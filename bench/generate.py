@@ -1,0 +1,175 @@
+"""Deterministic SRT and WebVTT test files for the benchmark.
+
+The same seeded cue list feeds both formats, so an SRT file and a WebVTT file
+of the same size hold the same cues. The cues look like real dialogue
+subtitles:
+
+* one line (about 60 %) or two lines (about 40 %) of text, mostly 15-42
+  characters, about 8 % of the lines 50-80 characters long;
+* about 12 % of the cues wrapped in ``<i>``, 4 % with a ``<b>`` word and a few
+  with a dialogue dash or an accented word;
+* start times advancing by 0.2-3 s gaps, durations of 0.8-6 s (100k cues span
+  about 80 hours, which keeps every timestamp below 100 hours);
+* WebVTT only: about 20 % of the cues carry an id and about 10 % cue settings
+  (``line:``, ``position:``, ``align:``, ``size:``).
+
+Run it on its own to write files: ``python bench/generate.py --sizes 1000 --out /tmp/x``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["GenCue", "make_cues", "render_srt", "render_vtt", "write_files"]
+
+SEED = 20240517
+
+_VOCABULARY = (
+    "I you we they he she it the a an and but or so if then when where why what who how this that there "
+    "here now never always maybe really just still only again already yet very quite too well right okay "
+    "know think want need have get go come see look tell say make take give find feel leave keep let "
+    "mean seem try call ask work help talk turn start show hear play run move live believe hold bring "
+    "happen write sit stand lose pay meet include continue set learn change lead understand watch follow "
+    "stop create speak read spend grow open walk win offer remember love consider appear buy wait serve "
+    "die send expect build stay fall cut reach kill remain time year people way day man thing woman life "
+    "child world school family student group country problem hand part place case week company system "
+    "night point home water room mother area money story fact month lot right study book eye job word "
+    "business issue side kind head house service friend father power hour game line end member law car "
+    "city name team minute idea kid body back parent face others level office door health person art "
+    "war history party result morning reason research girl guy moment air teacher force education café "
+    "naïve déjà"
+)
+_WORDS = tuple(_VOCABULARY.split())
+
+_SETTINGS = (
+    "line:0",
+    "line:10%",
+    "align:start",
+    "position:10% align:start",
+    "line:85% position:50% align:center",
+    "size:80% align:end",
+    "line:-2",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class GenCue:
+    """One generated cue; times in milliseconds, ``lines`` already carry their tags."""
+
+    start_ms: int
+    end_ms: int
+    lines: tuple[str, ...]
+    cue_id: str | None
+    settings: str | None
+
+
+def _sentence(rng: random.Random, low: int, high: int) -> str:
+    target = rng.randint(low, high)
+    words: list[str] = []
+    length = 0
+    while length < target:
+        word = rng.choice(_WORDS)
+        words.append(word)
+        length += len(word) + 1
+    text = " ".join(words)
+    text = text[0].upper() + text[1:]
+    return text + rng.choice((".", ".", ".", "?", "!", ",", "..."))
+
+
+def _line(rng: random.Random) -> str:
+    if rng.random() < 0.08:
+        return _sentence(rng, 50, 80)
+    return _sentence(rng, 15, 42)
+
+
+def make_cues(count: int, seed: int = SEED) -> list[GenCue]:
+    """``count`` cues, the same ones for the same ``count`` and ``seed``."""
+    rng = random.Random(seed)
+    cues: list[GenCue] = []
+    clock = 1000
+    for number in range(count):
+        clock += rng.randint(200, 3000)
+        start = clock
+        end = start + rng.randint(800, 6000)
+        clock = end
+        two = rng.random() < 0.4
+        if two and rng.random() < 0.15:
+            lines = [f"- {_sentence(rng, 8, 30)}", f"- {_sentence(rng, 8, 30)}"]
+        else:
+            lines = [_line(rng) for _ in range(2 if two else 1)]
+        roll = rng.random()
+        if roll < 0.12:
+            lines = [f"<i>{line}</i>" for line in lines]
+        elif roll < 0.16:
+            words = lines[0].split(" ")
+            pick = rng.randrange(len(words))
+            words[pick] = f"<b>{words[pick]}</b>"
+            lines[0] = " ".join(words)
+        cue_id = f"c{number + 1}" if rng.random() < 0.2 else None
+        settings = rng.choice(_SETTINGS) if rng.random() < 0.1 else None
+        cues.append(GenCue(start, end, tuple(lines), cue_id, settings))
+    return cues
+
+
+def _clock(ms: int, sep: str) -> str:
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}{sep}{millis:03d}"
+
+
+def render_srt(cues: list[GenCue]) -> str:
+    """SRT text: ``\\n`` newlines, indexes from 1, a blank line after every cue."""
+    out: list[str] = []
+    for number, cue in enumerate(cues, 1):
+        out.append(f"{number}\n{_clock(cue.start_ms, ',')} --> {_clock(cue.end_ms, ',')}\n")
+        out.append("\n".join(cue.lines))
+        out.append("\n\n")
+    return "".join(out)
+
+
+def render_vtt(cues: list[GenCue]) -> str:
+    """WebVTT text with the ``WEBVTT`` header, some cue ids and some cue settings."""
+    out: list[str] = ["WEBVTT\n\n"]
+    for cue in cues:
+        if cue.cue_id:
+            out.append(f"{cue.cue_id}\n")
+        timing = f"{_clock(cue.start_ms, '.')} --> {_clock(cue.end_ms, '.')}"
+        if cue.settings:
+            timing += f" {cue.settings}"
+        out.append(timing + "\n")
+        out.append("\n".join(cue.lines))
+        out.append("\n\n")
+    return "".join(out)
+
+
+def write_files(folder: Path, sizes: list[int], seed: int = SEED) -> dict[int, dict[str, Path]]:
+    """Write ``cues-<n>.srt`` and ``cues-<n>.vtt`` (UTF-8, ``\\n``) for every size into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths: dict[int, dict[str, Path]] = {}
+    for size in sizes:
+        cues = make_cues(size, seed)
+        srt_path = folder / f"cues-{size}.srt"
+        vtt_path = folder / f"cues-{size}.vtt"
+        srt_path.write_text(render_srt(cues), encoding="utf-8", newline="\n")
+        vtt_path.write_text(render_vtt(cues), encoding="utf-8", newline="\n")
+        paths[size] = {"srt": srt_path, "vtt": vtt_path}
+    return paths
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--seed", type=int, default=SEED)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    for size, files in write_files(args.out, sizes, args.seed).items():
+        print(size, files["srt"], files["vtt"])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""The ``subkit`` command line: a thin click layer over the library.
+
+Each command lives in its own module (``subkit/cli/<name>.py``, function
+``<name>_command``) and is imported only when it runs. To add a command, write
+its module and add one line to :data:`COMMANDS`.
+
+Importing this package loads click and the light core of subkit, nothing else:
+no httpx, no lxml (a test checks this), so ``subkit --help`` starts fast.
+
+Exit statuses (also shown by ``subkit --help``): 0 success, 1 input or format
+error, 2 usage error, 3 provider or network error, 70 internal error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import click
+
+from subkit._version import __version__
+from subkit.cli._group import LazyCommand, LazyGroup, SubkitGroup
+from subkit.cli._shared import EXIT_STATUS_HELP
+
+__all__ = ["COMMANDS", "LazyCommand", "LazyGroup", "SubkitGroup", "cli", "main"]
+
+#: Every subcommand: name -> where it lives and its one-line summary for ``subkit --help``.
+_C = LazyCommand
+COMMANDS: dict[str, LazyCommand] = {
+    "convert": _C("subkit.cli.convert:convert_command", "Convert subtitle files from one format to another."),
+    "formats": _C("subkit.cli.formats:formats_command", "List the formats subkit reads and writes."),
+    "info": _C("subkit.cli.info:info_command", "Describe a subtitle file: format, cues, timing, features."),
+}
+
+
+@click.group(
+    cls=SubkitGroup,
+    lazy_commands=COMMANDS,
+    epilog=EXIT_STATUS_HELP,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.version_option(__version__, "-V", "--version", prog_name="subkit", message="%(prog)s %(version)s")
+def cli() -> None:
+    """Read, write and convert subtitle and caption files.
+
+    Every format is read into one cue model and written out of it, so any
+    format converts to any other; what the target cannot express is reported.
+    Use "-" for standard input or output. Run "subkit COMMAND --help" for the
+    options of a command.
+    """
+
+
+def main(args: Sequence[str] | None = None) -> None:
+    """Run the command line (the ``subkit`` console script and ``python -m subkit``).
+
+    Args:
+        args: the arguments; ``sys.argv[1:]`` when ``None``.
+    """
+    cli.main(args=None if args is None else list(args), prog_name="subkit")

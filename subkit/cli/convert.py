@@ -1,0 +1,236 @@
+"""``subkit convert``: read subtitle files and write them in another format.
+
+The command is a loop over (input, output) pairs around :func:`subkit.load`
+and :func:`subkit.dump`; everything about formats happens in the library.
+Writes are atomic (``subkit.dump`` writes a temporary file and renames it), and
+an input is read completely before its output is opened, so a failure never
+leaves a partial or clobbered output file.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+import subkit
+from subkit import formats
+from subkit.cli._shared import (
+    EXIT_OK,
+    EncodingType,
+    FormatType,
+    describe,
+    diagnostic_record,
+    echo_json,
+    echo_warnings,
+    format_diagnostic,
+    format_loss,
+    loss_record,
+    report_failure,
+)
+from subkit.errors import LossyConversionWarning, SubkitError, SubkitIOError
+from subkit.formats import FormatSpec
+
+__all__ = ["convert_command", "output_name"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """One conversion: ``source`` and ``target`` are paths or ``-``."""
+
+    source: str
+    target: str
+
+    @property
+    def source_name(self) -> str:
+        """The input as messages name it."""
+        return "<stdin>" if self.source == "-" else self.source
+
+    @property
+    def target_name(self) -> str:
+        """The output as messages name it."""
+        return "<stdout>" if self.target == "-" else self.target
+
+
+@dataclass(frozen=True, slots=True)
+class _Settings:
+    """The options that apply to every job."""
+
+    from_spec: FormatSpec | None
+    to_spec: FormatSpec | None
+    encoding: str | None
+    out_encoding: str
+    strict: bool
+    quiet: bool
+
+
+def output_name(source: str, target: FormatSpec) -> str:
+    """The file name ``--out-dir`` gives the conversion of ``source``: its stem plus ``target``'s extension.
+
+    A known subtitle extension is taken off whole, so ``x.subkit.json`` gives
+    ``x.srt`` rather than ``x.subkit.srt``.
+
+    >>> output_name("shows/ep1.en.srt", formats.get("vtt"))
+    'ep1.en.vtt'
+    """
+    base = Path(source).name
+    lowered = base.lower()
+    known = [
+        ext
+        for spec in formats.FORMATS
+        for ext in spec.extensions
+        if lowered.endswith(ext) and len(ext) < len(base)
+    ]
+    stem = base[: -len(max(known, key=len))] if known else Path(base).stem
+    extension = target.extensions[0] if target.extensions else f".{target.name}"
+    return stem + extension
+
+
+def _plan(paths: tuple[str, ...], settings: _Settings, out_dir: Path | None, as_json: bool) -> list[_Job]:
+    """Pair inputs with outputs, or fail with a usage error."""
+    if out_dir is None:
+        if len(paths) != 2:
+            raise click.UsageError(
+                f"expected IN and OUT, got {len(paths)} path(s); to convert several files use --out-dir DIR"
+            )
+        source, target = paths
+        if target == "-" and settings.to_spec is None:
+            raise click.UsageError("writing to standard output (-) needs --to FORMAT")
+        if target == "-" and as_json:
+            raise click.UsageError("--json needs an output file: standard output carries the subtitles")
+        return [_Job(source, target)]
+    if settings.to_spec is None:
+        raise click.UsageError("--out-dir needs --to FORMAT")
+    if "-" in paths:
+        raise click.UsageError("standard input (-) cannot be used with --out-dir")
+    return [_Job(source, str(out_dir / output_name(source, settings.to_spec))) for source in paths]
+
+
+def _identity(path: str) -> Path:
+    """A key under which two names of the same file compare equal."""
+    return Path(path).resolve()
+
+
+def _convert(job: _Job, settings: _Settings, inputs: set[Path], written: set[Path]) -> dict[str, Any]:
+    """Run one job and return its JSON record.
+
+    Raises:
+        SubkitError: the job failed; nothing was written.
+    """
+    target_spec = settings.to_spec or formats.for_path(job.target)
+    key: Path | None = None
+    if job.target != "-":
+        key = _identity(job.target)
+        if key in inputs:
+            raise SubkitIOError(
+                f"{job.source_name} -> {job.target}: refusing to overwrite an input file", path=job.target
+            )
+        if key in written:
+            raise SubkitIOError(
+                f"{job.source_name} -> {job.target}: refusing to overwrite the output of another input",
+                path=job.target,
+            )
+    doc = subkit.load(
+        job.source,
+        format=settings.from_spec.name if settings.from_spec else None,
+        encoding=settings.encoding,
+        strict=settings.strict,
+    )
+    if not settings.quiet:
+        echo_warnings([format_diagnostic(diag, job.source_name) for diag in doc.diagnostics])
+    # The loss report is printed below as part of the command's output; as a
+    # Python warning it would also show up as a traceback-like line (or, under
+    # -W error, as an exception), so it is silenced here.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LossyConversionWarning)
+        result = subkit.dump(doc, job.target, format=target_spec.name, encoding=settings.out_encoding,
+                             strict=settings.strict)
+    if key is not None:
+        written.add(key)
+    if not settings.quiet:
+        echo_warnings([format_loss(loss, result.format, job.target_name) for loss in result.losses])
+    return {
+        "input": job.source,
+        "output": job.target,
+        "ok": True,
+        "from": doc.source_format,
+        "to": result.format,
+        "encoding": doc.encoding,
+        "cues": len(doc.cues),
+        "losses": [loss_record(loss) for loss in result.losses],
+        "diagnostics": [diagnostic_record(diag) for diag in doc.diagnostics],
+    }
+
+
+@click.command("convert")
+@click.argument("paths", nargs=-1, required=True, metavar="IN... [OUT]")
+@click.option("-f", "--from", "from_spec", type=FormatType(), metavar="FORMAT",
+              help="Format of the input(s); detected from the content (and extension) when omitted.")
+@click.option("-t", "--to", "to_spec", type=FormatType(writable=True), metavar="FORMAT",
+              help="Format to write; taken from OUT's extension when omitted.")
+@click.option("-d", "--out-dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Convert every IN into DIR (created if missing), named after the input; needs --to.")
+@click.option("-e", "--encoding", type=EncodingType(), metavar="ENCODING",
+              help="Text encoding of the input(s); detected when omitted.")
+@click.option("--out-encoding", type=EncodingType(), default="utf-8", show_default=True, metavar="ENCODING",
+              help="Text encoding of the output.")
+@click.option("--strict", is_flag=True,
+              help="Fail on any flaw in the input and on anything the target cannot express.")
+@click.option("-q", "--quiet", is_flag=True, help="Do not print read diagnostics and conversion losses.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary of each conversion on stdout.")
+@click.pass_context
+def convert_command(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    from_spec: FormatSpec | None,
+    to_spec: FormatSpec | None,
+    out_dir: Path | None,
+    encoding: str | None,
+    out_encoding: str,
+    strict: bool,
+    quiet: bool,
+    as_json: bool,
+) -> None:
+    """Convert subtitle files from one format to another.
+
+    Reads IN and writes OUT; "-" stands for standard input or output (writing
+    to standard output needs --to). With --out-dir DIR, every IN is written to
+    DIR under its own name with the target's extension; a failing file is
+    reported and the others are still converted.
+
+    What the target format cannot express, and what was repaired while
+    reading, is reported on standard error.
+
+    \b
+    Examples:
+      subkit convert movie.srt movie.vtt
+      subkit convert movie.ass - --to srt | less
+      cat in.vtt | subkit convert - out.srt
+      subkit convert *.srt --to vtt --out-dir web/
+    """
+    settings = _Settings(from_spec, to_spec, encoding, out_encoding, strict, quiet)
+    jobs = _plan(paths, settings, out_dir, as_json)
+    if out_dir is not None:
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise SubkitIOError(f"{out_dir}: cannot create the folder: {exc.strerror or exc}",
+                                path=str(out_dir)) from None
+    inputs = {_identity(job.source) for job in jobs if job.source != "-"}
+    written: set[Path] = set()
+    records: list[dict[str, Any]] = []
+    status = EXIT_OK
+    for job in jobs:
+        try:
+            records.append(_convert(job, settings, inputs, written))
+        except SubkitError as exc:
+            status = max(status, report_failure(exc, job.source_name, job.target_name))
+            records.append({"input": job.source, "output": job.target, "ok": False,
+                            "error": describe(exc, job.source_name, job.target_name)})
+    if as_json:
+        echo_json({"ok": status == EXIT_OK, "files": records})
+    if status != EXIT_OK:
+        ctx.exit(status)

@@ -1,0 +1,82 @@
+"""``subkit formats``: the format table, from the registry and each writer's ``FEATURES``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from subkit.cli._shared import echo_json
+from subkit.formats import FORMATS, FormatSpec
+
+__all__ = ["format_record", "formats_command"]
+
+
+def _features(spec: FormatSpec) -> list[str] | None:
+    """What the writer of ``spec`` can express, or ``None`` when its module cannot be imported."""
+    if not spec.can_write:
+        return []
+    try:
+        module = spec.load()
+    except ImportError:  # a format listed in the registry whose module is not installed or not written yet
+        return None
+    return sorted(getattr(module, "FEATURES", frozenset()))
+
+
+def format_record(spec: FormatSpec) -> dict[str, Any]:
+    """One row of ``subkit formats --json``.
+
+    ``features`` is ``null`` when the implementation could not be imported
+    (``available`` is then false).
+    """
+    features = _features(spec)
+    return {
+        "name": spec.name,
+        "title": spec.title,
+        "aliases": list(spec.aliases),
+        "extensions": list(spec.extensions),
+        "read": spec.can_read,
+        "write": spec.can_write,
+        "binary": spec.binary,
+        "available": features is not None,
+        "features": features,
+    }
+
+
+def _table(records: list[dict[str, Any]]) -> list[str]:
+    """Aligned columns, one format per line (long lines rather than wrapped ones, for grep)."""
+    header = ("FORMAT", "ALIASES", "EXTENSIONS", "R/W", "WRITER EXPRESSES")
+    rows = [header]
+    for record in records:
+        mode = ("r" if record["read"] else "-") + ("w" if record["write"] else "-")
+        features = "(not available)" if record["features"] is None else ", ".join(record["features"]) or "-"
+        rows.append(
+            (
+                record["name"],
+                ", ".join(record["aliases"]) or "-",
+                " ".join(record["extensions"]) or "-",
+                mode,
+                features,
+            )
+        )
+    widths = [max(len(row[column]) for row in rows) for column in range(len(header) - 1)]
+    widths.append(0)  # the last column is not padded
+    return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) for row in rows]
+
+
+@click.command("formats")
+@click.option("--json", "as_json", is_flag=True, help="Print the table as a JSON list.")
+def formats_command(as_json: bool) -> None:
+    """List the formats subkit reads and writes.
+
+    For each format: its identifier (the value of --from/--to), other names it
+    answers to, file extensions (the first is used for new files), whether
+    subkit reads (r) and writes (w) it, and what its writer can express. A
+    conversion to a format drops, and reports, any other feature.
+    """
+    records = [format_record(spec) for spec in FORMATS]
+    if as_json:
+        echo_json(records)
+    else:
+        for line in _table(records):
+            click.echo(line.rstrip())

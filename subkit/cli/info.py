@@ -1,0 +1,144 @@
+"""``subkit info``: what a subtitle file holds, for people or (``--json``) for scripts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+import subkit
+from subkit import formats
+from subkit.cli._shared import EncodingType, FormatType, diagnostic_record, echo_json, format_diagnostic
+from subkit.formats import FormatSpec
+from subkit.formats._features import document_features
+from subkit.model import Cue, Document
+from subkit.timing import format_clock
+
+__all__ = ["document_facts", "info_command"]
+
+
+def _cue_times(cue: Cue | None) -> dict[str, int] | None:
+    return None if cue is None else {"start_ms": cue.start_ms, "end_ms": cue.end_ms}
+
+
+def document_facts(doc: Document, name: str) -> dict[str, Any]:
+    """What ``subkit info --json`` prints about ``doc`` (read from ``name``).
+
+    Times are integer milliseconds; ``first_cue``/``last_cue`` are the
+    earliest- and latest-starting cues; ``duration_ms`` is the end of the
+    last-ending cue; cue indexes (``first_cue`` of a feature) are 0-based.
+    """
+    ordered = sorted(doc.cues, key=lambda cue: (cue.start_ms, cue.end_ms))
+    features = document_features(doc, raw_format=doc.source_format)
+    return {
+        "file": name,
+        "format": doc.source_format,
+        "encoding": doc.encoding,
+        "cues": len(doc.cues),
+        "duration_ms": doc.duration_ms,
+        "first_cue": _cue_times(ordered[0] if ordered else None),
+        "last_cue": _cue_times(ordered[-1] if ordered else None),
+        "styles": list(doc.styles),
+        "regions": list(doc.regions),
+        "language": doc.language,
+        "title": doc.title,
+        "canvas": list(doc.canvas) if doc.canvas else None,
+        "frame_rate": None if doc.frame_rate is None else str(doc.frame_rate),
+        "fps": None if doc.frame_rate is None else round(float(doc.frame_rate), 3),
+        "drop_frame": doc.drop_frame,
+        "word_timed_cues": sum(1 for cue in doc.cues if cue.words),
+        "notes": len(doc.notes),
+        "attachments": len(doc.attachments),
+        "features": {
+            feature: {"cues": count, "first_cue": first}
+            for feature, (count, first) in sorted(features.items())
+        },
+        "diagnostics": [diagnostic_record(diag) for diag in doc.diagnostics],
+    }
+
+
+def _span(times: dict[str, int] | None) -> str:
+    if times is None:
+        return "-"
+    return f"{format_clock(times['start_ms'])} --> {format_clock(times['end_ms'])}"
+
+
+def _names(values: list[str]) -> str:
+    return f"{len(values)}: {', '.join(values)}" if values else "none"
+
+
+def _text(doc: Document, facts: dict[str, Any], name: str) -> list[str]:
+    """The human-readable report, one ``label: value`` per line."""
+    title = ""
+    if doc.source_format:
+        try:
+            title = f" ({formats.get(doc.source_format).title})"
+        except subkit.UnknownFormatError:  # a reader registered under another name
+            title = ""
+    feature_list = [
+        f"{feature} ({info['cues']})" if info["cues"] else feature
+        for feature, info in facts["features"].items()
+    ]
+    frame_rate = "-"
+    if facts["frame_rate"] is not None:
+        frame_rate = f"{facts['fps']:g} fps ({facts['frame_rate']})"
+        if doc.drop_frame:
+            frame_rate += ", drop-frame"
+    rows = [
+        ("file", name),
+        ("format", f"{facts['format'] or '-'}{title}"),
+        ("encoding", facts["encoding"] or "-"),
+        ("cues", str(facts["cues"])),
+        ("duration", format_clock(facts["duration_ms"])),
+        ("first cue", _span(facts["first_cue"])),
+        ("last cue", _span(facts["last_cue"])),
+        ("word-timed", f"{facts['word_timed_cues']} cues"),
+        ("styles", _names(facts["styles"])),
+        ("regions", _names(facts["regions"])),
+        ("canvas", "x".join(str(v) for v in facts["canvas"]) if facts["canvas"] else "-"),
+        ("frame rate", frame_rate),
+    ]
+    if facts["language"]:
+        rows.append(("language", facts["language"]))
+    if facts["title"]:
+        rows.append(("title", facts["title"]))
+    if facts["notes"]:
+        rows.append(("notes", str(facts["notes"])))
+    if facts["attachments"]:
+        rows.append(("attachments", str(facts["attachments"])))
+    rows.append(("features", ", ".join(feature_list) or "none"))
+    rows.append(("diagnostics", str(len(doc.diagnostics)) if doc.diagnostics else "none"))
+    width = max(len(label) for label, _ in rows) + 1
+    lines = [f"{label + ':':<{width}} {value}" for label, value in rows]
+    lines.extend(f"  {format_diagnostic(diag, name)}" for diag in doc.diagnostics)
+    return lines
+
+
+@click.command("info")
+@click.argument("file", metavar="FILE")
+@click.option("-f", "--from", "from_spec", type=FormatType(), metavar="FORMAT",
+              help="Format of FILE; detected from the content (and extension) when omitted.")
+@click.option("-e", "--encoding", type=EncodingType(), metavar="ENCODING",
+              help="Text encoding of FILE; detected when omitted.")
+@click.option("--json", "as_json", is_flag=True, help="Print the facts as a JSON object.")
+def info_command(file: str, from_spec: FormatSpec | None, encoding: str | None, as_json: bool) -> None:
+    """Describe a subtitle file: format, cues, timing, features.
+
+    Prints the detected format and encoding, the number of cues and their time
+    span, styles, regions, canvas and frame rate, the model features the file
+    uses (italic, positions, word timing ...) and what the reader had to repair,
+    with line numbers. FILE may be "-" for standard input.
+
+    \b
+    Examples:
+      subkit info movie.ass
+      subkit info --json movie.srt | jq .features
+    """
+    doc = subkit.load(file, format=from_spec.name if from_spec else None, encoding=encoding)
+    name = "<stdin>" if file == "-" else file
+    facts = document_facts(doc, name)
+    if as_json:
+        echo_json(facts)
+    else:
+        for line in _text(doc, facts, name):
+            click.echo(line)

@@ -1,0 +1,102 @@
+"""Every SRT, WebVTT, ASS and SSA file of the shared corpus loads, or fails with a located ParseError.
+
+The corpus (``../shared/corpus`` beside the checkout) holds real files written
+by other people; ``index.tsv`` says what each one is. Tests skip when it is
+absent.
+"""
+
+from __future__ import annotations
+
+import csv
+import warnings
+from pathlib import Path
+
+import pytest
+
+import subkit
+from subkit.errors import FormatDetectionError, ParseError
+
+from .conftest import CORPUS
+
+#: index.tsv format label (before any parenthesis) -> subkit format identifier.
+LABELS = {"srt": "srt", "webvtt": "webvtt", "ass": "ass", "ssa": "ssa"}
+
+
+def _rows() -> list[tuple[str, str, str]]:
+    index = CORPUS / "index.tsv"
+    if not index.is_file():
+        return []
+    rows = []
+    with index.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            label = row["format"].split(" (")[0].strip()
+            if label in LABELS and not row["path"].startswith("vtt.js/"):
+                rows.append((row["path"], LABELS[label], row["format"]))
+    return rows
+
+
+ROWS = _rows()
+pytestmark = pytest.mark.skipif(not ROWS, reason="shared corpus not available")
+
+
+@pytest.mark.parametrize(("path", "name", "label"), ROWS, ids=[r[0] for r in ROWS])
+def test_corpus_file_loads_or_fails_with_line(path: str, name: str, label: str) -> None:
+    file = CORPUS / path
+    try:
+        doc = subkit.load(file, format=name)
+    except ParseError as exc:
+        assert exc.line is not None, f"ParseError without a line: {exc}"
+        assert "(" in label or file.stat().st_size == 0, f"a well-formed {name} file failed: {exc}"
+        return
+    if "(" not in label:
+        assert doc.cues or name in ("ass", "webvtt"), "a well-formed file gave no cues"
+
+
+@pytest.mark.parametrize(("path", "name", "label"), ROWS, ids=[r[0] for r in ROWS])
+def test_corpus_file_is_detected_from_content(path: str, name: str, label: str) -> None:
+    file = CORPUS / path
+    if "(" in label or file.stat().st_size == 0:
+        pytest.skip("malformed on purpose")
+    try:
+        doc = subkit.load(file)
+    except FormatDetectionError as exc:  # pragma: no cover - reported as a failure
+        pytest.fail(f"not detected: {exc}")
+    assert doc.source_format == name
+
+
+@pytest.mark.parametrize(("path", "name", "label"), ROWS, ids=[r[0] for r in ROWS])
+def test_corpus_round_trip_is_stable(path: str, name: str, label: str) -> None:
+    """read -> write -> read gives the same cues as the first read (same format)."""
+    file = CORPUS / path
+    try:
+        first = subkit.load(file, format=name)
+    except ParseError:
+        pytest.skip("does not load")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", subkit.LossyConversionWarning)
+        text = subkit.dumps(first, name)
+    second = subkit.loads(text, format=name)
+    assert len(second.cues) == len([c for c in first.cues if not (c.comment and name in ("srt", "webvtt"))])
+    for a, b in zip(first.cues, second.cues):
+        if name in ("srt", "webvtt"):  # negative times are clamped (and reported) by the writers
+            assert (max(a.start_ms, 0), max(a.end_ms, 0)) == (b.start_ms, b.end_ms)
+        assert a.plain_text() == b.plain_text()
+        assert a.content == b.content
+        assert a.words == b.words
+
+
+def test_corpus_load_rate_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    """Prints the load rate per format (shown with -s; asserted nowhere else)."""
+    totals: dict[str, list[int]] = {}
+    for path, name, _label in ROWS:
+        entry = totals.setdefault(name, [0, 0])
+        entry[1] += 1
+        try:
+            subkit.load(CORPUS / path, format=name)
+            entry[0] += 1
+        except ParseError:
+            pass
+    with capsys.disabled():
+        for name, (ok, total) in sorted(totals.items()):
+            print(f"\ncorpus {name}: {ok}/{total} files load")
+    assert totals

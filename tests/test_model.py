@@ -1,0 +1,124 @@
+"""The model's invariants and helpers."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from subkit.model import (
+    Color,
+    Cue,
+    Document,
+    LineBreak,
+    LossReport,
+    Placement,
+    Raw,
+    Run,
+    RunStyle,
+    Style,
+    Word,
+    content_from_text,
+)
+from subkit.errors import UnsupportedFeatureError
+
+
+def test_cue_rejects_end_before_start() -> None:
+    with pytest.raises(ValueError, match="ends before it starts"):
+        Cue(start_ms=10, end_ms=5)
+
+
+def test_cue_requires_int_times() -> None:
+    with pytest.raises(ValueError, match="int milliseconds"):
+        Cue(start_ms=1.5, end_ms=2)  # type: ignore[arg-type]
+
+
+def test_cue_is_frozen_and_keyword_only() -> None:
+    cue = Cue(start_ms=0, end_ms=1)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        cue.start_ms = 3  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        Cue(0, 1)  # type: ignore[misc]
+
+
+def test_run_refuses_newlines() -> None:
+    with pytest.raises(ValueError, match="LineBreak"):
+        Run("a\nb")
+
+
+def test_content_from_text_and_plain_text_round_trip() -> None:
+    content = content_from_text("one\n\ntwo")
+    cue = Cue(start_ms=0, end_ms=1, content=content)
+    assert cue.plain_text() == "one\n\ntwo"
+    assert [len(line) for line in cue.lines()] == [1, 0, 1]
+
+
+def test_plain_text_skips_raw_markup() -> None:
+    cue = Cue(start_ms=0, end_ms=1, content=(Raw("ass", "{\\blur3}"), Run("x"), LineBreak(), Run("y")))
+    assert cue.plain_text() == "x\ny"
+
+
+def test_words_align_checks_concatenation() -> None:
+    words = (Word(text="a ", start_ms=0, end_ms=5), Word(text="b", start_ms=5, end_ms=10))
+    assert Cue(start_ms=0, end_ms=10, content=(Run("a b"),), words=words).words_align()
+    assert not Cue(start_ms=0, end_ms=10, content=(Run("a c"),), words=words).words_align()
+
+
+def test_word_invariants() -> None:
+    with pytest.raises(ValueError):
+        Word(text="x", start_ms=5, end_ms=4)
+    with pytest.raises(ValueError):
+        Word(text="x", start_ms=0, end_ms=4, confidence=1.5)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"align": 0}, {"align": 10}, {"x": 1.0}, {"size": 101.0}, {"position": -1.0}],
+)
+def test_placement_invariants(kwargs: dict[str, object]) -> None:
+    with pytest.raises(ValueError):
+        Placement(**kwargs)  # type: ignore[arg-type]
+
+
+def test_color_hex_round_trip_and_validation() -> None:
+    assert Color.from_hex("#10203040") == Color(r=16, g=32, b=48, a=64)
+    assert Color(r=1, g=2, b=3).to_hex() == "#010203"
+    assert Color(r=1, g=2, b=3, a=4).to_hex() == "#01020304"
+    with pytest.raises(ValueError):
+        Color.from_hex("#12345")
+    with pytest.raises(ValueError):
+        Color(r=256, g=0, b=0)
+
+
+def test_document_checks_style_and_region_keys() -> None:
+    with pytest.raises(ValueError):
+        Document(styles={"A": Style(name="B")})
+
+
+def test_document_helpers_do_not_mutate() -> None:
+    cues = (Cue(start_ms=5, end_ms=6), Cue(start_ms=1, end_ms=9))
+    doc = Document(cues=cues)
+    ordered = doc.sorted()
+    assert [c.start_ms for c in ordered] == [1, 5]
+    assert doc.cues == cues
+    assert doc.duration_ms == 9
+    assert len(doc) == 2 and doc[0] is cues[0]
+    assert list(doc.with_cues(cues[:1])) == [cues[0]]
+
+
+def test_run_style_merged_and_plain() -> None:
+    assert RunStyle().is_plain()
+    assert RunStyle().merged(italic=True).italic is True
+
+
+def test_loss_report_merges_and_strict_raises() -> None:
+    report = LossReport("srt")
+    report.add("ruby", "dropped", cue=3)
+    report.add("ruby", "dropped", cue=5)
+    assert len(report) == 1
+    (loss,) = report.losses
+    assert (loss.count, loss.first_cue) == (2, 3)
+    assert "ruby" in report.summary()
+    with pytest.raises(UnsupportedFeatureError) as info:
+        LossReport("srt", strict=True).add("ruby", "dropped", cue=0)
+    assert info.value.feature == "ruby"
