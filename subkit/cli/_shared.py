@@ -20,15 +20,17 @@ import json
 import os
 import traceback
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
 import click
 
-from subkit import formats
+import subkit
+from subkit import _io, formats
 from subkit._version import __version__
 from subkit.errors import ConfigError, ProviderError, SubkitError, UnknownFormatError
 from subkit.formats import FormatSpec
-from subkit.model import Diagnostic, Loss
+from subkit.model import Diagnostic, Document, Loss
 
 __all__ = [
     "EXIT_INPUT",
@@ -40,6 +42,7 @@ __all__ = [
     "CliError",
     "EncodingType",
     "FormatType",
+    "Loaded",
     "debug_enabled",
     "describe",
     "diagnostic_record",
@@ -48,6 +51,7 @@ __all__ = [
     "exit_code_for",
     "format_diagnostic",
     "format_loss",
+    "load_input",
     "loss_record",
     "report_failure",
     "translate",
@@ -253,6 +257,48 @@ class EncodingType(_StrParam):
         except LookupError:
             self.fail(f"unknown encoding {text!r}", param, ctx)
         return text
+
+
+# ---------------------------------------------------------------- input
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """A document and how its file was read.
+
+    Attributes:
+        doc: the document.
+        format: the format identifier of the reader used (``doc.source_format``
+            may differ: subkit JSON keeps the format its document came from).
+        encoding: the text encoding of the file (``None`` for binary formats).
+        name: the input as messages name it (``<stdin>`` for ``-``).
+    """
+
+    doc: Document
+    format: str
+    encoding: str | None
+    name: str
+
+
+def load_input(
+    path: str, *, format: FormatSpec | None = None, encoding: str | None = None, strict: bool = False  # noqa: A002
+) -> Loaded:
+    """Read ``path`` (``-`` for standard input) as :func:`subkit.load` does, keeping the format and encoding.
+
+    Raises:
+        SubkitIOError: the file cannot be read, or ``encoding`` does not fit it.
+        FormatDetectionError: no format given and none (or several) fit.
+        ParseError: the content cannot be read (or, with ``strict``, has a flaw).
+    """
+    data = _io.read_bytes(path)
+    name = "<stdin>" if path == "-" else path
+    spec = format or formats.detect(data, None if path == "-" else path)
+    if spec.binary:
+        doc = subkit.loads(data, format=spec.name, strict=strict, source=name)
+        return Loaded(doc, spec.name, None, name)
+    decoded = _io.decode(data, encoding)
+    doc = subkit.loads(decoded.text, format=spec.name, strict=strict, source=name)
+    return Loaded(doc, spec.name, decoded.encoding, name)
 
 
 # ---------------------------------------------------------------- output

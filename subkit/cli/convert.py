@@ -28,6 +28,7 @@ from subkit.cli._shared import (
     echo_warnings,
     format_diagnostic,
     format_loss,
+    load_input,
     loss_record,
     report_failure,
 )
@@ -133,12 +134,8 @@ def _convert(job: _Job, settings: _Settings, inputs: set[Path], written: set[Pat
                 f"{job.source_name} -> {job.target}: refusing to overwrite the output of another input",
                 path=job.target,
             )
-    doc = subkit.load(
-        job.source,
-        format=settings.from_spec.name if settings.from_spec else None,
-        encoding=settings.encoding,
-        strict=settings.strict,
-    )
+    loaded = load_input(job.source, format=settings.from_spec, encoding=settings.encoding, strict=settings.strict)
+    doc = loaded.doc
     if not settings.quiet:
         echo_warnings([format_diagnostic(diag, job.source_name) for diag in doc.diagnostics])
     # The loss report is printed below as part of the command's output; as a
@@ -156,9 +153,9 @@ def _convert(job: _Job, settings: _Settings, inputs: set[Path], written: set[Pat
         "input": job.source,
         "output": job.target,
         "ok": True,
-        "from": doc.source_format,
+        "from": loaded.format,
         "to": result.format,
-        "encoding": doc.encoding,
+        "encoding": loaded.encoding,
         "cues": len(doc.cues),
         "losses": [loss_record(loss) for loss in result.losses],
         "diagnostics": [diagnostic_record(diag) for diag in doc.diagnostics],

@@ -6,9 +6,17 @@ from typing import Any
 
 import click
 
-import subkit
 from subkit import formats
-from subkit.cli._shared import EncodingType, FormatType, diagnostic_record, echo_json, format_diagnostic
+from subkit.cli._shared import (
+    EncodingType,
+    FormatType,
+    Loaded,
+    diagnostic_record,
+    echo_json,
+    format_diagnostic,
+    load_input,
+)
+from subkit.errors import UnknownFormatError
 from subkit.formats import FormatSpec
 from subkit.formats._features import document_features
 from subkit.model import Cue, Document
@@ -21,19 +29,24 @@ def _cue_times(cue: Cue | None) -> dict[str, int] | None:
     return None if cue is None else {"start_ms": cue.start_ms, "end_ms": cue.end_ms}
 
 
-def document_facts(doc: Document, name: str) -> dict[str, Any]:
-    """What ``subkit info --json`` prints about ``doc`` (read from ``name``).
+def document_facts(loaded: Loaded) -> dict[str, Any]:
+    """What ``subkit info --json`` prints about a file.
 
-    Times are integer milliseconds; ``first_cue``/``last_cue`` are the
-    earliest- and latest-starting cues; ``duration_ms`` is the end of the
-    last-ending cue; cue indexes (``first_cue`` of a feature) are 0-based.
+    ``format`` is the format the file was read as; ``source_format`` is the
+    one its document came from (they differ for subkit JSON, which stores
+    documents converted from elsewhere). Times are integer milliseconds;
+    ``first_cue``/``last_cue`` are the earliest- and latest-starting cues;
+    ``duration_ms`` is the end of the last-ending cue; cue indexes (a
+    feature's ``first_cue``) are 0-based.
     """
+    doc = loaded.doc
     ordered = sorted(doc.cues, key=lambda cue: (cue.start_ms, cue.end_ms))
-    features = document_features(doc, raw_format=doc.source_format)
+    features = document_features(doc, raw_format=loaded.format)
     return {
-        "file": name,
-        "format": doc.source_format,
-        "encoding": doc.encoding,
+        "file": loaded.name,
+        "format": loaded.format,
+        "source_format": doc.source_format or loaded.format,
+        "encoding": loaded.encoding,
         "cues": len(doc.cues),
         "duration_ms": doc.duration_ms,
         "first_cue": _cue_times(ordered[0] if ordered else None),
@@ -67,14 +80,15 @@ def _names(values: list[str]) -> str:
     return f"{len(values)}: {', '.join(values)}" if values else "none"
 
 
+def _title(name: str) -> str:
+    try:
+        return formats.get(name).title
+    except UnknownFormatError:  # a document stored by a format this version does not know
+        return name
+
+
 def _text(doc: Document, facts: dict[str, Any], name: str) -> list[str]:
     """The human-readable report, one ``label: value`` per line."""
-    title = ""
-    if doc.source_format:
-        try:
-            title = f" ({formats.get(doc.source_format).title})"
-        except subkit.UnknownFormatError:  # a reader registered under another name
-            title = ""
     feature_list = [
         f"{feature} ({info['cues']})" if info["cues"] else feature
         for feature, info in facts["features"].items()
@@ -86,7 +100,7 @@ def _text(doc: Document, facts: dict[str, Any], name: str) -> list[str]:
             frame_rate += ", drop-frame"
     rows = [
         ("file", name),
-        ("format", f"{facts['format'] or '-'}{title}"),
+        ("format", f"{facts['format']} ({_title(facts['format'])})"),
         ("encoding", facts["encoding"] or "-"),
         ("cues", str(facts["cues"])),
         ("duration", format_clock(facts["duration_ms"])),
@@ -98,6 +112,8 @@ def _text(doc: Document, facts: dict[str, Any], name: str) -> list[str]:
         ("canvas", "x".join(str(v) for v in facts["canvas"]) if facts["canvas"] else "-"),
         ("frame rate", frame_rate),
     ]
+    if facts["source_format"] != facts["format"]:
+        rows.insert(2, ("made from", f"{facts['source_format']} ({_title(facts['source_format'])})"))
     if facts["language"]:
         rows.append(("language", facts["language"]))
     if facts["title"]:
@@ -134,11 +150,10 @@ def info_command(file: str, from_spec: FormatSpec | None, encoding: str | None, 
       subkit info movie.ass
       subkit info --json movie.srt | jq .features
     """
-    doc = subkit.load(file, format=from_spec.name if from_spec else None, encoding=encoding)
-    name = "<stdin>" if file == "-" else file
-    facts = document_facts(doc, name)
+    loaded = load_input(file, format=from_spec, encoding=encoding)
+    facts = document_facts(loaded)
     if as_json:
         echo_json(facts)
     else:
-        for line in _text(doc, facts, name):
+        for line in _text(loaded.doc, facts, loaded.name):
             click.echo(line)
