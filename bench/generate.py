@@ -8,8 +8,8 @@ subtitles:
   characters, about 8 % of the lines 50-80 characters long;
 * about 12 % of the cues wrapped in ``<i>``, 4 % with a ``<b>`` word and a few
   with a dialogue dash or an accented word;
-* start times advancing by 0.2-3 s gaps, durations of 0.8-6 s (100k cues span
-  about 80 hours, which keeps every timestamp below 100 hours);
+* gaps of 0.1-1.2 s between cues and durations of 0.8-4.2 s (100k cues span
+  about 88 hours, which keeps every timestamp below 100 hours, so two digits);
 * WebVTT only: about 20 % of the cues carry an id and about 10 % cue settings
   (``line:``, ``position:``, ``align:``, ``size:``).
 
@@ -91,9 +91,9 @@ def make_cues(count: int, seed: int = SEED) -> list[GenCue]:
     cues: list[GenCue] = []
     clock = 1000
     for number in range(count):
-        clock += rng.randint(200, 3000)
+        clock += rng.randint(100, 1200)
         start = clock
-        end = start + rng.randint(800, 6000)
+        end = start + rng.randint(800, 4200)
         clock = end
         two = rng.random() < 0.4
         if two and rng.random() < 0.15:

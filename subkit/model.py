@@ -46,6 +46,7 @@ __all__ = [
     "Cue",
     "Diagnostic",
     "Document",
+    "FrozenMap",
     "LineBreak",
     "Loss",
     "LossReport",
@@ -59,6 +60,38 @@ __all__ = [
     "Word",
     "content_from_text",
 ]
+
+
+class FrozenMap(Mapping[str, Any]):
+    """An immutable, hashable mapping: the shared empty default of mapping fields.
+
+    Model fields typed ``Mapping`` accept any mapping (plain dicts included);
+    this class only spares every cue its own empty dict.
+    """
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, Any] | None = None) -> None:
+        self._data: dict[str, Any] = dict(data or {})
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self._data.items(), key=lambda kv: kv[0])))
+
+    def __repr__(self) -> str:
+        return repr(self._data)
+
+
+#: The shared empty mapping used as the default of mapping fields.
+EMPTY: Mapping[str, Any] = FrozenMap()
 
 
 def _check(condition: bool, message: str) -> None:
@@ -170,7 +203,8 @@ class Run:
     style: RunStyle = PLAIN
 
     def __post_init__(self) -> None:
-        _check("\n" not in self.text, "Run.text cannot contain a line break; use LineBreak")
+        if "\n" in self.text:
+            raise ValueError("Run.text cannot contain a line break; use LineBreak")
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,13 +361,21 @@ class Cue:
     effect: str | None = None
     caption_mode: str | None = None
     words: tuple[Word, ...] = ()
-    extra: Mapping[str, str] = field(default_factory=dict)
+    extra: Mapping[str, str] = EMPTY
 
     def __post_init__(self) -> None:
-        _check(type(self.start_ms) is int and type(self.end_ms) is int, "Cue times must be int milliseconds")
-        _check(self.end_ms >= self.start_ms, f"Cue ends before it starts: {self.start_ms} > {self.end_ms}")
-        _check(isinstance(self.content, tuple), "Cue.content must be a tuple")
-        _check(isinstance(self.words, tuple), "Cue.words must be a tuple")
+        # One combined test keeps construction cheap: readers build 100k cues at a time.
+        if not (
+            type(self.start_ms) is int
+            and type(self.end_ms) is int
+            and self.end_ms >= self.start_ms
+            and type(self.content) is tuple
+            and type(self.words) is tuple
+        ):
+            _check(type(self.start_ms) is int and type(self.end_ms) is int, "Cue times must be int milliseconds")
+            _check(self.end_ms >= self.start_ms, f"Cue ends before it starts: {self.start_ms} > {self.end_ms}")
+            _check(isinstance(self.content, tuple), "Cue.content must be a tuple")
+            _check(isinstance(self.words, tuple), "Cue.words must be a tuple")
 
     @property
     def duration_ms(self) -> int:
@@ -407,7 +449,7 @@ class Style:
     margin_r: int | None = None
     margin_v: int | None = None
     encoding: int | None = None
-    extra: Mapping[str, str] = field(default_factory=dict)
+    extra: Mapping[str, str] = EMPTY
 
     def __post_init__(self) -> None:
         _check(bool(self.name), "Style.name cannot be empty")
@@ -440,7 +482,7 @@ class Region:
     extent: tuple[float, float] | None = None
     display_align: str | None = None
     writing_mode: str | None = None
-    extra: Mapping[str, str] = field(default_factory=dict)
+    extra: Mapping[str, str] = EMPTY
 
     def __post_init__(self) -> None:
         _check(bool(self.id), "Region.id cannot be empty")
@@ -526,14 +568,14 @@ class Document:
     """
 
     cues: tuple[Cue, ...] = ()
-    styles: Mapping[str, Style] = field(default_factory=dict)
-    regions: Mapping[str, Region] = field(default_factory=dict)
+    styles: Mapping[str, Style] = EMPTY
+    regions: Mapping[str, Region] = EMPTY
     language: str | None = None
     title: str | None = None
     frame_rate: Fraction | None = None
     drop_frame: bool = False
     canvas: tuple[int, int] | None = None
-    header: Mapping[str, str] = field(default_factory=dict)
+    header: Mapping[str, str] = EMPTY
     stylesheets: tuple[str, ...] = ()
     notes: tuple[Note, ...] = ()
     attachments: tuple[Attachment, ...] = ()

@@ -33,6 +33,7 @@ COMMANDS: dict[str, LazyCommand] = {
 
 
 @click.group(
+    "subkit",
     cls=SubkitGroup,
     lazy_commands=COMMANDS,
     epilog=EXIT_STATUS_HELP,

@@ -281,7 +281,7 @@ class Loaded:
 
 
 def load_input(
-    path: str, *, format: FormatSpec | None = None, encoding: str | None = None, strict: bool = False  # noqa: A002
+    path: str, *, format: FormatSpec | None = None, encoding: str | None = None, strict: bool = False
 ) -> Loaded:
     """Read ``path`` (``-`` for standard input) as :func:`subkit.load` does, keeping the format and encoding.
 
@@ -293,12 +293,12 @@ def load_input(
     data = _io.read_bytes(path)
     name = "<stdin>" if path == "-" else path
     spec = format or formats.detect(data, None if path == "-" else path)
-    if spec.binary:
-        doc = subkit.loads(data, format=spec.name, strict=strict, source=name)
-        return Loaded(doc, spec.name, None, name)
-    decoded = _io.decode(data, encoding)
-    doc = subkit.loads(decoded.text, format=spec.name, strict=strict, source=name)
-    return Loaded(doc, spec.name, decoded.encoding, name)
+    # The document is exactly what subkit.load gives; the encoding is worked out
+    # again here because doc.encoding is not the file's for every format
+    # (subkit JSON keeps the one its document was first read in).
+    doc = subkit.loads(data, format=spec.name, encoding=encoding, strict=strict, source=name)
+    used = None if spec.binary else _io.decode(data, encoding).encoding
+    return Loaded(doc, spec.name, used, name)
 
 
 # ---------------------------------------------------------------- output

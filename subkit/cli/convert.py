@@ -1,6 +1,6 @@
 """``subkit convert``: read subtitle files and write them in another format.
 
-The command is a loop over (input, output) pairs around :func:`subkit.load`
+The command is a loop over (input, output) pairs around :func:`subkit.loads`
 and :func:`subkit.dump`; everything about formats happens in the library.
 Writes are atomic (``subkit.dump`` writes a temporary file and renames it), and
 an input is read completely before its output is opened, so a failure never
@@ -134,7 +134,9 @@ def _convert(job: _Job, settings: _Settings, inputs: set[Path], written: set[Pat
                 f"{job.source_name} -> {job.target}: refusing to overwrite the output of another input",
                 path=job.target,
             )
-    loaded = load_input(job.source, format=settings.from_spec, encoding=settings.encoding, strict=settings.strict)
+    loaded = load_input(
+        job.source, format=settings.from_spec, encoding=settings.encoding, strict=settings.strict
+    )
     doc = loaded.doc
     if not settings.quiet:
         echo_warnings([format_diagnostic(diag, job.source_name) for diag in doc.diagnostics])

@@ -15,8 +15,9 @@ from subkit.cli._shared import (
     echo_json,
     format_diagnostic,
     load_input,
+    translate,
 )
-from subkit.errors import UnknownFormatError
+from subkit.errors import SubkitError, UnknownFormatError
 from subkit.formats import FormatSpec
 from subkit.formats._features import document_features
 from subkit.model import Cue, Document
@@ -106,7 +107,7 @@ def _text(doc: Document, facts: dict[str, Any], name: str) -> list[str]:
         ("duration", format_clock(facts["duration_ms"])),
         ("first cue", _span(facts["first_cue"])),
         ("last cue", _span(facts["last_cue"])),
-        ("word-timed", f"{facts['word_timed_cues']} cues"),
+        ("word timing", f"{facts['word_timed_cues']} of {facts['cues']} cues"),
         ("styles", _names(facts["styles"])),
         ("regions", _names(facts["regions"])),
         ("canvas", "x".join(str(v) for v in facts["canvas"]) if facts["canvas"] else "-"),
@@ -150,7 +151,10 @@ def info_command(file: str, from_spec: FormatSpec | None, encoding: str | None, 
       subkit info movie.ass
       subkit info --json movie.srt | jq .features
     """
-    loaded = load_input(file, format=from_spec, encoding=encoding)
+    try:
+        loaded = load_input(file, format=from_spec, encoding=encoding)
+    except SubkitError as exc:
+        raise translate(exc, "<stdin>" if file == "-" else file) from exc
     facts = document_facts(loaded)
     if as_json:
         echo_json(facts)

@@ -88,6 +88,9 @@ FEATURE_MESSAGES: dict[str, str] = {
 }
 
 
+_ORDER = {name: index for index, name in enumerate(FEATURE_MESSAGES)}
+
+
 def cue_features(cue: Cue, raw_format: str | None = None) -> set[str]:
     """The feature keys ``cue`` uses; raw markup of ``raw_format`` does not count."""
     found: set[str] = set()
@@ -197,7 +200,10 @@ def report_unsupported(
     """
     allowed = set(supported)
     dropped: set[str] = set()
-    for feature, (count, first) in document_features(doc, raw_format).items():
+    used = document_features(doc, raw_format)
+    # Report in the fixed order of FEATURE_MESSAGES so loss reports are stable between runs.
+    for feature in sorted(used, key=_ORDER.get):
+        count, first = used[feature]
         if feature in allowed:
             continue
         message = (messages or {}).get(feature) or FEATURE_MESSAGES.get(feature, f"{feature} dropped")

@@ -48,6 +48,10 @@ _ATTR = re.compile(r"""([a-zA-Z-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))"""
 _TOGGLES = {"b": "bold", "i": "italic", "u": "underline", "s": "strike"}
 
 
+#: Styles of the font-less toggle combinations (at most 16), shared between runs.
+_STYLE_CACHE: dict[tuple[bool, ...], RunStyle] = {}
+
+
 class TagState:
     """Formatting state carried across the lines of one cue."""
 
@@ -58,6 +62,15 @@ class TagState:
         self.fonts: list[dict[str, object]] = []
 
     def style(self) -> RunStyle:
+        if not self.fonts:
+            key = tuple(count > 0 for count in self.counts.values())
+            cached = _STYLE_CACHE.get(key)
+            if cached is None:
+                cached = _STYLE_CACHE[key] = self._build()
+            return cached
+        return self._build()
+
+    def _build(self) -> RunStyle:
         values: dict[str, object] = {}
         for key, count in self.counts.items():
             if count > 0:

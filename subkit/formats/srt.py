@@ -31,6 +31,7 @@ from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSi
 from subkit.formats._features import report_unsupported
 from subkit.formats._html import TagState, parse_tagged_line, tags_for_style
 from subkit.model import (
+    EMPTY,
     NOWHERE,
     PLAIN,
     ContentItem,
@@ -76,12 +77,16 @@ class WriteOptions(BaseWriteOptions):
 # One timing line. Groups: sign, h, m, s, frac (start); sign, h, m, s, frac (end); rest.
 _TIME = r"(-?)[ \t]*(?:(\d{1,4})[:;])?(\d{1,3})[:;](\d{1,3})(?:[,.:;](\d{1,3})\d*)?"
 _TIMING = re.compile(
-    rf"^[ \t]*{_TIME}[ \t]*(?:-+[ \t]*>|—+>|–+>|=+>|→)[ \t]*{_TIME}([^\n]*)$",
+    rf"^([ \t]*{_TIME}[ \t]*(?:-+[ \t]*>|—+>|–+>|=+>|→)[ \t]*{_TIME})([^\n]*)$",
     re.MULTILINE,
 )
 _CANONICAL = re.compile(r"\d\d:\d\d:\d\d,\d\d\d --> \d\d:\d\d:\d\d,\d\d\d")
 _COORDS = re.compile(r"^\s*X1:\s*(-?\d+)\s+X2:\s*(-?\d+)\s+Y1:\s*(-?\d+)\s+Y2:\s*(-?\d+)\s*$", re.IGNORECASE)
-_INDEX = re.compile(r"\s*\d+\s*")
+_HOURS = {f"{n:02d}": n * 3_600_000 for n in range(100)}
+_MINUTES = {f"{n:02d}": n * 60_000 for n in range(60)}
+_SECONDS = {f"{n:02d}": n * 1000 for n in range(60)}
+_MILLIS = {f"{n:03d}": n for n in range(1000)}
+_BLANKS = re.compile(r"\n\s*\n+")
 _AN = re.compile(r"^\{\\an([1-9])\}")
 _HAS_MARKUP = re.compile(r"[<{]")
 _CONTROL = re.compile("[\x00\u200b\ufeff]")
@@ -107,96 +112,155 @@ def _ms(sign: str, h: str | None, m: str, s: str, frac: str | None) -> tuple[int
 def read(data: str, *, options: ReadOptions) -> Document:
     """Parse SRT text (``\\n`` newlines) into a document.
 
+    Well-formed files take a fast path (:func:`_read_regular`); at the first
+    irregularity the whole file is read again by the lenient parser, which
+    gives the same result on regular files (a property test checks it).
+
     Raises:
         ParseError: nothing in non-empty input parses, or (strict) any flaw.
     """
+    if not _CONTROL.search(data):
+        regular = _read_regular(data)
+        if regular is not None:
+            return regular
+    return _read_lenient(data, options)
+
+
+def _read_regular(data: str) -> Document | None:
+    """Read a file of regular blocks (index, canonical timing line, text), else ``None``."""
+    cues: list[Cue] = []
+    append = cues.append
+    timing_shape = _CANONICAL.fullmatch
+    hidden_timing = _TIMING.search
+    for block in data.split("\n\n"):
+        if not block:
+            continue
+        if block[0] == "\n":
+            block = block.lstrip("\n")
+            if not block:
+                continue
+        pieces = block.split("\n", 2)
+        if len(pieces) < 2 or not pieces[0].isdigit():
+            return None
+        timing = pieces[1]
+        if not timing_shape(timing):
+            return None
+        try:
+            # Dictionary look-ups beat int() on two- and three-digit fields; minutes and
+            # seconds above 59 are missing from the tables and send the file to the lenient path.
+            start = _HOURS[timing[0:2]] + _MINUTES[timing[3:5]] + _SECONDS[timing[6:8]] + _MILLIS[timing[9:12]]
+            end = _HOURS[timing[17:19]] + _MINUTES[timing[20:22]] + _SECONDS[timing[23:25]] + _MILLIS[timing[26:29]]
+        except KeyError:
+            return None
+        if end < start:
+            return None
+        body = pieces[2].rstrip() if len(pieces) == 3 else ""
+        if not body:
+            content: tuple[ContentItem, ...] = ()
+        elif "<" in body or "{" in body or ">" in body:
+            if ">" in body and hidden_timing(body):
+                return None
+            if body[0] == "{" and _AN.match(body):
+                return None  # alignment tags take the lenient path
+            unknown: list[str] = []
+            content = _markup_items(body, unknown)
+            if unknown:
+                return None
+        elif "\n" in body:
+            content = _plain(body)
+        else:
+            content = (Run(body),)
+        append(Cue(start_ms=start, end_ms=end, content=content))
+    if not cues:
+        return None
+    return Document(cues=tuple(cues), source_format=NAME)
+
+
+def _read_lenient(data: str, options: ReadOptions) -> Document:
+    """The timing-line driven reader that repairs what it can and says so."""
     sink = DiagnosticSink(NAME, options)
     if _CONTROL.search(data):
         sink.warn("NUL or zero-width characters in the text", "removed them")
         data = _CONTROL.sub("", data)
-    matches = list(_TIMING.finditer(data))
-    if not matches:
+    # split() yields: text before the first timing line, then per cue the 12 groups of
+    # its timing line followed by everything up to the next timing line.
+    parts = _TIMING.split(data)
+    if len(parts) == 1:
         if data.strip():
             raise sink.fail("no SRT timing line (00:00:00,000 --> 00:00:00,000) found", line=1,
                             excerpt=data.strip().split("\n", 1)[0])
         return Document(source_format=NAME)
 
-    # Line numbers are only computed when a diagnostic needs one.
-    def line_of(offset: int) -> int:
-        return data.count("\n", 0, offset) + 1
-
-    first = matches[0]
-    lead = data[: first.start()].strip()
-    if lead and not _INDEX.fullmatch(lead):
-        lead_lines = lead.split("\n")
-        if not (len(lead_lines) == 1 or _INDEX.fullmatch(lead_lines[-1])) or len(lead_lines) > 1:
-            sink.warn("text before the first cue", "skipped it", line=1, excerpt=lead_lines[0])
+    line_of = _LineCounter(data)
+    lead = parts[0].strip()
+    if lead and not lead.isdigit():
+        sink.warn("text before the first cue", "skipped it", line=1, excerpt=lead.split("\n", 1)[0])
 
     cues: list[Cue] = []
-    expected_index = 1
-    count = len(matches)
-    for number, match in enumerate(matches):
-        groups = match.groups()
-        start, over1 = _ms(*groups[0:5])
-        end, over2 = _ms(*groups[5:10])
-        rest = groups[10]
-        body_end = matches[number + 1].start() if number + 1 < count else len(data)
-        body = data[match.end() + 1 : body_end]
-        # The last line before the next timing line may be the next cue's index.
-        next_index: int | None = None
-        if number + 1 < count:
-            body = body.rstrip("\n \t")
+    append = cues.append
+    canonical = _CANONICAL.fullmatch
+    last = len(parts) - 13
+    offset = len(parts[0])  # offset of the current timing line, kept only for line numbers
+    for i in range(1, len(parts), 13):
+        timing, sign1, h1, m1, s1, f1, sign2, h2, m2, s2, f2, rest, body = parts[i : i + 13]
+        span = len(timing) + len(rest) + len(body)
+        if canonical(timing):
+            start = ((int(h1) * 60 + int(m1)) * 60 + int(s1)) * 1000 + int(f1)
+            end = ((int(h2) * 60 + int(m2)) * 60 + int(s2)) * 1000 + int(f2)
+            overflow = m1[0] > "5" or s1[0] > "5" or m2[0] > "5" or s2[0] > "5"
+        else:
+            start, over1 = _ms(sign1, h1, m1, s1, f1)
+            end, over2 = _ms(sign2, h2, m2, s2, f2)
+            overflow = over1 or over2
+            timing = timing.strip()
+            sink.warn(_describe(timing, (sign1, h1, m1, s1, f1, sign2, h2, m2, s2, f2)), "read it leniently",
+                      line=line_of(offset), excerpt=timing)
+        body = body.rstrip()
+        if i < last:
+            # The last line before the next timing line may be the next cue's index.
             cut = body.rfind("\n")
-            tail = body[cut + 1 :]
-            if _INDEX.fullmatch(tail):
-                next_index = int(tail)
-                body = body[: cut if cut >= 0 else 0]
-        body = body.strip("\n")
-        if rest.strip() and not _COORDS.match(rest):
-            sink.warn("unexpected text after the timing line", "ignored it",
-                      line=line_of(match.start()), excerpt=rest.strip())
-        timing_text = match.group(0)[: len(match.group(0)) - len(rest)].strip()
-        if not _CANONICAL.fullmatch(timing_text):
-            sink.warn(_describe(timing_text, groups), "read it leniently",
-                      line=line_of(match.start()), excerpt=timing_text)
-        if over1 or over2:
-            sink.warn("minutes or seconds above 59", "added them up", line=line_of(match.start()),
-                      excerpt=match.group(0).strip())
-        if start < 0 or end < 0:
-            sink.warn("negative time", "kept it (writers clamp it to 0)", line=line_of(match.start()))
-        if end < start:
-            sink.error("cue ends before it starts", "set its end to its start", line=line_of(match.start()),
-                       excerpt=match.group(0).strip())
-            end = start
+            if body[cut + 1 :].isdigit():
+                body = body[: cut if cut > 0 else 0].rstrip()
+        body = body.lstrip("\n")
         placement = NOWHERE
-        extra: dict[str, str] = {}
-        coords = _COORDS.match(rest) if rest else None
-        if coords:
-            x1, _x2, y1, _y2 = (int(g) for g in coords.groups())
-            placement = Placement(align=7, x=float(x1), y=float(y1), unit="px")
-            extra["srt.coords"] = rest.strip()
+        extra = EMPTY
+        if rest:
+            coords = _COORDS.match(rest)
+            if coords:
+                x1, _x2, y1, _y2 = (int(g) for g in coords.groups())
+                placement = Placement(align=7, x=float(x1), y=float(y1), unit="px")
+                extra = {"srt.coords": rest.strip()}
+            elif rest.strip():
+                sink.warn("unexpected text after the timing line", "ignored it",
+                          line=line_of(offset), excerpt=rest.strip())
+        if overflow:
+            sink.warn("minutes or seconds above 59", "added them up", line=line_of(offset), excerpt=timing)
+        if start < 0 or end < 0:
+            sink.warn("negative time", "kept it (writers clamp it to 0)", line=line_of(offset))
+        if end < start:
+            sink.error("cue ends before it starts", "set its end to its start", line=line_of(offset),
+                       excerpt=timing)
+            end = start
+        body_offset = offset + len(timing) + len(rest) + 1
         if "\n\n" in body:
-            sink.warn("blank line inside a cue's text", "dropped it", line=line_of(match.end() + 1))
-            body = re.sub(r"\n\s*\n+", "\n", body)
-        if body and _HAS_MARKUP.search(body):
+            sink.warn("blank line inside a cue's text", "dropped it", line=line_of(body_offset))
+            body = _BLANKS.sub("\n", body)
+        if not body:
+            content: tuple[ContentItem, ...] = ()
+        elif "<" in body or "{" in body:
             anchor = _AN.match(body)
             if anchor:
                 placement = Placement(align=int(anchor.group(1)), x=placement.x, y=placement.y, unit=placement.unit)
                 body = body[anchor.end() :]
                 if body.startswith("\n"):  # the tag stood alone on the first line
                     body = body[1:]
-            content = _parse_markup(body, sink, line_of(match.end() + 1))
-        elif body:
+            content = _parse_markup(body, sink, line_of, body_offset)
+        elif "\n" in body:
             content = _plain(body)
         else:
-            content = ()
-        cues.append(Cue(start_ms=start, end_ms=end, content=content, placement=placement, extra=extra))
-        if next_index is not None:
-            if next_index != expected_index + 1 and not sink.strict:
-                pass  # indexes are renumbered on write; a jump is not worth a diagnostic per cue
-            expected_index = next_index
-        else:
-            expected_index += 1
+            content = (Run(body),)
+        append(Cue(start_ms=start, end_ms=end, content=content, placement=placement, extra=extra))
+        offset += span
     return Document(cues=tuple(cues), diagnostics=tuple(sink.items), source_format=NAME)
 
 
@@ -235,17 +299,47 @@ def _plain(body: str) -> tuple[ContentItem, ...]:
 _BREAK = LineBreak()
 
 
-def _parse_markup(body: str, sink: DiagnosticSink, line: int) -> tuple[ContentItem, ...]:
-    state = TagState()
+class _LineCounter:
+    """Line numbers of offsets, computed only when a diagnostic needs one.
+
+    Offsets mostly grow, so counting resumes from the last answer: the total
+    cost stays linear in the size of the file.
+    """
+
+    __slots__ = ("_data", "_line", "_offset")
+
+    def __init__(self, data: str) -> None:
+        self._data = data
+        self._offset = 0
+        self._line = 1
+
+    def __call__(self, offset: int) -> int:
+        if offset < self._offset:
+            self._offset, self._line = 0, 1
+        self._line += self._data.count("\n", self._offset, offset)
+        self._offset = offset
+        return self._line
+
+
+def _parse_markup(
+    body: str, sink: DiagnosticSink, line_of: _LineCounter, offset: int
+) -> tuple[ContentItem, ...]:
     unknown: list[str] = []
+    result = _markup_items(body, unknown)
+    if unknown:
+        sink.warn(f"unknown markup {', '.join(sorted(set(unknown)))[:80]}", "kept it as SRT-only markup",
+                  line=line_of(offset))
+    return result
+
+
+def _markup_items(body: str, unknown: list[str]) -> tuple[ContentItem, ...]:
+    """Runs of a tagged body; unknown markup is collected in ``unknown``."""
+    state = TagState()
     items: list[ContentItem] = []
     for index, text in enumerate(body.split("\n")):
         if index:
             items.append(_BREAK)
         items.extend(parse_tagged_line(text, state, NAME, unknown))
-    if unknown:
-        sink.warn(f"unknown markup {', '.join(sorted(set(unknown)))[:80]}", "kept it as SRT-only markup",
-                  line=line)
     return _merge_runs(items)
 
 

@@ -11,6 +11,12 @@ import subkit
 from tests.cli.helpers import DEMO, DEMO_TEXT, FLAWED_TEXT, rich_document
 
 
+@pytest.fixture(autouse=True)
+def _no_debug(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Errors print no traceback unless a test asks, whatever the developer's environment says."""
+    monkeypatch.delenv("SUBKIT_DEBUG", raising=False)
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     """A click test runner (click >= 8.2 keeps stdout and stderr apart)."""
@@ -52,3 +58,12 @@ def rich(tmp_path: Path) -> Path:
     assert isinstance(data, str)
     path.write_text(data, encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def only_srt_and_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Detect among srt and subkit_json alone, so detection is tested before the other formats exist."""
+    from subkit import formats
+
+    kept = tuple(spec for spec in formats.FORMATS if spec.name in ("srt", "subkit_json"))
+    monkeypatch.setattr(formats, "FORMATS", kept)

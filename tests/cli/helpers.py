@@ -30,7 +30,7 @@ def _importable(name: str) -> bool:
         if spec.name == name:
             try:
                 spec.load()
-            except Exception:  # missing, or half-written by someone else right now: the format's own tests say
+            except Exception:  # missing, or being written right now: the format's own tests tell
                 return False
             return True
     return False

@@ -31,12 +31,14 @@ def test_convert_by_output_extension(runner: CliRunner, demo: Path, tmp_path: Pa
     assert result.stdout == ""
     assert result.stderr == ""
     doc = subkit.load(out, format="subkit_json")
-    assert [cue.plain_text() for cue in doc.cues][0] == "Welcome to subkit."
+    assert doc.cues[0].plain_text() == "Welcome to subkit."
     assert len(doc) == 3
 
 
 @pytest.mark.parametrize("name", ["subkit_json", "subkit-json", "SUBKIT-JSON", "json-model"])
-def test_convert_accepts_aliases_hyphens_and_case(runner: CliRunner, demo: Path, tmp_path: Path, name: str) -> None:
+def test_convert_accepts_aliases_hyphens_and_case(
+    runner: CliRunner, demo: Path, tmp_path: Path, name: str
+) -> None:
     out = tmp_path / "out.txt"
     result = runner.invoke(cli, ["convert", "-f", "subrip", "-t", name, str(demo), str(out)])
     assert result.exit_code == 0, result.stderr
@@ -56,6 +58,29 @@ def test_convert_detects_the_input_format(runner: CliRunner, demo: Path, tmp_pat
     result = runner.invoke(cli, ["convert", str(demo), str(out)])
     assert result.exit_code == 0, result.stderr
     assert subkit.load(out, format="subkit_json").source_format == "srt"
+
+
+@pytest.mark.usefixtures("only_srt_and_json")
+def test_convert_detection_path(runner: CliRunner, demo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "demo.subkit.json"
+    result = runner.invoke(cli, ["convert", "--json", str(demo), str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["files"][0]["from"] == "srt"
+    back = runner.invoke(cli, ["convert", "--to", "srt", "-", "-"], input=out.read_bytes())
+    assert back.exit_code == 0, back.stderr
+    assert back.stdout == DEMO_AS_SRT
+
+
+@pytest.mark.usefixtures("only_srt_and_json")
+def test_convert_undetectable_input_exit_1(runner: CliRunner, tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("just some text\n", encoding="utf-8")
+    out = tmp_path / "out.srt"
+    result = runner.invoke(cli, ["convert", str(notes), str(out)])
+    assert result.exit_code == 1
+    (line,) = _lines(result.stderr)
+    assert line.startswith(f"subkit: {notes}: ") and "--from" in line
+    assert not out.exists()
 
 
 @needs_formats("webvtt")
@@ -88,9 +113,7 @@ def test_convert_file_to_stdout_and_stdin_to_file(runner: CliRunner, demo: Path,
     assert to_stdout.exit_code == 0, to_stdout.stderr
     assert json.loads(to_stdout.stdout)["cues"][0]["start_ms"] == 1000
     out = tmp_path / "back.srt"
-    from_stdin = runner.invoke(cli, ["convert", "-", str(out)], input=to_stdout.stdout_bytes)
-    if from_stdin.exit_code != 0:  # detection needs every format module; name the format instead
-        from_stdin = runner.invoke(cli, ["convert", "-f", "subkit_json", "-", str(out)], input=to_stdout.stdout_bytes)
+    from_stdin = runner.invoke(cli, ["convert", "-f", "json-model", "-", str(out)], input=to_stdout.stdout)
     assert from_stdin.exit_code == 0, from_stdin.stderr
     assert out.read_text(encoding="utf-8") == DEMO_AS_SRT
 
@@ -127,7 +150,8 @@ def test_convert_prints_read_diagnostics_with_lines(runner: CliRunner, flawed: P
 
 def test_convert_quiet_prints_nothing(runner: CliRunner, rich: Path, flawed: Path, tmp_path: Path) -> None:
     for source, fmt in ((rich, "subkit-json"), (flawed, "srt")):
-        result = runner.invoke(cli, ["convert", "-q", "--to", "srt", "-f", fmt, str(source), str(tmp_path / "o")])
+        args = ["convert", "-q", "--to", "srt", "-f", fmt, str(source), str(tmp_path / "o")]
+        result = runner.invoke(cli, args)
         assert result.exit_code == 0, result.stderr
         assert result.stderr == ""
         assert result.stdout == ""
@@ -146,7 +170,12 @@ def test_convert_json_summary(runner: CliRunner, rich: Path, flawed: Path, tmp_p
     assert (record["from"], record["to"], record["cues"]) == ("subkit_json", "srt", 2)
     losses = {loss["feature"]: loss for loss in record["losses"]}
     assert set(losses) >= {"speaker", "word-timing", "regions"}
-    assert losses["speaker"] == {"feature": "speaker", "message": "speakers dropped", "count": 2, "first_cue": 0}
+    assert losses["speaker"] == {
+        "feature": "speaker",
+        "message": "speakers dropped",
+        "count": 2,
+        "first_cue": 0,
+    }
     assert record["diagnostics"] == []
 
     flawed_out = tmp_path / "flawed.subkit.json"
@@ -181,8 +210,11 @@ def test_convert_strict_refuses_a_flawed_input(runner: CliRunner, flawed: Path, 
     assert out.read_text(encoding="utf-8") == "precious"
 
 
-def test_convert_strict_passes_a_clean_lossless_conversion(runner: CliRunner, demo: Path, tmp_path: Path) -> None:
-    result = runner.invoke(cli, ["convert", "--strict", "-f", "srt", str(demo), str(tmp_path / "d.subkit.json")])
+def test_convert_strict_passes_a_clean_lossless_conversion(
+    runner: CliRunner, demo: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "d.subkit.json"
+    result = runner.invoke(cli, ["convert", "--strict", "-f", "srt", str(demo), str(out)])
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
 
@@ -226,7 +258,9 @@ def test_convert_unencodable_output_writes_nothing(runner: CliRunner, tmp_path: 
 # ---------------------------------------------------------------- failures
 
 
-def test_convert_parse_error_leaves_existing_output_untouched(runner: CliRunner, bad: Path, tmp_path: Path) -> None:
+def test_convert_parse_error_leaves_existing_output_untouched(
+    runner: CliRunner, bad: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "out.srt"
     out.write_text("precious", encoding="utf-8")
     result = runner.invoke(cli, ["convert", "--from", "srt", str(bad), str(out)])
@@ -274,7 +308,7 @@ def test_convert_refuses_to_overwrite_its_input(runner: CliRunner, demo: Path) -
         (["convert", "--encoding", "klingon", "IN", "OUT"], "unknown encoding 'klingon'"),
         (["convert", "--out-encoding", "klingon", "IN", "OUT"], "unknown encoding 'klingon'"),
         (["convert", "--out-dir", "D", "IN"], "--out-dir needs --to"),
-        (["convert", "--to", "srt", "--out-dir", "D", "-"], "standard input (-) cannot be used with --out-dir"),
+        (["convert", "--to", "srt", "--out-dir", "D", "-"], "standard input (-) cannot be used"),
         (["convert"], "Missing argument"),
         (["convert", "--bogus", "IN", "OUT"], "No such option"),
     ],
@@ -305,16 +339,17 @@ def test_convert_batch_into_out_dir(runner: CliRunner, demo: Path, rich: Path, t
 
     second = tmp_path / "second.srt"
     second.write_text(DEMO_TEXT, encoding="utf-8")
-    result = runner.invoke(
-        cli, ["convert", "-f", "srt", "--to", "subkit-json", str(demo), str(second), "--out-dir", str(out_dir)]
-    )
+    args = ["convert", "-f", "srt", "--to", "subkit-json", str(demo), str(second), "--out-dir", str(out_dir)]
+    result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == ""
     assert sorted(p.name for p in out_dir.iterdir()) == ["demo.subkit.json", "rich.srt", "second.subkit.json"]
     assert len(subkit.load(out_dir / "second.subkit.json", format="subkit_json")) == 3
 
 
-def test_convert_batch_continues_past_a_failure(runner: CliRunner, demo: Path, bad: Path, tmp_path: Path) -> None:
+def test_convert_batch_continues_past_a_failure(
+    runner: CliRunner, demo: Path, bad: Path, tmp_path: Path
+) -> None:
     out_dir = tmp_path / "out"
     third = tmp_path / "third.srt"
     third.write_text(FLAWED_TEXT, encoding="utf-8")
@@ -339,7 +374,8 @@ def test_convert_batch_continues_past_a_failure(runner: CliRunner, demo: Path, b
 
 def test_convert_batch_refuses_to_overwrite_an_input(runner: CliRunner, demo: Path, tmp_path: Path) -> None:
     before = demo.read_bytes()
-    result = runner.invoke(cli, ["convert", "-f", "srt", "--to", "srt", "--out-dir", str(tmp_path), str(demo)])
+    args = ["convert", "-f", "srt", "--to", "srt", "--out-dir", str(tmp_path), str(demo)]
+    result = runner.invoke(cli, args)
     assert result.exit_code == 1
     assert "refusing to overwrite an input file" in result.stderr
     assert demo.read_bytes() == before
@@ -348,7 +384,8 @@ def test_convert_batch_refuses_to_overwrite_an_input(runner: CliRunner, demo: Pa
 def test_convert_batch_refuses_two_inputs_with_one_output(runner: CliRunner, tmp_path: Path) -> None:
     for folder in ("a", "b"):
         (tmp_path / folder).mkdir()
-        (tmp_path / folder / "ep.srt").write_text(DEMO_TEXT if folder == "a" else FLAWED_TEXT, encoding="utf-8")
+        text = DEMO_TEXT if folder == "a" else FLAWED_TEXT
+        (tmp_path / folder / "ep.srt").write_text(text, encoding="utf-8")
     out_dir = tmp_path / "out"
     result = runner.invoke(
         cli,

@@ -174,3 +174,36 @@ def test_round_trip_property(doc: Document) -> None:
     text = subkit.dumps(doc, "srt", strict=True)
     again = subkit.loads(text, format="srt", strict=True)
     assert again == doc
+
+
+@st.composite
+def srt_texts(draw: st.DrawFn) -> str:
+    """SRT text from a valid document, then a few random edits that real files show."""
+    doc = draw(srt_documents())
+    text = str(subkit.dumps(doc, "srt"))
+    edits = draw(st.lists(st.sampled_from(["blank", "crlf-blank", "dot", "noindex", "text", "spaces"]), max_size=3))
+    for edit in edits:
+        if edit == "blank":
+            text = text.replace("\n\n", "\n\n\n", 1)
+        elif edit == "dot":
+            text = text.replace(",", ".", 1)
+        elif edit == "noindex":
+            text = text.replace("\n2\n", "\n", 1)
+        elif edit == "text":
+            text = "garbage line\n" + text
+        elif edit == "spaces":
+            text = text.replace("\n", " \n", 1)
+        else:
+            text = text + "\n\n"
+    return text
+
+
+@given(srt_texts())
+def test_fast_path_matches_lenient_reader(text: str) -> None:
+    from subkit.formats import srt as srt_module
+
+    fast = srt_module._read_regular(text)
+    lenient = srt_module._read_lenient(text, srt_module.ReadOptions())
+    if fast is not None:
+        assert fast.cues == lenient.cues
+        assert lenient.diagnostics == ()

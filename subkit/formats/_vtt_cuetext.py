@@ -1,0 +1,536 @@
+"""WebVTT cue text: the W3C tokenizer and tree builder, the flattening into model runs, escaping.
+
+Reading happens in two steps, as in the W3C specification:
+
+1. :func:`parse_cue_text` runs the *WebVTT cue text parsing rules* and returns
+   a tree of :class:`Element` nodes whose children are text (``str``),
+   :class:`Timestamp` leaves and :class:`Unknown` leaves. The tree is exactly
+   the W3C node tree (``c i b u ruby rt v lang``, classes, annotations), plus
+   the unknown tags W3C drops, kept as :class:`Unknown` so that they survive a
+   WebVTT round trip as :class:`~subkit.model.Raw` markup.
+2. :func:`flatten` turns the tree into model content: runs with
+   italic/bold/underline, classes, colours (built-in colour classes and
+   single-colour ``::cue(.x)`` rules), language, voice and ruby, hard line
+   breaks, and timed words from the inner timestamps.
+
+Deviation from the W3C algorithm: none in the tree; the tokenizer decodes
+character references with :func:`html.unescape` (the HTML "data state" rules
+over the full named-reference table), which matches the current specification
+and is a superset of the six references older parsers (vtt.js) know.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Final, Union
+
+from subkit.model import Color, ContentItem, LineBreak, Raw, Run, RunStyle, Word
+
+__all__ = [
+    "BUILTIN_COLORS",
+    "Element",
+    "Flat",
+    "Node",
+    "StyleCache",
+    "Timestamp",
+    "Unknown",
+    "escape_annotation",
+    "escape_text",
+    "flatten",
+    "parse_cue_text",
+    "parse_timestamp",
+]
+
+#: The format identifier used for :class:`~subkit.model.Raw` markup.
+RAW_FORMAT: Final = "webvtt"
+
+#: The WebVTT built-in colour classes (W3C §"Default classes"), as colours.
+BUILTIN_COLORS: Final[dict[str, Color]] = {
+    "white": Color(r=255, g=255, b=255),
+    "lime": Color(r=0, g=255, b=0),
+    "cyan": Color(r=0, g=255, b=255),
+    "red": Color(r=255, g=0, b=0),
+    "yellow": Color(r=255, g=255, b=0),
+    "magenta": Color(r=255, g=0, b=255),
+    "blue": Color(r=0, g=0, b=255),
+    "black": Color(r=0, g=0, b=0),
+}
+
+#: Tag names that build nodes; everything else is ignored by W3C (kept by us as Unknown).
+KNOWN_TAGS: Final = frozenset({"c", "i", "b", "u", "ruby", "rt", "v", "lang"})
+
+# A WebVTT timestamp as the W3C "collect a WebVTT timestamp" steps accept it:
+# the first field is hours when it is not exactly two digits or is above 59
+# (checked in code), minutes and seconds are exactly two digits, the fraction
+# exactly three.
+_TIMESTAMP = re.compile(r"(\d+):(\d{2})(?::(\d{2}))?\.(\d{3})")
+# Every '<' opens a tag that runs to the next '>' or to the end of the text.
+_TAG = re.compile(r"<([^>]*)>?")
+# A start tag body: name, dot-classes, then an annotation after the first
+# whitespace. A LF is whitespace here too (it ends the name or class).
+_START_TAG = re.compile(r"([^\t\n\f .]*)((?:\.[^\t\n\f .]*)*)(?:[\t\n\f ](.*))?", re.DOTALL)
+_ASCII_WS = re.compile(r"[\t\n\f\r ]+")
+_WS_CHARS: Final = "\t\n\f\r "
+
+
+class Timestamp:
+    """An inner timestamp ``<00:00:01.000>`` (a W3C timestamp object).
+
+    Attributes:
+        ms: the time in milliseconds.
+    """
+
+    __slots__ = ("ms",)
+
+    def __init__(self, ms: int) -> None:
+        self.ms = ms
+
+    def __repr__(self) -> str:
+        return f"Timestamp({self.ms})"
+
+
+class Unknown:
+    """A tag the W3C parser ignores (``<font>``, ``<br>``, ``</span>``), kept verbatim.
+
+    Attributes:
+        markup: the tag as written, ``<`` and ``>`` included.
+    """
+
+    __slots__ = ("markup",)
+
+    def __init__(self, markup: str) -> None:
+        self.markup = markup
+
+    def __repr__(self) -> str:
+        return f"Unknown({self.markup!r})"
+
+
+#: A node of the cue text tree.
+Node = Union["Element", str, Timestamp, Unknown]
+
+
+class Element:
+    """An internal node: ``root`` or one of ``c i b u ruby rt v lang``.
+
+    Attributes:
+        kind: the tag name (``"root"`` for the list of nodes the parser returns).
+        classes: the dot-classes, empty ones left out (as W3C says).
+        annotation: the annotation of ``v`` and ``lang`` (whitespace collapsed,
+            character references decoded); ``None`` when the tag had none.
+        children: child nodes in order.
+    """
+
+    __slots__ = ("annotation", "children", "classes", "kind")
+
+    def __init__(self, kind: str, classes: tuple[str, ...] = (), annotation: str | None = None) -> None:
+        self.kind = kind
+        self.classes = classes
+        self.annotation = annotation
+        self.children: list[Node] = []
+
+    def __repr__(self) -> str:
+        return f"Element({self.kind!r}, {self.classes!r}, {self.annotation!r}, {self.children!r})"
+
+
+def parse_timestamp(text: str) -> int | None:
+    """Milliseconds of a whole WebVTT timestamp, or ``None`` when W3C rejects it.
+
+    >>> parse_timestamp("01:02.500"), parse_timestamp("100:00:00.000"), parse_timestamp("1:02.000")
+    (62500, 360000000, None)
+    """
+    match = _TIMESTAMP.fullmatch(text)
+    if match is None:
+        return None
+    first, second, third, frac = match.groups()
+    if third is None:
+        if len(first) != 2 or int(first) > 59:
+            return None  # a first field that is hours needs the seconds field
+        hours, minutes, seconds = 0, int(first), int(second)
+    else:
+        hours, minutes, seconds = int(first), int(second), int(third)
+    if minutes > 59 or seconds > 59:
+        return None
+    return ((hours * 60 + minutes) * 60 + seconds) * 1000 + int(frac)
+
+
+def _unescape(text: str) -> str:
+    # html is imported here: most cue text has no '&', and ``import subkit`` stays light.
+    import html
+
+    return html.unescape(text)
+
+
+def parse_cue_text(text: str, problems: list[tuple[str, str]] | None = None) -> Element:
+    """Run the W3C cue text parsing rules over ``text``; return the root node.
+
+    Args:
+        text: the cue payload (lines joined with ``\\n``).
+        problems: when given, receives a message for each thing the parser
+            ignored (unknown tags, unmatched end tags, bad timestamps, voice or
+            language tags without an annotation).
+
+    >>> parse_cue_text("<v Bob>Hi <i>there</i>")
+    Element('root', (), None, [Element('v', (), 'Bob', ['Hi ', Element('i', (), None, ['there'])])])
+    """
+    root = Element("root")
+    stack: list[Element] = [root]
+    current = root
+    pos = 0
+    for match in _TAG.finditer(text):
+        start = match.start()
+        if start > pos:
+            chunk = text[pos:start]
+            current.children.append(_unescape(chunk) if "&" in chunk else chunk)
+        pos = match.end()
+        body = match.group(1)
+        if not body:
+            if problems is not None:
+                problems.append(("empty tag <>", "ignored it"))
+            continue
+        first = body[0]
+        if first == "/":
+            name = body[1:]
+            if name == current.kind and name in KNOWN_TAGS:
+                stack.pop()
+            elif name == "ruby" and current.kind == "rt":
+                # </ruby> inside <rt> closes both (W3C tree building rules).
+                del stack[-2:]
+            elif name in KNOWN_TAGS:
+                if problems is not None:
+                    problems.append((f"end tag </{name}> does not close an open <{name}>", "ignored it"))
+                continue
+            else:
+                current.children.append(Unknown(match.group(0)))
+                if problems is not None:
+                    problems.append((f"unknown tag {match.group(0)[:40]}", "kept it as WebVTT markup"))
+                continue
+            current = stack[-1]
+            continue
+        if "0" <= first <= "9":
+            ms = parse_timestamp(body)
+            if ms is None:
+                if problems is not None:
+                    problems.append((f"invalid timestamp tag <{body[:30]}>", "ignored it"))
+            else:
+                current.children.append(Timestamp(ms))
+            continue
+        parsed = _START_TAG.fullmatch(body)
+        assert parsed is not None  # the pattern accepts any string
+        name, class_text, annotation = parsed.groups()
+        if name not in KNOWN_TAGS:
+            if name and name != "root":
+                current.children.append(Unknown(match.group(0)))
+                if problems is not None:
+                    problems.append((f"unknown tag {match.group(0)[:40]}", "kept it as WebVTT markup"))
+            elif problems is not None:
+                problems.append((f"tag without a name {match.group(0)[:40]}", "ignored it"))
+            continue
+        if name == "rt" and current.kind != "ruby":
+            if problems is not None:
+                problems.append(("<rt> outside <ruby>", "ignored it"))
+            continue
+        classes = tuple(c for c in class_text.split(".") if c) if class_text else ()
+        if annotation is not None:
+            if "&" in annotation:
+                annotation = _unescape(annotation)
+            annotation = _ASCII_WS.sub(" ", annotation).strip(_WS_CHARS)
+        if name in ("v", "lang"):
+            if annotation is None:
+                annotation = ""
+            if not annotation and problems is not None:
+                problems.append((f"<{name}> without {'a voice name' if name == 'v' else 'a language'}", "kept the span"))
+        else:
+            annotation = None  # only v and lang carry one
+        node = Element(name, classes, annotation)
+        current.children.append(node)
+        stack.append(node)
+        current = node
+    if pos < len(text):
+        chunk = text[pos:]
+        current.children.append(_unescape(chunk) if "&" in chunk else chunk)
+    return root
+
+
+class Flat:
+    """The model view of one cue's text (the result of :func:`flatten`).
+
+    Attributes:
+        content: runs, line breaks and raw markup.
+        words: timed words from inner timestamps (empty when there are none).
+        speaker: the voice of a ``<v>`` spanning the whole cue.
+        language: the language of a ``<lang>`` spanning the whole cue.
+        problems: timestamp repairs, for diagnostics.
+    """
+
+    __slots__ = ("content", "language", "problems", "speaker", "words")
+
+    def __init__(
+        self,
+        content: tuple[ContentItem, ...],
+        words: tuple[Word, ...],
+        speaker: str | None,
+        language: str | None,
+        problems: list[tuple[str, str]],
+    ) -> None:
+        self.content = content
+        self.words = words
+        self.speaker = speaker
+        self.language = language
+        self.problems = problems
+
+
+_BREAK = LineBreak()
+# (italic, bold, underline, classes, language, voice)
+_Context = tuple[bool, bool, bool, tuple[str, ...], Union[str, None], Union[str, None]]
+
+
+class _Frame:
+    """One open element while flattening: its children, the next child, its context."""
+
+    __slots__ = ("children", "ctx", "index", "ruby_mark")
+
+    def __init__(self, children: list[Node], ctx: _Context, ruby_mark: int) -> None:
+        self.children = children
+        self.index = 0
+        self.ctx = ctx
+        self.ruby_mark = ruby_mark
+
+
+class StyleCache:
+    """RunStyle objects per formatting context, built once and shared (so runs compare by identity)."""
+
+    __slots__ = ("cache", "color_classes")
+
+    def __init__(self, color_classes: Mapping[str, tuple[str, Color]]) -> None:
+        self.color_classes = color_classes
+        self.cache: dict[_Context, RunStyle] = {}
+
+    def get(self, ctx: _Context) -> RunStyle:
+        style = self.cache.get(ctx)
+        if style is None:
+            italic, bold, underline, classes, language, voice = ctx
+            color: Color | None = None
+            background: Color | None = None
+            kept: list[str] = []
+            for name in classes:
+                mapped = self.color_classes.get(name)
+                if mapped is None:
+                    kept.append(name)
+                elif mapped[0] == "color":
+                    color = mapped[1]
+                else:
+                    background = mapped[1]
+            style = RunStyle(
+                italic=True if italic else None,
+                bold=True if bold else None,
+                underline=True if underline else None,
+                color=color,
+                background=background,
+                classes=tuple(kept),
+                language=language,
+                voice=voice,
+            )
+            self.cache[ctx] = style
+        return style
+
+
+def _merge_classes(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[str, ...]:
+    if not new:
+        return old
+    if not old:
+        return new
+    return old + tuple(c for c in new if c not in old)
+
+
+def _rt_text(node: Element) -> str:
+    parts: list[str] = []
+    # Depth-first, children in order: a stack of reversed child lists (no recursion).
+    stack: list[list[Node]] = [list(reversed(node.children))]
+    while stack:
+        top = stack[-1]
+        if not top:
+            stack.pop()
+            continue
+        child = top.pop()
+        if type(child) is str:
+            parts.append(child)
+        elif type(child) is Element:
+            stack.append(list(reversed(child.children)))
+    return "".join(parts)
+
+
+def flatten(
+    root: Element,
+    start_ms: int,
+    end_ms: int,
+    color_classes: Mapping[str, tuple[str, Color]],
+    styles: StyleCache | None = None,
+) -> Flat:
+    """Lower a cue text tree into model content, words, speaker and language.
+
+    * A ``<v>`` (or ``<lang>``) that is the only node of the cue becomes the
+      cue's speaker (language); its classes go to every run. Elsewhere it
+      becomes :attr:`RunStyle.voice` (:attr:`RunStyle.language`).
+    * Classes listed in ``color_classes`` (``{"yellow": ("color", Color)}``)
+      become colours; the other classes stay as :attr:`RunStyle.classes`.
+    * ``<ruby>base<rt>annotation</rt></ruby>``: the runs of each base get
+      :attr:`RunStyle.ruby`; the annotation is plain text.
+    * Inner timestamps become words: the text before the first one is a word
+      starting at the cue start, each timestamp starts a word, a word ends
+      where the next starts and the last one at the cue end; word texts join
+      to the plain text (line breaks as ``\\n``). Timestamps outside the cue
+      or going backwards are clamped, with a problem reported.
+    """
+    if styles is None:
+        styles = StyleCache(color_classes)
+    speaker: str | None = None
+    language: str | None = None
+    base_classes: tuple[str, ...] = ()
+    node = root
+    # Peel whole-cue <v> and <lang> wrappers into cue-level fields.
+    while len(node.children) == 1:
+        only = node.children[0]
+        if type(only) is not Element or not only.annotation:
+            break
+        if only.kind == "v" and speaker is None:
+            speaker = only.annotation
+        elif only.kind == "lang" and language is None:
+            language = only.annotation
+        else:
+            break
+        base_classes = _merge_classes(base_classes, only.classes)
+        node = only
+
+    items: list[ContentItem] = []
+    texts: list[str] = []
+    offset = 0
+    bounds: list[tuple[int, int]] = []
+    barrier = 0  # runs before this index never merge (ruby bases)
+    problems: list[tuple[str, str]] = []
+
+    ctx0: _Context = (False, False, False, base_classes, None, None)
+    # An explicit stack instead of recursion: deeply nested tags cannot overflow it.
+    frames: list[_Frame] = [_Frame(node.children, ctx0, -1)]
+    while frames:
+        frame = frames[-1]
+        if frame.index >= len(frame.children):
+            frames.pop()
+            if frame.ruby_mark >= 0:
+                barrier = len(items)
+            continue
+        child = frame.children[frame.index]
+        frame.index += 1
+        ctx = frame.ctx
+        kind = type(child)
+        if kind is str:
+            text: str = child  # type: ignore[assignment]
+            style = styles.get(ctx)
+            texts.append(text)
+            offset += len(text)
+            pieces = text.split("\n") if "\n" in text else (text,)
+            for number, piece in enumerate(pieces):
+                if number:
+                    items.append(_BREAK)
+                if not piece:
+                    continue
+                if len(items) > barrier:
+                    last = items[-1]
+                    if type(last) is Run and last.style is style:
+                        items[-1] = Run(last.text + piece, style)
+                        continue
+                items.append(Run(piece, style))
+        elif kind is Timestamp:
+            bounds.append((offset, child.ms))  # type: ignore[union-attr]
+        elif kind is Unknown:
+            items.append(Raw(RAW_FORMAT, child.markup))  # type: ignore[union-attr]
+        else:
+            element: Element = child  # type: ignore[assignment]
+            name = element.kind
+            if name == "rt":
+                # Only ever a child of <ruby>: annotate the base runs since the last <rt>.
+                annotation = _rt_text(element)
+                for at in range(frame.ruby_mark, len(items)):
+                    item = items[at]
+                    if type(item) is Run:
+                        items[at] = Run(item.text, item.style.merged(ruby=annotation))
+                frame.ruby_mark = len(items)
+                barrier = len(items)
+                continue
+            italic, bold, underline, classes, lang, voice = ctx
+            classes = _merge_classes(classes, element.classes)
+            if name == "i":
+                italic = True
+            elif name == "b":
+                bold = True
+            elif name == "u":
+                underline = True
+            elif name == "v":
+                voice = element.annotation or None
+            elif name == "lang":
+                lang = element.annotation or None
+            new_ctx: _Context = (italic, bold, underline, classes, lang, voice)
+            if name == "ruby":
+                barrier = len(items)
+                frames.append(_Frame(element.children, new_ctx, len(items)))
+            else:
+                frames.append(_Frame(element.children, new_ctx, -1))
+
+    words: tuple[Word, ...] = ()
+    if bounds:
+        words = _words("".join(texts), bounds, start_ms, end_ms, problems)
+    return Flat(tuple(items), words, speaker, language, problems)
+
+
+def _words(
+    plain: str, bounds: list[tuple[int, int]], start_ms: int, end_ms: int, problems: list[tuple[str, str]]
+) -> tuple[Word, ...]:
+    starts: list[tuple[int, int]] = []
+    previous = start_ms
+    for at, ms in bounds:
+        if ms < start_ms or ms > end_ms:
+            clamped = min(max(ms, start_ms), end_ms)
+            problems.append((f"inner timestamp {ms} ms outside the cue ({start_ms}-{end_ms} ms)", "clamped it"))
+            ms = clamped
+        if ms < previous:
+            problems.append((f"inner timestamp {ms} ms earlier than the one before ({previous} ms)", "clamped it"))
+            ms = previous
+        previous = ms
+        starts.append((at, ms))
+    if starts[0][0] > 0:
+        starts.insert(0, (0, start_ms))
+    words: list[Word] = []
+    for number, (at, ms) in enumerate(starts):
+        if number + 1 < len(starts):
+            upto, until = starts[number + 1]
+        else:
+            upto, until = len(plain), end_ms
+        words.append(Word(text=plain[at:upto], start_ms=ms, end_ms=until))
+    return tuple(words)
+
+
+_TEXT_ESCAPES: Final = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\u00a0": "&nbsp;", "\u200e": "&lrm;", "\u200f": "&rlm;"}
+)
+_NEEDS_ESCAPE = re.compile("[&<>\u00a0\u200e\u200f]")
+
+
+def escape_text(text: str) -> str:
+    """Escape ``&``, ``<`` and ``>`` (and write NBSP, LRM, RLM as references).
+
+    ``>`` is escaped too, so text can never form ``-->``.
+
+    >>> escape_text("a < b & c --> d")
+    'a &lt; b &amp; c --&gt; d'
+    """
+    if _NEEDS_ESCAPE.search(text) is None:
+        return text
+    return text.translate(_TEXT_ESCAPES)
+
+
+def escape_annotation(text: str) -> str:
+    """An annotation (voice name, language) safe inside a start tag.
+
+    Whitespace runs become one space (the parser collapses them anyway).
+    """
+    return escape_text(" ".join(_ASCII_WS.split(text.strip(_WS_CHARS))))

@@ -1,0 +1,1256 @@
+"""WebVTT (``.vtt``): reader and writer.
+
+The reader follows the W3C *WebVTT parser algorithm* (https://www.w3.org/TR/webvtt1/):
+signature check, header, blocks separated by blank lines, where a line holding
+``-->`` always starts a new block (so a missing blank line between cues is
+read as the specification says). Cue text goes through the W3C cue text
+parsing rules (:mod:`subkit.formats._vtt_cuetext`).
+
+Speed: the file is cut at blank lines with one ``str.split``; a block of the
+usual shape (optional id line, timing line, payload without ``-->``) takes a
+fast path with one regular expression for the timing line, and payloads with
+neither ``<`` nor ``&`` skip the cue text parser. Everything else goes
+through a line-by-line transcription of the W3C block algorithm. Line
+numbers are only computed when a diagnostic needs one.
+
+What the reader keeps (see ``docs/formats/webvtt.md``):
+
+* header text after ``WEBVTT`` (including HLS ``X-TIMESTAMP-MAP=`` lines) in
+  ``doc.header["webvtt.header"]``; a ``Language:`` header line also sets
+  ``doc.language``;
+* ``NOTE`` blocks as :class:`~subkit.model.Note`, ``STYLE`` blocks as
+  ``doc.stylesheets``, ``REGION`` blocks as :class:`~subkit.model.Region`
+  (only the settings given; ``None`` means the WebVTT default);
+* cue identifiers, every cue setting as :class:`~subkit.model.Placement`
+  fields (never a numpad ``align``: settings stay settings, so VTT -> model ->
+  VTT is the identity);
+* cue text as runs, line breaks, raw markup (unknown tags) and timed words.
+
+Leniencies (each recorded as a diagnostic; ``strict=True`` raises instead):
+
+* a lowercase or mixed-case ``webvtt`` signature;
+* ``,`` before the milliseconds (files converted from SRT; ``srt_timestamps``);
+* an end time before the start (the end is set to the start);
+* ``STYLE`` and ``REGION`` blocks after the first cue (W3C ignores them; kept);
+* obsolete ``Region: id=... width=...`` header lines of the 2013 draft (read
+  as regions);
+* inner timestamps outside the cue or going backwards (clamped).
+
+Everything else the W3C parser drops is dropped here too, with a diagnostic:
+blocks whose timing line fails, invalid settings (one by one), references to
+undefined regions, unmatched end tags. Unknown tags (``<font>``, ``<br>``)
+are kept as :class:`~subkit.model.Raw` WebVTT markup.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Final, NamedTuple, Union
+
+from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
+from subkit.formats._features import report_unsupported
+from subkit.formats._html import HTML_COLORS
+from subkit.formats._vtt_cuetext import (
+    BUILTIN_COLORS,
+    StyleCache,
+    escape_annotation,
+    escape_text,
+    flatten,
+    parse_cue_text,
+)
+from subkit.model import (
+    NOWHERE,
+    PLAIN,
+    Color,
+    ContentItem,
+    Cue,
+    Document,
+    LineBreak,
+    LossReport,
+    Note,
+    Placement,
+    Raw,
+    Region,
+    Run,
+    RunStyle,
+)
+from subkit.timing import format_vtt
+
+__all__ = [
+    "FEATURES",
+    "NAME",
+    "ParsedCue",
+    "ParsedFile",
+    "ReadOptions",
+    "WriteOptions",
+    "parse_file",
+    "read",
+    "sniff",
+    "write",
+]
+
+NAME = "webvtt"
+
+#: What the writer can express.
+FEATURES = frozenset(
+    {
+        "italic", "bold", "underline", "color", "background", "classes", "language", "voice", "ruby",
+        "alignment", "position", "line", "region", "vertical", "speaker", "word-timing", "id",
+        "regions", "stylesheets", "notes",
+    }
+)  # fmt: skip
+
+#: The key of the header text in :attr:`Document.header`.
+HEADER_KEY: Final = "webvtt.header"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReadOptions(BaseReadOptions):
+    """WebVTT reader options.
+
+    Attributes:
+        srt_timestamps: accept ``,`` before the milliseconds (``00:01,000``)
+            with a warning, as files converted from SRT have. ``False`` drops
+            such cues, as the W3C parser does.
+    """
+
+    srt_timestamps: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WriteOptions(BaseWriteOptions):
+    """WebVTT writer options.
+
+    Attributes:
+        alignment: map a numpad :attr:`Placement.align` without WebVTT
+            settings to ``line``/``align`` settings (see the module docs).
+        short_times: write ``MM:SS.mmm`` for times under an hour.
+    """
+
+    alignment: bool = True
+    short_times: bool = False
+
+
+def sniff(head: str) -> bool:
+    """True when the text starts with the ``WEBVTT`` signature (any case)."""
+    start = head.lstrip("\ufeff \t\r\n")
+    return start[:6].upper() == "WEBVTT" and (len(start) == 6 or start[6] in " \t\r\n")
+
+
+# ---------------------------------------------------------------- reading: syntax
+
+_WS: Final = " \t\n\f\r"
+# One timestamp: the W3C "collect a WebVTT timestamp" steps, with ',' also
+# matched so that SRT-style times can be diagnosed (and accepted if allowed).
+_TS = r"(\d+):(\d{2})(?::(\d{2}))?([.,])(\d{3})(?!\d)"
+_TIMING = re.compile(rf"[ \t\f\r]*{_TS}[ \t\f\r]*-->[ \t\f\r]*{_TS}")
+# The same for valid times with '.' only, minutes and seconds checked by the pattern:
+# "[hh:]mm:ss.ttt" where hh is any digits and a missing hh needs a 2-digit mm <= 59.
+_FAST_TS = r"(?:(\d+):)?([0-5]\d):([0-5]\d)\.(\d{3})(?!\d)"
+_FAST_TIMING = re.compile(rf"[ \t\f\r]*{_FAST_TS}[ \t\f\r]*-->[ \t\f\r]*{_FAST_TS}")
+_PERCENT = re.compile(r"\d+(?:\.\d+)?%")
+_LINE_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_CUE_KEYS: Final = ("region", "vertical", "line", "position", "size", "align")
+_LINE_ALIGN: Final = ("start", "center", "end")
+_POSITION_ALIGN: Final = ("line-left", "center", "line-right")
+_TEXT_ALIGN: Final = ("start", "center", "end", "left", "right")
+_LEGACY_REGION = re.compile(r"Region:(.*)")
+_LANGUAGE = re.compile(r"Language:[ \t]*(\S+)[ \t]*", re.IGNORECASE)
+
+
+class ParsedCue(NamedTuple):
+    """One cue as the W3C parser sees it, before its text becomes model content.
+
+    Attributes:
+        offset: character offset of the timing line in the input.
+        id: the cue identifier, or ``None``.
+        start_ms, end_ms: the cue times.
+        placement: the cue settings.
+        text: the raw cue text (payload lines joined with ``\\n``).
+    """
+
+    offset: int
+    id: str | None
+    start_ms: int
+    end_ms: int
+    placement: Placement
+    text: str
+
+
+# (offset, id, start_ms, end_ms, placement, text): a ParsedCue as a plain tuple, for speed.
+_RawCue = tuple[int, Union[str, None], int, int, Placement, str]
+
+
+@dataclass(slots=True)
+class ParsedFile:
+    """Everything the W3C parser collects from a file.
+
+    Attributes:
+        header: text after the signature and the header lines (``None`` if none).
+        language: from a ``Language:`` header line.
+        cues: the cues in file order.
+        regions: regions by id, in order.
+        stylesheets: CSS of the STYLE blocks.
+        notes: NOTE blocks with the index of the cue they precede.
+    """
+
+    header: str | None = None
+    language: str | None = None
+    cues: list[ParsedCue] = field(default_factory=list)
+    regions: dict[str, Region] = field(default_factory=dict)
+    stylesheets: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+
+
+class _LineCounter:
+    """1-based line of a character offset, counted incrementally (offsets mostly grow)."""
+
+    __slots__ = ("data", "line", "offset")
+
+    def __init__(self, data: str) -> None:
+        self.data = data
+        self.offset = 0
+        self.line = 1
+
+    def __call__(self, offset: int) -> int:
+        if offset < self.offset:
+            self.offset, self.line = 0, 1
+        self.line += self.data.count("\n", self.offset, offset)
+        self.offset = offset
+        return self.line
+
+
+def _percent(text: str) -> float | None:
+    """The W3C "parse a percentage string" rules: ``\\d+(.\\d+)?%`` within 0-100."""
+    if _PERCENT.fullmatch(text) is None:
+        return None
+    value = float(text[:-1])
+    return value if 0 <= value <= 100 else None
+
+
+def _timestamp_ms(h: str, m: str, s: str | None, frac: str) -> int | None:
+    # Mirrors _vtt_cuetext.parse_timestamp on already matched groups.
+    if s is None:
+        if len(h) != 2 or int(h) > 59:
+            return None
+        hours, minutes, seconds = 0, int(h), int(m)
+    else:
+        hours, minutes, seconds = int(h), int(m), int(s)
+    if minutes > 59 or seconds > 59:
+        return None
+    return ((hours * 60 + minutes) * 60 + seconds) * 1000 + int(frac)
+
+
+def _is_keyword_line(line: str, keyword: str) -> bool:
+    """``STYLE``/``REGION`` followed only by whitespace (the W3C block header test)."""
+    return line.startswith(keyword) and not line[len(keyword) :].strip(_WS)
+
+
+def _is_note(text: str) -> bool:
+    return text.startswith("NOTE") and (len(text) == 4 or text[4] in " \t\n")
+
+
+class _Parser:
+    """The W3C file parser over one input, with the sink and caches of one read."""
+
+    def __init__(self, data: str, sink: DiagnosticSink, *, srt_timestamps: bool, fast: bool = True) -> None:
+        self.data = data
+        self.sink = sink
+        self.srt_timestamps = srt_timestamps
+        self.fast = fast
+        self.line_of = _LineCounter(data)
+        self.result = ParsedFile()
+        self.seen_cue = False
+        # Regions visible to cue settings: only those defined before the first cue (W3C).
+        self.visible_regions: set[str] = set()
+        self.settings_cache: dict[str, tuple[Placement, list[str]]] = {}
+        self.ids: set[str] = set()
+        self.previous_start = -1
+        self.cues: list[_RawCue] = []
+
+    # -- diagnostics ------------------------------------------------------
+
+    def warn(self, message: str, action: str, offset: int, excerpt: str | None = None) -> None:
+        self.sink.warn(message, action, line=self.line_of(offset), excerpt=excerpt)
+
+    def error(self, message: str, action: str, offset: int, excerpt: str | None = None) -> None:
+        self.sink.error(message, action, line=self.line_of(offset), excerpt=excerpt)
+
+    # -- the file algorithm -----------------------------------------------
+
+    def run(self) -> ParsedFile:
+        data = self.data
+        if len(data) < 6:
+            raise self.sink.fail("not a WebVTT file: shorter than the WEBVTT signature", line=1, excerpt=data)
+        signature = data[:6]
+        if len(data) > 6 and data[6] not in " \t\n":
+            raise self.sink.fail(
+                "not a WebVTT file: WEBVTT must be followed by a space, tab or line break",
+                line=1,
+                excerpt=data.split("\n", 1)[0],
+            )
+        if signature != "WEBVTT":
+            if signature.upper() != "WEBVTT":
+                raise self.sink.fail(
+                    "not a WebVTT file: it does not start with WEBVTT", line=1, excerpt=data.split("\n", 1)[0]
+                )
+            self.warn(f"signature {signature!r} is not uppercase WEBVTT", "read it as WEBVTT", 0)
+        newline = data.find("\n")
+        if newline < 0:
+            rest = data[7:]
+            self._header(rest, [], 0)
+            return self.result
+        first_rest = data[7:newline] if newline > 6 else ""
+        pos = newline + 1
+        body = data[pos:].rstrip("\n")
+        chunks = body.split("\n\n")
+        header_lines: list[str] = []
+        if body and body[0] != "\n":
+            # The header block: lines up to a blank line or a line with "-->".
+            lines = chunks[0].split("\n")
+            cut = 0
+            while cut < len(lines) and "-->" not in lines[cut]:
+                cut += 1
+            header_lines = lines[:cut]
+            self._header(first_rest, header_lines, pos)
+            if cut < len(lines):
+                offset = pos + sum(len(line) + 1 for line in header_lines)
+                self.warn("no blank line after the header", "read the cue that follows it", offset)
+                self._slow_chunk(lines[cut:], offset)
+            pos += len(chunks[0]) + 2
+            chunks = chunks[1:]
+        else:
+            self._header(first_rest, [], pos)
+        self._chunks(chunks, pos)
+        return self.result
+
+    def _header(self, first_rest: str, lines: list[str], offset: int) -> None:
+        kept: list[str] = []
+        line_offset = offset
+        for line in lines:
+            legacy = _LEGACY_REGION.fullmatch(line)
+            if legacy:
+                self.warn(
+                    "obsolete 'Region:' header line (2013 draft syntax)", "read it as a REGION block", line_offset,
+                    excerpt=line,
+                )
+                self._region(legacy.group(1), "=", line_offset)
+            else:
+                language = _LANGUAGE.fullmatch(line)
+                if language and self.result.language is None:
+                    self.result.language = language.group(1)
+                kept.append(line)
+            line_offset += len(line) + 1
+        header = first_rest
+        if kept:
+            header += "\n" + "\n".join(kept)
+        self.result.header = header or None
+
+    def _chunks(self, chunks: list[str], offset: int) -> None:
+        if not self.fast:
+            for chunk in chunks:
+                stripped = chunk.lstrip("\n")
+                if stripped:
+                    self._slow_chunk(stripped.split("\n"), offset + len(chunk) - len(stripped))
+                offset += len(chunk) + 2
+            return
+        timing = _FAST_TIMING.match
+        settings_cache = self.settings_cache
+        cues = self.cues
+        append = cues.append
+        ids = self.ids
+        previous_start = self.previous_start
+        for chunk in chunks:
+            start = offset
+            offset += len(chunk) + 2
+            if not chunk:
+                continue
+            if chunk[0] == "\n":
+                stripped = chunk.lstrip("\n")
+                start += len(chunk) - len(stripped)
+                chunk = stripped
+            # Fast path: [id LF] timing LF payload, with no "-->" in the payload.
+            nl = chunk.find("\n")
+            first = chunk if nl < 0 else chunk[:nl]
+            if "-->" in first:
+                ident = None
+                line = first
+                line_offset = start
+                text = "" if nl < 0 else chunk[nl + 1 :]
+            else:
+                nl2 = chunk.find("\n", nl + 1) if nl >= 0 else -1
+                line = chunk[nl + 1 :] if nl2 < 0 else chunk[nl + 1 : nl2]
+                if nl < 0 or "-->" not in line:
+                    self.previous_start = previous_start
+                    self._slow_chunk(chunk.split("\n"), start)
+                    previous_start = self.previous_start
+                    continue
+                ident = first
+                line_offset = start + nl + 1
+                text = "" if nl2 < 0 else chunk[nl2 + 1 :]
+            if "-->" in text:
+                self.previous_start = previous_start
+                self._slow_chunk(chunk.split("\n"), start)
+                previous_start = self.previous_start
+                continue
+            match = timing(line)
+            if match is None:
+                # Not the canonical shape: the exact W3C steps decide (and diagnose).
+                parsed = self._timing(line, line_offset)
+                if parsed is None:
+                    continue  # the payload goes with its cue (W3C)
+                start_ms, end_ms, placement = parsed
+            else:
+                h1, m1, s1, f1, h2, m2, s2, f2 = match.groups()
+                start_ms = (int(h1) * 3600 + int(m1) * 60 + int(s1)) * 1000 + int(f1) if h1 else \
+                    (int(m1) * 60 + int(s1)) * 1000 + int(f1)
+                end_ms = (int(h2) * 3600 + int(m2) * 60 + int(s2)) * 1000 + int(f2) if h2 else \
+                    (int(m2) * 60 + int(s2)) * 1000 + int(f2)
+                if end_ms < start_ms:
+                    parsed = self._timing(line, line_offset)
+                    if parsed is None:  # pragma: no cover - the fast pattern only matches valid times
+                        continue
+                    start_ms, end_ms, placement = parsed
+                else:
+                    remainder = line[match.end() :]
+                    if not remainder or remainder.isspace():
+                        placement = NOWHERE
+                    else:
+                        cached = settings_cache.get(remainder)
+                        if cached is None or cached[1]:
+                            placement = self._settings(remainder, line_offset)
+                        else:
+                            placement = cached[0]
+            self.seen_cue = True
+            if ident is not None:
+                if ident in ids:
+                    self.warn(f"duplicate cue identifier {ident[:40]!r}", "kept it", start, excerpt=ident)
+                ids.add(ident)
+            if start_ms < previous_start:
+                self.warn("cue starts before the previous cue", "kept it in file order", line_offset)
+            previous_start = start_ms
+            append((line_offset, ident, start_ms, end_ms, placement, text))
+        self.previous_start = previous_start
+
+    def _add_cue(
+        self, offset: int, ident: str | None, start_ms: int, end_ms: int, placement: Placement, text: str
+    ) -> None:
+        if ident is not None:
+            if ident in self.ids:
+                self.warn(f"duplicate cue identifier {ident[:40]!r}", "kept it", offset - len(ident) - 1,
+                          excerpt=ident)
+            self.ids.add(ident)
+        if start_ms < self.previous_start:
+            self.warn("cue starts before the previous cue", "kept it in file order", offset)
+        self.previous_start = start_ms
+        self.cues.append((offset, ident, start_ms, end_ms, placement, text))
+
+    def _slow_chunk(self, lines: list[str], offset: int) -> None:
+        offsets: list[int] = []
+        at = offset
+        for line in lines:
+            offsets.append(at)
+            at += len(line) + 1
+        index = 0
+        while index < len(lines):
+            index = self._block(lines, offsets, index)
+
+    def _block(self, lines: list[str], offsets: list[int], index: int) -> int:
+        """The W3C "collect a WebVTT block" steps over the lines of one chunk; returns the next index."""
+        count = len(lines)
+        line_count = 0
+        buffer: list[str] = []
+        seen_arrow = False
+        cue: tuple[str | None, int, int, Placement, int] | None = None
+        kind: str | None = None
+        failed = False
+        broke_on_arrow = False
+        first_offset = offsets[index]
+        while index < count:
+            line = lines[index]
+            line_count += 1
+            if "-->" in line:
+                if line_count == 1 or (line_count == 2 and not seen_arrow):
+                    seen_arrow = True
+                    parsed = self._timing(line, offsets[index])
+                    if parsed is None:
+                        cue = None
+                        failed = True
+                    else:
+                        ident = buffer[0] if buffer else None
+                        cue = (ident, parsed[0], parsed[1], parsed[2], offsets[index])
+                        buffer = []
+                        self.seen_cue = True
+                    index += 1
+                    continue
+                broke_on_arrow = True
+                break
+            if line_count == 2 and buffer and not self.seen_cue:
+                if _is_keyword_line(buffer[0], "STYLE"):
+                    kind = "style"
+                    buffer = []
+                elif _is_keyword_line(buffer[0], "REGION"):
+                    kind = "region"
+                    buffer = []
+            buffer.append(line)
+            index += 1
+        if cue is not None:
+            ident, start_ms, end_ms, placement, line_offset = cue
+            if broke_on_arrow:
+                self.warn("no blank line before the next cue", "started a new cue there", offsets[index])
+            self._add_cue(line_offset, ident, start_ms, end_ms, placement, "\n".join(buffer))
+        elif kind == "style":
+            self.result.stylesheets.append("\n".join(buffer))
+        elif kind == "region":
+            self._region("\n".join(buffer), ":", first_offset)
+        elif failed:
+            pass  # the timing line was diagnosed; its payload goes with it
+        elif buffer:
+            text = "\n".join(buffer)
+            if _is_note(text):
+                self.result.notes.append(Note(text=text[5:], before_cue=len(self.cues)))
+            elif _is_keyword_line(buffer[0], "STYLE") and len(buffer) > 1:
+                # W3C ignores STYLE blocks after the first cue; browsers lose them. We keep them.
+                self.warn("STYLE block after the first cue", "kept it", first_offset)
+                self.result.stylesheets.append("\n".join(buffer[1:]))
+            elif _is_keyword_line(buffer[0], "REGION") and len(buffer) > 1:
+                self.warn("REGION block after the first cue", "kept it (cues before it cannot use it)",
+                          first_offset)
+                self._region("\n".join(buffer[1:]), ":", first_offset, late=True)
+            elif _is_keyword_line(buffer[0], "STYLE") or _is_keyword_line(buffer[0], "REGION"):
+                self.warn(f"empty {buffer[0].strip()} block", "ignored it", first_offset)
+            else:
+                self.error("block without a cue timing line", "skipped it", first_offset, excerpt=buffer[0])
+        return index
+
+    # -- timing lines and settings -----------------------------------------
+
+    def _timing(self, line: str, offset: int) -> tuple[int, int, Placement] | None:
+        """Collect cue timings and settings (W3C); ``None`` (diagnosed) when they fail."""
+        match = _TIMING.match(line)
+        if match is None:
+            self.error("invalid cue timing line (expected [hh:]mm:ss.ttt --> [hh:]mm:ss.ttt)",
+                       "skipped the cue", offset, excerpt=line)
+            return None
+        g = match.groups()
+        if "," in (g[3], g[8]):
+            if not self.srt_timestamps:
+                self.error("',' before the milliseconds", "skipped the cue", offset, excerpt=line)
+                return None
+            self.warn("',' before the milliseconds (SRT style)", "read it as '.'", offset, excerpt=line)
+        start_ms = _timestamp_ms(g[0], g[1], g[2], g[4])
+        end_ms = _timestamp_ms(g[5], g[6], g[7], g[9])
+        if start_ms is None or end_ms is None:
+            self.error("invalid timestamp (minutes or seconds above 59, or hours without seconds)",
+                       "skipped the cue", offset, excerpt=line)
+            return None
+        if end_ms < start_ms:
+            self.warn("cue ends before it starts", "set its end to its start", offset, excerpt=line)
+            end_ms = start_ms
+        remainder = line[match.end() :]
+        placement = NOWHERE if not remainder.strip(_WS) else self._settings(remainder, offset)
+        return start_ms, end_ms, placement
+
+    def _settings(self, text: str, offset: int) -> Placement:
+        cached = self.settings_cache.get(text)
+        if cached is None:
+            problems: list[str] = []
+            placement = self._parse_settings(text, problems)
+            cached = (placement, problems)
+            self.settings_cache[text] = cached
+        for problem in cached[1]:
+            self.warn(problem, "ignored that setting", offset)
+        return cached[0]
+
+    def _parse_settings(self, text: str, problems: list[str]) -> Placement:
+        """The W3C "parse the WebVTT cue settings" steps (later settings win)."""
+        values: dict[str, object] = {}
+        seen: set[str] = set()
+        for setting in text.split():
+            colon = setting.find(":")
+            if colon <= 0 or colon == len(setting) - 1:
+                problems.append(f"malformed cue setting {setting[:40]!r}")
+                continue
+            name, value = setting[:colon], setting[colon + 1 :]
+            if name not in _CUE_KEYS:
+                problems.append(f"unknown cue setting {name[:40]!r}")
+                continue
+            if name in seen:
+                problems.append(f"cue setting {name!r} given twice (the last one wins)")
+            seen.add(name)
+            bad = f"invalid value {value[:40]!r} for cue setting {name!r}"
+            if name == "region":
+                if value in self.visible_regions:
+                    values["region"] = value
+                else:
+                    problems.append(f"cue refers to undefined region {value[:40]!r}")
+                    values["region"] = None
+            elif name == "vertical":
+                if value in ("rl", "lr"):
+                    values["vertical"] = value
+                    values["region"] = None  # there are no vertical regions
+                else:
+                    problems.append(bad)
+            elif name == "line":
+                linepos, comma, linealign = value.partition(",")
+                number: float | None = None
+                if any("0" <= c <= "9" for c in linepos):
+                    if linepos.endswith("%"):
+                        number = _percent(linepos)
+                    elif _LINE_NUMBER.fullmatch(linepos):
+                        number = float(linepos)
+                if number is None or (comma and linealign not in _LINE_ALIGN):
+                    problems.append(bad)
+                    continue
+                values["line"] = number
+                values["line_align"] = linealign if comma else None
+                values["snap_to_lines"] = not linepos.endswith("%")
+                values["region"] = None  # an explicitly placed cue leaves its region
+            elif name == "position":
+                colpos, comma, colalign = value.partition(",")
+                number = _percent(colpos)
+                if number is None or (comma and colalign not in _POSITION_ALIGN):
+                    problems.append(bad)
+                    continue
+                values["position"] = number
+                values["position_align"] = colalign if comma else None
+            elif name == "size":
+                number = _percent(value)
+                if number is None:
+                    problems.append(bad)
+                    continue
+                values["size"] = number
+                if number != 100:
+                    values["region"] = None  # an explicitly sized cue leaves its region
+            elif value in _TEXT_ALIGN:  # align
+                values["text_align"] = value
+            else:
+                problems.append(bad)
+        if not any(v is not None and k != "snap_to_lines" for k, v in values.items()):
+            return NOWHERE
+        return Placement(**values)  # type: ignore[arg-type]
+
+    def _region(self, text: str, separator: str, offset: int, *, late: bool = False) -> None:
+        """The W3C "collect WebVTT region settings" steps (``separator`` is '=' for legacy headers)."""
+        ident = ""
+        values: dict[str, object] = {}
+        for setting in text.split():
+            colon = setting.find(separator)
+            if colon <= 0 or colon == len(setting) - 1:
+                self.warn(f"malformed region setting {setting[:40]!r}", "ignored it", offset)
+                continue
+            name, value = setting[:colon], setting[colon + 1 :]
+            if name == "id":
+                ident = value
+            elif name == "width":
+                number = _percent(value)
+                if number is None:
+                    self.warn(f"invalid region width {value[:40]!r}", "ignored it", offset)
+                else:
+                    values["width"] = number
+            elif name == "lines":
+                if value.isascii() and value.isdigit():
+                    values["lines"] = int(value)
+                else:
+                    self.warn(f"invalid region lines {value[:40]!r}", "ignored it", offset)
+            elif name in ("regionanchor", "viewportanchor"):
+                x_text, comma, y_text = value.partition(",")
+                x, y = _percent(x_text), _percent(y_text)
+                if not comma or x is None or y is None:
+                    self.warn(f"invalid region {name} {value[:40]!r}", "ignored it", offset)
+                else:
+                    values["region_anchor" if name == "regionanchor" else "viewport_anchor"] = (x, y)
+            elif name == "scroll":
+                if value == "up":
+                    values["scroll"] = "up"
+                else:
+                    self.warn(f"invalid region scroll {value[:40]!r}", "ignored it", offset)
+            else:
+                self.warn(f"unknown region setting {name[:40]!r}", "ignored it", offset)
+        if not ident:
+            self.warn("region without an id", "ignored it (no cue can refer to it)", offset)
+            return
+        if "-->" in ident:
+            self.warn("region id contains '-->'", "ignored the region", offset)
+            return
+        regions = self.result.regions
+        if ident in regions:
+            self.warn(f"duplicate region id {ident[:40]!r}", "the later definition wins", offset)
+            del regions[ident]
+        regions[ident] = Region(id=ident, **values)  # type: ignore[arg-type]
+        if not late:
+            self.visible_regions.add(ident)
+            self.settings_cache.clear()
+
+
+def _prepare(data: str, sink: DiagnosticSink) -> str:
+    """The W3C input transformations: no BOM, LF line ends, NUL as U+FFFD."""
+    if data.startswith("\ufeff"):
+        data = data[1:]
+    if "\r" in data:
+        data = data.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in data:
+        sink.warn("NUL characters in the text", "replaced them with U+FFFD (W3C)")
+        data = data.replace("\x00", "\ufffd")
+    return data
+
+
+def parse_file(data: str, sink: DiagnosticSink, *, srt_timestamps: bool = True, fast: bool = True) -> ParsedFile:
+    """Run the W3C WebVTT parser over ``data`` without touching cue text.
+
+    ``fast=False`` forces the line-by-line W3C path for every block (the
+    result is the same; tests compare the two).
+
+    Raises:
+        ParseError: the signature is missing (nothing parses), or (strict) any flaw.
+
+    >>> from subkit.formats._base import DiagnosticSink
+    >>> parsed = parse_file("WEBVTT\\n\\n1\\n00:01.000 --> 00:02.000 align:start\\n<b>Hi", DiagnosticSink(NAME, ReadOptions()))
+    >>> cue = parsed.cues[0]
+    >>> cue.id, cue.start_ms, cue.placement.text_align, cue.text
+    ('1', 1000, 'start', '<b>Hi')
+    """
+    parser = _Parser(_prepare(data, sink), sink, srt_timestamps=srt_timestamps, fast=fast)
+    result = parser.run()
+    result.cues = [ParsedCue._make(raw) for raw in parser.cues]
+    return result
+
+
+# ---------------------------------------------------------------- reading: model
+
+_BREAK = LineBreak()
+
+
+def _plain_content(text: str) -> tuple[ContentItem, ...]:
+    if "\n" not in text:
+        return (Run(text, PLAIN),) if text else ()
+    items: list[ContentItem] = []
+    for number, line in enumerate(text.split("\n")):
+        if number:
+            items.append(_BREAK)
+        if line:
+            items.append(Run(line, PLAIN))
+    return tuple(items)
+
+
+#: A CSS rule that gives one class one colour: ``::cue(.name) { color: #hex; }``.
+_COLOR_RULE = re.compile(
+    r"::cue\(\s*\.([A-Za-z0-9_-]+)\s*\)\s*\{\s*(color|background-color|background)\s*:\s*([^;{}]+?)\s*;?\s*\}"
+)
+_RGB = re.compile(r"rgba?\(\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*(?:,\s*([0-9.]+)\s*)?\)")
+
+
+def _css_color(value: str) -> Color | None:
+    """A CSS colour: ``#rgb``, ``#rgba``, ``#rrggbb``, ``#rrggbbaa``, ``rgb()``, ``rgba()``, a keyword."""
+    text = value.strip().lower()
+    if text.startswith("#"):
+        digits = text[1:]
+        if len(digits) in (3, 4):
+            digits = "".join(c * 2 for c in digits)
+        try:
+            return Color.from_hex(digits) if len(digits) in (6, 8) else None
+        except ValueError:
+            return None
+    match = _RGB.fullmatch(text)
+    if match:
+        r, g, b = (int(v) for v in match.group(1, 2, 3))
+        alpha = match.group(4)
+        try:
+            a = 255 if alpha is None else round(float(alpha) * 255)
+            return Color(r=r, g=g, b=b, a=a)
+        except ValueError:
+            return None
+    if text in HTML_COLORS:
+        return Color.from_hex(HTML_COLORS[text])
+    return None
+
+
+def color_classes(stylesheets: tuple[str, ...] | list[str]) -> dict[str, tuple[str, Color]]:
+    """Class names that mean one colour: the built-in ones plus single-colour ``::cue(.x)`` rules.
+
+    Returns ``{class: ("color" | "background", Color)}``; a rule in the
+    document's CSS overrides a built-in class of the same name.
+    """
+    mapping: dict[str, tuple[str, Color]] = {}
+    for name, color in BUILTIN_COLORS.items():
+        mapping[name] = ("color", color)
+        mapping["bg_" + name] = ("background", color)
+    for sheet in stylesheets:
+        if "::cue" not in sheet:
+            continue
+        for match in _COLOR_RULE.finditer(sheet):
+            color = _css_color(match.group(3))
+            if color is not None:
+                mapping[match.group(1)] = ("color" if match.group(2) == "color" else "background", color)
+    return mapping
+
+
+def read(data: str, *, options: ReadOptions) -> Document:
+    """Parse WebVTT text (``\\n`` newlines) into a document.
+
+    Raises:
+        ParseError: the WEBVTT signature is missing, or (strict) any flaw.
+    """
+    sink = DiagnosticSink(NAME, options)
+    parser = _Parser(_prepare(data, sink), sink, srt_timestamps=options.srt_timestamps)
+    parsed = parser.run()
+    classes = color_classes(parsed.stylesheets)
+    style_cache = StyleCache(classes)
+    line_of = parser.line_of
+    cues: list[Cue] = []
+    append = cues.append
+    for offset, ident, start_ms, end_ms, placement, text in parser.cues:
+        if "<" not in text and "&" not in text:
+            # No markup: skip the cue text parser.
+            if "\n" in text:
+                content = _plain_content(text)
+            else:
+                content = (Run(text, PLAIN),) if text else ()
+            append(Cue(start_ms=start_ms, end_ms=end_ms, content=content, id=ident, placement=placement))
+            continue
+        problems: list[tuple[str, str]] = []
+        root = parse_cue_text(text, problems)
+        flat = flatten(root, start_ms, end_ms, classes, style_cache)
+        problems.extend(flat.problems)
+        if problems:
+            line = line_of(offset) + 1
+            for message, action in problems:
+                sink.warn(message, action, line=line, excerpt=text.split("\n", 1)[0])
+        append(
+            Cue(
+                start_ms=start_ms,
+                end_ms=end_ms,
+                content=flat.content,
+                id=ident,
+                placement=placement,
+                speaker=flat.speaker,
+                language=flat.language,
+                words=flat.words,
+            )
+        )
+    header = {HEADER_KEY: parsed.header} if parsed.header is not None else {}
+    return Document(
+        cues=tuple(cues),
+        regions=parsed.regions,
+        language=parsed.language,
+        header=header,
+        stylesheets=tuple(parsed.stylesheets),
+        notes=tuple(parsed.notes),
+        diagnostics=tuple(sink.items),
+        source_format=NAME,
+    )
+
+
+# ---------------------------------------------------------------- writing
+
+_CLASS_NAME = re.compile(r"[^\s.<>&]+")
+_ROW_LINE: Final = {2: "line:0", 1: "line:50%,center"}  # numpad row (0 bottom, 1 middle, 2 top)
+_COL_ALIGN: Final = {0: "align:left", 2: "align:right"}
+
+
+def _num(value: float) -> str:
+    """A number as WebVTT wants it: no exponent, no trailing ``.0``."""
+    if value == int(value):
+        return str(int(value))
+    text = repr(float(value))
+    if "e" in text or "E" in text:
+        text = f"{value:.10f}".rstrip("0").rstrip(".")
+    return text
+
+
+class _ColorPlan:
+    """Which class names stand for which colours, and the CSS to add for new ones.
+
+    Built-in colour classes are used for exact opaque matches; then classes
+    the document's own CSS defines as one colour; otherwise a class named
+    after the colour (``c`` or ``bg`` plus hex digits) with a generated rule.
+    """
+
+    def __init__(self, stylesheets: tuple[str, ...]) -> None:
+        self.by_color: dict[tuple[str, Color], str] = {}
+        overridden: set[str] = set()
+        for name, (prop, color) in color_classes(stylesheets).items():
+            builtin = name in BUILTIN_COLORS or name.startswith("bg_") and name[3:] in BUILTIN_COLORS
+            if builtin:
+                continue
+            overridden.add(name)
+            self.by_color.setdefault((prop, color), name)
+        for name, color in BUILTIN_COLORS.items():
+            if name not in overridden:
+                self.by_color[("color", color)] = name
+            if "bg_" + name not in overridden:
+                self.by_color[("background", color)] = "bg_" + name
+        self.rules: list[str] = []
+
+    def name(self, prop: str, color: Color) -> str:
+        key = (prop, color)
+        found = self.by_color.get(key)
+        if found is None:
+            digits = color.to_hex().lstrip("#").lower()
+            found = ("c" if prop == "color" else "bg") + digits
+            css_prop = "color" if prop == "color" else "background-color"
+            self.rules.append(f"::cue(.{found}) {{ {css_prop}: #{digits}; }}")
+            self.by_color[key] = found
+        return found
+
+
+class _Writer:
+    """Lowers one document to WebVTT text."""
+
+    def __init__(self, doc: Document, options: WriteOptions, report: LossReport) -> None:
+        self.doc = doc
+        self.options = options
+        self.report = report
+        self.colors = _ColorPlan(doc.stylesheets)
+        self.region_ids = set(doc.regions)
+
+    def lose(self, feature: str, message: str, cue: int | None = None) -> None:
+        self.report.add(feature, message, cue=cue)
+
+    # -- blocks ---------------------------------------------------------------
+
+    def header(self) -> str:
+        text = self.doc.header.get(HEADER_KEY)
+        lines: list[str] = []
+        first = ""
+        if text:
+            first, *lines = text.split("\n")
+            if "-->" in first or any("-->" in line for line in lines):
+                self.lose("header", "header lines containing '-->' dropped")
+                first = "" if "-->" in first else first
+                lines = [line for line in lines if "-->" not in line]
+            lines = [line for line in lines if line.strip(_WS)]
+        language = self.doc.language
+        if language and not any(_LANGUAGE.fullmatch(line) for line in lines):
+            lines.append(f"Language: {language}")
+        signature = f"WEBVTT {first}" if first else "WEBVTT"
+        return "\n".join([signature, *lines])
+
+    def stylesheet_blocks(self, extra_rules: list[str]) -> list[str]:
+        blocks: list[str] = []
+        sheets = list(self.doc.stylesheets)
+        if extra_rules:
+            sheets.append("\n".join(extra_rules))
+        for sheet in sheets:
+            lines = [line for line in sheet.split("\n") if line.strip(_WS)]
+            if any("-->" in line for line in lines):
+                self.lose("stylesheets", "CSS lines containing '-->' dropped")
+                lines = [line for line in lines if "-->" not in line]
+            if lines:
+                blocks.append("STYLE\n" + "\n".join(lines))
+        return blocks
+
+    def region_blocks(self) -> list[str]:
+        blocks: list[str] = []
+        for region in self.doc.regions.values():
+            if not _CLASS_NAME.fullmatch(region.id) or "-->" in region.id or ":" in region.id:
+                self.lose("regions", f"region id {region.id!r} cannot be written in WebVTT")
+                self.region_ids.discard(region.id)
+                continue
+            parts = [f"id:{region.id}"]
+            width, anchor, viewport = region.width, region.region_anchor, region.viewport_anchor
+            if width is None and region.extent is not None:
+                # A TTML-style region: the width is its extent, anchored by displayAlign.
+                ox, oy = region.origin or (0.0, 0.0)
+                ex, ey = region.extent
+                width = ex
+                fraction = {"after": 1.0, "center": 0.5}.get(region.display_align or "before", 0.0)
+                anchor = anchor or (0.0, fraction * 100)
+                viewport = viewport or (ox, oy + ey * fraction)
+                self.lose("regions", "TTML region geometry approximated by WebVTT width and anchors")
+            if width is not None:
+                parts.append(f"width:{_num(_clamp(width))}%")
+            if region.lines is not None:
+                parts.append(f"lines:{region.lines}")
+            if anchor is not None:
+                parts.append(f"regionanchor:{_num(_clamp(anchor[0]))}%,{_num(_clamp(anchor[1]))}%")
+            if viewport is not None:
+                parts.append(f"viewportanchor:{_num(_clamp(viewport[0]))}%,{_num(_clamp(viewport[1]))}%")
+            if region.scroll == "up":
+                parts.append("scroll:up")
+            blocks.append("REGION\n" + " ".join(parts))
+        return blocks
+
+    def note_block(self, note: Note) -> str | None:
+        lines = [line for line in note.text.split("\n") if line.strip(_WS)]
+        if len(lines) != len(note.text.split("\n")) and note.text:
+            self.lose("notes", "blank lines inside comments dropped")
+        if any("-->" in line for line in lines):
+            self.lose("notes", "'-->' inside a comment written as '- ->'")
+            lines = [line.replace("-->", "- ->") for line in lines]
+        if not lines:
+            return "NOTE"
+        if len(lines) == 1:
+            return f"NOTE {lines[0]}"
+        return "NOTE\n" + "\n".join(lines)
+
+    def cue_block(self, cue: Cue, index: int) -> str:
+        lines: list[str] = []
+        ident = cue.id
+        if ident:
+            if "\n" in ident or "-->" in ident:
+                self.lose("id", "cue identifiers with line breaks or '-->' dropped", index)
+            else:
+                lines.append(ident)
+        short = self.options.short_times
+        timing = f"{format_vtt(cue.start_ms, short=short)} --> {format_vtt(cue.end_ms, short=short)}"
+        if cue.start_ms < 0 or cue.end_ms < 0:
+            self.lose("timing", "negative times clamped to 0", index)
+        settings = self.settings(cue, index)
+        lines.append(f"{timing} {settings}" if settings else timing)
+        text = self.text(cue, index)
+        if text:
+            lines.append(text)
+        return "\n".join(lines)
+
+    # -- settings ---------------------------------------------------------
+
+    def settings(self, cue: Cue, index: int) -> str:
+        p = cue.placement
+        if p is NOWHERE:
+            return ""
+        vertical = p.vertical
+        line = p.line
+        snap = p.snap_to_lines
+        line_align = p.line_align
+        position = p.position
+        position_align = p.position_align
+        text_align = p.text_align
+        row_col: tuple[int, int] | None = None
+        if p.align is not None:
+            row_col = ((p.align - 1) // 3, (p.align - 1) % 3)
+        if p.x is not None and p.y is not None:
+            x, y = p.x, p.y
+            usable = True
+            if p.unit == "px":
+                if self.doc.canvas is None:
+                    self.lose("position", "pixel positions need the document canvas (PlayRes)", index)
+                    usable = False
+                else:
+                    x, y = x * 100 / self.doc.canvas[0], y * 100 / self.doc.canvas[1]
+            if usable:
+                row, col = row_col or (0, 1)  # ASS \pos anchors at the bottom centre by default
+                if not (0 <= x <= 100 and 0 <= y <= 100):
+                    self.lose("position", "positions outside the video clamped to its edges", index)
+                if position is None:
+                    position, position_align = _clamp(x), _POSITION_ALIGN[col]
+                if line is None:
+                    line, snap, line_align = _clamp(y), False, ("end", "center", "start")[row]
+                if text_align is None:
+                    text_align = ("left", "center", "right")[col]
+                row_col = None
+        parts: list[str] = []
+        if vertical:
+            parts.append(f"vertical:{vertical}")
+        if line is not None:
+            if not snap and not 0 <= line <= 100:
+                self.lose("line", "line percentages outside 0-100 clamped", index)
+                line = _clamp(line)
+            value = _num(line) + ("" if snap else "%")
+            parts.append(f"line:{value},{line_align}" if line_align else f"line:{value}")
+        elif line_align:
+            self.lose("line", "a line alignment without a line position cannot be written", index)
+        if position is not None:
+            value = _num(position) + "%"
+            parts.append(f"position:{value},{position_align}" if position_align else f"position:{value}")
+        elif position_align:
+            self.lose("line", "a position alignment without a position cannot be written", index)
+        if p.size is not None:
+            parts.append(f"size:{_num(p.size)}%")
+        if text_align:
+            parts.append(f"align:{text_align}")
+        if row_col is not None and self.options.alignment:
+            row, col = row_col
+            if line is None and row in _ROW_LINE:
+                parts.append(_ROW_LINE[row])
+            if text_align is None and position is None and col in _COL_ALIGN:
+                parts.append(_COL_ALIGN[col])
+        if p.region is not None:
+            if p.region in self.region_ids:
+                parts.append(f"region:{p.region}")
+            else:
+                self.lose("region", "references to regions the document does not define dropped", index)
+        return " ".join(parts)
+
+    # -- cue text ---------------------------------------------------------
+
+    def word_bounds(self, cue: Cue, index: int) -> list[tuple[int, int]]:
+        words = cue.words
+        if not words:
+            return []
+        if not cue.words_align():
+            self.lose("word-timing", "word timings whose texts do not match the cue text dropped", index)
+            return []
+        bounds: list[tuple[int, int]] = []
+        offset = 0
+        previous = cue.start_ms
+        approximated = False
+        for number, word in enumerate(words):
+            ms = word.start_ms
+            if ms < previous or ms > cue.end_ms:
+                approximated = True
+                ms = min(max(ms, previous), cue.end_ms)
+            following = words[number + 1].start_ms if number + 1 < len(words) else cue.end_ms
+            if word.end_ms != following:
+                approximated = True
+            if word.confidence is not None:
+                self.lose("confidence", "word confidences dropped", index)
+            if number or ms != cue.start_ms or not word.text:
+                bounds.append((offset, ms))
+            previous = ms
+            offset += len(word.text)
+        if approximated:
+            self.lose("word-timing", "word times approximated: each word ends where the next starts", index)
+        return bounds
+
+    def layers(self, style: RunStyle, index: int) -> list[tuple[str, str]]:
+        """The tags around a run, outermost first, as (name, opening tag)."""
+        if style is PLAIN:
+            return []
+        result: list[tuple[str, str]] = []
+        if style.voice:
+            result.append(("v", f"<v {escape_annotation(style.voice)}>"))
+        if style.language:
+            result.append(("lang", f"<lang {escape_annotation(style.language)}>"))
+        classes = [c for c in style.classes if _CLASS_NAME.fullmatch(c)]
+        if len(classes) != len(style.classes):
+            self.lose("classes", "class names with spaces, dots or '<>&' dropped", index)
+        if style.color is not None:
+            classes.append(self.colors.name("color", style.color))
+        if style.background is not None:
+            classes.append(self.colors.name("background", style.background))
+        if classes:
+            result.append(("c", "<c." + ".".join(classes) + ">"))
+        if style.bold or (style.weight is not None and style.weight >= 600):
+            result.append(("b", "<b>"))
+        if style.italic:
+            result.append(("i", "<i>"))
+        if style.underline:
+            result.append(("u", "<u>"))
+        return result
+
+    def text(self, cue: Cue, index: int) -> str:
+        content = cue.content
+        bounds = self.word_bounds(cue, index)
+        if not bounds and len(content) == 1 and type(content[0]) is Run and content[0].style is PLAIN \
+                and cue.speaker is None and cue.language is None:
+            return escape_text(content[0].text)
+        out: list[str] = []
+        closers: list[str] = []
+        if cue.speaker:
+            out.append(f"<v {escape_annotation(cue.speaker)}>")
+            closers.append("</v>")
+        if cue.language:
+            out.append(f"<lang {escape_annotation(cue.language)}>")
+            closers.append("</lang>")
+        open_layers: list[tuple[str, str]] = []
+        offset = 0
+        next_bound = 0
+        count = len(bounds)
+        for item in content:
+            kind = type(item)
+            if kind is Run:
+                run: Run = item  # type: ignore[assignment]
+                wanted = self.layers(run.style, index)
+                keep = 0
+                while keep < len(open_layers) and keep < len(wanted) and open_layers[keep] == wanted[keep]:
+                    keep += 1
+                for name, _ in reversed(open_layers[keep:]):
+                    out.append(f"</{name}>")
+                for _, opening in wanted[keep:]:
+                    out.append(opening)
+                open_layers = wanted
+                ruby = run.style.ruby
+                if ruby is not None:
+                    out.append("<ruby>")
+                text = run.text
+                end = offset + len(text)
+                cut = 0
+                while next_bound < count and bounds[next_bound][0] < end:
+                    at, ms = bounds[next_bound]
+                    out.append(escape_text(text[cut : at - offset]))
+                    out.append(f"<{format_vtt(ms)}>")
+                    cut = at - offset
+                    next_bound += 1
+                out.append(escape_text(text[cut:]))
+                if ruby is not None:
+                    out.append(f"<rt>{escape_text(ruby)}</rt></ruby>")
+                offset = end
+            elif kind is LineBreak:
+                while next_bound < count and bounds[next_bound][0] <= offset:
+                    out.append(f"<{format_vtt(bounds[next_bound][1])}>")
+                    next_bound += 1
+                out.append("\n")
+                offset += 1
+            elif kind is Raw and item.markup and item.format == NAME:  # type: ignore[union-attr]
+                out.append(item.markup)  # type: ignore[union-attr]
+        while next_bound < count:
+            out.append(f"<{format_vtt(bounds[next_bound][1])}>")
+            next_bound += 1
+        for name, _ in reversed(open_layers):
+            out.append(f"</{name}>")
+        out.extend(reversed(closers))
+        text = "".join(out)
+        if "\n" in text:
+            lines = text.split("\n")
+            if "" in lines:
+                # An empty line would end the cue; an empty class span keeps the blank line.
+                text = "\n".join(line or "<c></c>" for line in lines)
+        return text
+
+    # -- document ---------------------------------------------------------
+
+    def run(self) -> str:
+        doc = self.doc
+        # Colours first: the STYLE block with generated rules precedes the cues.
+        for cue in doc.cues:
+            for item in cue.content:
+                if type(item) is Run and item.style is not PLAIN:
+                    if item.style.color is not None:
+                        self.colors.name("color", item.style.color)
+                    if item.style.background is not None:
+                        self.colors.name("background", item.style.background)
+        blocks = [self.header()]
+        blocks.extend(self.stylesheet_blocks(self.colors.rules))
+        blocks.extend(self.region_blocks())
+        notes = sorted(doc.notes, key=lambda n: n.before_cue)
+        next_note = 0
+        for index, cue in enumerate(doc.cues):
+            while next_note < len(notes) and notes[next_note].before_cue <= index:
+                note = self.note_block(notes[next_note])
+                if note:
+                    blocks.append(note)
+                next_note += 1
+            if cue.comment:
+                continue
+            blocks.append(self.cue_block(cue, index))
+        for note in notes[next_note:]:
+            text = self.note_block(note)
+            if text:
+                blocks.append(text)
+        return "\n\n".join(blocks) + "\n"
+
+
+def _clamp(value: float) -> float:
+    if math.isnan(value):
+        return 0.0
+    return min(max(value, 0.0), 100.0)
+
+
+def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
+    """Serialise ``doc`` as WebVTT.
+
+    Writes ``WEBVTT`` and the header text, STYLE blocks (plus generated
+    colour rules), REGION blocks, NOTEs in place, then each cue: identifier,
+    ``HH:MM:SS.mmm`` times, settings from its placement, and escaped text
+    with ``<c> <i> <b> <u> <v> <lang> <ruby>`` tags and inner timestamps for
+    word timing. Comment cues are left out.
+
+    Raises:
+        UnsupportedFeatureError: strict and something would be dropped.
+    """
+    report_unsupported(doc, FEATURES, report, raw_format=NAME)
+    return _Writer(doc, options, report).run()
+
