@@ -203,7 +203,7 @@ def test_fast_path_matches_lenient_reader(text: str) -> None:
     from subkit.formats import srt as srt_module
 
     fast = srt_module._read_regular(text)
-    lenient = srt_module._read_lenient(text, srt_module.ReadOptions())
     if fast is not None:
+        lenient = srt_module._read_lenient(text, srt_module.ReadOptions())
         assert fast.cues == lenient.cues
         assert lenient.diagnostics == ()
