@@ -55,7 +55,7 @@ def _read(spec: FormatSpec, data: str | bytes, options: dict[str, Any]) -> Docum
 def loads(
     data: str | bytes,
     *,
-    format: str | None = None,  # noqa: A002
+    format: str | None = None,
     encoding: str | None = None,
     strict: bool = False,
     source: str | None = None,
@@ -114,7 +114,7 @@ def loads(
 def load(
     path: str | os.PathLike[str],
     *,
-    format: str | None = None,  # noqa: A002
+    format: str | None = None,
     encoding: str | None = None,
     strict: bool = False,
     **options: Any,
@@ -136,7 +136,7 @@ def load(
 
 def render(
     doc: Document,
-    format: str,  # noqa: A002
+    format: str,
     *,
     strict: bool = False,
     **options: Any,
@@ -167,7 +167,7 @@ def _warn(result: WriteResult) -> None:
         )
 
 
-def dumps(doc: Document, format: str, *, strict: bool = False, **options: Any) -> str | bytes:  # noqa: A002
+def dumps(doc: Document, format: str, *, strict: bool = False, **options: Any) -> str | bytes:
     """Serialise ``doc`` as ``format``; ``str`` for text formats, ``bytes`` for binary ones.
 
     A lossy write emits a :class:`~subkit.errors.LossyConversionWarning`; use
@@ -194,7 +194,7 @@ def dump(
     doc: Document,
     path: str | os.PathLike[str],
     *,
-    format: str | None = None,  # noqa: A002
+    format: str | None = None,
     encoding: str = "utf-8",
     bom: bool = False,
     strict: bool = False,

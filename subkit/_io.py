@@ -146,7 +146,7 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
         SubkitIOError: the file cannot be written.
     """
     target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
+    folder = target.parent if str(target.parent) else Path()
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:

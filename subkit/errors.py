@@ -140,7 +140,7 @@ class ParseError(FormatError):
         self,
         message: str,
         *,
-        format: str = "",  # noqa: A002 - the attribute name users expect
+        format: str = "",
         source: str | None = None,
         line: int | None = None,
         column: int | None = None,
@@ -178,7 +178,7 @@ class UnsupportedFeatureError(FormatError):
     format: str
     feature: str
 
-    def __init__(self, message: str, *, format: str = "", feature: str = "") -> None:  # noqa: A002
+    def __init__(self, message: str, *, format: str = "", feature: str = "") -> None:
         super().__init__(message, format=format, feature=feature)
 
 

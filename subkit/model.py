@@ -30,9 +30,9 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Literal, Union
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from subkit.formats import WriteResult
@@ -225,7 +225,7 @@ class Raw:
     markup: str
 
 
-ContentItem = Union[Run, LineBreak, Raw]
+ContentItem = Run | LineBreak | Raw
 #: A cue's content: runs, hard breaks and raw markup, in order.
 Content = tuple[ContentItem, ...]
 
@@ -621,7 +621,7 @@ class Document:
         self,
         path: str,
         *,
-        format: str | None = None,  # noqa: A002
+        format: str | None = None,
         encoding: str = "utf-8",
         strict: bool = False,
         **options: Any,
@@ -667,7 +667,7 @@ class LossReport:
 
     __slots__ = ("_entries", "format", "strict")
 
-    def __init__(self, format: str, *, strict: bool = False) -> None:  # noqa: A002
+    def __init__(self, format: str, *, strict: bool = False) -> None:
         self.format = format
         self.strict = strict
         self._entries: dict[str, Loss] = {}

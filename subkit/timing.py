@@ -32,6 +32,7 @@ __all__ = [
     "format_timecode",
     "format_vtt",
     "frames_to_ms",
+    "frames_to_timecode",
     "ms_to_frames",
     "parse_ass",
     "parse_clock",
@@ -40,7 +41,6 @@ __all__ = [
     "parse_vtt",
     "round_half_up",
     "timecode_to_frames",
-    "frames_to_timecode",
 ]
 
 #: 24000/1001 frames per second ("23.976").

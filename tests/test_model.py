@@ -6,6 +6,7 @@ import dataclasses
 
 import pytest
 
+from subkit.errors import UnsupportedFeatureError
 from subkit.model import (
     Color,
     Cue,
@@ -20,7 +21,6 @@ from subkit.model import (
     Word,
     content_from_text,
 )
-from subkit.errors import UnsupportedFeatureError
 
 
 def test_cue_rejects_end_before_start() -> None:

@@ -73,7 +73,7 @@ class DiagnosticSink:
 
     __slots__ = ("format", "items", "source", "strict")
 
-    def __init__(self, format: str, options: BaseReadOptions) -> None:  # noqa: A002
+    def __init__(self, format: str, options: BaseReadOptions) -> None:
         self.format = format
         self.strict = options.strict
         self.source = options.source

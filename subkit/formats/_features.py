@@ -202,7 +202,7 @@ def report_unsupported(
     dropped: set[str] = set()
     used = document_features(doc, raw_format)
     # Report in the fixed order of FEATURE_MESSAGES so loss reports are stable between runs.
-    for feature in sorted(used, key=_ORDER.get):
+    for feature in sorted(used, key=lambda name: _ORDER.get(name, len(_ORDER))):
         count, first = used[feature]
         if feature in allowed:
             continue

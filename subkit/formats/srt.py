@@ -276,7 +276,8 @@ def _describe(timing: str, groups: tuple[str | None, ...]) -> str:
         if frac is None:
             problems.append(f"{which} without milliseconds")
         elif len(frac) < 3:
-            problems.append(f"{which} has a {len(frac)}-digit fraction (read as decimal: ,{frac} = {frac.ljust(3, '0')} ms)")
+            millis = frac.ljust(3, "0")
+            problems.append(f"{which} has a {len(frac)}-digit fraction (read as decimal: ,{frac} = {millis} ms)")
     if "-->" not in timing:
         problems.append("arrow is not '-->'")
     if timing.count(",") < sum(1 for frac in (groups[4], groups[9]) if frac is not None):
@@ -346,8 +347,9 @@ def _markup_items(body: str, unknown: list[str]) -> tuple[ContentItem, ...]:
 def _merge_runs(items: list[ContentItem]) -> tuple[ContentItem, ...]:
     merged: list[ContentItem] = []
     for item in items:
-        if type(item) is Run and merged and type(merged[-1]) is Run and merged[-1].style == item.style:  # type: ignore[union-attr]
-            merged[-1] = Run(merged[-1].text + item.text, item.style)  # type: ignore[union-attr]
+        previous = merged[-1] if merged else None
+        if type(item) is Run and type(previous) is Run and previous.style == item.style:
+            merged[-1] = Run(previous.text + item.text, item.style)
         elif type(item) is Run and not item.text:
             continue
         else:

@@ -196,7 +196,7 @@ def _item(data: dict[str, Any]) -> ContentItem:
 
 
 def _cue_from(data: dict[str, Any]) -> Cue:
-    return _build(
+    cue: Cue = _build(
         Cue,
         data,
         {
@@ -205,6 +205,7 @@ def _cue_from(data: dict[str, Any]) -> Cue:
             "words": lambda ws: tuple(_build(Word, w, {}) for w in ws),
         },
     )
+    return cue
 
 
 def _doc_from(data: dict[str, Any]) -> Document:
@@ -212,7 +213,7 @@ def _doc_from(data: dict[str, Any]) -> Document:
     version = data.pop("subkit", None)
     if version != SCHEMA:
         raise TypeError(f"unsupported subkit JSON schema {version!r} (this version reads {SCHEMA})")
-    return _build(
+    doc: Document = _build(
         Document,
         data,
         {
@@ -229,6 +230,7 @@ def _doc_from(data: dict[str, Any]) -> Document:
             "diagnostics": lambda ds: tuple(_build(Diagnostic, d, {}) for d in ds),
         },
     )
+    return doc
 
 
 def read(data: str, *, options: ReadOptions) -> Document:
