@@ -346,13 +346,17 @@ def _set_color(
 ) -> tuple[RunStyle, bool]:
     reference: Color = getattr(ctx.base, _COLOR_BASE[attr])
     current: Color = getattr(state, attr) or reference
-    if not arg.strip():
-        new = reference if not alpha else Color(r=current.r, g=current.g, b=current.b, a=reference.a)
-        return state.merged(**{attr: _relative(new, reference)}), True
-    value = _parse_tag_number(arg, ctx.flavour)
+    value = _parse_tag_number(arg, ctx.flavour) if arg.strip() else None
     if value is None:
-        ctx.note(f"unreadable colour {arg.strip()!r}", "reset it to the style's colour as libass does")
-        return state.merged(**{attr: None}), False
+        # No (usable) value: libass resets the part the tag sets (colour or
+        # alpha) to the style's and leaves the other part alone.
+        if arg.strip():
+            ctx.note(f"unreadable colour {arg.strip()!r}", "reset it to the style's colour as libass does")
+        if alpha:
+            new = Color(r=current.r, g=current.g, b=current.b, a=reference.a)
+        else:
+            new = Color(r=reference.r, g=reference.g, b=reference.b, a=current.a)
+        return state.merged(**{attr: _relative(new, reference)}), not arg.strip()
     if alpha:
         new = Color(r=current.r, g=current.g, b=current.b, a=255 - (value & 0xFF))
     else:

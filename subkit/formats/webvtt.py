@@ -146,10 +146,17 @@ _WS: Final = " \t\n\f\r"
 # matched so that SRT-style times can be diagnosed (and accepted if allowed).
 _TS = r"(\d+):(\d{2})(?::(\d{2}))?([.,])(\d{3})(?!\d)"
 _TIMING = re.compile(rf"[ \t\f\r]*{_TS}[ \t\f\r]*-->[ \t\f\r]*{_TS}")
-# The same for valid times with '.' only, minutes and seconds checked by the pattern:
-# "[hh:]mm:ss.ttt" where hh is any digits and a missing hh needs a 2-digit mm <= 59.
-_FAST_TS = r"(?:(\d+):)?([0-5]\d):([0-5]\d)\.(\d{3})(?!\d)"
-_FAST_TIMING = re.compile(rf"[ \t\f\r]*{_FAST_TS}[ \t\f\r]*-->[ \t\f\r]*{_FAST_TS}")
+# One whole cue block of the usual shape, matched at the start of a block: an
+# optional id line, a timing line with valid '.'-times (minutes and seconds
+# checked by the pattern; a missing hours field needs a 2-digit mm <= 59, as
+# W3C says), the settings, the payload lines, then the blank lines after it.
+# Python checks that neither the id nor the payload holds "-->".
+_FAST_TS = r"(?:(\d+):)?([0-5]\d:[0-5]\d)\.(\d{3})(?!\d)"
+_FAST_BLOCK = re.compile(
+    rf"(?:([^\n]*)\n)?[ \t\f\r]*{_FAST_TS}[ \t\f\r]*-->[ \t\f\r]*{_FAST_TS}([^\n]*)((?:\n[^\n]+)*)(?:\n\n+|\n*\Z)"
+)
+#: "MM:SS" -> milliseconds, for the fast path.
+_MMSS: Final = {f"{m:02d}:{s:02d}": (m * 60 + s) * 1000 for m in range(60) for s in range(60)}
 _PERCENT = re.compile(r"\d+(?:\.\d+)?%")
 _LINE_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _CUE_KEYS: Final = ("region", "vertical", "line", "position", "size", "align")
@@ -304,26 +311,26 @@ class _Parser:
             return self.result
         first_rest = data[7:newline] if newline > 6 else ""
         pos = newline + 1
-        body = data[pos:].rstrip("\n")
-        chunks = body.split("\n\n")
-        header_lines: list[str] = []
-        if body and body[0] != "\n":
+        if pos < len(data) and data[pos] != "\n":
             # The header block: lines up to a blank line or a line with "-->".
-            lines = chunks[0].split("\n")
+            stop = data.find("\n\n", pos)
+            stop = len(data) if stop < 0 else stop
+            lines = data[pos:stop].split("\n")
             cut = 0
             while cut < len(lines) and "-->" not in lines[cut]:
                 cut += 1
-            header_lines = lines[:cut]
-            self._header(first_rest, header_lines, pos)
+            self._header(first_rest, lines[:cut], pos)
             if cut < len(lines):
-                offset = pos + sum(len(line) + 1 for line in header_lines)
+                offset = pos + sum(len(line) + 1 for line in lines[:cut])
                 self.warn("no blank line after the header", "read the cue that follows it", offset)
                 self._slow_chunk(lines[cut:], offset)
-            pos += len(chunks[0]) + 2
-            chunks = chunks[1:]
+            pos = stop
         else:
             self._header(first_rest, [], pos)
-        self._chunks(chunks, pos)
+        if self.fast:
+            self._body(pos)
+        else:
+            self._slow_body(pos)
         return self.result
 
     def _header(self, first_rest: str, lines: list[str], offset: int) -> None:
@@ -348,90 +355,69 @@ class _Parser:
             header += "\n" + "\n".join(kept)
         self.result.header = header or None
 
-    def _chunks(self, chunks: list[str], offset: int) -> None:
-        if not self.fast:
-            for chunk in chunks:
-                stripped = chunk.lstrip("\n")
-                if stripped:
-                    self._slow_chunk(stripped.split("\n"), offset + len(chunk) - len(stripped))
-                offset += len(chunk) + 2
-            return
-        timing = _FAST_TIMING.match
+    def _slow_body(self, pos: int) -> None:
+        data = self.data
+        size = len(data)
+        while pos < size:
+            if data[pos] == "\n":
+                pos += 1
+                continue
+            stop = data.find("\n\n", pos)
+            stop = size if stop < 0 else stop
+            self._slow_chunk(data[pos:stop].split("\n"), pos)
+            pos = stop
+
+    def _body(self, pos: int) -> None:
+        """The blocks after the header: the fast path where it applies, else the W3C steps."""
+        data = self.data
+        size = len(data)
+        block = _FAST_BLOCK.match
+        mmss = _MMSS
         settings_cache = self.settings_cache
-        cues = self.cues
-        append = cues.append
+        append = self.cues.append
         ids = self.ids
         previous_start = self.previous_start
-        for chunk in chunks:
-            start = offset
-            offset += len(chunk) + 2
-            if not chunk:
+        while pos < size:
+            if data[pos] == "\n":
+                pos += 1
                 continue
-            if chunk[0] == "\n":
-                stripped = chunk.lstrip("\n")
-                start += len(chunk) - len(stripped)
-                chunk = stripped
-            # Fast path: [id LF] timing LF payload, with no "-->" in the payload.
-            nl = chunk.find("\n")
-            first = chunk if nl < 0 else chunk[:nl]
-            if "-->" in first:
-                ident = None
-                line = first
-                line_offset = start
-                text = "" if nl < 0 else chunk[nl + 1 :]
-            else:
-                nl2 = chunk.find("\n", nl + 1) if nl >= 0 else -1
-                line = chunk[nl + 1 :] if nl2 < 0 else chunk[nl + 1 : nl2]
-                if nl < 0 or "-->" not in line:
-                    self.previous_start = previous_start
-                    self._slow_chunk(chunk.split("\n"), start)
-                    previous_start = self.previous_start
-                    continue
-                ident = first
-                line_offset = start + nl + 1
-                text = "" if nl2 < 0 else chunk[nl2 + 1 :]
-            if "-->" in text:
-                self.previous_start = previous_start
-                self._slow_chunk(chunk.split("\n"), start)
-                previous_start = self.previous_start
-                continue
-            match = timing(line)
-            if match is None:
-                # Not the canonical shape: the exact W3C steps decide (and diagnose).
-                parsed = self._timing(line, line_offset)
-                if parsed is None:
-                    continue  # the payload goes with its cue (W3C)
-                start_ms, end_ms, placement = parsed
-            else:
-                h1, m1, s1, f1, h2, m2, s2, f2 = match.groups()
-                start_ms = (int(h1) * 3600 + int(m1) * 60 + int(s1)) * 1000 + int(f1) if h1 else \
-                    (int(m1) * 60 + int(s1)) * 1000 + int(f1)
-                end_ms = (int(h2) * 3600 + int(m2) * 60 + int(s2)) * 1000 + int(f2) if h2 else \
-                    (int(m2) * 60 + int(s2)) * 1000 + int(f2)
-                if end_ms < start_ms:
-                    parsed = self._timing(line, line_offset)
-                    if parsed is None:  # pragma: no cover - the fast pattern only matches valid times
-                        continue
-                    start_ms, end_ms, placement = parsed
-                else:
-                    remainder = line[match.end() :]
-                    if not remainder or remainder.isspace():
+            match = block(data, pos)
+            if match is not None:
+                ident, h1, ms1, f1, h2, ms2, f2, settings, payload = match.groups()
+                text = payload[1:] if payload else ""
+                if (ident is None or "-->" not in ident) and "-->" not in text:
+                    start_ms = mmss[ms1] + int(f1) + (int(h1) * 3600000 if h1 else 0)
+                    end_ms = mmss[ms2] + int(f2) + (int(h2) * 3600000 if h2 else 0)
+                    line_offset = pos if ident is None else pos + len(ident) + 1
+                    if end_ms < start_ms:
+                        self.warn("cue ends before it starts", "set its end to its start", line_offset)
+                        end_ms = start_ms
+                    if not settings or settings.isspace():
                         placement = NOWHERE
                     else:
-                        cached = settings_cache.get(remainder)
+                        cached = settings_cache.get(settings)
                         if cached is None or cached[1]:
-                            placement = self._settings(remainder, line_offset)
+                            placement = self._settings(settings, line_offset)
                         else:
                             placement = cached[0]
-            self.seen_cue = True
-            if ident is not None:
-                if ident in ids:
-                    self.warn(f"duplicate cue identifier {ident[:40]!r}", "kept it", start, excerpt=ident)
-                ids.add(ident)
-            if start_ms < previous_start:
-                self.warn("cue starts before the previous cue", "kept it in file order", line_offset)
-            previous_start = start_ms
-            append((line_offset, ident, start_ms, end_ms, placement, text))
+                    self.seen_cue = True
+                    if ident is not None:
+                        if ident in ids:
+                            self.warn(f"duplicate cue identifier {ident[:40]!r}", "kept it", pos, excerpt=ident)
+                        ids.add(ident)
+                    if start_ms < previous_start:
+                        self.warn("cue starts before the previous cue", "kept it in file order", line_offset)
+                    previous_start = start_ms
+                    append((line_offset, ident, start_ms, end_ms, placement, text))
+                    pos = match.end()
+                    continue
+            # Anything else: the W3C block steps over this blank-line-separated chunk.
+            stop = data.find("\n\n", pos)
+            stop = size if stop < 0 else stop
+            self.previous_start = previous_start
+            self._slow_chunk(data[pos:stop].split("\n"), pos)
+            previous_start = self.previous_start
+            pos = stop
         self.previous_start = previous_start
 
     def _add_cue(
