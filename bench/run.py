@@ -392,6 +392,25 @@ def _sample(fn: Timed, number: int, use_gc: bool) -> float:
     return elapsed / number
 
 
+def _extrapolate(earlier: list[Row], group: str, library: str, size: int) -> float | None:
+    """Seconds one call would take at ``size``, from the rows of smaller sizes.
+
+    Linear from one smaller size; with two, the growth exponent they show
+    (never below 1), so a quadratic peer is caught before it runs for minutes.
+    """
+    smaller = sorted((r for r in earlier if r.group == group and r.library == library
+                      and r.median_ms and r.size < size), key=lambda r: r.size)
+    if not smaller:
+        return None
+    last = smaller[-1]
+    exponent = 1.0
+    if len(smaller) > 1:
+        prev = smaller[-2]
+        growth = math.log((last.median_ms or 1) / (prev.median_ms or 1)) / math.log(last.size / prev.size)
+        exponent = max(1.0, growth)
+    return float((last.median_ms or 0) / 1000 * (size / last.size) ** exponent)
+
+
 def time_group(
     group: str, inputs: Inputs, libs: set[str] | None, repeat: int, budget: float, use_gc: bool,
     earlier: list[Row], max_call: float,
@@ -408,16 +427,12 @@ def time_group(
             continue
         row = Row(group, case.library, inputs.size)
         rows.append(row)
-        smaller = [r for r in earlier if r.group == group and r.library == case.library
-                   and r.median_ms is not None and r.size < inputs.size]
-        if smaller:
-            last = max(smaller, key=lambda r: r.size)
-            estimate = (last.median_ms or 0) / 1000 * inputs.size / last.size
-            if estimate > max_call:
-                row.status = "skipped"
-                row.reason = f"too slow: ~{estimate:,.0f} s per call extrapolated from {_size(last.size)}"
-                _log(f"  {group} {inputs.size} {case.library}: {row.reason}")
-                continue
+        estimate = _extrapolate(earlier, group, case.library, inputs.size)
+        if estimate is not None and estimate > max_call:
+            row.status = "skipped"
+            row.reason = f"too slow: ~{estimate:,.0f} s per call (extrapolated)"
+            _log(f"  {group} {inputs.size} {case.library}: {row.reason}")
+            continue
         try:
             fn = case.prepare(inputs)
         except NotInstalledError as exc:
@@ -441,8 +456,8 @@ def time_group(
             continue
         row.number = max(1, min(MAX_NUMBER, math.ceil(SAMPLE_SECONDS / max(warm, 1e-6))))
         rounds = repeat
-        if warm * repeat > budget:  # a very slow peer: fewer samples, never fewer than 3
-            rounds = max(3, min(repeat, int(budget / warm)))
+        if warm * repeat > budget:  # a very slow peer: fewer samples, at least one
+            rounds = max(1, min(repeat, int(budget / warm)))
         ready.append((row, fn, rounds))
         _log(f"  {group} {inputs.size} {case.library}: warm-up {warm * 1000:.1f} ms, "
              f"{rounds} x {row.number} call(s)")
@@ -651,7 +666,7 @@ def _status_text(row: Row) -> str:
     return f"{row.status}: {row.reason}" if row.status != "ok" else ""
 
 
-def timing_tables(rows: list[Row], sizes: list[int]) -> list[str]:
+def timing_tables(rows: list[Row], sizes: list[int], repeat: int) -> list[str]:
     """One Markdown table per timed group: median (min) ms and peer ÷ subkit per size."""
     lines: list[str] = []
     for group in TIMED_GROUPS:
@@ -678,6 +693,8 @@ def timing_tables(rows: list[Row], sizes: list[int]) -> list[str]:
                     cells += [_cell(_status_text(row)), "–"]
                     continue
                 timing = f"{_ms(row.median_ms)} ({_ms(row.min_ms)})"
+                if len(row.samples_ms) < repeat:
+                    timing += f" n={len(row.samples_ms)}"
                 if row.cues is not None and row.cues != size:
                     timing += " ⚠"
                     notes.append(f"⚠ {library} at {_size(size)}: found {row.cues:,} cues of {size:,}.")
@@ -806,8 +823,8 @@ def markdown(rows: list[Row], startup: dict[str, Any] | None, info: dict[str, An
         "",
         f"Files: generated with seed {args['seed']}, {', '.join(f'{s:,}' for s in sizes)} cues. "
         f"Medians of {args['repeat']} samples after a warm-up, garbage collector "
-        f"{'on' if args['gc'] else 'off'} while timing. *÷ subkit* is the peer's median over subkit's: "
-        "above 1 means subkit is faster.",
+        f"{'on' if args['gc'] else 'off'} while timing (*n=1*: a slow row got fewer samples). "
+        "*÷ subkit* is the peer's median over subkit's: above 1 means subkit is faster.",
         "",
         "### Targets",
         "",
@@ -823,7 +840,7 @@ def markdown(rows: list[Row], startup: dict[str, Any] | None, info: dict[str, An
             measured = f"{t['value']:.2f}× {t['detail']}"
         lines.append(f"| {t['target']} | {_cell(measured)} | {t['verdict']} |")
     lines.append("")
-    lines += timing_tables(rows, sizes)
+    lines += timing_tables(rows, sizes, args["repeat"])
     lines += memory_table(rows)
     lines += startup_table(startup)
     return "\n".join(lines).rstrip() + "\n"
@@ -865,10 +882,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--data", type=Path, help="folder for the generated files (default: a temp folder)")
     parser.add_argument("--startup-runs", type=int, default=20, help="runs per start-up command")
     parser.add_argument("--budget", type=float, default=60.0,
-                        help="seconds one row may take at one size; slower rows get fewer samples (min 3)")
+                        help="seconds one row may take at one size; slower rows get fewer samples (min 1)")
     parser.add_argument("--max-call", type=float, default=30.0,
-                        help="skip a row whose one call, extrapolated linearly from a smaller size, "
-                             "would take longer than this many seconds")
+                        help="skip a row whose one call, extrapolated from smaller sizes, would take "
+                             "longer than this many seconds")
     parser.add_argument("--gc", action="store_true", help="leave the garbage collector on while timing")
     parser.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args(argv)

@@ -266,11 +266,10 @@ class Word:
     kind: Literal["k", "kf", "ko", "kt"] | None = None
 
     def __post_init__(self) -> None:
-        _check(self.end_ms >= self.start_ms, f"Word ends before it starts: {self.start_ms} > {self.end_ms}")
-        _check(
-            self.confidence is None or 0.0 <= self.confidence <= 1.0,
-            f"Word.confidence must be within 0-1, got {self.confidence!r}",
-        )
+        if self.end_ms < self.start_ms:
+            raise ValueError(f"Word ends before it starts: {self.start_ms} > {self.end_ms}")
+        if self.confidence is not None and not 0.0 <= self.confidence <= 1.0:
+            raise ValueError(f"Word.confidence must be within 0-1, got {self.confidence!r}")
 
 
 #: Numpad alignments: 1-3 bottom, 4-6 middle, 7-9 top; left, centre, right.

@@ -51,16 +51,24 @@ from subkit.timing import round_half_up
 
 __all__ = [
     "ASS_TO_SSA_ALIGN",
+    "DEFAULT_BASE",
     "SSA_TO_ASS_ALIGN",
     "Base",
     "Flavour",
     "ParsedText",
+    "TagContext",
+    "Token",
     "apply_tag",
     "base_of",
     "color_from_ass",
     "color_to_ass",
+    "escape_text",
     "format_event_text",
+    "format_number",
+    "karaoke_tags",
     "parse_event_text",
+    "style_diff",
+    "style_tags",
     "tokenize_block",
 ]
 
@@ -323,6 +331,7 @@ class TagContext:
     warn: Warn | None = None
 
     def note(self, message: str, action: str) -> None:
+        """Report a repaired problem (nothing when writing)."""
         if self.warn is not None:
             self.warn(message, action)
 
@@ -459,7 +468,7 @@ class _TextReader:
     """One pass over an event's text; see :func:`parse_event_text`."""
 
     __slots__ = (
-        "align", "align_seen", "buffer", "clock", "ctx", "drawing", "duration", "items", "pos",
+        "align", "align_seen", "buffer", "buffer_style", "clock", "ctx", "drawing", "duration", "items", "pos",
         "positioned", "pre", "state", "syllables", "wrap",
     )  # fmt: skip
 
@@ -470,6 +479,7 @@ class _TextReader:
         self.state = PLAIN
         self.items: list[ContentItem] = []
         self.buffer: list[str] = []
+        self.buffer_style = PLAIN
         self.drawing = False
         self.align: int | None = None
         self.align_seen = False
@@ -482,20 +492,29 @@ class _TextReader:
     # -- text
 
     def text(self, piece: str) -> None:
+        """Add text to the current run and to the current syllable."""
+        # The buffer holds text of one style; blocks that change nothing (karaoke
+        # tags) do not cut it, so long lines are not rebuilt run by run.
+        if self.buffer and self.state != self.buffer_style:
+            self.flush()
+        if not self.buffer:
+            self.buffer_style = self.state
         self.buffer.append(piece)
         (self.syllables[-1].parts if self.syllables else self.pre).append(piece)
 
     def flush(self) -> None:
+        """Turn the buffered text into a run (merged with an equal-styled run before it)."""
         if not self.buffer:
             return
         text = "".join(self.buffer)
         self.buffer.clear()
         items = self.items
         last = items[-1] if items else None
-        if type(last) is Run and last.style == self.state:
-            items[-1] = Run(last.text + text, self.state)
+        style = self.buffer_style
+        if type(last) is Run and last.style == style:
+            items[-1] = Run(last.text + text, style)
         else:
-            items.append(Run(text, self.state))
+            items.append(Run(text, style))
 
     def line_break(self) -> None:
         self.flush()
@@ -509,7 +528,7 @@ class _TextReader:
     # -- blocks
 
     def block(self, inner: str) -> None:
-        self.flush()
+        """Interpret one override block: style, placement and karaoke tags; the rest stays raw."""
         raw: list[str] = []
         ctx = self.ctx
         for token in tokenize_block(inner):
@@ -542,9 +561,10 @@ class _TextReader:
                     self.wrap = value if value is not None and 0 <= value <= 3 else self.wrap
                 raw.append(token.text)
         if raw:
-            self.items.append(Raw("ass", "{" + "".join(raw) + "}"))
+            self.raw("{" + "".join(raw) + "}")
 
     def line_align(self, name: str, arg: str) -> bool:
+        """Take ``\\an``/``\\a`` as the line's alignment; ``False`` keeps the tag raw."""
         if self.align_seen:
             self.ctx.note(f"a second \\{name} in one line", "kept it as raw markup (the first one counts)")
             return False
@@ -563,6 +583,7 @@ class _TextReader:
         return True
 
     def line_pos(self, arg: str) -> bool:
+        """Take ``\\pos`` as the line's position; ``False`` keeps the tag raw."""
         if self.positioned:
             self.ctx.note("a second \\pos (or \\pos after \\move) in one line",
                           "kept it as raw markup (ignored)")
@@ -576,15 +597,19 @@ class _TextReader:
         return True
 
     def karaoke(self, name: str, arg: str) -> None:
+        """Start a syllable (``\\k``, ``\\kf``, ``\\ko``) or set the karaoke clock (``\\kt``)."""
         kind = _KARAOKE[name]
-        match = _NUMBER_PREFIX.match(arg)
-        if match is None:
-            # libass takes a missing duration as 100 cs.
-            self.ctx.note(f"\\{name} without a duration", "used 100 centiseconds as libass does")
-            value = Fraction(100)
+        if arg.isdigit():
+            ms = int(arg) * 10  # the usual case, without Fraction's cost
         else:
-            value = Fraction(match.group(1))
-        ms = round_half_up(value * 10)
+            match = _NUMBER_PREFIX.match(arg)
+            if match is None:
+                # libass takes a missing duration as 100 cs.
+                self.ctx.note(f"\\{name} without a duration", "used 100 centiseconds as libass does")
+                value = Fraction(100)
+            else:
+                value = Fraction(match.group(1))
+            ms = round_half_up(value * 10)
         if ms < 0:
             self.ctx.note(f"negative karaoke time \\{name}{arg.strip()}", "used 0")
             ms = 0
@@ -602,6 +627,7 @@ class _TextReader:
     # -- driver
 
     def run(self, text: str) -> None:
+        """Read the whole Text field: blocks, escapes and plain text."""
         length = len(text)
         index = 0
         while index < length:
@@ -652,6 +678,7 @@ class _TextReader:
         self.flush()
 
     def words(self, start_ms: int) -> tuple[Word, ...]:
+        """The syllables as words with absolute times."""
         if not self.syllables:
             return ()
         if self.clock > self.duration:
@@ -688,9 +715,12 @@ def parse_event_text(
 # ---------------------------------------------------------------- writing
 
 
+_NEEDS_ESCAPE = re.compile("[\\\\{}\u00a0]")
+
+
 def escape_text(text: str) -> str:
     """Escape run text for an event line (see :func:`parse_event_text`)."""
-    if not any(c in text for c in "\\{}" + _NBSP):
+    if not _NEEDS_ESCAPE.search(text):
         return text
     out: list[str] = []
     last = len(text) - 1
@@ -714,6 +744,8 @@ def escape_text(text: str) -> str:
 
 def style_tags(new: RunStyle, cur: RunStyle, base: Base, flavour: Flavour) -> str:
     """The override tags that turn run style ``cur`` into ``new`` (both relative to ``base``)."""
+    if new == cur:
+        return ""
     tags: list[str] = []
     font_new = new.font_family or base.font
     if font_new != (cur.font_family or base.font):
@@ -809,7 +841,9 @@ def _word_offsets(cue: Cue, plain: str) -> list[int] | None:
     return offsets
 
 
-def karaoke_tags(cue: Cue, start_cs: int, report: LossReport, index: int) -> list[tuple[int, str]] | None:
+def karaoke_tags(
+    cue: Cue, start_cs: int, report: LossReport, index: int, flavour: Flavour = "ass"
+) -> list[tuple[int, str]] | None:
     """``(offset in plain text, tags)`` for the cue's words, or ``None`` when they cannot be placed.
 
     Durations come from rounding the absolute word boundaries to centiseconds
@@ -845,7 +879,8 @@ def karaoke_tags(cue: Cue, start_cs: int, report: LossReport, index: int) -> lis
                 end = following
                 adjusted = True
         end = max(end, clock)
-        tag = {"kf": "\\kf", "ko": "\\ko"}.get(word.kind or "k", "\\k")
+        # SSA v4.00 spells the sweep \\K; \\kf is the v4.00+ name.
+        tag = {"kf": "\\kf" if flavour == "ass" else "\\K", "ko": "\\ko"}.get(word.kind or "k", "\\k")
         result.append((offset, f"{tag}{end - clock}"))
         clock = end
     if adjusted:

@@ -239,7 +239,8 @@ def parse_cue_text(text: str, problems: list[tuple[str, str]] | None = None) -> 
             if annotation is None:
                 annotation = ""
             if not annotation and problems is not None:
-                problems.append((f"<{name}> without {'a voice name' if name == 'v' else 'a language'}", "kept the span"))
+                what = "a voice name" if name == "v" else "a language"
+                problems.append((f"<{name}> without {what}", "kept the span"))
         else:
             annotation = None  # only v and lang carry one
         node = Element(name, classes, annotation)
@@ -282,7 +283,7 @@ class Flat:
 
 _BREAK = LineBreak()
 # (italic, bold, underline, classes, language, voice)
-_Context = tuple[bool, bool, bool, tuple[str, ...], Union[str, None], Union[str, None]]
+_Context = tuple[bool, bool, bool, tuple[str, ...], "str | None", "str | None"]
 
 
 class _Frame:

@@ -187,6 +187,7 @@ def _field_keys(names: list[str]) -> list[str]:
 # ---------------------------------------------------------------- values
 
 _TIME = re.compile(r"\s*(-?)\s*(?:(\d+):)?(\d+):(\d+)(?:[.,:](\d+))?\s*")
+_FAST_TIME = re.compile(r"(\d):([0-5]\d):([0-5]\d)\.(\d\d)")
 _STANDARD_TIME = re.compile(r"-?\d:\d\d:\d\d\.\d\d")
 
 
@@ -195,6 +196,10 @@ def parse_time(text: str, note: Callable[[str, str, str], None]) -> int | None:
 
     ``note(category, message, action)`` reports deviations from ``H:MM:SS.cc``.
     """
+    fast = _FAST_TIME.fullmatch(text)
+    if fast:
+        h, m, s, cs = fast.groups()
+        return ((int(h) * 60 + int(m)) * 60 + int(s)) * 1000 + int(cs) * 10
     match = _TIME.fullmatch(text)
     if not match:
         return None
@@ -237,11 +242,8 @@ def _int(text: str) -> int | None:
     try:
         return int(text.strip())
     except ValueError:
-        try:
-            value = float(text.strip())
-        except ValueError:
-            return None
-        return int(value) if value == int(value) else None
+        value = _float(text)
+        return int(value) if value is not None and value == int(value) else None
 
 
 def _float(text: str) -> float | None:
@@ -321,6 +323,8 @@ class _ScriptReader:
         self.noted: set[str] = set()
         self.wrap_style = 0
         self.line_no = 0
+        # One tag context per style name; styles are all read before the events.
+        self.contexts: dict[str | None, TagContext] = {}
 
     # -- diagnostics
 
@@ -334,11 +338,12 @@ class _ScriptReader:
         """Report a cosmetic deviation only where it first occurs."""
         if category not in self.noted:
             self.noted.add(category)
-            self.warn(message + " (first occurrence)", action)
+            self.warn(message, action + " (reported once per file)")
 
     # -- driver
 
     def run(self) -> None:
+        """Read every line, dispatching on the section it is in."""
         section: str | None = None
         raw_section: list[str] | None = None
         seen_section = False
@@ -609,6 +614,8 @@ class _ScriptReader:
             if key == "text":
                 text = value
             elif key == "layer":
+                if value == "0":
+                    continue
                 number = _int(value)
                 if number is None:
                     self.warn(f"unreadable Layer {value.strip()!r}", "used 0", excerpt=excerpt)
@@ -619,6 +626,8 @@ class _ScriptReader:
                 if marked not in ("", "0"):
                     extra["ssa.marked"] = marked
             elif key in margins:
+                if value in ("0", "0000"):
+                    continue  # the usual "the style's margin"
                 number = _int(value) if value.strip() else 0
                 if number is None:
                     self.warn(f"unreadable margin {value.strip()!r}", "used the style's", excerpt=excerpt)
@@ -639,8 +648,11 @@ class _ScriptReader:
         if style is not None and self.styles and style not in self.styles:
             self.once("undefined-style", f"event uses an undefined style {style!r}",
                       "kept the name (players fall back to Default)")
-        base = base_of(self.styles.get(style or "Default") or self.styles.get("Default"))
-        ctx = TagContext(base=base, styles=self.styles, flavour=self.flavour, warn=self.warn)
+        ctx = self.contexts.get(style)
+        if ctx is None:
+            base = base_of(self.styles.get(style or "Default") or self.styles.get("Default"))
+            ctx = self.contexts[style] = TagContext(base=base, styles=self.styles, flavour=self.flavour,
+                                                    warn=self.warn)
         parsed = parse_event_text(text, start_ms=start, end_ms=end, ctx=ctx, wrap_style=self.wrap_style)
         placement = NOWHERE
         if parsed.align is not None or parsed.pos is not None or layer or any(margins.values()):
@@ -665,7 +677,7 @@ class _ScriptReader:
             comment=comment,
             effect=effect,
             words=parsed.words,
-            extra=extra,
+            **({"extra": extra} if extra else {}),  # type: ignore[arg-type]
         )
 
     # -- attachments
@@ -702,6 +714,7 @@ class _ScriptReader:
     # -- result
 
     def document(self, source_format: str) -> Document:
+        """The document read."""
         header: dict[str, str] = {}
         if self.comments:
             header["ass.;"] = "\n".join(self.comments)
@@ -793,6 +806,7 @@ class _Writer:
         self.flavour = flavour
         self.from_script = any(key.startswith("ass.") for key in doc.header)
         self.commas: set[str] = set()
+        self.contexts: dict[str, TagContext] = {}
 
     def field(self, value: str, feature: str) -> str:
         cleaned = _field(value)
@@ -804,6 +818,7 @@ class _Writer:
     # -- sections
 
     def script_info(self) -> list[str]:
+        """The ``[Script Info]`` lines: kept comments and keys, with the model's title and canvas."""
         doc = self.doc
         script_type = "v4.00+" if self.flavour == "ass" else "v4.00"
         lines = ["[Script Info]"]
@@ -850,6 +865,7 @@ class _Writer:
         return out
 
     def styles(self) -> list[str]:
+        """The styles section, with a ``Default`` style when one is needed."""
         doc = self.doc
         styles = list(doc.styles.values())
         if not styles or (
@@ -927,6 +943,7 @@ class _Writer:
         return sections
 
     def events(self) -> list[str]:
+        """The ``[Events]`` section; reports clamped times."""
         doc = self.doc
         if self.flavour == "ass":
             lines = ["[Events]", f"Format: {ASS_EVENT_FIELDS}"]
@@ -953,10 +970,13 @@ class _Writer:
         return lines
 
     def event_line(self, cue: Cue, index: int, start_cs: int, end_cs: int, canvas: tuple[int, int]) -> str:
+        """One ``Dialogue:``/``Comment:`` line."""
         placement = cue.placement
         style_name = cue.style or "Default"
-        base = base_of(self.doc.styles.get(style_name) or self.doc.styles.get("Default"))
-        ctx = TagContext(base=base, styles=self.doc.styles, flavour=self.flavour)
+        ctx = self.contexts.get(style_name)
+        if ctx is None:
+            base = base_of(self.doc.styles.get(style_name) or self.doc.styles.get("Default"))
+            ctx = self.contexts[style_name] = TagContext(base=base, styles=self.doc.styles, flavour=self.flavour)
         line_tags = ""
         align = placement.align
         if align is None and placement.text_align is not None:
@@ -968,7 +988,7 @@ class _Writer:
             if placement.unit == "%":
                 x, y = x * canvas[0] / 100, y * canvas[1] / 100
             line_tags += f"\\pos({format_number(round(x, 3))},{format_number(round(y, 3))})"
-        karaoke = karaoke_tags(cue, start_cs, self.report, index) if cue.words else None
+        karaoke = karaoke_tags(cue, start_cs, self.report, index, self.flavour) if cue.words else None
         text = format_event_text(cue, ctx=ctx, line_tags=line_tags, karaoke=karaoke or ())
         lead = str(placement.layer) if self.flavour == "ass" else f"Marked={cue.extra.get('ssa.marked', '0')}"
         fields = [
@@ -986,6 +1006,7 @@ class _Writer:
         return ("Comment: " if cue.comment else "Dialogue: ") + ",".join(fields)
 
     def write(self, features: frozenset[str]) -> str:
+        """The whole script; reports what the format cannot express."""
         report_unsupported(self.doc, features, self.report, raw_format="ass")
         sections = [self.script_info(), *self.raw_sections(garbage=True), self.styles(),
                     *self.attachments(), self.events(), *self.raw_sections(garbage=False)]

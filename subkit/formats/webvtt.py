@@ -44,10 +44,13 @@ are kept as :class:`~subkit.model.Raw` WebVTT markup.
 
 from __future__ import annotations
 
+import gc
 import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Final, NamedTuple, Union
+from typing import Final, NamedTuple
 
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
 from subkit.formats._features import report_unsupported
@@ -114,9 +117,15 @@ class ReadOptions(BaseReadOptions):
         srt_timestamps: accept ``,`` before the milliseconds (``00:01,000``)
             with a warning, as files converted from SRT have. ``False`` drops
             such cues, as the W3C parser does.
+        obsolete_keywords: read the keywords of the 2013-2016 drafts that
+            older tools still write (``align:middle``, ``line:..,middle``,
+            ``position:..,middle|start|end``) as their current equivalents,
+            with a warning. ``False`` ignores such settings, as the W3C parser
+            does (for ``align:middle`` the effect is the same).
     """
 
     srt_timestamps: bool = True
+    obsolete_keywords: bool = True
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -152,9 +161,12 @@ _TIMING = re.compile(rf"[ \t\f\r]*{_TS}[ \t\f\r]*-->[ \t\f\r]*{_TS}")
 # W3C says), the settings, the payload lines, then the blank lines after it.
 # Python checks that neither the id nor the payload holds "-->".
 _FAST_TS = r"(?:(\d+):)?([0-5]\d:[0-5]\d)\.(\d{3})(?!\d)"
-_FAST_BLOCK = re.compile(
-    rf"(?:([^\n]*)\n)?[ \t\f\r]*{_FAST_TS}[ \t\f\r]*-->[ \t\f\r]*{_FAST_TS}([^\n]*)((?:\n[^\n]+)*)(?:\n\n+|\n*\Z)"
+_FAST_CUE = (
+    rf"[ \t\f\r]*{_FAST_TS}[ \t\f\r]*-->[ \t\f\r]*{_FAST_TS}([^\n]*)(?:\n([^\n]+(?:\n[^\n]+)*))?(?:\n\n+|\n*\Z)"
 )
+_FAST_BLOCK = re.compile(rf"([^\n]*)\n{_FAST_CUE}")
+# The same without an id line, tried first: no backtracking over the id group.
+_FAST_BLOCK_NO_ID = re.compile(_FAST_CUE)
 #: "MM:SS" -> milliseconds, for the fast path.
 _MMSS: Final = {f"{m:02d}:{s:02d}": (m * 60 + s) * 1000 for m in range(60) for s in range(60)}
 _PERCENT = re.compile(r"\d+(?:\.\d+)?%")
@@ -163,6 +175,10 @@ _CUE_KEYS: Final = ("region", "vertical", "line", "position", "size", "align")
 _LINE_ALIGN: Final = ("start", "center", "end")
 _POSITION_ALIGN: Final = ("line-left", "center", "line-right")
 _TEXT_ALIGN: Final = ("start", "center", "end", "left", "right")
+# Keywords of the 2013-2016 drafts that older tools still write, and their current meaning.
+_OBSOLETE_TEXT_ALIGN: Final = {"middle": "center"}
+_OBSOLETE_LINE_ALIGN: Final = {"middle": "center"}
+_OBSOLETE_POSITION_ALIGN: Final = {"middle": "center", "start": "line-left", "end": "line-right"}
 _LEGACY_REGION = re.compile(r"Region:(.*)")
 _LANGUAGE = re.compile(r"Language:[ \t]*(\S+)[ \t]*", re.IGNORECASE)
 
@@ -187,7 +203,7 @@ class ParsedCue(NamedTuple):
 
 
 # (offset, id, start_ms, end_ms, placement, text): a ParsedCue as a plain tuple, for speed.
-_RawCue = tuple[int, Union[str, None], int, int, Placement, str]
+_RawCue = tuple[int, "str | None", int, int, Placement, str]
 
 
 @dataclass(slots=True)
@@ -262,17 +278,21 @@ def _is_note(text: str) -> bool:
 class _Parser:
     """The W3C file parser over one input, with the sink and caches of one read."""
 
-    def __init__(self, data: str, sink: DiagnosticSink, *, srt_timestamps: bool, fast: bool = True) -> None:
+    def __init__(
+        self, data: str, sink: DiagnosticSink, *, srt_timestamps: bool, obsolete_keywords: bool = True,
+        fast: bool = True,
+    ) -> None:
         self.data = data
         self.sink = sink
         self.srt_timestamps = srt_timestamps
+        self.obsolete_keywords = obsolete_keywords
         self.fast = fast
         self.line_of = _LineCounter(data)
         self.result = ParsedFile()
         self.seen_cue = False
         # Regions visible to cue settings: only those defined before the first cue (W3C).
         self.visible_regions: set[str] = set()
-        self.settings_cache: dict[str, tuple[Placement, list[str]]] = {}
+        self.settings_cache: dict[str, Placement] = {}
         self.ids: set[str] = set()
         self.previous_start = -1
         self.cues: list[_RawCue] = []
@@ -315,7 +335,7 @@ class _Parser:
             # The header block: lines up to a blank line or a line with "-->".
             stop = data.find("\n\n", pos)
             stop = len(data) if stop < 0 else stop
-            lines = data[pos:stop].split("\n")
+            lines = data[pos:stop].rstrip("\n").split("\n")
             cut = 0
             while cut < len(lines) and "-->" not in lines[cut]:
                 cut += 1
@@ -364,7 +384,7 @@ class _Parser:
                 continue
             stop = data.find("\n\n", pos)
             stop = size if stop < 0 else stop
-            self._slow_chunk(data[pos:stop].split("\n"), pos)
+            self._slow_chunk(data[pos:stop].rstrip("\n").split("\n"), pos)
             pos = stop
 
     def _body(self, pos: int) -> None:
@@ -372,6 +392,7 @@ class _Parser:
         data = self.data
         size = len(data)
         block = _FAST_BLOCK.match
+        block_no_id = _FAST_BLOCK_NO_ID.match
         mmss = _MMSS
         settings_cache = self.settings_cache
         append = self.cues.append
@@ -381,26 +402,28 @@ class _Parser:
             if data[pos] == "\n":
                 pos += 1
                 continue
-            match = block(data, pos)
+            match = block_no_id(data, pos)
             if match is not None:
-                ident, h1, ms1, f1, h2, ms2, f2, settings, payload = match.groups()
-                text = payload[1:] if payload else ""
+                ident = None
+                h1, ms1, f1, h2, ms2, f2, settings, payload = match.groups()
+                line_offset = pos
+            else:
+                match = block(data, pos)
+                if match is not None:
+                    ident, h1, ms1, f1, h2, ms2, f2, settings, payload = match.groups()
+                    line_offset = pos + len(ident) + 1
+            if match is not None:
+                text = payload or ""
                 if (ident is None or "-->" not in ident) and "-->" not in text:
                     start_ms = mmss[ms1] + int(f1) + (int(h1) * 3600000 if h1 else 0)
                     end_ms = mmss[ms2] + int(f2) + (int(h2) * 3600000 if h2 else 0)
-                    line_offset = pos if ident is None else pos + len(ident) + 1
                     if end_ms < start_ms:
                         self.warn("cue ends before it starts", "set its end to its start", line_offset)
                         end_ms = start_ms
                     if not settings or settings.isspace():
                         placement = NOWHERE
                     else:
-                        cached = settings_cache.get(settings)
-                        if cached is None or cached[1]:
-                            placement = self._settings(settings, line_offset)
-                        else:
-                            placement = cached[0]
-                    self.seen_cue = True
+                        placement = settings_cache.get(settings) or self._settings(settings, line_offset)
                     if ident is not None:
                         if ident in ids:
                             self.warn(f"duplicate cue identifier {ident[:40]!r}", "kept it", pos, excerpt=ident)
@@ -415,10 +438,12 @@ class _Parser:
             stop = data.find("\n\n", pos)
             stop = size if stop < 0 else stop
             self.previous_start = previous_start
-            self._slow_chunk(data[pos:stop].split("\n"), pos)
+            self.seen_cue = self.seen_cue or bool(self.cues)
+            self._slow_chunk(data[pos:stop].rstrip("\n").split("\n"), pos)
             previous_start = self.previous_start
             pos = stop
         self.previous_start = previous_start
+        self.seen_cue = self.seen_cue or bool(self.cues)
 
     def _add_cue(
         self, offset: int, ident: str | None, start_ms: int, end_ms: int, placement: Placement, text: str
@@ -540,45 +565,49 @@ class _Parser:
         return start_ms, end_ms, placement
 
     def _settings(self, text: str, offset: int) -> Placement:
-        cached = self.settings_cache.get(text)
-        if cached is None:
-            problems: list[str] = []
-            placement = self._parse_settings(text, problems)
-            cached = (placement, problems)
-            self.settings_cache[text] = cached
-        for problem in cached[1]:
-            self.warn(problem, "ignored that setting", offset)
-        return cached[0]
+        """The placement of a settings string; its problems are diagnosed the first time it is seen.
 
-    def _parse_settings(self, text: str, problems: list[str]) -> Placement:
+        Files repeat the same settings on thousands of cues (``align:middle``):
+        one diagnostic per distinct settings string says it all.
+        """
+        placement = self.settings_cache.get(text)
+        if placement is None:
+            problems: list[tuple[str, str]] = []
+            placement = self._parse_settings(text, problems)
+            self.settings_cache[text] = placement
+            for message, action in problems:
+                self.warn(message, action, offset)
+        return placement
+
+    def _parse_settings(self, text: str, problems: list[tuple[str, str]]) -> Placement:
         """The W3C "parse the WebVTT cue settings" steps (later settings win)."""
         values: dict[str, object] = {}
         seen: set[str] = set()
         for setting in text.split():
             colon = setting.find(":")
             if colon <= 0 or colon == len(setting) - 1:
-                problems.append(f"malformed cue setting {setting[:40]!r}")
+                problems.append((f"malformed cue setting {setting[:40]!r}", "ignored that setting"))
                 continue
             name, value = setting[:colon], setting[colon + 1 :]
             if name not in _CUE_KEYS:
-                problems.append(f"unknown cue setting {name[:40]!r}")
+                problems.append((f"unknown cue setting {name[:40]!r}", "ignored that setting"))
                 continue
             if name in seen:
-                problems.append(f"cue setting {name!r} given twice (the last one wins)")
+                problems.append((f"cue setting {name!r} given twice", "the last one wins"))
             seen.add(name)
             bad = f"invalid value {value[:40]!r} for cue setting {name!r}"
             if name == "region":
                 if value in self.visible_regions:
                     values["region"] = value
                 else:
-                    problems.append(f"cue refers to undefined region {value[:40]!r}")
+                    problems.append((f"cue refers to undefined region {value[:40]!r}", "left it out of any region"))
                     values["region"] = None
             elif name == "vertical":
                 if value in ("rl", "lr"):
                     values["vertical"] = value
                     values["region"] = None  # there are no vertical regions
                 else:
-                    problems.append(bad)
+                    problems.append((bad, "ignored that setting"))
             elif name == "line":
                 linepos, comma, linealign = value.partition(",")
                 number: float | None = None
@@ -587,8 +616,10 @@ class _Parser:
                         number = _percent(linepos)
                     elif _LINE_NUMBER.fullmatch(linepos):
                         number = float(linepos)
+                if comma and linealign not in _LINE_ALIGN and self.obsolete_keywords:
+                    linealign = self._obsolete(linealign, _OBSOLETE_LINE_ALIGN, name, problems)
                 if number is None or (comma and linealign not in _LINE_ALIGN):
-                    problems.append(bad)
+                    problems.append((bad, "ignored that setting"))
                     continue
                 values["line"] = number
                 values["line_align"] = linealign if comma else None
@@ -597,26 +628,39 @@ class _Parser:
             elif name == "position":
                 colpos, comma, colalign = value.partition(",")
                 number = _percent(colpos)
+                if comma and colalign not in _POSITION_ALIGN and self.obsolete_keywords:
+                    colalign = self._obsolete(colalign, _OBSOLETE_POSITION_ALIGN, name, problems)
                 if number is None or (comma and colalign not in _POSITION_ALIGN):
-                    problems.append(bad)
+                    problems.append((bad, "ignored that setting"))
                     continue
                 values["position"] = number
                 values["position_align"] = colalign if comma else None
             elif name == "size":
                 number = _percent(value)
                 if number is None:
-                    problems.append(bad)
+                    problems.append((bad, "ignored that setting"))
                     continue
                 values["size"] = number
                 if number != 100:
                     values["region"] = None  # an explicitly sized cue leaves its region
             elif value in _TEXT_ALIGN:  # align
                 values["text_align"] = value
+            elif self.obsolete_keywords and value in _OBSOLETE_TEXT_ALIGN:
+                values["text_align"] = self._obsolete(value, _OBSOLETE_TEXT_ALIGN, name, problems)
             else:
-                problems.append(bad)
+                problems.append((bad, "ignored that setting"))
         if not any(v is not None and k != "snap_to_lines" for k, v in values.items()):
             return NOWHERE
         return Placement(**values)  # type: ignore[arg-type]
+
+    @staticmethod
+    def _obsolete(value: str, table: dict[str, str], name: str, problems: list[tuple[str, str]]) -> str:
+        """The current keyword for a draft one (diagnosed), or ``value`` unchanged."""
+        current = table.get(value)
+        if current is None:
+            return value
+        problems.append((f"obsolete keyword {value!r} in cue setting {name!r}", f"read it as {current!r}"))
+        return current
 
     def _region(self, text: str, separator: str, offset: int, *, late: bool = False) -> None:
         """The W3C "collect WebVTT region settings" steps (``separator`` is '=' for legacy headers)."""
@@ -683,7 +727,9 @@ def _prepare(data: str, sink: DiagnosticSink) -> str:
     return data
 
 
-def parse_file(data: str, sink: DiagnosticSink, *, srt_timestamps: bool = True, fast: bool = True) -> ParsedFile:
+def parse_file(
+    data: str, sink: DiagnosticSink, *, srt_timestamps: bool = True, obsolete_keywords: bool = True, fast: bool = True
+) -> ParsedFile:
     """Run the W3C WebVTT parser over ``data`` without touching cue text.
 
     ``fast=False`` forces the line-by-line W3C path for every block (the
@@ -693,12 +739,15 @@ def parse_file(data: str, sink: DiagnosticSink, *, srt_timestamps: bool = True, 
         ParseError: the signature is missing (nothing parses), or (strict) any flaw.
 
     >>> from subkit.formats._base import DiagnosticSink
-    >>> parsed = parse_file("WEBVTT\\n\\n1\\n00:01.000 --> 00:02.000 align:start\\n<b>Hi", DiagnosticSink(NAME, ReadOptions()))
+    >>> text = "WEBVTT\\n\\n1\\n00:01.000 --> 00:02.000 align:start\\n<b>Hi"
+    >>> parsed = parse_file(text, DiagnosticSink(NAME, ReadOptions()))
     >>> cue = parsed.cues[0]
     >>> cue.id, cue.start_ms, cue.placement.text_align, cue.text
     ('1', 1000, 'start', '<b>Hi')
     """
-    parser = _Parser(_prepare(data, sink), sink, srt_timestamps=srt_timestamps, fast=fast)
+    parser = _Parser(
+        _prepare(data, sink), sink, srt_timestamps=srt_timestamps, obsolete_keywords=obsolete_keywords, fast=fast
+    )
     result = parser.run()
     result.cues = [ParsedCue._make(raw) for raw in parser.cues]
     return result
@@ -710,10 +759,15 @@ _BREAK = LineBreak()
 
 
 def _plain_content(text: str) -> tuple[ContentItem, ...]:
-    if "\n" not in text:
-        return (Run(text, PLAIN),) if text else ()
-    items: list[ContentItem] = []
-    for number, line in enumerate(text.split("\n")):
+    """Content of text without markup: runs between hard breaks."""
+    lines = text.split("\n")
+    if all(lines):
+        # The usual case, no empty line: run, break, run, ...
+        items: list[ContentItem] = [_BREAK] * (2 * len(lines) - 1)
+        items[::2] = [Run(line, PLAIN) for line in lines]
+        return tuple(items)
+    items = []
+    for number, line in enumerate(lines):
         if number:
             items.append(_BREAK)
         if line:
@@ -753,24 +807,52 @@ def _css_color(value: str) -> Color | None:
     return None
 
 
+def _css_color_classes(stylesheets: tuple[str, ...] | list[str]) -> dict[str, tuple[str, Color]]:
+    """Classes that the document's CSS gives exactly one colour: ``::cue(.x) { color: ... }``."""
+    mapping: dict[str, tuple[str, Color]] = {}
+    for sheet in stylesheets:
+        if "::cue" not in sheet:
+            continue
+        for match in _COLOR_RULE.finditer(sheet):
+            parsed = _css_color(match.group(3))
+            if parsed is not None:
+                mapping[match.group(1)] = ("color" if match.group(2) == "color" else "background", parsed)
+    return mapping
+
+
 def color_classes(stylesheets: tuple[str, ...] | list[str]) -> dict[str, tuple[str, Color]]:
     """Class names that mean one colour: the built-in ones plus single-colour ``::cue(.x)`` rules.
 
     Returns ``{class: ("color" | "background", Color)}``; a rule in the
     document's CSS overrides a built-in class of the same name.
+
+    >>> color_classes(["::cue(.loud) { color: #ff8000 }"])["loud"]
+    ('color', Color(r=255, g=128, b=0, a=255))
     """
     mapping: dict[str, tuple[str, Color]] = {}
     for name, color in BUILTIN_COLORS.items():
         mapping[name] = ("color", color)
         mapping["bg_" + name] = ("background", color)
-    for sheet in stylesheets:
-        if "::cue" not in sheet:
-            continue
-        for match in _COLOR_RULE.finditer(sheet):
-            color = _css_color(match.group(3))
-            if color is not None:
-                mapping[match.group(1)] = ("color" if match.group(2) == "color" else "background", color)
+    mapping.update(_css_color_classes(stylesheets))
     return mapping
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a large document is built.
+
+    Reading allocates a few objects per cue and none of them form cycles, but
+    the collector still runs every few hundred allocations and rescans the
+    growing heap: on 100k cues that doubles the read time. The previous state
+    is restored, and nothing is collected that would not be collected later.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def read(data: str, *, options: ReadOptions) -> Document:
@@ -779,8 +861,21 @@ def read(data: str, *, options: ReadOptions) -> Document:
     Raises:
         ParseError: the WEBVTT signature is missing, or (strict) any flaw.
     """
+    if len(data) < _GC_PAUSE_SIZE:
+        return _read(data, options)
+    with _gc_paused():
+        return _read(data, options)
+
+
+#: Inputs from this size (characters) up are read with the garbage collector paused.
+_GC_PAUSE_SIZE: Final = 1 << 16
+
+
+def _read(data: str, options: ReadOptions) -> Document:
     sink = DiagnosticSink(NAME, options)
-    parser = _Parser(_prepare(data, sink), sink, srt_timestamps=options.srt_timestamps)
+    parser = _Parser(
+        _prepare(data, sink), sink, srt_timestamps=options.srt_timestamps, obsolete_keywords=options.obsolete_keywords
+    )
     parsed = parser.run()
     classes = color_classes(parsed.stylesheets)
     style_cache = StyleCache(classes)
@@ -790,10 +885,7 @@ def read(data: str, *, options: ReadOptions) -> Document:
     for offset, ident, start_ms, end_ms, placement, text in parser.cues:
         if "<" not in text and "&" not in text:
             # No markup: skip the cue text parser.
-            if "\n" in text:
-                content = _plain_content(text)
-            else:
-                content = (Run(text, PLAIN),) if text else ()
+            content = _plain_content(text) if "\n" in text else (Run(text, PLAIN),) if text else ()
             append(Cue(start_ms=start_ms, end_ms=end_ms, content=content, id=ident, placement=placement))
             continue
         problems: list[tuple[str, str]] = []
@@ -832,6 +924,7 @@ def read(data: str, *, options: ReadOptions) -> Document:
 # ---------------------------------------------------------------- writing
 
 _CLASS_NAME = re.compile(r"[^\s.<>&]+")
+_REGION_ID = re.compile(r"\S+")
 _ROW_LINE: Final = {2: "line:0", 1: "line:50%,center"}  # numpad row (0 bottom, 1 middle, 2 top)
 _COL_ALIGN: Final = {0: "align:left", 2: "align:right"}
 
@@ -849,25 +942,24 @@ def _num(value: float) -> str:
 class _ColorPlan:
     """Which class names stand for which colours, and the CSS to add for new ones.
 
-    Built-in colour classes are used for exact opaque matches; then classes
-    the document's own CSS defines as one colour; otherwise a class named
-    after the colour (``c`` or ``bg`` plus hex digits) with a generated rule.
+    In order of preference: a class the document's own CSS defines as exactly
+    that colour (so VTT -> model -> VTT keeps the source's class names); a
+    built-in colour class (opaque exact matches: ``white lime cyan red yellow
+    magenta blue black`` and their ``bg_`` forms) unless the CSS redefines it;
+    otherwise a class named after the colour, ``c`` or ``bg`` plus its hex
+    digits, with a generated ``::cue(.cff8000) { color: #ff8000; }`` rule.
     """
 
     def __init__(self, stylesheets: tuple[str, ...]) -> None:
         self.by_color: dict[tuple[str, Color], str] = {}
-        overridden: set[str] = set()
-        for name, (prop, color) in color_classes(stylesheets).items():
-            builtin = name in BUILTIN_COLORS or name.startswith("bg_") and name[3:] in BUILTIN_COLORS
-            if builtin:
-                continue
-            overridden.add(name)
-            self.by_color.setdefault((prop, color), name)
+        css = _css_color_classes(stylesheets)
+        for name, key in css.items():
+            self.by_color.setdefault(key, name)
         for name, color in BUILTIN_COLORS.items():
-            if name not in overridden:
-                self.by_color[("color", color)] = name
-            if "bg_" + name not in overridden:
-                self.by_color[("background", color)] = "bg_" + name
+            if name not in css:
+                self.by_color.setdefault(("color", color), name)
+            if "bg_" + name not in css:
+                self.by_color.setdefault(("background", color), "bg_" + name)
         self.rules: list[str] = []
 
     def name(self, prop: str, color: Color) -> str:
@@ -907,7 +999,7 @@ class _Writer:
                 self.lose("header", "header lines containing '-->' dropped")
                 first = "" if "-->" in first else first
                 lines = [line for line in lines if "-->" not in line]
-            lines = [line for line in lines if line.strip(_WS)]
+            lines = [line for line in lines if line]
         language = self.doc.language
         if language and not any(_LANGUAGE.fullmatch(line) for line in lines):
             lines.append(f"Language: {language}")
@@ -920,7 +1012,7 @@ class _Writer:
         if extra_rules:
             sheets.append("\n".join(extra_rules))
         for sheet in sheets:
-            lines = [line for line in sheet.split("\n") if line.strip(_WS)]
+            lines = [line for line in sheet.split("\n") if line]
             if any("-->" in line for line in lines):
                 self.lose("stylesheets", "CSS lines containing '-->' dropped")
                 lines = [line for line in lines if "-->" not in line]
@@ -931,7 +1023,7 @@ class _Writer:
     def region_blocks(self) -> list[str]:
         blocks: list[str] = []
         for region in self.doc.regions.values():
-            if not _CLASS_NAME.fullmatch(region.id) or "-->" in region.id or ":" in region.id:
+            if not _REGION_ID.fullmatch(region.id) or "-->" in region.id:
                 self.lose("regions", f"region id {region.id!r} cannot be written in WebVTT")
                 self.region_ids.discard(region.id)
                 continue
@@ -956,11 +1048,11 @@ class _Writer:
                 parts.append(f"viewportanchor:{_num(_clamp(viewport[0]))}%,{_num(_clamp(viewport[1]))}%")
             if region.scroll == "up":
                 parts.append("scroll:up")
-            blocks.append("REGION\n" + " ".join(parts))
+            blocks.append("REGION\n" + "\n".join(parts))
         return blocks
 
-    def note_block(self, note: Note) -> str | None:
-        lines = [line for line in note.text.split("\n") if line.strip(_WS)]
+    def note_block(self, note: Note) -> str:
+        lines = [line for line in note.text.split("\n") if line]
         if len(lines) != len(note.text.split("\n")) and note.text:
             self.lose("notes", "blank lines inside comments dropped")
         if any("-->" in line for line in lines):
@@ -1028,6 +1120,10 @@ class _Writer:
                     text_align = ("left", "center", "right")[col]
                 row_col = None
         parts: list[str] = []
+        region = p.region
+        if region is not None and region not in self.region_ids:
+            self.lose("region", "references to regions the document does not define dropped", index)
+            region = None
         if vertical:
             parts.append(f"vertical:{vertical}")
         if line is not None:
@@ -1053,11 +1149,14 @@ class _Writer:
                 parts.append(_ROW_LINE[row])
             if text_align is None and position is None and col in _COL_ALIGN:
                 parts.append(_COL_ALIGN[col])
-        if p.region is not None:
-            if p.region in self.region_ids:
-                parts.append(f"region:{p.region}")
+        if region is not None:
+            # W3C drops the region of a cue whose line, size or vertical setting comes before
+            # "region:": put it first when nothing can cancel it (the usual order), else last.
+            cancels = any(part.startswith(("line:", "vertical:")) for part in parts) or p.size not in (None, 100)
+            if cancels:
+                parts.append(f"region:{region}")
             else:
-                self.lose("region", "references to regions the document does not define dropped", index)
+                parts.insert(0, f"region:{region}")
         return " ".join(parts)
 
     # -- cue text ---------------------------------------------------------
@@ -1083,7 +1182,9 @@ class _Writer:
                 approximated = True
             if word.confidence is not None:
                 self.lose("confidence", "word confidences dropped", index)
-            if number or ms != cue.start_ms or not word.text:
+            # The first word's start is implied by the cue's, unless it differs, the word is
+            # empty, or it is the only word (no timestamp at all would mean no words).
+            if number or ms != cue.start_ms or not word.text or len(words) == 1:
                 bounds.append((offset, ms))
             previous = ms
             offset += len(word.text)
@@ -1118,11 +1219,22 @@ class _Writer:
         return result
 
     def text(self, cue: Cue, index: int) -> str:
+        """The cue payload: escaped text, tags, inner timestamps; never an empty line."""
         content = cue.content
         bounds = self.word_bounds(cue, index)
-        if not bounds and len(content) == 1 and type(content[0]) is Run and content[0].style is PLAIN \
-                and cue.speaker is None and cue.language is None:
+        if (
+            not bounds
+            and len(content) == 1
+            and type(content[0]) is Run
+            and content[0].style is PLAIN
+            and cue.speaker is None
+            and cue.language is None
+        ):
             return escape_text(content[0].text)
+        # The tags each run needs, outermost first; a line break closes what the next run does not share.
+        wanted: list[list[tuple[str, str]] | None] = [
+            self.layers(item.style, index) if type(item) is Run else None for item in content
+        ]
         out: list[str] = []
         closers: list[str] = []
         if cue.speaker:
@@ -1135,19 +1247,15 @@ class _Writer:
         offset = 0
         next_bound = 0
         count = len(bounds)
-        for item in content:
+        for position, item in enumerate(content):
             kind = type(item)
             if kind is Run:
                 run: Run = item  # type: ignore[assignment]
-                wanted = self.layers(run.style, index)
-                keep = 0
-                while keep < len(open_layers) and keep < len(wanted) and open_layers[keep] == wanted[keep]:
-                    keep += 1
-                for name, _ in reversed(open_layers[keep:]):
-                    out.append(f"</{name}>")
-                for _, opening in wanted[keep:]:
-                    out.append(opening)
-                open_layers = wanted
+                layers = wanted[position] or []
+                keep = _shared(open_layers, layers)
+                out.extend(f"</{name}>" for name, _ in reversed(open_layers[keep:]))
+                out.extend(opening for _, opening in layers[keep:])
+                open_layers = layers
                 ruby = run.style.ruby
                 if ruby is not None:
                     out.append("<ruby>")
@@ -1165,18 +1273,21 @@ class _Writer:
                     out.append(f"<rt>{escape_text(ruby)}</rt></ruby>")
                 offset = end
             elif kind is LineBreak:
+                following = next((w for w in wanted[position + 1 :] if w is not None), [])
+                keep = _shared(open_layers, following)
+                out.extend(f"</{name}>" for name, _ in reversed(open_layers[keep:]))
+                open_layers = open_layers[:keep]
                 while next_bound < count and bounds[next_bound][0] <= offset:
                     out.append(f"<{format_vtt(bounds[next_bound][1])}>")
                     next_bound += 1
                 out.append("\n")
                 offset += 1
-            elif kind is Raw and item.markup and item.format == NAME:  # type: ignore[union-attr]
+            elif kind is Raw and item.format == NAME:  # type: ignore[union-attr]
                 out.append(item.markup)  # type: ignore[union-attr]
         while next_bound < count:
             out.append(f"<{format_vtt(bounds[next_bound][1])}>")
             next_bound += 1
-        for name, _ in reversed(open_layers):
-            out.append(f"</{name}>")
+        out.extend(f"</{name}>" for name, _ in reversed(open_layers))
         out.extend(reversed(closers))
         text = "".join(out)
         if "\n" in text:
@@ -1205,18 +1316,21 @@ class _Writer:
         next_note = 0
         for index, cue in enumerate(doc.cues):
             while next_note < len(notes) and notes[next_note].before_cue <= index:
-                note = self.note_block(notes[next_note])
-                if note:
-                    blocks.append(note)
+                blocks.append(self.note_block(notes[next_note]))
                 next_note += 1
-            if cue.comment:
-                continue
-            blocks.append(self.cue_block(cue, index))
-        for note in notes[next_note:]:
-            text = self.note_block(note)
-            if text:
-                blocks.append(text)
+            if not cue.comment:  # comment cues are reported by report_unsupported and left out
+                blocks.append(self.cue_block(cue, index))
+        blocks.extend(self.note_block(note) for note in notes[next_note:])
         return "\n\n".join(blocks) + "\n"
+
+
+def _shared(open_layers: list[tuple[str, str]], layers: list[tuple[str, str]]) -> int:
+    """How many of the open tags (outermost first) the next run keeps."""
+    keep = 0
+    limit = min(len(open_layers), len(layers))
+    while keep < limit and open_layers[keep] == layers[keep]:
+        keep += 1
+    return keep
 
 
 def _clamp(value: float) -> float:
