@@ -8,6 +8,7 @@ import warnings
 from typing import Any
 
 from subkit import _io
+from subkit._gc import PAUSE_FROM, gc_paused
 from subkit.errors import (
     ConfigError,
     LossyConversionWarning,
@@ -38,7 +39,11 @@ def _read(spec: FormatSpec, data: str | bytes, options: dict[str, Any]) -> Docum
     mod = spec.load()
     opts = _options(mod.ReadOptions, f"{spec.name} reader", options)
     try:
-        doc: Document = mod.read(data, options=opts)
+        if len(data) >= PAUSE_FROM:
+            with gc_paused():
+                doc: Document = mod.read(data, options=opts)
+        else:
+            doc = mod.read(data, options=opts)
     except SubkitError:
         raise
     except RecursionError:

@@ -82,3 +82,34 @@ def test_read_bytes_missing_file(tmp_path: Path) -> None:
 def test_write_into_missing_folder(tmp_path: Path) -> None:
     with pytest.raises(SubkitIOError, match="cannot write"):
         _io.atomic_write(tmp_path / "no" / "such.srt", b"x")
+
+
+def test_gc_pause_nests_and_restores() -> None:
+    import gc
+
+    from subkit._gc import gc_paused
+
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled(), "a collector that was off stays off"
+    finally:
+        gc.enable()
+
+
+def test_gc_pause_survives_reader_errors() -> None:
+    import gc
+
+    import subkit
+
+    with pytest.raises(subkit.ParseError):
+        subkit.loads("x" * 70_000, format="srt")
+    assert gc.isenabled()

@@ -13,10 +13,14 @@ Reading happens in two steps, as in the W3C specification:
    single-colour ``::cue(.x)`` rules), language, voice and ruby, hard line
    breaks, and timed words from the inner timestamps.
 
-Deviation from the W3C algorithm: none in the tree; the tokenizer decodes
-character references with :func:`html.unescape` (the HTML "data state" rules
-over the full named-reference table), which matches the current specification
-and is a superset of the six references older parsers (vtt.js) know.
+Character references are decoded as the current specification says, with
+the HTML rules over the full named-reference table (:func:`html.unescape`;
+plain replacements when only the six usual ones occur), a superset of the six
+references older parsers such as vtt.js know. The one addition to the W3C
+tree: tags W3C ignores are kept as :class:`Unknown` leaves (an unknown tag
+left open at the end of the text gets its ``>``). Unmatched end tags, ``<rt>``
+outside ``<ruby>`` and invalid timestamps are ignored, as W3C says, and
+reported through ``problems``.
 """
 
 from __future__ import annotations
@@ -64,7 +68,7 @@ KNOWN_TAGS: Final = frozenset({"c", "i", "b", "u", "ruby", "rt", "v", "lang"})
 # the first field is hours when it is not exactly two digits or is above 59
 # (checked in code), minutes and seconds are exactly two digits, the fraction
 # exactly three.
-_TIMESTAMP = re.compile(r"(\d+):(\d{2})(?::(\d{2}))?\.(\d{3})")
+_TIMESTAMP = re.compile(r"(\d+):(\d{2})(?::(\d{2}))?\.(\d{3})", re.ASCII)
 # Every '<' opens a tag that runs to the next '>' or to the end of the text.
 _TAG = re.compile(r"<([^>]*)>?")
 # A start tag body: name, dot-classes, then an annotation after the first
@@ -94,7 +98,9 @@ class Unknown:
     """A tag the W3C parser ignores (``<font>``, ``<br>``, ``</span>``), kept verbatim.
 
     Attributes:
-        markup: the tag as written, ``<`` and ``>`` included.
+        markup: the tag as written, ``<`` and ``>`` included; a tag left open at
+            the end of the cue text gets its ``>`` (so writing it back cannot
+            swallow the tags that follow).
     """
 
     __slots__ = ("markup",)
@@ -154,11 +160,48 @@ def parse_timestamp(text: str) -> int | None:
     return ((hours * 60 + minutes) * 60 + seconds) * 1000 + int(frac)
 
 
+# An '&' that does not start one of the six references WebVTT writers use.
+_OTHER_REFERENCE = re.compile(r"&(?!(?:amp|lt|gt|nbsp|lrm|rlm);)")
+
+
 def _unescape(text: str) -> str:
-    # html is imported here: most cue text has no '&', and ``import subkit`` stays light.
+    """Decode character references as the HTML tokenizer does (W3C: "consume a character reference")."""
+    if _OTHER_REFERENCE.search(text) is None:
+        # Only the usual six: plain replacements, '&amp;' last so that "&amp;lt;" stays "&lt;".
+        return (
+            text.replace("&lt;", "<").replace("&gt;", ">").replace("&nbsp;", "\u00a0").replace("&lrm;", "\u200e")
+            .replace("&rlm;", "\u200f").replace("&amp;", "&")
+        )
+    # html is imported here, not at module level: ``import subkit`` stays light.
     import html
 
     return html.unescape(text)
+
+
+#: Parsed start tags by their text between ``<`` and ``>``: cue text repeats the same few tags.
+_START_TAGS: dict[str, tuple[str, tuple[str, ...], str | None]] = {}
+_START_TAGS_MAX: Final = 4096
+
+
+def _start_tag(body: str) -> tuple[str, tuple[str, ...], str | None]:
+    """(name, classes, annotation) of a start tag; the annotation is ``""`` for a bare ``v``/``lang``."""
+    parsed = _START_TAG.fullmatch(body)
+    assert parsed is not None  # the pattern accepts any string
+    name, class_text, annotation = parsed.groups()
+    classes = tuple(c for c in class_text.split(".") if c) if class_text else ()
+    if name in ("v", "lang"):
+        if annotation is None:
+            annotation = ""
+        else:
+            if "&" in annotation:
+                annotation = _unescape(annotation)
+            annotation = _ASCII_WS.sub(" ", annotation).strip(_WS_CHARS)
+    else:
+        annotation = None  # only v and lang carry one
+    tag = (name, classes, annotation)
+    if len(_START_TAGS) < _START_TAGS_MAX:
+        _START_TAGS[body] = tag
+    return tag
 
 
 def parse_cue_text(text: str, problems: list[tuple[str, str]] | None = None) -> Element:
@@ -176,14 +219,13 @@ def parse_cue_text(text: str, problems: list[tuple[str, str]] | None = None) -> 
     root = Element("root")
     stack: list[Element] = [root]
     current = root
-    pos = 0
-    for match in _TAG.finditer(text):
-        start = match.start()
-        if start > pos:
-            chunk = text[pos:start]
-            current.children.append(_unescape(chunk) if "&" in chunk else chunk)
-        pos = match.end()
-        body = match.group(1)
+    # Text and tag bodies alternate: [text, tag, text, tag, ..., text].
+    parts = _TAG.split(text)
+    for number, body in enumerate(parts):
+        if not number & 1:
+            if body:
+                current.children.append(_unescape(body) if "&" in body else body)
+            continue
         if not body:
             if problems is not None:
                 problems.append(("empty tag <>", "ignored it"))
@@ -201,9 +243,10 @@ def parse_cue_text(text: str, problems: list[tuple[str, str]] | None = None) -> 
                     problems.append((f"end tag </{name}> does not close an open <{name}>", "ignored it"))
                 continue
             else:
-                current.children.append(Unknown(match.group(0)))
+                markup = f"<{body}>"
+                current.children.append(Unknown(markup))
                 if problems is not None:
-                    problems.append((f"unknown tag {match.group(0)[:40]}", "kept it as WebVTT markup"))
+                    problems.append((f"unknown tag {markup[:40]}", "kept it as WebVTT markup"))
                 continue
             current = stack[-1]
             continue
@@ -215,41 +258,30 @@ def parse_cue_text(text: str, problems: list[tuple[str, str]] | None = None) -> 
             else:
                 current.children.append(Timestamp(ms))
             continue
-        parsed = _START_TAG.fullmatch(body)
-        assert parsed is not None  # the pattern accepts any string
-        name, class_text, annotation = parsed.groups()
+        tag = _START_TAGS.get(body)
+        if tag is None:
+            tag = _start_tag(body)
+        name, classes, annotation = tag
         if name not in KNOWN_TAGS:
+            markup = f"<{body}>"
             if name and name != "root":
-                current.children.append(Unknown(match.group(0)))
+                current.children.append(Unknown(markup))
                 if problems is not None:
-                    problems.append((f"unknown tag {match.group(0)[:40]}", "kept it as WebVTT markup"))
+                    problems.append((f"unknown tag {markup[:40]}", "kept it as WebVTT markup"))
             elif problems is not None:
-                problems.append((f"tag without a name {match.group(0)[:40]}", "ignored it"))
+                problems.append((f"tag without a name {markup[:40]}", "ignored it"))
             continue
         if name == "rt" and current.kind != "ruby":
             if problems is not None:
                 problems.append(("<rt> outside <ruby>", "ignored it"))
             continue
-        classes = tuple(c for c in class_text.split(".") if c) if class_text else ()
-        if annotation is not None:
-            if "&" in annotation:
-                annotation = _unescape(annotation)
-            annotation = _ASCII_WS.sub(" ", annotation).strip(_WS_CHARS)
-        if name in ("v", "lang"):
-            if annotation is None:
-                annotation = ""
-            if not annotation and problems is not None:
-                what = "a voice name" if name == "v" else "a language"
-                problems.append((f"<{name}> without {what}", "kept the span"))
-        else:
-            annotation = None  # only v and lang carry one
+        if annotation == "" and problems is not None:
+            what = "a voice name" if name == "v" else "a language"
+            problems.append((f"<{name}> without {what}", "kept the span"))
         node = Element(name, classes, annotation)
         current.children.append(node)
         stack.append(node)
         current = node
-    if pos < len(text):
-        chunk = text[pos:]
-        current.children.append(_unescape(chunk) if "&" in chunk else chunk)
     return root
 
 
@@ -284,18 +316,6 @@ class Flat:
 _BREAK = LineBreak()
 # (italic, bold, underline, classes, language, voice)
 _Context = tuple[bool, bool, bool, tuple[str, ...], "str | None", "str | None"]
-
-
-class _Frame:
-    """One open element while flattening: its children, the next child, its context."""
-
-    __slots__ = ("children", "ctx", "index", "ruby_mark")
-
-    def __init__(self, children: list[Node], ctx: _Context, ruby_mark: int) -> None:
-        self.children = children
-        self.index = 0
-        self.ctx = ctx
-        self.ruby_mark = ruby_mark
 
 
 class StyleCache:
@@ -410,27 +430,39 @@ def flatten(
     barrier = 0  # runs before this index never merge (ruby bases)
     problems: list[tuple[str, str]] = []
 
-    ctx0: _Context = (False, False, False, base_classes, None, None)
-    # An explicit stack instead of recursion: deeply nested tags cannot overflow it.
-    frames: list[_Frame] = [_Frame(node.children, ctx0, -1)]
-    while frames:
-        frame = frames[-1]
-        if frame.index >= len(frame.children):
-            frames.pop()
-            if frame.ruby_mark >= 0:
-                barrier = len(items)
+    style_cache = styles.cache
+    make_style = styles.get
+    # An explicit stack instead of recursion, so deeply nested tags cannot overflow it; the
+    # current element's state lives in locals: its children, next index, context, ruby mark.
+    stack: list[tuple[list[Node], int, _Context, int]] = []
+    children = node.children
+    index = 0
+    ctx: _Context = (False, False, False, base_classes, None, None)
+    ruby_mark = -1
+    while True:
+        if index >= len(children):
+            if not stack:
+                break
+            if ruby_mark >= 0:
+                barrier = len(items)  # runs after a ruby never merge into its base
+            children, index, ctx, ruby_mark = stack.pop()
             continue
-        child = frame.children[frame.index]
-        frame.index += 1
-        ctx = frame.ctx
+        child = children[index]
+        index += 1
         kind = type(child)
         if kind is str:
             text: str = child  # type: ignore[assignment]
-            style = styles.get(ctx)
+            style = style_cache.get(ctx) or make_style(ctx)
             texts.append(text)
             offset += len(text)
-            pieces = text.split("\n") if "\n" in text else (text,)
-            for number, piece in enumerate(pieces):
+            if "\n" not in text:
+                last = items[-1] if len(items) > barrier else None
+                if type(last) is Run and last.style is style:
+                    items[-1] = Run(last.text + text, style)
+                else:
+                    items.append(Run(text, style))
+                continue
+            for number, piece in enumerate(text.split("\n")):
                 if number:
                     items.append(_BREAK)
                 if not piece:
@@ -451,15 +483,15 @@ def flatten(
             if name == "rt":
                 # Only ever a child of <ruby>: annotate the base runs since the last <rt>.
                 annotation = _rt_text(element)
-                for at in range(frame.ruby_mark, len(items)):
+                for at in range(ruby_mark, len(items)):
                     item = items[at]
                     if type(item) is Run:
                         items[at] = Run(item.text, item.style.merged(ruby=annotation))
-                frame.ruby_mark = len(items)
-                barrier = len(items)
+                ruby_mark = barrier = len(items)
                 continue
             italic, bold, underline, classes, lang, voice = ctx
-            classes = _merge_classes(classes, element.classes)
+            if element.classes:
+                classes = _merge_classes(classes, element.classes)
             if name == "i":
                 italic = True
             elif name == "b":
@@ -470,12 +502,14 @@ def flatten(
                 voice = element.annotation or None
             elif name == "lang":
                 lang = element.annotation or None
-            new_ctx: _Context = (italic, bold, underline, classes, lang, voice)
+            stack.append((children, index, ctx, ruby_mark))
+            children = element.children
+            index = 0
+            ctx = (italic, bold, underline, classes, lang, voice)
             if name == "ruby":
-                barrier = len(items)
-                frames.append(_Frame(element.children, new_ctx, len(items)))
+                ruby_mark = barrier = len(items)
             else:
-                frames.append(_Frame(element.children, new_ctx, -1))
+                ruby_mark = -1
 
     words: tuple[Word, ...] = ()
     if bounds:

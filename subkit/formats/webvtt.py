@@ -6,12 +6,12 @@ signature check, header, blocks separated by blank lines, where a line holding
 read as the specification says). Cue text goes through the W3C cue text
 parsing rules (:mod:`subkit.formats._vtt_cuetext`).
 
-Speed: the file is cut at blank lines with one ``str.split``; a block of the
-usual shape (optional id line, timing line, payload without ``-->``) takes a
-fast path with one regular expression for the timing line, and payloads with
-neither ``<`` nor ``&`` skip the cue text parser. Everything else goes
-through a line-by-line transcription of the W3C block algorithm. Line
-numbers are only computed when a diagnostic needs one.
+Speed: a block of the usual shape (optional id line, timing line with valid
+times, payload without ``-->``) is matched whole by one regular expression
+at its first character; payloads with neither ``<`` nor ``&`` skip the cue
+text parser; a settings string is parsed once per file. Every other block
+goes through a line-by-line transcription of the W3C block steps (tests check
+that both paths agree). Line numbers are only counted for diagnostics.
 
 What the reader keeps (see ``docs/formats/webvtt.md``):
 
@@ -33,7 +33,8 @@ Leniencies (each recorded as a diagnostic; ``strict=True`` raises instead):
 * an end time before the start (the end is set to the start);
 * ``STYLE`` and ``REGION`` blocks after the first cue (W3C ignores them; kept);
 * obsolete ``Region: id=... width=...`` header lines of the 2013 draft (read
-  as regions);
+  as regions) and the draft keywords ``middle``/``start``/``end`` in
+  ``align``, ``line`` and ``position`` (``obsolete_keywords``);
 * inner timestamps outside the cue or going backwards (clamped).
 
 Everything else the W3C parser drops is dropped here too, with a diagnostic:
@@ -44,11 +45,8 @@ are kept as :class:`~subkit.model.Raw` WebVTT markup.
 
 from __future__ import annotations
 
-import gc
 import math
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Final, NamedTuple
 
@@ -154,7 +152,7 @@ _WS: Final = " \t\n\f\r"
 # One timestamp: the W3C "collect a WebVTT timestamp" steps, with ',' also
 # matched so that SRT-style times can be diagnosed (and accepted if allowed).
 _TS = r"(\d+):(\d{2})(?::(\d{2}))?([.,])(\d{3})(?!\d)"
-_TIMING = re.compile(rf"[ \t\f\r]*{_TS}[ \t\f\r]*-->[ \t\f\r]*{_TS}")
+_TIMING = re.compile(rf"[ \t\f\r]*{_TS}[ \t\f\r]*-->[ \t\f\r]*{_TS}", re.ASCII)
 # One whole cue block of the usual shape, matched at the start of a block: an
 # optional id line, a timing line with valid '.'-times (minutes and seconds
 # checked by the pattern; a missing hours field needs a 2-digit mm <= 59, as
@@ -164,13 +162,13 @@ _FAST_TS = r"(?:(\d+):)?([0-5]\d:[0-5]\d)\.(\d{3})(?!\d)"
 _FAST_CUE = (
     rf"[ \t\f\r]*{_FAST_TS}[ \t\f\r]*-->[ \t\f\r]*{_FAST_TS}([^\n]*)(?:\n([^\n]+(?:\n[^\n]+)*))?(?:\n\n+|\n*\Z)"
 )
-_FAST_BLOCK = re.compile(rf"([^\n]*)\n{_FAST_CUE}")
+_FAST_BLOCK = re.compile(rf"([^\n]*)\n{_FAST_CUE}", re.ASCII)
 # The same without an id line, tried first: no backtracking over the id group.
-_FAST_BLOCK_NO_ID = re.compile(_FAST_CUE)
+_FAST_BLOCK_NO_ID = re.compile(_FAST_CUE, re.ASCII)
 #: "MM:SS" -> milliseconds, for the fast path.
 _MMSS: Final = {f"{m:02d}:{s:02d}": (m * 60 + s) * 1000 for m in range(60) for s in range(60)}
-_PERCENT = re.compile(r"\d+(?:\.\d+)?%")
-_LINE_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_PERCENT = re.compile(r"\d+(?:\.\d+)?%", re.ASCII)
+_LINE_NUMBER = re.compile(r"-?\d+(?:\.\d+)?", re.ASCII)
 _CUE_KEYS: Final = ("region", "vertical", "line", "position", "size", "align")
 _LINE_ALIGN: Final = ("start", "center", "end")
 _POSITION_ALIGN: Final = ("line-left", "center", "line-right")
@@ -180,7 +178,9 @@ _OBSOLETE_TEXT_ALIGN: Final = {"middle": "center"}
 _OBSOLETE_LINE_ALIGN: Final = {"middle": "center"}
 _OBSOLETE_POSITION_ALIGN: Final = {"middle": "center", "start": "line-left", "end": "line-right"}
 _LEGACY_REGION = re.compile(r"Region:(.*)")
-_LANGUAGE = re.compile(r"Language:[ \t]*(\S+)[ \t]*", re.IGNORECASE)
+# W3C splits settings on ASCII whitespace only (str.split() would also split at NBSP).
+_SPLIT_SETTINGS = re.compile(r"[ \t\n\f\r]+").split
+_LANGUAGE = re.compile(r"Language:[ \t]*([^ \t]+)[ \t]*", re.IGNORECASE)
 
 
 class ParsedCue(NamedTuple):
@@ -228,7 +228,7 @@ class ParsedFile:
 
 
 class _LineCounter:
-    """1-based line of a character offset, counted incrementally (offsets mostly grow)."""
+    """1-based line of a character offset, counted from the previous one (diagnostics come mostly in order)."""
 
     __slots__ = ("data", "line", "offset")
 
@@ -238,9 +238,10 @@ class _LineCounter:
         self.line = 1
 
     def __call__(self, offset: int) -> int:
-        if offset < self.offset:
-            self.offset, self.line = 0, 1
-        self.line += self.data.count("\n", self.offset, offset)
+        if offset >= self.offset:
+            self.line += self.data.count("\n", self.offset, offset)
+        else:
+            self.line -= self.data.count("\n", offset, self.offset)
         self.offset = offset
         return self.line
 
@@ -398,21 +399,24 @@ class _Parser:
         append = self.cues.append
         ids = self.ids
         previous_start = self.previous_start
+        with_id = False
         while pos < size:
             if data[pos] == "\n":
                 pos += 1
                 continue
-            match = block_no_id(data, pos)
+            # Files either number their cues or do not: try the shape that matched last first.
+            match = block(data, pos) if with_id else block_no_id(data, pos)
+            if match is None:
+                with_id = not with_id
+                match = block(data, pos) if with_id else block_no_id(data, pos)
             if match is not None:
-                ident = None
-                h1, ms1, f1, h2, ms2, f2, settings, payload = match.groups()
-                line_offset = pos
-            else:
-                match = block(data, pos)
-                if match is not None:
+                if with_id:
                     ident, h1, ms1, f1, h2, ms2, f2, settings, payload = match.groups()
                     line_offset = pos + len(ident) + 1
-            if match is not None:
+                else:
+                    ident = None
+                    h1, ms1, f1, h2, ms2, f2, settings, payload = match.groups()
+                    line_offset = pos
                 text = payload or ""
                 if (ident is None or "-->" not in ident) and "-->" not in text:
                     start_ms = mmss[ms1] + int(f1) + (int(h1) * 3600000 if h1 else 0)
@@ -420,7 +424,7 @@ class _Parser:
                     if end_ms < start_ms:
                         self.warn("cue ends before it starts", "set its end to its start", line_offset)
                         end_ms = start_ms
-                    if not settings or settings.isspace():
+                    if not settings or not settings.strip(_WS):
                         placement = NOWHERE
                     else:
                         placement = settings_cache.get(settings) or self._settings(settings, line_offset)
@@ -583,7 +587,9 @@ class _Parser:
         """The W3C "parse the WebVTT cue settings" steps (later settings win)."""
         values: dict[str, object] = {}
         seen: set[str] = set()
-        for setting in text.split():
+        for setting in _SPLIT_SETTINGS(text):
+            if not setting:
+                continue
             colon = setting.find(":")
             if colon <= 0 or colon == len(setting) - 1:
                 problems.append((f"malformed cue setting {setting[:40]!r}", "ignored that setting"))
@@ -666,7 +672,9 @@ class _Parser:
         """The W3C "collect WebVTT region settings" steps (``separator`` is '=' for legacy headers)."""
         ident = ""
         values: dict[str, object] = {}
-        for setting in text.split():
+        for setting in _SPLIT_SETTINGS(text):
+            if not setting:
+                continue
             colon = setting.find(separator)
             if colon <= 0 or colon == len(setting) - 1:
                 self.warn(f"malformed region setting {setting[:40]!r}", "ignored it", offset)
@@ -779,7 +787,7 @@ def _plain_content(text: str) -> tuple[ContentItem, ...]:
 _COLOR_RULE = re.compile(
     r"::cue\(\s*\.([A-Za-z0-9_-]+)\s*\)\s*\{\s*(color|background-color|background)\s*:\s*([^;{}]+?)\s*;?\s*\}"
 )
-_RGB = re.compile(r"rgba?\(\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*(?:,\s*([0-9.]+)\s*)?\)")
+_RGB = re.compile(r"rgba?\(\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*(?:,\s*([0-9.]+)\s*)?\)", re.ASCII)
 
 
 def _css_color(value: str) -> Color | None:
@@ -837,38 +845,14 @@ def color_classes(stylesheets: tuple[str, ...] | list[str]) -> dict[str, tuple[s
     return mapping
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a large document is built.
-
-    Reading allocates a few objects per cue and none of them form cycles, but
-    the collector still runs every few hundred allocations and rescans the
-    growing heap: on 100k cues that doubles the read time. The previous state
-    is restored, and nothing is collected that would not be collected later.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def read(data: str, *, options: ReadOptions) -> Document:
     """Parse WebVTT text (``\\n`` newlines) into a document.
 
     Raises:
         ParseError: the WEBVTT signature is missing, or (strict) any flaw.
     """
-    if len(data) < _GC_PAUSE_SIZE:
-        return _read(data, options)
-    with _gc_paused():
-        return _read(data, options)
-
-
-#: Inputs from this size (characters) up are read with the garbage collector paused.
-_GC_PAUSE_SIZE: Final = 1 << 16
+    # subkit.loads pauses the garbage collector around large inputs (subkit._gc).
+    return _read(data, options)
 
 
 def _read(data: str, options: ReadOptions) -> Document:
@@ -916,7 +900,8 @@ def _read(data: str, options: ReadOptions) -> Document:
         header=header,
         stylesheets=tuple(parsed.stylesheets),
         notes=tuple(parsed.notes),
-        diagnostics=tuple(sink.items),
+        # Cue text is read after the whole file: put its diagnostics back in line order.
+        diagnostics=tuple(sorted(sink.items, key=lambda d: d.line or 0)),
         source_format=NAME,
     )
 
@@ -924,7 +909,7 @@ def _read(data: str, options: ReadOptions) -> Document:
 # ---------------------------------------------------------------- writing
 
 _CLASS_NAME = re.compile(r"[^\s.<>&]+")
-_REGION_ID = re.compile(r"\S+")
+_REGION_ID = re.compile(r"[^ \t\n\f\r]+")
 _ROW_LINE: Final = {2: "line:0", 1: "line:50%,center"}  # numpad row (0 bottom, 1 middle, 2 top)
 _COL_ALIGN: Final = {0: "align:left", 2: "align:right"}
 
@@ -1107,7 +1092,9 @@ class _Writer:
                     self.lose("position", "pixel positions need the document canvas (PlayRes)", index)
                     usable = False
                 else:
-                    x, y = x * 100 / self.doc.canvas[0], y * 100 / self.doc.canvas[1]
+                    # Three decimals of a percent are far below a pixel at any video size.
+                    x = round(x * 100 / self.doc.canvas[0], 3)
+                    y = round(y * 100 / self.doc.canvas[1], 3)
             if usable:
                 row, col = row_col or (0, 1)  # ASS \pos anchors at the bottom centre by default
                 if not (0 <= x <= 100 and 0 <= y <= 100):
@@ -1283,7 +1270,9 @@ class _Writer:
                 out.append("\n")
                 offset += 1
             elif kind is Raw and item.format == NAME:  # type: ignore[union-attr]
-                out.append(item.markup)  # type: ignore[union-attr]
+                markup: str = item.markup  # type: ignore[union-attr]
+                # A tag left open at the end of its cue would swallow the tags written after it.
+                out.append(markup if markup.endswith(">") else markup + ">")
         while next_bound < count:
             out.append(f"<{format_vtt(bounds[next_bound][1])}>")
             next_bound += 1

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -39,17 +41,17 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "webvtt"
 REGEN = os.environ.get("SUBKIT_REGEN") == "1"
 
 
-def read(text: str, **options: object) -> Document:
+def read(text: str, **options: Any) -> Document:
     return subkit.loads(text, format="webvtt", **options)
 
 
-def render(doc: Document, **options: object) -> tuple[str, LossReport]:
+def render(doc: Document, **options: Any) -> tuple[str, LossReport]:
     result = subkit.render(doc, "webvtt", **options)
     assert isinstance(result.data, str)
     return result.data, result.losses
 
 
-def one(cue_lines: str, **options: object) -> Cue:
+def one(cue_lines: str, **options: Any) -> Cue:
     doc = read(f"WEBVTT\n\n{cue_lines}\n", **options)
     assert len(doc.cues) == 1, doc
     return doc.cues[0]
@@ -109,7 +111,9 @@ def test_lowercase_signature_is_tolerated_unless_strict() -> None:
 
 
 def test_header_text_and_hls_timestamp_map_are_kept() -> None:
-    doc = read("WEBVTT - title\nX-TIMESTAMP-MAP=MPEGTS:900000,LOCAL:00:00:00.000\nLanguage: fr\n\n00:01.000 --> 00:02.000\nx\n")
+    doc = read(
+        "WEBVTT - title\nX-TIMESTAMP-MAP=MPEGTS:900000,LOCAL:00:00:00.000\nLanguage: fr\n\n00:01.000 --> 00:02.000\nx\n"
+    )
     assert doc.header == {"webvtt.header": "- title\nX-TIMESTAMP-MAP=MPEGTS:900000,LOCAL:00:00:00.000\nLanguage: fr"}
     assert doc.language == "fr"
     text, _ = render(doc)
@@ -293,7 +297,8 @@ def test_text_blocks_without_timing_are_skipped() -> None:
 
 
 def test_cr_line_ends_and_nul_characters() -> None:
-    parsed = webvtt.parse_file("WEBVTT\r\n\r00:01.000 --> 00:02.000\ra\x00b\r\n", DiagnosticSink("webvtt", webvtt.ReadOptions()))
+    sink = DiagnosticSink("webvtt", webvtt.ReadOptions())
+    parsed = webvtt.parse_file("WEBVTT\r\n\r00:01.000 --> 00:02.000\ra\x00b\r\n", sink)
     assert [c.text for c in parsed.cues] == ["a\ufffdb"]
 
 
@@ -421,6 +426,16 @@ def test_unknown_tags_are_kept_as_webvtt_markup() -> None:
     assert '<font color="red">red</font><br>' in text and not losses
     srt = subkit.render(doc, "srt")
     assert "raw" in {loss.feature for loss in srt.losses}
+
+
+def test_unknown_tag_markup_is_kept_as_written() -> None:
+    cue = one("00:01.000 --> 00:02.000\n<span.x a=1>a</span> <b>b<font")
+    assert cue.content == (Raw("webvtt", "<span.x a=1>"), Run("a"), Raw("webvtt", "</span>"), Run(" "),
+                           Run("b", RunStyle(bold=True)), Raw("webvtt", "<font>"))  # closed
+    text, _ = render(Document(cues=(cue,)))
+    assert "<span.x a=1>a</span> <b>b<font></b>" in text
+    left_open = Document(cues=(cue.replace(content=(Run("b", RunStyle(bold=True)), Raw("webvtt", "<font"))),))
+    assert "<b>b<font></b>" in render(left_open)[0]  # Raw markup from elsewhere is closed on output
 
 
 def test_cue_text_problems_are_diagnosed_on_the_text_line() -> None:
@@ -819,7 +834,9 @@ def vtt_documents(draw: st.DrawFn) -> Document:
     )
     notes = sorted(draw(st.lists(st.builds(Note, text=note_texts, before_cue=st.integers(0, len(cues))),
                                  max_size=3)), key=lambda n: n.before_cue)
-    header = draw(st.none() | st.sampled_from(["- title", "\nKind: captions", "x\nX-TIMESTAMP-MAP=MPEGTS:0,LOCAL:00:00.000"]))
+    header = draw(
+        st.none() | st.sampled_from(["- title", "\nKind: captions", "x\nX-TIMESTAMP-MAP=MPEGTS:0,LOCAL:00:00.000"])
+    )
     return Document(
         cues=cues,
         regions=regions,
@@ -862,7 +879,7 @@ def _check_snapshot(path: Path, actual: str) -> None:
 def test_golden(source: Path) -> None:
     """Reader snapshot (``<case>.subkit.json``) and writer output from it (``<case>.vtt.out``)."""
     doc = subkit.load(source, format="webvtt")
-    doc = doc.replace(diagnostics=tuple(d.__class__(**{**_fields(d), "source": None}) for d in doc.diagnostics))
+    doc = doc.replace(diagnostics=tuple(dataclasses.replace(d, source=None) for d in doc.diagnostics))
     snapshot = str(subkit.dumps(doc, "subkit_json"))
     _check_snapshot(source.with_suffix(".subkit.json"), snapshot)
     written, _ = render(subkit.loads(snapshot, format="subkit_json"))
@@ -870,10 +887,6 @@ def test_golden(source: Path) -> None:
     again = read(written)
     assert render(again)[0] == written  # the output is stable
     assert again.cues == doc.cues
-
-
-def _fields(obj: object) -> dict[str, object]:
-    return {name: getattr(obj, name) for name in obj.__dataclass_fields__}  # type: ignore[attr-defined]
 
 
 # ---------------------------------------------------------------- corpus
@@ -915,5 +928,6 @@ def test_sniff() -> None:
     assert subkit.formats.detect("WEBVTT\n\n00:01.000 --> 00:02.000\nx\n").name == "webvtt"
 
 
-def test_plain_marker() -> None:
-    assert one("00:01.000 --> 00:02.000\nplain").content[0].style is PLAIN
+def test_plain_text_runs_share_the_plain_style() -> None:
+    run = one("00:01.000 --> 00:02.000\nplain").content[0]
+    assert isinstance(run, Run) and run.style is PLAIN
