@@ -20,9 +20,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from subkit.errors import SubkitIOError
 
@@ -130,7 +128,8 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
     if str(path) == "-":
         return sys.stdin.buffer.read()
     try:
-        return Path(path).read_bytes()
+        with open(path, "rb") as handle:
+            return handle.read()
     except OSError as exc:
         raise SubkitIOError(f"{path}: cannot read: {exc.strerror or exc}", path=str(path)) from None
 
@@ -145,21 +144,23 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
     Raises:
         SubkitIOError: the file cannot be written.
     """
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path()
+    # tempfile is imported here: it costs several milliseconds that `import subkit` should not pay.
+    import tempfile
+
+    target = os.fspath(path)
+    folder = os.path.dirname(target) or "."
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise SubkitIOError(f"{path}: cannot write: {exc.strerror or exc}", path=str(path)) from None
-    tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         with contextlib.suppress(OSError):
-            if target.exists():
-                os.chmod(tmp, target.stat().st_mode & 0o7777)
+            if os.path.exists(target):
+                os.chmod(tmp, os.stat(target).st_mode & 0o7777)
             else:
                 umask = os.umask(0)
                 os.umask(umask)
@@ -167,7 +168,7 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
         os.replace(tmp, target)
     except BaseException as exc:
         with contextlib.suppress(OSError):
-            tmp.unlink()
+            os.unlink(tmp)
         if isinstance(exc, OSError):
             raise SubkitIOError(f"{path}: cannot write: {exc.strerror or exc}", path=str(path)) from None
         raise

@@ -31,10 +31,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
+    from fractions import Fraction
+
     from subkit.formats import WriteResult
 
 __all__ = [
@@ -94,12 +95,23 @@ class FrozenMap(Mapping[str, Any]):
 EMPTY: Mapping[str, Any] = FrozenMap()
 
 
+def _compact_repr(self: Any) -> str:
+    """``Type(field=value, ...)`` listing only the fields that differ from their defaults."""
+    parts = []
+    for f in dataclasses.fields(self):
+        value = getattr(self, f.name)
+        if f.default is not dataclasses.MISSING and value == f.default:
+            continue
+        parts.append(f"{f.name}={value!r}" if f.kw_only else repr(value))
+    return f"{type(self).__name__}({', '.join(parts)})"
+
+
 def _check(condition: bool, message: str) -> None:
     if not condition:
         raise ValueError(message)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class Color:
     """An sRGB colour with opacity.
 
@@ -144,7 +156,7 @@ class Color:
         return text
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class RunStyle:
     """Inline formatting of a run of text. ``None`` means "as the cue's style".
 
@@ -195,7 +207,7 @@ class RunStyle:
 PLAIN = RunStyle()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Run:
     """Text with one inline style. The text holds no line breaks."""
 
@@ -236,7 +248,7 @@ def content_from_text(text: str, style: RunStyle = PLAIN) -> Content:
     """Build content from plain text, ``\\n`` becoming hard breaks.
 
     >>> content_from_text("a\\nb")
-    (Run(text='a', style=RunStyle(...)), LineBreak(), Run(text='b', style=RunStyle(...)))
+    (Run('a'), LineBreak(), Run('b'))
     """
     items: list[ContentItem] = []
     for index, line in enumerate(text.split("\n")):
@@ -247,7 +259,7 @@ def content_from_text(text: str, style: RunStyle = PLAIN) -> Content:
     return tuple(items)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class Word:
     """A timed word (or syllable) inside a cue.
 
@@ -276,7 +288,7 @@ class Word:
 ALIGNMENTS = range(1, 10)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class Placement:
     """Where a cue is drawn. ``None`` everywhere means the player's default.
 
@@ -325,7 +337,7 @@ class Placement:
 NOWHERE = Placement()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class Cue:
     """One timed caption.
 
@@ -415,7 +427,7 @@ class Cue:
         return dataclasses.replace(self, **changes)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class Style:
     """A named style (ASS style, TTML referential style, WebVTT class defaults).
 
@@ -455,7 +467,7 @@ class Style:
         _check(self.align is None or self.align in ALIGNMENTS, f"Style.align must be 1-9, got {self.align!r}")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class Region:
     """A display region (WebVTT REGION, TTML region).
 
@@ -502,7 +514,7 @@ class Attachment:
     data: bytes
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class Note:
     """A comment block between cues (WebVTT ``NOTE``).
 
@@ -515,7 +527,7 @@ class Note:
     before_cue: int
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class Diagnostic:
     """Something a reader noticed and repaired (or skipped) in lenient mode.
 
@@ -543,7 +555,7 @@ class Diagnostic:
         return f"{text}; {self.action}" if self.action else text
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class Document:
     """A subtitle document: cues plus everything around them.
 
@@ -637,7 +649,7 @@ class Document:
         return dump(self, path, format=format, encoding=encoding, strict=strict, **options)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class Loss:
     """One kind of thing a writer dropped or approximated.
 
@@ -710,3 +722,7 @@ class LossReport:
     def summary(self) -> str:
         """One line per loss."""
         return "\n".join(str(loss) for loss in self._entries.values())
+
+
+for _cls in (Color, RunStyle, Run, Word, Placement, Cue, Style, Region, Note, Diagnostic, Document, Loss):
+    _cls.__repr__ = _compact_repr  # type: ignore[method-assign]
