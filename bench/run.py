@@ -575,22 +575,35 @@ def measure_startup(runs: int, libs: set[str] | None) -> dict[str, Any]:
 
 
 def _importtime(env: dict[str, str], cwd: str) -> dict[str, Any]:
-    """``python -X importtime -c 'import subkit'``: subkit's cumulative time and its heaviest imports."""
+    """``python -X importtime -c 'import subkit'``: subkit's cumulative time and its heaviest imports.
+
+    Only the modules imported under ``import subkit`` count (``site`` and ``.pth`` imports do not).
+    """
     done = subprocess.run([sys.executable, "-X", "importtime", "-c", "import subkit"], cwd=cwd, env=env,
                           capture_output=True, text=True, check=False)
-    entries: list[tuple[int, int, str]] = []
+    entries: list[tuple[int, int, str]] = []  # self us, cumulative us, name with its indentation
     for line in done.stderr.splitlines():
         if not line.startswith("import time:") or "self [us]" in line:
             continue
-        parts = [p.strip() for p in line[len("import time:"):].split("|")]
-        if len(parts) == 3 and parts[0].isdigit() and parts[1].isdigit():
-            entries.append((int(parts[0]), int(parts[1]), parts[2]))
-    total = next((cum for _, cum, name in entries if name.strip() == "subkit"), None)
-    heaviest = sorted(entries, key=lambda e: e[0], reverse=True)[:8]
+        parts = line[len("import time:"):].split("|")  # the name keeps its indentation (2 per level)
+        if len(parts) == 3 and parts[0].strip().isdigit() and parts[1].strip().isdigit():
+            entries.append((int(parts[0]), int(parts[1]), parts[2][1:].rstrip()))
+    # importtime prints a module after everything it imported: the subtree of the top-level
+    # "subkit" line is the run of indented lines just above it.
+    top = next((i for i, (_, _, name) in enumerate(entries) if name == "subkit"), None)
+    if top is None:
+        return {"subkit_cumulative_ms": None, "subkit_heaviest_self_ms": []}
+    first = top
+    while first > 0 and entries[first - 1][2].startswith(" "):
+        first -= 1
+    subtree = entries[first : top + 1]
+    heaviest = sorted(subtree, key=lambda e: e[0], reverse=True)[:8]
     return {
-        "subkit_cumulative_ms": None if total is None else total / 1000,
-        "heaviest_self_ms": [{"module": name.strip(), "self_ms": s / 1000, "cumulative_ms": c / 1000}
-                             for s, c, name in heaviest],
+        "subkit_cumulative_ms": entries[top][1] / 1000,
+        "subkit_modules": len(subtree),
+        "subkit_heaviest_self_ms": [
+            {"module": name.strip(), "self_ms": s / 1000, "cumulative_ms": c / 1000} for s, c, name in heaviest
+        ],
     }
 
 
@@ -758,9 +771,13 @@ def startup_table(startup: dict[str, Any] | None) -> list[str]:
                      f"{'–' if over is None else f'{over:+.1f} ms'} |")
     imp = startup.get("importtime") or {}
     if imp.get("subkit_cumulative_ms") is not None:
-        heavy = ", ".join(f"{h['module']} {h['self_ms']:.1f}" for h in imp["heaviest_self_ms"][:5])
+        heaviest = imp.get("subkit_heaviest_self_ms")
+        if heaviest is None:  # results of an older run: the whole process, so keep subkit's own modules
+            heaviest = [h for h in imp.get("heaviest_self_ms", []) if h["module"].startswith("subkit")]
+        heavy = ", ".join(f"{h['module']} {h['self_ms']:.1f}" for h in heaviest[:5])
         lines += ["", f"`python -X importtime -c 'import subkit'`: subkit cumulative "
-                      f"{imp['subkit_cumulative_ms']:.1f} ms; heaviest self times (ms): {heavy}."]
+                      f"{imp['subkit_cumulative_ms']:.1f} ms (importtime's own overhead included); "
+                      f"heaviest modules under it, self time in ms: {heavy or '–'}."]
     lines.append("")
     return lines
 
@@ -888,6 +905,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                              "longer than this many seconds")
     parser.add_argument("--gc", action="store_true", help="leave the garbage collector on while timing")
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--render", type=Path, metavar="JSON",
+                        help="time nothing: rebuild the Markdown from a results file of an earlier run")
     args = parser.parse_args(argv)
     args.sizes = sorted({int(s.replace("_", "")) for s in _csv(args.sizes)})
     args.only = _csv(args.only) or list(GROUPS)
@@ -900,8 +919,24 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def _render(path: Path, target: Path | None) -> int:
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    rows = [Row(**row) for row in saved["rows"]]
+    settings = saved["settings"]
+    targets = evaluate_targets(rows, saved.get("startup"), settings["sizes"])
+    block = markdown(rows, saved.get("startup"), saved["machine"], settings, targets)
+    if target:
+        update_markdown(target, block)
+        _log(f"updated {target} from {path}")
+    else:
+        print(block)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.render:
+        return _render(args.render, args.markdown)
     info = machine_info()
     _log(f"subkit bench: {info['python']}, {info['cpu_count']} CPUs, sizes {args.sizes}, "
          f"groups {', '.join(args.only)}")

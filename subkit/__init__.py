@@ -6,6 +6,7 @@
 1
 00:00:01,000 --> 00:00:02,000
 <i>Hello</i>
+<BLANKLINE>
 """
 
 from subkit._api import dump, dumps, load, loads, render

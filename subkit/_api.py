@@ -189,6 +189,7 @@ def dumps(doc: Document, format: str, *, strict: bool = False, **options: Any) -
     00:00:00,000 --> 00:00:01,500
     Hi
     <BLANKLINE>
+    <BLANKLINE>
     """
     result = render(doc, format, strict=strict, **options)
     _warn(result)

@@ -20,7 +20,7 @@ from subkit.errors import (
 )
 from subkit.model import Cue, Document, Placement, Run, RunStyle
 
-SRT = "1\n00:00:01,000 --> 00:00:02,000\nHello\n\n2\n00:00:03,000 --> 00:00:04,000\nWorld\n"
+SRT = "1\n00:00:01,000 --> 00:00:02,000\nHello\n\n2\n00:00:03,000 --> 00:00:04,000\nWorld\n\n"
 
 
 def test_registry_lookup_by_name_alias_and_path() -> None:

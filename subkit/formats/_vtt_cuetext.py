@@ -13,6 +13,14 @@ Reading happens in two steps, as in the W3C specification:
    single-colour ``::cue(.x)`` rules), language, voice and ruby, hard line
    breaks, and timed words from the inner timestamps.
 
+Files repeat the same few tag sequences (``<i>..</i>``, ``<v Anna>..``) on
+thousands of cues, so :class:`TextPlans` runs both steps once per sequence of
+tags (and empty or non-empty texts between them) and keeps the result as a
+:class:`Plan`: the style of each text piece and where raw markup goes. Cue
+text with the same sequence is then built from the plan without a tree; the
+content is the same as the two steps give (tests compare them). Ruby and
+inner timestamps, which depend on the text itself, always take the two steps.
+
 Character references are decoded as the current specification says, with
 the HTML rules over the full named-reference table (:func:`html.unescape`;
 plain replacements when only the six usual ones occur), a superset of the six
@@ -27,23 +35,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Final, Union
+from typing import Final, NamedTuple, Union
 
-from subkit.model import Color, ContentItem, LineBreak, Raw, Run, RunStyle, Word
+from subkit.model import PLAIN, Color, ContentItem, LineBreak, Raw, Run, RunStyle, Word
 
 __all__ = [
     "BUILTIN_COLORS",
     "Element",
     "Flat",
     "Node",
+    "Plan",
     "StyleCache",
+    "TextPlans",
     "Timestamp",
     "Unknown",
+    "apply_plan",
     "escape_annotation",
     "escape_text",
     "flatten",
     "parse_cue_text",
     "parse_timestamp",
+    "split_tags",
 ]
 
 #: The format identifier used for :class:`~subkit.model.Raw` markup.
@@ -71,6 +83,8 @@ KNOWN_TAGS: Final = frozenset({"c", "i", "b", "u", "ruby", "rt", "v", "lang"})
 _TIMESTAMP = re.compile(r"(\d+):(\d{2})(?::(\d{2}))?\.(\d{3})", re.ASCII)
 # Every '<' opens a tag that runs to the next '>' or to the end of the text.
 _TAG = re.compile(r"<([^>]*)>?")
+#: Cue text cut at its tags: ``[text, tag body, text, ..., text]``.
+split_tags: Final = _TAG.split
 # A start tag body: name, dot-classes, then an annotation after the first
 # whitespace. A LF is whitespace here too (it ends the name or class).
 _START_TAG = re.compile(r"([^\t\n\f .]*)((?:\.[^\t\n\f .]*)*)(?:[\t\n\f ](.*))?", re.DOTALL)
@@ -220,7 +234,7 @@ def parse_cue_text(text: str, problems: list[tuple[str, str]] | None = None) -> 
     stack: list[Element] = [root]
     current = root
     # Text and tag bodies alternate: [text, tag, text, tag, ..., text].
-    parts = _TAG.split(text)
+    parts = split_tags(text)
     for number, body in enumerate(parts):
         if not number & 1:
             if body:
@@ -319,13 +333,17 @@ _Context = tuple[bool, bool, bool, tuple[str, ...], "str | None", "str | None"]
 
 
 class StyleCache:
-    """RunStyle objects per formatting context, built once and shared (so runs compare by identity)."""
+    """RunStyle objects per formatting context, built once and shared (so runs compare by identity).
 
-    __slots__ = ("cache", "color_classes")
+    Contexts that give equal styles share one object (text without formatting gets :data:`PLAIN`).
+    """
+
+    __slots__ = ("cache", "color_classes", "interned")
 
     def __init__(self, color_classes: Mapping[str, tuple[str, Color]]) -> None:
         self.color_classes = color_classes
         self.cache: dict[_Context, RunStyle] = {}
+        self.interned: dict[RunStyle, RunStyle] = {PLAIN: PLAIN}
 
     def get(self, ctx: _Context) -> RunStyle:
         style = self.cache.get(ctx)
@@ -352,6 +370,7 @@ class StyleCache:
                 language=language,
                 voice=voice,
             )
+            style = self.interned.setdefault(style, style)
             self.cache[ctx] = style
         return style
 
@@ -542,6 +561,126 @@ def _words(
             upto, until = len(plain), end_ms
         words.append(Word(text=plain[at:upto], start_ms=ms, end_ms=until))
     return tuple(words)
+
+
+# ---------------------------------------------------------------- plans
+
+#: Private-use characters that stand for the text pieces of a cue while its plan is made.
+_MARK: Final = 0xF0000
+#: Longer tag sequences are rare and not worth a plan.
+_PLAN_TAGS_MAX: Final = 64
+_PLANS_MAX: Final = 4096
+_NO_PLAN: Final = object()
+
+
+class Plan(NamedTuple):
+    """How to build the content of cue text with one tag sequence.
+
+    Attributes:
+        ops: in order, ``(index, style)`` for the text piece ``parts[index]``
+            of :func:`split_tags`, or ``(-1, Raw)`` for unknown markup.
+        speaker, language: from a ``<v>`` or ``<lang>`` around the whole cue.
+        problems: what the W3C parser ignored, reported for every such cue.
+    """
+
+    ops: tuple[tuple[int, RunStyle | Raw], ...]
+    speaker: str | None
+    language: str | None
+    problems: tuple[tuple[str, str], ...]
+
+
+class TextPlans:
+    """The :class:`Plan` of each tag sequence met in one document (see the module docstring)."""
+
+    __slots__ = ("color_classes", "plans", "styles")
+
+    def __init__(self, color_classes: Mapping[str, tuple[str, Color]], styles: StyleCache) -> None:
+        self.color_classes = color_classes
+        self.styles = styles
+        self.plans: dict[tuple[str | bool, ...], object] = {}
+
+    def get(self, parts: list[str]) -> Plan | None:
+        """The plan for text cut as ``parts`` (:func:`split_tags`), or ``None`` when it needs the tree."""
+        # The tag bodies, then which texts are empty (that decides whether a <v> spans the whole cue).
+        key = (*parts[1::2], *map(bool, parts[::2]))
+        plan = self.plans.get(key, _NO_PLAN)
+        if plan is _NO_PLAN:
+            plan = self._make(parts)
+            if len(self.plans) < _PLANS_MAX:
+                self.plans[key] = plan
+        return plan  # type: ignore[return-value]
+
+    def _make(self, parts: list[str]) -> Plan | None:
+        if len(parts) > 2 * _PLAN_TAGS_MAX + 1:
+            return None
+        synthetic: list[str] = []
+        pieces = 0
+        for index, part in enumerate(parts):
+            if index & 1:
+                if part and ("0" <= part[0] <= "9" or (part[0] != "/" and _tag_name(part) in ("ruby", "rt"))):
+                    return None  # inner timestamps and ruby depend on the text
+                synthetic.append(f"<{part}>")
+            elif part:
+                synthetic.append(chr(_MARK + index))
+                pieces += 1
+        problems: list[tuple[str, str]] = []
+        flat = flatten(parse_cue_text("".join(synthetic), problems), 0, 0, self.color_classes, self.styles)
+        ops: list[tuple[int, RunStyle | Raw]] = []
+        for item in flat.content:
+            if type(item) is Run:
+                ops.extend((ord(mark) - _MARK, item.style) for mark in item.text)
+            elif type(item) is Raw:
+                ops.append((-1, item))
+            else:
+                return None  # no line breaks without text: cannot happen
+        if len(ops) - sum(1 for index, _ in ops if index < 0) != pieces or flat.words:
+            return None  # every text piece appears once: cannot fail
+        problems.extend(flat.problems)
+        return Plan(tuple(ops), flat.speaker, flat.language, tuple(problems))
+
+
+def _tag_name(body: str) -> str:
+    tag = _START_TAGS.get(body)
+    return (tag or _start_tag(body))[0]
+
+
+_BREAK_ITEM: Final[ContentItem] = _BREAK
+
+
+def apply_plan(plan: Plan, parts: list[str]) -> tuple[ContentItem, ...]:
+    """The content of the text cut as ``parts``, built by ``plan`` (what :func:`flatten` gives)."""
+    items: list[ContentItem] = []
+    append = items.append
+    for index, what in plan.ops:
+        if index < 0:
+            append(what)  # type: ignore[arg-type]
+            continue
+        text = parts[index]
+        if not text:
+            continue
+        if "&" in text:
+            text = _unescape(text)
+        style: RunStyle = what  # type: ignore[assignment]
+        if "\n" not in text:
+            if items:
+                last = items[-1]
+                if type(last) is Run and last.style is style:
+                    items[-1] = Run(last.text + text, style)
+                    continue
+            append(Run(text, style))
+            continue
+        for number, piece in enumerate(text.split("\n")):
+            if number:
+                append(_BREAK_ITEM)
+            if not piece:
+                continue
+            if items:
+                last = items[-1]
+                if type(last) is Run and last.style is style:
+                    items[-1] = Run(last.text + piece, style)
+                    continue
+            append(Run(piece, style))
+    return tuple(items)
 
 
 _TEXT_ESCAPES: Final = str.maketrans(

@@ -9,8 +9,10 @@ parsing rules (:mod:`subkit.formats._vtt_cuetext`).
 Speed: a block of the usual shape (optional id line, timing line with valid
 times, payload without ``-->``) is matched whole by one regular expression
 at its first character; payloads with neither ``<`` nor ``&`` skip the cue
-text parser; a settings string is parsed once per file. Every other block
-goes through a line-by-line transcription of the W3C block steps (tests check
+text parser, and the others are read through a plan per tag sequence (the
+tags of cue text repeat: ``<i>..</i>``, ``<v Anna>``), made once by the W3C
+parser; a settings string is parsed once per file. Every other block goes
+through a line-by-line transcription of the W3C block steps (tests check
 that both paths agree). Line numbers are only counted for diagnostics.
 
 What the reader keeps (see ``docs/formats/webvtt.md``):
@@ -29,16 +31,21 @@ What the reader keeps (see ``docs/formats/webvtt.md``):
 Leniencies (each recorded as a diagnostic; ``strict=True`` raises instead):
 
 * a lowercase or mixed-case ``webvtt`` signature;
-* ``,`` before the milliseconds (files converted from SRT; ``srt_timestamps``);
+* timestamps W3C rejects but that have one clear reading (``lenient_timestamps``):
+  ``,`` before the fraction (files converted from SRT), no fraction
+  (``00:01:39``), a 1-2 digit fraction read as a decimal (``.04`` is 40 ms),
+  1-digit fields, and a 2-field time whose first field is minutes up to 59
+  (``1:02.000``); one warning per cue says what was read how;
 * an end time before the start (the end is set to the start);
 * ``STYLE`` and ``REGION`` blocks after the first cue (W3C ignores them; kept);
-* obsolete ``Region: id=... width=...`` header lines of the 2013 draft (read
-  as regions) and the draft keywords ``middle``/``start``/``end`` in
+* obsolete ``Region: id=... width=...`` lines of the 2013 draft, in the
+  header or in a block of their own (read as regions), and the draft keywords ``middle``/``start``/``end`` in
   ``align``, ``line`` and ``position`` (``obsolete_keywords``);
 * inner timestamps outside the cue or going backwards (clamped).
 
-Everything else the W3C parser drops is dropped here too, with a diagnostic:
-blocks whose timing line fails, invalid settings (one by one), references to
+Everything else the W3C parser drops is dropped here too, with a diagnostic
+saying why: blocks whose timing line fails (and, when no cue at all could be
+read, one more error saying so), invalid settings (one by one), references to
 undefined regions, unmatched end tags. Unknown tags (``<font>``, ``<br>``)
 are kept as :class:`~subkit.model.Raw` WebVTT markup.
 """
@@ -47,6 +54,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from dataclasses import dataclass, field
 from typing import Final, NamedTuple
 
@@ -56,10 +64,13 @@ from subkit.formats._html import HTML_COLORS
 from subkit.formats._vtt_cuetext import (
     BUILTIN_COLORS,
     StyleCache,
+    TextPlans,
+    apply_plan,
     escape_annotation,
     escape_text,
     flatten,
     parse_cue_text,
+    split_tags,
 )
 from subkit.model import (
     NOWHERE,
@@ -112,18 +123,38 @@ class ReadOptions(BaseReadOptions):
     """WebVTT reader options.
 
     Attributes:
-        srt_timestamps: accept ``,`` before the milliseconds (``00:01,000``)
-            with a warning, as files converted from SRT have. ``False`` drops
-            such cues, as the W3C parser does.
+        lenient_timestamps: read cue timestamps that W3C rejects but that
+            have one clear reading, with one warning per cue: ``,`` before
+            the fraction (``00:01,000``, files converted from SRT), no
+            fraction (``00:01:39``), 1-2 fraction digits read as a decimal
+            (``.04`` is 40 ms, ``.5`` is 500 ms), 1-digit minutes or seconds,
+            and a 2-field time whose first field is minutes up to 59 but not
+            two digits (``1:02.000``). A first field above 59 with no seconds
+            field (``120:00.000``: hours for vtt.js, minutes for others) and
+            more than three fraction digits are never guessed. ``False``
+            drops such cues, as the W3C parser does.
         obsolete_keywords: read the keywords of the 2013-2016 drafts that
             older tools still write (``align:middle``, ``line:..,middle``,
             ``position:..,middle|start|end``) as their current equivalents,
             with a warning. ``False`` ignores such settings, as the W3C parser
             does (for ``align:middle`` the effect is the same).
+        srt_timestamps: deprecated alias of ``lenient_timestamps`` (its
+            earlier, comma-only form); when given, it sets
+            ``lenient_timestamps``.
     """
 
-    srt_timestamps: bool = True
+    lenient_timestamps: bool = True
     obsolete_keywords: bool = True
+    srt_timestamps: bool | None = None
+
+    def __post_init__(self) -> None:
+        if self.srt_timestamps is not None:
+            warnings.warn(
+                "the WebVTT reader option srt_timestamps is deprecated; use lenient_timestamps",
+                DeprecationWarning,
+                stacklevel=3,
+            )
+            object.__setattr__(self, "lenient_timestamps", self.srt_timestamps)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -149,10 +180,15 @@ def sniff(head: str) -> bool:
 # ---------------------------------------------------------------- reading: syntax
 
 _WS: Final = " \t\n\f\r"
-# One timestamp: the W3C "collect a WebVTT timestamp" steps, with ',' also
-# matched so that SRT-style times can be diagnosed (and accepted if allowed).
-_TS = r"(\d+):(\d{2})(?::(\d{2}))?([.,])(\d{3})(?!\d)"
+# One timestamp as the W3C "collect a WebVTT timestamp" steps read it (the
+# first field is hours when it is not two digits or is above 59: checked in
+# code), and a timing line made of two.
+_TS = r"(\d+):(\d{2})(?::(\d{2}))?\.(\d{3})(?!\d)"
 _TIMING = re.compile(rf"[ \t\f\r]*{_TS}[ \t\f\r]*-->[ \t\f\r]*{_TS}", re.ASCII)
+# A timing line W3C rejects, cut into its two would-be timestamps (for lenient
+# reading and for saying what is wrong); the settings follow.
+_LOOSE_TIMING = re.compile(r"[ \t\f\r]*(\d[\d:.,]*)[ \t\f\r]*-->[ \t\f\r]*(\d[\d:.,]*)", re.ASCII)
+_LOOSE_TS = re.compile(r"(\d+)(?::(\d+))?(?::(\d+))?(?:([.,])(\d+))?", re.ASCII)
 # One whole cue block of the usual shape, matched at the start of a block: an
 # optional id line, a timing line with valid '.'-times (minutes and seconds
 # checked by the pattern; a missing hours field needs a 2-digit mm <= 59, as
@@ -165,8 +201,11 @@ _FAST_CUE = (
 _FAST_BLOCK = re.compile(rf"([^\n]*)\n{_FAST_CUE}", re.ASCII)
 # The same without an id line, tried first: no backtracking over the id group.
 _FAST_BLOCK_NO_ID = re.compile(_FAST_CUE, re.ASCII)
-#: "MM:SS" -> milliseconds, for the fast path.
+#: Time fields as the fast path meets them -> milliseconds: "MM:SS", the fraction, the hours.
 _MMSS: Final = {f"{m:02d}:{s:02d}": (m * 60 + s) * 1000 for m in range(60) for s in range(60)}
+_FRACTION: Final = {f"{f:03d}": f for f in range(1000)}
+_HOURS: Final[dict[str | None, int]] = {None: 0, **{f"{h:02d}": h * 3_600_000 for h in range(100)},
+                                        **{str(h): h * 3_600_000 for h in range(10)}}
 _PERCENT = re.compile(r"\d+(?:\.\d+)?%", re.ASCII)
 _LINE_NUMBER = re.compile(r"-?\d+(?:\.\d+)?", re.ASCII)
 _CUE_KEYS: Final = ("region", "vertical", "line", "position", "size", "align")
@@ -267,25 +306,105 @@ def _timestamp_ms(h: str, m: str, s: str | None, frac: str) -> int | None:
     return ((hours * 60 + minutes) * 60 + seconds) * 1000 + int(frac)
 
 
+def _loose_timestamp(text: str) -> tuple[int | None, list[str]]:
+    """Read a timestamp that W3C may reject: ``(ms, repairs)``, or ``(None, [why not])``.
+
+    ``repairs`` says what differs from W3C (empty for a valid timestamp).
+    Accepted: ``,`` before the fraction, no fraction, 1-3 fraction digits
+    read as a decimal, 1-digit minutes and seconds, and a 2-field time whose
+    first field is minutes up to 59 (W3C would read a first field that is not
+    two digits as hours, and then need a seconds field).
+
+    >>> _loose_timestamp("00:01:39"), _loose_timestamp("1:02,5")
+    ((99000, ['no fraction']), (62500, ['1-digit minutes', "',' before the fraction", '1-digit fraction']))
+    >>> _loose_timestamp("120:00.000")
+    (None, ['a first field above 59 without a seconds field: hours or minutes?'])
+    """
+    match = _LOOSE_TS.fullmatch(text)
+    if match is None:
+        return None, ["not a timestamp"]
+    first, second, third, separator, fraction = match.groups()
+    if second is None:
+        return None, ["no minutes field"]
+    repairs: list[str] = []
+    if third is None:
+        minutes_text, seconds_text = first, second
+        if int(first) > 59:
+            return None, ["a first field above 59 without a seconds field: hours or minutes?"]
+        if len(first) != 2:
+            repairs.append(f"{len(first)}-digit minutes")
+        hours = 0
+    else:
+        minutes_text, seconds_text = second, third
+        if len(second) > 2:
+            return None, ["more than 2 minute digits"]
+        if len(second) == 1:
+            repairs.append("1-digit minutes")
+        hours = int(first)
+    if len(seconds_text) > 2:
+        return None, ["more than 2 second digits"]
+    if len(seconds_text) == 1:
+        repairs.append("1-digit seconds")
+    minutes, seconds = int(minutes_text), int(seconds_text)
+    if minutes > 59:
+        return None, ["minutes above 59"]
+    if seconds > 59:
+        return None, ["seconds above 59"]
+    if separator is None:
+        repairs.append("no fraction")
+        millis = 0
+    else:
+        if separator == ",":
+            repairs.append("',' before the fraction")
+        if len(fraction) > 3:
+            return None, ["more than 3 fraction digits"]
+        if len(fraction) < 3:
+            repairs.append(f"{len(fraction)}-digit fraction")
+        millis = int(fraction.ljust(3, "0"))
+    return ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis, repairs
+
+
 def _is_keyword_line(line: str, keyword: str) -> bool:
     """``STYLE``/``REGION`` followed only by whitespace (the W3C block header test)."""
     return line.startswith(keyword) and not line[len(keyword) :].strip(_WS)
+
+
+#: A line that looks like a timing line with a wrong arrow (``->``, ``- ->``, ``—>``).
+_BAD_ARROW = re.compile(r"[ \t\f\r]*\d[\d:.,]*[ \t\f\r]*(?:-[- ]*>|[\u2013\u2014]+>?|=+>)[ \t\f\r]*\d")
+
+
+def _untimed_block(lines: list[str]) -> tuple[str, str]:
+    """The error (message, action) for a block that is neither a cue, NOTE, STYLE nor REGION."""
+    for line in lines[:2]:
+        if _BAD_ARROW.match(line):
+            return "block without a cue timing line ('-->' is the only arrow WebVTT knows)", "skipped it"
+    return "block without a cue timing line", "skipped it"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _is_note(text: str) -> bool:
     return text.startswith("NOTE") and (len(text) == 4 or text[4] in " \t\n")
 
 
+class _LooseTiming(NamedTuple):
+    start_ms: int
+    end_ms: int
+    end: int  # where the settings start
+
+
 class _Parser:
     """The W3C file parser over one input, with the sink and caches of one read."""
 
     def __init__(
-        self, data: str, sink: DiagnosticSink, *, srt_timestamps: bool, obsolete_keywords: bool = True,
+        self, data: str, sink: DiagnosticSink, *, lenient_timestamps: bool = True, obsolete_keywords: bool = True,
         fast: bool = True,
     ) -> None:
         self.data = data
         self.sink = sink
-        self.srt_timestamps = srt_timestamps
+        self.lenient_timestamps = lenient_timestamps
         self.obsolete_keywords = obsolete_keywords
         self.fast = fast
         self.line_of = _LineCounter(data)
@@ -297,6 +416,9 @@ class _Parser:
         self.ids: set[str] = set()
         self.previous_start = -1
         self.cues: list[_RawCue] = []
+        # Blocks dropped for a bad timing line, and text blocks without one (for the "no cues" summary).
+        self.bad_timings = 0
+        self.untimed_blocks = 0
 
     # -- diagnostics ------------------------------------------------------
 
@@ -352,6 +474,17 @@ class _Parser:
             self._body(pos)
         else:
             self._slow_body(pos)
+        if not self.cues and (self.bad_timings or self.untimed_blocks):
+            # Every would-be cue failed: say so once, above the errors of the blocks.
+            what = []
+            if self.bad_timings:
+                what.append(_count(self.bad_timings, "block") + " with an invalid timing line")
+            if self.untimed_blocks:
+                what.append(_count(self.untimed_blocks, "block") + " without a timing line")
+            self.sink.error(
+                f"no cue could be read: skipped {' and '.join(what)}",
+                "returned no cues (each skipped block is reported at its line)",
+            )
         return self.result
 
     def _header(self, first_rest: str, lines: list[str], offset: int) -> None:
@@ -395,6 +528,8 @@ class _Parser:
         block = _FAST_BLOCK.match
         block_no_id = _FAST_BLOCK_NO_ID.match
         mmss = _MMSS
+        fraction = _FRACTION
+        hours = _HOURS
         settings_cache = self.settings_cache
         append = self.cues.append
         ids = self.ids
@@ -419,14 +554,19 @@ class _Parser:
                     line_offset = pos
                 text = payload or ""
                 if (ident is None or "-->" not in ident) and "-->" not in text:
-                    start_ms = mmss[ms1] + int(f1) + (int(h1) * 3600000 if h1 else 0)
-                    end_ms = mmss[ms2] + int(f2) + (int(h2) * 3600000 if h2 else 0)
+                    try:
+                        start_ms = hours[h1] + mmss[ms1] + fraction[f1]
+                        end_ms = hours[h2] + mmss[ms2] + fraction[f2]
+                    except KeyError:  # hours above 99
+                        start_ms = mmss[ms1] + int(f1) + (int(h1) * 3600000 if h1 else 0)
+                        end_ms = mmss[ms2] + int(f2) + (int(h2) * 3600000 if h2 else 0)
                     if end_ms < start_ms:
                         self.warn("cue ends before it starts", "set its end to its start", line_offset)
                         end_ms = start_ms
-                    if not settings or not settings.strip(_WS):
+                    if not settings:
                         placement = NOWHERE
                     else:
+                        # Whitespace-only settings are cached as NOWHERE too.
                         placement = settings_cache.get(settings) or self._settings(settings, line_offset)
                     if ident is not None:
                         if ident in ids:
@@ -521,7 +661,7 @@ class _Parser:
         elif kind == "region":
             self._region("\n".join(buffer), ":", first_offset)
         elif failed:
-            pass  # the timing line was diagnosed; its payload goes with it
+            self.bad_timings += 1  # the timing line was diagnosed; its payload goes with it
         elif buffer:
             text = "\n".join(buffer)
             if _is_note(text):
@@ -536,37 +676,65 @@ class _Parser:
                 self._region("\n".join(buffer[1:]), ":", first_offset, late=True)
             elif _is_keyword_line(buffer[0], "STYLE") or _is_keyword_line(buffer[0], "REGION"):
                 self.warn(f"empty {buffer[0].strip()} block", "ignored it", first_offset)
+            elif all(line.startswith("Region:") for line in buffer):
+                # The 2013 draft had these in the header only; vtt.js ignores them elsewhere too.
+                self.error("obsolete 'Region:' lines outside the header (2013 drafts allowed them only there)",
+                           "skipped them: cues cannot use these regions", first_offset, excerpt=buffer[0])
             else:
-                self.error("block without a cue timing line", "skipped it", first_offset, excerpt=buffer[0])
+                self.untimed_blocks += 1
+                self.error(*_untimed_block(buffer), first_offset, excerpt=buffer[0])
         return index
 
     # -- timing lines and settings -----------------------------------------
 
     def _timing(self, line: str, offset: int) -> tuple[int, int, Placement] | None:
-        """Collect cue timings and settings (W3C); ``None`` (diagnosed) when they fail."""
+        """Collect cue timings and settings (W3C, then lenient); ``None`` (diagnosed) when they fail."""
         match = _TIMING.match(line)
+        start_ms = end_ms = None
+        if match is not None:
+            g = match.groups()
+            start_ms = _timestamp_ms(g[0], g[1], g[2], g[3])
+            end_ms = _timestamp_ms(g[4], g[5], g[6], g[7])
+        if start_ms is None or end_ms is None:
+            match = self._loose_timing(line, offset)
+            if match is None:
+                return None
+            start_ms, end_ms = match.start_ms, match.end_ms
+            remainder = line[match.end :]
+        else:
+            remainder = line[match.end() :]
+        if end_ms < start_ms:
+            self.warn("cue ends before it starts", "set its end to its start", offset, excerpt=line)
+            end_ms = start_ms
+        placement = NOWHERE if not remainder.strip(_WS) else self._settings(remainder, offset)
+        return start_ms, end_ms, placement
+
+    def _loose_timing(self, line: str, offset: int) -> _LooseTiming | None:
+        """A timing line W3C rejects: read it leniently (one warning) or say why it fails (one error)."""
+        match = _LOOSE_TIMING.match(line)
         if match is None:
             self.error("invalid cue timing line (expected [hh:]mm:ss.ttt --> [hh:]mm:ss.ttt)",
                        "skipped the cue", offset, excerpt=line)
             return None
-        g = match.groups()
-        if "," in (g[3], g[8]):
-            if not self.srt_timestamps:
-                self.error("',' before the milliseconds", "skipped the cue", offset, excerpt=line)
-                return None
-            self.warn("',' before the milliseconds (SRT style)", "read it as '.'", offset, excerpt=line)
-        start_ms = _timestamp_ms(g[0], g[1], g[2], g[4])
-        end_ms = _timestamp_ms(g[5], g[6], g[7], g[9])
+        texts = match.group(1, 2)
+        start_ms, start_notes = _loose_timestamp(texts[0])
+        end_ms, end_notes = _loose_timestamp(texts[1])
         if start_ms is None or end_ms is None:
-            self.error("invalid timestamp (minutes or seconds above 59, or hours without seconds)",
+            wrong = [f"{text!r} ({notes[0]})" for text, ms, notes in
+                     ((texts[0], start_ms, start_notes), (texts[1], end_ms, end_notes)) if ms is None]
+            self.error(f"invalid cue timestamp{'s' if len(wrong) > 1 else ''}: {', '.join(wrong)}",
                        "skipped the cue", offset, excerpt=line)
             return None
-        if end_ms < start_ms:
-            self.warn("cue ends before it starts", "set its end to its start", offset, excerpt=line)
-            end_ms = start_ms
-        remainder = line[match.end() :]
-        placement = NOWHERE if not remainder.strip(_WS) else self._settings(remainder, offset)
-        return start_ms, end_ms, placement
+        repaired = [f"{text!r} ({', '.join(notes)})" for text, notes in
+                    ((texts[0], start_notes), (texts[1], end_notes)) if notes]
+        plural = len(repaired) > 1
+        message = f"non-standard cue timestamp{'s' if plural else ''}: {', '.join(repaired)}"
+        reading = f"{format_vtt(start_ms)} --> {format_vtt(end_ms)}"
+        if not self.lenient_timestamps:
+            self.error(message, f"skipped the cue (lenient_timestamps would read {reading})", offset, excerpt=line)
+            return None
+        self.warn(message, f"read {'them' if plural else 'it'} as {reading}", offset, excerpt=line)
+        return _LooseTiming(start_ms, end_ms, match.end())
 
     def _settings(self, text: str, offset: int) -> Placement:
         """The placement of a settings string; its problems are diagnosed the first time it is seen.
@@ -736,7 +904,12 @@ def _prepare(data: str, sink: DiagnosticSink) -> str:
 
 
 def parse_file(
-    data: str, sink: DiagnosticSink, *, srt_timestamps: bool = True, obsolete_keywords: bool = True, fast: bool = True
+    data: str,
+    sink: DiagnosticSink,
+    *,
+    lenient_timestamps: bool = True,
+    obsolete_keywords: bool = True,
+    fast: bool = True,
 ) -> ParsedFile:
     """Run the W3C WebVTT parser over ``data`` without touching cue text.
 
@@ -754,7 +927,8 @@ def parse_file(
     ('1', 1000, 'start', '<b>Hi')
     """
     parser = _Parser(
-        _prepare(data, sink), sink, srt_timestamps=srt_timestamps, obsolete_keywords=obsolete_keywords, fast=fast
+        _prepare(data, sink), sink, lenient_timestamps=lenient_timestamps, obsolete_keywords=obsolete_keywords,
+        fast=fast,
     )
     result = parser.run()
     result.cues = [ParsedCue._make(raw) for raw in parser.cues]
@@ -858,19 +1032,49 @@ def read(data: str, *, options: ReadOptions) -> Document:
 def _read(data: str, options: ReadOptions) -> Document:
     sink = DiagnosticSink(NAME, options)
     parser = _Parser(
-        _prepare(data, sink), sink, srt_timestamps=options.srt_timestamps, obsolete_keywords=options.obsolete_keywords
+        _prepare(data, sink), sink, lenient_timestamps=options.lenient_timestamps,
+        obsolete_keywords=options.obsolete_keywords,
     )
     parsed = parser.run()
     classes = color_classes(parsed.stylesheets)
     style_cache = StyleCache(classes)
+    plans = TextPlans(classes, style_cache)
     line_of = parser.line_of
     cues: list[Cue] = []
     append = cues.append
     for offset, ident, start_ms, end_ms, placement, text in parser.cues:
         if "<" not in text and "&" not in text:
             # No markup: skip the cue text parser.
-            content = _plain_content(text) if "\n" in text else (Run(text, PLAIN),) if text else ()
+            if "\n" not in text:
+                content: tuple[ContentItem, ...] = (Run(text, PLAIN),) if text else ()
+            else:
+                first, _, rest = text.partition("\n")
+                if first and rest and "\n" not in rest:
+                    content = (Run(first, PLAIN), _BREAK, Run(rest, PLAIN))
+                else:
+                    content = _plain_content(text)
             append(Cue(start_ms=start_ms, end_ms=end_ms, content=content, id=ident, placement=placement))
+            continue
+        parts = split_tags(text)
+        plan = plans.get(parts)
+        if plan is not None:
+            # A tag sequence seen before (or simple enough): built without the tree.
+            if plan.problems:
+                line = line_of(offset) + 1
+                excerpt = text.split("\n", 1)[0]
+                for message, action in plan.problems:
+                    sink.warn(message, action, line=line, excerpt=excerpt)
+            append(
+                Cue(
+                    start_ms=start_ms,
+                    end_ms=end_ms,
+                    content=apply_plan(plan, parts),
+                    id=ident,
+                    placement=placement,
+                    speaker=plan.speaker,
+                    language=plan.language,
+                )
+            )
             continue
         problems: list[tuple[str, str]] = []
         root = parse_cue_text(text, problems)

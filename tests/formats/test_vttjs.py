@@ -13,7 +13,13 @@ the reason. The CSS ``style`` of the DOM nodes is not compared (it is layout).
 The parser runs with its default options, leniencies included: none of them
 changes a vtt.js expectation except the obsolete draft keywords
 (``line:42%,middle``, ``position:42%,start``), which subkit reads as their
-current equivalents, as vtt.js does, where the W3C parser ignores the setting.
+current equivalents, as vtt.js does, where the W3C parser ignores the setting,
+and lenient timestamps. Vectors that expect a timestamp to be rejected, as
+W3C and vtt.js both do, run with ``lenient_timestamps=False``
+(:data:`W3C_TIMESTAMPS`); where the lenient reading is vtt.js's reading
+(:data:`LENIENT_AGREES`), the vector runs with the default.
+:func:`test_lenient_timestamps_matter_only_where_declared` checks that these
+two lists name every vector whose result depends on the option.
 """
 
 from __future__ import annotations
@@ -89,8 +95,8 @@ XFAIL: dict[str, str] = {
     "cue-settings/position/bad-position-align": _DROP_SETTING,
     "cue-settings/region/region-arrows": _ARROW_ID,
     "regions/id/arrows": _ARROW_ID,
-    "cue-times/min-top-digits": _HOURS.format("'000:00.000'"),
-    "cue-times/minimum-spots-over-sixty": _HOURS.format("'120:00.000'"),
+    "cue-times/minimum-spots-over-sixty": _HOURS.format("'120:00.000'")
+    + " as 120 hours; lenient reading does not guess between hours and minutes either",
     "cuetext/escape-characters/incorrect": (
         "W3C decodes HTML character references, so the legacy '&nbsp' '&lt' '&gt' without ';' are decoded; "
         "vtt.js knows only six references and needs the ';'"
@@ -103,6 +109,18 @@ XFAIL: dict[str, str] = {
         "W3C: after a block whose first line '-->' fails as timing, the next '-->' line starts a new cue "
         "block; vtt.js drops that cue"
     ),
+}
+
+
+#: Vectors that expect the W3C reading of a timestamp that lenient reading repairs: run with
+#: ``lenient_timestamps=False``.
+W3C_TIMESTAMPS: dict[str, str] = {
+    "cue-times/fraction-digits": "'00:00.00' (two fraction digits) is rejected by W3C and vtt.js",
+}
+#: Vectors where the lenient reading of a timestamp W3C rejects is vtt.js's reading: run with the default.
+LENIENT_AGREES: dict[str, str] = {
+    "cue-times/min-top-digits": "'000:00.000' is 0 minutes 0 seconds for vtt.js and lenient reading; "
+    "W3C reads a 3-digit first field as hours and rejects it",
 }
 
 
@@ -124,13 +142,15 @@ def _vectors() -> list[Any]:
 # ---------------------------------------------------------------- running subkit
 
 
-def _parse(name: str) -> ParsedFile | None:
+def _parse(name: str, lenient_timestamps: bool | None = None) -> ParsedFile | None:
     raw = (VTTJS / f"{name}.vtt").read_bytes()
     text = raw.decode("utf-8", errors="replace")
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     sink = DiagnosticSink(NAME, ReadOptions())
+    if lenient_timestamps is None:
+        lenient_timestamps = name not in W3C_TIMESTAMPS
     try:
-        return parse_file(text, sink)
+        return parse_file(text, sink, lenient_timestamps=lenient_timestamps)
     except ParseError:
         return None
 
@@ -309,3 +329,12 @@ def test_vttjs_pass_rate() -> None:
     print(f"\nvtt.js vectors: {len(passed)}/{len(runnable)} agree ({100 * len(passed) / len(runnable):.1f}%), "
           f"{len(runnable) - len(passed)} known differences, {len(names) - len(runnable)} without expectation")
     assert len(passed) + len(XFAIL) == len(runnable)
+
+
+@pytest.mark.corpus
+def test_lenient_timestamps_matter_only_where_declared() -> None:
+    if not VTTJS.is_dir():
+        pytest.skip(f"corpus not found at {CORPUS}")
+    names = [p.relative_to(VTTJS).with_suffix("").as_posix() for p in sorted(VTTJS.rglob("*.vtt"))]
+    depends = {n for n in names if _parse(n, lenient_timestamps=True) != _parse(n, lenient_timestamps=False)}
+    assert depends == set(W3C_TIMESTAMPS) | set(LENIENT_AGREES)

@@ -238,37 +238,131 @@ def test_valid_timing_lines(timing: str) -> None:
     assert (cue.start_ms, cue.end_ms) == (1000, 2000)
 
 
+#: Timing lines that W3C rejects and lenient reading repairs, with the times read and what the warning says.
+REPAIRED = [
+    ("00:00:01,500 --> 00:00:02,000", 1500, 2000, ["'00:00:01,500' (',' before the fraction)",
+                                                    "'00:00:02,000' (',' before the fraction)"]),
+    ("00:01:39 --> 00:01:41.04 align:start", 99_000, 101_040, ["'00:01:39' (no fraction)",
+                                                               "'00:01:41.04' (2-digit fraction)"]),
+    ("00:01.5 --> 00:02.000", 1500, 2000, ["'00:01.5' (1-digit fraction)"]),
+    ("00:01.00 --> 00:02.000", 1000, 2000, ["'00:01.00' (2-digit fraction)"]),
+    ("0:1:2.000 --> 0:01:03", 62_000, 63_000, ["'0:1:2.000' (1-digit minutes, 1-digit seconds)",
+                                              "'0:01:03' (no fraction)"]),
+    ("1:02.000 --> 1:03.000", 62_000, 63_000, ["'1:02.000' (1-digit minutes)", "'1:03.000' (1-digit minutes)"]),
+    ("000:01.000 --> 00:02.000", 1000, 2000, ["'000:01.000' (3-digit minutes)"]),
+    ("01:00:00,5 --> 01:00:01", 3_600_500, 3_601_000, ["'01:00:00,5' (',' before the fraction, 1-digit fraction)",
+                                                      "'01:00:01' (no fraction)"]),
+]
+
+
+@pytest.mark.parametrize(("timing", "start_ms", "end_ms", "repairs"), REPAIRED, ids=[r[0] for r in REPAIRED])
+def test_lenient_timestamps_are_repaired_with_one_warning(
+    timing: str, start_ms: int, end_ms: int, repairs: list[str]
+) -> None:
+    data = f"WEBVTT\n\n00:00.000 --> 00:00.500\nfirst\n\n{timing}\nx\n"
+    doc = read(data)
+    assert [(c.start_ms, c.end_ms, c.plain_text()) for c in doc][1] == (start_ms, end_ms, "x")
+    (diagnostic,) = doc.diagnostics
+    assert diagnostic.severity == "warning" and diagnostic.line == 6
+    assert diagnostic.message.endswith(": " + ", ".join(repairs))
+    assert diagnostic.action.startswith("read ")
+    if "align:start" in timing:
+        assert doc[1].placement.text_align == "start"  # the settings after a repaired time still count
+    with pytest.raises(ParseError) as info:
+        read(data, strict=True)
+    assert info.value.line == 6 and "non-standard cue timestamp" in str(info.value)
+    # W3C: the block is dropped, and the error says how lenient reading would have read it.
+    w3c = read(data, lenient_timestamps=False)
+    assert [c.plain_text() for c in w3c] == ["first"]
+    (error,) = w3c.diagnostics
+    assert error.severity == "error" and error.line == 6 and error.message == diagnostic.message
+    assert error.action.startswith("skipped the cue (lenient_timestamps would read ")
+
+
 @pytest.mark.parametrize(
-    "timing",
+    ("timing", "why"),
     [
-        "00:01.00 --> 00:02.000",
-        "00:01.0000 --> 00:02.000",
-        "1:02.000 --> 00:03.000",
-        "00:60.000 --> 00:61.000",
-        "00:00:60.000 --> 00:01:00.000",
-        "60:00.000 --> 61:00.000",
-        "00.01.000 --> 00:02.000",
-        "00:01.000 -> 00:02.000",
-        "00:01.000 - -> 00:02.000",
-        "00:01.000 -->",
-        "abc --> 00:02.000",
+        ("00:01.0000 --> 00:02.000", "'00:01.0000' (more than 3 fraction digits)"),
+        ("00:60.000 --> 00:59.000", "'00:60.000' (seconds above 59)"),
+        ("00:00:60.000 --> 00:01:00.000", "'00:00:60.000' (seconds above 59)"),
+        ("00:60:00.000 --> 01:00:00.000", "'00:60:00.000' (minutes above 59)"),
+        ("60:00.000 --> 61:00.000", "'60:00.000' (a first field above 59 without a seconds field: hours or minutes?)"),
+        ("00:000.000 --> 00:02.000", "'00:000.000' (more than 2 second digits)"),
+        ("00:001:00.000 --> 00:02.000", "'00:001:00.000' (more than 2 minute digits)"),
+        ("00.01.000 --> 00:02.000", "'00.01.000' (not a timestamp)"),
+        ("5.000 --> 00:06.000", "'5.000' (no minutes field)"),
+        ("00:00:01:00 --> 00:00:02:00", "'00:00:01:00' (not a timestamp)"),
+        ("00:01.000 -->", "invalid cue timing line"),
+        ("abc --> 00:02.000", "invalid cue timing line"),
+        ("00:01.000 -> 00:02.000", "('-->' is the only arrow WebVTT knows)"),
+        ("00:01.000 - -> 00:02.000", "('-->' is the only arrow WebVTT knows)"),
+        ("00:01.000 \u2014> 00:02.000", "('-->' is the only arrow WebVTT knows)"),
     ],
 )
-def test_bad_timing_drops_the_block_with_a_diagnostic(timing: str) -> None:
-    doc = read(f"WEBVTT\n\n00:00.000 --> 00:00.500\nfirst\n\n{timing}\nx\nmore\n\n00:03.000 --> 00:04.000\nlast\n")
+@pytest.mark.parametrize("lenient", [True, False])
+def test_bad_timing_drops_the_block_with_a_diagnostic_saying_why(timing: str, why: str, lenient: bool) -> None:
+    doc = read(
+        f"WEBVTT\n\n00:00.000 --> 00:00.500\nfirst\n\n{timing}\nx\nmore\n\n00:03.000 --> 00:04.000\nlast\n",
+        lenient_timestamps=lenient,
+    )
     assert [c.plain_text() for c in doc] == ["first", "last"]
     (diagnostic,) = doc.diagnostics
     assert diagnostic.severity == "error" and diagnostic.line == 6
+    assert why in diagnostic.message
     with pytest.raises(ParseError) as info:
         read(f"WEBVTT\n\n00:00.000 --> 00:00.500\nfirst\n\n{timing}\nx\n", strict=True)
     assert info.value.line == 6
 
 
-def test_srt_style_commas_are_read_with_a_warning() -> None:
-    doc = read("WEBVTT\n\n00:00:01,500 --> 00:00:02,000\nx\n")
-    assert (doc[0].start_ms, doc[0].end_ms) == (1500, 2000)
-    assert doc.diagnostics[0].severity == "warning" and doc.diagnostics[0].line == 3
-    assert read("WEBVTT\n\n00:00:01,500 --> 00:00:02,000\nx\n", srt_timestamps=False).cues == ()
+def test_a_file_whose_cues_all_fail_says_so() -> None:
+    doc = read("WEBVTT\n\n00:01,5 --> 00:02\nx\n\nsome text\n\n00:03.000 -> 00:04.000\ny\n",
+               lenient_timestamps=False)
+    assert doc.cues == ()
+    assert [(d.severity, d.line) for d in doc.diagnostics] == [("error", None), ("error", 3), ("error", 6),
+                                                              ("error", 8)]
+    assert doc.diagnostics[0].message == (
+        "no cue could be read: skipped 1 block with an invalid timing line and 2 blocks without a timing line"
+    )
+    # A file with no cue-like block at all needs no such summary.
+    assert read("WEBVTT\n\nNOTE only a note\n").diagnostics == ()
+
+
+def test_srt_timestamps_is_a_deprecated_alias() -> None:
+    with pytest.warns(DeprecationWarning, match="lenient_timestamps"):
+        options = webvtt.ReadOptions(srt_timestamps=False)
+    assert options.lenient_timestamps is False
+    with pytest.warns(DeprecationWarning):
+        doc = read("WEBVTT\n\n00:00:01,500 --> 00:00:02,000\nx\n", srt_timestamps=False)
+    assert doc.cues == () and doc.diagnostics[-1].severity == "error"
+
+
+def test_go_astisub_example_loads_every_cue(corpus: Path) -> None:
+    """go-astisub's example: times without a fraction or with two digits (00:01:39, 00:02:04.08)."""
+    path = corpus / "go-astisub" / "testdata" / "example-in.vtt"
+    if not path.is_file():
+        pytest.skip(f"{path} not in the corpus")
+    doc = subkit.load(path, format="webvtt")
+    assert [(c.id, c.start_ms, c.end_ms) for c in doc] == [
+        ("1", 99_000, 101_040), ("2", 124_080, 127_120), (None, 132_160, 135_200), ("4", 140_240, 142_280),
+        ("5", 148_320, 151_360), ("6", 151_400, 153_440),
+    ]
+    assert doc[1].placement.text_align == "left" and doc[1].plain_text() == "MAN:\nHow did we end up here?"
+    repaired = [d for d in doc.diagnostics if d.message.startswith("non-standard cue timestamp")]
+    assert [d.line for d in repaired] == [29, 36, 40, 45, 49, 54]
+    assert all(d.severity == "warning" for d in repaired)
+    assert "'00:01:39' (no fraction), '00:01:41.04' (2-digit fraction)" in repaired[0].message
+    # Its 'Region:' lines are not in the header, so no cue can use them: both are reported.
+    assert any("'Region:' lines outside the header" in d.message for d in doc.diagnostics)
+    assert "undefined region 'bill'" in " ".join(d.message for d in doc.diagnostics)
+    # As W3C reads it: no cue at all, and the diagnostics say why.
+    w3c = subkit.load(path, format="webvtt", lenient_timestamps=False)
+    assert w3c.cues == ()
+    assert w3c.diagnostics[0].message.startswith("no cue could be read: skipped 6 blocks with an invalid timing line")
+    skipped = [d for d in w3c.diagnostics if d.message.startswith("non-standard cue timestamp")]
+    assert [(d.line, d.severity) for d in skipped] == [(line, "error") for line in (29, 36, 40, 45, 49, 54)]
+    with pytest.raises(ParseError) as info:
+        subkit.load(path, format="webvtt", strict=True)
+    assert info.value.line == 21  # the first flaw: a blank line inside a STYLE block
 
 
 def test_end_before_start_is_repaired() -> None:
@@ -518,6 +612,7 @@ _LINES = st.sampled_from(
     [
         "00:01.000 --> 00:02.000", "00:00:03.000 --> 00:00:04.500 align:start", "00:05.000 --> 00:04.000",
         "00:01,000 --> 00:02,000", "1:02.000 --> 00:03.000", "-->", "a --> b", "text", "<i>tag</i> &amp;",
+        "00:01:39 --> 00:01:41.04 align:start", "120:00.000 --> 120:01.000", "00:01.000 -> 00:02.000",
         "NOTE", "NOTE x", "STYLE", "REGION", "id:r width:50%", "::cue { color: red }", "1", "cue id", " ",
         "00:01.000 --> 00:02.000 region:r line:0", "",
     ]
