@@ -649,9 +649,17 @@ _BREAK_ITEM: Final[ContentItem] = _BREAK
 
 def apply_plan(plan: Plan, parts: list[str]) -> tuple[ContentItem, ...]:
     """The content of the text cut as ``parts``, built by ``plan`` (what :func:`flatten` gives)."""
+    ops = plan[0]
+    if len(ops) == 1:
+        # One styled text: "<i>text</i>", "<v Anna>text".
+        index, what = ops[0]
+        if index >= 0:
+            text = parts[index]
+            if "&" not in text and "\n" not in text:
+                return (Run(text, what),) if text else ()  # type: ignore[arg-type]
     items: list[ContentItem] = []
     append = items.append
-    for index, what in plan.ops:
+    for index, what in ops:
         if index < 0:
             append(what)  # type: ignore[arg-type]
             continue
