@@ -40,13 +40,11 @@ from subkit.model import (
     LineBreak,
     LossReport,
     Placement,
-    Raw,
     Run,
     RunStyle,
     trusted_cue,
     trusted_run,
 )
-from subkit.timing import format_srt
 
 __all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
 
@@ -427,8 +425,9 @@ class _TimeFormatter:
         minute, rest = divmod(ms, 60_000)
         if minute != self._minute:
             self._minute = minute
-            self._prefix = "%02d:%02d:" % divmod(minute, 60)
-        return "%s%02d,%03d" % (self._prefix, rest // 1000, rest % 1000)
+            hours, minutes = divmod(minute, 60)
+            self._prefix = f"{hours:02d}:{minutes:02d}:"
+        return f"{self._prefix}{rest // 1000:02d},{rest % 1000:03d}"
 
 
 def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
