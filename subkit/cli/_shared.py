@@ -151,13 +151,13 @@ class CliError(click.ClickException):
 
     def show(self, file: IO[Any] | None = None) -> None:
         """Print the message (and the cause's traceback when debugging) to ``file`` or stderr."""
-        if file is None:
-            file = click.get_text_stream("stderr")
+        # With no file, click.echo(err=True) finds the current stderr (CliRunner's too).
+        err = file is None
         if self.cause is not None and debug_enabled():
-            click.echo("".join(traceback.format_exception(self.cause)), file=file, nl=False)
-        click.echo(f"subkit: {self.format_message()}", file=file)
+            click.echo("".join(traceback.format_exception(self.cause)), file=file, err=err, nl=False)
+        click.echo(f"subkit: {self.format_message()}", file=file, err=err)
         if self.hint:
-            click.echo(f"subkit: {self.hint}", file=file)
+            click.echo(f"subkit: {self.hint}", file=file, err=err)
 
 
 def translate(exc: Exception, *names: str) -> CliError:
