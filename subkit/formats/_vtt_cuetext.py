@@ -37,7 +37,7 @@ import re
 from collections.abc import Mapping
 from typing import Final, NamedTuple, Union
 
-from subkit.model import PLAIN, Color, ContentItem, LineBreak, Raw, Run, RunStyle, Word
+from subkit.model import PLAIN, Color, ContentItem, LineBreak, Raw, Run, RunStyle, Word, trusted_run
 
 __all__ = [
     "BUILTIN_COLORS",
@@ -477,9 +477,9 @@ def flatten(
             if "\n" not in text:
                 last = items[-1] if len(items) > barrier else None
                 if type(last) is Run and last.style is style:
-                    items[-1] = Run(last.text + text, style)
+                    items[-1] = trusted_run(last.text + text, style)
                 else:
-                    items.append(Run(text, style))
+                    items.append(trusted_run(text, style))
                 continue
             for number, piece in enumerate(text.split("\n")):
                 if number:
@@ -489,9 +489,9 @@ def flatten(
                 if len(items) > barrier:
                     last = items[-1]
                     if type(last) is Run and last.style is style:
-                        items[-1] = Run(last.text + piece, style)
+                        items[-1] = trusted_run(last.text + piece, style)
                         continue
-                items.append(Run(piece, style))
+                items.append(trusted_run(piece, style))
         elif kind is Timestamp:
             bounds.append((offset, child.ms))  # type: ignore[union-attr]
         elif kind is Unknown:
@@ -597,7 +597,7 @@ class TextPlans:
     def __init__(self, color_classes: Mapping[str, tuple[str, Color]], styles: StyleCache) -> None:
         self.color_classes = color_classes
         self.styles = styles
-        self.plans: dict[tuple[str | bool, ...], object] = {}
+        self.plans: dict[tuple[object, ...], object] = {}
 
     def get(self, parts: list[str]) -> Plan | None:
         """The plan for text cut as ``parts`` (:func:`split_tags`), or ``None`` when it needs the tree."""
@@ -648,7 +648,10 @@ _BREAK_ITEM: Final[ContentItem] = _BREAK
 
 
 def apply_plan(plan: Plan, parts: list[str]) -> tuple[ContentItem, ...]:
-    """The content of the text cut as ``parts``, built by ``plan`` (what :func:`flatten` gives)."""
+    """The content of the text cut as ``parts``, built by ``plan`` (what :func:`flatten` gives).
+
+    Runs are built with :func:`~subkit.model.trusted_run`: each text is split at its line breaks first.
+    """
     ops = plan[0]
     if len(ops) == 1:
         # One styled text: "<i>text</i>", "<v Anna>text".
@@ -656,7 +659,7 @@ def apply_plan(plan: Plan, parts: list[str]) -> tuple[ContentItem, ...]:
         if index >= 0:
             text = parts[index]
             if "&" not in text and "\n" not in text:
-                return (Run(text, what),) if text else ()  # type: ignore[arg-type]
+                return (trusted_run(text, what),) if text else ()
     items: list[ContentItem] = []
     append = items.append
     for index, what in ops:
@@ -673,9 +676,9 @@ def apply_plan(plan: Plan, parts: list[str]) -> tuple[ContentItem, ...]:
             if items:
                 last = items[-1]
                 if type(last) is Run and last.style is style:
-                    items[-1] = Run(last.text + text, style)
+                    items[-1] = trusted_run(last.text + text, style)
                     continue
-            append(Run(text, style))
+            append(trusted_run(text, style))
             continue
         for number, piece in enumerate(text.split("\n")):
             if number:
@@ -685,9 +688,9 @@ def apply_plan(plan: Plan, parts: list[str]) -> tuple[ContentItem, ...]:
             if items:
                 last = items[-1]
                 if type(last) is Run and last.style is style:
-                    items[-1] = Run(last.text + piece, style)
+                    items[-1] = trusted_run(last.text + piece, style)
                     continue
-            append(Run(piece, style))
+            append(trusted_run(piece, style))
     return tuple(items)
 
 

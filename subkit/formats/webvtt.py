@@ -11,9 +11,11 @@ times, payload without ``-->``) is matched whole by one regular expression
 at its first character; payloads with neither ``<`` nor ``&`` skip the cue
 text parser, and the others are read through a plan per tag sequence (the
 tags of cue text repeat: ``<i>..</i>``, ``<v Anna>``), made once by the W3C
-parser; a settings string is parsed once per file. Every other block goes
-through a line-by-line transcription of the W3C block steps (tests check
-that both paths agree). Line numbers are only counted for diagnostics.
+parser; a settings string is parsed once per file; cues and runs whose
+fields the reader has checked are built with the model's trusted
+constructors. Every other block goes through a line-by-line transcription of
+the W3C block steps (tests check that both paths agree). Line numbers are
+only counted for diagnostics.
 
 What the reader keeps (see ``docs/formats/webvtt.md``):
 
@@ -38,9 +40,10 @@ Leniencies (each recorded as a diagnostic; ``strict=True`` raises instead):
   (``1:02.000``); one warning per cue says what was read how;
 * an end time before the start (the end is set to the start);
 * ``STYLE`` and ``REGION`` blocks after the first cue (W3C ignores them; kept);
-* obsolete ``Region: id=... width=...`` lines of the 2013 draft, in the
-  header or in a block of their own (read as regions), and the draft keywords ``middle``/``start``/``end`` in
-  ``align``, ``line`` and ``position`` (``obsolete_keywords``);
+* obsolete ``Region: id=... width=...`` header lines of the 2013 draft (read
+  as regions; elsewhere they are reported and skipped, as vtt.js skips them)
+  and the draft keywords ``middle``/``start``/``end`` in ``align``, ``line``
+  and ``position`` (``obsolete_keywords``);
 * inner timestamps outside the cue or going backwards (clamped).
 
 Everything else the W3C parser drops is dropped here too, with a diagnostic
@@ -54,7 +57,6 @@ from __future__ import annotations
 
 import math
 import re
-import warnings
 from dataclasses import dataclass, field
 from typing import Final, NamedTuple
 
@@ -87,6 +89,8 @@ from subkit.model import (
     Region,
     Run,
     RunStyle,
+    trusted_cue,
+    trusted_run,
 )
 from subkit.timing import format_vtt
 
@@ -138,23 +142,10 @@ class ReadOptions(BaseReadOptions):
             ``position:..,middle|start|end``) as their current equivalents,
             with a warning. ``False`` ignores such settings, as the W3C parser
             does (for ``align:middle`` the effect is the same).
-        srt_timestamps: deprecated alias of ``lenient_timestamps`` (its
-            earlier, comma-only form); when given, it sets
-            ``lenient_timestamps``.
     """
 
     lenient_timestamps: bool = True
     obsolete_keywords: bool = True
-    srt_timestamps: bool | None = None
-
-    def __post_init__(self) -> None:
-        if self.srt_timestamps is not None:
-            warnings.warn(
-                "the WebVTT reader option srt_timestamps is deprecated; use lenient_timestamps",
-                DeprecationWarning,
-                stacklevel=3,
-            )
-            object.__setattr__(self, "lenient_timestamps", self.srt_timestamps)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -186,8 +177,10 @@ _WS: Final = " \t\n\f\r"
 _TS = r"(\d+):(\d{2})(?::(\d{2}))?\.(\d{3})(?!\d)"
 _TIMING = re.compile(rf"[ \t\f\r]*{_TS}[ \t\f\r]*-->[ \t\f\r]*{_TS}", re.ASCII)
 # A timing line W3C rejects, cut into its two would-be timestamps (for lenient
-# reading and for saying what is wrong); the settings follow.
-_LOOSE_TIMING = re.compile(r"[ \t\f\r]*(\d[\d:.,]*)[ \t\f\r]*-->[ \t\f\r]*(\d[\d:.,]*)", re.ASCII)
+# reading and for saying what is wrong): whatever stands before and after the
+# arrow up to whitespace, so "00:00:1d.890" is one (bad) timestamp, not
+# "00:00:1" and a setting. The settings follow.
+_LOOSE_TIMING = re.compile(r"[ \t\f\r]*([^ \t\f\r]*?)[ \t\f\r]*-->[ \t\f\r]*([^ \t\f\r]*)")
 _LOOSE_TS = re.compile(r"(\d+)(?::(\d+))?(?::(\d+))?(?:([.,])(\d+))?", re.ASCII)
 # One whole cue block of the usual shape, matched at the start of a block: an
 # optional id line, a timing line with valid '.'-times (minutes and seconds
@@ -320,6 +313,8 @@ def _loose_timestamp(text: str) -> tuple[int | None, list[str]]:
     >>> _loose_timestamp("120:00.000")
     (None, ['a first field above 59 without a seconds field: hours or minutes?'])
     """
+    if not text:
+        return None, ["missing"]
     match = _LOOSE_TS.fullmatch(text)
     if match is None:
         return None, ["not a timestamp"]
@@ -695,12 +690,12 @@ class _Parser:
             g = match.groups()
             start_ms = _timestamp_ms(g[0], g[1], g[2], g[3])
             end_ms = _timestamp_ms(g[4], g[5], g[6], g[7])
-        if start_ms is None or end_ms is None:
-            match = self._loose_timing(line, offset)
-            if match is None:
+        if match is None or start_ms is None or end_ms is None:
+            loose = self._loose_timing(line, offset)
+            if loose is None:
                 return None
-            start_ms, end_ms = match.start_ms, match.end_ms
-            remainder = line[match.end :]
+            start_ms, end_ms = loose.start_ms, loose.end_ms
+            remainder = line[loose.end :]
         else:
             remainder = line[match.end() :]
         if end_ms < start_ms:
@@ -946,14 +941,14 @@ def _plain_content(text: str) -> tuple[ContentItem, ...]:
     if all(lines):
         # The usual case, no empty line: run, break, run, ...
         items: list[ContentItem] = [_BREAK] * (2 * len(lines) - 1)
-        items[::2] = [Run(line, PLAIN) for line in lines]
+        items[::2] = [trusted_run(line) for line in lines]
         return tuple(items)
     items = []
     for number, line in enumerate(lines):
         if number:
             items.append(_BREAK)
         if line:
-            items.append(Run(line, PLAIN))
+            items.append(trusted_run(line))
     return tuple(items)
 
 
@@ -1009,7 +1004,7 @@ def color_classes(stylesheets: tuple[str, ...] | list[str]) -> dict[str, tuple[s
     document's CSS overrides a built-in class of the same name.
 
     >>> color_classes(["::cue(.loud) { color: #ff8000 }"])["loud"]
-    ('color', Color(r=255, g=128, b=0, a=255))
+    ('color', Color(r=255, g=128, b=0))
     """
     mapping: dict[str, tuple[str, Color]] = {}
     for name, color in BUILTIN_COLORS.items():
@@ -1042,18 +1037,23 @@ def _read(data: str, options: ReadOptions) -> Document:
     line_of = parser.line_of
     cues: list[Cue] = []
     append = cues.append
+    # The parser checked the times (ints, end >= start) and runs are split at line breaks,
+    # so cues and runs can be built with the model's trusted constructors where they apply.
     for offset, ident, start_ms, end_ms, placement, text in parser.cues:
         if "<" not in text and "&" not in text:
             # No markup: skip the cue text parser.
             if "\n" not in text:
-                content: tuple[ContentItem, ...] = (Run(text, PLAIN),) if text else ()
+                content: tuple[ContentItem, ...] = (trusted_run(text),) if text else ()
             else:
                 first, _, rest = text.partition("\n")
                 if first and rest and "\n" not in rest:
-                    content = (Run(first, PLAIN), _BREAK, Run(rest, PLAIN))
+                    content = (trusted_run(first), _BREAK, trusted_run(rest))
                 else:
                     content = _plain_content(text)
-            append(Cue(start_ms=start_ms, end_ms=end_ms, content=content, id=ident, placement=placement))
+            if ident is None and placement is NOWHERE:
+                append(trusted_cue(start_ms, end_ms, content))
+            else:
+                append(Cue(start_ms=start_ms, end_ms=end_ms, content=content, id=ident, placement=placement))
             continue
         parts = split_tags(text)
         plan = plans.get(parts)
@@ -1064,17 +1064,21 @@ def _read(data: str, options: ReadOptions) -> Document:
                 excerpt = text.split("\n", 1)[0]
                 for message, action in plan.problems:
                     sink.warn(message, action, line=line, excerpt=excerpt)
-            append(
-                Cue(
-                    start_ms=start_ms,
-                    end_ms=end_ms,
-                    content=apply_plan(plan, parts),
-                    id=ident,
-                    placement=placement,
-                    speaker=plan.speaker,
-                    language=plan.language,
+            content = apply_plan(plan, parts)
+            if ident is None and placement is NOWHERE and plan.speaker is None and plan.language is None:
+                append(trusted_cue(start_ms, end_ms, content))
+            else:
+                append(
+                    Cue(
+                        start_ms=start_ms,
+                        end_ms=end_ms,
+                        content=content,
+                        id=ident,
+                        placement=placement,
+                        speaker=plan.speaker,
+                        language=plan.language,
+                    )
                 )
-            )
             continue
         problems: list[tuple[str, str]] = []
         root = parse_cue_text(text, problems)

@@ -16,7 +16,18 @@ import subkit
 from subkit.errors import ParseError, UnsupportedFeatureError
 from subkit.formats import webvtt
 from subkit.formats._base import DiagnosticSink
-from subkit.formats._vtt_cuetext import Element, Timestamp, Unknown, escape_text, parse_cue_text
+from subkit.formats._vtt_cuetext import (
+    Element,
+    StyleCache,
+    TextPlans,
+    Timestamp,
+    Unknown,
+    apply_plan,
+    escape_text,
+    flatten,
+    parse_cue_text,
+    split_tags,
+)
 from subkit.model import (
     PLAIN,
     Color,
@@ -292,8 +303,12 @@ def test_lenient_timestamps_are_repaired_with_one_warning(
         ("00.01.000 --> 00:02.000", "'00.01.000' (not a timestamp)"),
         ("5.000 --> 00:06.000", "'5.000' (no minutes field)"),
         ("00:00:01:00 --> 00:00:02:00", "'00:00:01:00' (not a timestamp)"),
-        ("00:01.000 -->", "invalid cue timing line"),
-        ("abc --> 00:02.000", "invalid cue timing line"),
+        ("00:01.000 -->", "invalid cue timestamp: '' (missing)"),
+        ("--> 00:01.000", "invalid cue timestamp: '' (missing)"),
+        ("abc --> 00:02.000", "invalid cue timestamp: 'abc' (not a timestamp)"),
+        ("00:00:07.000 --> 00:00:1d.890", "invalid cue timestamp: '00:00:1d.890' (not a timestamp)"),
+        ("00:01 --> 00:02.000x", "invalid cue timestamp: '00:02.000x' (not a timestamp)"),
+        ("00:01 .000 --> 00:02.000", "invalid cue timing line"),
         ("00:01.000 -> 00:02.000", "('-->' is the only arrow WebVTT knows)"),
         ("00:01.000 - -> 00:02.000", "('-->' is the only arrow WebVTT knows)"),
         ("00:01.000 \u2014> 00:02.000", "('-->' is the only arrow WebVTT knows)"),
@@ -325,15 +340,6 @@ def test_a_file_whose_cues_all_fail_says_so() -> None:
     )
     # A file with no cue-like block at all needs no such summary.
     assert read("WEBVTT\n\nNOTE only a note\n").diagnostics == ()
-
-
-def test_srt_timestamps_is_a_deprecated_alias() -> None:
-    with pytest.warns(DeprecationWarning, match="lenient_timestamps"):
-        options = webvtt.ReadOptions(srt_timestamps=False)
-    assert options.lenient_timestamps is False
-    with pytest.warns(DeprecationWarning):
-        doc = read("WEBVTT\n\n00:00:01,500 --> 00:00:02,000\nx\n", srt_timestamps=False)
-    assert doc.cues == () and doc.diagnostics[-1].severity == "error"
 
 
 def test_go_astisub_example_loads_every_cue(corpus: Path) -> None:
@@ -626,6 +632,70 @@ def test_fast_path_agrees_with_the_w3c_steps(lines: list[str]) -> None:
     fast, slow, fast_diags, slow_diags = _parse_both(data)
     assert fast == slow
     assert fast_diags == slow_diags
+
+
+# ---------------------------------------------------------------- cue text plans agree with the tree
+
+_TAGS = st.sampled_from(
+    ["<i>", "</i>", "<b>", "</b>", "<u>", "</u>", "<c.yellow>", "<c.x.bg_red>", "<c>", "</c>", "<v Bob>",
+     "<v.loud Anna  Lee>", "</v>", "<v>", "<lang fr>", "</lang>", "<lang>", "<font color=x>", "</font>", "<br>",
+     "<>", "<.x>", "</span>", "<v A&amp;B>", "<i\nx>", "<ruby>", "<rt>", "</rt>", "</ruby>", "<00:00:01.500>",
+     "<1:00.000>"]
+)
+_TEXTS = st.sampled_from(
+    ["a", "b c", " ", "\n", "x\ny", "\n\n", "&amp;", "&lt;b&gt;", "&#10;", "&bogus", "AT&T", "> <"]
+)
+_CSS = ["::cue(.x) { color: #ff0000 }"]
+
+
+def _by_tree(text: str, styles: StyleCache) -> tuple[Any, ...]:
+    problems: list[tuple[str, str]] = []
+    flat = flatten(parse_cue_text(text, problems), 0, 5000, webvtt.color_classes(_CSS), styles)
+    return flat.content, flat.speaker, flat.language, problems + flat.problems, flat.words
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.tuples(_TEXTS, _TEXTS) | st.just(("", "")), _TAGS), max_size=8),
+       st.tuples(_TEXTS, _TEXTS) | st.just(("", "")), st.booleans())
+def test_text_plans_build_what_the_tree_gives(
+    pieces: list[tuple[tuple[str, str], str]], last: tuple[str, str], open_end: bool
+) -> None:
+    """Two texts with the same tags (and the same empty gaps): the plan made for the first builds both."""
+    texts = ["".join(gap[n] + tag for gap, tag in pieces) + last[n] for n in (0, 1)]
+    if open_end:
+        texts = [text + "<i" for text in texts]  # a tag left open at the end
+    classes = webvtt.color_classes(_CSS)
+    styles = StyleCache(classes)
+    plans = TextPlans(classes, styles)
+    for text in texts:
+        parts = split_tags(text)
+        plan = plans.get(parts)
+        content, speaker, language, problems, words = _by_tree(text, styles)
+        if plan is None:
+            assert any(tag.startswith(("<ruby", "<rt", "<0", "<1")) for _, tag in pieces)
+            continue
+        assert not words
+        assert apply_plan(plan, parts) == content
+        assert (plan.speaker, plan.language, list(plan.problems)) == (speaker, language, problems)
+
+
+def test_text_plans_cover_the_usual_cue_text() -> None:
+    classes = webvtt.color_classes([])
+    plans = TextPlans(classes, StyleCache(classes))
+    for text in ["<i>a</i>", "<v Bob>a\nb", "a &amp; b", "<b>x</b> y\n<i>z</i>", "<c.yellow>a</c>"]:
+        assert plans.get(split_tags(text)) is not None, text
+    for text in ["<ruby>a<rt>b</rt></ruby>", "a <00:00:01.000>b"]:
+        assert plans.get(split_tags(text)) is None, text
+
+
+def test_reading_with_plans_equals_reading_through_the_tree(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = (FIXTURES / "features.vtt").read_text(encoding="utf-8") + "\n\n" + "".join(
+        f"00:10:{n:02d}.000 --> 00:10:{n:02d}.500\n<v Ann>line {n} &amp; more\n<i>two</i> <font>x</font>\n\n"
+        for n in range(20)
+    )
+    with_plans = read(data)
+    monkeypatch.setattr(TextPlans, "get", lambda self, parts: None)
+    assert read(data) == with_plans
 
 
 # ---------------------------------------------------------------- writer
@@ -1015,6 +1085,9 @@ def test_corpus_file_loads_or_fails_with_a_line(path: str) -> None:
     data = (CORPUS / path).read_bytes()
     fast, slow, fast_diags, slow_diags = _parse_both(subkit._io.decode(data).text)
     assert fast == slow and fast_diags == slow_diags
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TextPlans, "get", lambda self, parts: None)
+        assert subkit.load(CORPUS / path, format="webvtt") == doc  # plans build what the tree gives
 
 
 def test_sniff() -> None:
