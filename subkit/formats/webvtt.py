@@ -1050,10 +1050,7 @@ def _read(data: str, options: ReadOptions) -> Document:
                     content = (trusted_run(first), _BREAK, trusted_run(rest))
                 else:
                     content = _plain_content(text)
-            if ident is None and placement is NOWHERE:
-                append(trusted_cue(start_ms, end_ms, content))
-            else:
-                append(Cue(start_ms=start_ms, end_ms=end_ms, content=content, id=ident, placement=placement))
+            append(trusted_cue(start_ms, end_ms, content, ident, placement))
             continue
         parts = split_tags(text)
         plan = plans.get(parts)
@@ -1065,20 +1062,7 @@ def _read(data: str, options: ReadOptions) -> Document:
                 for message, action in plan.problems:
                     sink.warn(message, action, line=line, excerpt=excerpt)
             content = apply_plan(plan, parts)
-            if ident is None and placement is NOWHERE and plan.speaker is None and plan.language is None:
-                append(trusted_cue(start_ms, end_ms, content))
-            else:
-                append(
-                    Cue(
-                        start_ms=start_ms,
-                        end_ms=end_ms,
-                        content=content,
-                        id=ident,
-                        placement=placement,
-                        speaker=plan.speaker,
-                        language=plan.language,
-                    )
-                )
+            append(trusted_cue(start_ms, end_ms, content, ident, placement, plan.speaker, plan.language))
             continue
         problems: list[tuple[str, str]] = []
         root = parse_cue_text(text, problems)
