@@ -74,7 +74,7 @@ FEATURE_MESSAGES: dict[str, str] = {
     "layer": "layers dropped",
     "speaker": "speakers dropped",
     "word-timing": "word timings dropped",
-    "karaoke": "karaoke kinds dropped (word times kept)",
+    "karaoke": "karaoke kinds (\\k, \\kf, \\ko) dropped",
     "comment": "comment cues dropped",
     "forced": "forced flags dropped",
     "effect": "effects dropped",
