@@ -245,17 +245,24 @@ _BREAK = LineBreak()
 
 
 def content_from_text(text: str, style: RunStyle = PLAIN) -> Content:
-    """Build content from plain text, ``\\n`` becoming hard breaks.
+    """Build content from plain text, ``\\n`` becoming hard breaks (empty lines give no run).
 
     >>> content_from_text("a\\nb")
     (Run('a'), LineBreak(), Run('b'))
     """
-    items: list[ContentItem] = []
-    for index, line in enumerate(text.split("\n")):
+    # The text is split at every line break here, so runs skip their own check.
+    lines = text.split("\n")
+    if all(lines):
+        # The usual case, no empty line: run, break, run, ...
+        items: list[ContentItem] = [_BREAK] * (2 * len(lines) - 1)
+        items[::2] = [trusted_run(line, style) for line in lines]
+        return tuple(items)
+    items = []
+    for index, line in enumerate(lines):
         if index:
             items.append(_BREAK)
         if line:
-            items.append(Run(line, style))
+            items.append(trusted_run(line, style))
     return tuple(items)
 
 

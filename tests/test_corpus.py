@@ -99,3 +99,13 @@ def test_corpus_load_rate_summary(capsys: pytest.CaptureFixture[str]) -> None:
         for name, (ok, total) in sorted(totals.items()):
             print(f"\ncorpus {name}: {ok}/{total} files load")
     assert totals
+
+
+@pytest.mark.parametrize(("path", "name", "label"), ROWS, ids=[r[0] for r in ROWS])
+def test_corpus_file_through_subkit_json_is_identity(path: str, name: str, label: str) -> None:
+    """X -> subkit_json -> X: the JSON form keeps every document exactly."""
+    try:
+        doc = subkit.load(CORPUS / path, format=name)
+    except ParseError:
+        pytest.skip("does not load")
+    assert subkit.loads(subkit.dumps(doc, "subkit_json"), format="subkit_json") == doc

@@ -16,11 +16,12 @@ A format module (``subkit/formats/<name>.py``) exposes:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from subkit.errors import ParseError
 from subkit.model import Diagnostic, LossReport
 
-__all__ = ["BaseReadOptions", "BaseWriteOptions", "DiagnosticSink", "WriteResult"]
+__all__ = ["BaseReadOptions", "BaseWriteOptions", "DiagnosticSink", "LineCounter", "WriteResult"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -64,6 +65,29 @@ class WriteResult:
     losses: LossReport = field(compare=False)
 
 
+class LineCounter:
+    """The 1-based line of a character offset, computed only when a diagnostic needs one.
+
+    Counting resumes from the previous answer (diagnostics come mostly in
+    order), so a reader's total cost stays linear in the size of its input.
+    """
+
+    __slots__ = ("data", "line", "offset")
+
+    def __init__(self, data: str) -> None:
+        self.data = data
+        self.offset = 0
+        self.line = 1
+
+    def __call__(self, offset: int) -> int:
+        if offset >= self.offset:
+            self.line += self.data.count("\n", self.offset, offset)
+        else:
+            self.line -= self.data.count("\n", offset, self.offset)
+        self.offset = offset
+        return self.line
+
+
 class DiagnosticSink:
     """Collects a reader's diagnostics; in strict mode the first one raises.
 
@@ -103,11 +127,7 @@ class DiagnosticSink:
         Raises:
             ParseError: in strict mode.
         """
-        if self.strict:
-            self._raise(message, line, column, excerpt)
-        self.items.append(
-            Diagnostic(message=message, action=action, line=line, column=column, source=self.source)
-        )
+        self._record("warning", message, action, line, column, excerpt)
 
     def error(
         self,
@@ -123,11 +143,22 @@ class DiagnosticSink:
         Raises:
             ParseError: in strict mode.
         """
+        self._record("error", message, action, line, column, excerpt)
+
+    def _record(
+        self,
+        severity: Literal["warning", "error"],
+        message: str,
+        action: str,
+        line: int | None,
+        column: int | None,
+        excerpt: str | None,
+    ) -> None:
         if self.strict:
             self._raise(message, line, column, excerpt)
         self.items.append(
             Diagnostic(
-                message=message, action=action, line=line, column=column, source=self.source, severity="error"
+                message=message, action=action, line=line, column=column, source=self.source, severity=severity
             )
         )
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
+from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink, LineCounter
 from subkit.formats._features import report_unsupported
 from subkit.formats._html import TagState, parse_tagged_line, tags_for_style
 from subkit.model import (
@@ -42,6 +42,7 @@ from subkit.model import (
     Placement,
     Run,
     RunStyle,
+    content_from_text,
     trusted_cue,
     trusted_run,
 )
@@ -170,7 +171,7 @@ def _read_regular(data: str) -> Document | None:
             if unknown:
                 return None
         elif "\n" in body:
-            content = _plain(body)
+            content = content_from_text(body)
         else:
             content = (trusted_run(body),)
         append(trusted_cue(start, end, content))
@@ -203,7 +204,7 @@ def _read_lenient(data: str, options: ReadOptions) -> Document:
                             excerpt=data.strip().split("\n", 1)[0])
         return Document(source_format=NAME)
 
-    line_of = _LineCounter(data)
+    line_of = LineCounter(data)
     lead = parts[0].strip()
     if lead and not lead.isdigit():
         sink.warn("text before the first cue", "skipped it", line=1, excerpt=lead.split("\n", 1)[0])
@@ -268,7 +269,7 @@ def _read_lenient(data: str, options: ReadOptions) -> Document:
                     body = body[1:]
             content = _parse_markup(body, sink, line_of, body_offset)
         elif "\n" in body:
-            content = _plain(body)
+            content = content_from_text(body)
         else:
             content = (Run(body),)
         append(Cue(start_ms=start, end_ms=end, content=content, placement=placement, extra=extra))
@@ -297,45 +298,11 @@ def _describe(timing: str, groups: tuple[str | None, ...]) -> str:
     return "non-standard timing line: " + ("; ".join(problems) if problems else "unusual digits or spacing")
 
 
-def _plain(body: str) -> tuple[ContentItem, ...]:
-    if "\n" not in body:
-        return (trusted_run(body),)
-    items: list[ContentItem] = []
-    for line in body.split("\n"):
-        if items:
-            items.append(_BREAK)
-        if line:
-            items.append(trusted_run(line))
-    return tuple(items)
-
-
 _BREAK = LineBreak()
 
 
-class _LineCounter:
-    """Line numbers of offsets, computed only when a diagnostic needs one.
-
-    Offsets mostly grow, so counting resumes from the last answer: the total
-    cost stays linear in the size of the file.
-    """
-
-    __slots__ = ("_data", "_line", "_offset")
-
-    def __init__(self, data: str) -> None:
-        self._data = data
-        self._offset = 0
-        self._line = 1
-
-    def __call__(self, offset: int) -> int:
-        if offset < self._offset:
-            self._offset, self._line = 0, 1
-        self._line += self._data.count("\n", self._offset, offset)
-        self._offset = offset
-        return self._line
-
-
 def _parse_markup(
-    body: str, sink: DiagnosticSink, line_of: _LineCounter, offset: int
+    body: str, sink: DiagnosticSink, line_of: LineCounter, offset: int
 ) -> tuple[ContentItem, ...]:
     unknown: list[str] = []
     result = _markup_items(body, unknown)
@@ -349,7 +316,7 @@ def _markup_items(body: str, unknown: list[str]) -> tuple[ContentItem, ...]:
     """Runs of a tagged body; unknown markup is collected in ``unknown``."""
     if body.startswith("<i>") and body.endswith("</i>") and body.count("<") == 2 and "{" not in body:
         # The commonest markup by far: a whole cue in italics.
-        return _plain_styled(body[3:-4], _ITALIC)
+        return content_from_text(body[3:-4], _ITALIC)
     state = TagState()
     items: list[ContentItem] = []
     for index, text in enumerate(body.split("\n")):
@@ -360,16 +327,6 @@ def _markup_items(body: str, unknown: list[str]) -> tuple[ContentItem, ...]:
 
 
 _ITALIC = RunStyle(italic=True)
-
-
-def _plain_styled(body: str, style: RunStyle) -> tuple[ContentItem, ...]:
-    items: list[ContentItem] = []
-    for line in body.split("\n"):
-        if items:
-            items.append(_BREAK)
-        if line:
-            items.append(trusted_run(line, style))
-    return tuple(items)
 
 
 def _merge_runs(items: list[ContentItem]) -> tuple[ContentItem, ...]:

@@ -60,7 +60,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Final, NamedTuple
 
-from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
+from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink, LineCounter
 from subkit.formats._features import report_unsupported
 from subkit.formats._html import HTML_COLORS
 from subkit.formats._vtt_cuetext import (
@@ -89,6 +89,7 @@ from subkit.model import (
     Region,
     Run,
     RunStyle,
+    content_from_text,
     trusted_cue,
     trusted_run,
 )
@@ -259,25 +260,6 @@ class ParsedFile:
     notes: list[Note] = field(default_factory=list)
 
 
-class _LineCounter:
-    """1-based line of a character offset, counted from the previous one (diagnostics come mostly in order)."""
-
-    __slots__ = ("data", "line", "offset")
-
-    def __init__(self, data: str) -> None:
-        self.data = data
-        self.offset = 0
-        self.line = 1
-
-    def __call__(self, offset: int) -> int:
-        if offset >= self.offset:
-            self.line += self.data.count("\n", self.offset, offset)
-        else:
-            self.line -= self.data.count("\n", offset, self.offset)
-        self.offset = offset
-        return self.line
-
-
 def _percent(text: str) -> float | None:
     """The W3C "parse a percentage string" rules: ``\\d+(.\\d+)?%`` within 0-100."""
     if _PERCENT.fullmatch(text) is None:
@@ -402,7 +384,7 @@ class _Parser:
         self.lenient_timestamps = lenient_timestamps
         self.obsolete_keywords = obsolete_keywords
         self.fast = fast
-        self.line_of = _LineCounter(data)
+        self.line_of = LineCounter(data)
         self.result = ParsedFile()
         self.seen_cue = False
         # Regions visible to cue settings: only those defined before the first cue (W3C).
@@ -935,23 +917,6 @@ def parse_file(
 _BREAK = LineBreak()
 
 
-def _plain_content(text: str) -> tuple[ContentItem, ...]:
-    """Content of text without markup: runs between hard breaks."""
-    lines = text.split("\n")
-    if all(lines):
-        # The usual case, no empty line: run, break, run, ...
-        items: list[ContentItem] = [_BREAK] * (2 * len(lines) - 1)
-        items[::2] = [trusted_run(line) for line in lines]
-        return tuple(items)
-    items = []
-    for number, line in enumerate(lines):
-        if number:
-            items.append(_BREAK)
-        if line:
-            items.append(trusted_run(line))
-    return tuple(items)
-
-
 #: A CSS rule that gives one class one colour: ``::cue(.name) { color: #hex; }``.
 _COLOR_RULE = re.compile(
     r"::cue\(\s*\.([A-Za-z0-9_-]+)\s*\)\s*\{\s*(color|background-color|background)\s*:\s*([^;{}]+?)\s*;?\s*\}"
@@ -1049,7 +1014,7 @@ def _read(data: str, options: ReadOptions) -> Document:
                 if first and rest and "\n" not in rest:
                     content = (trusted_run(first), _BREAK, trusted_run(rest))
                 else:
-                    content = _plain_content(text)
+                    content = content_from_text(text)
             append(trusted_cue(start_ms, end_ms, content, ident, placement))
             continue
         parts = split_tags(text)
