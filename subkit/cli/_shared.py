@@ -145,7 +145,9 @@ class CliError(click.ClickException):
         cause: BaseException | None = None,
     ) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        # click >= 8.5 declares ClickException.exit_code a ClassVar; the status of this
+        # error is per instance, so it goes straight into the instance's namespace.
+        vars(self)["exit_code"] = exit_code
         self.hint = hint
         self.cause = cause
 
