@@ -90,7 +90,7 @@ def run_styles(
             voice=st.none() | names,
             ruby=st.none() | names,
         )
-    return st.builds(RunStyle, **kwargs)  # type: ignore[arg-type]
+    return st.builds(RunStyle, **kwargs)
 
 
 @st.composite

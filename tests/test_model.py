@@ -38,7 +38,7 @@ def test_cue_is_frozen_and_keyword_only() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         cue.start_ms = 3  # type: ignore[misc]
     with pytest.raises(TypeError):
-        Cue(0, 1)  # type: ignore[misc]
+        Cue(0, 1)  # type: ignore[call-arg]
 
 
 def test_run_refuses_newlines() -> None:

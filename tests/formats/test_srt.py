@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -15,7 +16,7 @@ from subkit.model import Color, Cue, Document, LineBreak, Placement, Raw, Run, R
 from ..strategies import contents, cue_times, run_styles
 
 
-def read(text: str, **options: object) -> Document:
+def read(text: str, **options: Any) -> Document:
     return subkit.loads(text, format="srt", **options)
 
 
