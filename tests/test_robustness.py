@@ -53,9 +53,9 @@ def test_whatever_reads_also_writes_and_reads_back(fmt: str, text: str) -> None:
         assert len(again.cues) <= len(doc.cues)
 
 
-def test_detection_never_crashes_on_binary_noise() -> None:
-    for data in (b"\x00\x01\x02" * 100, bytes(range(256)) * 4, b"\xff\xfe" + b"\x00" * 50):
-        try:
-            subkit.loads(data)
-        except subkit.FormatError:
-            pass
+@pytest.mark.parametrize(
+    "data", [b"\x00\x01\x02" * 100, bytes(range(256)) * 4, b"\xff\xfe" + b"\x00" * 50, b"\x89PNG\r\n\x1a\n" * 20]
+)
+def test_binary_noise_is_a_format_error(data: bytes) -> None:
+    with pytest.raises(subkit.FormatError):
+        subkit.loads(data)
