@@ -14,6 +14,7 @@ from subkit.errors import (
     LossyConversionWarning,
     ParseError,
     SubkitError,
+    SubkitIOError,
     UnknownFormatError,
 )
 from subkit.formats import FormatSpec, WriteResult, detect, for_path, get
@@ -233,8 +234,6 @@ def dump(
         except LookupError:
             raise ConfigError(f"unknown encoding {encoding!r}") from None
         except UnicodeEncodeError as exc:
-            from subkit.errors import SubkitIOError
-
             raise SubkitIOError(
                 f"{name}: {exc.object[exc.start:exc.end]!r} cannot be encoded in {encoding}", path=name
             ) from None

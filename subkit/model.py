@@ -558,6 +558,8 @@ class Diagnostic:
         where = self.source or "<input>"
         if self.line is not None:
             where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
         text = f"{where}: {self.severity}: {self.message}"
         return f"{text}; {self.action}" if self.action else text
 

@@ -16,6 +16,7 @@ traceback, unless ``SUBKIT_DEBUG=1`` is set in the environment.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import json
 import os
 import traceback
@@ -295,11 +296,15 @@ def load_input(
     data = _io.read_bytes(path)
     name = "<stdin>" if path == "-" else path
     spec = format or formats.detect(data, None if path == "-" else path)
-    # The document is exactly what subkit.load gives; the encoding is worked out
-    # again here because doc.encoding is not the file's for every format
-    # (subkit JSON keeps the one its document was first read in).
+    # The document is exactly what subkit.load gives. Its encoding is the file's for
+    # every format but subkit JSON, which keeps the one its document was first read in.
     doc = subkit.loads(data, format=spec.name, encoding=encoding, strict=strict, source=name)
-    used = None if spec.binary else _io.decode(data, encoding).encoding
+    if spec.binary:
+        used = None
+    elif spec.name == "subkit_json":
+        used = _io.decode(data, encoding).encoding
+    else:
+        used = doc.encoding or "utf-8"
     return Loaded(doc, spec.name, used, name)
 
 
@@ -308,13 +313,7 @@ def load_input(
 
 def format_diagnostic(diag: Diagnostic, name: str) -> str:
     """``file:line: severity: message; action``, as compilers print warnings."""
-    where = diag.source or name
-    if diag.line is not None:
-        where += f":{diag.line}"
-        if diag.column is not None:
-            where += f":{diag.column}"
-    text = f"{where}: {diag.severity}: {diag.message}"
-    return f"{text}; {diag.action}" if diag.action else text
+    return str(diag if diag.source else dataclasses.replace(diag, source=name))
 
 
 def format_loss(loss: Loss, target: str, name: str) -> str:

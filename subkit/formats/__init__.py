@@ -130,10 +130,6 @@ def detect(data: str | bytes, path: str | None = None) -> FormatSpec:
         preferred = [spec for spec in candidates if spec in by_ext]
         if len(preferred) == 1:
             return preferred[0]
-        # A more specific format wins over one it is a dialect of (ssa content also sniffs as ass).
-        specific = _most_specific(candidates)
-        if specific is not None:
-            return specific
         names_ = ", ".join(spec.name for spec in candidates)
         raise FormatDetectionError(
             f"{path or 'the input'} could be any of: {names_}; name one with --from or format=",
@@ -146,9 +142,3 @@ def detect(data: str | bytes, path: str | None = None) -> FormatSpec:
         candidates=(),
     )
 
-
-def _most_specific(candidates: list[FormatSpec]) -> FormatSpec | None:
-    names_ = {spec.name for spec in candidates}
-    if names_ == {"ass", "ssa"}:
-        return None
-    return None

@@ -47,7 +47,7 @@ from subkit.model import (
     Style,
     Word,
 )
-from subkit.timing import round_half_up
+from subkit.timing import ass_round, round_half_up
 
 __all__ = [
     "ASS_TO_SSA_ALIGN",
@@ -812,11 +812,6 @@ def _mergeable(markup: str) -> bool:
     )
 
 
-def _cs(ms: int) -> int:
-    """Centiseconds as :func:`subkit.timing.format_ass` rounds them."""
-    return min((max(ms, 0) + 5) // 10, 3599999)
-
-
 def _word_offsets(cue: Cue, plain: str) -> list[int] | None:
     """Where each word starts in the plain text, or ``None`` if they cannot be placed."""
     words = cue.words
@@ -860,8 +855,8 @@ def karaoke_tags(
     clock = start_cs
     adjusted = False
     for number, (word, offset) in enumerate(zip(words, offsets, strict=True)):
-        begin = _cs(word.start_ms)
-        end = _cs(word.end_ms)
+        begin = ass_round(word.start_ms) // 10
+        end = ass_round(word.end_ms) // 10
         if number == 0 and word.kind is None and begin == start_cs and end == begin and len(words) > 1:
             continue  # text before the first \k: no tag needed
         if word.kind == "kt":
@@ -874,7 +869,7 @@ def karaoke_tags(
         elif begin < clock:
             adjusted = True
         if number + 1 < len(words) and words[number + 1].kind != "kt":
-            following = _cs(words[number + 1].start_ms)
+            following = ass_round(words[number + 1].start_ms) // 10
             if following < end:
                 end = following
                 adjusted = True

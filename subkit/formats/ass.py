@@ -80,7 +80,7 @@ from subkit.model import (
     Placement,
     Style,
 )
-from subkit.timing import round_half_up
+from subkit.timing import ass_round, format_ass, round_half_up
 
 __all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
 
@@ -774,13 +774,6 @@ def _field(value: str) -> str:
     return value.replace("\n", " ").replace(",", ";")
 
 
-def _format_cs(cs: int) -> str:
-    seconds, cs = divmod(cs, 100)
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours:d}:{minutes:02d}:{seconds:02d}.{cs:02d}"
-
-
 def _canvas(doc: Document, options: WriteOptions) -> tuple[int, int]:
     """The coordinate frame: the document's, else libass's reading of the header, else the option."""
     if doc.canvas is not None:
@@ -953,8 +946,8 @@ class _Writer:
         negative: list[int] = []
         late: list[int] = []
         for index, cue in enumerate(doc.cues):
-            start_cs = min((max(cue.start_ms, 0) + 5) // 10, _MAX_CS)
-            end_cs = min((max(cue.end_ms, 0) + 5) // 10, _MAX_CS)
+            start_cs = ass_round(cue.start_ms) // 10
+            end_cs = ass_round(cue.end_ms) // 10
             if cue.end_ms > cue.start_ms and end_cs <= start_cs and start_cs < _MAX_CS:
                 end_cs = start_cs + 1  # rounding must not swallow a cue (formats.md §19)
             if cue.start_ms < 0 or cue.end_ms < 0:
@@ -993,8 +986,8 @@ class _Writer:
         lead = str(placement.layer) if self.flavour == "ass" else f"Marked={cue.extra.get('ssa.marked', '0')}"
         fields = [
             lead,
-            _format_cs(start_cs),
-            _format_cs(end_cs),
+            format_ass(start_cs * 10),
+            format_ass(end_cs * 10),
             self.field(style_name, "styles"),
             self.field(cue.speaker or "", "speaker"),
             str(placement.margin_l or 0),

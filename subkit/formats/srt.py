@@ -91,7 +91,6 @@ _MILLIS = {f"{n:03d}": n for n in range(1000)}
 _SPACED_ARROW = re.compile(r"-[ \t]+>")
 _BLANKS = re.compile(r"\n\s*\n+")
 _AN = re.compile(r"^\{\\an([1-9])\}")
-_HAS_MARKUP = re.compile(r"[<{]")
 _CONTROL = re.compile("[\x00\u200b\ufeff]")
 
 
