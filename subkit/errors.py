@@ -210,11 +210,14 @@ class ProviderError(SubkitError):
         provider: the provider name (``rev``, ``autosubtitle``, ``revid``, ``akool``).
         code: the provider's own error code or HTTP status, if any.
         retry_after: seconds to wait before trying again, if the service said.
+        maybe_created: a create request (upload, order, job) may have reached the
+            service before the failure, so it was not sent again.
     """
 
     provider: str
     code: str | None
     retry_after: float | None
+    maybe_created: bool
 
     def __init__(
         self,
@@ -223,8 +226,11 @@ class ProviderError(SubkitError):
         provider: str = "",
         code: str | None = None,
         retry_after: float | None = None,
+        maybe_created: bool = False,
     ) -> None:
-        super().__init__(message, provider=provider, code=code, retry_after=retry_after)
+        super().__init__(
+            message, provider=provider, code=code, retry_after=retry_after, maybe_created=maybe_created
+        )
 
 
 class ProviderAuthError(ProviderError):

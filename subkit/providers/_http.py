@@ -1,0 +1,627 @@
+"""The HTTP layer every provider client shares: timeouts, retries, polling, downloads, redaction.
+
+A provider client builds one :class:`HttpSession` and sends every request
+through it. The session
+
+* owns (or borrows) an :class:`httpx.Client`, so tests inject a transport or a
+  whole client;
+* retries what is safe to retry (connection failures, 429, 5xx, timeouts on
+  reads) with exponential backoff and jitter, honouring ``Retry-After`` in
+  seconds or as an HTTP date, and never resends a *create* (upload, order, job)
+  once the request may have reached the service;
+* turns every httpx exception into a :class:`~subkit.errors.ProviderError`;
+* keeps keys and tokens out of log records, reprs and error messages
+  (:class:`Redactor`).
+
+Polling (:func:`poll`) takes an injectable :class:`Clock`, so tests run a
+one-hour deadline in microseconds. This module imports httpx at import time;
+only the provider modules import it, never ``import subkit``.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import logging
+import math
+import random
+import re
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Literal, Protocol, TypeVar
+
+import httpx
+
+from subkit.errors import (
+    ConfigError,
+    ProviderError,
+    ProviderProtocolError,
+    ProviderRateLimitError,
+    ProviderTimeout,
+    ProviderTransportError,
+)
+
+__all__ = [
+    "DEFAULT_DOWNLOAD_LIMIT",
+    "Clock",
+    "HttpSession",
+    "PollPolicy",
+    "Progress",
+    "ProgressEvent",
+    "Redactor",
+    "RetryPolicy",
+    "SystemClock",
+    "Timeouts",
+    "decode_payload",
+    "json_body",
+    "parse_retry_after",
+    "poll",
+]
+
+#: The logger of every provider; records carry redacted URLs only.
+LOG = logging.getLogger("subkit.providers")
+
+#: Downloads larger than this (bytes) are refused: subtitle files are small.
+DEFAULT_DOWNLOAD_LIMIT = 50 * 1024 * 1024
+
+#: Query and form field names whose values are always redacted, whatever their value.
+SENSITIVE_FIELDS = frozenset({"access_key", "api_key", "apikey", "key", "token", "clientsecret", "client_secret"})
+
+T = TypeVar("T")
+
+
+# ---------------------------------------------------------------- policies
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Timeouts:
+    """Connect, read, write and pool timeouts in seconds (``providers.md`` §0 defaults).
+
+    >>> Timeouts(read=900).as_httpx().read
+    900
+    """
+
+    connect: float = 10.0
+    read: float = 60.0
+    write: float = 60.0
+    pool: float = 10.0
+
+    def as_httpx(self) -> httpx.Timeout:
+        """The same values as an :class:`httpx.Timeout`."""
+        return httpx.Timeout(connect=self.connect, read=self.read, write=self.write, pool=self.pool)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RetryPolicy:
+    """How often and how long to wait before sending a failed request again.
+
+    The n-th retry (from 0) waits ``min(cap, base * factor**n)`` seconds,
+    spread by ``±jitter`` (a fraction) so that many clients do not retry in
+    step. A ``Retry-After`` from the service replaces the computed delay, up
+    to ``max_retry_after`` seconds; a longer one is not waited for (the error
+    is raised with its ``retry_after``).
+
+    Attributes:
+        max_retries: retries after the first attempt (0 disables retrying).
+        base: the first delay in seconds.
+        factor: growth per retry.
+        cap: the longest computed delay.
+        jitter: relative spread of each delay, 0.2 meaning ±20 %.
+        max_retry_after: the longest ``Retry-After`` honoured.
+        retry_statuses: HTTP statuses worth retrying.
+
+    >>> RetryPolicy(jitter=0).delay(3, 0.5)
+    8.0
+    >>> RetryPolicy(jitter=0).delay(10, 0.5)
+    30.0
+    """
+
+    max_retries: int = 3
+    base: float = 1.0
+    factor: float = 2.0
+    cap: float = 30.0
+    jitter: float = 0.2
+    max_retry_after: float = 120.0
+    retry_statuses: frozenset[int] = frozenset({429, 500, 502, 503, 504})
+
+    def __post_init__(self) -> None:
+        if self.max_retries < 0 or self.base < 0 or self.cap < 0 or not 0 <= self.jitter < 1:
+            raise ConfigError("retry policy: counts and delays must be >= 0 and jitter in [0, 1)")
+
+    def delay(self, retry: int, unit: float) -> float:
+        """The wait before retry number ``retry`` (0-based); ``unit`` is a random number in [0, 1)."""
+        raw = min(self.cap, self.base * self.factor**retry)
+        return max(0.0, raw * (1 + self.jitter * (2 * unit - 1)))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PollPolicy:
+    """How to wait for a job: a growing interval and an overall deadline, in seconds.
+
+    Attributes:
+        interval: the first wait between two status checks.
+        max_interval: the longest wait.
+        factor: growth of the wait after each check.
+        deadline: give up (``ProviderTimeout``) once this much time has passed.
+    """
+
+    interval: float = 5.0
+    max_interval: float = 60.0
+    factor: float = 1.5
+    deadline: float = 3600.0
+
+    def __post_init__(self) -> None:
+        if self.interval < 0 or self.max_interval < 0 or self.deadline <= 0 or self.factor < 1:
+            raise ConfigError("poll policy: intervals must be >= 0, the deadline > 0 and the factor >= 1")
+
+
+class Clock(Protocol):
+    """Time as a poll loop sees it; tests pass a fake one."""
+
+    def now(self) -> float:
+        """Seconds on a monotonic scale."""
+
+    def sleep(self, seconds: float) -> None:
+        """Wait ``seconds``."""
+
+
+class SystemClock:
+    """The real clock: :func:`time.monotonic` and :func:`time.sleep`."""
+
+    def now(self) -> float:
+        """Seconds on the monotonic clock."""
+        return time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        """Sleep for ``seconds``."""
+        time.sleep(seconds)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProgressEvent:
+    """What a fetch is doing, for progress displays.
+
+    Attributes:
+        provider: the provider name.
+        stage: ``submit``, ``wait`` or ``download``.
+        job: the provider's job, order or file id (empty before submission).
+        status: the provider's status text, if any.
+        percent: progress 0-100, when the provider reports one.
+        elapsed: seconds since waiting started.
+    """
+
+    provider: str
+    stage: Literal["submit", "wait", "download"]
+    job: str = ""
+    status: str = ""
+    percent: float | None = None
+    elapsed: float = 0.0
+
+
+#: A progress callback.
+Progress = Callable[[ProgressEvent], None]
+
+
+# ---------------------------------------------------------------- redaction
+
+
+class Redactor:
+    """Replaces secrets in text with ``***``.
+
+    Args:
+        secrets: the values to hide (keys, tokens, ``client:user`` pairs).
+            Values shorter than 4 characters are ignored: hiding them would
+            mangle ordinary words.
+
+    >>> r = Redactor(["s3cr3t-key"])
+    >>> r("GET /x?access_key=s3cr3t-key&user_id=7")
+    'GET /x?access_key=***&user_id=7'
+    """
+
+    __slots__ = ("_secrets",)
+
+    def __init__(self, secrets: Iterable[str | None] = ()) -> None:
+        self._secrets: list[str] = []
+        self.add(*secrets)
+
+    def add(self, *secrets: str | None) -> None:
+        """Hide these values too (a token obtained later, say)."""
+        for secret in secrets:
+            if secret and len(secret) >= 4 and secret not in self._secrets:
+                self._secrets.append(secret)
+                _LIBRARY_LOG_FILTER.secrets.add(secret)
+        self._secrets.sort(key=len, reverse=True)  # longer first: a pair before its halves
+
+    def __call__(self, text: str) -> str:
+        """``text`` with every secret, and every value of a sensitive query field, replaced."""
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return _SENSITIVE_QUERY.sub(lambda m: f"{m.group(1)}=***", text)
+
+    def __repr__(self) -> str:
+        return f"Redactor({len(self._secrets)} secret(s))"
+
+
+_SENSITIVE_QUERY = re.compile(
+    r"(?i)\b(" + "|".join(sorted(SENSITIVE_FIELDS)) + r")=(?!\*\*\*)[^&\s\"']+"
+)
+
+
+class _LibraryLogFilter(logging.Filter):
+    """Redacts the records of httpx and httpcore, which log request URLs (Autosubtitle puts its key in them).
+
+    It knows every secret any :class:`Redactor` was given in this process.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        for secret in sorted(self.secrets, key=len, reverse=True):
+            text = text.replace(secret, "***")
+        text = _SENSITIVE_QUERY.sub(lambda m: f"{m.group(1)}=***", text)
+        record.msg, record.args = text, None
+        return True
+
+
+_LIBRARY_LOG_FILTER = _LibraryLogFilter()
+for _name in ("httpx", "httpcore", "httpcore.connection", "httpcore.http11", "httpcore.http2", "httpcore.proxy",
+              "httpcore.socks"):
+    if _LIBRARY_LOG_FILTER not in logging.getLogger(_name).filters:
+        logging.getLogger(_name).addFilter(_LIBRARY_LOG_FILTER)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header: delta seconds or an HTTP date.
+
+    Returns ``None`` for a missing or unreadable value; a date in the past is 0.
+
+    >>> parse_retry_after("120")
+    120.0
+    >>> parse_retry_after("Wed, 21 Oct 2015 07:28:30 GMT",
+    ...                   now=datetime(2015, 10, 21, 7, 28, 0, tzinfo=timezone.utc))
+    30.0
+    >>> parse_retry_after("soon") is None
+    True
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        pass
+    else:
+        return max(0.0, seconds) if math.isfinite(seconds) else None
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    current = now or datetime.now(timezone.utc)
+    return max(0.0, (when - current).total_seconds())
+
+
+def decode_payload(data: bytes) -> str:
+    r"""Subtitle bytes from a provider as text: UTF-8 (invalid bytes replaced), no BOM, LF line ends.
+
+    >>> decode_payload(b"\xef\xbb\xbf1\r\n00:00:01,000 --> 00:00:02,000\r\nHi\r\n")
+    '1\n00:00:01,000 --> 00:00:02,000\nHi\n'
+    """
+    text = data.decode("utf-8", errors="replace")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def json_body(response: httpx.Response, provider: str, *, redact: Redactor | None = None) -> Any:
+    """The JSON in a response, or :class:`ProviderProtocolError` when it is not JSON.
+
+    HTML (a proxy's error page, a login wall) and malformed JSON are both
+    protocol errors; the message quotes the start of the body, redacted.
+
+    Raises:
+        ProviderProtocolError: the body is not JSON.
+    """
+    kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    text = response.text
+    if kind in ("text/html", "application/xhtml+xml") or text.lstrip()[:1] == "<":
+        raise ProviderProtocolError(
+            f"{provider}: expected JSON, got {kind or 'a body'} (HTTP {response.status_code}): "
+            f"{_excerpt(text, redact)}",
+            provider=provider,
+            code=str(response.status_code),
+        )
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise ProviderProtocolError(
+            f"{provider}: malformed JSON (HTTP {response.status_code}): {_excerpt(text, redact)}",
+            provider=provider,
+            code=str(response.status_code),
+        ) from None
+
+
+def _excerpt(text: str, redact: Redactor | None) -> str:
+    short = " ".join(text.split())[:80]
+    return repr(redact(short) if redact else short)
+
+
+# ---------------------------------------------------------------- polling
+
+
+def poll(
+    check: Callable[[], T | None],
+    *,
+    policy: PollPolicy,
+    clock: Clock,
+    provider: str,
+    what: str,
+) -> T:
+    """Call ``check`` until it returns something other than ``None``, waiting between calls.
+
+    The wait starts at ``policy.interval`` and grows by ``policy.factor`` up
+    to ``policy.max_interval``; the loop never sleeps past the deadline.
+
+    Raises:
+        ProviderTimeout: the deadline passed first (``what`` names the job).
+        ProviderError: whatever ``check`` raises.
+    """
+    start = clock.now()
+    interval = policy.interval
+    while True:
+        result = check()
+        if result is not None:
+            return result
+        left = policy.deadline - (clock.now() - start)
+        if left <= 0:
+            raise ProviderTimeout(
+                f"{provider}: {what} not ready after {policy.deadline:g} s (polling deadline)", provider=provider
+            )
+        clock.sleep(min(interval, left))
+        interval = min(policy.max_interval, interval * policy.factor)
+
+
+# ---------------------------------------------------------------- session
+
+
+#: httpx errors after which a request certainly did not reach the service.
+_NOT_SENT: tuple[type[Exception], ...] = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+@dataclass(slots=True)
+class HttpSession:
+    """One provider's connection: base URL, auth headers, retries, redaction.
+
+    Args:
+        provider: the provider name used in errors and logs.
+        base_url: the API root (no trailing slash needed).
+        auth_headers: returns the headers that authenticate a request to the
+            API (called for each request, so a refreshed token is picked up).
+        redactor: hides the credentials.
+        client: an :class:`httpx.Client` to use; it is not closed by
+            :meth:`close`. When ``None``, one is created with ``transport``.
+        transport: an httpx transport for the client created here (tests use
+            :class:`httpx.MockTransport`).
+        timeouts: the default timeouts.
+        retry: the retry policy.
+        clock: sleeps between retries.
+        rand: a source of random numbers in [0, 1) for the jitter.
+    """
+
+    provider: str
+    base_url: str
+    auth_headers: Callable[[], Mapping[str, str]]
+    redactor: Redactor
+    client: httpx.Client | None = None
+    transport: httpx.BaseTransport | None = None
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    clock: Clock = field(default_factory=SystemClock)
+    rand: Callable[[], float] = random.random
+    _owned: bool = False
+
+    def __post_init__(self) -> None:
+        self.base_url = self.base_url.rstrip("/")
+        if self.client is None:
+            self.client = httpx.Client(transport=self.transport, timeout=self.timeouts.as_httpx())
+            self._owned = True
+
+    def __repr__(self) -> str:
+        return f"HttpSession(provider={self.provider!r}, base_url={self.redactor(self.base_url)!r})"
+
+    def close(self) -> None:
+        """Close the httpx client if this session created it."""
+        if self._owned and self.client is not None:
+            self.client.close()
+
+    def url(self, path: str) -> str:
+        """An absolute URL: ``path`` under the base URL, or ``path`` itself when it is absolute."""
+        if path.startswith(("http://", "https://")):
+            return path
+        return f"{self.base_url}/{path.lstrip('/')}"
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        create: bool = False,
+        auth: bool = True,
+        headers: Mapping[str, str] | None = None,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        data: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        files: Any = None,
+        timeout: httpx.Timeout | None = None,
+        retry_statuses: frozenset[int] | None = None,
+    ) -> httpx.Response:
+        """Send a request, retrying what the policy allows, and return the final response.
+
+        Statuses other than the retryable ones are returned for the caller to
+        interpret; a retryable status that is still there when the retries run
+        out raises.
+
+        Args:
+            method: the HTTP method.
+            path: a path under the base URL, or an absolute URL.
+            create: the request creates something (an upload, order or job).
+                It is then never sent again once it may have reached the
+                service (a read timeout or a dropped connection): the error
+                says ``maybe_created=True`` instead.
+            auth: add the authentication headers (``False`` for file URLs).
+            headers, params, json, data, content, files: as :meth:`httpx.Client.request`.
+            timeout: overrides the default timeouts for this request.
+            retry_statuses: overrides the policy's retryable statuses.
+
+        Raises:
+            ProviderRateLimitError: 429 after the last retry.
+            ProviderTransportError: 5xx after the last retry, or the connection failed.
+            ProviderTimeout: the service did not answer in time.
+        """
+        assert self.client is not None
+        url = self.url(path)
+        shown = f"{method} {self.redactor(url)}"
+        statuses = self.retry.retry_statuses if retry_statuses is None else retry_statuses
+        all_headers = dict(self.auth_headers()) if auth else {}
+        all_headers.update(headers or {})
+        attempt = 0
+        while True:
+            try:
+                response = self.client.request(
+                    method,
+                    url,
+                    headers=all_headers,
+                    params=params,
+                    json=json,
+                    data=data,
+                    content=content,
+                    files=files,
+                    timeout=timeout if timeout is not None else self.timeouts.as_httpx(),
+                )
+            except httpx.HTTPError as exc:
+                error = self._transport_error(exc, shown, create)
+                if attempt >= self.retry.max_retries or error.maybe_created:
+                    raise error from None  # httpx's message may carry the URL, and with it a key
+                wait = self.retry.delay(attempt, self.rand())
+                LOG.info("%s: %s; retry %d in %.2f s", shown, type(exc).__name__, attempt + 1, wait)
+            else:
+                LOG.debug("%s -> %d", shown, response.status_code)
+                if response.status_code not in statuses:
+                    return response
+                error = self._status_error(response, shown)
+                if attempt >= self.retry.max_retries:
+                    raise error
+                if error.retry_after is not None and error.retry_after > self.retry.max_retry_after:
+                    raise error
+                wait = (
+                    error.retry_after if error.retry_after is not None else self.retry.delay(attempt, self.rand())
+                )
+                LOG.info("%s -> %d; retry %d in %.2f s", shown, response.status_code, attempt + 1, wait)
+            self.clock.sleep(wait)
+            attempt += 1
+
+    def _transport_error(self, exc: httpx.HTTPError, shown: str, create: bool) -> ProviderError:
+        """The provider error for an httpx exception; creates may have reached the service unless not sent."""
+        maybe = create and not isinstance(exc, _NOT_SENT)
+        note = "; the request may have been received, so it was not sent again" if maybe else ""
+        name = type(exc).__name__
+        if isinstance(exc, httpx.TimeoutException):
+            return ProviderTimeout(
+                f"{self.provider}: {shown}: no answer in time ({name}){note}",
+                provider=self.provider,
+                maybe_created=maybe,
+            )
+        return ProviderTransportError(
+            f"{self.provider}: {shown}: connection failed ({name}){note}",
+            provider=self.provider,
+            maybe_created=maybe,
+        )
+
+    def _status_error(self, response: httpx.Response, shown: str) -> ProviderError:
+        status = response.status_code
+        retry_after = parse_retry_after(response.headers.get("retry-after"))
+        detail = self.redactor(" ".join(response.text.split())[:120])
+        if status == 429:
+            return ProviderRateLimitError(
+                f"{self.provider}: {shown}: rate limited (HTTP 429){': ' + detail if detail else ''}",
+                provider=self.provider,
+                code="429",
+                retry_after=retry_after,
+            )
+        return ProviderTransportError(
+            f"{self.provider}: {shown}: service error (HTTP {status}){': ' + detail if detail else ''}",
+            provider=self.provider,
+            code=str(status),
+            retry_after=retry_after,
+        )
+
+    def download(self, url: str, *, limit: int = DEFAULT_DOWNLOAD_LIMIT, auth: bool = False,
+                 headers: Mapping[str, str] | None = None) -> bytes:
+        """GET a file in chunks, refusing one larger than ``limit`` bytes.
+
+        File URLs (cloud storage, CDNs) get no authentication unless ``auth``.
+
+        Raises:
+            ProviderProtocolError: the file is larger than ``limit``, or the status is not 2xx.
+            ProviderTransportError, ProviderTimeout, ProviderRateLimitError: as :meth:`request`.
+        """
+        assert self.client is not None
+        shown = f"GET {self.redactor(url)}"
+        all_headers = dict(self.auth_headers()) if auth else {}
+        all_headers.update(headers or {})
+        attempt = 0
+        while True:
+            try:
+                with self.client.stream("GET", self.url(url), headers=all_headers,
+                                        timeout=self.timeouts.as_httpx()) as response:
+                    if response.status_code in self.retry.retry_statuses and attempt < self.retry.max_retries:
+                        response.read()
+                        error = self._status_error(response, shown)
+                        wait = error.retry_after if error.retry_after is not None else self.retry.delay(
+                            attempt, self.rand())
+                    elif response.status_code in self.retry.retry_statuses:
+                        response.read()
+                        raise self._status_error(response, shown)
+                    elif not 200 <= response.status_code < 300:
+                        raise ProviderProtocolError(
+                            f"{self.provider}: {shown}: HTTP {response.status_code} for a file download",
+                            provider=self.provider,
+                            code=str(response.status_code),
+                        )
+                    else:
+                        declared = response.headers.get("content-length", "")
+                        if declared.isdigit() and int(declared) > limit:
+                            raise self._too_large(shown, limit)
+                        chunks: list[bytes] = []
+                        size = 0
+                        for chunk in response.iter_bytes():
+                            size += len(chunk)
+                            if size > limit:
+                                raise self._too_large(shown, limit)
+                            chunks.append(chunk)
+                        return b"".join(chunks)
+            except httpx.HTTPError as exc:
+                error = self._transport_error(exc, shown, False)
+                if attempt >= self.retry.max_retries:
+                    raise error from None
+                wait = self.retry.delay(attempt, self.rand())
+            self.clock.sleep(wait)
+            attempt += 1
+
+    def _too_large(self, shown: str, limit: int) -> ProviderProtocolError:
+        return ProviderProtocolError(
+            f"{self.provider}: {shown}: the file is larger than the {limit}-byte download limit",
+            provider=self.provider,
+        )
