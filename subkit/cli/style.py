@@ -1,0 +1,247 @@
+"""``subkit style``: render captions in one of Revid's five styles (see :mod:`subkit.ops.style`).
+
+Settings come from a Revid-style JSON file (``--settings``) and from one flag
+per setting; flags override the file. The output format decides the layout:
+ASS gets Revid's events, WebVTT a ``STYLE`` block with inner timestamps,
+SRT (and the rest) inline colours with one cue per word state.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+import subkit
+from subkit import formats
+from subkit.cli._ops import OpStep, RunSettings, io_options, op_step
+from subkit.cli._shared import (
+    FormatType,
+    diagnostic_record,
+    echo_json,
+    echo_warnings,
+    format_diagnostic,
+    format_loss,
+    load_input,
+    loss_record,
+)
+from subkit.errors import LossyConversionWarning, OperationError, SubkitError
+from subkit.formats import FormatSpec
+from subkit.model import Document, LossReport
+from subkit.ops._report import ChangeReport
+from subkit.ops._style_settings import ALIGNMENTS, POSITIONS, STYLES, StyleSettings
+from subkit.ops.style import style
+from subkit.ops.words import ESTIMATES
+
+__all__ = ["SETTING_FLAGS", "build_settings", "style_command", "style_options", "style_step"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Setting name -> (flag declarations, click type or None for an on/off pair, help).
+SETTING_FLAGS: dict[str, tuple[str, Any, str]] = {
+    "style": ("--style", click.Choice(STYLES), "Caption style."),
+    "line_color": ("--line-color", str, "Text colour, #RRGGBB (default #FFFFFF)."),
+    "word_color": ("--word-color", str, "Colour of the sung/current/shown word, #RRGGBB (default #FFFF00)."),
+    "outline_color": ("--outline-color", str, "Outline colour, #RRGGBB (default #000000)."),
+    "all_caps": ("--all-caps/--no-all-caps", None, "Upper-case the text."),
+    "max_words_per_line": ("--max-words-per-line", int, "Words per line, 0 for no limit."),
+    "x": ("--x", int, "Anchor x in canvas pixels (needs --y)."),
+    "y": ("--y", int, "Anchor y in canvas pixels (needs --x)."),
+    "position": ("--position", click.Choice(POSITIONS), "Screen cell (default bottom_center)."),
+    "alignment": ("--alignment", click.Choice(ALIGNMENTS), "Text alignment in the cell (default center)."),
+    "font_family": ("--font-family", str, "Font name (default Arial)."),
+    "font_size": ("--font-size", int, "Font size in canvas pixels (default 5% of the canvas height)."),
+    "bold": ("--bold/--no-bold", None, "Bold text."),
+    "italic": ("--italic/--no-italic", None, "Italic text."),
+    "underline": ("--underline/--no-underline", None, "Underline all text."),
+    "strikeout": ("--strikeout/--no-strikeout", None, "Strike all text out."),
+    "outline_width": ("--outline-width", int, "Outline width in canvas pixels (default 2)."),
+    "spacing": ("--spacing", int, "Extra letter spacing in canvas pixels (default 0)."),
+    "angle": ("--angle", int, "Rotation in degrees (default 0)."),
+    "shadow_offset": ("--shadow-offset", int, "Shadow offset in canvas pixels (default 0)."),
+    "canvas_width": ("--canvas-width", int, "Canvas width (PlayResX); needs --canvas-height."),
+    "canvas_height": ("--canvas-height", int, "Canvas height (PlayResY); needs --canvas-width."),
+}
+
+
+def style_options(function: F) -> F:
+    """The options of the style op, shared by ``subkit style`` and the ``style`` step of ``subkit process``."""
+    decorators = [
+        click.option("-s", "--settings", "settings_file", metavar="FILE",
+                     help="Revid settings JSON (the settings object or a whole request body)."),
+    ]
+    for name, (declaration, kind, text) in SETTING_FLAGS.items():
+        if kind is None:
+            decorators.append(click.option(declaration, name, default=None, help=text))
+        else:
+            metavar = "COLOR" if name.endswith("_color") else None
+            decorators.append(click.option(declaration, name, type=kind, default=None, help=text,
+                                           metavar=metavar))
+    decorators += [
+        click.option("--estimate", type=click.Choice(ESTIMATES), default="chars", show_default=True,
+                     help="How missing word times are estimated."),
+        click.option("--sweep", is_flag=True,
+                     help="ASS karaoke: fill each word left to right (\\kf) instead of at once (\\k)."),
+    ]
+    for decorator in reversed(decorators):
+        function = decorator(function)
+    return function
+
+
+def build_settings(options: dict[str, Any]) -> StyleSettings:
+    """The settings of the file ``settings_file`` (if any) with the flags on top.
+
+    Raises:
+        OperationError: bad settings in the file or the flags.
+        SubkitIOError: the file cannot be read.
+    """
+    path = options.get("settings_file")
+    settings = StyleSettings.from_file(path) if path else StyleSettings()
+    return settings.merged({name: options.get(name) for name in SETTING_FLAGS})
+
+
+HELP = """Draw captions in a Revid style: karaoke, highlight, word by word.
+
+The styles are classic, karaoke, highlight, underline and word_by_word (see
+docs/ops-style.md). Settings come from a Revid JSON file (--settings) and
+from one flag per setting; flags override the file. Word times of IN are
+used when it has them and estimated otherwise. The output format picks the
+layout: ASS gets Revid's events (one style, \\an/\\pos, karaoke tags,
+layered highlights); WebVTT a STYLE block, inner timestamps and
+::cue(:past)/::cue(:future); SRT and the rest inline colours and underlines
+with one cue per word state. What the output cannot express is reported on
+standard error.
+
+\b
+Examples:
+  subkit style talk.srt talk.ass --style karaoke --word-color '#FFFF00'
+  subkit style whisper.json out.ass --settings revid.json --font-size 48
+  subkit style talk.ass talk.vtt --style highlight --position top_center
+"""
+
+
+def _settings_or_usage(options: dict[str, Any]) -> StyleSettings:
+    try:
+        return build_settings(options)
+    except OperationError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _run(source: str, target: str, run: RunSettings, settings: StyleSettings, estimate: str, sweep: bool) -> None:
+    """Read IN, style it for OUT's format, write OUT; report on stderr (and stdout with ``--json``)."""
+    if target == "-" and run.as_json:
+        raise click.UsageError("--json needs an output file: standard output carries the subtitles")
+    source_name = "<stdin>" if source == "-" else source
+    target_name = "<stdout>" if target == "-" else target
+    loaded = load_input(source, format=run.from_spec, encoding=run.encoding, strict=run.strict)
+    if run.to_spec is not None:
+        spec = run.to_spec
+    elif target == "-":
+        spec = formats.get(loaded.format)
+    else:
+        spec = formats.for_path(target)
+    if not spec.can_write:
+        raise SubkitError(f"subkit reads {spec.name} but cannot write it")
+    doc = loaded.doc
+    if not run.quiet:
+        echo_warnings([format_diagnostic(diag, source_name) for diag in doc.diagnostics])
+    losses = LossReport(spec.name, strict=run.strict)
+    report = ChangeReport()
+    styled = style(doc, settings, target=spec.name, estimate=estimate, sweep=sweep,  # type: ignore[arg-type]
+                   losses=losses, report=report)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LossyConversionWarning)
+        written = subkit.dump(styled.replace(diagnostics=()), target, format=spec.name,
+                              encoding=run.out_encoding, strict=run.strict)
+    all_losses = [*losses, *written.losses]
+    if not run.quiet:
+        echo_warnings([format_loss(loss, spec.name, target_name) for loss in all_losses])
+        echo_warnings([f"style: cues {len(doc.cues)} -> {len(styled.cues)}; {report.summary()}"])
+    if run.as_json:
+        echo_json({
+            "input": source,
+            "output": target,
+            "from": loaded.format,
+            "to": spec.name,
+            "cues_in": len(doc.cues),
+            "cues_out": len(styled.cues),
+            "settings": settings.to_json(),
+            "changes": dict(report),
+            "losses": [loss_record(loss) for loss in all_losses],
+            "diagnostics": [diagnostic_record(diag) for diag in doc.diagnostics],
+        })
+
+
+@click.command("style", help=HELP, context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("source", metavar="IN")
+@click.argument("target", metavar="OUT")
+@io_options
+@style_options
+def style_command(
+    source: str,
+    target: str,
+    from_spec: FormatSpec | None,
+    to_spec: FormatSpec | None,
+    encoding: str | None,
+    out_encoding: str,
+    strict: bool,
+    quiet: bool,
+    as_json: bool,
+    **options: Any,
+) -> None:
+    run = RunSettings(from_spec, to_spec, encoding, out_encoding, strict, quiet, as_json)
+    settings = _settings_or_usage(options)
+    _run(source, target, run, settings, options["estimate"], options["sweep"])
+
+
+def _styled(doc: Document, *, target: str, report: ChangeReport | None = None, **options: Any) -> Document:
+    """Run the style op for a ``subkit process`` step, printing what ``target`` cannot express."""
+    losses = LossReport(target)
+    result = style(doc, target=target, losses=losses, report=report, **options)
+    echo_warnings([format_loss(loss, target, "style") for loss in losses])
+    return result
+
+
+def _process_target() -> str | None:
+    """The output format of the ``subkit process`` run this step belongs to.
+
+    That is ``--to``, else OUT's extension, else (OUT ``-``) IN's extension;
+    ``None`` when none of them says.
+    """
+    context = click.get_current_context(silent=True)
+    parent = context.parent if context is not None else None
+    if parent is None or parent.command.name != "process":
+        return None
+    to_spec = parent.params.get("to_spec")
+    if isinstance(to_spec, FormatSpec):
+        return to_spec.name
+    try:
+        from subkit.cli.process import split_steps
+
+        output, _ = split_steps(parent.params.get("chain") or ())
+        if output and output != "-":
+            return formats.for_path(output).name
+        # Standard output is written in the input's format (by its extension here; content is not read twice).
+        source = parent.params.get("source")
+        return formats.for_path(source).name if source and source != "-" else None
+    except (click.ClickException, SubkitError):
+        return None
+
+
+def _step_options(function: F) -> F:
+    function = click.option(
+        "--target", type=FormatType(writable=True), default=None, metavar="FORMAT",
+        help="The format the result is written in (decides the layout); default: the output's, else ass.",
+    )(function)
+    return style_options(function)
+
+
+def _build_step(target: FormatSpec | None, estimate: str, sweep: bool, **options: Any) -> OpStep:
+    settings = build_settings(options)
+    name = target.name if target is not None else (_process_target() or "ass")
+    return OpStep("style", _styled, {"settings": settings, "target": name, "estimate": estimate, "sweep": sweep})
+
+
+style_step = op_step("style", _step_options, _build_step, HELP)
