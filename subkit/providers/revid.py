@@ -30,6 +30,7 @@ from typing import Any
 
 from subkit.errors import (
     ConfigError,
+    OperationError,
     ProviderAuthError,
     ProviderError,
     ProviderInputError,
@@ -39,11 +40,12 @@ from subkit.errors import (
     ProviderRateLimitError,
     ProviderTransportError,
 )
+from subkit.ops._style_settings import ALIGNMENTS, POSITIONS, STYLES, StyleSettings
 from subkit.providers._base import BaseClient
 from subkit.providers._http import PollPolicy, Timeouts, decode_payload, json_body, poll
 from subkit.providers._result import FetchResult
 
-__all__ = ["POSITIONS", "SETTINGS", "STYLES", "RevidClient", "check_settings", "request_body"]
+__all__ = ["ALIGNMENTS", "POSITIONS", "SETTINGS", "STYLES", "RevidClient", "check_settings", "request_body"]
 
 #: The caption settings the service accepts, with their JSON types (it rejects any other key).
 SETTINGS: dict[str, type | tuple[type, ...]] = {
@@ -68,13 +70,6 @@ SETTINGS: dict[str, type | tuple[type, ...]] = {
     "angle": int,
     "shadow_offset": int,
 }
-
-#: Values of ``settings.position``.
-POSITIONS = tuple(f"{v}_{h}" for v in ("bottom", "middle", "top") for h in ("left", "center", "right"))
-#: Values of ``settings.style``.
-STYLES = ("classic", "karaoke", "highlight", "underline", "word_by_word")
-#: Values of ``settings.alignment``.
-ALIGNMENTS = ("left", "center", "right")
 
 _TIME = re.compile(r"^(\d+):([0-5]\d):([0-5]\d)(?:\.(\d{1,3}))?$")
 
@@ -109,9 +104,12 @@ def check_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
         if (expected is int and isinstance(value, bool)) or not isinstance(value, expected):
             raise ConfigError(f"revid: setting {key} must be {getattr(expected, '__name__', expected)}, "
                               f"not {value!r}")
-    for key, allowed in (("position", POSITIONS), ("style", STYLES), ("alignment", ALIGNMENTS)):
-        if key in settings and settings[key] not in allowed:
-            raise ConfigError(f"revid: setting {key} must be one of {', '.join(allowed)}, not {settings[key]!r}")
+    # The values themselves (enumerations, #RRGGBB colours, ranges, x with y) follow the
+    # same rules as the local style op, so a settings file means the same in both places.
+    try:
+        StyleSettings.from_json(settings)
+    except OperationError as exc:
+        raise ConfigError(f"revid: {exc}") from None
     return dict(settings)
 
 
