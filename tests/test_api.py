@@ -32,7 +32,11 @@ def test_registry_lookup_by_name_alias_and_path() -> None:
     with pytest.raises(UnknownFormatError, match="known:"):
         formats.get("docx")
     with pytest.raises(UnknownFormatError):
-        formats.for_path("notes.txt")
+        formats.for_path("notes.docx")
+    # Several formats share these extensions; the table's first one is the default.
+    assert formats.for_path("notes.txt").name == "transcript"
+    assert formats.for_path("movie.sub").name == "microdvd"
+    assert formats.for_path("programme.stl").name == "ebu_stl"
 
 
 def test_detect_content_first_then_extension() -> None:
@@ -41,6 +45,8 @@ def test_detect_content_first_then_extension() -> None:
     with pytest.raises(FormatDetectionError) as info:
         formats.detect("hello world", None)
     assert info.value.candidates == ()
+    # Prose has no signature: a .txt name makes it a transcript.
+    assert formats.detect("hello world", "notes.txt").name == "transcript"
 
 
 def test_loads_and_dumps_srt() -> None:

@@ -9,6 +9,7 @@ leaves a partial or clobbered output file.
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +33,7 @@ from subkit.cli._shared import (
     loss_record,
     report_failure,
 )
-from subkit.errors import LossyConversionWarning, SubkitError, SubkitIOError
+from subkit.errors import ConfigError, LossyConversionWarning, SubkitError, SubkitIOError
 from subkit.formats import FormatSpec
 
 __all__ = ["convert_command", "output_name"]
@@ -66,6 +67,7 @@ class _Settings:
     out_encoding: str
     strict: bool
     quiet: bool
+    language: str | None = None
 
 
 def output_name(source: str, target: FormatSpec) -> str:
@@ -98,6 +100,11 @@ def _plan(paths: tuple[str, ...], settings: _Settings, out_dir: Path | None, as_
                 f"expected IN and OUT, got {len(paths)} path(s); to convert several files use --out-dir DIR"
             )
         source, target = paths
+        if target != "-" and Path(target).is_dir() and source != "-":
+            # An existing folder as OUT: the input's name goes into it, as with --out-dir.
+            if settings.to_spec is None:
+                raise click.UsageError(f"{target} is a folder: name the output format with --to FORMAT")
+            return [_Job(source, str(Path(target) / output_name(source, settings.to_spec)))]
         if target == "-" and settings.to_spec is None:
             raise click.UsageError("writing to standard output (-) needs --to FORMAT")
         if target == "-" and as_json:
@@ -108,6 +115,40 @@ def _plan(paths: tuple[str, ...], settings: _Settings, out_dir: Path | None, as_
     if "-" in paths:
         raise click.UsageError("standard input (-) cannot be used with --out-dir")
     return [_Job(source, str(out_dir / output_name(source, settings.to_spec))) for source in paths]
+
+
+def _write_options(spec: FormatSpec, settings: _Settings) -> dict[str, Any]:
+    """The writer options the command passes on: ``--language`` to writers that take one.
+
+    Raises:
+        ConfigError: ``--language`` was given for a writer without that option.
+    """
+    if settings.language is None:
+        return {}
+    fields = {f.name for f in dataclasses.fields(spec.load().WriteOptions)}
+    if "language" not in fields:
+        raise ConfigError(f"--language does not apply to {spec.name} (its writer records no language)")
+    return {"language": settings.language}
+
+
+def _named_target(target: str, spec: FormatSpec, doc: subkit.Document, settings: _Settings) -> str:
+    """The output path, renamed when the target format names its files (``name.en_US.srt``).
+
+    Raises:
+        ConfigError: the format needs a language for the name and none is known.
+    """
+    module = spec.load()
+    rename = getattr(module, "output_path", None)
+    if rename is None or target == "-":
+        return target
+    locale = module.locale_of_path(target) if settings.language is None else settings.language
+    locale = locale or module.document_locale(doc, None)
+    if locale is None:
+        raise ConfigError(f"{spec.name} files are named after their language: give --language (e.g. en_US)")
+    try:
+        return str(rename(target, locale))
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _identity(path: str) -> Path:
@@ -122,6 +163,12 @@ def _convert(job: _Job, settings: _Settings, inputs: set[Path], written: set[Pat
         SubkitError: the job failed; nothing was written.
     """
     target_spec = settings.to_spec or formats.for_path(job.target)
+    write_options = _write_options(target_spec, settings)
+    loaded = load_input(
+        job.source, format=settings.from_spec, encoding=settings.encoding, strict=settings.strict
+    )
+    doc = loaded.doc
+    job = _Job(job.source, _named_target(job.target, target_spec, doc, settings))
     key: Path | None = None
     if job.target != "-":
         key = _identity(job.target)
@@ -134,10 +181,6 @@ def _convert(job: _Job, settings: _Settings, inputs: set[Path], written: set[Pat
                 f"{job.source_name} -> {job.target}: refusing to overwrite the output of another input",
                 path=job.target,
             )
-    loaded = load_input(
-        job.source, format=settings.from_spec, encoding=settings.encoding, strict=settings.strict
-    )
-    doc = loaded.doc
     if not settings.quiet:
         echo_warnings([format_diagnostic(diag, job.source_name) for diag in doc.diagnostics])
     # The loss report is printed below as part of the command's output; as a
@@ -146,7 +189,7 @@ def _convert(job: _Job, settings: _Settings, inputs: set[Path], written: set[Pat
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", LossyConversionWarning)
         result = subkit.dump(doc, job.target, format=target_spec.name, encoding=settings.out_encoding,
-                             strict=settings.strict)
+                             strict=settings.strict, **write_options)
     if key is not None:
         written.add(key)
     if not settings.quiet:
@@ -176,6 +219,9 @@ def _convert(job: _Job, settings: _Settings, inputs: set[Path], written: set[Pat
               help="Text encoding of the input(s); detected when omitted.")
 @click.option("--out-encoding", type=EncodingType(), default="utf-8", show_default=True, metavar="ENCODING",
               help="Text encoding of the output.")
+@click.option("-l", "--language", metavar="LOCALE",
+              help="Language of the output, for formats that record one (facebook_srt: en_US, which also "
+                   "goes into the file name).")
 @click.option("--strict", is_flag=True,
               help="Fail on any flaw in the input and on anything the target cannot express.")
 @click.option("-q", "--quiet", is_flag=True, help="Do not print read diagnostics and conversion losses.")
@@ -189,6 +235,7 @@ def convert_command(
     out_dir: Path | None,
     encoding: str | None,
     out_encoding: str,
+    language: str | None,
     strict: bool,
     quiet: bool,
     as_json: bool,
@@ -201,7 +248,9 @@ def convert_command(
     reported and the others are still converted.
 
     What the target format cannot express, and what was repaired while
-    reading, is reported on standard error.
+    reading, is reported on standard error. Formats that name their files
+    after a language (facebook_srt: movie.en_US.srt) get the --language
+    locale (or the document's) in the output name.
 
     \b
     Examples:
@@ -209,8 +258,9 @@ def convert_command(
       subkit convert movie.ass - --to srt | less
       cat in.vtt | subkit convert - out.srt
       subkit convert *.srt --to vtt --out-dir web/
+      subkit convert movie.srt upload/ --to facebook_srt --language en_US
     """
-    settings = _Settings(from_spec, to_spec, encoding, out_encoding, strict, quiet)
+    settings = _Settings(from_spec, to_spec, encoding, out_encoding, strict, quiet, language)
     jobs = _plan(paths, settings, out_dir, as_json)
     if out_dir is not None:
         try:

@@ -1,0 +1,182 @@
+"""TMPlayer (``.txt``): ``hh:mm:ss:text`` lines, start times only; reader and writer.
+
+Each line gives a start time to the second and the text, with ``|`` between
+text lines and a leading ``/`` marking an italic line. Three spellings exist:
+
+* ``00:00:05:text`` (TMPlayer; hours also with one digit);
+* ``00:00:05=text`` (TMPlayer+);
+* ``00:00:05,1=first line`` then ``00:00:05,2=second line`` (TMPlayer+
+  multi-line: the number after the comma is the line of the cue).
+
+A cue lasts until the next line's time; a line with no text only ends the
+cue before it (players clear the screen); the last cue lasts three seconds
+(:data:`subkit.formats._timed_lines.LAST_CUE_MS`) unless such a line ends it.
+The writer emits those empty lines wherever a cue ends before the next one
+starts, so gaps survive a round trip.
+
+pysubs2 reads TMPlayer as well (it has no ``,1=`` multi-line form and skips
+negative times); this reader keeps its own line numbers for diagnostics.
+
+Leniencies (each a diagnostic; ``strict=True`` raises instead):
+
+* negative times (kept);
+* minutes or seconds above 59 (added up);
+* lines that are not cues: skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
+from subkit.formats._features import report_unsupported
+from subkit.formats._timed_lines import (
+    LAST_CUE_MS,
+    close_ends,
+    format_slash_lines,
+    next_starts,
+    parse_slash_lines,
+    units,
+)
+from subkit.model import ContentItem, Cue, Document, LineBreak, LossReport
+
+__all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
+
+NAME = "tmplayer"
+
+#: What the writer can express.
+FEATURES = frozenset({"italic"})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReadOptions(BaseReadOptions):
+    """TMPlayer reader options (only the common ones)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WriteOptions(BaseWriteOptions):
+    """TMPlayer writer options.
+
+    Attributes:
+        separator: ``":"`` (TMPlayer) or ``"="`` (TMPlayer+) after the time.
+    """
+
+    separator: Literal[":", "="] = ":"
+
+    def __post_init__(self) -> None:
+        if self.separator not in (":", "="):
+            raise ValueError(f"separator must be ':' or '=', got {self.separator!r}")
+
+
+_LINE = re.compile(r"^[ \t]*(-?)(\d{1,2}):(\d{1,2}):(\d{1,2})(?:,(\d+))?([:=])(.*)$")
+# A SMPTE timecode followed by a separator is another format (SCC, CSV timecodes), not TMPlayer.
+_TIMECODE = re.compile(r"^\s*\d{1,2}:\d\d:\d\d[:;]\d\d(?:[\t ,;]|$)")
+
+
+def sniff(head: str) -> bool:
+    """True when the first non-blank line is an ``hh:mm:ss:`` or ``hh:mm:ss=`` cue."""
+    for line in head.split("\n", 20):
+        if line.strip():
+            return _LINE.match(line) is not None and not _TIMECODE.match(line)
+    return False
+
+
+def read(data: str, *, options: ReadOptions) -> Document:
+    """Parse TMPlayer text (``\\n`` newlines) into a document.
+
+    Raises:
+        ParseError: nothing in non-empty input is a cue, or (strict) any flaw.
+    """
+    sink = DiagnosticSink(NAME, options)
+    starts: list[int] = []
+    ends: list[int | None] = []
+    texts: list[list[str]] = []
+    lines_of: list[int] = []
+    seen_any = False
+    for line_no, line in enumerate(data.split("\n"), start=1):
+        if not line.strip():
+            continue
+        match = _LINE.match(line)
+        if match is None:
+            sink.error("not an hh:mm:ss: cue line", "skipped it", line=line_no, excerpt=line)
+            continue
+        seen_any = True
+        sign, h, m, s, part, _sep, text = match.groups()
+        if int(m) > 59 or int(s) > 59:
+            sink.warn("minutes or seconds above 59", "added them up", line=line_no, excerpt=line)
+        ms = ((int(h) * 60 + int(m)) * 60 + int(s)) * 1000
+        if sign:
+            ms = -ms
+            sink.warn("negative time", "kept it", line=line_no)
+        text = text.rstrip()
+        if part is not None and part != "1" and starts and starts[-1] == ms and ends[-1] is None:
+            # TMPlayer+ multi-line: "hh:mm:ss,2=" continues the cue of "hh:mm:ss,1=".
+            texts[-1].append(text)
+            continue
+        if not text:
+            # An empty line ends what is on screen: the cues of the last start time.
+            for index in range(len(ends) - 1, -1, -1):
+                if ends[index] is not None or starts[index] != starts[-1]:
+                    break
+                ends[index] = max(ms, starts[index])
+            continue
+        starts.append(ms)
+        ends.append(None)
+        texts.append([text])
+        lines_of.append(line_no)
+    if not seen_any and data.strip():
+        first = next(i for i, text in enumerate(data.split("\n"), start=1) if text.strip())
+        raise sink.fail("no TMPlayer cue (hh:mm:ss:text) found", line=first, excerpt=data.split("\n")[first - 1])
+    closed = close_ends(starts, ends)
+    cues: list[Cue] = []
+    for start, end, parts in zip(starts, closed, texts, strict=True):
+        content: list[ContentItem] = []
+        for number, part_text in enumerate(parts):
+            if number:
+                content.append(LineBreak())
+            content.extend(parse_slash_lines(part_text))
+        cues.append(Cue(start_ms=start, end_ms=end, content=tuple(content)))
+    return Document(cues=tuple(cues), source_format=NAME, diagnostics=tuple(sink.items))
+
+
+def _time(ms: int) -> str:
+    sign = "-" if ms < 0 else ""
+    seconds = abs(ms) // 1000
+    return f"{sign}{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
+    """Serialise ``doc`` as TMPlayer; times are rounded to the nearest second (half up).
+
+    An empty line at a cue's end is written when the next cue does not start
+    then (or, for the last cue, when it does not last three seconds).
+
+    Raises:
+        UnsupportedFeatureError: strict and something would be dropped.
+    """
+    report_unsupported(doc, FEATURES, report, raw_format=NAME)
+    cues = [(index, cue) for index, cue in enumerate(doc.cues) if not cue.comment]
+    seconds = [(units(cue.start_ms, 1000), units(cue.end_ms, 1000)) for _, cue in cues]
+    followers = next_starts([start for start, _ in seconds])
+    out: list[str] = []
+    sep = options.separator
+    for position, (index, cue) in enumerate(cues):
+        start, end = seconds[position]
+        if cue.start_ms % 1000 or cue.end_ms % 1000:
+            report.add("precision", "times rounded to whole seconds", cue=index)
+        text = format_slash_lines(cue, index, report)
+        if not text.strip("/|"):
+            # An empty line would read as the end of the cue before it.
+            report.add("empty-cue", "cues without text left out", cue=index)
+            continue
+        out.append(f"{_time(start * 1000)}{sep}{text}\n")
+        following = followers[position]
+        if following is not None and end > following:
+            report.add("overlap", "overlapping cues cut: a cue ends when the next one starts", cue=index)
+            continue
+        expected = following if following is not None else start + LAST_CUE_MS // 1000
+        if end != expected:
+            out.append(f"{_time(end * 1000)}{sep}\n")
+    return "".join(out)
