@@ -23,7 +23,8 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["GenCue", "make_cues", "render_srt", "render_vtt", "write_files"]
+__all__ = ["GenCue", "make_cues", "render_srt", "render_ttml", "render_vtt", "write_files", "write_scc_files",
+           "write_ttml_files"]
 
 SEED = 20240517
 
@@ -157,6 +158,81 @@ def write_files(folder: Path, sizes: list[int], seed: int = SEED) -> dict[int, d
         srt_path.write_text(render_srt(cues), encoding="utf-8", newline="\n")
         vtt_path.write_text(render_vtt(cues), encoding="utf-8", newline="\n")
         paths[size] = {"srt": srt_path, "vtt": vtt_path}
+    return paths
+
+
+def write_scc_files(folder: Path, sizes: list[int], seed: int = SEED) -> dict[int, Path]:
+    """Write ``cues-<n>.scc``: the generated cues as pop-on 608 captions, by subkit's own SCC writer.
+
+    The cues are spaced 4 s apart (3 s on screen) so that every caption has
+    time to load; lines longer than 32 characters are wrapped by the writer.
+    """
+    import warnings
+
+    import subkit
+    from subkit.model import Cue, Document, content_from_text
+
+    folder.mkdir(parents=True, exist_ok=True)
+    paths: dict[int, Path] = {}
+    for size in sizes:
+        cues = tuple(
+            Cue(start_ms=5000 + 4000 * i, end_ms=8000 + 4000 * i, content=content_from_text("\n".join(cue.lines)))
+            for i, cue in enumerate(make_cues(size, seed))
+        )
+        path = folder / f"cues-{size}.scc"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the wrapping of long lines is reported, and expected
+            path.write_text(str(subkit.dumps(Document(cues=cues), "scc")), encoding="utf-8", newline="\n")
+        paths[size] = path
+    return paths
+
+
+def _ttml_clock(ms: int) -> str:
+    return _clock(ms, ".")
+
+
+def _ttml_line(line: str) -> str:
+    text = line.replace("&", "&amp;")
+    return (text.replace("<i>", '<span tts:fontStyle="italic">').replace("</i>", "</span>")
+            .replace("<b>", '<span tts:fontWeight="bold">').replace("</b>", "</span>"))
+
+
+def render_ttml(cues: list[GenCue]) -> str:
+    """IMSC1 text-profile TTML of the cues: one ``p`` per cue, ``br`` between lines, spans for ``<i>``/``<b>``.
+
+    Cue settings with ``line:0``/``line:10%`` put the cue in a top region; ids become ``xml:id``.
+    """
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<tt xmlns="http://www.w3.org/ns/ttml" xmlns:tts="http://www.w3.org/ns/ttml#styling" '
+        'xmlns:ttp="http://www.w3.org/ns/ttml#parameter" xmlns:ttm="http://www.w3.org/ns/ttml#metadata" '
+        'ttp:profile="http://www.w3.org/ns/ttml/profile/imsc1/text" ttp:timeBase="media" xml:lang="en">\n'
+        "  <head>\n    <styling>\n"
+        '      <style xml:id="base" tts:fontFamily="proportionalSansSerif" tts:color="white" tts:textAlign="center"/>\n'
+        "    </styling>\n    <layout>\n"
+        '      <region xml:id="bottom" tts:origin="10% 70%" tts:extent="80% 20%" tts:displayAlign="after"/>\n'
+        '      <region xml:id="top" tts:origin="10% 10%" tts:extent="80% 20%" tts:displayAlign="before"/>\n'
+        "    </layout>\n  </head>\n"
+        '  <body style="base" region="bottom">\n    <div>\n'
+    ]
+    for cue in cues:
+        attrs = f' xml:id="{cue.cue_id}"' if cue.cue_id else ""
+        if cue.settings and cue.settings.startswith("line:") and not cue.settings.startswith("line:-"):
+            attrs += ' region="top"'
+        body = "<br/>".join(_ttml_line(line) for line in cue.lines)
+        out.append(f'      <p{attrs} begin="{_ttml_clock(cue.start_ms)}" end="{_ttml_clock(cue.end_ms)}">{body}</p>\n')
+    out.append("    </div>\n  </body>\n</tt>\n")
+    return "".join(out)
+
+
+def write_ttml_files(folder: Path, sizes: list[int], seed: int = SEED) -> dict[int, Path]:
+    """Write ``cues-<n>.ttml`` (the same cues as the SRT and WebVTT files) for every size."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths: dict[int, Path] = {}
+    for size in sizes:
+        path = folder / f"cues-{size}.ttml"
+        path.write_text(render_ttml(make_cues(size, seed)), encoding="utf-8", newline="\n")
+        paths[size] = path
     return paths
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from subkit import formats
+from subkit import _io, formats
 from subkit.cli._shared import (
     EncodingType,
     FormatType,
@@ -138,7 +138,11 @@ def _text(doc: Document, facts: dict[str, Any], name: str) -> list[str]:
 @click.option("-e", "--encoding", type=EncodingType(), metavar="ENCODING",
               help="Text encoding of FILE; detected when omitted.")
 @click.option("--json", "as_json", is_flag=True, help="Print the facts as a JSON object.")
-def info_command(file: str, from_spec: FormatSpec | None, encoding: str | None, as_json: bool) -> None:
+@click.option("-v", "--verbose", is_flag=True,
+              help="Also print a disassembly of the file's codes, for formats that have one (SCC, MCC).")
+def info_command(
+    file: str, from_spec: FormatSpec | None, encoding: str | None, as_json: bool, verbose: bool = False
+) -> None:
     """Describe a subtitle file: format, cues, timing, features.
 
     Prints the detected format and encoding, the number of cues and their time
@@ -146,10 +150,14 @@ def info_command(file: str, from_spec: FormatSpec | None, encoding: str | None, 
     uses (italic, positions, word timing ...) and what the reader had to repair,
     with line numbers. FILE may be "-" for standard input.
 
+    With --verbose, formats made of codes (SCC, MCC) are also disassembled:
+    one line per command with its timecode, its words and what it means.
+
     \b
     Examples:
       subkit info movie.ass
       subkit info --json movie.srt | jq .features
+      subkit info --verbose captions.scc
     """
     try:
         loaded = load_input(file, format=from_spec, encoding=encoding)
@@ -161,3 +169,21 @@ def info_command(file: str, from_spec: FormatSpec | None, encoding: str | None, 
     else:
         for line in _text(loaded.doc, facts, loaded.name):
             click.echo(line)
+        if verbose:
+            for line in _disassembly(file, loaded, encoding):
+                click.echo(line)
+
+
+def _disassembly(file: str, loaded: Loaded, encoding: str | None) -> list[str]:
+    """The lines of the format module's ``disassemble(text)``, when it has one."""
+    module = formats.module(loaded.format)
+    disassemble = getattr(module, "disassemble", None)
+    if disassemble is None:
+        return []
+    if file == "-":
+        return ["disassembly: not available for standard input"]
+    try:
+        text = _io.normalize_newlines(_io.decode(_io.read_bytes(file), encoding).text)
+    except SubkitError as exc:
+        raise translate(exc, file) from exc
+    return ["disassembly:", *(f"  {item}" for item in disassemble(text))]
