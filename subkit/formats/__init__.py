@@ -99,7 +99,8 @@ def detect(data: str | bytes, path: str | None = None) -> FormatSpec:
 
     Every format's ``sniff`` looks at the head of the data. Exactly one match
     wins. Several matches are settled by the extension when it names one of
-    them; no match falls back to the extension alone.
+    them; no match falls back to the extension alone (its default format
+    when several share it, as in :func:`for_path`).
 
     Raises:
         FormatDetectionError: no format, or several, fit.
@@ -135,7 +136,7 @@ def detect(data: str | bytes, path: str | None = None) -> FormatSpec:
             f"{path or 'the input'} could be any of: {names_}; name one with --from or format=",
             candidates=tuple(spec.name for spec in candidates),
         )
-    if len(by_ext) == 1:
+    if by_ext:
         return by_ext[0]
     raise FormatDetectionError(
         f"{path or 'the input'}: no known subtitle format recognised; name one with --from or format=",
