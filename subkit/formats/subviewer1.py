@@ -1,0 +1,266 @@
+"""SubViewer 1.0 (``.sub``): reader and writer.
+
+The oldest SubViewer layout has a header of ``[TAG]`` lines, each followed by
+its value on the next line, then the script between two marker lines::
+
+    [TITLE]
+    My film
+    [AUTHOR]
+    [SOURCE]
+    [PRG]
+    [FILEPATH]
+    [DELAY]
+    0
+    [CD TRACK]
+    0
+    [BEGIN]
+    ******** START SCRIPT ********
+    [00:00:01]
+    First line|second line
+    [00:00:03]
+
+    [end]
+    ******** END SCRIPT ********
+
+A ``[hh:mm:ss]`` line followed by text starts a cue (and ends the one
+before); followed by an empty line it ends the cue on screen. Times are
+whole seconds. ``|`` breaks a line. There is no styling.
+
+Mapping into the model: ``[TITLE]`` is ``doc.title``; ``[DELAY]`` (seconds,
+as FFmpeg reads it) is added to every time and not kept; the other header
+tags are kept in ``doc.header`` as ``"subviewer1.<TAG>"`` and written back.
+
+Leniencies (each recorded as a diagnostic; ``strict=True`` raises instead):
+
+* a missing ``START SCRIPT`` marker (cues start at the first time line);
+* time lines with a fraction (``[00:00:01.50]``, read as decimals) or 1-digit
+  fields;
+* text on several lines after a time line (each line is a line break);
+* a cue that is never ended (it lasts ``last_duration_ms``);
+* a time line earlier than the cue it ends (the end is set to the start);
+* unknown lines (skipped).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
+from subkit.formats._features import report_unsupported
+from subkit.model import Cue, Document, LineBreak, LossReport, Run, content_from_text
+from subkit.timing import round_half_up
+
+__all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "default_header", "read", "sniff", "write"]
+
+NAME = "subviewer1"
+
+#: What the writer can express: plain text with line breaks only.
+FEATURES: frozenset[str] = frozenset()
+
+#: The header tags in the order SubViewer 1.0 writes them (TITLE is ``doc.title``, DELAY is applied).
+HEADER_TAGS = ("AUTHOR", "SOURCE", "PRG", "FILEPATH", "DELAY", "CD TRACK")
+
+_START = "******** START SCRIPT ********"
+_END = "******** END SCRIPT ********"
+
+
+def default_header() -> dict[str, str]:
+    """The header tags a document read from SubViewer 1.0 written by this module has.
+
+    >>> default_header()["subviewer1.CD TRACK"]
+    '0'
+    """
+    return {f"{NAME}.{tag}": "0" if tag == "CD TRACK" else "" for tag in HEADER_TAGS if tag != "DELAY"}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReadOptions(BaseReadOptions):
+    """SubViewer 1.0 reader options.
+
+    Attributes:
+        last_duration_ms: how long a cue lasts when no time line ends it.
+    """
+
+    last_duration_ms: int = 4000
+
+    def __post_init__(self) -> None:
+        if self.last_duration_ms < 0:
+            raise ValueError("last_duration_ms cannot be negative")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WriteOptions(BaseWriteOptions):
+    """SubViewer 1.0 writer options (only the common ones)."""
+
+
+_STAMP = re.compile(r"^\[(\d{1,2}):(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?\]$")
+_CANONICAL = re.compile(r"\[\d\d:\d\d:\d\d\]")
+_TAG = re.compile(r"^\[([A-Za-z][A-Za-z ]*)\]$")
+
+
+def sniff(head: str) -> bool:
+    """True when the ``******** START SCRIPT ********`` marker is present (as FFmpeg probes)."""
+    return "START SCRIPT" in head.upper() and _START in head.replace("\r", "")
+
+
+def read(data: str, *, options: ReadOptions) -> Document:
+    """Parse SubViewer 1.0 text (``\\n`` newlines) into a document.
+
+    Raises:
+        ParseError: nothing in non-empty input parses, or (strict) any flaw.
+    """
+    sink = DiagnosticSink(NAME, options)
+    lines = data.split("\n")
+    header: dict[str, str] = {}
+    title: str | None = None
+    delay_ms = 0
+    body_from = next((i + 1 for i, line in enumerate(lines) if line.strip() == _START), None)
+    if body_from is None:
+        body_from = next((i for i, line in enumerate(lines) if _STAMP.match(line.strip())), len(lines))
+        if body_from < len(lines):
+            sink.warn("no START SCRIPT line", "read the cues from the first time line", line=body_from + 1)
+    # Header: a [TAG] line, then its value on the next line unless that is another tag.
+    index = 0
+    while index < body_from:
+        line = lines[index].strip()
+        tag = _TAG.match(line)
+        index += 1
+        if line == _START:
+            continue
+        if not tag:
+            if line:
+                sink.warn("unexpected header line", "skipped it", line=index, excerpt=line)
+            continue
+        name = tag.group(1).upper()
+        if name == "BEGIN":
+            continue
+        value = ""
+        if index < body_from and not _TAG.match(lines[index].strip()) and lines[index].strip() != _START:
+            value = lines[index].strip()
+            index += 1
+        if name == "TITLE":
+            title = value or None
+        elif name == "DELAY":
+            try:
+                delay_ms = int(value or "0") * 1000
+            except ValueError:
+                sink.warn("[DELAY] is not a whole number of seconds", "ignored it", line=index, excerpt=value)
+        else:
+            header[f"{NAME}.{name}"] = value
+
+    cues: list[Cue] = []
+    open_cue: tuple[int, int, list[str]] | None = None  # start, line, text lines
+
+    def close(end: int, line_no: int) -> None:
+        nonlocal open_cue
+        if open_cue is None:
+            return
+        start, _start_line, text = open_cue
+        if end < start:
+            sink.error("time line earlier than the cue it ends", "set the end to the start", line=line_no)
+            end = start
+        cues.append(Cue(start_ms=start, end_ms=end, content=content_from_text("\n".join(text))))
+        open_cue = None
+
+    index = body_from
+    while index < len(lines):
+        line = lines[index].strip()
+        line_no = index + 1
+        index += 1
+        if line.lower() == "[end]" or line == _END:
+            break
+        stamp = _STAMP.match(line)
+        if not stamp:
+            if line:
+                sink.error("line outside a cue", "skipped it", line=line_no, excerpt=line)
+            continue
+        h, m, s, frac = stamp.groups()
+        time = ((int(h) * 60 + int(m)) * 60 + int(s)) * 1000 + (int(frac.ljust(3, "0")) if frac else 0) + delay_ms
+        if not _CANONICAL.fullmatch(line):
+            sink.warn("non-standard time line", "read it leniently", line=line_no, excerpt=line)
+        text: list[str] = []
+        while index < len(lines):
+            following = lines[index].strip()
+            if not following or _STAMP.match(following) or following.lower() == "[end]" or following == _END:
+                break
+            text.append(following)
+            index += 1
+        if len(text) > 1:
+            sink.warn("cue text on several lines", "read each line as a line break", line=line_no + 2)
+        close(time, line_no)
+        if text:
+            lines_of_text = [part.strip() for joined in text for part in joined.split("|")]
+            open_cue = (time, line_no, lines_of_text)
+        if index < len(lines) and not lines[index].strip():
+            index += 1  # the empty line that follows a time line
+    if open_cue is not None:
+        start = open_cue[0]
+        sink.warn("the last cue is never ended", f"gave it {options.last_duration_ms} ms", line=open_cue[1])
+        close(start + options.last_duration_ms, open_cue[1])
+    if not cues and not header and title is None and data.strip():
+        first = next(i for i, line in enumerate(lines) if line.strip())
+        raise sink.fail("no SubViewer 1.0 time line ([00:00:00]) found", line=first + 1, excerpt=lines[first].strip())
+    return Document(cues=tuple(cues), title=title, header=header, diagnostics=tuple(sink.items), source_format=NAME)
+
+
+def format_time(ms: int) -> str:
+    """``[hh:mm:ss]``, rounded to the nearest second (half up); negative times clamp to zero.
+
+    >>> format_time(3723500)
+    '[01:02:04]'
+    """
+    seconds = max(round_half_up(Fraction(ms, 1000)), 0)
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"[{hours:02d}:{minutes:02d}:{seconds:02d}]"
+
+
+def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
+    """Serialise ``doc`` as SubViewer 1.0.
+
+    Each cue is written as its start line, its text (``|`` between lines) and
+    its end line followed by an empty line. Times are rounded to whole seconds
+    (reported as ``timing``); styling is dropped; comment cues are left out.
+
+    Raises:
+        UnsupportedFeatureError: strict and something would be dropped.
+    """
+    report_unsupported(doc, FEATURES, report, raw_format=NAME)
+    own = {key: value for key, value in doc.header.items() if key.startswith(f"{NAME}.")}
+    header = own if own else default_header()
+    out = ["[TITLE]\n", f"{doc.title or ''}\n"]
+    for tag in HEADER_TAGS:
+        value = "0" if tag == "DELAY" else header.get(f"{NAME}.{tag}", "")
+        out.append(f"[{tag}]\n{value}\n" if value else f"[{tag}]\n")
+    for key, value in header.items():
+        tag = key[len(NAME) + 1 :]
+        if tag not in HEADER_TAGS:
+            out.append(f"[{tag}]\n{value}\n" if value else f"[{tag}]\n")
+    out.append(f"[BEGIN]\n{_START}\n")
+    rounded = empty = 0
+    first_rounded: int | None = None
+    first_empty: int | None = None
+    for number, cue in enumerate(doc.cues):
+        if cue.comment:
+            continue
+        if cue.start_ms % 1000 or cue.end_ms % 1000:
+            rounded += 1
+            first_rounded = number if first_rounded is None else first_rounded
+        text = "".join(
+            item.text if isinstance(item, Run) else "|" if isinstance(item, LineBreak) else "" for item in cue.content
+        )
+        text = "|".join(part.strip() for part in text.split("|") if part.strip())
+        if not text:
+            # An empty cue cannot be written: a time line with no text ends a cue.
+            empty += 1
+            first_empty = number if first_empty is None else first_empty
+            continue
+        out.append(f"{format_time(cue.start_ms)}\n{text}\n{format_time(cue.end_ms)}\n\n")
+    out.append(f"[end]\n{_END}\n")
+    if rounded:
+        report.add("timing", "times rounded to whole seconds", cue=first_rounded, count=rounded)
+    if empty:
+        report.add("empty-cue", "cues without text dropped", cue=first_empty, count=empty)
+    return "".join(out)
