@@ -20,7 +20,7 @@ import dataclasses
 import json
 import os
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
@@ -284,9 +284,16 @@ class Loaded:
 
 
 def load_input(
-    path: str, *, format: FormatSpec | None = None, encoding: str | None = None, strict: bool = False
+    path: str,
+    *,
+    format: FormatSpec | None = None,
+    encoding: str | None = None,
+    strict: bool = False,
+    options: Callable[[FormatSpec], dict[str, Any]] | None = None,
 ) -> Loaded:
     """Read ``path`` (``-`` for standard input) as :func:`subkit.load` does, keeping the format and encoding.
+
+    ``options``, given the format found, returns the reader options to use.
 
     Raises:
         SubkitIOError: the file cannot be read, or ``encoding`` does not fit it.
@@ -298,7 +305,8 @@ def load_input(
     spec = format or formats.detect(data, None if path == "-" else path)
     # The document is exactly what subkit.load gives. Its encoding is the file's for
     # every format but subkit JSON, which keeps the one its document was first read in.
-    doc = subkit.loads(data, format=spec.name, encoding=encoding, strict=strict, source=name)
+    extra = options(spec) if options is not None else {}
+    doc = subkit.loads(data, format=spec.name, encoding=encoding, strict=strict, source=name, **extra)
     if spec.binary:
         used = None
     elif spec.name == "subkit_json":

@@ -19,6 +19,7 @@ import click
 
 import subkit
 from subkit import formats
+from subkit.cli._options import format_options, takes_fps
 from subkit.cli._shared import (
     EXIT_OK,
     EncodingType,
@@ -68,6 +69,9 @@ class _Settings:
     strict: bool
     quiet: bool
     language: str | None = None
+    fps: str | None = None
+    read_pairs: tuple[str, ...] = ()
+    write_pairs: tuple[str, ...] = ()
 
 
 def output_name(source: str, target: FormatSpec) -> str:
@@ -118,17 +122,44 @@ def _plan(paths: tuple[str, ...], settings: _Settings, out_dir: Path | None, as_
 
 
 def _write_options(spec: FormatSpec, settings: _Settings) -> dict[str, Any]:
-    """The writer options the command passes on: ``--language`` to writers that take one.
+    """The writer options the command passes on: ``-w KEY=VALUE``, ``--language`` and ``--fps``.
 
     Raises:
-        ConfigError: ``--language`` was given for a writer without that option.
+        ConfigError: an option the writer does not have, or ``--language`` for a
+            writer without that option.
     """
+    options = format_options(spec, "write", settings.write_pairs)
+    if settings.fps is not None and takes_fps(spec, "write"):
+        options.setdefault("fps", settings.fps)
     if settings.language is None:
-        return {}
+        return options
     fields = {f.name for f in dataclasses.fields(spec.load().WriteOptions)}
     if "language" not in fields:
         raise ConfigError(f"--language does not apply to {spec.name} (its writer records no language)")
-    return {"language": settings.language}
+    options.setdefault("language", settings.language)
+    return options
+
+
+def _read_options(spec: FormatSpec, settings: _Settings) -> dict[str, Any]:
+    """The reader options the command passes on: ``-r KEY=VALUE`` and ``--fps``.
+
+    Raises:
+        ConfigError: an option the reader does not have.
+    """
+    options = format_options(spec, "read", settings.read_pairs)
+    if settings.fps is not None and takes_fps(spec, "read"):
+        options.setdefault("fps", settings.fps)
+    return options
+
+
+def _check_fps(source: FormatSpec, target: FormatSpec, settings: _Settings) -> None:
+    """Refuse ``--fps`` when neither format is frame-based (it would be silently ignored).
+
+    Raises:
+        ConfigError: neither the reader nor the writer takes a frame rate.
+    """
+    if settings.fps is not None and not (takes_fps(source, "read") or takes_fps(target, "write")):
+        raise ConfigError(f"--fps does not apply to {source.name} or {target.name}: neither is frame-based")
 
 
 def _named_target(target: str, spec: FormatSpec, doc: subkit.Document, settings: _Settings) -> str:
@@ -165,8 +196,10 @@ def _convert(job: _Job, settings: _Settings, inputs: set[Path], written: set[Pat
     target_spec = settings.to_spec or formats.for_path(job.target)
     write_options = _write_options(target_spec, settings)
     loaded = load_input(
-        job.source, format=settings.from_spec, encoding=settings.encoding, strict=settings.strict
+        job.source, format=settings.from_spec, encoding=settings.encoding, strict=settings.strict,
+        options=lambda spec: _read_options(spec, settings),
     )
+    _check_fps(formats.get(loaded.format), target_spec, settings)
     doc = loaded.doc
     job = _Job(job.source, _named_target(job.target, target_spec, doc, settings))
     key: Path | None = None
@@ -222,6 +255,13 @@ def _convert(job: _Job, settings: _Settings, inputs: set[Path], written: set[Pat
 @click.option("-l", "--language", metavar="LOCALE",
               help="Language of the output, for formats that record one (facebook_srt: en_US, which also "
                    "goes into the file name).")
+@click.option("--fps", metavar="RATE",
+              help="Frame rate of frame-based formats (MicroDVD, SCC, EBU STL ...), read and write: 25, 29.97, "
+                   "30000/1001.")
+@click.option("-r", "--read-option", "read_pairs", multiple=True, metavar="KEY=VALUE",
+              help="A reader option of the input format (repeatable); subkit formats --verbose lists them.")
+@click.option("-w", "--write-option", "write_pairs", multiple=True, metavar="KEY=VALUE",
+              help="A writer option of the output format (repeatable), e.g. -w enhanced=yes for LRC.")
 @click.option("--strict", is_flag=True,
               help="Fail on any flaw in the input and on anything the target cannot express.")
 @click.option("-q", "--quiet", is_flag=True, help="Do not print read diagnostics and conversion losses.")
@@ -236,6 +276,9 @@ def convert_command(
     encoding: str | None,
     out_encoding: str,
     language: str | None,
+    fps: str | None,
+    read_pairs: tuple[str, ...],
+    write_pairs: tuple[str, ...],
     strict: bool,
     quiet: bool,
     as_json: bool,
@@ -259,8 +302,11 @@ def convert_command(
       cat in.vtt | subkit convert - out.srt
       subkit convert *.srt --to vtt --out-dir web/
       subkit convert movie.srt upload/ --to facebook_srt --language en_US
+      subkit convert film.sub film.srt --fps 23.976
+      subkit convert song.ass song.lrc -w enhanced=yes
     """
-    settings = _Settings(from_spec, to_spec, encoding, out_encoding, strict, quiet, language)
+    settings = _Settings(from_spec, to_spec, encoding, out_encoding, strict, quiet, language, fps,
+                         read_pairs, write_pairs)
     jobs = _plan(paths, settings, out_dir, as_json)
     if out_dir is not None:
         try:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import click
 
+from subkit.cli._options import describe_type, option_fields
 from subkit.cli._shared import echo_json
 from subkit.formats import FORMATS, FormatSpec
 
@@ -23,11 +24,24 @@ def _features(spec: FormatSpec) -> list[str] | None:
     return sorted(getattr(module, "FEATURES", frozenset()))
 
 
+def _options(spec: FormatSpec, kind: Literal["read", "write"]) -> dict[str, str]:
+    """The format-specific reader or writer options of ``spec``: name -> type as text."""
+    if not (spec.can_read if kind == "read" else spec.can_write):
+        return {}
+    try:
+        fields = option_fields(spec, kind)
+    except ImportError:
+        return {}
+    return {name: describe_type(annotation) for name, annotation in fields.items()}
+
+
 def format_record(spec: FormatSpec) -> dict[str, Any]:
     """One row of ``subkit formats --json``.
 
     ``features`` is ``null`` when the implementation could not be imported
-    (``available`` is then false).
+    (``available`` is then false). ``read_options`` and ``write_options`` map
+    the format's own options (``-r``/``-w KEY=VALUE`` of ``subkit convert``)
+    to their types.
     """
     features = _features(spec)
     return {
@@ -40,6 +54,8 @@ def format_record(spec: FormatSpec) -> dict[str, Any]:
         "binary": spec.binary,
         "available": features is not None,
         "features": features,
+        "read_options": _options(spec, "read"),
+        "write_options": _options(spec, "write"),
     }
 
 
@@ -64,9 +80,22 @@ def _table(records: list[dict[str, Any]]) -> list[str]:
     return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) for row in rows]
 
 
+def _option_lines(records: list[dict[str, Any]]) -> list[str]:
+    """The reader and writer options of each format that has any, for ``--verbose``."""
+    lines = ["", "OPTIONS (subkit convert -r KEY=VALUE / -w KEY=VALUE; --fps sets fps)"]
+    for record in records:
+        for kind in ("read", "write"):
+            options = record[f"{kind}_options"]
+            if options:
+                listed = ", ".join(f"{name}: {kind_}" for name, kind_ in options.items())
+                lines.append(f"{record['name']} {kind}: {listed}")
+    return lines
+
+
 @click.command("formats")
 @click.option("--json", "as_json", is_flag=True, help="Print the table as a JSON list.")
-def formats_command(as_json: bool) -> None:
+@click.option("-v", "--verbose", is_flag=True, help="Also list each reader's and writer's own options.")
+def formats_command(as_json: bool, verbose: bool) -> None:
     """List the formats subkit reads and writes.
 
     For each format: its identifier (the value of --from/--to), other names it
@@ -78,5 +107,5 @@ def formats_command(as_json: bool) -> None:
     if as_json:
         echo_json(records)
     else:
-        for line in _table(records):
+        for line in _table(records) + (_option_lines(records) if verbose else []):
             click.echo(line.rstrip())

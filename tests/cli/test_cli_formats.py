@@ -43,6 +43,8 @@ def test_formats_json(runner: CliRunner) -> None:
         "binary": False,
         "available": True,
         "features": sorted(srt_module.FEATURES),
+        "read_options": {},
+        "write_options": {"alignment": "bool", "speaker_prefix": "bool"},
     }
     assert "vtt" in by_name["webvtt"]["aliases"]
     assert by_name["webvtt"]["extensions"][0] == ".vtt"
