@@ -103,13 +103,16 @@ def convert_value(text: str, annotation: Any) -> Any:
 
     >>> convert_value("none", int | None) is None
     True
+    >>> convert_value("29.97", Fraction | float | str | None)
+    '29.97'
 
     Raises:
         ValueError: no member of the union accepts it.
     """
     members = _members(annotation)
-    # None first, so "none" is not read as the string "none".
-    ordered = sorted(members, key=lambda member: member is not type(None))
+    # None first, so "none" is not read as the string "none"; then str where the field takes one,
+    # so the format parses the text itself (an fps of "29.97" means 30000/1001, not 2997/100).
+    ordered = sorted(members, key=lambda member: (member is not type(None), member is not str))
     for member in ordered:
         try:
             return _convert_one(text, member)

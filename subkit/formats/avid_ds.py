@@ -72,7 +72,7 @@ class ReadOptions(BaseReadOptions):
             ``None`` means 25.
     """
 
-    fps: Fraction | float | str | None = None
+    fps: str | float | Fraction | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "fps", _rate(self.fps))
@@ -88,7 +88,7 @@ class WriteOptions(BaseWriteOptions):
             flag, at 29.97 and 59.94 only.
     """
 
-    fps: Fraction | float | str | None = None
+    fps: str | float | Fraction | None = None
     drop_frame: bool | None = None
 
     def __post_init__(self) -> None:

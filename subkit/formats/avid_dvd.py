@@ -9,8 +9,8 @@ reads and writes (see ``docs/formats/avid_dvd.md``). One caption per line::
     2	10:03:31:18	10:03:34:00	Panessa, why didn't they give them
     an escape route?
 
-Index, start and end timecodes (``HH:MM:SS:FF``, frames at ``frame_rate``,
-default 25) and text are separated by tabs; ``|`` breaks a line; lines
+Index, start and end timecodes (``HH:MM:SS:FF``, frames at the ``fps``
+option, default 25) and text are separated by tabs; ``|`` breaks a line; lines
 without a timecode continue the caption above; ``$Italic = TRUE`` /
 ``$Italic = FALSE`` switch italics for the captions that follow.
 
@@ -50,6 +50,7 @@ _TIMING = re.compile(rf"^[ \t]*(\d+)([ \t]+){_TC}([ \t]+){_TC}(?:([ \t])(.*))?$"
 _SNIFF = re.compile(r"^\d+\t\d\d[:.,]\d\d[:.,]\d\d[:.,]\d\d\t\d\d[:.,]\d\d[:.,]\d\d[:.,]\d\d(\t|$)", re.MULTILINE)
 _ITALIC = re.compile(r"^\$\s*italic\s*=\s*(true|false)\s*$", re.IGNORECASE)
 _ITALIC_STYLE = RunStyle(italic=True)
+_DEFAULT_FPS = Fraction(25)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -57,13 +58,16 @@ class ReadOptions(BaseReadOptions):
     """Avid DVD reader options.
 
     Attributes:
-        frame_rate: the rate the frame numbers count at (default 25).
+        fps: the rate the frame numbers count at (``"25"``, ``"29.97"``,
+            ``"30000/1001"``, ``23.976``, ``Fraction(24000, 1001)``);
+            ``None``: 25.
     """
 
-    frame_rate: str = "25"
+    fps: str | float | Fraction | None = None
 
     def __post_init__(self) -> None:
-        parse_fps(self.frame_rate)
+        if self.fps is not None:
+            parse_fps(self.fps)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -71,14 +75,15 @@ class WriteOptions(BaseWriteOptions):
     """Avid DVD writer options.
 
     Attributes:
-        frame_rate: the rate of the frame numbers (default: the document's, else 25).
+        fps: the rate of the frame numbers, as for :class:`ReadOptions`;
+            ``None``: the document's, else 25.
     """
 
-    frame_rate: str | None = None
+    fps: str | float | Fraction | None = None
 
     def __post_init__(self) -> None:
-        if self.frame_rate is not None:
-            parse_fps(self.frame_rate)
+        if self.fps is not None:
+            parse_fps(self.fps)
 
 
 def sniff(head: str) -> bool:
@@ -105,7 +110,7 @@ def read(data: str, *, options: ReadOptions) -> Document:
         ParseError: nothing in non-empty input is a caption, or (strict) any flaw.
     """
     sink = DiagnosticSink(NAME, options)
-    rate = parse_fps(options.frame_rate)
+    rate = parse_fps(options.fps) if options.fps is not None else _DEFAULT_FPS
     nominal = Fraction(round(rate))
     italic = False
     pending: list[tuple[int, int, int, list[str], bool]] = []  # line, start, end, text lines, italic
@@ -157,7 +162,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
         UnsupportedFeatureError: strict and something would be dropped.
     """
     report_unsupported(doc, FEATURES, report, raw_format=NAME)
-    rate = parse_fps(options.frame_rate) if options.frame_rate else (doc.frame_rate or Fraction(25))
+    rate = parse_fps(options.fps) if options.fps is not None else (doc.frame_rate or _DEFAULT_FPS)
     nominal = Fraction(round(rate))
 
     def timecode(ms: int) -> str:

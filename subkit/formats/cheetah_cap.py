@@ -27,7 +27,7 @@ of the line. Other codes stay in place as ``Raw("cheetah_cap", "{XX}")``.
 Justification (1 left, 2 right, 3 centre), row (1 top to 15 bottom) and
 column give the 9-point alignment (bottom centre is left unset, the default);
 the bytes stay in ``Cue.extra``.
-Timecodes count frames at ``frame_rate`` (default 29.97, labels at 30).
+Timecodes count frames at the ``fps`` option (default 29.97, labels at 30).
 
 >>> import subkit
 >>> from subkit.model import Cue, Document, content_from_text
@@ -87,15 +87,18 @@ class ReadOptions(BaseReadOptions):
     """Cheetah CAP reader options.
 
     Attributes:
-        frame_rate: the rate the frame numbers count at (default 29.97).
+        fps: the rate the frame numbers count at (``"25"``, ``"29.97"``,
+            ``"30000/1001"``, ``23.976``, ``Fraction(24000, 1001)``);
+            ``None``: 29.97.
         last_duration_ms: how long the last caption lasts when it has no end time.
     """
 
-    frame_rate: str = "29.97"
+    fps: str | float | Fraction | None = None
     last_duration_ms: int = 2000
 
     def __post_init__(self) -> None:
-        parse_fps(self.frame_rate)
+        if self.fps is not None:
+            parse_fps(self.fps)
         if self.last_duration_ms < 0:
             raise ValueError("last_duration_ms must not be negative")
 
@@ -105,14 +108,15 @@ class WriteOptions(BaseWriteOptions):
     """Cheetah CAP writer options.
 
     Attributes:
-        frame_rate: the rate of the frame numbers (default: the document's, else 29.97).
+        fps: the rate of the frame numbers, as for :class:`ReadOptions`;
+            ``None``: the document's, else 29.97.
     """
 
-    frame_rate: str | None = None
+    fps: str | float | Fraction | None = None
 
     def __post_init__(self) -> None:
-        if self.frame_rate is not None:
-            parse_fps(self.frame_rate)
+        if self.fps is not None:
+            parse_fps(self.fps)
 
 
 def sniff(head: bytes) -> bool:
@@ -149,7 +153,7 @@ def read(data: bytes, *, options: ReadOptions) -> Document:
         return Document(source_format=NAME)
     if not sniff(data[:HEADER_SIZE]):
         raise sink.fail("not a Cheetah CAP file: no 128-byte header starting EA 22", line=0)
-    rate = parse_fps(options.frame_rate)
+    rate = parse_fps(options.fps) if options.fps is not None else _DEFAULT_RATE
     nominal = Fraction(round(rate))
     declared = data[4] | (data[5] << 8)
     records: list[tuple[int, int, int | None, tuple[ContentItem, ...], dict[str, str]]] = []
@@ -290,7 +294,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> bytes:
         UnsupportedFeatureError: strict and something would be dropped.
     """
     report_unsupported(doc, FEATURES, report, raw_format=NAME)
-    rate = parse_fps(options.frame_rate) if options.frame_rate else (doc.frame_rate or _DEFAULT_RATE)
+    rate = parse_fps(options.fps) if options.fps is not None else (doc.frame_rate or _DEFAULT_RATE)
     nominal = Fraction(round(rate))
     records = bytearray()
     count = 0

@@ -12,7 +12,7 @@ How it maps to the model:
 
 * every GSI field is kept in ``Document.header`` as ``ebu_stl.<FIELD>``
   (``ebu_stl.CPN``, ``ebu_stl.DFC``, ... ``ebu_stl.UDA``, trailing blanks
-  removed); ``frame_rate`` comes from DFC, ``language`` from LC, ``title``
+  removed); ``Document.frame_rate`` comes from DFC, ``language`` from LC, ``title``
   from OPT;
 * the extension blocks of a subtitle are joined into one cue; user-data
   blocks (EBN ``FE``) are skipped;
@@ -123,20 +123,21 @@ class ReadOptions(BaseReadOptions):
     """EBU STL reader options.
 
     Attributes:
-        frame_rate: read the timecodes at this rate instead of the DFC's
-            (``"25"``, ``"29.97"``, ``"30000/1001"``).
+        fps: read the timecodes at this rate instead of the DFC's
+            (``"25"``, ``"29.97"``, ``"30000/1001"``, ``23.976``,
+            ``Fraction(24000, 1001)``); ``None``: the DFC's.
         timecode_origin: what is subtracted from every timecode: ``"auto"``
             (TCP when TCS is ``1`` and no subtitle starts before TCP, else
             nothing), ``"tcp"`` (always TCP), ``"none"``, or a timecode
             ``HH:MM:SS:FF``.
     """
 
-    frame_rate: str | None = None
+    fps: str | float | Fraction | None = None
     timecode_origin: str = "auto"
 
     def __post_init__(self) -> None:
-        if self.frame_rate is not None:
-            parse_fps(self.frame_rate)
+        if self.fps is not None:
+            parse_fps(self.fps)
         _check_timecode(self.timecode_origin, "timecode_origin")
 
 
@@ -145,8 +146,9 @@ class WriteOptions(BaseWriteOptions):
     """EBU STL writer options. ``None`` takes the document's value, then the GSI kept in its header.
 
     Attributes:
-        frame_rate: 23.976, 24, 25, 30 (29.97 is written as 30), 50 or 60; default the
-            document's rate when STL has it, else 25.
+        fps: 23.976, 24, 25, 30 (29.97 is written as 30), 50 or 60, as anything
+            :func:`subkit.timing.parse_fps` reads; ``None``: the document's rate
+            when STL has it, else 25.
         code_page: CPN of the GSI block: 437, 850 (default), 860, 863 or 865.
         character_table: CCT of the text: ``00`` ISO 6937 (default), ``01`` Cyrillic,
             ``02`` Arabic, ``03`` Greek, ``04`` Hebrew.
@@ -161,7 +163,7 @@ class WriteOptions(BaseWriteOptions):
         creation_date: CD as ``YYMMDD`` (default: as read, else today).
     """
 
-    frame_rate: str | None = None
+    fps: str | float | Fraction | None = None
     code_page: str | None = None
     character_table: str | None = None
     display_standard: str | None = None
@@ -174,8 +176,8 @@ class WriteOptions(BaseWriteOptions):
     creation_date: str | None = None
 
     def __post_init__(self) -> None:
-        if self.frame_rate is not None and _dfc_for(parse_fps(self.frame_rate)) is None:
-            raise ValueError(f"EBU STL has no frame rate {self.frame_rate!r} (23.976, 24, 25, 30, 50, 60)")
+        if self.fps is not None and _dfc_for(parse_fps(self.fps)) is None:
+            raise ValueError(f"EBU STL has no frame rate {self.fps!r} (23.976, 24, 25, 30, 50, 60)")
         if self.code_page is not None and self.code_page not in CODE_PAGES:
             raise ValueError(f"code_page must be one of {', '.join(CODE_PAGES)}")
         if self.character_table is not None and self.character_table not in CHARSETS:
@@ -336,8 +338,8 @@ def read(data: bytes, *, options: ReadOptions) -> Document:
     if rate is None:
         sink.warn(f"{_where(0)}: unknown DFC {dfc!r}", "read the timecodes at 25 fps", line=0)
         rate = Fraction(25)
-    if options.frame_rate is not None:
-        rate = parse_fps(options.frame_rate)
+    if options.fps is not None:
+        rate = parse_fps(options.fps)
     nominal = _nominal(rate)
 
     dsc = data[11:12].decode("ascii", "replace")
@@ -576,7 +578,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> bytes:
                        messages={"line": "WebVTT line settings approximated by the nearest top, middle or bottom VP"})
     header = doc.header
 
-    rate: Fraction | None = parse_fps(options.frame_rate) if options.frame_rate else None
+    rate: Fraction | None = parse_fps(options.fps) if options.fps is not None else None
     if rate is None and doc.frame_rate is not None:
         if _dfc_for(doc.frame_rate) is not None:
             rate = doc.frame_rate

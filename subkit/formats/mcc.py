@@ -97,17 +97,21 @@ class ReadOptions(BaseReadOptions):
 
     Attributes:
         channel: the 608 caption channel, 1-4 (CC1/CC2 field 1, CC3/CC4 field 2).
-        frame_rate: the frame rate (default: the CDPs' frame-rate code when it
-            fits the ``Time Code Rate``, else that rate, 30 meaning 29.97).
+        fps: the frame rate (``"25"``, ``"29.97"``, ``"30000/1001"``,
+            ``23.976``, ``Fraction(24000, 1001)``); ``None``: the CDPs'
+            frame-rate code when it fits the ``Time Code Rate``, else that
+            rate, 30 meaning 29.97.
         dtvcc: ``"skip"`` records one diagnostic when 708 data is skipped;
             ``"ignore"`` skips it silently.
     """
 
     channel: int = 1
-    frame_rate: str | None = None
+    fps: str | float | Fraction | None = None
     dtvcc: str = "skip"
 
     def __post_init__(self) -> None:
+        if self.fps is not None:
+            parse_fps(self.fps)
         if self.channel not in (1, 2, 3, 4):
             raise ValueError(f"channel must be 1-4, got {self.channel!r}")
         if self.dtvcc not in ("skip", "ignore"):
@@ -122,7 +126,8 @@ class WriteOptions(BaseWriteOptions):
         version: ``"1.0"`` or ``"2.0"`` (the ``File Format`` line).
         mode, roll_up_rows, channel: as for SCC (608 caption mode, roll-up
             depth, CC1/CC2).
-        frame_rate: the frame rate (default: the document's, else 29.97).
+        fps: the frame rate, as for :class:`ReadOptions`; ``None``: the
+            document's, else 29.97.
         drop_frame: drop-frame timecodes (default: the document's when it has
             a frame rate, else ``True`` at 29.97 and 59.94).
         fill: write a line for every frame between the first and the last
@@ -136,12 +141,14 @@ class WriteOptions(BaseWriteOptions):
     mode: str | None = None
     roll_up_rows: int | None = None
     channel: int = 1
-    frame_rate: str | None = None
+    fps: str | float | Fraction | None = None
     drop_frame: bool | None = None
     fill: bool = True
     created: str | None = None
 
     def __post_init__(self) -> None:
+        if self.fps is not None:
+            parse_fps(self.fps)
         if self.version not in ("1.0", "2.0"):
             raise ValueError(f"version must be 1.0 or 2.0, got {self.version!r}")
         if self.mode not in (None, "pop-on", "roll-up", "paint-on"):
@@ -223,7 +230,7 @@ def _decode(
 ) -> Document:
     nominal, drop = rate or (30, True)
     field = 1 if options.channel <= 2 else 2
-    fps: Fraction | None = parse_fps(options.frame_rate) if options.frame_rate else None
+    fps: Fraction | None = parse_fps(options.fps) if options.fps is not None else None
     current = [0]
 
     def note(message: str, action: str) -> None:
@@ -297,7 +304,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
         ValueError: a frame rate MCC has no code for.
     """
     report_unsupported(doc, FEATURES, report, raw_format=NAME)
-    fps = parse_fps(options.frame_rate) if options.frame_rate else (doc.frame_rate or Fraction(30000, 1001))
+    fps = parse_fps(options.fps) if options.fps is not None else (doc.frame_rate or Fraction(30000, 1001))
     code = _rate_code(fps)
     nominal = round(fps)
     drop = options.drop_frame

@@ -33,7 +33,7 @@ Leniencies (each a diagnostic; ``strict=True`` raises instead):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
@@ -80,10 +80,9 @@ class ReadOptions(BaseReadOptions):
     """
 
     fps: str | float | Fraction | None = None
-    rate: Fraction | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "rate", _fps_option(self.fps))
+        _fps_option(self.fps)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -98,10 +97,9 @@ class WriteOptions(BaseWriteOptions):
 
     fps: str | float | Fraction | None = None
     fps_header: bool = True
-    rate: Fraction | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "rate", _fps_option(self.fps))
+        _fps_option(self.fps)
 
 
 _LINE = re.compile(r"^[ \t]*\{[ \t]*(-?\d+)[ \t]*\}[ \t]*\{[ \t]*(-?\d*)[ \t]*\}(.*)$")
@@ -240,7 +238,7 @@ def read(data: str, *, options: ReadOptions) -> Document:
         ParseError: nothing in non-empty input is a cue, or (strict) any flaw.
     """
     sink = DiagnosticSink(NAME, options)
-    rate = options.rate
+    rate = _fps_option(options.fps)
     declared: Fraction | None = None
     rows: list[tuple[int, int, int | None, str]] = []  # line, start frame, end frame, text
     for line_no, line in enumerate(data.split("\n"), start=1):
@@ -377,7 +375,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
         UnsupportedFeatureError: strict and something would be dropped.
     """
     report_unsupported(doc, FEATURES, report, raw_format=NAME)
-    rate = options.rate or doc.frame_rate
+    rate = _fps_option(options.fps) or doc.frame_rate
     if rate is None:
         report.add("frame-rate", "no frame rate known; wrote at 23.976 fps")
         rate = DEFAULT_FPS

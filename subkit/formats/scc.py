@@ -69,18 +69,22 @@ class ReadOptions(BaseReadOptions):
         channel: the caption channel to decode, 1-4 (CC1-CC4). SCC carries
             field 1 (CC1, CC2); CC3/CC4 are decoded from field-2 codes
             (``15xx``/``1dxx``) when a file mixes them in.
-        frame_rate: the rate the timecodes count at (``"29.97"`` by default).
+        fps: the rate the timecodes count at (``"25"``, ``"29.97"``,
+            ``"30000/1001"``, ``23.976``, ``Fraction(24000, 1001)``);
+            ``None``: 29.97.
         drop_frame: read the labels as drop-frame (``True``) or not; ``None``
             takes it from each line's separator (``;`` drop-frame).
     """
 
     channel: int = 1
-    frame_rate: str | None = None
+    fps: str | float | Fraction | None = None
     drop_frame: bool | None = None
 
     def __post_init__(self) -> None:
         if self.channel not in (1, 2, 3, 4):
             raise ValueError(f"channel must be 1-4, got {self.channel!r}")
+        if self.fps is not None:
+            parse_fps(self.fps)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -92,8 +96,8 @@ class WriteOptions(BaseWriteOptions):
             follows each cue's caption mode (pop-on when it has none).
         roll_up_rows: roll-up depth, 2-4 (default: the cue's, else 3).
         channel: 1 (CC1) or 2 (CC2).
-        frame_rate: the timecode rate (default: the document's when it has
-            one, else 29.97).
+        fps: the timecode rate, as for :class:`ReadOptions`; ``None``: the
+            document's when it has one, else 29.97.
         drop_frame: drop-frame labels (default: the document's when it has a
             frame rate, else ``True``).
     """
@@ -101,10 +105,12 @@ class WriteOptions(BaseWriteOptions):
     mode: str | None = None
     roll_up_rows: int | None = None
     channel: int = 1
-    frame_rate: str | None = None
+    fps: str | float | Fraction | None = None
     drop_frame: bool | None = None
 
     def __post_init__(self) -> None:
+        if self.fps is not None:
+            parse_fps(self.fps)
         if self.mode not in (None, "pop-on", "roll-up", "paint-on"):
             raise ValueError(f"mode must be pop-on, roll-up or paint-on, got {self.mode!r}")
         if self.roll_up_rows not in (None, 2, 3, 4):
@@ -208,11 +214,8 @@ def _pairs(line: _Line, sink: DiagnosticSink, throttle: Throttle) -> list[tuple[
     return pairs
 
 
-def _frame_rate(text: str | None) -> Fraction:
-    try:
-        return FPS_29_97 if text is None else parse_fps(text)
-    except ValueError as exc:
-        raise ValueError(f"bad frame_rate: {exc}") from None
+def _fps(value: str | float | Fraction | None) -> Fraction:
+    return FPS_29_97 if value is None else parse_fps(value)
 
 
 def read(data: str, *, options: ReadOptions) -> Document:
@@ -227,7 +230,7 @@ def read(data: str, *, options: ReadOptions) -> Document:
     [(1168, 3003, 'Hi')]
     """
     sink = DiagnosticSink(NAME, options)
-    fps = _frame_rate(options.frame_rate)
+    fps = _fps(options.fps)
     seen: list[bool] = []
     current = [0]
 
@@ -273,7 +276,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
         UnsupportedFeatureError: strict and something would be lost.
     """
     report_unsupported(doc, FEATURES, report, raw_format=NAME)
-    fps, drop = _write_rate(doc, options.frame_rate, options.drop_frame)
+    fps, drop = _write_rate(doc, options.fps, options.drop_frame)
     scheduled = encode(
         doc, fps=fps, report=report, mode=options.mode, roll_up_rows=options.roll_up_rows, channel=options.channel
     )
@@ -291,9 +294,9 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     return "\n".join(out) + ("\n" if frames else "")
 
 
-def _write_rate(doc: Document, rate: str | None, drop: bool | None) -> tuple[Fraction, bool]:
+def _write_rate(doc: Document, rate: str | float | Fraction | None, drop: bool | None) -> tuple[Fraction, bool]:
     """The frame rate and drop-frame choice of a writer: options, else the document's, else 29.97 DF."""
-    fps = _frame_rate(rate) if rate is not None else (doc.frame_rate or FPS_29_97)
+    fps = parse_fps(rate) if rate is not None else (doc.frame_rate or FPS_29_97)
     if drop is None:
         drop = doc.drop_frame if doc.frame_rate is not None else True
     return fps, drop and round(fps) in (30, 60) and fps.denominator == 1001

@@ -122,7 +122,7 @@ class ReadOptions(BaseReadOptions):
             ``None``: a ``$SMPTEFormat`` directive of the file, else 25.
     """
 
-    fps: Fraction | float | str | None = None
+    fps: str | float | Fraction | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "fps", _rate(self.fps))
@@ -140,7 +140,7 @@ class WriteOptions(BaseWriteOptions):
             (the default ``" , "`` is Spruce's).
     """
 
-    fps: Fraction | float | str | None = None
+    fps: str | float | Fraction | None = None
     drop_frame: bool | None = None
     tabs: bool = False
 

@@ -58,6 +58,7 @@ _TEXT_NAMES = ("text", "transcript", "caption", "subtitle", "word", "words")
 _NUMBER = re.compile(r"\s*-?\d+(?:\.\d+)?\s*")
 _CLOCK = re.compile(r"\s*(\d{1,2}):(\d{2}):(\d{2})(?:([.,])(\d{1,3})|:(\d{1,3}))?\s*")
 _BLANKS = re.compile(r"\n\s*\n+")
+_DEFAULT_FPS = Fraction(30)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -67,16 +68,19 @@ class ReadOptions(BaseReadOptions):
     Attributes:
         unit: plain numbers are ``"s"`` (seconds) or ``"ms"``; ``"auto"``
             takes milliseconds when every number in the file is an integer.
-        fps: frame rate of ``HH:MM:SS:FF`` timecodes.
+        fps: frame rate of ``HH:MM:SS:FF`` timecodes (``"25"``, ``"29.97"``,
+            ``"30000/1001"``, ``23.976``, ``Fraction(24000, 1001)``);
+            ``None``: 30.
     """
 
     unit: Literal["auto", "s", "ms"] = "auto"
-    fps: str | float | Fraction = 30
+    fps: str | float | Fraction | None = None
 
     def __post_init__(self) -> None:
         if self.unit not in ("auto", "s", "ms"):
             raise ValueError(f"unit must be 'auto', 's' or 'ms', got {self.unit!r}")
-        parse_fps(self.fps)
+        if self.fps is not None:
+            parse_fps(self.fps)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -159,7 +163,7 @@ def read(data: str, *, options: ReadOptions) -> Document:
         ParseError: no row has readable times, or (strict) any flaw.
     """
     sink = DiagnosticSink(NAME, options)
-    rate = parse_fps(options.fps)
+    rate = parse_fps(options.fps) if options.fps is not None else _DEFAULT_FPS
     first_line = next((line for line in data.split("\n") if line.strip()), "")
     delimiter = "\t" if "\t" in first_line else ","
     rows = [(line, row) for line, row in _rows(data, delimiter) if any(cell.strip() for cell in row)]

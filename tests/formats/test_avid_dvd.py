@@ -69,9 +69,20 @@ def test_read_sample() -> None:
     assert third.end_ms == 36_221_480
 
 
-def test_frame_rate_option() -> None:
-    doc = read("1\t00:00:01:15\t00:00:02:00\tx\n", frame_rate="30")
+def test_fps_option() -> None:
+    doc = read("1\t00:00:01:15\t00:00:02:00\tx\n", fps="30")
     assert doc[0].start_ms == 1500
+
+
+FPS_FORMS = [("25", Fraction(25)), ("29.97", Fraction(30000, 1001)), ("30000/1001", Fraction(30000, 1001)),
+             (23.976, Fraction(24000, 1001)), (Fraction(24000, 1001), Fraction(24000, 1001))]
+
+
+@pytest.mark.parametrize(("fps", "rate"), FPS_FORMS)
+def test_fps_takes_strings_floats_and_fractions(fps: str | float | Fraction, rate: Fraction) -> None:
+    doc = read("1\t00:00:01:15\t00:00:02:00\tx\n", fps=fps)
+    assert doc.frame_rate == rate and doc[0].start_ms == frames_to_ms(round(rate) + 15, rate)
+    assert "\t00:00:01:15\t00:00:02:00\t" in render(doc.replace(frame_rate=None), fps=fps)[0]
 
 
 @pytest.mark.parametrize(

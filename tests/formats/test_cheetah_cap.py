@@ -99,6 +99,21 @@ def test_last_caption_without_end_lasts_the_configured_time() -> None:
     assert doc[0].end_ms == doc[0].start_ms + 1500
 
 
+FPS_FORMS = [("25", Fraction(25)), ("29.97", Fraction(30000, 1001)), ("30000/1001", Fraction(30000, 1001)),
+             (23.976, Fraction(24000, 1001)), (Fraction(24000, 1001), Fraction(24000, 1001))]
+
+
+@pytest.mark.parametrize(("fps", "rate"), FPS_FORMS)
+def test_fps_takes_strings_floats_and_fractions(fps: str | float | Fraction, rate: Fraction) -> None:
+    doc = read(header(1) + record((0, 0, 1, 15), (0, 0, 2, 0), b"x"), fps=fps)
+    assert doc.frame_rate == rate
+    nominal = round(rate)
+    assert (doc[0].start_ms, doc[0].end_ms) == (frames_to_ms(nominal + 15, rate), frames_to_ms(2 * nominal, rate))
+    data, _ = render(doc.replace(frame_rate=None), fps=fps)
+    back = read(data, fps=fps)
+    assert (back[0].start_ms, back[0].end_ms) == (doc[0].start_ms, doc[0].end_ms)
+
+
 @pytest.mark.parametrize(
     ("data", "line", "words"),
     [

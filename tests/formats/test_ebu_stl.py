@@ -19,6 +19,7 @@ from subkit import formats
 from subkit.errors import ConfigError, ParseError, UnsupportedFeatureError
 from subkit.formats import _iso6937, _stl_text, ebu_stl
 from subkit.model import Color, Cue, Document, LineBreak, Placement, Raw, Run, RunStyle
+from subkit.timing import frames_to_ms
 
 from ..conftest import CORPUS
 from ..strategies import words_text
@@ -166,17 +167,29 @@ def test_gsi_code_pages(cpn: str) -> None:
     [("STL25.01", Fraction(25), 2040), ("STL30.01", Fraction(30), 2033), ("STL24.01", Fraction(24), 2042),
      ("STL23.01", Fraction(24000, 1001), 2044), ("STL50.01", Fraction(50), 2020)],
 )
-def test_frame_rate_comes_from_dfc(dfc: str, rate: Fraction, end_ms: int) -> None:
+def test_rate_comes_from_dfc(dfc: str, rate: Fraction, end_ms: int) -> None:
     doc = read(stl(tti(b"x", tco=(0, 0, 2, 1)), DFC=dfc))
     assert doc.frame_rate == rate
     assert doc[0].end_ms == end_ms
     assert render(doc)[0][3:11] == dfc.encode()
 
 
-def test_frame_rate_option_overrides_dfc() -> None:
-    doc = read(stl(tti(b"x", tco=(0, 0, 2, 15)), DFC="STL30.01"), frame_rate="29.97")
+def test_fps_option_overrides_dfc() -> None:
+    doc = read(stl(tti(b"x", tco=(0, 0, 2, 15)), DFC="STL30.01"), fps="29.97")
     assert doc.frame_rate == Fraction(30000, 1001)
     assert (doc[0].start_ms, doc[0].end_ms) == (1001, 2503)
+
+
+FPS_FORMS = [("25", Fraction(25)), ("29.97", Fraction(30000, 1001)), ("30000/1001", Fraction(30000, 1001)),
+             (23.976, Fraction(24000, 1001)), (Fraction(24000, 1001), Fraction(24000, 1001))]
+
+
+@pytest.mark.parametrize(("fps", "rate"), FPS_FORMS)
+def test_fps_takes_strings_floats_and_fractions(fps: str | float | Fraction, rate: Fraction) -> None:
+    doc = read(stl(tti(b"x", tco=(0, 0, 2, 15))), fps=fps)
+    assert doc.frame_rate == rate and doc[0].end_ms == frames_to_ms(2 * round(rate) + 15, rate)
+    written, _ = render(doc.replace(frame_rate=None), fps=fps)
+    assert read(written).frame_rate == (Fraction(30) if rate == Fraction(30000, 1001) else rate)  # 29.97 is STL30.01
 
 
 @pytest.mark.parametrize(
@@ -376,9 +389,9 @@ def test_bad_options_are_config_errors() -> None:
     with pytest.raises(ConfigError):
         read(data, timecode_origin="soon")
     with pytest.raises(ConfigError):
-        read(data, frame_rate="fast")
+        read(data, fps="fast")
     with pytest.raises(ConfigError):
-        render(Document(), frame_rate="48")
+        render(Document(), fps="48")
     with pytest.raises(ConfigError):
         render(Document(), code_page="1252")
     with pytest.raises(ConfigError):

@@ -124,7 +124,21 @@ def test_header_rates() -> None:
     lines = caption_lines(30, HI)
     doc = read(mcc_file(*lines, rate="30"))
     assert not doc.drop_frame and doc.frame_rate == FPS_29_97
-    assert read(mcc_file(*lines), frame_rate="30").frame_rate == 30
+    assert read(mcc_file(*lines), fps="30").frame_rate == 30
+
+
+FPS_FORMS = [("25", Fraction(25)), ("29.97", Fraction(30000, 1001)), ("30000/1001", Fraction(30000, 1001)),
+             (23.976, Fraction(24000, 1001)), (Fraction(24000, 1001), Fraction(24000, 1001))]
+
+
+@pytest.mark.parametrize(("fps", "rate"), FPS_FORMS)
+def test_fps_takes_strings_floats_and_fractions(fps: str | float | Fraction, rate: Fraction) -> None:
+    doc = read(mcc_file(*caption_lines(30, HI)), fps=fps)
+    assert doc.frame_rate == rate
+    text, _ = render(doc.replace(frame_rate=None), fps=fps)
+    assert read(text).frame_rate == rate
+    with pytest.raises(ConfigError):
+        render(doc, fps="fast")
 
 
 def test_field_two_channel() -> None:
@@ -192,7 +206,7 @@ def test_writer_options() -> None:
     full, _ = render(doc)
     assert len(sparse.splitlines()) < len(full.splitlines())
     assert [c.start_ms for c in read(sparse)] == [c.start_ms for c in read(full)]
-    v2, _ = render(doc, version="2.0", frame_rate="59.94")
+    v2, _ = render(doc, version="2.0", fps="59.94")
     assert v2.startswith("File Format=MacCaption_MCC V2.0") and "Time Code Rate=60DF" in v2
     back = read(v2)
     assert back.frame_rate == FPS_59_94 and back.cues[0].plain_text() == "Hello"

@@ -6,6 +6,7 @@ import dataclasses
 import os
 import re
 import warnings
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -74,13 +75,29 @@ def test_drop_frame_and_non_drop_frame_labels() -> None:
     assert ndf.cues[0].start_ms == frames_to_ms(18000 + 7, FPS_29_97)
 
 
-def test_frame_rate_and_drop_frame_options() -> None:
-    doc = read(caption("00:00:01:00", "x", "00:00:02:00"), frame_rate="25")
+def test_fps_and_drop_frame_options() -> None:
+    doc = read(caption("00:00:01:00", "x", "00:00:02:00"), fps="25")
     assert doc.frame_rate == 25 and doc.cues[0].end_ms == 2000
     doc = read(caption("00:01:00:02", "x", "00:02:00:00"), drop_frame=True)
     assert doc.drop_frame and doc.cues[0].start_ms == frames_to_ms(1800 + 7, FPS_29_97)
     with pytest.raises(ConfigError):
         read(caption("00:00:01:00", "x", "00:00:02:00"), channel=5)
+
+
+FPS_FORMS = [("25", Fraction(25)), ("29.97", Fraction(30000, 1001)), ("30000/1001", Fraction(30000, 1001)),
+             (23.976, Fraction(24000, 1001)), (Fraction(24000, 1001), Fraction(24000, 1001))]
+
+
+@pytest.mark.parametrize(("fps", "rate"), FPS_FORMS)
+def test_fps_takes_strings_floats_and_fractions(fps: str | float | Fraction, rate: Fraction) -> None:
+    doc = read(caption("00:00:01:00", "x", "00:00:02:00"), fps=fps)
+    assert doc.frame_rate == rate and doc.cues[0].end_ms == frames_to_ms(2 * round(rate), rate)
+    text, _ = render(doc.replace(frame_rate=None), fps=fps, drop_frame=False)
+    assert read(text, fps=fps).cues[0].end_ms == doc.cues[0].end_ms
+    with pytest.raises(ConfigError):
+        read(caption("00:00:01:00", "x", "00:00:02:00"), fps="fast")
+    with pytest.raises(ConfigError):
+        render(doc, fps=0)
 
 
 def test_channel_two() -> None:
