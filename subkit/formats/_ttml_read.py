@@ -1,0 +1,1236 @@
+"""The TTML-family reader: TTML1/TTML2, DFXP drafts, IMSC1, SMPTE-TT, EBU-TT and EBU-TT-D.
+
+One ``<p>`` is one cue. The walk goes body → div → p → span, carrying three
+things down the tree:
+
+* **time**: every ``begin``/``end``/``dur`` is an offset from the parent's
+  begin (SMIL ``par`` semantics, the default) or from the previous sibling's
+  end (``timeContainer="seq"``); a child is clipped to its parent's interval.
+  Times stay exact :class:`~fractions.Fraction` seconds until the cue is
+  built and round once (half up) to milliseconds;
+* **style**: referential styles (``style`` IDREFS, chains resolved once),
+  inline ``tts:`` attributes, and the styles of the region the content flows
+  into, with TTML's inheritance (``backgroundColor`` and the region-only
+  properties do not inherit);
+* ``xml:lang``, ``xml:space``, ``ttm:agent`` and the region.
+
+Spans with timing of their own become the cue's timed words (:class:`Word`),
+whose texts join to the cue's text.
+
+Leniencies (each a diagnostic with its line; ``strict=True`` raises instead):
+
+* malformed XML: libxml2's recovery mode reads what it can;
+* unknown namespaces on the root, or none at all (a bare ``<tt>``);
+* ``id`` without the ``xml:`` prefix;
+* time expressions with one-digit fields, minutes or seconds above 59,
+  frames at or above the frame rate (added up arithmetically), a bare number
+  without a unit (read as seconds), ``,`` as the decimal separator;
+* ``t`` (tick) times with no ``ttp:tickRate`` and no frame rate: 10 000 000
+  ticks per second (the Microsoft/Netflix convention) when the values are that
+  large, otherwise the specified fallback of 1;
+* keyword case errors (``tts:fontStyle="Italic"``);
+* IDREFs to styles, regions or agents that do not exist (ignored);
+* style reference cycles (broken);
+* an element's end before its begin (the element is not shown).
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from typing import Any
+
+from subkit.formats._base import BaseReadOptions, DiagnosticSink
+from subkit.formats._ttml_common import (
+    NS_EBUTTS,
+    NS_ITTS,
+    NS_XML,
+    TT_NAMESPACES,
+    parse_color,
+)
+from subkit.formats._xml import parse_xml
+from subkit.model import (
+    EMPTY,
+    NOWHERE,
+    PLAIN,
+    ContentItem,
+    Cue,
+    Document,
+    LineBreak,
+    Placement,
+    Raw,
+    Region,
+    RunStyle,
+    Style,
+    Word,
+    trusted_cue,
+    trusted_run,
+)
+from subkit.timing import round_half_up, timecode_to_frames
+
+__all__ = ["RAW_FORMAT", "read_document"]
+
+#: The ``Raw.format`` of markup kept from any family member (every family writer emits it).
+RAW_FORMAT = "ttml"
+
+#: Styling properties that do not inherit (TTML2 §10.2); everything else does.
+_NOT_INHERITED = frozenset(
+    {
+        "backgroundColor", "display", "origin", "extent", "padding", "opacity", "overflow", "showBackground",
+        "writingMode", "zIndex", "displayAlign", "unicodeBidi", "position",
+    }
+)
+#: Properties that become run attributes; the rest of a p's inline styling is kept in ``Cue.extra``.
+_RUN_PROPS = frozenset(
+    {"color", "fontFamily", "fontSize", "fontStyle", "fontWeight", "textDecoration", "backgroundColor"}
+)
+_PREFIX = {"tts": "tts", "itts": "itts", "ebutts": "ebutts"}
+_ZERO = Fraction(0)
+
+_CLOCK = re.compile(r"(\d+):(\d{1,2}):(\d{1,2})(?:([.,]\d*)|:(\d+)(?:\.(\d+))?)?")
+_OFFSET = re.compile(r"(\d+(?:[.,]\d*)?|[.,]\d+)(h|ms|m|s|f|t)?")
+_MINUTES_SECONDS = re.compile(r"(\d+):(\d{1,2}(?:[.,]\d+)?)")
+_WS = re.compile(r"[ \t\r\n]+")
+_PX = re.compile(r"\s*(\d+(?:\.\d+)?)px\s*")
+_PAIR = re.compile(r"\s*(-?\d+(?:\.\d+)?)(px|%|c|rw|rh)\s+(-?\d+(?:\.\d+)?)(px|%|c|rw|rh)\s*")
+_LONG_TAIL = re.compile(r"\.(\d{3})\d+$")
+
+
+class _Kinds:
+    """Attribute key → (kind, local name), cached per key string."""
+
+    __slots__ = ("cache",)
+
+    def __init__(self) -> None:
+        self.cache: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, key: str) -> tuple[str, str]:
+        found = self.cache.get(key)
+        if found is not None:
+            return found
+        if key[0] != "{":
+            result = ("none", key)
+        else:
+            ns, local = key[1:].split("}", 1)
+            if ns == NS_XML:
+                kind = "xml"
+            elif ns == NS_ITTS:
+                kind = "itts"
+            elif ns == NS_EBUTTS:
+                kind = "ebutts"
+            elif ns.endswith(("#styling", "#style")) and ("ttml" in ns or "ttaf1" in ns):
+                kind = "tts"
+            elif ns.endswith("#parameter") and ("ns/ttml#" in ns or "ttaf1" in ns):
+                kind = "ttp"
+            elif ns.endswith("#metadata") and ("ns/ttml#" in ns or "ttaf1" in ns):
+                kind = "ttm"
+            else:
+                kind = "other"
+            result = (kind, local)
+        self.cache[key] = result
+        return result
+
+
+class _Reader:
+    """The state of one read."""
+
+    def __init__(self, name: str, options: BaseReadOptions) -> None:
+        self.name = name
+        self.sink = DiagnosticSink(name, options)
+        self.kinds = _Kinds()
+        self.local_cache: dict[str, str | None] = {}
+        self.styles: dict[str, dict[str, str]] = {}  # id -> resolved properties ("tts:color", "itts:...")
+        self.style_lines: dict[str, int] = {}
+        self.regions: dict[str, dict[str, str]] = {}  # id -> resolved region styling
+        self.agents: dict[str, str] = {}
+        self.run_cache: dict[tuple[Any, ...], RunStyle] = {}
+        self.merge_cache: dict[tuple[int, int], dict[str, str]] = {}
+        self.props_cache: dict[tuple[Any, ...], dict[str, str]] = {}
+        self.open_words: dict[int, list[int]] = {}  # cue index -> words ending with their indefinite cue
+        self.frame_rate = Fraction(30)
+        self.sub_frame_rate = 1
+        self.tick_rate: Fraction | None = None
+        self.smpte = False
+        self.drop_frame = False
+        self.tick_guess_reported = False
+        self.absolute = getattr(options, "nested_times", "offset") == "absolute"
+        self.absolute_reported = False
+        self.extra_ns = ""
+        self.legacy = False  # a DFXP draft namespace is in use: attributes may sit in it
+        self.placements: dict[tuple[Any, ...], Placement] = {}
+        self.canvas: tuple[int, int] | None = None
+        self.cells = (32, 15)
+        # Dicts whose ids are cache keys stay referenced here, so no id is reused while reading.
+        self.keep: list[Any] = []
+
+    # ------------------------------------------------------------------ helpers
+
+    def local(self, tag: Any) -> str | None:
+        """The local name of a TTML element, ``None`` for comments and foreign elements."""
+        if not isinstance(tag, str):
+            return None
+        found = self.local_cache.get(tag, "")
+        if found != "":
+            return found
+        if tag[0] == "{":
+            ns, name = tag[1:].split("}", 1)
+            result: str | None = name if ns in TT_NAMESPACES or ns == self.extra_ns else None
+        else:
+            result = tag
+        self.local_cache[tag] = result
+        return result
+
+    def warn(self, message: str, action: str, line: int | None) -> None:
+        self.sink.warn(message, action, line=line)
+
+    # ------------------------------------------------------------------ time
+
+    def parse_time(self, text: str, line: int | None) -> Fraction | None:
+        """Seconds of a time expression, or ``None`` (diagnosed) when it cannot be read."""
+        value = text.strip()
+        if len(value) == 12 and value[2] == ":" and value[5] == ":" and value[8] == "." and not self.smpte:
+            # The commonest shape by far, hh:mm:ss.mmm; anything odd falls through to the regexes.
+            try:
+                h, m, s, ms = int(value[0:2]), int(value[3:5]), int(value[6:8]), int(value[9:12])
+            except ValueError:
+                pass
+            else:
+                if m < 60 and s < 60:
+                    return Fraction(((h * 60 + m) * 60 + s) * 1000 + ms, 1000)
+        clock = _CLOCK.fullmatch(value)
+        if clock:
+            return self._clock(value, clock, line)
+        short = _MINUTES_SECONDS.fullmatch(value)
+        if short:
+            # Leniency: "m:ss.fff" without hours (Apple lyrics files write it).
+            self.warn(f"clock time {value!r} without hours", "read it as minutes:seconds", line)
+            return int(short.group(1)) * 60 + Fraction(short.group(2).replace(",", "."))
+        offset = _OFFSET.fullmatch(value)
+        if offset:
+            number_text, unit = offset.groups()
+            if "," in number_text:
+                self.warn(f"',' as decimal separator in time {value!r}", "read it as '.'", line)
+                number_text = number_text.replace(",", ".")
+            number = Fraction(number_text)
+            if unit is None:
+                self.warn(f"time {value!r} has no unit", "read it as seconds", line)
+                return number
+            if unit == "h":
+                return number * 3600
+            if unit == "m":
+                return number * 60
+            if unit == "s":
+                return number
+            if unit == "ms":
+                return number / 1000
+            if unit == "f":
+                return number / self.frame_rate
+            return number / self._ticks(number, line)
+        if value.startswith("wallclock("):
+            self.warn(f"wall-clock time {value!r} is not supported", "ignored it", line)
+            return None
+        self.sink.error(f"unreadable time expression {value!r}", "ignored it", line=line, excerpt=value)
+        return None
+
+    def _ticks(self, number: Fraction, line: int | None) -> Fraction:
+        if self.tick_rate is not None:
+            return self.tick_rate
+        # No tickRate and no frameRate: the specified fallback is 1 tick per second, but files
+        # with values in the millions are the 10 MHz convention of Microsoft and Netflix tools.
+        if number >= 10_000_000:
+            if not self.tick_guess_reported:
+                self.tick_guess_reported = True
+                self.warn("tick times without ttp:tickRate", "assumed 10000000 ticks per second", line)
+            return Fraction(10_000_000)
+        return Fraction(1)
+
+    def _clock(self, value: str, clock: re.Match[str], line: int | None) -> Fraction:
+        hours, minutes, seconds = int(clock.group(1)), int(clock.group(2)), int(clock.group(3))
+        fraction, frames, sub = clock.group(4), clock.group(5), clock.group(6)
+        if minutes > 59 or seconds > 60:
+            self.warn(f"minutes or seconds above 59 in {value!r}", "added them up", line)
+        if self.smpte and frames is not None and fraction is None:
+            nominal = round_half_up(self.frame_rate)
+            if int(frames) >= nominal:
+                self.warn(f"frame {frames} at or above the frame rate in {value!r}", "added it up", line)
+            count = timecode_to_frames(hours, minutes, seconds, int(frames), self.frame_rate,
+                                       drop_frame=self.drop_frame)
+            total = Fraction(count) / self.frame_rate
+            if sub:
+                total += Fraction(int(sub), self.sub_frame_rate) / self.frame_rate
+            return total
+        total = Fraction(hours * 3600 + minutes * 60 + seconds)
+        if fraction:
+            if "," in fraction:
+                self.warn(f"',' as decimal separator in time {value!r}", "read it as '.'", line)
+            digits = fraction[1:]
+            if digits:
+                total += Fraction(int(digits), 10 ** len(digits))
+        elif frames is not None:
+            frame_count = int(frames)
+            if frame_count >= self.frame_rate:
+                self.warn(f"frame {frames} at or above the frame rate in {value!r}", "added it up", line)
+            total += Fraction(frame_count) / self.frame_rate
+            if sub:
+                total += Fraction(int(sub), self.sub_frame_rate) / self.frame_rate
+        return total
+
+    def interval(
+        self, el: Any, parent_begin: Fraction, parent_end: Fraction | None, line: int | None
+    ) -> tuple[Fraction, Fraction | None, bool]:
+        """(begin, end or None for indefinite, explicitly timed) of an element, absolute and clipped."""
+        begin_text = el.get("begin")
+        end_text = el.get("end")
+        dur_text = el.get("dur")
+        if begin_text is None and end_text is None and dur_text is None:
+            return parent_begin, parent_end, False
+        begin = parent_begin
+        # In "absolute" mode (an option, for files whose nested times were authored as absolute),
+        # offsets count from zero instead of the parent's begin.
+        origin = _ZERO if self.absolute else parent_begin
+        if begin_text is not None:
+            offset = self.parse_time(begin_text, line)
+            if offset is not None:
+                begin = origin + offset if origin else offset
+                if (
+                    origin
+                    and not self.absolute_reported
+                    and parent_end is not None
+                    and origin <= offset < parent_end < begin
+                ):
+                    self.absolute_reported = True
+                    self.warn(
+                        "nested begin times look absolute: they fall after their parent's end",
+                        "read them as offsets from the parent, as TTML says (nested_times='absolute' reads "
+                        "them as absolute)", line,
+                    )
+        end: Fraction | None = None
+        if end_text is not None:
+            offset = self.parse_time(end_text, line)
+            if offset is not None:
+                end = origin + offset if origin else offset
+        if dur_text is not None:
+            dur = self.parse_time(dur_text, line)
+            if dur is not None and (end is None or begin + dur < end):
+                end = begin + dur
+        if end is None or (parent_end is not None and end > parent_end):
+            end = parent_end
+        return begin, end, True
+
+    # ------------------------------------------------------------------ styling
+
+    def own_props(self, el: Any, line: int | None) -> dict[str, str]:
+        """The styling an element specifies itself: referential styles first, inline attributes win.
+
+        Elements with the same styling get the same dict, so the caches keyed on dict identity hit.
+        """
+        refs = el.get("style")
+        kinds = self.kinds
+        inline = [(key, value) for key, value in el.attrib.items() if kinds(key)[0] in _PREFIX]
+        if not refs and not inline:
+            return _NO_PROPS
+        cache_key = (refs, *inline)
+        found = self.props_cache.get(cache_key)
+        if found is not None:
+            return found
+        props = self._own_props(el, refs, line)
+        self.props_cache[cache_key] = props
+        return props
+
+    def _own_props(self, el: Any, refs: str | None, line: int | None) -> dict[str, str]:
+        props: dict[str, str] | None = None
+        if refs:
+            for ref in refs.split():
+                found = self.styles.get(ref)
+                if found is None:
+                    self.warn(f"style {ref!r} is not defined", "ignored the reference", line)
+                    continue
+                if props is None:
+                    props = dict(found)
+                else:
+                    props.update(found)
+        kinds = self.kinds
+        for key, value in el.attrib.items():
+            kind, local = kinds(key)
+            if kind == "tts" or kind == "itts" or kind == "ebutts":
+                if props is None:
+                    props = {}
+                props[f"{kind}:{local}" if kind != "tts" else local] = value
+        return props if props is not None else _NO_PROPS
+
+    def read_styles(self, styling: Any) -> None:
+        raw: dict[str, tuple[Any, int | None]] = {}
+        for el in styling:
+            if self.local(el.tag) != "style":
+                continue
+            style_id = self.element_id(el)
+            if style_id:
+                raw[style_id] = (el, el.sourceline)
+
+        def resolve(style_id: str, seen: tuple[str, ...]) -> dict[str, str]:
+            done = self.styles.get(style_id)
+            if done is not None:
+                return done
+            el, line = raw[style_id]
+            props: dict[str, str] = {}
+            for ref in (el.get("style") or "").split():
+                if ref in seen:
+                    self.warn(f"style {style_id!r} refers back to {ref!r}", "broke the cycle", line)
+                    continue
+                if ref not in raw:
+                    self.warn(f"style {ref!r} is not defined", "ignored the reference", line)
+                    continue
+                props.update(resolve(ref, (*seen, ref)))
+            for key, value in el.attrib.items():
+                kind, local = self.kinds(key)
+                if kind in _PREFIX:
+                    props[f"{kind}:{local}" if kind != "tts" else local] = value
+            self.styles[style_id] = props
+            self.style_lines[style_id] = line or 0
+            return props
+
+        for style_id in raw:
+            resolve(style_id, (style_id,))
+
+    def element_id(self, el: Any) -> str | None:
+        value = el.get("{http://www.w3.org/XML/1998/namespace}id")
+        if value is None:
+            value = el.get("id")
+            if value is not None:
+                # Leniency: `id` without the xml: prefix, as several DFXP tools write it.
+                self.warn("'id' without the xml: prefix", "read it as xml:id", el.sourceline)
+        return None if value is None else str(value)
+
+    def run_style(self, props: dict[str, str], background: str | None, base: dict[str, str],
+                  language: str | None, voice: str | None, line: int | None) -> RunStyle:
+        key = (id(props), id(base), background, language, voice)
+        found = self.run_cache.get(key)
+        if found is not None:
+            return found
+        run = _diff_style(_run_values(props, background, self, line), _run_values(base, base.get("backgroundColor"),
+                                                                                   self, line))
+        if language is not None or voice is not None:
+            run = run.merged(language=language, voice=voice)
+        self.run_cache[key] = run
+        # Keep the dicts alive while their ids are cache keys.
+        self.keep.append((props, base))
+        return run
+
+
+
+_NO_PROPS: dict[str, str] = {}
+
+
+def _keyword(value: str, reader: _Reader, line: int | None, what: str) -> str:
+    stripped = value.strip()
+    lowered = stripped.lower()
+    if stripped not in _CANONICAL and lowered in _KEYWORDS:
+        reader.warn(f"{what} {value!r} in the wrong case", "read it regardless of case", line)
+    return lowered
+
+
+_CANONICAL = frozenset({"italic", "oblique", "normal", "bold", "underline", "lineThrough", "noUnderline",
+                        "noLineThrough", "none", "overline", "noOverline"})
+_KEYWORDS = frozenset(word.lower() for word in _CANONICAL)
+
+
+def _run_values(props: dict[str, str], background: str | None, reader: _Reader,
+                line: int | None) -> tuple[Any, ...]:
+    """(italic, bold, underline, strike, color, background, family, size) as the properties say."""
+    italic = bold = underline = strike = None
+    style = props.get("fontStyle")
+    if style is not None:
+        word = _keyword(style, reader, line, "tts:fontStyle")
+        italic = word in ("italic", "oblique")
+        if word == "bold":  # a common authoring slip: fontStyle="bold"
+            italic, bold = False, True
+    weight = props.get("fontWeight")
+    if weight is not None:
+        bold = _keyword(weight, reader, line, "tts:fontWeight") == "bold"
+    decoration = props.get("textDecoration")
+    if decoration is not None:
+        words = [_keyword(w, reader, line, "tts:textDecoration") for w in decoration.split()]
+        underline = "underline" in words if ("underline" in words or "nounderline" in words or "none" in words) \
+            else None
+        strike = "linethrough" in words if ("linethrough" in words or "nolinethrough" in words
+                                            or "none" in words) else None
+    color = parse_color(props["color"]) if "color" in props else None
+    back = parse_color(background) if background else None
+    if back is not None and back.a == 0:
+        back = None
+    family = props.get("fontFamily")
+    size: float | None = None
+    size_text = props.get("fontSize")
+    if size_text is not None:
+        px = _PX.fullmatch(size_text)
+        if px:
+            size = float(px.group(1)) or None
+    return italic, bold, underline, strike, color, back, family, size
+
+
+def _diff_style(run: tuple[Any, ...], base: tuple[Any, ...]) -> RunStyle:
+    """The run's values that differ from the named style's: the overrides the model stores."""
+    italic, bold, underline, strike, color, back, family, size = run
+    b_italic, b_bold, b_underline, b_strike, b_color, b_back, b_family, b_size = base
+
+    def switch(value: bool | None, base_value: bool | None) -> bool | None:
+        if value is None or value == bool(base_value):
+            return None if value == base_value or (not value and not base_value) else value
+        return value
+
+    result = RunStyle(
+        italic=switch(italic, b_italic),
+        bold=switch(bold, b_bold),
+        underline=switch(underline, b_underline),
+        strike=switch(strike, b_strike),
+        color=None if color == b_color else color,
+        background=None if back == b_back else back,
+        font_family=None if family == b_family else family,
+        font_size=None if size == b_size else size,
+    )
+    return PLAIN if result == PLAIN else result
+
+
+def _style_model(name: str, props: dict[str, str], reader: _Reader, line: int | None) -> Style:
+    italic, bold, underline, strike, color, back, family, size = _run_values(
+        props, props.get("backgroundColor"), reader, line
+    )
+    extra: dict[str, str] = {}
+    for key, value in props.items():
+        if key in _RUN_PROPS:
+            if key == "fontSize" and size is None:
+                extra["ttml.tts:fontSize"] = value
+            continue
+        extra[f"ttml.{key if ':' in key else 'tts:' + key}"] = value
+    return Style(
+        name=name, font_family=family, font_size=size, primary_color=color, back_color=back, bold=bold,
+        italic=italic, underline=underline, strike=strike, extra=extra,
+    )
+
+
+def _percent_pair(text: str | None, reader: _Reader) -> tuple[float, float] | None:
+    """An origin or extent as percentages of the root container (px need ``tts:extent`` on tt)."""
+    if not text:
+        return None
+    match = _PAIR.fullmatch(text)
+    if not match:
+        return None
+    x, xu, y, yu = match.groups()
+    out: list[float] = []
+    for value, unit, axis in ((float(x), xu, 0), (float(y), yu, 1)):
+        if unit == "%" or unit in ("rw", "rh"):
+            out.append(value)
+        elif unit == "px":
+            if reader.canvas is None:
+                return None
+            out.append(value * 100 / reader.canvas[axis])
+        else:  # cells
+            out.append(value * 100 / reader.cells[axis])
+    return round(out[0], 4), round(out[1], 4)
+
+
+_ALIGN_REGION = re.compile(r"an([1-9])")
+_ALIGN_TEXT = {1: "left", 4: "left", 7: "left", 2: "center", 5: "center", 8: "center", 3: "right", 6: "right",
+               9: "right"}
+
+
+def read_document(data: str, *, name: str, options: BaseReadOptions) -> Document:
+    """Read any TTML-family document; ``name`` is the format identifier recorded on it.
+
+    Raises:
+        ParseError: not XML, not a ``tt`` document, or (strict) any flaw.
+    """
+    reader = _Reader(name, options)
+    sink = reader.sink
+    if not data.strip():
+        return Document(source_format=name)
+    root = parse_xml(
+        data, format=name, source=options.source, recover=not options.strict,
+        on_recover=lambda message, line: sink.warn(message, "read what libxml2 could recover", line=line),
+    )
+    reader.legacy = "ttaf1" in str(root.tag) or any("ttaf1" in (ns or "") for ns in root.nsmap.values())
+    root_local = reader.local(root.tag)
+    if root_local != "tt":
+        tag = root.tag if isinstance(root.tag, str) else "?"
+        local_name = tag.rsplit("}", 1)[-1]
+        if local_name != "tt":
+            raise sink.fail(f"not a TTML document: the root element is <{local_name}>", line=root.sourceline or 1)
+        reader.warn(f"unknown namespace on the root element ({tag.split('}')[0][1:]})", "read it as TTML",
+                    root.sourceline)
+        reader.local_cache.clear()
+        reader.extra_ns = tag[1:].split("}", 1)[0]
+    header: dict[str, str] = {}
+    _read_parameters(reader, root, header)
+    head = body = None
+    for child in root:
+        local = reader.local(child.tag)
+        if local == "head":
+            head = child
+        elif local == "body":
+            body = child
+    regions_model: dict[str, Region] = {}
+    title: str | None = None
+    if head is not None:
+        for section in head:
+            local = reader.local(section.tag)
+            if local == "styling":
+                reader.read_styles(section)
+        for section in head:
+            local = reader.local(section.tag)
+            if local == "layout":
+                _read_layout(reader, section, regions_model)
+            elif local == "metadata":
+                title = _read_metadata(reader, section) or title
+    language = root.get("{http://www.w3.org/XML/1998/namespace}lang") or None
+    cues: list[Cue] = []
+    if body is not None:
+        _Walker(reader, cues, language).body(body)
+    # Paragraphs with no end anywhere up their tree last until the last time the document names.
+    indefinite = [index for index, cue in enumerate(cues) if cue.extra.get("ttml.end") == "indefinite"]
+    if indefinite:
+        last = max(max(cue.end_ms, max((w.end_ms for w in cue.words), default=0)) for cue in cues)
+        for index in indefinite:
+            cue = cues[index]
+            end_ms = max(cue.start_ms, last)
+            words = list(cue.words)
+            for word_index in reader.open_words.get(index, ()):
+                words[word_index] = Word(text=words[word_index].text, start_ms=words[word_index].start_ms,
+                                         end_ms=end_ms)
+            cues[index] = cue.replace(end_ms=end_ms, words=tuple(words))
+    styles = {
+        style_id: _style_model(style_id, props, reader, reader.style_lines.get(style_id))
+        for style_id, props in reader.styles.items()
+    }
+    return Document(
+        cues=tuple(cues),
+        styles=styles,
+        regions=regions_model,
+        language=language,
+        title=title,
+        frame_rate=reader.frame_rate if "ttml.frameRate" in header else None,
+        drop_frame=reader.drop_frame,
+        canvas=reader.canvas,
+        header=header,
+        diagnostics=tuple(sink.items),
+        source_format=name,
+    )
+
+
+def _read_parameters(reader: _Reader, root: Any, header: dict[str, str]) -> None:
+    params: dict[str, str] = {}
+    extent = None
+    for key, value in root.attrib.items():
+        kind, local = reader.kinds(key)
+        if kind == "ttp":
+            params[local] = value.strip()
+        elif kind == "tts" and local == "extent":
+            extent = value
+        elif kind == "other" and local in ("contentProfiles", "profile"):
+            params[local] = value.strip()
+    line = root.sourceline
+    rate_text = params.get("frameRate")
+    if rate_text:
+        try:
+            rate = Fraction(int(rate_text))
+            if rate <= 0:
+                raise ValueError(rate_text)
+        except ValueError:
+            reader.warn(f"ttp:frameRate {rate_text!r} is not a positive integer", "used 30", line)
+            rate = Fraction(30)
+        multiplier = params.get("frameRateMultiplier")
+        if multiplier:
+            parts = multiplier.split()
+            try:
+                num, den = int(parts[0]), int(parts[1])
+                if num <= 0 or den <= 0:
+                    raise ValueError(multiplier)
+                rate = rate * num / den
+            except (ValueError, IndexError):
+                reader.warn(f"ttp:frameRateMultiplier {multiplier!r} is not two positive integers", "ignored it",
+                            line)
+        reader.frame_rate = rate
+        header["ttml.frameRate"] = f"{rate.numerator}/{rate.denominator}" if rate.denominator != 1 else str(rate)
+    sub = params.get("subFrameRate")
+    if sub:
+        try:
+            reader.sub_frame_rate = max(1, int(sub))
+        except ValueError:
+            reader.warn(f"ttp:subFrameRate {sub!r} is not an integer", "used 1", line)
+    tick = params.get("tickRate")
+    if tick:
+        try:
+            reader.tick_rate = Fraction(int(tick))
+            if reader.tick_rate <= 0:
+                raise ValueError(tick)
+        except ValueError:
+            reader.warn(f"ttp:tickRate {tick!r} is not a positive integer", "ignored it", line)
+            reader.tick_rate = None
+    if reader.tick_rate is None and rate_text:
+        # TTML: without tickRate, the tick rate is the effective frame rate times subFrameRate.
+        reader.tick_rate = reader.frame_rate * reader.sub_frame_rate
+    base = params.get("timeBase", "media")
+    if base == "smpte":
+        reader.smpte = True
+        drop = params.get("dropMode", "nonDrop")
+        reader.drop_frame = drop in ("dropNTSC", "dropPAL")
+    elif base == "clock":
+        reader.warn("ttp:timeBase=\"clock\"", "read the times as media times", line)
+    elif base != "media":
+        reader.warn(f"unknown ttp:timeBase {base!r}", "read the times as media times", line)
+    for key in ("timeBase", "cellResolution", "profile", "contentProfiles", "dropMode"):
+        if key in params:
+            header[f"ttml.{key}"] = params[key]
+    cells = params.get("cellResolution")
+    if cells:
+        parts = cells.split()
+        if len(parts) == 2 and all(p.isdigit() and int(p) > 0 for p in parts):
+            reader.cells = (int(parts[0]), int(parts[1]))
+    if extent:
+        parts = extent.split()
+        if len(parts) == 2 and all(_PX.fullmatch(p) for p in parts):
+            width, height = (round(float(p.strip()[:-2])) for p in parts)
+            if width > 0 and height > 0:
+                reader.canvas = (width, height)
+
+
+def _read_layout(reader: _Reader, layout: Any, regions: dict[str, Region]) -> None:
+    for el in layout:
+        if reader.local(el.tag) != "region":
+            continue
+        region_id = reader.element_id(el)
+        if not region_id:
+            reader.warn("region without xml:id", "ignored it", el.sourceline)
+            continue
+        props = dict(reader.own_props(el, el.sourceline))
+        reader.regions[region_id] = props
+        if _is_align_region(region_id, props):
+            continue  # a numpad alignment region (see the writer): no model region
+        origin = _percent_pair(props.get("origin"), reader)
+        extent = _percent_pair(props.get("extent"), reader)
+        extra: dict[str, str] = {}
+        for key, value in props.items():
+            if (key == "origin" and origin is not None) or (key == "extent" and extent is not None):
+                continue
+            if key in ("displayAlign", "writingMode"):
+                continue
+            extra[f"ttml.{key if ':' in key else 'tts:' + key}"] = value
+        regions[region_id] = Region(
+            id=region_id, origin=origin, extent=extent, display_align=props.get("displayAlign"),
+            writing_mode=props.get("writingMode"), extra=extra,
+        )
+
+
+def _read_metadata(reader: _Reader, metadata: Any) -> str | None:
+    title = None
+    for el in metadata:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        local = tag.rsplit("}", 1)[-1]
+        if local == "agent":
+            agent_id = reader.element_id(el)
+            if not agent_id:
+                continue
+            name = agent_id
+            for child in el:
+                child_tag = child.tag if isinstance(child.tag, str) else ""
+                if child_tag.endswith("}name") and (child.text or "").strip():
+                    name = " ".join((child.text or "").split())
+                    break
+            reader.agents[agent_id] = name
+        elif local == "title" and (el.text or "").strip():
+            title = " ".join((el.text or "").split())
+    return title
+
+
+class _Walker:
+    """Walks the body and builds one cue per ``p``."""
+
+    def __init__(self, reader: _Reader, cues: list[Cue], language: str | None) -> None:
+        self.reader = reader
+        self.cues = cues
+        self.language = language
+
+    def body(self, body: Any) -> None:
+        reader = self.reader
+        line = body.sourceline
+        begin, end, _ = reader.interval(body, _ZERO, None, line)
+        self.container(body, begin, end, reader.own_props(body, line), body.get("region"), self.language,
+                       body.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve",
+                       body.get("style"), 1)
+
+    def container(self, el: Any, begin: Fraction, end: Fraction | None, props: dict[str, str],
+                  region: str | None, language: str | None, preserve: bool, style_ref: str | None,
+                  depth: int) -> Fraction | None:
+        """Walk the children of a body or div; returns the end of the last child (for seq parents)."""
+        reader = self.reader
+        seq = el.get("timeContainer") == "seq"
+        clock = begin
+        last_end: Fraction | None = begin
+        local_of = reader.local
+        for child in el:
+            local = local_of(child.tag)
+            if local != "div" and local != "p":
+                continue
+            line = child.sourceline
+            child_begin = clock if seq else begin
+            c_begin, c_end, timed = reader.interval(child, child_begin, end, line)
+            if seq and not timed:
+                c_end = c_begin if local == "p" and child.get("timeContainer") == "seq" else c_end
+            own = reader.own_props(child, line)
+            child_props = _inherit(reader, props, own)
+            child_region = child.get("region") or region
+            lang = child.get("{http://www.w3.org/XML/1998/namespace}lang")
+            child_lang = language if lang is None else (lang or None)
+            space = child.get("{http://www.w3.org/XML/1998/namespace}space")
+            child_preserve = preserve if space is None else space == "preserve"
+            refs = child.get("style")
+            child_style = refs.split()[0] if refs else style_ref
+            if depth > 100:
+                raise reader.sink.fail("div elements nested too deeply", line=line)
+            if local == "div":
+                image = _image_of(child) if len(child.attrib) > 1 else None
+                if image is not None:
+                    self.image(child, image, c_begin, c_end, child_region)
+                finished = self.container(child, c_begin, c_end, child_props, child_region, child_lang,
+                                          child_preserve, child_style, depth + 1)
+            else:
+                finished = self.paragraph(child, c_begin, c_end, timed, child_props, own, child_region,
+                                          child_lang, child_preserve, child_style)
+            if seq:
+                clock = c_end if c_end is not None else (finished if finished is not None else clock)
+            last_end = c_end if c_end is not None else finished
+        return last_end
+
+    def image(self, div: Any, image: str, begin: Fraction, end: Fraction | None, region: str | None) -> None:
+        """An image caption (SMPTE-TT ``smpte:backgroundImage`` on a ``div``): a cue with no text.
+
+        The image reference stays in ``Cue.extra["ttml.backgroundImage"]`` for the family's writers.
+        """
+        start_ms = _ms(begin)
+        end_ms = _ms(end) if end is not None else start_ms
+        if end_ms < start_ms:
+            return
+        region_props = self.reader.regions.get(region, _NO_PROPS) if region else _NO_PROPS
+        placement = _placement(region if region in self.reader.regions else None, region_props, None,
+                               div.get("region") == region)
+        extra = {"ttml.backgroundImage": image}
+        if end is None:
+            extra["ttml.end"] = "indefinite"
+        self.cues.append(Cue(start_ms=start_ms, end_ms=end_ms, id=self.reader.element_id(div)
+                             if div.get("{http://www.w3.org/XML/1998/namespace}id") else None,
+                             placement=placement, extra=extra))
+
+    def paragraph(self, p: Any, begin: Fraction, end: Fraction | None, timed: bool, props: dict[str, str],
+                  own: dict[str, str], region: str | None, language: str | None, preserve: bool,
+                  style_ref: str | None) -> Fraction | None:
+        reader = self.reader
+        line = p.sourceline
+        region_props = reader.regions.get(region, _NO_PROPS) if region else _NO_PROPS
+        if region and region not in reader.regions:
+            reader.warn(f"region {region!r} is not defined", "ignored the reference", line)
+            region = None
+        if region_props:
+            cache_key = (id(region_props), id(props))
+            merged = reader.merge_cache.get(cache_key)
+            if merged is None:
+                merged = {k: v for k, v in region_props.items() if k not in _NOT_INHERITED}
+                merged.update(props)
+                reader.merge_cache[cache_key] = merged
+                reader.keep.append((region_props, props))
+            props = merged
+        base = reader.styles.get(style_ref, _NO_PROPS) if style_ref else _NO_PROPS
+        if style_ref and style_ref not in reader.styles:
+            style_ref = None
+        agent_ref = _agent_of(p, reader.legacy)
+        speaker = None
+        if agent_ref:
+            first = agent_ref.split()[0]
+            speaker = reader.agents.get(first)
+            if speaker is None:
+                reader.warn(f"agent {first!r} is not defined", "used its id as the speaker", line)
+                speaker = first
+        items = None if preserve else _simple_content(p, reader.run_style(props, own.get("backgroundColor"), base,
+                                                                          None, None, line))
+        words: tuple[Word, ...] = ()
+        builder: _Content | None = None
+        if items is None:
+            builder = _Content(reader, base, begin, language, speaker)
+            builder.walk(p, props, preserve, own.get("backgroundColor"), begin, end, language, speaker, 0, None)
+            if end is None and builder.max_end is not None:
+                end = builder.max_end
+            items, words = builder.finish(end)
+        if not items:
+            return end
+        start_ms = _ms(begin)
+        extra: dict[str, str] = {}
+        if end is None:
+            end_ms = start_ms
+            extra["ttml.end"] = "indefinite"
+            if words and builder is not None and builder.open_words:
+                reader.open_words[len(self.cues)] = builder.open_words
+        else:
+            end_ms = _ms(end)
+            if end_ms < start_ms:
+                return end  # never shown: clipped away by its parent
+        text_align = props.get("textAlign")
+        own_region = p.get("region") == region if region else False
+        placement_key = (region, text_align, own_region)
+        placement = reader.placements.get(placement_key)
+        if placement is None:
+            placement = _placement(region, region_props, text_align, own_region)
+            reader.placements[placement_key] = placement
+        if own:
+            # Inline styling of the p that no model field holds (referential styles live in Document.styles).
+            for attr_key, value in p.attrib.items():
+                kind, local = reader.kinds(attr_key)
+                if kind in _PREFIX and local not in _RUN_PROPS and local != "textAlign" and \
+                        not (kind == "itts" and local == "forcedDisplay"):
+                    extra[f"ttml.{kind}:{local}"] = value
+        cue_id = reader.element_id(p) if p.get("{http://www.w3.org/XML/1998/namespace}id") is not None \
+            or p.get("id") is not None else None
+        cue_language = language if language != self.language else None
+        forced = props.get("itts:forcedDisplay") == "true"
+        if extra or words or style_ref or forced:
+            cue = Cue(start_ms=start_ms, end_ms=end_ms, content=items, id=cue_id, placement=placement,
+                      speaker=speaker, language=cue_language, extra=extra or EMPTY, words=words, style=style_ref,
+                      forced=forced)
+        else:
+            cue = trusted_cue(start_ms, end_ms, items, cue_id, placement, speaker, cue_language)
+        self.cues.append(cue)
+        return end
+
+
+def _image_of(div: Any) -> str | None:
+    """The ``smpte:backgroundImage`` of a ``div`` (any SMPTE-TT namespace version), if any."""
+    for key, value in div.attrib.items():
+        if key.endswith("}backgroundImage") and "smpte" in key:
+            return str(value)
+    return None
+
+
+def _placement(region: str | None, region_props: dict[str, str], text_align: str | None,
+               own_region: bool) -> Placement:
+    """The placement of a paragraph: its region (or numpad alignment region) and text alignment."""
+    align_match = _ALIGN_REGION.fullmatch(region) if region and own_region else None
+    if align_match and _is_align_region(region or "", region_props):
+        number = int(align_match.group(1))
+        if text_align == _ALIGN_TEXT[number]:
+            text_align = None
+        return Placement(align=number, text_align=_text_align(text_align))
+    model_region = region if region and not _is_align_region(region, region_props) else None
+    if model_region or text_align:
+        return Placement(region=model_region, text_align=_text_align(text_align))
+    return NOWHERE
+
+
+def _simple_content(p: Any, style: RunStyle) -> tuple[ContentItem, ...] | None:
+    """Content of a paragraph holding only text and ``br`` (the common case), or ``None`` for the full walk."""
+    lines = [p.text or ""]
+    for child in p:
+        tag = child.tag
+        if not isinstance(tag, str):  # a comment or processing instruction: its tail continues the line
+            if child.tail:
+                lines[-1] += child.tail
+            continue
+        if tag[-3:] != "}br" and tag != "br":
+            return None
+        lines.append(child.tail or "")
+    items: list[ContentItem] = []
+    for index, line in enumerate(lines):
+        if index:
+            items.append(_BREAK)
+        if "\n" in line or "\t" in line or "  " in line or "\r" in line:
+            line = _WS.sub(" ", line)
+        line = line.strip(" ")
+        if line:
+            items.append(trusted_run(line, style))
+    return tuple(items)
+
+
+def _ms(value: Fraction) -> int:
+    """Milliseconds of exact seconds, rounded half up (integer arithmetic when it is exact)."""
+    denominator = value.denominator
+    if 1000 % denominator == 0:
+        return value.numerator * (1000 // denominator)
+    return round_half_up(value * 1000)
+
+
+def _agent_of(el: Any, legacy: bool) -> str | None:
+    """The ``ttm:agent`` attribute in the core or a legacy metadata namespace."""
+    value = el.get("{http://www.w3.org/ns/ttml#metadata}agent")
+    if value is None and legacy and len(el.attrib):
+        for key, found in el.attrib.items():
+            if key.endswith("#metadata}agent"):
+                return str(found)
+    return None if value is None else str(value)
+
+
+def _is_align_region(region_id: str, props: dict[str, str]) -> bool:
+    """Whether a region is one of the writer's numpad regions ``an1``-``an9`` (the whole root container)."""
+    return (
+        _ALIGN_REGION.fullmatch(region_id) is not None
+        and props.get("origin", "0% 0%").split() == ["0%", "0%"]
+        and props.get("extent", "100% 100%").split() == ["100%", "100%"]
+    )
+
+
+def _text_align(value: str | None) -> Any:
+    if value is None:
+        return None
+    lowered = value.strip().lower()
+    if lowered in ("start", "center", "end", "left", "right"):
+        return lowered
+    if lowered == "justify":
+        return "start"
+    return None
+
+
+def _inherit(reader: _Reader, parent: dict[str, str], own: dict[str, str]) -> dict[str, str]:
+    """The specified style of a child: the parent's inheritable properties under its own."""
+    if not own:
+        if not parent or not any(k in _NOT_INHERITED for k in parent):
+            return parent
+        return {k: v for k, v in parent.items() if k not in _NOT_INHERITED}
+    key = (id(parent), id(own))
+    found = reader.merge_cache.get(key)
+    if found is not None:
+        return found
+    merged = {k: v for k, v in parent.items() if k not in _NOT_INHERITED}
+    merged.update(own)
+    reader.merge_cache[key] = merged
+    reader.keep.append((parent, own))
+    return merged
+
+
+class _Content:
+    """Collects the text pieces of one ``p``, then normalises white space and builds runs and words."""
+
+    __slots__ = ("base", "begin", "language", "max_end", "open_words", "pieces", "reader", "speaker", "words")
+
+    def __init__(self, reader: _Reader, base: dict[str, str], begin: Fraction, language: str | None,
+                 speaker: str | None) -> None:
+        self.reader = reader
+        self.base = base
+        self.begin = begin
+        self.language = language
+        self.speaker = speaker
+        # (kind, text, style, word index, preserve): kind 0 text, 1 break, 2 raw.
+        self.pieces: list[list[Any]] = []
+        # [begin, end, open?]: one entry per word segment, in order.
+        self.words: list[list[Any]] = []
+        self.max_end: Fraction | None = None
+        self.open_words: list[int] = []  # words whose end is the paragraph's, still unknown
+
+    def walk(self, el: Any, props: dict[str, str], preserve: bool, background: str | None, begin: Fraction,
+             end: Fraction | None, language: str | None, voice: str | None, depth: int,
+             word: int | None) -> None:
+        reader = self.reader
+        line = el.sourceline
+        language_run = language if language != self.language else None
+        voice_run = voice if voice != self.speaker else None
+        style = reader.run_style(props, background, self.base, language_run, voice_run, line)
+        if el.text:
+            self.text(el.text, style, preserve, word)
+        for child in el:
+            tag = child.tag
+            local = reader.local(tag)
+            if local == "span":
+                if depth > 100:
+                    raise reader.sink.fail("span elements nested too deeply", line=child.sourceline)
+                c_line = child.sourceline
+                c_begin, c_end, timed = reader.interval(child, begin, end, c_line)
+                own = reader.own_props(child, c_line)
+                c_props = _inherit(reader, props, own) if own else props
+                space = child.get("{http://www.w3.org/XML/1998/namespace}space")
+                c_preserve = preserve if space is None else space == "preserve"
+                lang = child.get("{http://www.w3.org/XML/1998/namespace}lang")
+                c_lang = language if lang is None else (lang or None)
+                agent = _agent_of(child, reader.legacy)
+                c_voice = voice
+                if agent:
+                    c_voice = reader.agents.get(agent.split()[0], agent.split()[0])
+                c_background = own.get("backgroundColor", background) if own else background
+                c_word = word
+                if timed:
+                    if c_end is not None and (self.max_end is None or c_end > self.max_end):
+                        self.max_end = c_end
+                    c_word = len(self.words)
+                    self.words.append([c_begin, c_end])
+                    self.pieces.append([3, "", None, c_word, False])  # marks where the word starts
+                self.walk(child, c_props, c_preserve, c_background, c_begin, c_end, c_lang, c_voice, depth + 1,
+                          c_word)
+                if timed:
+                    self.pieces.append([4, "", None, word, False])  # back in the parent's segment
+            elif local == "br":
+                self.pieces.append([1, "\n", None, word, False])
+            elif (local is None and isinstance(tag, str) and not _is_metadata(tag)) or local in ("set", "animate"):
+                # Animations and foreign elements: kept in place for the family's writers.
+                self.pieces.append([2, _serialise(child, reader.kinds), None, word, False])
+            if child.tail:
+                self.text(child.tail, style, preserve, word)
+
+    def text(self, text: str, style: RunStyle, preserve: bool, word: int | None) -> None:
+        if preserve:
+            parts = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+            for index, part in enumerate(parts):
+                if index:
+                    self.pieces.append([1, "\n", None, word, True])
+                if part:
+                    self.pieces.append([0, part, style, word, True])
+        else:
+            self.pieces.append([0, text, style, word, False])
+
+    def finish(self, end: Fraction | None) -> tuple[tuple[ContentItem, ...], tuple[Word, ...]]:
+        pieces = self.pieces
+        # White space (xml:space="default"): collapse runs to one space, drop it at line edges.
+        at_line_start = True
+        last_text: list[Any] | None = None
+        for piece in pieces:
+            kind = piece[0]
+            if kind == 0:
+                if piece[4]:
+                    at_line_start = False
+                    last_text = None
+                    continue
+                text = piece[1]
+                if "\n" in text or "\t" in text or "  " in text or "\r" in text:
+                    text = _WS.sub(" ", text)
+                if at_line_start or (last_text is not None and last_text[1].endswith(" ")):
+                    text = text.lstrip(" ")
+                piece[1] = text
+                if text:
+                    at_line_start = False
+                    last_text = piece
+            elif kind == 1:
+                if last_text is not None and last_text[1].endswith(" "):
+                    last_text[1] = last_text[1].rstrip(" ")
+                at_line_start = True
+                last_text = None
+        if last_text is not None and last_text[1].endswith(" "):
+            last_text[1] = last_text[1].rstrip(" ")
+        items: list[ContentItem] = []
+        current: str | None = None
+        current_style: RunStyle = PLAIN
+        for piece in pieces:
+            kind = piece[0]
+            if kind == 0:
+                text = piece[1]
+                if not text:
+                    continue
+                style = piece[2]
+                if current is not None and (current_style is style or current_style == style):
+                    current += text
+                else:
+                    if current is not None:
+                        items.append(trusted_run(current, current_style))
+                    current, current_style = text, style
+            elif kind == 1 or kind == 2:
+                if current is not None:
+                    items.append(trusted_run(current, current_style))
+                    current = None
+                items.append(_BREAK if kind == 1 else Raw(RAW_FORMAT, piece[1]))
+        if current is not None:
+            items.append(trusted_run(current, current_style))
+        content = tuple(items)
+        if not self.words:
+            return content, ()
+        return content, self._words(end)
+
+    def _words(self, p_end: Fraction | None) -> tuple[Word, ...]:
+        """Word segments from the pieces: timed spans, and the untimed text between them."""
+        segments: list[list[Any]] = []  # [text, begin, end]
+        p_begin = self.begin
+        current: list[Any] | None = None
+        for piece in self.pieces:
+            kind = piece[0]
+            if kind == 3:
+                begin, end = self.words[piece[3]]
+                current = ["", begin, end if end is not None else p_end, True]
+                segments.append(current)
+            elif kind == 4:
+                current = None
+            elif kind == 0 or kind == 1:
+                if current is None:
+                    current = ["", p_begin, p_end if p_end is not None else p_begin, False]
+                    segments.append(current)
+                current[0] += piece[1]
+        # Untimed white space between timed words belongs to the word before it.
+        merged: list[list[Any]] = []
+        for segment in segments:
+            if not segment[3] and not segment[0].strip(" \n") and merged:
+                merged[-1][0] += segment[0]
+                continue
+            merged.append(segment)
+        if merged and not merged[0][3] and not merged[0][0].strip(" \n") and len(merged) > 1:
+            merged[1][0] = merged[0][0] + merged[1][0]
+            merged.pop(0)
+        words: list[Word] = []
+        low = _ms(p_begin)
+        high = _ms(p_end) if p_end is not None else None
+        for text, begin, end, _timed in merged:
+            # A word lies within its cue: spans are clipped to their parent's interval.
+            start_ms = max(_ms(begin), low)
+            if end is None:  # no end up to the paragraph: settled with the paragraph's end, later
+                self.open_words.append(len(words))
+                end = begin
+            end_ms = max(start_ms, _ms(end))
+            if high is not None:
+                start_ms, end_ms = min(start_ms, high), min(end_ms, high)
+            words.append(Word(text=text, start_ms=start_ms, end_ms=end_ms))
+        return tuple(words)
+
+
+_BREAK = LineBreak()
+
+
+def _is_metadata(tag: str) -> bool:
+    return tag.endswith("}metadata")
+
+
+_PREFIXES = {"tts": "tts", "ttp": "ttp", "ttm": "ttm", "xml": "xml", "itts": "itts", "ebutts": "ebutts"}
+
+
+def _serialise(el: Any, kinds: _Kinds | None = None, local_of: Any = None) -> str:
+    """Markup of an element kept as :class:`Raw`, with the family's usual prefixes.
+
+    The element is written without namespace declarations for the TTML
+    namespaces (every family writer declares ``tts``, ``ttp`` and ``ttm``), so
+    the markup is the same whichever document it came from; a foreign element
+    declares its own namespace.
+    """
+    kinds = kinds or _Kinds()
+    tag = el.tag if isinstance(el.tag, str) else ""
+    if tag.startswith("{"):
+        ns, local = tag[1:].split("}", 1)
+        if ns in TT_NAMESPACES:
+            name, declare = local, ""
+        else:
+            name, declare = f"x:{local}", f' xmlns:x="{_quote(ns)}"'
+    else:
+        name, declare = tag, ""
+    parts = [f"<{name}{declare}"]
+    for key, value in el.attrib.items():
+        kind, local = kinds(key)
+        prefix = _PREFIXES.get(kind)
+        if kind == "none":
+            parts.append(f' {local}="{_quote(value)}"')
+        elif prefix is not None:
+            parts.append(f' {prefix}:{local}="{_quote(value)}"')
+    inner: list[str] = []
+    if el.text:
+        inner.append(_text(el.text))
+    for child in el:
+        if isinstance(child.tag, str):
+            inner.append(_serialise(child, kinds))
+        if child.tail:
+            inner.append(_text(child.tail))
+    if inner:
+        return "".join(parts) + ">" + "".join(inner) + f"</{name}>"
+    return "".join(parts) + "/>"
+
+
+def _text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _quote(text: str) -> str:
+    return _text(text).replace('"', "&quot;")

@@ -1,0 +1,66 @@
+"""DFXP (``.dfxp``): TTML in the 2006 draft namespace (``http://www.w3.org/2006/10/ttaf1``).
+
+Reading is the TTML family reader (any member is accepted); writing uses the
+``2006/10/ttaf1`` namespaces with ``#styling``, media time, and no IMSC
+extensions. See ``docs/formats/dfxp.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from subkit.formats._base import BaseReadOptions, BaseWriteOptions
+from subkit.formats._ttml_common import classify
+from subkit.formats._ttml_read import read_document
+from subkit.formats._ttml_write import DFXP, write_document
+from subkit.model import Document, LossReport
+
+__all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
+
+NAME = "dfxp"
+
+#: What the writer can express.
+FEATURES = DFXP.features
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReadOptions(BaseReadOptions):
+    """DFXP reader options.
+
+    Attributes:
+        nested_times: ``"offset"`` (TTML: nested begin/end count from the
+            parent's begin) or ``"absolute"`` for files whose nested times
+            were authored as absolute (a common authoring error; the reader
+            warns when times look like it, and never switches on its own).
+    """
+
+    nested_times: Literal["offset", "absolute"] = "offset"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WriteOptions(BaseWriteOptions):
+    """DFXP writer options (only the common ones)."""
+
+
+def sniff(head: str) -> bool:
+    """True for a ``tt`` document in one of the 2006 ``ttaf1`` draft namespaces."""
+    return classify(head) == NAME
+
+
+def read(data: str, *, options: ReadOptions) -> Document:
+    """Parse any TTML-family document.
+
+    Raises:
+        ParseError: not a TTML document, or (strict) any flaw.
+    """
+    return read_document(data, name=NAME, options=options)
+
+
+def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
+    """Serialise ``doc`` as DFXP.
+
+    Raises:
+        UnsupportedFeatureError: strict and something would be dropped.
+    """
+    return write_document(doc, DFXP, report)

@@ -1,0 +1,74 @@
+"""TTML (``.ttml``, ``.xml``): read the whole TTML family, write the IMSC1 text profile.
+
+The reader (:mod:`subkit.formats._ttml_read`) takes TTML1 and TTML2, the DFXP
+drafts, IMSC1 (1.0.1 and 1.1), SMPTE-TT and EBU-TT / EBU-TT-D alike; the
+writer (:mod:`subkit.formats._ttml_write`) emits IMSC1 text-profile TTML in
+media time. See ``docs/formats/ttml.md`` for the mapping to the model, the
+leniencies and what the writer loses.
+
+>>> import subkit
+>>> doc = subkit.loads('<tt xmlns="http://www.w3.org/ns/ttml"><body><div>'
+...                    '<p begin="1s" end="2.5s">Hello<br/>world</p></div></body></tt>', format="ttml")
+>>> doc.cues[0].start_ms, doc.cues[0].end_ms, doc.cues[0].plain_text()
+(1000, 2500, 'Hello\\nworld')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from subkit.formats._base import BaseReadOptions, BaseWriteOptions
+from subkit.formats._ttml_common import classify
+from subkit.formats._ttml_read import read_document
+from subkit.formats._ttml_write import IMSC1, write_document
+from subkit.model import Document, LossReport
+
+__all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
+
+NAME = "ttml"
+
+#: What the writer can express.
+FEATURES = IMSC1.features
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReadOptions(BaseReadOptions):
+    """TTML reader options.
+
+    Attributes:
+        nested_times: ``"offset"`` (TTML: nested begin/end count from the
+            parent's begin) or ``"absolute"`` for files whose nested times
+            were authored as absolute (a common authoring error; the reader
+            warns when times look like it, and never switches on its own).
+    """
+
+    nested_times: Literal["offset", "absolute"] = "offset"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WriteOptions(BaseWriteOptions):
+    """TTML writer options (only the common ones)."""
+
+
+def sniff(head: str) -> bool:
+    """True for a ``tt`` document in the TTML namespace (or none) that is neither DFXP nor EBU-TT."""
+    return classify(head) == NAME
+
+
+def read(data: str, *, options: ReadOptions) -> Document:
+    """Parse any TTML-family document.
+
+    Raises:
+        ParseError: not a TTML document, or (strict) any flaw.
+    """
+    return read_document(data, name=NAME, options=options)
+
+
+def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
+    """Serialise ``doc`` as IMSC1 text-profile TTML.
+
+    Raises:
+        UnsupportedFeatureError: strict and something would be dropped.
+    """
+    return write_document(doc, IMSC1, report)
