@@ -23,7 +23,7 @@ from subkit.model import Cue, Document, Run, Word
 from .strategies import SAFE_ALPHABET, timed_words, words_text
 
 #: Every format that reads and writes timed words.
-WORD_TIMED = ["ass", "webvtt", "lrc", "whisper_json", "rev_json"]
+WORD_TIMED = ["ass", "webvtt", "ttml", "dfxp", "ebu_tt_d", "lrc", "whisper_json", "rev_json"]
 
 #: Formats that also keep each word's confidence.
 WITH_CONFIDENCE = ["whisper_json", "rev_json"]
