@@ -3,7 +3,9 @@
 * :func:`load_json` parses JSON, optionally into values whose objects and
   arrays remember where they started, so that diagnostics can name a line
   (readers parse fast first and again with positions only when they have
-  something to report: :func:`read_twice`);
+  something to report: :func:`read_twice`); :func:`load_json_list` also
+  checks the top-level list that each format keeps its cues in;
+* :func:`read_confidence` reads a word's confidence, clamped to 0-1;
 * :func:`seconds_to_ms` / :func:`ms_to_seconds` convert float seconds
   exactly (through the shortest decimal that reads back as the float);
 * :func:`trailing_spaces` and :func:`align_to_text` give words the texts the
@@ -32,7 +34,9 @@ __all__ = [
     "dump_json",
     "leading_spaces",
     "load_json",
+    "load_json_list",
     "ms_to_seconds",
+    "read_confidence",
     "read_twice",
     "seconds_to_ms",
     "trailing_spaces",
@@ -129,6 +133,33 @@ def load_json(data: str, sink: DiagnosticSink, what: str, *, positions: bool) ->
     except RecursionError:
         raise sink.fail("JSON nested too deeply", line=1) from None
     return JsonSource(value, data, positions)
+
+
+def load_json_list(
+    data: str, sink: DiagnosticSink, what: str, key: str, *, positions: bool, not_this: str
+) -> tuple[JsonSource, dict[str, Any]]:
+    """:func:`load_json`, then the top-level object, which must hold a list under ``key``.
+
+    ``not_this`` begins the error message (``"not Whisper JSON"``).
+
+    Raises:
+        ParseError: ``data`` is not JSON, or not an object with a ``key`` list.
+    """
+    src = load_json(data, sink, what, positions=positions)
+    top = src.value
+    if not isinstance(top, dict) or not isinstance(top.get(key), list):
+        raise sink.fail(f"{not_this}: no '{key}' list", line=1, excerpt=data.strip().split("\n", 1)[0])
+    return src, top
+
+
+def read_confidence(value: Any, sink: DiagnosticSink, line: int | None) -> float | None:
+    """A word's confidence as a float: ``None`` when it is no number, clamped (with a warning) outside 0-1."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        return None
+    if not 0.0 <= value <= 1.0:
+        sink.warn(f"confidence {value!r} outside 0-1", "clamped it", line=line)
+        return float(min(max(value, 0.0), 1.0))
+    return float(value)
 
 
 def read_twice(parse: Callable[[bool], Document], strict: bool) -> Document:

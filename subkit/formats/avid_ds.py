@@ -40,10 +40,19 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
+from subkit.formats._base import DiagnosticSink
 from subkit.formats._features import report_unsupported
-from subkit.model import Cue, Document, LineBreak, LossReport, Run, content_from_text
-from subkit.timing import format_timecode, frames_to_ms, ms_to_frames, parse_fps, round_half_up, timecode_to_frames
+from subkit.formats._text_blocks import (
+    FpsReadOptions,
+    FpsWriteOptions,
+    Tally,
+    checked_end,
+    clamped_timecode,
+    plain_lines,
+    timecode_ms,
+    write_rate,
+)
+from subkit.model import Cue, Document, LossReport, content_from_text
 
 __all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
 
@@ -59,12 +68,8 @@ DEFAULT_FPS = Fraction(25)
 DEFAULT_COMMENT = "@ This file written with the Avid Caption plugin, version 1"
 
 
-def _rate(value: Fraction | float | str | None) -> Fraction | None:
-    return None if value is None else parse_fps(value)
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ReadOptions(BaseReadOptions):
+class ReadOptions(FpsReadOptions):
     """Avid DS reader options.
 
     Attributes:
@@ -72,14 +77,9 @@ class ReadOptions(BaseReadOptions):
             ``None`` means 25.
     """
 
-    fps: str | float | Fraction | None = None
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "fps", _rate(self.fps))
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class WriteOptions(BaseWriteOptions):
+class WriteOptions(FpsWriteOptions):
     """Avid DS writer options.
 
     Attributes:
@@ -87,12 +87,6 @@ class WriteOptions(BaseWriteOptions):
         drop_frame: write drop-frame labels (``;``); ``None``: the document's
             flag, at 29.97 and 59.94 only.
     """
-
-    fps: str | float | Fraction | None = None
-    drop_frame: bool | None = None
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "fps", _rate(self.fps))
 
 
 _TC = r"(\d{1,2}):(\d{1,2}):(\d{1,2})([:;.])(\d{1,3})"
@@ -115,7 +109,6 @@ def read(data: str, *, options: ReadOptions) -> Document:
     """
     sink = DiagnosticSink(NAME, options)
     fps = options.fps if isinstance(options.fps, Fraction) else DEFAULT_FPS
-    nominal = round_half_up(fps)
     lines = data.split("\n")
     comments = [line.rstrip() for line in lines if line.startswith("@")]
     begin = next((i for i, line in enumerate(lines) if _BEGIN.match(line)), None)
@@ -156,17 +149,10 @@ def read(data: str, *, options: ReadOptions) -> Document:
             groups = timing.groups()
             if not _CANONICAL.fullmatch(line):
                 sink.warn("non-standard timing line", "read it leniently", line=line_no, excerpt=line)
-            times = []
-            for h, m, s, sep, f in (groups[0:5], groups[5:10]):
-                if int(f) >= nominal or int(m) > 59 or int(s) > 59:
-                    sink.warn("a timecode field is out of range", "added it up", line=line_no, excerpt=line)
-                drop_frame = drop_frame or sep == ";"
-                count = timecode_to_frames(int(h), int(m), int(s), int(f), fps, drop_frame=sep == ";")
-                times.append(frames_to_ms(count, fps))
-            start, end = times
-            if end < start:
-                sink.error("cue ends before it starts", "set its end to its start", line=line_no, excerpt=line)
-                end = start
+            drop_frame = drop_frame or ";" in (groups[3], groups[8])
+            start = timecode_ms(groups[0:5], fps, sink, line=line_no, excerpt=line)
+            end = timecode_ms(groups[5:10], fps, sink, line=line_no, excerpt=line)
+            end = checked_end(start, end, sink, line=line_no, excerpt=line)
             pending = (start, end, line_no, [])
             previous_blank = False
             continue
@@ -207,36 +193,25 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
         UnsupportedFeatureError: strict and something would be dropped.
     """
     report_unsupported(doc, FEATURES, report, raw_format=NAME)
-    fps = options.fps if isinstance(options.fps, Fraction) else doc.frame_rate or DEFAULT_FPS
-    drop_frame = options.drop_frame if options.drop_frame is not None else doc.drop_frame
-    drop_frame = drop_frame and fps.denominator == 1001
+    fps, drop_frame = write_rate(options, doc, DEFAULT_FPS)
     comments = doc.header.get(f"{NAME}.comments") if doc.header else None
     out = [f"{comments or DEFAULT_COMMENT}\n\n<begin subtitles>\n"]
-    negative = empty = 0
-    first_negative: int | None = None
-    first_empty: int | None = None
+    negative, empty = Tally(), Tally()
     for number, cue in enumerate(doc.cues):
         if cue.comment:
             continue
-        text = "".join(
-            item.text if isinstance(item, Run) else "\n" if isinstance(item, LineBreak) else "" for item in cue.content
-        )
-        text = "\n".join(line.strip() for line in text.split("\n") if line.strip())
+        text = plain_lines(cue)
         if not text:
-            empty += 1
-            first_empty = number if first_empty is None else first_empty
+            empty.add(number)
             continue
         if cue.start_ms < 0 or cue.end_ms < 0:
-            negative += 1
-            first_negative = number if first_negative is None else first_negative
-        start = format_timecode(ms_to_frames(max(cue.start_ms, 0), fps), fps, drop_frame=drop_frame)
-        end = format_timecode(ms_to_frames(max(cue.end_ms, 0), fps), fps, drop_frame=drop_frame)
+            negative.add(number)
+        start = clamped_timecode(cue.start_ms, fps, drop_frame=drop_frame)
+        end = clamped_timecode(cue.end_ms, fps, drop_frame=drop_frame)
         out.append(f"{start} {end}\n{text}\n\n")
     if out[-1].endswith("\n\n") and len(out) > 1:
         out[-1] = out[-1][:-1]
     out.append("<end subtitles>\n")
-    if negative:
-        report.add("negative-time", "negative times clamped to 00:00:00:00", cue=first_negative, count=negative)
-    if empty:
-        report.add("empty-cue", "cues without text dropped", cue=first_empty, count=empty)
+    negative.report_to(report, "negative-time", "negative times clamped to 00:00:00:00")
+    empty.report_to(report, "empty-cue", "cues without text dropped")
     return "".join(out)

@@ -50,8 +50,9 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
+from subkit.formats._base import BaseWriteOptions, DiagnosticSink
 from subkit.formats._features import report_unsupported
+from subkit.formats._text_blocks import LastCueReadOptions, Tally
 from subkit.model import ContentItem, Cue, Document, LineBreak, LossReport, Raw, Run, RunStyle
 from subkit.timing import round_half_up
 
@@ -85,18 +86,12 @@ def default_header() -> dict[str, str]:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ReadOptions(BaseReadOptions):
+class ReadOptions(LastCueReadOptions):
     """QuickTime Text reader options.
 
     Attributes:
         last_duration_ms: how long the last sample lasts when no final stamp ends it.
     """
-
-    last_duration_ms: int = 4000
-
-    def __post_init__(self) -> None:
-        if self.last_duration_ms < 0:
-            raise ValueError("last_duration_ms cannot be negative")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -317,16 +312,13 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     for key in header:
         _switch(state, key[len(NAME) + 1 :])
     cues: list[tuple[int, Cue]] = []
-    empty = overlaps = 0
-    first_empty: int | None = None
-    first_overlap: int | None = None
+    empty, overlaps = Tally(), Tally()
     for number, cue in enumerate(doc.cues):
         if cue.comment:
             continue
         if not any(isinstance(item, Run) and item.text.strip() for item in cue.content):
             # A stamp with no text clears the screen: an empty cue cannot be written.
-            empty += 1
-            first_empty = number if first_empty is None else first_empty
+            empty.add(number)
             continue
         cues.append((number, cue))
     cues.sort(key=lambda entry: max(entry[1].start_ms, 0))
@@ -334,16 +326,13 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
         start, end = max(cue.start_ms, 0), max(cue.end_ms, 0)
         following = max(cues[position + 1][1].start_ms, 0) if position + 1 < len(cues) else None
         if following is not None and following < end:
-            overlaps += 1
-            first_overlap = number if first_overlap is None else first_overlap
+            overlaps.add(number)
             end = following
         out.append(f"{_stamp(start, scale)}\n{_text(cue, state)}\n")
         if following is None or following > end:
             out.append(f"{_stamp(end, scale)}\n\n")
-    if empty:
-        report.add("empty-cue", "cues without text dropped", cue=first_empty, count=empty)
-    if overlaps:
-        report.add("overlap", "overlapping cues cut where the next one starts", cue=first_overlap, count=overlaps)
+    empty.report_to(report, "empty-cue", "cues without text dropped")
+    overlaps.report_to(report, "overlap", "overlapping cues cut where the next one starts")
     return "".join(out)
 
 

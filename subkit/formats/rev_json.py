@@ -39,7 +39,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from subkit.formats._asr_json import JsonSource, dump_json, load_json, ms_to_seconds, read_twice, seconds_to_ms
+from subkit.formats._asr_json import (
+    JsonSource,
+    dump_json,
+    load_json_list,
+    ms_to_seconds,
+    read_confidence,
+    read_twice,
+    seconds_to_ms,
+)
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
 from subkit.formats._features import report_unsupported
 from subkit.formats._timed_lines import flat_text
@@ -139,15 +147,6 @@ def group_words(
     return groups
 
 
-def _confidence(value: Any, sink: DiagnosticSink, line: int | None) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
-        return None
-    if not 0.0 <= value <= 1.0:
-        sink.warn(f"confidence {value!r} outside 0-1", "clamped it", line=line)
-        return float(min(max(value, 0.0), 1.0))
-    return float(value)
-
-
 def _monologue_words(mono: dict[str, Any], src: JsonSource, sink: DiagnosticSink) -> list[Word]:
     """The words of one monologue, punctuation attached to the word before it."""
     elements = mono.get("elements")
@@ -175,7 +174,7 @@ def _monologue_words(mono: dict[str, Any], src: JsonSource, sink: DiagnosticSink
             if end < start:
                 sink.error("word ends before it starts", "set its end to its start", line=line)
                 end = start
-            pending.append([prefix + value, start, end, _confidence(element.get("confidence"), sink, line)])
+            pending.append([prefix + value, start, end, read_confidence(element.get("confidence"), sink, line)])
             prefix = ""
         elif pending:
             pending[-1][0] += value
@@ -198,11 +197,9 @@ def read(data: str, *, options: ReadOptions) -> Document:
 
 def _read(data: str, options: ReadOptions, positions: bool) -> Document:
     sink = DiagnosticSink(NAME, options)
-    src = load_json(data, sink, "Rev transcript", positions=positions)
-    top = src.value
-    if not isinstance(top, dict) or not isinstance(top.get("monologues"), list):
-        raise sink.fail("not a Rev transcript: no 'monologues' list", line=1,
-                        excerpt=data.strip().split("\n", 1)[0])
+    src, top = load_json_list(
+        data, sink, "Rev transcript", "monologues", positions=positions, not_this="not a Rev transcript"
+    )
     cues: list[Cue] = []
     for position, mono in enumerate(top["monologues"]):
         if not isinstance(mono, dict):

@@ -67,9 +67,10 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink, LineCounter
+from subkit.formats._base import BaseWriteOptions, DiagnosticSink, LineCounter
 from subkit.formats._features import report_unsupported
 from subkit.formats._html import color_to_html, parse_color, tags_for_style
+from subkit.formats._text_blocks import LastCueReadOptions, Tally
 from subkit.model import PLAIN, ContentItem, Cue, Document, LineBreak, LossReport, Raw, Run, RunStyle
 
 __all__ = [
@@ -99,18 +100,12 @@ DEFAULT_CLASS = "SUBTTL"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ReadOptions(BaseReadOptions):
+class ReadOptions(LastCueReadOptions):
     """SAMI reader options.
 
     Attributes:
         last_duration_ms: how long a caption lasts when no later ``<SYNC>`` clears it.
     """
-
-    last_duration_ms: int = 4000
-
-    def __post_init__(self) -> None:
-        if self.last_duration_ms < 0:
-            raise ValueError("last_duration_ms cannot be negative")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -680,12 +675,10 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
         cues = [(n, c) for n, c in cues if _matches(c.language or doc.language, options.language)]
     added: list[str | None] = []
     tracks: dict[str, list[tuple[int, Cue]]] = {}
-    empty = 0
-    first_empty: int | None = None
+    empty = Tally()
     for number, cue in cues:
         if _is_blank(cue.content):
-            empty += 1
-            first_empty = number if first_empty is None else first_empty
+            empty.add(number)
             continue
         explicit = cue.extra.get(f"{NAME}.class") if cue.extra else None
         language = cue.language or doc.language
@@ -700,20 +693,16 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
         css = css + "\n" + stylesheet(added, base="")
 
     events: list[tuple[int, int, int, str, Cue | None]] = []
-    overlaps = negative = 0
-    first_overlap: int | None = None
-    first_negative: int | None = None
+    overlaps, negative = Tally(), Tally()
     for class_index, (cls, track) in enumerate(tracks.items()):
         track.sort(key=lambda entry: max(entry[1].start_ms, 0))
         for position, (number, cue) in enumerate(track):
             start, end = max(cue.start_ms, 0), max(cue.end_ms, 0)
             if cue.start_ms < 0 or cue.end_ms < 0:
-                negative += 1
-                first_negative = number if first_negative is None else first_negative
+                negative.add(number)
             following = max(track[position + 1][1].start_ms, 0) if position + 1 < len(track) else None
             if following is not None and following < end:
-                overlaps += 1
-                first_overlap = number if first_overlap is None else first_overlap
+                overlaps.add(number)
                 end = following
             events.append((start, class_index, 2 * position, cls, cue))
             if following is None or following > end:
@@ -743,12 +732,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
             index += 1
         out.append(f"<SYNC Start={time}>{''.join(parts)}</SYNC>\n")
     out.append("</BODY>\n</SAMI>\n")
-    if overlaps:
-        report.add(
-            "overlap", "overlapping cues of one language cut where the next starts", cue=first_overlap, count=overlaps
-        )
-    if negative:
-        report.add("negative-time", "negative times clamped to 0", cue=first_negative, count=negative)
-    if empty:
-        report.add("empty-cue", "cues without text dropped", cue=first_empty, count=empty)
+    overlaps.report_to(report, "overlap", "overlapping cues of one language cut where the next starts")
+    negative.report_to(report, "negative-time", "negative times clamped to 0")
+    empty.report_to(report, "empty-cue", "cues without text dropped")
     return "".join(out)

@@ -29,7 +29,8 @@ from dataclasses import dataclass
 
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
 from subkit.formats._features import report_unsupported
-from subkit.model import ContentItem, Cue, Document, LineBreak, LossReport, Run, content_from_text
+from subkit.formats._text_blocks import Tally, checked_end, plain_lines
+from subkit.model import ContentItem, Cue, Document, LossReport, content_from_text
 
 __all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
 
@@ -136,9 +137,7 @@ def read(data: str, *, options: ReadOptions) -> Document:
                 sink.warn("non-standard timing line", "read it leniently", line=line_no, excerpt=line.strip())
             if any(int(part) > 59 for part in (start_parts[1], start_parts[2], end_parts[1], end_parts[2])):
                 sink.warn("minutes or seconds above 59", "added them up", line=line_no, excerpt=line.strip())
-            if end < start:
-                sink.error("cue ends before it starts", "set its end to its start", line=line_no, excerpt=line.strip())
-                end = start
+            end = checked_end(start, end, sink, line=line_no, excerpt=line.strip())
             current = (start, end, line_no, [])
             previous_blank = False
             continue
@@ -209,18 +208,13 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     supported = set(FEATURES) if options.speaker_prefix else set()
     report_unsupported(doc, supported, report, raw_format=NAME)
     out: list[str] = []
-    negative = 0
-    first_negative: int | None = None
+    negative = Tally()
     for number, cue in enumerate(doc.cues):
         if cue.comment:
             continue
         if cue.start_ms < 0 or cue.end_ms < 0:
-            negative += 1
-            first_negative = number if first_negative is None else first_negative
-        text = "".join(
-            item.text if isinstance(item, Run) else "\n" if isinstance(item, LineBreak) else "" for item in cue.content
-        )
-        text = "\n".join(line.strip() for line in text.split("\n") if line.strip())
+            negative.add(number)
+        text = plain_lines(cue)
         if options.speaker_prefix and cue.speaker:
             text = f">> {cue.speaker}: {text}"
         out.append(
@@ -228,6 +222,5 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
             if text
             else f"{format_time(cue.start_ms)},{format_time(cue.end_ms)}\n\n"
         )
-    if negative:
-        report.add("negative-time", "negative times clamped to 0:00:00.000", cue=first_negative, count=negative)
+    negative.report_to(report, "negative-time", "negative times clamped to 0:00:00.000")
     return "".join(out)

@@ -46,10 +46,19 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
+from subkit.formats._base import DiagnosticSink
 from subkit.formats._features import report_unsupported
+from subkit.formats._text_blocks import (
+    FpsReadOptions,
+    FpsWriteOptions,
+    Tally,
+    checked_end,
+    clamped_timecode,
+    timecode_ms,
+    write_rate,
+)
 from subkit.model import NOWHERE, ContentItem, Cue, Document, LineBreak, LossReport, Placement, Run, RunStyle
-from subkit.timing import format_timecode, frames_to_ms, ms_to_frames, parse_fps, round_half_up, timecode_to_frames
+from subkit.timing import parse_fps
 
 __all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "default_header", "read", "sniff", "write"]
 
@@ -109,12 +118,8 @@ def default_header() -> dict[str, str]:
     return {f"{NAME}.header": _DEFAULT_HEADER}
 
 
-def _rate(value: Fraction | float | str | None) -> Fraction | None:
-    return None if value is None else parse_fps(value)
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ReadOptions(BaseReadOptions):
+class ReadOptions(FpsReadOptions):
     """Spruce STL reader options.
 
     Attributes:
@@ -122,14 +127,9 @@ class ReadOptions(BaseReadOptions):
             ``None``: a ``$SMPTEFormat`` directive of the file, else 25.
     """
 
-    fps: str | float | Fraction | None = None
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "fps", _rate(self.fps))
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class WriteOptions(BaseWriteOptions):
+class WriteOptions(FpsWriteOptions):
     """Spruce STL writer options.
 
     Attributes:
@@ -140,12 +140,7 @@ class WriteOptions(BaseWriteOptions):
             (the default ``" , "`` is Spruce's).
     """
 
-    fps: str | float | Fraction | None = None
-    drop_frame: bool | None = None
     tabs: bool = False
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "fps", _rate(self.fps))
 
 
 _TC = r"(\d{1,2}):(\d{1,2}):(\d{1,2})([:;.])(\d{1,3})"
@@ -245,7 +240,6 @@ def read(data: str, *, options: ReadOptions) -> Document:
     fps = options.fps if isinstance(options.fps, Fraction) else None
     if fps is None:
         fps = _declared_rate(lines, sink) or DEFAULT_FPS
-    nominal = round_half_up(fps)
     state = _State()
     cues: list[Cue] = []
     header_lines: list[str] = []
@@ -262,7 +256,7 @@ def read(data: str, *, options: ReadOptions) -> Document:
         cue = _CUE.match(line)
         if cue:
             drop_frame = drop_frame or ";" in (cue.group(4), cue.group(9))
-            cues.append(_cue(cue, line_no, fps, nominal, state, before, sink))
+            cues.append(_cue(cue, line_no, fps, state, before, sink))
             before = []
             continue
         if index < header_end:
@@ -318,29 +312,18 @@ def _cue(
     match: re.Match[str],
     line_no: int,
     fps: Fraction,
-    nominal: int,
     state: _State,
     before: list[str],
     sink: DiagnosticSink,
 ) -> Cue:
     groups = match.groups()
     times: list[int] = []
-    for h, m, s, sep, f in (groups[0:5], groups[5:10]):
-        frames = int(f)
-        if frames >= nominal or int(m) > 59 or int(s) > 59:
-            sink.warn("a timecode field is out of range", "added it up", line=line_no, excerpt=match.group(0))
-        if sep == ".":
+    for fields in (groups[0:5], groups[5:10]):
+        times.append(timecode_ms(fields, fps, sink, line=line_no, excerpt=match.group(0)))
+        if fields[3] == ".":
             sink.warn("'.' before the frames", "read it as ':'", line=line_no)
-        count = ((int(h) * 60 + int(m)) * 60 + int(s)) * nominal + frames
-        if sep == ";":
-            count = timecode_to_frames(int(h), int(m), int(s), frames, fps, drop_frame=True)
-        times.append(frames_to_ms(count, fps))
     start, end = times
-    if end < start:
-        sink.error(
-            "cue ends before it starts", "set its end to its start", line=line_no, excerpt=match.group(0).strip()
-        )
-        end = start
+    end = checked_end(start, end, sink, line=line_no, excerpt=match.group(0).strip())
     content = _content(match.group(11).strip(), state)
     align = state.align
     placement = NOWHERE if align == 2 else Placement(align=align)
@@ -397,17 +380,14 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
         UnsupportedFeatureError: strict and something would be dropped.
     """
     report_unsupported(doc, FEATURES, report, raw_format=NAME)
-    fps = options.fps if isinstance(options.fps, Fraction) else doc.frame_rate or DEFAULT_FPS
-    drop_frame = options.drop_frame if options.drop_frame is not None else doc.drop_frame
-    drop_frame = drop_frame and fps.denominator == 1001
+    fps, drop_frame = write_rate(options, doc, DEFAULT_FPS)
     separator = "\t,\t" if options.tabs else " , "
     header = doc.header.get(f"{NAME}.header") if doc.header else None
     if header is None:
         header = _DEFAULT_HEADER
     state = _header_state(header)
     out = [header + "\n\n"] if header else []
-    negative = 0
-    first_negative: int | None = None
+    negative = Tally()
     for number, cue in enumerate(doc.cues):
         if cue.comment:
             continue
@@ -426,13 +406,11 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
             state.vert = vert
             out.append(f"$VertAlign = {({0: 'Bottom', 3: 'Center', 6: 'Top'})[vert]}\n")
         if cue.start_ms < 0 or cue.end_ms < 0:
-            negative += 1
-            first_negative = number if first_negative is None else first_negative
-        start = format_timecode(ms_to_frames(max(cue.start_ms, 0), fps), fps, drop_frame=drop_frame)
-        end = format_timecode(ms_to_frames(max(cue.end_ms, 0), fps), fps, drop_frame=drop_frame)
+            negative.add(number)
+        start = clamped_timecode(cue.start_ms, fps, drop_frame=drop_frame)
+        end = clamped_timecode(cue.end_ms, fps, drop_frame=drop_frame)
         out.append(f"{start}{separator}{end}{separator}{_text(cue, state)}\n")
-    if negative:
-        report.add("negative-time", "negative times clamped to 00:00:00:00", cue=first_negative, count=negative)
+    negative.report_to(report, "negative-time", "negative times clamped to 00:00:00:00")
     return "".join(out)
 
 

@@ -49,6 +49,7 @@ from dataclasses import dataclass
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
 from subkit.formats._features import report_unsupported
 from subkit.formats._html import TagState, parse_tagged_line, tags_for_style
+from subkit.formats._text_blocks import Tally, checked_end
 from subkit.model import ContentItem, Cue, Document, LineBreak, LossReport, Raw, Run
 
 __all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "default_header", "read", "sniff", "write"]
@@ -156,9 +157,7 @@ def read(data: str, *, options: ReadOptions) -> Document:
                 sink.warn("non-standard timing line", "read it leniently", line=line_no, excerpt=line)
             if start < 0 or end < 0:
                 sink.warn("negative time", "kept it (the writer clamps it to 0)", line=line_no, excerpt=line)
-            if end < start:
-                sink.error("cue ends before it starts", "set its end to its start", line=line_no, excerpt=line)
-                end = start
+            end = checked_end(start, end, sink, line=line_no, excerpt=line)
             pending = (start, end, line_no, [])
             previous_blank = False
             continue
@@ -283,15 +282,12 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     style = [f"[{tag}]{header[f'{NAME}.{tag}']}" for tag in STYLE_TAGS if f"{NAME}.{tag}" in header]
     if style:
         out.append(",".join(style) + "\n")
-    negative = 0
-    first_negative: int | None = None
+    negative = Tally()
     for number, cue in enumerate(doc.cues):
         if cue.comment:
             continue
         if cue.start_ms < 0 or cue.end_ms < 0:
-            negative += 1
-            first_negative = number if first_negative is None else first_negative
+            negative.add(number)
         out.append(f"\n{format_time(cue.start_ms)},{format_time(cue.end_ms)}\n{_text(cue)}\n")
-    if negative:
-        report.add("negative-time", "negative times clamped to 00:00:00.00", cue=first_negative, count=negative)
+    negative.report_to(report, "negative-time", "negative times clamped to 00:00:00.00")
     return "".join(out)

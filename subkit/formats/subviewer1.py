@@ -47,9 +47,10 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
+from subkit.formats._base import BaseWriteOptions, DiagnosticSink
 from subkit.formats._features import report_unsupported
-from subkit.model import Cue, Document, LineBreak, LossReport, Run, content_from_text
+from subkit.formats._text_blocks import LastCueReadOptions, Tally, plain_lines
+from subkit.model import Cue, Document, LossReport, content_from_text
 from subkit.timing import round_half_up
 
 __all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "default_header", "read", "sniff", "write"]
@@ -76,18 +77,12 @@ def default_header() -> dict[str, str]:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ReadOptions(BaseReadOptions):
+class ReadOptions(LastCueReadOptions):
     """SubViewer 1.0 reader options.
 
     Attributes:
         last_duration_ms: how long a cue lasts when no time line ends it.
     """
-
-    last_duration_ms: int = 4000
-
-    def __post_init__(self) -> None:
-        if self.last_duration_ms < 0:
-            raise ValueError("last_duration_ms cannot be negative")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -239,28 +234,19 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
         if tag not in HEADER_TAGS:
             out.append(f"[{tag}]\n{value}\n" if value else f"[{tag}]\n")
     out.append(f"[BEGIN]\n{_START}\n")
-    rounded = empty = 0
-    first_rounded: int | None = None
-    first_empty: int | None = None
+    rounded, empty = Tally(), Tally()
     for number, cue in enumerate(doc.cues):
         if cue.comment:
             continue
         if cue.start_ms % 1000 or cue.end_ms % 1000:
-            rounded += 1
-            first_rounded = number if first_rounded is None else first_rounded
-        text = "".join(
-            item.text if isinstance(item, Run) else "|" if isinstance(item, LineBreak) else "" for item in cue.content
-        )
-        text = "|".join(part.strip() for part in text.split("|") if part.strip())
+            rounded.add(number)
+        text = plain_lines(cue, "|")
         if not text:
             # An empty cue cannot be written: a time line with no text ends a cue.
-            empty += 1
-            first_empty = number if first_empty is None else first_empty
+            empty.add(number)
             continue
         out.append(f"{format_time(cue.start_ms)}\n{text}\n{format_time(cue.end_ms)}\n\n")
     out.append(f"[end]\n{_END}\n")
-    if rounded:
-        report.add("timing", "times rounded to whole seconds", cue=first_rounded, count=rounded)
-    if empty:
-        report.add("empty-cue", "cues without text dropped", cue=first_empty, count=empty)
+    rounded.report_to(report, "timing", "times rounded to whole seconds")
+    empty.report_to(report, "empty-cue", "cues without text dropped")
     return "".join(out)

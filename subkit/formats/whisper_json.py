@@ -48,8 +48,9 @@ from subkit.formats._asr_json import (
     align_to_text,
     dump_json,
     leading_spaces,
-    load_json,
+    load_json_list,
     ms_to_seconds,
+    read_confidence,
     read_twice,
     seconds_to_ms,
     trailing_spaces,
@@ -94,15 +95,6 @@ def sniff(head: str) -> bool:
     )
 
 
-def _confidence(value: Any, sink: DiagnosticSink, line: int | None) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
-        return None
-    if not 0.0 <= value <= 1.0:
-        sink.warn(f"confidence {value!r} outside 0-1", "clamped it", line=line)
-        return float(min(max(value, 0.0), 1.0))
-    return float(value)
-
-
 def _words(seg: dict[str, Any], src: JsonSource, sink: DiagnosticSink) -> list[tuple[str, int, int, float | None]]:
     raw = seg.get("words")
     if raw is None:
@@ -124,7 +116,7 @@ def _words(seg: dict[str, Any], src: JsonSource, sink: DiagnosticSink) -> list[t
         if end < start:
             sink.error("word ends before it starts", "set its end to its start", line=line)
             end = start
-        confidence = _confidence(word.get("probability", word.get("confidence")), sink, line)
+        confidence = read_confidence(word.get("probability", word.get("confidence")), sink, line)
         result.append((text, start, end, confidence))
     return result
 
@@ -140,10 +132,7 @@ def read(data: str, *, options: ReadOptions) -> Document:
 
 def _read(data: str, options: ReadOptions, positions: bool) -> Document:
     sink = DiagnosticSink(NAME, options)
-    src = load_json(data, sink, "Whisper", positions=positions)
-    top = src.value
-    if not isinstance(top, dict) or not isinstance(top.get("segments"), list):
-        raise sink.fail("not Whisper JSON: no 'segments' list", line=1, excerpt=data.strip().split("\n", 1)[0])
+    src, top = load_json_list(data, sink, "Whisper", "segments", positions=positions, not_this="not Whisper JSON")
     language = top.get("language") if isinstance(top.get("language"), str) else None
     cues: list[Cue] = []
     for position, seg in enumerate(top["segments"]):

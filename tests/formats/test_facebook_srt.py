@@ -16,7 +16,7 @@ from subkit.formats import facebook_srt
 from subkit.model import Cue, Document, Run
 
 from ..strategies import cue_times, words_text
-from ._goldens_text_asr import check_golden, golden_cases
+from ._format_checks import golden_test
 
 SRT = "1\n00:00:01,000 --> 00:00:02,000\nHello\n\n"
 
@@ -68,9 +68,7 @@ def test_round_trip_property(items: list[tuple[tuple[int, int], str]]) -> None:
     assert subkit.loads(text, format="facebook_srt", strict=True).cues == doc.cues
 
 
-@pytest.mark.parametrize("source", golden_cases("facebook_srt"), ids=lambda p: p.name)
-def test_golden(source: Path) -> None:
-    check_golden(source, "facebook_srt", language="en_US")
+test_golden = golden_test("facebook_srt", language="en_US")
 
 
 # ---------------------------------------------------------------- subkit convert

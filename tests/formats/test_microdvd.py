@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import subkit
@@ -17,7 +16,7 @@ from subkit.timing import FPS_23_976, frames_to_ms
 
 from ..conftest import CORPUS
 from ..strategies import SAFE_ALPHABET, run_styles, words_text
-from ._goldens_text_asr import check_golden, check_reader_is_robust, golden_cases, noise
+from ._format_checks import golden_test, reader_robustness_test
 
 
 def read(text: str, **options: Any) -> Document:
@@ -178,9 +177,7 @@ def test_round_trip_property(doc: Document) -> None:
 # ---------------------------------------------------------------- golden files and corpus
 
 
-@pytest.mark.parametrize("source", golden_cases("microdvd"), ids=lambda p: p.name)
-def test_golden(source: Path) -> None:
-    check_golden(source, "microdvd")
+test_golden = golden_test("microdvd")
 
 
 MICRODVD_CORPUS = [
@@ -209,7 +206,4 @@ def test_corpus_agrees_with_pysubs2(path: str) -> None:
         assert cue.plain_text() == event.plaintext
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
-@given(text=noise, strict=st.booleans())
-def test_reader_only_raises_parse_errors(text: str, strict: bool) -> None:
-    check_reader_is_robust("microdvd", text, strict)
+test_reader_only_raises_parse_errors = reader_robustness_test("microdvd")

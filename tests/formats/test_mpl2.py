@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import subkit
@@ -15,7 +14,7 @@ from subkit.model import Cue, Document, LineBreak, Run, RunStyle
 
 from ..conftest import CORPUS
 from ..strategies import SAFE_ALPHABET, words_text
-from ._goldens_text_asr import check_golden, check_reader_is_robust, golden_cases, noise
+from ._format_checks import golden_test, reader_robustness_test
 
 
 def read(text: str, **options: Any) -> Document:
@@ -94,9 +93,7 @@ def test_round_trip_property(doc: Document) -> None:
     assert again.replace(source_format=None) == doc
 
 
-@pytest.mark.parametrize("source", golden_cases("mpl2"), ids=lambda p: p.name)
-def test_golden(source: Path) -> None:
-    check_golden(source, "mpl2")
+test_golden = golden_test("mpl2")
 
 
 def test_corpus_agrees_with_pysubs2() -> None:
@@ -110,7 +107,4 @@ def test_corpus_agrees_with_pysubs2() -> None:
     assert [(c.start_ms, c.end_ms) for c in ours] == [(e.start, e.end) for e in theirs_kept]
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
-@given(text=noise, strict=st.booleans())
-def test_reader_only_raises_parse_errors(text: str, strict: bool) -> None:
-    check_reader_is_robust("mpl2", text, strict)
+test_reader_only_raises_parse_errors = reader_robustness_test("mpl2")

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,10 +14,14 @@ from subkit.errors import ParseError, UnsupportedFeatureError
 from subkit.formats import sbv
 from subkit.model import Cue, Document, LineBreak, Run, RunStyle
 
-from ..strategies import contents, cue_times, full_documents, names
-
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "sbv"
-REGEN = os.environ.get("SUBKIT_REGEN") == "1"
+from ..strategies import contents, cue_times, names
+from ._format_checks import (
+    golden_fixtures_exist_test,
+    golden_test,
+    noise_from,
+    read_and_rewrite,
+    writer_accepts_any_document_test,
+)
 
 
 def read(text: str, **options: Any) -> Document:
@@ -160,49 +161,19 @@ def test_round_trip_property(doc: Document) -> None:
     assert subkit.loads(text, format="sbv", strict=True) == doc
 
 
-@settings(max_examples=20, deadline=None)
-@given(full_documents())
-def test_writer_accepts_any_document(doc: Document) -> None:
-    """Whatever the document holds, the output reads back cleanly, even in strict mode."""
-    result = subkit.render(doc, "sbv")
-    back = subkit.loads(result.data, format="sbv", strict=True)
-    assert len(back.cues) <= len([cue for cue in doc.cues if not cue.comment])
+test_writer_accepts_any_document = writer_accepts_any_document_test("sbv")
 
 
 TOKENS = ["0:00:01.000,0:00:02.000", "\n", "\n\n", ">> A: ", ",", ":", ".", "0", "9", "x", " ", "-"]
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.sampled_from(TOKENS) | st.text(max_size=4), max_size=40).map("".join), st.booleans())
+@given(noise_from(TOKENS), st.booleans())
 def test_reader_only_raises_parse_errors(text: str, strict: bool) -> None:
-    try:
-        doc = read(text, strict=strict)
-    except ParseError as exc:
-        assert exc.format == "sbv"
-        return
-    again = read(str(subkit.dumps(doc, "sbv")))
-    assert len(again.cues) == len(doc.cues)
+    if read_back := read_and_rewrite("sbv", text, strict):
+        doc, again = read_back
+        assert len(again.cues) == len(doc.cues)
 
 
-def _check(path: Path, actual: str) -> None:
-    if REGEN or not path.exists():
-        path.write_text(actual, encoding="utf-8", newline="\n")
-    assert actual == path.read_text(encoding="utf-8"), f"{path} differs (SUBKIT_REGEN=1 rewrites it)"
-
-
-GOLDEN = sorted(FIXTURES.glob("*.sbv"))
-
-
-def test_golden_fixtures_exist() -> None:
-    assert GOLDEN, "fixtures/sbv holds the golden files"
-
-
-@pytest.mark.parametrize("source", GOLDEN, ids=lambda p: p.name)
-def test_golden(source: Path) -> None:
-    doc = subkit.load(source, format="sbv")
-    doc = doc.replace(diagnostics=tuple(dataclasses.replace(d, source=None) for d in doc.diagnostics))
-    snapshot = str(subkit.dumps(doc, "subkit_json"))
-    _check(source.with_suffix(".subkit.json"), snapshot)
-    written = str(subkit.render(subkit.loads(snapshot, format="subkit_json"), "sbv").data)
-    _check(source.with_name(source.name + ".out"), written)
-    assert str(subkit.render(subkit.loads(written, format="sbv"), "sbv").data) == written
+test_golden_fixtures_exist = golden_fixtures_exist_test("sbv", "*.sbv")
+test_golden = golden_test("sbv", "*.sbv")

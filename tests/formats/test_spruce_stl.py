@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
-import os
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,10 +16,15 @@ from subkit.formats import spruce_stl
 from subkit.model import NOWHERE, Cue, Document, LineBreak, Placement, Run, RunStyle
 from subkit.timing import FPS_29_97, frames_to_ms
 
-from ..strategies import contents, full_documents, run_styles
+from ..strategies import contents, run_styles
+from ._format_checks import (
+    golden_fixtures_exist_test,
+    golden_test,
+    noise_from,
+    read_and_rewrite,
+    writer_accepts_any_document_test,
+)
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "spruce_stl"
-REGEN = os.environ.get("SUBKIT_REGEN") == "1"
 ITALIC = RunStyle(italic=True)
 BOLD = RunStyle(bold=True)
 
@@ -166,13 +168,7 @@ def test_round_trip_property(doc: Document) -> None:
     assert subkit.loads(text, format="spruce_stl", strict=True, fps=doc.frame_rate) == doc
 
 
-@settings(max_examples=20, deadline=None)
-@given(full_documents())
-def test_writer_accepts_any_document(doc: Document) -> None:
-    """Whatever the document holds, the output reads back cleanly, even in strict mode."""
-    result = subkit.render(doc, "spruce_stl")
-    back = subkit.loads(result.data, format="spruce_stl", strict=True, fps=doc.frame_rate)
-    assert len(back.cues) <= len([cue for cue in doc.cues if not cue.comment])
+test_writer_accepts_any_document = writer_accepts_any_document_test("spruce_stl", frame_based=True)
 
 
 TOKENS = ["00:00:01:00", " , ", ",", "\t", "|", "^I", "^B", "^U", "$Italic = TRUE", "$HorzAlign = Left", "//",
@@ -180,36 +176,12 @@ TOKENS = ["00:00:01:00", " , ", ",", "\t", "|", "^I", "^B", "^U", "$Italic = TRU
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.sampled_from(TOKENS) | st.text(max_size=4), max_size=40).map("".join), st.booleans())
+@given(noise_from(TOKENS), st.booleans())
 def test_reader_only_raises_parse_errors(text: str, strict: bool) -> None:
-    try:
-        doc = read(text, strict=strict)
-    except ParseError as exc:
-        assert exc.format == "spruce_stl"
-        return
-    again = read(str(subkit.dumps(doc, "spruce_stl")))
-    assert len(again.cues) == len(doc.cues)
+    if read_back := read_and_rewrite("spruce_stl", text, strict):
+        doc, again = read_back
+        assert len(again.cues) == len(doc.cues)
 
 
-def _check(path: Path, actual: str) -> None:
-    if REGEN or not path.exists():
-        path.write_text(actual, encoding="utf-8", newline="\n")
-    assert actual == path.read_text(encoding="utf-8"), f"{path} differs (SUBKIT_REGEN=1 rewrites it)"
-
-
-GOLDEN = sorted(FIXTURES.glob("*.stl"))
-
-
-def test_golden_fixtures_exist() -> None:
-    assert GOLDEN, "fixtures/spruce_stl holds the golden files"
-
-
-@pytest.mark.parametrize("source", GOLDEN, ids=lambda p: p.name)
-def test_golden(source: Path) -> None:
-    doc = subkit.load(source, format="spruce_stl")
-    doc = doc.replace(diagnostics=tuple(dataclasses.replace(d, source=None) for d in doc.diagnostics))
-    snapshot = str(subkit.dumps(doc, "subkit_json"))
-    _check(source.with_suffix(".subkit.json"), snapshot)
-    written = str(subkit.render(subkit.loads(snapshot, format="subkit_json"), "spruce_stl").data)
-    _check(source.with_name(source.name + ".out"), written)
-    assert str(subkit.render(subkit.loads(written, format="spruce_stl"), "spruce_stl").data) == written
+test_golden_fixtures_exist = golden_fixtures_exist_test("spruce_stl", "*.stl")
+test_golden = golden_test("spruce_stl", "*.stl")

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,10 +14,14 @@ from subkit.errors import ParseError, UnsupportedFeatureError
 from subkit.formats import subviewer
 from subkit.model import Color, Cue, Document, LineBreak, Raw, Run, RunStyle
 
-from ..strategies import contents, cue_times, full_documents, run_styles, words_text
-
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "subviewer"
-REGEN = os.environ.get("SUBKIT_REGEN") == "1"
+from ..strategies import contents, cue_times, run_styles, words_text
+from ._format_checks import (
+    golden_fixtures_exist_test,
+    golden_test,
+    noise_from,
+    read_and_rewrite,
+    writer_accepts_any_document_test,
+)
 
 HEADER = """[INFORMATION]
 [TITLE]My film
@@ -158,13 +159,7 @@ def test_round_trip_property(doc: Document) -> None:
     assert subkit.loads(text, format="subviewer", strict=True) == doc
 
 
-@settings(max_examples=20, deadline=None)
-@given(full_documents())
-def test_writer_accepts_any_document(doc: Document) -> None:
-    """Whatever the document holds, the output reads back cleanly, even in strict mode."""
-    result = subkit.render(doc, "subviewer")
-    back = subkit.loads(result.data, format="subviewer", strict=True)
-    assert len(back.cues) <= len([cue for cue in doc.cues if not cue.comment])
+test_writer_accepts_any_document = writer_accepts_any_document_test("subviewer")
 
 
 TOKENS = ["00:00:01.00,00:00:02.00", "[br]", "[INFORMATION]", "[TITLE]", "[COLF]&H0,[FONT]A", "\n", "\n\n",
@@ -172,36 +167,12 @@ TOKENS = ["00:00:01.00,00:00:02.00", "[br]", "[INFORMATION]", "[TITLE]", "[COLF]
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.sampled_from(TOKENS) | st.text(max_size=4), max_size=40).map("".join), st.booleans())
+@given(noise_from(TOKENS), st.booleans())
 def test_reader_only_raises_parse_errors(text: str, strict: bool) -> None:
-    try:
-        doc = read(text, strict=strict)
-    except ParseError as exc:
-        assert exc.format == "subviewer"
-        return
-    again = read(str(subkit.dumps(doc, "subviewer")))
-    assert len(again.cues) == len(doc.cues)
+    if read_back := read_and_rewrite("subviewer", text, strict):
+        doc, again = read_back
+        assert len(again.cues) == len(doc.cues)
 
 
-def _check(path: Path, actual: str) -> None:
-    if REGEN or not path.exists():
-        path.write_text(actual, encoding="utf-8", newline="\n")
-    assert actual == path.read_text(encoding="utf-8"), f"{path} differs (SUBKIT_REGEN=1 rewrites it)"
-
-
-GOLDEN = sorted(FIXTURES.glob("*.sub"))
-
-
-def test_golden_fixtures_exist() -> None:
-    assert GOLDEN, "fixtures/subviewer holds the golden files"
-
-
-@pytest.mark.parametrize("source", GOLDEN, ids=lambda p: p.name)
-def test_golden(source: Path) -> None:
-    doc = subkit.load(source, format="subviewer")
-    doc = doc.replace(diagnostics=tuple(dataclasses.replace(d, source=None) for d in doc.diagnostics))
-    snapshot = str(subkit.dumps(doc, "subkit_json"))
-    _check(source.with_suffix(".subkit.json"), snapshot)
-    written = str(subkit.render(subkit.loads(snapshot, format="subkit_json"), "subviewer").data)
-    _check(source.with_name(source.name + ".out"), written)
-    assert str(subkit.render(subkit.loads(written, format="subviewer"), "subviewer").data) == written
+test_golden_fixtures_exist = golden_fixtures_exist_test("subviewer", "*.sub")
+test_golden = golden_test("subviewer", "*.sub")

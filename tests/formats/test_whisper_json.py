@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import subkit
@@ -15,7 +14,7 @@ from subkit.errors import ParseError
 from subkit.model import Cue, Document, LineBreak, Run, Word
 
 from ..strategies import SAFE_ALPHABET, timed_words, words_text
-from ._goldens_text_asr import FIXTURES, check_golden, check_reader_is_robust, golden_cases, noise
+from ._format_checks import FIXTURES, golden_test, reader_robustness_test
 
 
 def read(text: str, **options: Any) -> Document:
@@ -144,12 +143,7 @@ def test_round_trip_property(doc: Document) -> None:
     assert again.replace(source_format=None) == doc
 
 
-@pytest.mark.parametrize("source", golden_cases("whisper_json"), ids=lambda p: p.name)
-def test_golden(source: Path) -> None:
-    check_golden(source, "whisper_json")
+test_golden = golden_test("whisper_json")
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
-@given(text=noise, strict=st.booleans())
-def test_reader_only_raises_parse_errors(text: str, strict: bool) -> None:
-    check_reader_is_robust("whisper_json", text, strict)
+test_reader_only_raises_parse_errors = reader_robustness_test("whisper_json")
