@@ -1,0 +1,304 @@
+"""What the op commands share: the IN/OUT options, the step object, and the read-apply-write run.
+
+Every op is exposed twice from its module ``subkit/cli/<op>.py``, built from
+one option decorator and one builder so the two cannot drift:
+
+* ``<op>_command``: ``subkit <op> IN OUT [options]`` (:func:`op_command`);
+* ``<op>_step``: the same options without IN/OUT, whose callback returns an
+  :class:`OpStep`, for ``subkit process`` (:func:`op_step`).
+
+A builder validates the options (a bad value is a usage error, raised before
+any file is read) and returns the :class:`OpStep` to run.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import click
+
+import subkit
+from subkit import formats
+from subkit.cli._shared import (
+    EncodingType,
+    FormatType,
+    diagnostic_record,
+    echo_json,
+    echo_warnings,
+    format_diagnostic,
+    format_loss,
+    load_input,
+    loss_record,
+)
+from subkit.errors import LossyConversionWarning, OperationError, SubkitError
+from subkit.formats import FormatSpec
+from subkit.model import Document
+from subkit.ops._report import ChangeReport
+
+__all__ = [
+    "OpStep",
+    "RunSettings",
+    "StepResult",
+    "apply_steps",
+    "io_options",
+    "op_command",
+    "op_step",
+    "parse_ms",
+    "parse_offset",
+    "run_pipeline",
+    "usage_errors",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: An option decorator: takes the callback and returns it with its click parameters attached.
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+_CONTEXT: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
+
+
+@dataclass(frozen=True, slots=True)
+class OpStep:
+    """One configured op, ready to run on a document.
+
+    Calling it runs the op (``Document -> Document``); :meth:`run` also
+    collects what the op changed.
+
+    Attributes:
+        name: the step's name, as in ``subkit process``.
+        op: the library function (its first argument is the document and it takes ``report=``).
+        kwargs: the validated arguments.
+    """
+
+    name: str
+    op: Callable[..., Document]
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+
+    def __call__(self, doc: Document) -> Document:
+        return self.op(doc, **self.kwargs)
+
+    def run(self, doc: Document, report: ChangeReport) -> Document:
+        """Run the op, counting its changes in ``report``."""
+        return self.op(doc, report=report, **self.kwargs)
+
+
+@dataclass(frozen=True, slots=True)
+class StepResult:
+    """What one step did: its name, the cue counts before and after, and its change counts."""
+
+    name: str
+    cues_before: int
+    cues_after: int
+    changes: dict[str, int]
+
+    def record(self) -> dict[str, Any]:
+        """The JSON object of ``--json`` summaries."""
+        return {"step": self.name, "cues_before": self.cues_before, "cues_after": self.cues_after,
+                "changes": self.changes}
+
+    def line(self) -> str:
+        """``replace: cues 12 -> 11; replaced 3, cues dropped 1``."""
+        summary = ", ".join(f"{key} {count}" for key, count in self.changes.items()) or "no changes"
+        return f"{self.name}: cues {self.cues_before} -> {self.cues_after}; {summary}"
+
+
+@dataclass(frozen=True, slots=True)
+class RunSettings:
+    """The input/output options of an op command."""
+
+    from_spec: FormatSpec | None = None
+    to_spec: FormatSpec | None = None
+    encoding: str | None = None
+    out_encoding: str = "utf-8"
+    strict: bool = False
+    quiet: bool = False
+    as_json: bool = False
+
+
+def io_options(function: F) -> F:
+    """``--from``, ``--to``, ``--encoding``, ``--out-encoding``, ``--strict``, ``--quiet`` and ``--json``."""
+    decorators = [
+        click.option("-f", "--from", "from_spec", type=FormatType(), metavar="FORMAT",
+                     help="Format of IN; detected from the content (and extension) when omitted."),
+        click.option("-t", "--to", "to_spec", type=FormatType(writable=True), metavar="FORMAT",
+                     help="Format to write; from OUT's extension, or IN's format for '-'."),
+        click.option("-e", "--encoding", type=EncodingType(), metavar="ENCODING",
+                     help="Text encoding of IN; detected when omitted."),
+        click.option("--out-encoding", type=EncodingType(), default="utf-8", show_default=True,
+                     metavar="ENCODING", help="Text encoding of OUT."),
+        click.option("--strict", is_flag=True,
+                     help="Fail on any flaw in IN and on anything OUT's format cannot express."),
+        click.option("-q", "--quiet", is_flag=True, help="Print no diagnostics, losses or change counts."),
+        click.option("--json", "as_json", is_flag=True, help="Print a JSON summary on stdout (OUT must be a file)."),
+    ]
+    for decorator in reversed(decorators):
+        function = decorator(function)
+    return function
+
+
+def usage_errors(build: Callable[..., OpStep]) -> Callable[..., OpStep]:
+    """Wrap a builder so that an :class:`OperationError` becomes a click usage error (exit status 2)."""
+
+    def wrapped(**params: Any) -> OpStep:
+        try:
+            return build(**params)
+        except OperationError as exc:
+            raise click.UsageError(str(exc)) from None
+
+    wrapped.__name__ = getattr(build, "__name__", "build")
+    wrapped.__doc__ = build.__doc__
+    return wrapped
+
+
+def op_step(
+    name: str,
+    options: Decorator,
+    build: Callable[..., OpStep],
+    help: str,
+    *,
+    cls: type[click.Command] = click.Command,
+) -> click.Command:
+    """The ``subkit process`` step: ``options`` without IN/OUT; the callback returns the :class:`OpStep`."""
+    checked = usage_errors(build)
+
+    def callback(**params: Any) -> OpStep:
+        return checked(**params)
+
+    return click.command(name, cls=cls, help=help, context_settings=_CONTEXT)(options(callback))
+
+
+def op_command(
+    name: str,
+    options: Decorator,
+    build: Callable[..., OpStep],
+    help: str,
+    *,
+    cls: type[click.Command] = click.Command,
+) -> click.Command:
+    """The standalone ``subkit <name> IN OUT [options]`` command."""
+    checked = usage_errors(build)
+
+    def callback(
+        source: str,
+        target: str,
+        from_spec: FormatSpec | None,
+        to_spec: FormatSpec | None,
+        encoding: str | None,
+        out_encoding: str,
+        strict: bool,
+        quiet: bool,
+        as_json: bool,
+        **params: Any,
+    ) -> None:
+        step = checked(**params)
+        settings = RunSettings(from_spec, to_spec, encoding, out_encoding, strict, quiet, as_json)
+        run_pipeline(source, target, [step], settings)
+
+    function = io_options(options(callback))
+    function = click.argument("target", metavar="OUT")(function)
+    function = click.argument("source", metavar="IN")(function)
+    return click.command(name, cls=cls, help=help, context_settings=_CONTEXT)(function)
+
+
+def apply_steps(doc: Document, steps: Sequence[Callable[[Document], Document]]) -> tuple[Document, list[StepResult]]:
+    """Run ``steps`` in order, recording the cue counts and changes of each.
+
+    Steps that are :class:`OpStep` objects report their changes; any other
+    ``Document -> Document`` callable is run as it is (its changes are empty).
+    """
+    results: list[StepResult] = []
+    for step in steps:
+        before = len(doc.cues)
+        report = ChangeReport()
+        doc = step.run(doc, report) if isinstance(step, OpStep) else step(doc)
+        name = step.name if isinstance(step, OpStep) else getattr(step, "__name__", type(step).__name__)
+        results.append(StepResult(str(name), before, len(doc.cues), dict(report)))
+    return doc, results
+
+
+def run_pipeline(
+    source: str,
+    target: str,
+    steps: Sequence[Callable[[Document], Document]],
+    settings: RunSettings,
+) -> dict[str, Any]:
+    """Read ``source``, run ``steps``, write ``target``; report on stderr (and stdout with ``--json``).
+
+    Returns:
+        The JSON summary.
+
+    Raises:
+        click.UsageError: ``--json`` with ``-`` as OUT.
+        SubkitError: reading, an op or writing failed (nothing is written then).
+    """
+    if target == "-" and settings.as_json:
+        raise click.UsageError("--json needs an output file: standard output carries the subtitles")
+    source_name = "<stdin>" if source == "-" else source
+    target_name = "<stdout>" if target == "-" else target
+    loaded = load_input(source, format=settings.from_spec, encoding=settings.encoding, strict=settings.strict)
+    if not settings.quiet:
+        echo_warnings([format_diagnostic(diag, source_name) for diag in loaded.doc.diagnostics])
+    doc, results = apply_steps(loaded.doc, steps)
+    if settings.to_spec is not None:
+        spec = settings.to_spec
+    elif target == "-":
+        spec = formats.get(loaded.format)
+    else:
+        spec = formats.for_path(target)
+    if not spec.can_write:
+        raise SubkitError(f"subkit reads {spec.name} but cannot write it")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LossyConversionWarning)
+        written = subkit.dump(doc.replace(diagnostics=()), target, format=spec.name,
+                              encoding=settings.out_encoding, strict=settings.strict)
+    if not settings.quiet:
+        echo_warnings([format_loss(loss, written.format, target_name) for loss in written.losses])
+        echo_warnings([result.line() for result in results])
+    summary = {
+        "input": source,
+        "output": target,
+        "from": loaded.format,
+        "to": written.format,
+        "cues_in": len(loaded.doc.cues),
+        "cues_out": len(doc.cues),
+        "steps": [result.record() for result in results],
+        "losses": [loss_record(loss) for loss in written.losses],
+        "diagnostics": [diagnostic_record(diag) for diag in loaded.doc.diagnostics],
+    }
+    if settings.as_json:
+        echo_json(summary)
+    return summary
+
+
+def parse_ms(text: str) -> int:
+    """Milliseconds of a duration option: a plain whole number is milliseconds, else a time (``1.5s``, ``0:02``).
+
+    Raises:
+        OperationError: not a duration.
+
+    >>> parse_ms("250"), parse_ms("1.5s"), parse_ms("0:02")
+    (250, 1500, 2000)
+    """
+    from subkit.ops._ranges import parse_time
+
+    cleaned = text.strip()
+    if cleaned.isdigit():
+        return int(cleaned)
+    return parse_time(cleaned)
+
+
+def parse_offset(text: str) -> int:
+    """A signed duration: ``+1.5s``, ``-500``, ``-0:02`` (see :func:`parse_ms`).
+
+    Raises:
+        OperationError: not a duration.
+
+    >>> parse_offset("-1.5s"), parse_offset("+250")
+    (-1500, 250)
+    """
+    cleaned = text.strip()
+    sign = -1 if cleaned.startswith("-") else 1
+    return sign * parse_ms(cleaned.lstrip("+-"))

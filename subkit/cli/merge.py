@@ -1,0 +1,98 @@
+"""``subkit merge``: two subtitle files into one bilingual file ("double" subtitles)."""
+
+from __future__ import annotations
+
+import warnings
+
+import click
+
+import subkit
+from subkit import formats
+from subkit.cli._ops import io_options
+from subkit.cli._shared import (
+    diagnostic_record,
+    echo_json,
+    echo_warnings,
+    format_diagnostic,
+    format_loss,
+    load_input,
+    loss_record,
+)
+from subkit.errors import LossyConversionWarning
+from subkit.formats import FormatSpec
+from subkit.ops._report import ChangeReport
+from subkit.ops.merge import LAYOUTS, merge
+
+__all__ = ["merge_command"]
+
+
+@click.command("merge", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("primary", metavar="A")
+@click.argument("secondary", metavar="B")
+@click.argument("target", metavar="OUT")
+@click.option("-l", "--layout", type=click.Choice(LAYOUTS), default="stack", show_default=True,
+              help="stack: B's lines under A's in one cue; ass-top-bottom: two ASS styles, A on top.")
+@click.option("--lang-a", "language_a", metavar="TAG", help="Language of A (default: A's own, if known).")
+@click.option("--lang-b", "language_b", metavar="TAG", help="Language of B (default: B's own, if known).")
+@io_options
+def merge_command(
+    primary: str,
+    secondary: str,
+    target: str,
+    layout: str,
+    language_a: str | None,
+    language_b: str | None,
+    from_spec: FormatSpec | None,
+    to_spec: FormatSpec | None,
+    encoding: str | None,
+    out_encoding: str,
+    strict: bool,
+    quiet: bool,
+    as_json: bool,
+) -> None:
+    """Merge two subtitle files into one bilingual file.
+
+    Cues of B are paired with the cue of A they overlap most. With the stack
+    layout each pair becomes one cue, A's lines on top (each run tagged with
+    its language); with ass-top-bottom every cue stays separate, A's in style
+    Top and B's in style Bottom (write it as .ass). Undo it with subkit split.
+
+    \b
+    Examples:
+      subkit merge movie.en.srt movie.fr.srt movie.en-fr.srt --lang-a en --lang-b fr
+      subkit merge en.vtt es.vtt both.ass --layout ass-top-bottom
+    """
+    if primary == secondary == "-":
+        raise click.UsageError("only one of A and B can be standard input")
+    if target == "-" and as_json:
+        raise click.UsageError("--json needs an output file: standard output carries the subtitles")
+    first = load_input(primary, format=from_spec, encoding=encoding, strict=strict)
+    second = load_input(secondary, format=from_spec, encoding=encoding, strict=strict)
+    if not quiet:
+        for loaded in (first, second):
+            echo_warnings([format_diagnostic(diag, loaded.name) for diag in loaded.doc.diagnostics])
+    report = ChangeReport()
+    doc = merge(first.doc, second.doc, layout=layout, primary_language=language_a,
+                secondary_language=language_b, report=report)
+    spec = to_spec or (formats.get(first.format) if target == "-" else formats.for_path(target))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LossyConversionWarning)
+        written = subkit.dump(doc.replace(diagnostics=()), target, format=spec.name, encoding=out_encoding,
+                              strict=strict)
+    target_name = "<stdout>" if target == "-" else target
+    if not quiet:
+        echo_warnings([format_loss(loss, written.format, target_name) for loss in written.losses])
+        echo_warnings([f"merge: cues {len(first.doc.cues)} + {len(second.doc.cues)} -> {len(doc.cues)}; "
+                       f"{report.summary()}"])
+    if as_json:
+        echo_json({
+            "inputs": [primary, secondary],
+            "output": target,
+            "to": written.format,
+            "layout": layout,
+            "cues_in": [len(first.doc.cues), len(second.doc.cues)],
+            "cues_out": len(doc.cues),
+            "changes": dict(report),
+            "losses": [loss_record(loss) for loss in written.losses],
+            "diagnostics": [diagnostic_record(d) for loaded in (first, second) for d in loaded.doc.diagnostics],
+        })

@@ -1,0 +1,176 @@
+"""``subkit process``: run a chain of ops on one file, read once and written once.
+
+``subkit process IN OUT STEP [ARGS] [STEP [ARGS]] ...``, or with the output
+as a last step: ``subkit process IN STEP ... save OUT``. Each step is a click
+command of its own (``<op>_step`` in ``subkit/cli/<op>.py``) with the options
+of the standalone ``subkit <op>`` command; :data:`STEPS` names them and they
+are imported only when used. The arguments are split at step names, each
+step's options are parsed by its own command, and its callback returns the
+``Document -> Document`` function to run.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import click
+
+from subkit.cli._ops import RunSettings, io_options, run_pipeline
+from subkit.formats import FormatSpec
+from subkit.model import Document
+
+__all__ = ["STEPS", "load_step", "process_command", "split_steps"]
+
+#: Step name -> ``"module:attribute"`` of its click command (imported lazily).
+STEPS: dict[str, str] = {
+    "clean": "subkit.cli.clean:clean_step",
+    "exclude": "subkit.cli.exclude:exclude_step",
+    "lint": "subkit.cli.lint:lint_step",
+    "replace": "subkit.cli.replace:replace_step",
+    "retime": "subkit.cli.retime:retime_step",
+    "style": "subkit.cli.style:style_step",
+    "words": "subkit.cli.words:words_step",
+}
+
+#: The pseudo-step naming the output at the end of the chain.
+SAVE = "save"
+
+
+def load_step(name: str) -> click.Command:
+    """Import the click command of step ``name``.
+
+    Raises:
+        click.UsageError: no such step.
+        TypeError: the table names something that is not a click command.
+    """
+    target = STEPS.get(name)
+    if target is None:
+        raise click.UsageError(f"unknown step {name!r} (steps: {', '.join(sorted(STEPS))}, save)")
+    module_name, _, attribute = target.partition(":")
+    command = getattr(importlib.import_module(module_name), attribute)
+    if not isinstance(command, click.Command):
+        raise TypeError(f"{target} is not a click command")
+    return command
+
+
+def _valued_options(command: click.Command) -> set[str]:
+    """The option strings of ``command`` that take a value (their next argument is never a step name)."""
+    return {
+        opt
+        for param in command.params
+        if isinstance(param, click.Option) and not param.is_flag and not param.count
+        for opt in (*param.opts, *param.secondary_opts)
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """The parsed chain: the output (if given positionally or by ``save``) and each step's arguments."""
+
+    target: str | None
+    steps: list[tuple[str, list[str]]]
+
+
+def split_steps(args: Sequence[str]) -> tuple[str | None, list[tuple[str, list[str]]]]:
+    """Split the arguments after IN into ``(OUT, [(step, its args), ...])``.
+
+    A word is a step name only where it cannot be the value of the previous
+    step's option, so ``replace --find clean`` finds the word "clean".
+
+    Raises:
+        click.UsageError: no step, a stray argument, or OUT given twice.
+
+    >>> split_steps(["out.srt", "exclude", "--range", "0:10-0:20", "replace", "--find", "um"])
+    ('out.srt', [('exclude', ['--range', '0:10-0:20']), ('replace', ['--find', 'um'])])
+    """
+    items = list(args)
+    target: str | None = None
+    if items and items[0] not in STEPS and items[0] != SAVE:
+        target = items.pop(0)
+    steps: list[tuple[str, list[str]]] = []
+    index = 0
+    while index < len(items):
+        name = items[index]
+        index += 1
+        if name == SAVE:
+            if index >= len(items):
+                raise click.UsageError("'save' needs an output file: save OUT")
+            if target is not None:
+                raise click.UsageError("the output is given twice (OUT and save)")
+            target = items[index]
+            index += 1
+            if index < len(items):
+                raise click.UsageError(f"'save OUT' must come last; found {items[index]!r} after it")
+            break
+        if name not in STEPS:
+            raise click.UsageError(f"expected a step name, got {name!r} (steps: {', '.join(sorted(STEPS))}, save)")
+        valued = _valued_options(load_step(name))
+        own: list[str] = []
+        while index < len(items):
+            token = items[index]
+            if (token in STEPS or token == SAVE) and not (own and own[-1] in valued and "=" not in own[-1]):
+                break
+            own.append(token)
+            index += 1
+        steps.append((name, own))
+    if not steps:
+        raise click.UsageError(f"no steps given (steps: {', '.join(sorted(STEPS))})")
+    return target, steps
+
+
+def _build(ctx: click.Context, name: str, args: list[str]) -> Callable[[Document], Document]:
+    command = load_step(name)
+    with command.make_context(name, list(args), parent=ctx) as step_ctx:
+        function = step_ctx.invoke(command.callback, **step_ctx.params)  # type: ignore[arg-type]
+    if not callable(function):
+        raise TypeError(f"step {name!r} did not return a function")
+    return function  # type: ignore[no-any-return]
+
+
+_EPILOG = "\b\nSteps:\n  " + ", ".join(sorted([*STEPS, SAVE])) + "\n(see subkit COMMAND --help for each step's options)"
+
+
+@click.command(
+    "process",
+    context_settings={"help_option_names": ["-h", "--help"], "ignore_unknown_options": True,
+                      "allow_interspersed_args": False},
+    epilog=_EPILOG,
+)
+@io_options
+@click.argument("source", metavar="IN")
+@click.argument("chain", nargs=-1, type=click.UNPROCESSED, metavar="[OUT] STEP [ARGS]... [save OUT]")
+@click.pass_context
+def process_command(
+    ctx: click.Context,
+    source: str,
+    chain: tuple[str, ...],
+    from_spec: FormatSpec | None,
+    to_spec: FormatSpec | None,
+    encoding: str | None,
+    out_encoding: str,
+    strict: bool,
+    quiet: bool,
+    as_json: bool,
+) -> None:
+    """Run several operations on a subtitle file in one pass.
+
+    Reads IN once, runs each STEP in order and writes OUT once. Each step
+    takes the options of the command of the same name (subkit exclude,
+    replace, retime, clean, ...). The output goes right after IN or last, as
+    "save OUT". Options of process itself come before IN. With --json, the
+    summary lists each step with its cue counts and changes.
+
+    \b
+    Examples:
+      subkit process in.srt out.ass exclude --range 0:10-0:20 --mode cut replace --find um
+      subkit process in.vtt clean --rolling retime --shift 1.5s save out.vtt
+      subkit process --json in.srt out.srt replace --rules fixes.json clean --min-gap 2f
+    """
+    target, plan = split_steps(chain)
+    if target is None:
+        raise click.UsageError("no output: give OUT after IN, or end with 'save OUT'")
+    functions = [_build(ctx, name, args) for name, args in plan]
+    settings = RunSettings(from_spec, to_spec, encoding, out_encoding, strict, quiet, as_json)
+    run_pipeline(source, target, functions, settings)

@@ -1,0 +1,93 @@
+"""``subkit segment``: WebVTT segments and an HLS playlist from any subtitle file."""
+
+from __future__ import annotations
+
+import click
+
+from subkit.cli._ops import parse_ms
+from subkit.cli._shared import (
+    EncodingType,
+    FormatType,
+    echo_json,
+    echo_warnings,
+    format_diagnostic,
+    format_loss,
+    load_input,
+    loss_record,
+)
+from subkit.errors import OperationError
+from subkit.formats import FormatSpec
+from subkit.model import LossReport
+from subkit.ops.segment import DEFAULT_MPEGTS, PLAYLIST_NAME, SEGMENT_NAME, write_hls
+
+__all__ = ["segment_command"]
+
+
+@click.command("segment", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("source", metavar="IN")
+@click.argument("out_dir", metavar="OUT_DIR", type=click.Path(file_okay=False))
+@click.option("-s", "--seconds", default="6", show_default=True, metavar="SECONDS",
+              help="Length of each segment (at least 1).")
+@click.option("--mpegts", type=click.IntRange(0, 2**33 - 1), default=DEFAULT_MPEGTS, show_default=True,
+              help="MPEG-2 timestamp (90 kHz) of media time zero, for X-TIMESTAMP-MAP.")
+@click.option("--duration", metavar="TIME", help="Length of the video (default: the end of the last cue).")
+@click.option("--media-sequence", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Value of #EXT-X-MEDIA-SEQUENCE.")
+@click.option("--name", "name", default=SEGMENT_NAME, show_default=True, help="Segment file names, with {index}.")
+@click.option("--playlist", "playlist_name", default=PLAYLIST_NAME, show_default=True, help="Playlist file name.")
+@click.option("-f", "--from", "from_spec", type=FormatType(), metavar="FORMAT", help="Format of IN.")
+@click.option("-e", "--encoding", type=EncodingType(), metavar="ENCODING", help="Text encoding of IN.")
+@click.option("-q", "--quiet", is_flag=True, help="Print no diagnostics or losses.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary on stdout.")
+def segment_command(
+    source: str,
+    out_dir: str,
+    seconds: str,
+    mpegts: int,
+    duration: str | None,
+    media_sequence: int,
+    name: str,
+    playlist_name: str,
+    from_spec: FormatSpec | None,
+    encoding: str | None,
+    quiet: bool,
+    as_json: bool,
+) -> None:
+    """Write WebVTT segments and an HLS playlist for streaming.
+
+    Cuts the timeline of IN (any format) into segments of --seconds, writes
+    each as a WebVTT file with an X-TIMESTAMP-MAP header into OUT_DIR, and
+    the media playlist (prog_index.m3u8) listing them. A cue spanning a
+    segment boundary is written in every segment it overlaps.
+
+    \b
+    Examples:
+      subkit segment movie.srt hls/ --seconds 6
+      subkit segment movie.ass hls/ --seconds 10 --duration 1:32:00 --mpegts 0
+    """
+    try:
+        duration_ms = parse_ms(duration) if duration is not None else None
+    except OperationError as exc:
+        raise click.BadParameter(str(exc), param_hint="--duration") from None
+    loaded = load_input(source, format=from_spec, encoding=encoding)
+    if not quiet:
+        echo_warnings([format_diagnostic(diag, loaded.name) for diag in loaded.doc.diagnostics])
+    report = LossReport("webvtt")
+    try:
+        playlist_path, parts = write_hls(loaded.doc, out_dir, seconds, mpegts=mpegts, duration_ms=duration_ms,
+                                         media_sequence=media_sequence, name=name, playlist_name=playlist_name,
+                                         report=report)
+    except OperationError as exc:
+        raise click.UsageError(str(exc)) from None
+    if not quiet:
+        echo_warnings([format_loss(loss, "webvtt", out_dir) for loss in report])
+        echo_warnings([f"segment: {len(parts)} segment(s) of {seconds} s, playlist {playlist_path}"])
+    if as_json:
+        echo_json({
+            "input": source,
+            "from": loaded.format,
+            "playlist": str(playlist_path),
+            "segments": [{"file": p.name, "start_ms": p.start_ms, "end_ms": p.end_ms, "cues": len(p.document.cues)}
+                         for p in parts],
+            "losses": [loss_record(loss) for loss in report],
+        })
