@@ -105,7 +105,7 @@ def build_settings(options: dict[str, Any]) -> StyleSettings:
 HELP = """Draw captions in a Revid style: karaoke, highlight, word by word.
 
 The styles are classic, karaoke, highlight, underline and word_by_word (see
-docs/ops-style.md). Settings come from a Revid JSON file (--settings) and
+docs/ops.md). Settings come from a Revid JSON file (--settings) and
 from one flag per setting; flags override the file. Word times of IN are
 used when it has them and estimated otherwise. The output format picks the
 layout: ASS gets Revid's events (one style, \\an/\\pos, karaoke tags,

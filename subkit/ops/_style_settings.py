@@ -1,7 +1,7 @@
 """The caption settings of ``ops.style``: Revid's ``settings`` object, validated.
 
 Revid's ``POST /paid/media/generate/ass`` takes a ``settings`` object (see
-``docs/ops-style.md`` for every key) and, beside it, ``canvas_width`` and
+``docs/ops.md`` for every key) and, beside it, ``canvas_width`` and
 ``canvas_height``. :class:`StyleSettings` holds the same keys with the same
 names and defaults, and checks them as Revid's schema does (unknown keys
 rejected, types, the enumerations), plus what Revid leaves to chance:

@@ -8,7 +8,7 @@ keeps only the wanted frames (at 100 frames per second, so any 10 ms
 boundary can be hit), and libass draws just those.
 
 Run as ``python -m tests.ops._render --docs`` to redraw the pictures of
-``docs/ops-style.md`` into ``docs/images/styles/``.
+``docs/ops.md`` into ``docs/images/styles/``.
 """
 
 from __future__ import annotations
@@ -206,7 +206,7 @@ def render_strip(ass_text: str, times_ms: Sequence[int], path: Path, size: tuple
         ])  # fmt: skip
 
 
-# ---------------------------------------------------------------- the pictures of docs/ops-style.md
+# ---------------------------------------------------------------- the pictures of docs/ops.md
 
 #: The sample the pictures show: (word, start ms, end ms).
 SAMPLE_WORDS = (("Captions", 200, 700), ("that", 700, 1000), ("follow", 1000, 1500), ("the", 1500, 1700),
@@ -249,7 +249,7 @@ def draw_docs(folder: Path) -> list[Path]:
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m tests.ops._render --docs [--out DIR]``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--docs", action="store_true", help="draw the style pictures of docs/ops-style.md")
+    parser.add_argument("--docs", action="store_true", help="draw the style pictures of docs/ops.md")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[2] / "docs" / "images" / "styles")
     options = parser.parse_args(argv)
     if not options.docs:
