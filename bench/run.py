@@ -881,18 +881,28 @@ def _verdict(value: float | None, goal: float, higher: bool = True) -> str:
     return "**met**" if (value >= goal if higher else value <= goal) else "**not met**"
 
 
+def _growth(rows: list[Row], group: str, sizes: list[int]) -> tuple[float | None, str]:
+    """subkit's time per cue at the largest size divided by that at the smallest (1.0 is linear)."""
+    low, high = min(sizes), max(sizes)
+    first, last = _by(rows, group, "subkit", low), _by(rows, group, "subkit", high)
+    if low == high or not (first and last and first.median_ms and last.median_ms):
+        return None, "needs two sizes"
+    return (last.median_ms / high) / (first.median_ms / low), f"{_size(low)} → {_size(high)}"
+
+
 def evaluate_targets(
     rows: list[Row], startup: dict[str, Any] | None, sizes: list[int]
 ) -> list[dict[str, Any]]:
-    """The four targets, measured at the largest size."""
+    """The targets, measured at the largest size (TTML at 10k cues, SCC at 1k captions)."""
     size = max(sizes)
     targets: list[dict[str, Any]] = []
 
-    def ratio_vs(group: str, among: set[str]) -> tuple[float | None, str]:
-        base = _by(rows, group, "subkit", size)
+    def ratio_vs(group: str, among: set[str], at: int | None = None) -> tuple[float | None, str]:
+        at = size if at is None else at
+        base = _by(rows, group, "subkit", at)
         if base is None or base.status != "ok" or not base.median_ms:
             return None, "subkit " + (f"{base.status}: {base.reason}" if base else "not run")
-        peer = _fastest_peer(rows, group, size, among)
+        peer = _fastest_peer(rows, group, at, among)
         if peer is None:
             return None, "no peer measured"
         return (peer.median_ms or 0) / base.median_ms, f"vs {peer.library}"
@@ -907,6 +917,21 @@ def evaluate_targets(
     value, detail = ratio_vs("srt-to-webvtt", {"pysubs2"})
     targets.append({"target": f"SRT → WebVTT ≥ 2× pysubs2 ({_size(size)})", "value": value,
                     "detail": detail, "verdict": _verdict(value, 2)})
+    # TTML is judged on the 10k-cue file (ttconv's writer is quadratic: it has no 100k row), SCC on 1k captions.
+    ttml_size = 10000 if 10000 in sizes else size
+    for group, name in (("ttml-parse", "TTML parse"), ("ttml-write", "TTML write")):
+        for peer in ("ttconv", "pycaption"):
+            value, detail = ratio_vs(group, {peer}, ttml_size)
+            targets.append({"target": f"{name} ≥ 2× {peer} ({_size(ttml_size)})", "value": value,
+                            "detail": detail, "verdict": _verdict(value, 2)})
+        growth, detail = _growth(rows, group, sizes)
+        targets.append({"target": f"{name} linear: time per cue at {_size(max(sizes))} ≤ 1.5× that at "
+                                  f"{_size(min(sizes))}", "value": growth, "detail": detail,
+                        "verdict": _verdict(growth, 1.5, higher=False)})
+    scc_size = 1000 if 1000 in sizes else min(sizes)
+    value, detail = ratio_vs("scc-to-webvtt", {"ttconv"}, scc_size)
+    targets.append({"target": f"SCC → WebVTT ≥ 20× ttconv ({_size(scc_size)} captions)", "value": value,
+                    "detail": detail, "verdict": _verdict(value, 20)})
     over = None
     detail = "not measured"
     if startup:
