@@ -26,26 +26,22 @@ __all__ = ["COMMANDS", "LazyCommand", "LazyGroup", "SubkitGroup", "cli", "main"]
 #: Every subcommand: name -> where it lives and its one-line summary for ``subkit --help``.
 _C = LazyCommand
 COMMANDS: dict[str, LazyCommand] = {
+    "clean": _C("subkit.cli.clean:clean_command", "Fix timing, remove hearing-impaired text and rolling duplicates."),
     "convert": _C("subkit.cli.convert:convert_command", "Convert subtitle files from one format to another."),
+    "exclude": _C("subkit.cli.exclude:exclude_command", "Remove time ranges: drop, clip or cut out the cues in them."),
     "fetch": _C("subkit.cli.fetch:fetch_command", "Get subtitles for media from a hosted captioning service."),
     "formats": _C("subkit.cli.formats:formats_command", "List the formats subkit reads and writes."),
     "info": _C("subkit.cli.info:info_command", "Describe a subtitle file: format, cues, timing, features."),
-    "style": _C("subkit.cli.style:style_command", "Draw captions in a Revid style: karaoke, highlight, word by word."),
-    "words": _C("subkit.cli.words:words_command", "Give every cue timed words and re-cut cues into lines."),
-    "providers": _C("subkit.cli.providers:providers_command", "List the caption providers and their credentials."),
-    "clean": _C("subkit.cli.clean:clean_command",
-                "Clean a subtitle file: timing fixes, hearing-impaired text, rolling duplicates."),
-    "exclude": _C("subkit.cli.exclude:exclude_command",
-                  "Remove time ranges from a subtitle file: drop, clip or cut out the cues in them."),
     "lint": _C("subkit.cli.lint:lint_command", "Check subtitle timing and reading speed against a profile."),
     "merge": _C("subkit.cli.merge:merge_command", "Merge two subtitle files into one bilingual file."),
     "process": _C("subkit.cli.process:process_command", "Run several operations on a subtitle file in one pass."),
-    "replace": _C("subkit.cli.replace:replace_command",
-                  "Find and replace words or patterns in the text of a subtitle file."),
-    "retime": _C("subkit.cli.retime:retime_command",
-                 "Retime a subtitle file: shift, scale, convert frame rates, sync, snap to frames."),
+    "providers": _C("subkit.cli.providers:providers_command", "List the caption providers and their credentials."),
+    "replace": _C("subkit.cli.replace:replace_command", "Find and replace words or patterns in subtitle text."),
+    "retime": _C("subkit.cli.retime:retime_command", "Shift, scale, convert frame rates, sync or snap to frames."),
     "segment": _C("subkit.cli.segment:segment_command", "Write WebVTT segments and an HLS playlist for streaming."),
     "split": _C("subkit.cli.split:split_command", "Split a bilingual subtitle file into its two languages."),
+    "style": _C("subkit.cli.style:style_command", "Draw captions in a Revid style: karaoke, highlight, word by word."),
+    "words": _C("subkit.cli.words:words_command", "Give every cue timed words and re-cut cues into lines."),
 }
 
 

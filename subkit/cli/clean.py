@@ -16,7 +16,7 @@ __all__ = ["clean_command", "clean_step"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-HELP = """Clean a subtitle file: timing fixes, hearing-impaired text, rolling duplicates.
+HELP = """Fix timing, remove hearing-impaired text and rolling duplicates.
 
 \b
 On by default (each can be switched off): remove [brackets], (parentheses),

@@ -15,7 +15,7 @@ __all__ = ["exclude_command", "exclude_step"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-HELP = """Remove time ranges from a subtitle file: drop, clip or cut out the cues in them.
+HELP = """Remove time ranges: drop, clip or cut out the cues in them.
 
 \b
 Ranges are START-END, each time as 1:02:03.500, 2:03, 12.5 (seconds) or 1500ms;

@@ -14,7 +14,7 @@ __all__ = ["replace_command", "replace_step"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-HELP = """Find and replace words or patterns in the text of a subtitle file.
+HELP = """Find and replace words or patterns in subtitle text.
 
 \b
 Rules come from --rules FILE (a JSON list of {"find": ..., "replace": ...}

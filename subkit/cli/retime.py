@@ -16,7 +16,7 @@ __all__ = ["retime_command", "retime_step"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-HELP = """Retime a subtitle file: shift, scale, convert frame rates, sync, snap to frames.
+HELP = """Shift, scale, convert frame rates, sync or snap to frames.
 
 \b
 Times are plain milliseconds (1500), or 1.5s, 250ms, 0:02, 1:02:03.5.
