@@ -124,7 +124,13 @@ def _is_header(row: list[str]) -> bool:
 
 
 def sniff(head: str) -> bool:
-    """True for a ``start``/``end`` header row, or a first row of text and two plain numbers."""
+    """True for a ``start``/``end`` header row, or a first row of text and two times.
+
+    Times are plain numbers, or clock times when the text is a quoted CSV
+    field (``00:00:01:00,00:00:02:00,"Hello"``); an unquoted row of two
+    timecodes and text is also a Spruce STL line, and the ``.csv``
+    extension settles that tie.
+    """
     first = head.split("\n", 1)[0].rstrip("\r")
     if not first.strip():
         return False
@@ -136,7 +142,10 @@ def sniff(head: str) -> bool:
     if _is_header(row):
         return True
     numbers = [cell for cell in row if _NUMBER.fullmatch(cell)]
-    return len(row) == 3 and len(numbers) == 2 and any(c.strip() and not _NUMBER.fullmatch(c) for c in row)
+    if len(row) == 3 and len(numbers) == 2 and any(c.strip() and not _NUMBER.fullmatch(c) for c in row):
+        return True
+    clocks = [cell for cell in row[:2] if _CLOCK.fullmatch(cell)]
+    return len(row) == 3 and len(clocks) == 2 and first.split(delimiter, 2)[-1].lstrip().startswith('"')
 
 
 def _time(cell: str, unit: str, rate: Fraction) -> int | None:

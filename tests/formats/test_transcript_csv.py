@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import subkit
+from subkit import formats
 from subkit.errors import ConfigError, ParseError
 from subkit.model import Cue, Document, LineBreak, Run
 
@@ -79,6 +80,10 @@ def test_sniff() -> None:
     assert transcript_csv.sniff("start\tend\ttext\n1\t2\tx")
     assert transcript_csv.sniff('"Hello, you",0.5,1.0\r\n')
     assert not transcript_csv.sniff("00:00:01:00 , 00:00:02:00 , text")
+    # Timecodes and a quoted (possibly multi-line) text field: CSV; the .csv name beats Spruce STL.
+    quoted = '00:00:01:00,00:00:02:00,"Oh! Can I believe\nmy eyes!"\n'
+    assert transcript_csv.sniff(quoted)
+    assert formats.detect(quoted, "talk.csv").name == "transcript_csv"
     assert not transcript_csv.sniff("1\n00:00:01,000 --> 00:00:02,000\n")
 
 
