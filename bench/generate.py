@@ -164,8 +164,9 @@ def write_files(folder: Path, sizes: list[int], seed: int = SEED) -> dict[int, d
 def write_scc_files(folder: Path, sizes: list[int], seed: int = SEED) -> dict[int, Path]:
     """Write ``cues-<n>.scc``: the generated cues as pop-on 608 captions, by subkit's own SCC writer.
 
-    The cues are spaced 4 s apart (3 s on screen) so that every caption has
-    time to load; lines longer than 32 characters are wrapped by the writer.
+    The cues are spaced 3.5 s apart (2.5 s on screen) so that every caption
+    has time to load and 100,000 of them end before the 100-hour limit of
+    SMPTE labels; lines longer than 32 characters are wrapped by the writer.
     """
     import warnings
 
@@ -176,7 +177,7 @@ def write_scc_files(folder: Path, sizes: list[int], seed: int = SEED) -> dict[in
     paths: dict[int, Path] = {}
     for size in sizes:
         cues = tuple(
-            Cue(start_ms=5000 + 4000 * i, end_ms=8000 + 4000 * i, content=content_from_text("\n".join(cue.lines)))
+            Cue(start_ms=5000 + 3500 * i, end_ms=7500 + 3500 * i, content=content_from_text("\n".join(cue.lines)))
             for i, cue in enumerate(make_cues(size, seed))
         )
         path = folder / f"cues-{size}.scc"

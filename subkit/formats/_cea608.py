@@ -979,6 +979,7 @@ def encode(
     cues = [(i, doc.cues[i]) for i in order if not doc.cues[i].comment]
     state = _State()
     plans: list[tuple[int, int, int, str, int, _Layout]] = []
+    limit = ms_to_frames(100 * 3_600_000, fps)
     for index, cue in cues:
         cue_mode = _cue_mode(cue, mode, roll_up_rows)
         depth = int(cue_mode[7:]) if cue_mode.startswith("roll-up") else 4
@@ -988,6 +989,11 @@ def encode(
             continue
         start = ms_to_frames(cue.start_ms, fps)
         end = ms_to_frames(cue.end_ms, fps)
+        if end >= limit:
+            # SMPTE labels have two hour digits: nothing at or after 100:00:00:00 can be written.
+            report.add("timing", "captions at or after 100 hours dropped (timecodes have two hour digits)",
+                       cue=index)
+            continue
         plans.append((index, start, end, cue_mode, depth, layout))
     for position, (index, start, end, cue_mode, depth, layout) in enumerate(plans):
         next_start = plans[position + 1][1] if position + 1 < len(plans) else None

@@ -240,6 +240,18 @@ def test_writer_reports_losses_and_strict_refuses() -> None:
     assert subkit.render(ok, "scc", strict=True).losses.losses == ()
 
 
+@pytest.mark.parametrize("fmt", ["scc", "mcc"])
+def test_captions_past_the_timecode_range_are_reported(fmt: str) -> None:
+    hundred_hours = 100 * 3_600_000
+    early = plain_cue(frames(100), frames(200), "early")
+    late = plain_cue(hundred_hours + 1000, hundred_hours + 3000, "too late")
+    result = subkit.render(Document(cues=(early, late)), fmt)
+    assert [(loss.feature, loss.first_cue) for loss in result.losses] == [("timing", 1)]
+    assert [c.plain_text() for c in subkit.loads(result.data, format=fmt).cues] == ["early"]
+    with pytest.raises(UnsupportedFeatureError, match="100 hours"):
+        subkit.render(Document(cues=(early, late)), fmt, strict=True)
+
+
 def long_document(count: int, gap: int, drop_frame: bool) -> Document:
     cues = []
     for n in range(count):
