@@ -22,6 +22,7 @@ import click
 
 import subkit
 from subkit import formats
+from subkit.cli._options import format_options
 from subkit.cli._shared import (
     EncodingType,
     FormatType,
@@ -116,10 +117,29 @@ class RunSettings:
     strict: bool = False
     quiet: bool = False
     as_json: bool = False
+    read_pairs: tuple[str, ...] = ()
+    write_pairs: tuple[str, ...] = ()
+
+    def read_options(self, spec: FormatSpec) -> dict[str, Any]:
+        """The ``--read-option KEY=VALUE`` pairs as options of ``spec``'s reader.
+
+        Raises:
+            ConfigError: an option that reader does not have, or a bad value.
+        """
+        return format_options(spec, "read", self.read_pairs)
+
+    def write_options(self, spec: FormatSpec) -> dict[str, Any]:
+        """The ``--write-option KEY=VALUE`` pairs as options of ``spec``'s writer.
+
+        Raises:
+            ConfigError: an option that writer does not have, or a bad value.
+        """
+        return format_options(spec, "write", self.write_pairs)
 
 
 def io_options(function: F) -> F:
-    """``--from``, ``--to``, ``--encoding``, ``--out-encoding``, ``--strict``, ``--quiet`` and ``--json``."""
+    """``--from``, ``--to``, ``--encoding``, ``--out-encoding``, ``--strict``, ``--quiet``, ``--json`` and the
+    ``--read-option``/``--write-option`` pairs."""
     decorators = [
         click.option("-f", "--from", "from_spec", type=FormatType(), metavar="FORMAT",
                      help="Format of IN; detected from the content (and extension) when omitted."),
@@ -133,6 +153,10 @@ def io_options(function: F) -> F:
                      help="Fail on any flaw in IN and on anything OUT's format cannot express."),
         click.option("-q", "--quiet", is_flag=True, help="Print no diagnostics, losses or change counts."),
         click.option("--json", "as_json", is_flag=True, help="Print a JSON summary on stdout (OUT must be a file)."),
+        click.option("--read-option", "read_pairs", multiple=True, metavar="KEY=VALUE",
+                     help="A reader option of IN's format, repeatable (e.g. fps=25); see subkit formats -v."),
+        click.option("--write-option", "write_pairs", multiple=True, metavar="KEY=VALUE",
+                     help="A writer option of OUT's format, repeatable (e.g. canvas=1920x1080)."),
     ]
     for decorator in reversed(decorators):
         function = decorator(function)
@@ -191,10 +215,13 @@ def op_command(
         strict: bool,
         quiet: bool,
         as_json: bool,
+        read_pairs: tuple[str, ...],
+        write_pairs: tuple[str, ...],
         **params: Any,
     ) -> None:
         step = checked(**params)
-        settings = RunSettings(from_spec, to_spec, encoding, out_encoding, strict, quiet, as_json)
+        settings = RunSettings(from_spec, to_spec, encoding, out_encoding, strict, quiet, as_json, read_pairs,
+                               write_pairs)
         run_pipeline(source, target, [step], settings)
 
     function = io_options(options(callback))
@@ -238,7 +265,8 @@ def run_pipeline(
         raise click.UsageError("--json needs an output file: standard output carries the subtitles")
     source_name = "<stdin>" if source == "-" else source
     target_name = "<stdout>" if target == "-" else target
-    loaded = load_input(source, format=settings.from_spec, encoding=settings.encoding, strict=settings.strict)
+    loaded = load_input(source, format=settings.from_spec, encoding=settings.encoding, strict=settings.strict,
+                        options=settings.read_options)
     if not settings.quiet:
         echo_warnings([format_diagnostic(diag, source_name) for diag in loaded.doc.diagnostics])
     doc, results = apply_steps(loaded.doc, steps)
@@ -253,7 +281,8 @@ def run_pipeline(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", LossyConversionWarning)
         written = subkit.dump(doc.replace(diagnostics=()), target, format=spec.name,
-                              encoding=settings.out_encoding, strict=settings.strict)
+                              encoding=settings.out_encoding, strict=settings.strict,
+                              **settings.write_options(spec))
     if not settings.quiet:
         echo_warnings([format_loss(loss, written.format, target_name) for loss in written.losses])
         echo_warnings([result.line() for result in results])

@@ -9,6 +9,7 @@ import click
 import subkit
 from subkit import formats
 from subkit.cli._ops import io_options
+from subkit.cli._options import format_options
 from subkit.cli._shared import (
     diagnostic_record,
     echo_json,
@@ -49,6 +50,8 @@ def merge_command(
     strict: bool,
     quiet: bool,
     as_json: bool,
+    read_pairs: tuple[str, ...],
+    write_pairs: tuple[str, ...],
 ) -> None:
     """Merge two subtitle files into one bilingual file.
 
@@ -66,8 +69,10 @@ def merge_command(
         raise click.UsageError("only one of A and B can be standard input")
     if target == "-" and as_json:
         raise click.UsageError("--json needs an output file: standard output carries the subtitles")
-    first = load_input(primary, format=from_spec, encoding=encoding, strict=strict)
-    second = load_input(secondary, format=from_spec, encoding=encoding, strict=strict)
+    first = load_input(primary, format=from_spec, encoding=encoding, strict=strict,
+                        options=lambda spec: format_options(spec, "read", read_pairs))
+    second = load_input(secondary, format=from_spec, encoding=encoding, strict=strict,
+                        options=lambda spec: format_options(spec, "read", read_pairs))
     if not quiet:
         for loaded in (first, second):
             echo_warnings([format_diagnostic(diag, loaded.name) for diag in loaded.doc.diagnostics])
@@ -78,7 +83,7 @@ def merge_command(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", LossyConversionWarning)
         written = subkit.dump(doc.replace(diagnostics=()), target, format=spec.name, encoding=out_encoding,
-                              strict=strict)
+                              strict=strict, **format_options(spec, "write", write_pairs))
     target_name = "<stdout>" if target == "-" else target
     if not quiet:
         echo_warnings([format_loss(loss, written.format, target_name) for loss in written.losses])

@@ -153,6 +153,8 @@ def process_command(
     strict: bool,
     quiet: bool,
     as_json: bool,
+    read_pairs: tuple[str, ...],
+    write_pairs: tuple[str, ...],
 ) -> None:
     """Run several operations on a subtitle file in one pass.
 
@@ -172,5 +174,5 @@ def process_command(
     if target is None:
         raise click.UsageError("no output: give OUT after IN, or end with 'save OUT'")
     functions = [_build(ctx, name, args) for name, args in plan]
-    settings = RunSettings(from_spec, to_spec, encoding, out_encoding, strict, quiet, as_json)
+    settings = RunSettings(from_spec, to_spec, encoding, out_encoding, strict, quiet, as_json, read_pairs, write_pairs)
     run_pipeline(source, target, functions, settings)

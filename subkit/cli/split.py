@@ -10,6 +10,7 @@ import click
 import subkit
 from subkit import formats
 from subkit.cli._ops import io_options
+from subkit.cli._options import format_options
 from subkit.cli._shared import (
     diagnostic_record,
     echo_json,
@@ -49,6 +50,8 @@ def split_command(
     strict: bool,
     quiet: bool,
     as_json: bool,
+    read_pairs: tuple[str, ...],
+    write_pairs: tuple[str, ...],
 ) -> None:
     """Split a bilingual subtitle file into its two languages.
 
@@ -66,7 +69,8 @@ def split_command(
         raise click.UsageError("only one output can be '-', and not with --json")
     if target_a == target_b:
         raise SubkitIOError(f"{target_a}: both outputs name the same file", path=target_a)
-    loaded = load_input(source, format=from_spec, encoding=encoding, strict=strict)
+    loaded = load_input(source, format=from_spec, encoding=encoding, strict=strict,
+                        options=lambda spec: format_options(spec, "read", read_pairs))
     if not quiet:
         echo_warnings([format_diagnostic(diag, loaded.name) for diag in loaded.doc.diagnostics])
     report = ChangeReport()
@@ -77,7 +81,7 @@ def split_command(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", LossyConversionWarning)
             written = subkit.dump(doc.replace(diagnostics=()), target, format=spec.name, encoding=out_encoding,
-                                  strict=strict)
+                                  strict=strict, **format_options(spec, "write", write_pairs))
         if not quiet:
             name = "<stdout>" if target == "-" else target
             echo_warnings([format_loss(loss, written.format, name) for loss in written.losses])

@@ -135,7 +135,8 @@ def _run(source: str, target: str, run: RunSettings, settings: StyleSettings, es
         raise click.UsageError("--json needs an output file: standard output carries the subtitles")
     source_name = "<stdin>" if source == "-" else source
     target_name = "<stdout>" if target == "-" else target
-    loaded = load_input(source, format=run.from_spec, encoding=run.encoding, strict=run.strict)
+    loaded = load_input(source, format=run.from_spec, encoding=run.encoding, strict=run.strict,
+                        options=run.read_options)
     if run.to_spec is not None:
         spec = run.to_spec
     elif target == "-":
@@ -154,7 +155,7 @@ def _run(source: str, target: str, run: RunSettings, settings: StyleSettings, es
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", LossyConversionWarning)
         written = subkit.dump(styled.replace(diagnostics=()), target, format=spec.name,
-                              encoding=run.out_encoding, strict=run.strict)
+                              encoding=run.out_encoding, strict=run.strict, **run.write_options(spec))
     all_losses = [*losses, *written.losses]
     if not run.quiet:
         echo_warnings([format_loss(loss, spec.name, target_name) for loss in all_losses])
@@ -189,9 +190,11 @@ def style_command(
     strict: bool,
     quiet: bool,
     as_json: bool,
+    read_pairs: tuple[str, ...],
+    write_pairs: tuple[str, ...],
     **options: Any,
 ) -> None:
-    run = RunSettings(from_spec, to_spec, encoding, out_encoding, strict, quiet, as_json)
+    run = RunSettings(from_spec, to_spec, encoding, out_encoding, strict, quiet, as_json, read_pairs, write_pairs)
     settings = _settings_or_usage(options)
     _run(source, target, run, settings, options["estimate"], options["sweep"])
 

@@ -83,3 +83,21 @@ def test_formats_verbose_lists_options(runner: CliRunner) -> None:
     by_name = {record["name"]: record for record in records}
     assert by_name["microdvd"]["read_options"]["fps"].startswith("str")
     assert by_name["srt"]["read_options"] == {}
+
+
+def test_op_commands_take_reader_and_writer_options(runner: CliRunner, demo: Path, tmp_path: Path) -> None:
+    source = tmp_path / "film.sub"
+    source.write_text(MICRODVD, encoding="utf-8")
+    result = runner.invoke(cli, ["clean", str(source), "-", "--to", "srt", "--read-option", "fps=50"])
+    assert result.exit_code == 0, result.stderr
+    assert "00:00:00,500 --> 00:00:01,000" in result.stdout
+    result = runner.invoke(cli, ["process", "--write-option", "canvas=1280x720", "--to", "ass", str(demo), "-",
+                                 "retime", "--shift", "1s"])
+    assert result.exit_code == 0, result.stderr
+    assert "PlayResX: 1280" in result.stdout
+    result = runner.invoke(cli, ["style", str(demo), "-", "--to", "vtt", "--write-option", "short_times=yes"])
+    assert result.exit_code == 0, result.stderr
+    assert "00:01.000 --> " in result.stdout
+    result = runner.invoke(cli, ["clean", str(demo), "-", "--to", "srt", "--read-option", "fps=25"])
+    assert result.exit_code == 2
+    assert "has no option 'fps'" in result.stderr
