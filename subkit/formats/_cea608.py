@@ -1026,6 +1026,7 @@ class _State:
         self.shown: list[tuple[int, int, list[Cell]]] = []  # rows on screen (roll-up bookkeeping)
         self.showing = False
         self.ends_at: int | None = None  # the frame the caption on screen should end at
+        self.on_screen: tuple[tuple[int, int, tuple[Cell, ...]], ...] = ()  # what the last caption showed
 
     def pop_on(
         self, timeline: dict[int, int], index: int, start: int, end: int, layout: _Layout, losses: _Losses,
@@ -1061,6 +1062,7 @@ class _State:
             return
         if at > start:
             losses.add("timing", "captions started late: too little time to load them", index)
+        visible = self._check_merge(layout, index, losses)
         for frame, word in zip(reversed(frames), load, strict=True):
             timeline[frame] = word
         timeline[at] = timeline[at + 1] = eoc
@@ -1068,6 +1070,18 @@ class _State:
         self.mode = "pop-on"
         self.showing = True
         self.shown = []
+        self.on_screen = visible
+
+    def _check_merge(
+        self, layout: _Layout, index: int, losses: _Losses
+    ) -> tuple[tuple[int, int, tuple[Cell, ...]], ...]:
+        """What ``layout`` shows; reports a caption that would show exactly what is already on screen."""
+        visible = _snapshot({row: [None] * column + list(cells) for row, column, cells in layout.rows})
+        if self.showing and visible == self.on_screen:
+            # Sending the same caption again makes no visible change, which a decoder (and our reader)
+            # cannot tell from a reload of the caption on screen: the two cues read back as one.
+            losses.add("merged", "captions identical to the one on screen when they appear join it", index)
+        return visible
 
     def direct(
         self, timeline: dict[int, int], index: int, start: int, end: int, cue_mode: str, depth: int,
@@ -1106,12 +1120,14 @@ class _State:
             return
         if at > start:
             losses.add("timing", "captions started late: too little time to send them", index)
+        visible = self._check_merge(layout, index, losses)
         for offset, word in enumerate(burst):
             timeline[at + offset] = word
         self.floor = at + len(burst) + 1
         self.mode = "paint-on" if cue_mode == "paint-on" else "roll-up"
         self.depth = depth
         self.showing = True
+        self.on_screen = visible
 
     def close(
         self, timeline: dict[int, int], index: int, end: int, next_start: int | None, losses: _Losses,

@@ -173,7 +173,11 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
 
     out: list[str] = []
     italic = False
+    number = 0
     for index, cue in enumerate(doc.cues):
+        if cue.comment:
+            continue  # reported by report_unsupported: Avid DVD has no comment captions
+        number += 1
         runs = [item for item in cue.content if type(item) is Run and item.text]
         cue_italic = bool(runs) and all(run.style.italic for run in runs)
         if not cue_italic and any(run.style.italic for run in runs):
@@ -196,5 +200,5 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
         if "\t" in text or "|" in "".join(lines):
             report.add("text", "tabs and '|' in the text replaced (they are field and line separators)", cue=index)
             text = "|".join(line.strip().replace("|", "/").replace("\t", " ") for line in lines if line.strip())
-        out.append(f"{index + 1}\t{timecode(cue.start_ms)}\t{timecode(cue.end_ms)}\t{text}\n\n")
+        out.append(f"{number}\t{timecode(cue.start_ms)}\t{timecode(cue.end_ms)}\t{text}\n\n")
     return "".join(out)

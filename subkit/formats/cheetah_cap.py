@@ -298,7 +298,9 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> bytes:
     nominal = Fraction(round(rate))
     records = bytearray()
     count = 0
-    for index, cue in enumerate(doc.cues):
+    # Comment cues are reported by report_unsupported: CAP has no comment captions.
+    written = [(index, cue) for index, cue in enumerate(doc.cues) if not cue.comment]
+    for position, (index, cue) in enumerate(written):
         lines: list[list[ContentItem]] = [[]]
         for item in cue.content:
             if type(item) is LineBreak:
@@ -322,7 +324,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> bytes:
             written_lines += 1
         extra = cue.extra
         justify, row, column = _style(cue, extra)
-        following = doc.cues[index + 1].start_ms if index + 1 < len(doc.cues) else None
+        following = written[position + 1][1].start_ms if position + 1 < len(written) else None
         unset = extra.get(f"{NAME}.end") == "unset" and following is not None and following == cue.end_ms
         header_size = 15 if unset else 19
         if len(text) + header_size + 1 > 255:

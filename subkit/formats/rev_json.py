@@ -21,7 +21,8 @@ Mapping to the model:
   in ``Cue.extra["rev_json.speaker"]``.
 
 The writer emits one monologue per cue, so a file it wrote reads back into
-the same cues. A cue without timed words gets words estimated from its text
+the same cues, except cues that :func:`group_words` would cut (reported as
+``split``). A cue without timed words gets words estimated from its text
 (times shared out by length) and the estimate is reported.
 
 Leniencies (each a diagnostic; ``strict=True`` raises instead):
@@ -306,6 +307,10 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
             continue
         if words[0].start_ms != cue.start_ms or max(w.end_ms for w in words) != cue.end_ms:
             report.add("cue-times", "cue times not written: a cue runs from its first word to its last", cue=index)
+        if len(group_words(words)) > 1:
+            # The reader cuts every monologue into caption-sized cues: a longer cue comes back in pieces.
+            report.add("split", "cues longer than one caption (a sentence, 6 s, 84 characters, no 1 s pause) "
+                       "read back as several", cue=index)
         monologue: dict[str, Any] = {}
         if cue.speaker is not None:
             if cue.speaker not in numbers:

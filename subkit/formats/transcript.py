@@ -246,12 +246,20 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
             if cue.start_ms < 0:
                 report.add("negative-time", "negative times written as 00:00:00", cue=index)
     paragraphs: list[str] = []
-    for _index, cue in cues:
+    for index, cue in cues:
         lines = [line for line in cue.plain_text().split("\n") if line.strip()]
         text = "\n".join(lines)
         head = ""
         if options.timestamps and cue.extra.get(UNTIMED) != "yes":
             head = _stamp(cue.start_ms) + " "
+        # Plain text has no escapes: text that looks like the reader's syntax is read as that syntax.
+        if lines and not (options.speakers and cue.speaker) and (
+            _SPEAKER.match(lines[0]) or (not head and _STAMP.match(lines[0]))
+        ):
+            report.add("label", "text opening like a timestamp or a speaker label read back as one", cue=index)
+        if any(_STAMP.match(line) or _SPEAKER.match(line) for line in lines[1:]):
+            report.add("split", "lines opening like a timestamp or a speaker label read back as new cues",
+                       cue=index)
         if options.speakers and cue.speaker:
             head += f"{cue.speaker}:" + (" " if text else "")
         paragraphs.append((head + text).rstrip())

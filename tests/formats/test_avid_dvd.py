@@ -178,3 +178,14 @@ def test_golden() -> None:
         out.write_text(written, encoding="utf-8", newline="\n")
     assert written == out.read_text(encoding="utf-8")
     assert read(written).cues == doc.cues
+
+
+def test_writer_leaves_comment_cues_out() -> None:
+    doc = Document(cues=(
+        Cue(start_ms=1000, end_ms=2000, content=content_from_text("note to self"), comment=True),
+        Cue(start_ms=2000, end_ms=3000, content=content_from_text("shown")),
+    ))  # fmt: skip
+    text, losses = render(doc)
+    assert text == "1\t00:00:02:00\t00:00:03:00\tshown\n\n"
+    assert losses == ["comment"]
+    assert [cue.plain_text() for cue in read(text).cues] == ["shown"]

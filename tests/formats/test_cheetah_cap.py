@@ -221,3 +221,15 @@ def test_golden() -> None:
     if REGEN or not out.exists():
         out.write_bytes(written)
     assert written == out.read_bytes()
+
+
+def test_writer_leaves_comment_cues_out() -> None:
+    doc = Document(cues=(
+        Cue(start_ms=1000, end_ms=2000, content=content_from_text("shown")),
+        Cue(start_ms=2000, end_ms=3000, content=content_from_text("note to self"), comment=True),
+        Cue(start_ms=3000, end_ms=4000, content=content_from_text("last")),
+    ))  # fmt: skip
+    written, losses = render(doc)
+    assert losses == ["comment"]
+    assert written[4] == 2  # the record count in the header
+    assert [cue.plain_text() for cue in read(written).cues] == ["shown", "last"]

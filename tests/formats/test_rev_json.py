@@ -187,3 +187,14 @@ def test_corpus_transcript_text_is_kept() -> None:
 
 
 test_reader_only_raises_parse_errors = reader_robustness_test("rev_json")
+
+
+def test_writer_reports_cues_the_reader_would_cut() -> None:
+    long_text = "First sentence. Second one."
+    doc = Document(cues=(Cue(start_ms=0, end_ms=2000, content=(Run(long_text),)),
+                         Cue(start_ms=3000, end_ms=4000, content=(Run("Short."),))))
+    result = subkit.render(doc, "rev_json")
+    assert [(loss.feature, loss.first_cue) for loss in result.losses] == [("estimated-words", 0), ("split", 0)]
+    assert [c.plain_text() for c in read(str(result.data))] == ["First sentence.", "Second one.", "Short."]
+    seven_seconds = Document(cues=(Cue(start_ms=0, end_ms=7000, content=(Run("a b c d"),)),))
+    assert "split" in [loss.feature for loss in subkit.render(seven_seconds, "rev_json").losses]

@@ -252,6 +252,23 @@ def test_captions_past_the_timecode_range_are_reported(fmt: str) -> None:
         subkit.render(Document(cues=(early, late)), fmt, strict=True)
 
 
+@pytest.mark.parametrize("fmt", ["scc", "mcc"])
+@pytest.mark.parametrize("mode", ["pop-on", "paint-on", "roll-up"])
+def test_back_to_back_identical_captions_are_reported_as_merged(fmt: str, mode: str) -> None:
+    """A caption showing what is already on screen makes no visible change: it reads back joined."""
+    cues = (plain_cue(frames(100), frames(200), "Sorry."), plain_cue(frames(200), frames(300), "Sorry."),
+            plain_cue(frames(300), frames(400), "Bye."))
+    result = subkit.render(Document(cues=cues), fmt, mode=mode)
+    assert [(loss.feature, loss.first_cue) for loss in result.losses] == [("merged", 1)]
+    back = subkit.loads(result.data, format=fmt)
+    assert [c.plain_text() for c in back] == ["Sorry.", "Bye."]
+    # With an erase between them (a gap), both come back.
+    apart = (cues[0], plain_cue(frames(260), frames(360), "Sorry."))
+    result = subkit.render(Document(cues=apart), fmt, mode=mode)
+    assert result.losses.losses == ()
+    assert len(subkit.loads(result.data, format=fmt).cues) == 2
+
+
 def long_document(count: int, gap: int, drop_frame: bool) -> Document:
     cues = []
     for n in range(count):

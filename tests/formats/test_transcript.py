@@ -137,3 +137,17 @@ test_golden = golden_test("transcript")
 
 
 test_reader_only_raises_parse_errors = reader_robustness_test("transcript")
+
+
+def test_writer_reports_text_that_reads_back_as_syntax() -> None:
+    doc = Document(cues=(
+        Cue(start_ms=0, end_ms=2000, content=(Run("Isn't that wonderful?"), LineBreak(), Run("REPORTERS: Senator!"))),
+        Cue(start_ms=2000, end_ms=5000, content=(Run("ALL: Ooh!"),)),
+    ))  # fmt: skip
+    result = subkit.render(doc, "transcript")
+    assert [(loss.feature, loss.first_cue) for loss in result.losses] == [("split", 0), ("label", 1)]
+    assert rows(read(str(result.data))) == [(0, 2000, None, "Isn't that wonderful?"),
+                                            (0, 2000, "REPORTERS", "Senator!"), (2000, 5000, "ALL", "Ooh!")]
+    # A cue's own speaker label goes first, so its text is read as text.
+    spoken = Document(cues=(Cue(start_ms=0, end_ms=3000, content=(Run("ALL: Ooh!"),), speaker="Ann"),))
+    assert subkit.render(spoken, "transcript").losses.losses == ()
