@@ -37,8 +37,9 @@ Leniencies (each a diagnostic with its line; ``strict=True`` raises instead):
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, Literal
 
 from subkit.formats._base import BaseReadOptions, DiagnosticSink
 from subkit.formats._ttml_common import (
@@ -153,7 +154,7 @@ class _Reader:
         self.smpte = False
         self.drop_frame = False
         self.tick_guess_reported = False
-        self.absolute = getattr(options, "nested_times", "offset") == "absolute"
+        self.absolute = options.nested_times == "absolute"
         self.absolute_reported = False
         self.extra_ns = ""
         self.legacy = False  # a DFXP draft namespace is in use: attributes may sit in it
@@ -534,7 +535,21 @@ _ALIGN_TEXT = {1: "left", 4: "left", 7: "left", 2: "center", 5: "center", 8: "ce
                9: "right"}
 
 
-def read_document(data: str, *, name: str, options: BaseReadOptions) -> Document:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TtmlReadOptions(BaseReadOptions):
+    """The options of the TTML family reader (``ttml``, ``dfxp`` and ``ebu_tt_d`` alike).
+
+    Attributes:
+        nested_times: ``"offset"`` (TTML: nested begin/end count from the
+            parent's begin) or ``"absolute"`` for files whose nested times
+            were authored as absolute (a common authoring error; the reader
+            warns when times look like it, and never switches on its own).
+    """
+
+    nested_times: Literal["offset", "absolute"] = "offset"
+
+
+def read_document(data: str, *, name: str, options: TtmlReadOptions) -> Document:
     """Read any TTML-family document; ``name`` is the format identifier recorded on it.
 
     Raises:

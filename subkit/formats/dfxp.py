@@ -8,11 +8,10 @@ extensions. See ``docs/formats/dfxp.md``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
-from subkit.formats._base import BaseReadOptions, BaseWriteOptions
+from subkit.formats._base import BaseWriteOptions
 from subkit.formats._ttml_common import classify
-from subkit.formats._ttml_read import read_document
+from subkit.formats._ttml_read import TtmlReadOptions, read_document
 from subkit.formats._ttml_write import DFXP, write_document
 from subkit.model import Document, LossReport
 
@@ -25,17 +24,8 @@ FEATURES = DFXP.features
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ReadOptions(BaseReadOptions):
-    """DFXP reader options.
-
-    Attributes:
-        nested_times: ``"offset"`` (TTML: nested begin/end count from the
-            parent's begin) or ``"absolute"`` for files whose nested times
-            were authored as absolute (a common authoring error; the reader
-            warns when times look like it, and never switches on its own).
-    """
-
-    nested_times: Literal["offset", "absolute"] = "offset"
+class ReadOptions(TtmlReadOptions):
+    """DFXP reader options: those of the TTML family reader (``nested_times``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -10,11 +10,10 @@ and ``tts:extent`` on the root are outside the profile. See
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
-from subkit.formats._base import BaseReadOptions, BaseWriteOptions
+from subkit.formats._base import BaseWriteOptions
 from subkit.formats._ttml_common import classify
-from subkit.formats._ttml_read import read_document
+from subkit.formats._ttml_read import TtmlReadOptions, read_document
 from subkit.formats._ttml_write import EBU_TT_D, write_document
 from subkit.model import Document, LossReport
 
@@ -27,17 +26,8 @@ FEATURES = EBU_TT_D.features
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ReadOptions(BaseReadOptions):
-    """EBU-TT-D reader options.
-
-    Attributes:
-        nested_times: ``"offset"`` (TTML: nested begin/end count from the
-            parent's begin) or ``"absolute"`` for files whose nested times
-            were authored as absolute (a common authoring error; the reader
-            warns when times look like it, and never switches on its own).
-    """
-
-    nested_times: Literal["offset", "absolute"] = "offset"
+class ReadOptions(TtmlReadOptions):
+    """EBU-TT-D reader options: those of the TTML family reader (``nested_times``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

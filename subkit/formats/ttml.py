@@ -16,11 +16,10 @@ leniencies and what the writer loses.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
-from subkit.formats._base import BaseReadOptions, BaseWriteOptions
+from subkit.formats._base import BaseWriteOptions
 from subkit.formats._ttml_common import classify
-from subkit.formats._ttml_read import read_document
+from subkit.formats._ttml_read import TtmlReadOptions, read_document
 from subkit.formats._ttml_write import IMSC1, write_document
 from subkit.model import Document, LossReport
 
@@ -33,17 +32,8 @@ FEATURES = IMSC1.features
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ReadOptions(BaseReadOptions):
-    """TTML reader options.
-
-    Attributes:
-        nested_times: ``"offset"`` (TTML: nested begin/end count from the
-            parent's begin) or ``"absolute"`` for files whose nested times
-            were authored as absolute (a common authoring error; the reader
-            warns when times look like it, and never switches on its own).
-    """
-
-    nested_times: Literal["offset", "absolute"] = "offset"
+class ReadOptions(TtmlReadOptions):
+    """TTML reader options: those of the TTML family reader (``nested_times``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
