@@ -135,7 +135,7 @@ class _Kinds:
 class _Reader:
     """The state of one read."""
 
-    def __init__(self, name: str, options: BaseReadOptions) -> None:
+    def __init__(self, name: str, options: TtmlReadOptions) -> None:
         self.name = name
         self.sink = DiagnosticSink(name, options)
         self.kinds = _Kinds()
