@@ -494,12 +494,12 @@ CORPUS_ROWS = _corpus_rows()
 def test_corpus_file_styles_and_reads_back(corpus: Path, number: int, path: str, name: str) -> None:
     """Every well-formed SRT, WebVTT, ASS, SSA and Whisper file of the corpus styles (one style per file, in turn)."""
     file = corpus / path
-    if file.stat().st_size > 64_000:
-        pytest.skip("large file: styled by the measurement script, not in the unit tests")
     try:
         doc = subkit.load(file, format=name)
     except subkit.SubkitError:
         pytest.skip("does not load (the format's own corpus test covers it)")
+    if file.stat().st_size > 64_000:
+        doc = doc.replace(cues=doc.cues[:200])  # large files: their first 200 cues keep the suite fast
     chosen = STYLES[number % len(STYLES)]
     target = ("ass", "webvtt", "srt")[number % 3]
     styled = style(doc, {"style": chosen, "max_words_per_line": 4}, target=target)
