@@ -35,7 +35,7 @@ from subkit.cli._shared import (
     loss_record,
 )
 from subkit.errors import LossyConversionWarning, OperationError, SubkitError
-from subkit.formats import FormatSpec
+from subkit.formats import FormatSpec, WriteResult
 from subkit.model import Document
 from subkit.ops._report import ChangeReport
 
@@ -47,10 +47,12 @@ __all__ = [
     "io_options",
     "op_command",
     "op_step",
+    "output_spec",
     "parse_ms",
     "parse_offset",
     "run_pipeline",
     "usage_errors",
+    "write_output",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -246,6 +248,34 @@ def apply_steps(doc: Document, steps: Sequence[Callable[[Document], Document]]) 
     return doc, results
 
 
+def output_spec(target: str, to_spec: FormatSpec | None, input_format: str) -> FormatSpec:
+    """The format to write ``target`` in: ``--to``, else the input's for ``-``, else from the extension.
+
+    Raises:
+        UnknownFormatError: no format claims the extension.
+        SubkitError: the format is read-only.
+    """
+    spec = to_spec or (formats.get(input_format) if target == "-" else formats.for_path(target))
+    if not spec.can_write:
+        raise SubkitError(f"subkit reads {spec.name} but cannot write it")
+    return spec
+
+
+def write_output(doc: Document, target: str, spec: FormatSpec, settings: RunSettings) -> WriteResult:
+    """Write ``doc`` (atomically) with the command's encoding, strictness and ``--write-option`` pairs.
+
+    The losses come back in the result for the command to print, not as a
+    :class:`~subkit.errors.LossyConversionWarning`.
+
+    Raises:
+        SubkitError: writing failed, or (strict) something would be lost.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LossyConversionWarning)
+        return subkit.dump(doc.replace(diagnostics=()), target, format=spec.name, encoding=settings.out_encoding,
+                           strict=settings.strict, **settings.write_options(spec))
+
+
 def run_pipeline(
     source: str,
     target: str,
@@ -270,19 +300,8 @@ def run_pipeline(
     if not settings.quiet:
         echo_warnings([format_diagnostic(diag, source_name) for diag in loaded.doc.diagnostics])
     doc, results = apply_steps(loaded.doc, steps)
-    if settings.to_spec is not None:
-        spec = settings.to_spec
-    elif target == "-":
-        spec = formats.get(loaded.format)
-    else:
-        spec = formats.for_path(target)
-    if not spec.can_write:
-        raise SubkitError(f"subkit reads {spec.name} but cannot write it")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", LossyConversionWarning)
-        written = subkit.dump(doc.replace(diagnostics=()), target, format=spec.name,
-                              encoding=settings.out_encoding, strict=settings.strict,
-                              **settings.write_options(spec))
+    spec = output_spec(target, settings.to_spec, loaded.format)
+    written = write_output(doc, target, spec, settings)
     if not settings.quiet:
         echo_warnings([format_loss(loss, written.format, target_name) for loss in written.losses])
         echo_warnings([result.line() for result in results])

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import warnings
-
 import click
 
-import subkit
-from subkit import formats
-from subkit.cli._ops import io_options
-from subkit.cli._options import format_options
+from subkit.cli._ops import RunSettings, io_options, output_spec, write_output
 from subkit.cli._shared import (
     diagnostic_record,
     echo_json,
@@ -19,7 +14,6 @@ from subkit.cli._shared import (
     load_input,
     loss_record,
 )
-from subkit.errors import LossyConversionWarning
 from subkit.formats import FormatSpec
 from subkit.ops._report import ChangeReport
 from subkit.ops.merge import LAYOUTS, merge
@@ -69,21 +63,16 @@ def merge_command(
         raise click.UsageError("only one of A and B can be standard input")
     if target == "-" and as_json:
         raise click.UsageError("--json needs an output file: standard output carries the subtitles")
-    first = load_input(primary, format=from_spec, encoding=encoding, strict=strict,
-                        options=lambda spec: format_options(spec, "read", read_pairs))
-    second = load_input(secondary, format=from_spec, encoding=encoding, strict=strict,
-                        options=lambda spec: format_options(spec, "read", read_pairs))
+    settings = RunSettings(from_spec, to_spec, encoding, out_encoding, strict, quiet, as_json, read_pairs, write_pairs)
+    first = load_input(primary, format=from_spec, encoding=encoding, strict=strict, options=settings.read_options)
+    second = load_input(secondary, format=from_spec, encoding=encoding, strict=strict, options=settings.read_options)
     if not quiet:
         for loaded in (first, second):
             echo_warnings([format_diagnostic(diag, loaded.name) for diag in loaded.doc.diagnostics])
     report = ChangeReport()
     doc = merge(first.doc, second.doc, layout=layout, primary_language=language_a,
                 secondary_language=language_b, report=report)
-    spec = to_spec or (formats.get(first.format) if target == "-" else formats.for_path(target))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", LossyConversionWarning)
-        written = subkit.dump(doc.replace(diagnostics=()), target, format=spec.name, encoding=out_encoding,
-                              strict=strict, **format_options(spec, "write", write_pairs))
+    written = write_output(doc, target, output_spec(target, to_spec, first.format), settings)
     target_name = "<stdout>" if target == "-" else target
     if not quiet:
         echo_warnings([format_loss(loss, written.format, target_name) for loss in written.losses])

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import click
 
-import subkit
-from subkit import formats
-from subkit.cli._ops import io_options
-from subkit.cli._options import format_options
+from subkit.cli._ops import RunSettings, io_options, output_spec, write_output
 from subkit.cli._shared import (
     diagnostic_record,
     echo_json,
@@ -20,7 +16,7 @@ from subkit.cli._shared import (
     load_input,
     loss_record,
 )
-from subkit.errors import LossyConversionWarning, SubkitIOError
+from subkit.errors import SubkitIOError
 from subkit.formats import FormatSpec
 from subkit.ops._report import ChangeReport
 from subkit.ops.merge import SPLIT_MODES, split
@@ -69,19 +65,15 @@ def split_command(
         raise click.UsageError("only one output can be '-', and not with --json")
     if target_a == target_b:
         raise SubkitIOError(f"{target_a}: both outputs name the same file", path=target_a)
-    loaded = load_input(source, format=from_spec, encoding=encoding, strict=strict,
-                        options=lambda spec: format_options(spec, "read", read_pairs))
+    settings = RunSettings(from_spec, to_spec, encoding, out_encoding, strict, quiet, as_json, read_pairs, write_pairs)
+    loaded = load_input(source, format=from_spec, encoding=encoding, strict=strict, options=settings.read_options)
     if not quiet:
         echo_warnings([format_diagnostic(diag, loaded.name) for diag in loaded.doc.diagnostics])
     report = ChangeReport()
     first, second = split(loaded.doc, by=by, primary_lines=primary_lines, report=report)
     records: list[dict[str, Any]] = []
     for doc, target in ((first, target_a), (second, target_b)):
-        spec = to_spec or (formats.get(loaded.format) if target == "-" else formats.for_path(target))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", LossyConversionWarning)
-            written = subkit.dump(doc.replace(diagnostics=()), target, format=spec.name, encoding=out_encoding,
-                                  strict=strict, **format_options(spec, "write", write_pairs))
+        written = write_output(doc, target, output_spec(target, to_spec, loaded.format), settings)
         if not quiet:
             name = "<stdout>" if target == "-" else target
             echo_warnings([format_loss(loss, written.format, name) for loss in written.losses])

@@ -8,15 +8,13 @@ SRT (and the rest) inline colours with one cue per word state.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
-import subkit
 from subkit import formats
-from subkit.cli._ops import OpStep, RunSettings, io_options, op_step
+from subkit.cli._ops import OpStep, RunSettings, io_options, op_step, output_spec, write_output
 from subkit.cli._shared import (
     FormatType,
     diagnostic_record,
@@ -27,7 +25,7 @@ from subkit.cli._shared import (
     load_input,
     loss_record,
 )
-from subkit.errors import LossyConversionWarning, OperationError, SubkitError
+from subkit.errors import OperationError, SubkitError
 from subkit.formats import FormatSpec
 from subkit.model import Document, LossReport
 from subkit.ops._report import ChangeReport
@@ -137,14 +135,7 @@ def _run(source: str, target: str, run: RunSettings, settings: StyleSettings, es
     target_name = "<stdout>" if target == "-" else target
     loaded = load_input(source, format=run.from_spec, encoding=run.encoding, strict=run.strict,
                         options=run.read_options)
-    if run.to_spec is not None:
-        spec = run.to_spec
-    elif target == "-":
-        spec = formats.get(loaded.format)
-    else:
-        spec = formats.for_path(target)
-    if not spec.can_write:
-        raise SubkitError(f"subkit reads {spec.name} but cannot write it")
+    spec = output_spec(target, run.to_spec, loaded.format)
     doc = loaded.doc
     if not run.quiet:
         echo_warnings([format_diagnostic(diag, source_name) for diag in doc.diagnostics])
@@ -152,10 +143,7 @@ def _run(source: str, target: str, run: RunSettings, settings: StyleSettings, es
     report = ChangeReport()
     styled = style(doc, settings, target=spec.name, estimate=estimate, sweep=sweep,  # type: ignore[arg-type]
                    losses=losses, report=report)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", LossyConversionWarning)
-        written = subkit.dump(styled.replace(diagnostics=()), target, format=spec.name,
-                              encoding=run.out_encoding, strict=run.strict, **run.write_options(spec))
+    written = write_output(styled, target, spec, run)
     all_losses = [*losses, *written.losses]
     if not run.quiet:
         echo_warnings([format_loss(loss, spec.name, target_name) for loss in all_losses])

@@ -161,6 +161,14 @@ class _Writer:
 
     # -------------------------------------------------------------- attributes
 
+    def font_size(self, size: float) -> str:
+        """``tts:fontSize`` in pixels, or nothing (reported) when the profile has no pixel lengths."""
+        if not self.profile.px_fonts:
+            self.report.add("font", "pixel font sizes dropped (the profile has no px lengths)")
+            return ""
+        self.uses_px = True
+        return f' tts:fontSize="{_number(size)}px"'
+
     def span_attrs(self, style: RunStyle) -> str:
         found = self.span_cache.get(style)
         if found is not None:
@@ -171,13 +179,7 @@ class _Writer:
         if style.bold is not None or style.weight is not None:
             bold = style.bold if style.bold is not None else (style.weight or 400) >= 600
             parts.append(f' tts:fontWeight="{"bold" if bold else "normal"}"')
-        decoration = []
-        if style.underline is not None:
-            decoration.append("underline" if style.underline else "noUnderline")
-        if style.strike is not None:
-            decoration.append("lineThrough" if style.strike else "noLineThrough")
-        if decoration:
-            parts.append(f' tts:textDecoration="{" ".join(decoration)}"')
+        parts.append(_decoration(style.underline, style.strike))
         if style.color is not None:
             parts.append(f' tts:color="{format_color(style.color)}"')
         if style.background is not None:
@@ -185,11 +187,7 @@ class _Writer:
         if style.font_family is not None:
             parts.append(f' tts:fontFamily="{_attr(style.font_family)}"')
         if style.font_size is not None:
-            if self.profile.px_fonts:
-                parts.append(f' tts:fontSize="{_number(style.font_size)}px"')
-                self.uses_px = True
-            else:
-                self.report.add("font", "pixel font sizes dropped (the profile has no px lengths)")
+            parts.append(self.font_size(style.font_size))
         if style.language is not None:
             parts.append(f' xml:lang="{_attr(style.language)}"')
         if style.voice is not None and self.profile.agents:
@@ -284,11 +282,7 @@ class _Writer:
         if style.font_family is not None:
             parts.append(f' tts:fontFamily="{_attr(style.font_family)}"')
         if style.font_size is not None:
-            if self.profile.px_fonts:
-                parts.append(f' tts:fontSize="{_number(style.font_size)}px"')
-                self.uses_px = True
-            else:
-                self.report.add("font", "pixel font sizes dropped (the profile has no px lengths)")
+            parts.append(self.font_size(style.font_size))
         if style.primary_color is not None:
             parts.append(f' tts:color="{format_color(style.primary_color)}"')
         if style.back_color is not None:
@@ -297,13 +291,7 @@ class _Writer:
             parts.append(f' tts:fontWeight="{"bold" if style.bold else "normal"}"')
         if style.italic is not None:
             parts.append(f' tts:fontStyle="{"italic" if style.italic else "normal"}"')
-        decoration = []
-        if style.underline is not None:
-            decoration.append("underline" if style.underline else "noUnderline")
-        if style.strike is not None:
-            decoration.append("lineThrough" if style.strike else "noLineThrough")
-        if decoration:
-            parts.append(f' tts:textDecoration="{" ".join(decoration)}"')
+        parts.append(_decoration(style.underline, style.strike))
         for key, value in style.extra.items():
             if key.startswith(_EXTRA_PREFIXES):
                 parts.append(f' {key[5:]}="{_attr(value)}"')
@@ -311,6 +299,16 @@ class _Writer:
             self.report.add("styles", "style fields TTML has no attribute for (outline, shadow, margins, "
                             "alignment, scaling, ...) dropped", cue=None)
         return f'<style xml:id="{self.style_ids[style.name]}"{"".join(parts)}/>'
+
+
+def _decoration(underline: bool | None, strike: bool | None) -> str:
+    """``tts:textDecoration`` for the set switches, or nothing."""
+    decoration = []
+    if underline is not None:
+        decoration.append("underline" if underline else "noUnderline")
+    if strike is not None:
+        decoration.append("lineThrough" if strike else "noLineThrough")
+    return f' tts:textDecoration="{" ".join(decoration)}"' if decoration else ""
 
 
 def _number(value: float) -> str:
