@@ -12,6 +12,8 @@ The tree::
     │   ├── FormatDetectionError     content and extension did not pick one format
     │   ├── ParseError               input that cannot be read (carries line/column)
     │   └── UnsupportedFeatureError  a strict write that would drop something
+    ├── ModelError                   a model object built with invalid values (also a ValueError)
+    │   └── FrozenModelError         an attribute assigned on an immutable model object (also an AttributeError)
     ├── OperationError               an op was given arguments it cannot honour
     ├── ProviderError                a hosted caption service failed
     │   ├── ProviderAuthError
@@ -35,13 +37,16 @@ passed back to ``__init__`` by ``__reduce__``).
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 __all__ = [
     "ConfigError",
     "FormatDetectionError",
     "FormatError",
+    "FrozenModelError",
     "LossyConversionWarning",
+    "ModelError",
     "OperationError",
     "ParseError",
     "ProviderAuthError",
@@ -180,6 +185,20 @@ class UnsupportedFeatureError(FormatError):
 
     def __init__(self, message: str, *, format: str = "", feature: str = "") -> None:
         super().__init__(message, format=format, feature=feature)
+
+
+class ModelError(SubkitError, ValueError):
+    """A model object was built with values that break its invariants.
+
+    It is also a :class:`ValueError`, so code written against plain value checks keeps working.
+    """
+
+
+class FrozenModelError(ModelError, dataclasses.FrozenInstanceError):
+    """An attribute was assigned on a model object; they are immutable (use ``.replace(...)``).
+
+    It is also the :class:`dataclasses.FrozenInstanceError` (an ``AttributeError``) that frozen dataclasses raise.
+    """
 
 
 class OperationError(SubkitError):

@@ -33,6 +33,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from subkit.errors import FrozenModelError, ModelError
+
 if TYPE_CHECKING:
     from fractions import Fraction
 
@@ -64,10 +66,11 @@ __all__ = [
 
 
 class FrozenMap(Mapping[str, Any]):
-    """An immutable, hashable mapping: the shared empty default of mapping fields.
+    """An immutable, hashable mapping: what every mapping field of the model holds.
 
-    Model fields typed ``Mapping`` accept any mapping (plain dicts included);
-    this class only spares every cue its own empty dict.
+    Model fields typed ``Mapping`` accept any mapping (plain dicts included) and
+    keep a frozen copy, so a caller changing its dict afterwards cannot change a
+    cue, and every model object stays hashable.
     """
 
     __slots__ = ("_data",)
@@ -108,7 +111,26 @@ def _compact_repr(self: Any) -> str:
 
 def _check(condition: bool, message: str) -> None:
     if not condition:
-        raise ValueError(message)
+        raise ModelError(message)
+
+
+def _freeze(obj: Any, *names: str) -> None:
+    """Replace the mapping fields ``names`` of a model object being built with frozen copies."""
+    for name in names:
+        value = getattr(obj, name)
+        if type(value) is not FrozenMap:
+            _check(isinstance(value, Mapping), f"{type(obj).__name__}.{name} must be a mapping")
+            object.__setattr__(obj, name, FrozenMap(value))
+
+
+def _refuse_assignment(self: Any, name: str, value: Any) -> None:
+    raise FrozenModelError(
+        f"{type(self).__name__} objects are immutable: cannot set {name!r}; build a copy with .replace({name}=...)"
+    )
+
+
+def _refuse_deletion(self: Any, name: str) -> None:
+    raise FrozenModelError(f"{type(self).__name__} objects are immutable: cannot delete {name!r}")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
@@ -140,11 +162,11 @@ class Color:
         """Parse ``#RRGGBB`` or ``#RRGGBBAA`` (alpha as opacity).
 
         Raises:
-            ValueError: when ``text`` is not such a colour.
+            ModelError: when ``text`` is not such a colour (a ``ValueError`` too).
         """
         digits = text[1:] if text.startswith("#") else text
         if len(digits) not in (6, 8) or any(c not in "0123456789abcdefABCDEF" for c in digits):
-            raise ValueError(f"not a #RRGGBB colour: {text!r}")
+            raise ModelError(f"not a #RRGGBB colour: {text!r}")
         alpha = int(digits[6:8], 16) if len(digits) == 8 else 255
         return cls(r=int(digits[0:2], 16), g=int(digits[2:4], 16), b=int(digits[4:6], 16), a=alpha)
 
@@ -215,8 +237,9 @@ class Run:
     style: RunStyle = PLAIN
 
     def __post_init__(self) -> None:
+        _check(isinstance(self.text, str), "Run.text must be a str")
         if "\n" in self.text:
-            raise ValueError("Run.text cannot contain a line break; use LineBreak")
+            raise ModelError("Run.text cannot contain a line break; use LineBreak")
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,10 +308,11 @@ class Word:
     kind: Literal["k", "kf", "ko", "kt"] | None = None
 
     def __post_init__(self) -> None:
+        _check(type(self.start_ms) is int and type(self.end_ms) is int, "Word times must be int milliseconds")
         if self.end_ms < self.start_ms:
-            raise ValueError(f"Word ends before it starts: {self.start_ms} > {self.end_ms}")
+            raise ModelError(f"Word ends before it starts: {self.start_ms} > {self.end_ms}")
         if self.confidence is not None and not 0.0 <= self.confidence <= 1.0:
-            raise ValueError(f"Word.confidence must be within 0-1, got {self.confidence!r}")
+            raise ModelError(f"Word.confidence must be within 0-1, got {self.confidence!r}")
 
 
 #: Numpad alignments: 1-3 bottom, 4-6 middle, 7-9 top; left, centre, right.
@@ -389,11 +413,13 @@ class Cue:
             and self.end_ms >= self.start_ms
             and type(self.content) is tuple
             and type(self.words) is tuple
+            and type(self.extra) is FrozenMap
         ):
             _check(type(self.start_ms) is int and type(self.end_ms) is int, "Cue times must be int milliseconds")
             _check(self.end_ms >= self.start_ms, f"Cue ends before it starts: {self.start_ms} > {self.end_ms}")
             _check(isinstance(self.content, tuple), "Cue.content must be a tuple")
             _check(isinstance(self.words, tuple), "Cue.words must be a tuple")
+            _freeze(self, "extra")
 
     @property
     def duration_ms(self) -> int:
@@ -430,8 +456,29 @@ class Cue:
         return bool(self.words) and "".join(w.text for w in self.words) == self.plain_text()
 
     def replace(self, **changes: Any) -> Cue:
-        """A copy with ``changes`` applied."""
-        return dataclasses.replace(self, **changes)
+        """A copy with ``changes`` applied.
+
+        ``text=`` is accepted as a convenience: it replaces the content with
+        plain text (``\n`` for hard breaks) and drops the timed words, which
+        belonged to the old text.
+
+        >>> Cue(start_ms=0, end_ms=1000, content=content_from_text("Hi")).replace(text="Bye").text
+        'Bye'
+
+        Raises:
+            ModelError: when the changed cue breaks an invariant, or ``text``
+                comes with ``content``.
+        """
+        if "text" in changes:
+            _check("content" not in changes, "Cue.replace takes text= or content=, not both")
+            text = changes.pop("text")
+            _check(isinstance(text, str), "Cue.replace(text=...) takes a str")
+            changes["content"] = content_from_text(text)
+            changes.setdefault("words", ())
+        try:
+            return dataclasses.replace(self, **changes)
+        except TypeError as exc:  # an unknown field name
+            raise ModelError(f"Cue has no field for {exc}") from None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
@@ -472,6 +519,7 @@ class Style:
     def __post_init__(self) -> None:
         _check(bool(self.name), "Style.name cannot be empty")
         _check(self.align is None or self.align in ALIGNMENTS, f"Style.align must be 1-9, got {self.align!r}")
+        _freeze(self, "extra")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
@@ -504,6 +552,7 @@ class Region:
 
     def __post_init__(self) -> None:
         _check(bool(self.id), "Region.id cannot be empty")
+        _freeze(self, "extra")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -605,6 +654,7 @@ class Document:
 
     def __post_init__(self) -> None:
         _check(isinstance(self.cues, tuple), "Document.cues must be a tuple")
+        _freeze(self, "styles", "regions", "header")
         for name, style in self.styles.items():
             _check(name == style.name, f"style registered as {name!r} is named {style.name!r}")
         for rid, region in self.regions.items():
@@ -735,6 +785,15 @@ class LossReport:
 
 for _cls in (Color, RunStyle, Run, Word, Placement, Cue, Style, Region, Note, Diagnostic, Document, Loss):
     _cls.__repr__ = _compact_repr  # type: ignore[method-assign]
+# Frozen slotted dataclasses answer an assignment to a non-field name (``cue.text = ...``) with a
+# confusing ``super(type, obj)`` TypeError; every model type says plainly that it is immutable instead.
+_MODEL_TYPES: tuple[type, ...] = (
+    Color, RunStyle, Run, LineBreak, Raw, Word, Placement, Cue, Style, Region, Attachment, Note, Diagnostic,
+    Document, Loss,
+)  # fmt: skip
+for _type in _MODEL_TYPES:
+    _type.__setattr__ = _refuse_assignment  # type: ignore[method-assign,assignment]
+    _type.__delattr__ = _refuse_deletion  # type: ignore[method-assign,assignment]
 
 
 def _build_trusted_cue() -> Any:

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from subkit.errors import UnsupportedFeatureError
+from subkit.errors import FrozenModelError, ModelError, SubkitError, UnsupportedFeatureError
 from subkit.model import (
     Color,
     Cue,
@@ -122,3 +122,62 @@ def test_loss_report_merges_and_strict_raises() -> None:
     with pytest.raises(UnsupportedFeatureError) as info:
         LossReport("srt", strict=True).add("ruby", "dropped", cue=0)
     assert info.value.feature == "ruby"
+
+
+def test_model_errors_are_subkit_errors_and_value_errors() -> None:
+    with pytest.raises(ModelError) as info:
+        Cue(start_ms=10, end_ms=5)
+    assert isinstance(info.value, SubkitError)
+    assert isinstance(info.value, ValueError)
+    for build in (
+        lambda: Word(text="a", start_ms=2, end_ms=1),
+        lambda: Run("a\nb"),
+        lambda: Color(r=300, g=0, b=0),
+        lambda: Placement(align=0),
+        lambda: Style(name=""),
+    ):
+        with pytest.raises(ModelError):
+            build()
+
+
+@pytest.mark.parametrize("name", ["text", "start_ms", "anything"])
+def test_assignment_says_the_model_is_immutable(name: str) -> None:
+    cue = Cue(start_ms=0, end_ms=1, content=content_from_text("a"))
+    with pytest.raises(FrozenModelError, match=r"immutable.*replace"):
+        setattr(cue, name, "x")
+    with pytest.raises(AttributeError):
+        delattr(cue, "start_ms")
+    assert cue.text == "a"
+
+
+def test_mapping_fields_keep_a_frozen_copy() -> None:
+    extra: dict[str, str] = {}
+    cue = Cue(start_ms=0, end_ms=1, extra=extra)
+    extra["ass.x"] = "1"
+    assert dict(cue.extra) == {}
+    assert hash(cue) == hash(Cue(start_ms=0, end_ms=1))
+    styles = {"S": Style(name="S", extra={"k": "v"})}
+    doc = Document(styles=styles, header={"webvtt.x": "y"})
+    styles.clear()
+    assert list(doc.styles) == ["S"]
+    hash(doc.styles)
+    hash(doc.header)
+    with pytest.raises(ModelError, match="mapping"):
+        Cue(start_ms=0, end_ms=1, extra=["not", "a", "mapping"])  # type: ignore[arg-type]
+
+
+def test_cue_replace_text_builds_content_and_drops_words() -> None:
+    cue = Cue(
+        start_ms=0,
+        end_ms=1000,
+        content=content_from_text("a b"),
+        words=(Word(text="a ", start_ms=0, end_ms=500), Word(text="b", start_ms=500, end_ms=1000)),
+    )
+    changed = cue.replace(text="one\ntwo")
+    assert changed.content == content_from_text("one\ntwo")
+    assert changed.words == ()
+    assert cue.text == "a b"
+    with pytest.raises(ModelError):
+        cue.replace(text="x", content=())
+    with pytest.raises(ModelError):
+        cue.replace(nonsense=1)
