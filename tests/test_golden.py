@@ -17,7 +17,6 @@ files after an intended change (then review the diff).
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +24,9 @@ import pytest
 
 import subkit
 from subkit import formats
+from tests import golden
 
 CASES = Path(__file__).resolve().parents[1] / "fixtures" / "cases"
-REGEN = os.environ.get("SUBKIT_REGEN") == "1"
 
 
 def _flags(case: Path) -> dict[str, Any]:
@@ -52,9 +51,7 @@ def _cases() -> list[Path]:
 
 
 def _check(path: Path, actual: str) -> None:
-    if REGEN or not path.exists():
-        path.write_text(actual, encoding="utf-8")
-    assert actual == path.read_text(encoding="utf-8"), f"{path} differs (SUBKIT_REGEN=1 rewrites it)"
+    golden.check_text(path, actual, newline=None)
 
 
 @pytest.mark.parametrize("case", _cases(), ids=lambda p: p.name)

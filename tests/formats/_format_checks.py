@@ -13,7 +13,6 @@ a test module binds them to the usual names, so test ids do not change::
 from __future__ import annotations
 
 import dataclasses
-import os
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -26,11 +25,11 @@ from hypothesis import strategies as st
 import subkit
 from subkit.errors import ParseError
 from subkit.model import Document
+from tests import golden
 
 from ..strategies import full_documents
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-REGEN = os.environ.get("SUBKIT_REGEN") == "1"
 
 
 def golden_cases(folder: str, pattern: str = "*") -> list[Path]:
@@ -42,9 +41,7 @@ def golden_cases(folder: str, pattern: str = "*") -> list[Path]:
 
 
 def check_snapshot(path: Path, actual: str) -> None:
-    if REGEN or not path.exists():
-        path.write_text(actual, encoding="utf-8", newline="\n")
-    assert actual == path.read_text(encoding="utf-8"), f"{path} differs (SUBKIT_REGEN=1 rewrites it)"
+    golden.check_text(path, actual)
 
 
 def check_golden(source: Path, fmt: str, **write_options: Any) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
@@ -37,12 +36,12 @@ from subkit.model import (
     Word,
 )
 from subkit.timing import ass_round
+from tests import golden
 
 from ..conftest import CORPUS
 from ..strategies import SAFE_ALPHABET, colors, full_documents, words_text
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-REGEN = os.environ.get("SUBKIT_REGEN") == "1"
 
 STYLE_FORMAT = (
     "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, "
@@ -932,9 +931,7 @@ def golden_cases(folder: str, suffix: str) -> list[Path]:
 
 
 def check_snapshot(path: Path, actual: str) -> None:
-    if REGEN or not path.exists():
-        path.write_text(actual, encoding="utf-8", newline="\n")
-    assert actual == path.read_text(encoding="utf-8"), f"{path} differs (SUBKIT_REGEN=1 rewrites it)"
+    golden.check_text(path, actual)
 
 
 def check_golden(source: Path, fmt: str) -> None:

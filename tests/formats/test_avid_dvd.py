@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -17,11 +16,11 @@ from subkit.errors import ParseError, UnsupportedFeatureError
 from subkit.formats import avid_dvd
 from subkit.model import Cue, Document, LineBreak, Run, RunStyle, content_from_text
 from subkit.timing import frames_to_ms
+from tests import golden
 
 from ..strategies import SAFE_ALPHABET, words_text
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "avid_dvd"
-REGEN = os.environ.get("SUBKIT_REGEN") == "1"
 ITALIC = RunStyle(italic=True)
 
 SAMPLE = (
@@ -164,19 +163,14 @@ def test_reader_only_raises_parse_errors(text: str) -> None:
 
 def test_golden() -> None:
     source = FIXTURES / "sample.txt"
-    if REGEN or not source.exists():
-        source.write_text(SAMPLE, encoding="utf-8", newline="\n")
+    golden.check_text(source, SAMPLE)
     doc = subkit.load(source, format="avid_dvd")
     snapshot = str(subkit.dumps(doc.replace(diagnostics=()), "subkit_json"))
     expected = FIXTURES / "sample.subkit.json"
-    if REGEN or not expected.exists():
-        expected.write_text(snapshot, encoding="utf-8", newline="\n")
-    assert snapshot == expected.read_text(encoding="utf-8")
+    golden.check_text(expected, snapshot)
     written, _ = render(doc)
     out = FIXTURES / "sample.txt.out"
-    if REGEN or not out.exists():
-        out.write_text(written, encoding="utf-8", newline="\n")
-    assert written == out.read_text(encoding="utf-8")
+    golden.check_text(out, written)
     assert read(written).cues == doc.cues
 
 

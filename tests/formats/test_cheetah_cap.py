@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -17,11 +16,11 @@ from subkit.errors import ParseError, UnsupportedFeatureError
 from subkit.formats import cheetah_cap
 from subkit.model import Cue, Document, LineBreak, Placement, Raw, Run, RunStyle, content_from_text
 from subkit.timing import frames_to_ms
+from tests import golden
 
 from ..strategies import words_text
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "cheetah_cap"
-REGEN = os.environ.get("SUBKIT_REGEN") == "1"
 ITALIC = RunStyle(italic=True)
 NTSC = Fraction(30000, 1001)
 
@@ -206,21 +205,15 @@ def test_reader_only_raises_parse_errors(noise: bytes) -> None:
 
 def test_golden() -> None:
     source = FIXTURES / "sample.cap"
-    if REGEN or not source.exists():
-        source.write_bytes(sample())
-    assert source.read_bytes() == sample()
+    golden.check_bytes(source, sample())
     doc = subkit.load(source)
     assert doc.source_format == "cheetah_cap"
     snapshot = str(subkit.dumps(doc.replace(diagnostics=()), "subkit_json"))
     expected = FIXTURES / "sample.subkit.json"
-    if REGEN or not expected.exists():
-        expected.write_text(snapshot, encoding="utf-8", newline="\n")
-    assert snapshot == expected.read_text(encoding="utf-8")
+    golden.check_text(expected, snapshot)
     out = FIXTURES / "sample.cap.out"
     written, _ = render(doc)
-    if REGEN or not out.exists():
-        out.write_bytes(written)
-    assert written == out.read_bytes()
+    golden.check_bytes(out, written)
 
 
 def test_writer_leaves_comment_cues_out() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import os
 import warnings
 from fractions import Fraction
 from pathlib import Path
@@ -20,12 +19,12 @@ from subkit.errors import ConfigError, ParseError, UnsupportedFeatureError
 from subkit.formats import _iso6937, _stl_text, ebu_stl
 from subkit.model import Color, Cue, Document, LineBreak, Placement, Raw, Run, RunStyle
 from subkit.timing import frames_to_ms
+from tests import golden
 
 from ..conftest import CORPUS
 from ..strategies import words_text
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "ebu_stl"
-REGEN = os.environ.get("SUBKIT_REGEN") == "1"
 
 RED = Color(r=255, g=0, b=0)
 BLUE = Color(r=0, g=0, b=255)
@@ -572,9 +571,7 @@ def test_reader_only_raises_parse_errors(noise: bytes) -> None:
 
 
 def check_snapshot(path: Path, actual: str) -> None:
-    if REGEN or not path.exists():
-        path.write_text(actual, encoding="utf-8", newline="\n")
-    assert actual == path.read_text(encoding="utf-8"), f"{path} differs (SUBKIT_REGEN=1 rewrites it)"
+    golden.check_text(path, actual)
 
 
 @pytest.mark.parametrize("source", sorted(FIXTURES.glob("*.stl")), ids=lambda p: p.stem)
@@ -585,9 +582,7 @@ def test_golden(source: Path) -> None:
     check_snapshot(source.with_suffix(".subkit.json"), str(subkit.dumps(doc, "subkit_json")))
     written, _ = render(doc)
     expected = source.with_name(source.name + ".out")
-    if REGEN or not expected.exists():
-        expected.write_bytes(written)
-    assert written == expected.read_bytes(), f"{expected} differs (SUBKIT_REGEN=1 rewrites it)"
+    golden.check_bytes(expected, written)
     assert read(written).cues == doc.cues
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 import warnings
 from fractions import Fraction
@@ -20,11 +19,11 @@ from subkit.formats import scc
 from subkit.formats._cea608 import COLORS, LAYOUT_KEY, with_parity
 from subkit.model import Color, ContentItem, Cue, Document, LineBreak, Run, RunStyle
 from subkit.timing import FPS_29_97, frames_to_ms
+from tests import golden
 
 from ..conftest import CORPUS
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-REGEN = os.environ.get("SUBKIT_REGEN") == "1"
 MEDIA = CORPUS / "caption-inspector" / "test" / "media"
 
 
@@ -365,9 +364,7 @@ def test_round_trip_property(doc: Document) -> None:
 
 
 def check_snapshot(path: Path, actual: str) -> None:
-    if REGEN or not path.exists():
-        path.write_text(actual, encoding="utf-8")
-    assert actual == path.read_text(encoding="utf-8"), f"{path} differs (SUBKIT_REGEN=1 rewrites it)"
+    golden.check_text(path, actual, newline=None)
 
 
 def check_golden(source: Path, fmt: str) -> None:

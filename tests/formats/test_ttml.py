@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import os
 import warnings
 from fractions import Fraction
 from pathlib import Path
@@ -31,12 +30,12 @@ from subkit.model import (
     Style,
     Word,
 )
+from tests import golden
 
 from ..conftest import CORPUS
 from ..strategies import SAFE_ALPHABET, cue_times, opaque_colors, timed_words, words_text
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-REGEN = os.environ.get("SUBKIT_REGEN") == "1"
 NS = ('xmlns="http://www.w3.org/ns/ttml" xmlns:tts="http://www.w3.org/ns/ttml#styling" '
       'xmlns:ttp="http://www.w3.org/ns/ttml#parameter" xmlns:ttm="http://www.w3.org/ns/ttml#metadata"')
 RED = Color(r=255, g=0, b=0)
@@ -604,9 +603,7 @@ def test_reader_never_fails_on_noise(text: str) -> None:
 
 
 def check_snapshot(path: Path, actual: str) -> None:
-    if REGEN or not path.exists():
-        path.write_text(actual, encoding="utf-8", newline="\n")
-    assert actual == path.read_text(encoding="utf-8"), f"{path} differs (SUBKIT_REGEN=1 rewrites it)"
+    golden.check_text(path, actual)
 
 
 GOLDEN = [*sorted((FIXTURES / "ttml").glob("*.ttml")), *sorted((FIXTURES / "dfxp").glob("*.dfxp")),

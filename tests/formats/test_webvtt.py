@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import os
 from pathlib import Path
 from typing import Any
 
@@ -44,12 +43,12 @@ from subkit.model import (
     RunStyle,
     Word,
 )
+from tests import golden
 
 from ..conftest import CORPUS
 from ..strategies import timed_words, words_text
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "webvtt"
-REGEN = os.environ.get("SUBKIT_REGEN") == "1"
 
 
 def read(text: str, **options: Any) -> Document:
@@ -1035,9 +1034,7 @@ def test_round_trip_within_webvtt_features(doc: Document) -> None:
 
 
 def _check_snapshot(path: Path, actual: str) -> None:
-    if REGEN or not path.exists():
-        path.write_text(actual, encoding="utf-8", newline="\n")
-    assert actual == path.read_text(encoding="utf-8"), f"{path} differs (SUBKIT_REGEN=1 rewrites it)"
+    golden.check_text(path, actual)
 
 
 @pytest.mark.parametrize("source", sorted(FIXTURES.glob("*.vtt")), ids=lambda p: p.stem)

@@ -8,7 +8,6 @@ the same format. ``SUBKIT_REGEN=1`` rewrites the expected files (review the diff
 
 from __future__ import annotations
 
-import os
 import shlex
 from pathlib import Path
 
@@ -16,9 +15,9 @@ import pytest
 from click.testing import CliRunner
 
 from subkit.cli import cli
+from tests import golden
 
 CASES = Path(__file__).resolve().parents[2] / "fixtures" / "ops"
-REGEN = os.environ.get("SUBKIT_REGEN") == "1"
 
 
 def _cases() -> list[Path]:
@@ -36,6 +35,4 @@ def test_ops_golden(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     result = CliRunner().invoke(cli, ["process", "-q", str(source), str(out), *steps])
     assert result.exit_code == 0, result.stderr
     actual = out.read_text(encoding="utf-8")
-    if REGEN or not expected.exists():
-        expected.write_text(actual, encoding="utf-8")
-    assert actual == expected.read_text(encoding="utf-8"), f"{expected} differs (SUBKIT_REGEN=1 rewrites it)"
+    golden.check_text(expected, actual, newline=None)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -19,11 +18,11 @@ from subkit.model import Color, Cue, Document, LossReport, RunStyle, Word, conte
 from subkit.ops._report import ChangeReport
 from subkit.ops._style_layout import anchor
 from subkit.ops.style import POSITIONS, STYLES, StyleSettings, style, target_family
+from tests import golden
 
 from ..strategies import cue_times, timed_words, words_text
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "style"
-REGEN = os.environ.get("SUBKIT_REGEN") == "1"
 YELLOW = Color(r=255, g=255, b=0)
 
 
@@ -459,9 +458,7 @@ def test_golden(settings_file: Path) -> None:
     for target, extension in (("ass", "ass"), ("webvtt", "vtt"), ("srt", "srt")):
         result = subkit.render(style(source, spec, target=target), target)
         expected = FIXTURES / f"{case}.expected.{extension}"
-        if REGEN or not expected.exists():
-            expected.write_text(str(result.data), encoding="utf-8")
-        assert str(result.data) == expected.read_text(encoding="utf-8"), f"{expected} differs (SUBKIT_REGEN=1)"
+        golden.check_text(expected, str(result.data), newline=None)
         assert not [loss for loss in result.losses if loss.feature == "word-timing"]
         assert re.sub(r"\s", "", str(result.data))
 

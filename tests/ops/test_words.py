@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from subkit.model import Cue, Document, LineBreak, Run, RunStyle, Word, content_
 from subkit.ops._report import ChangeReport
 from subkit.ops._syllables import count_syllables
 from subkit.ops.words import cue_tokens, estimate_words, words
+from tests import golden
 
 from ..strategies import cue_times, words_text
 
@@ -253,7 +253,6 @@ def test_words_is_idempotent(doc: Document) -> None:
 # ---------------------------------------------------------------- golden files
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "words"
-REGEN = os.environ.get("SUBKIT_REGEN") == "1"
 
 
 def _golden_cases() -> list[Path]:
@@ -270,8 +269,6 @@ def test_golden(options_file: Path) -> None:
     for target, extension in (("webvtt", "vtt"), ("ass", "ass")):
         text = str(subkit.render(result, target).data)
         expected = FIXTURES / f"{case}.expected.{extension}"
-        if REGEN or not expected.exists():
-            expected.write_text(text, encoding="utf-8")
-        assert text == expected.read_text(encoding="utf-8"), f"{expected} differs (SUBKIT_REGEN=1 rewrites it)"
+        golden.check_text(expected, text, newline=None)
     again = subkit.loads((FIXTURES / f"{case}.expected.vtt").read_text(encoding="utf-8"), format="webvtt")
     assert [c.plain_text() for c in again] == [c.plain_text() for c in result if not c.comment]
