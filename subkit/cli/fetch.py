@@ -222,7 +222,7 @@ def _client(name: str, common: _Common, progress: Callable[[ProgressEvent], None
     kwargs: dict[str, Any] = {"progress": progress}
     if common.base_url:
         kwargs["base_url"] = common.base_url
-    module = __import__(providers.get(name).module, fromlist=["_"])
+    module = providers.get(name).load()
     cls = getattr(module, providers.get(name).class_name)
     policy: PollPolicy = cls.default_poll
     if common.poll_interval is not None or common.deadline is not None:

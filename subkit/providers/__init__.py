@@ -19,7 +19,9 @@ provider module when it is first needed.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 from subkit.errors import ConfigError
@@ -65,6 +67,18 @@ class ProviderSpec:
     def env(self, key: str) -> str:
         """The environment variable holding the setting ``key``."""
         return f"SUBKIT_{self.name.upper()}_{key.upper()}"
+
+    def load(self) -> ModuleType:
+        """Import and return the client module.
+
+        Raises:
+            ConfigError: httpx, which the clients talk through, is not installed.
+        """
+        if importlib.util.find_spec("httpx") is None:
+            raise ConfigError(
+                f"the {self.title} client needs httpx, which is not installed: pip install 'subkit[providers]'"
+            )
+        return importlib.import_module(self.module)
 
     def missing(self, settings: dict[str, str]) -> list[str] | None:
         """``None`` when ``settings`` hold one complete credential set, else the names of the first set."""
@@ -112,11 +126,11 @@ def client(name: str, *, config: str | None = None, **kwargs: Any) -> Any:
             ``base_url=``, ``clock=``, ...).
 
     Raises:
-        ConfigError: unknown provider, unreadable config, or missing credentials.
+        ConfigError: unknown provider, unreadable config, missing credentials, or httpx not installed.
     """
     spec = get(name)
     settings = provider_settings(spec.name, config=config)
-    module = importlib.import_module(spec.module)
+    module = spec.load()
     cls = getattr(module, spec.class_name)
     return cls.from_settings(settings, **kwargs)
 
