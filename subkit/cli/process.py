@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import click
 
@@ -63,14 +62,6 @@ def _valued_options(command: click.Command) -> set[str]:
         if isinstance(param, click.Option) and not param.is_flag and not param.count
         for opt in (*param.opts, *param.secondary_opts)
     }
-
-
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    """The parsed chain: the output (if given positionally or by ``save``) and each step's arguments."""
-
-    target: str | None
-    steps: list[tuple[str, list[str]]]
 
 
 def split_steps(args: Sequence[str]) -> tuple[str | None, list[tuple[str, list[str]]]]:
