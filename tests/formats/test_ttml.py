@@ -501,7 +501,8 @@ def family_documents(draw: st.DrawFn, fmt: str) -> Document:
     styles = st.builds(
         RunStyle,
         italic=st.sampled_from([None, True]), bold=st.sampled_from([None, True]),
-        underline=st.sampled_from([None, True]), strike=st.sampled_from([None, True]),
+        underline=st.sampled_from([None, True]),
+        strike=st.sampled_from([None, True]) if fmt != "ebu_tt_d" else st.none(),  # EBU-TT-D: no lineThrough
         color=st.none() | opaque_colors.filter(lambda c: c != NAMED_COLOR), background=st.none() | opaque_colors,
         font_family=st.none() | st.sampled_from(["Arial", "monospaceSerif"]),
         font_size=st.none() | st.integers(8, 96).map(float) if fmt != "ebu_tt_d" else st.none(),
