@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import itertools
 import json
 import logging
 import re
@@ -87,9 +88,12 @@ def write(doc: Document, fmt: str) -> str:
 
 
 def instants(doc: Document, limit: int | None = None) -> list[int]:
-    """Midpoints (ms) between consecutive cue boundaries, where something is on screen; at most ``limit``."""
-    bounds = sorted({t for cue in doc.cues if not cue.comment for t in (cue.start_ms, cue.end_ms)})
-    points = [(a + b) // 2 for a, b in zip(bounds, bounds[1:]) if b - a >= 2]
+    """Midpoints (ms) between consecutive cue boundaries; at most ``limit``.
+
+    Only times from 0 on: TTML has no earlier ones (the writers clamp negative times to 0 and report it).
+    """
+    bounds = sorted({max(t, 0) for cue in doc.cues if not cue.comment for t in (cue.start_ms, cue.end_ms)})
+    points = [(a + b) // 2 for a, b in itertools.pairwise(bounds) if b - a >= 2]
     if limit is not None and len(points) > limit:
         step = len(points) / limit
         points = [points[int(i * step)] for i in range(limit)]
@@ -97,15 +101,9 @@ def instants(doc: Document, limit: int | None = None) -> list[int]:
 
 
 def subkit_lines(doc: Document, at_ms: int) -> Lines:
-    """The lines subkit's model shows at ``at_ms``: every cue active then, split at its breaks.
-
-    A paragraph read with ``tts:display="none"`` keeps it (``Cue.extra``) and the writers write it back, so
-    players rightly hide it: it counts as not shown.
-    """
+    """The lines subkit's model shows at ``at_ms``: every cue active then, split at its breaks."""
     lines: list[str] = []
     for cue in doc.cues:
-        if cue.extra and cue.extra.get("ttml.tts:display") == "none":
-            continue
         if not cue.comment and cue.start_ms <= at_ms < cue.end_ms:
             lines.extend(cue.plain_text().split("\n"))
     return normalise(lines)
@@ -139,7 +137,7 @@ def ttconv_lines(xml: str, times_ms: Sequence[int]) -> list[Lines] | str:
     try:
         model = to_model(ET.ElementTree(ET.fromstring(xml)))
         sequence = ISD.generate_isd_sequence(model) if model is not None else []
-    except Exception as exc:  # noqa: BLE001 - a judge's failure is a finding, reported by the caller
+    except Exception as exc:  # a judge's failure is a finding, reported by the caller
         return f"{type(exc).__name__}: {exc}"
     starts = [t for t, _ in sequence]
     shown: list[Lines] = []
@@ -202,7 +200,7 @@ class Tally:
             self.errors += 1
             self.failures.append(f"{label}: judge error {shown}")
             return
-        bad = [(i, want, got) for i, (want, got) in enumerate(zip(expected, shown)) if want != got]
+        bad = [(i, want, got) for i, (want, got) in enumerate(zip(expected, shown, strict=True)) if want != got]
         self.agreeing_instants += len(expected) - len(bad)
         if not bad:
             self.agreeing_documents += 1

@@ -463,7 +463,8 @@ def write_document(doc: Document, profile: Profile, report: LossReport) -> str:
             while f"sk.c{next_id}" in taken:
                 next_id += 1
             cue_id = f"sk.c{next_id}"
-        attrs = [f'<p xml:id="{cue_id}" ' if cue_id is not None else "<p ", f'begin="{clock(start)}" end="{clock(end)}"']
+        attrs = [f'<p xml:id="{cue_id}" ' if cue_id is not None else "<p ",
+                 f'begin="{clock(start)}" end="{clock(end)}"']
         styling: list[str] = []  # the paragraph's own styling attributes
         placement = cue.placement
         region = placement.region
@@ -502,10 +503,10 @@ def write_document(doc: Document, profile: Profile, report: LossReport) -> str:
         if _needs_preserve(cue):
             attrs.append(' xml:space="preserve"')
         attrs.append(">")
-        out = ["".join(attrs)]
-        writer.content(cue, index, out)
-        out.append("</p>\n")
-        items.append(("".join(out), own_region))
+        paragraph = ["".join(attrs)]
+        writer.content(cue, index, paragraph)
+        paragraph.append("</p>\n")
+        items.append(("".join(paragraph), own_region))
     if negative:
         report.add("negative-time", "negative times clamped to 00:00:00.000", cue=first_negative, count=negative)
     if writer.raw_dropped:
