@@ -904,6 +904,12 @@ class _Walker:
                 if kind in _PREFIX and local not in _RUN_PROPS and local != "textAlign" and \
                         not (kind == "itts" and local == "forcedDisplay"):
                     extra[f"ttml.{kind}:{local}"] = value
+            for ref in (p.get("style") or "").split():
+                if is_generated_id(ref):  # a writer's style holding the p's own attributes (EBU-TT-D)
+                    for key, value in reader.styles.get(ref, _NO_PROPS).items():
+                        local = key.rsplit(":", 1)[-1]
+                        if local not in _RUN_PROPS and local != "textAlign" and key != "itts:forcedDisplay":
+                            extra[f"ttml.{key if ':' in key else 'tts:' + key}"] = value
         cue_id = reader.element_id(p) if p.get("{http://www.w3.org/XML/1998/namespace}id") is not None \
             or p.get("id") is not None else None
         if cue_id is not None and is_generated_id(cue_id):

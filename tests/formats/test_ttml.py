@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import subkit
@@ -515,7 +515,8 @@ def test_carried_words_that_do_not_match_the_text_are_dropped_with_a_warning() -
 def test_ebu_tt_d_styles_by_reference_and_reports_strike() -> None:
     doc = Document(cues=(Cue(start_ms=0, end_ms=1000, content=(Run("a", RunStyle(strike=True, italic=True)),
                                                                Run("b", RunStyle(underline=False))),
-                             placement=Placement(text_align="left"), style="s"),),
+                             placement=Placement(text_align="left"), style="s",
+                             extra={"ttml.ebutts:multiRowAlign": "center"}),),
                    styles={"s": Style(name="s", strike=True, underline=True)})
     text, losses = render(doc, "ebu_tt_d")
     assert "strike" in losses
@@ -526,6 +527,7 @@ def test_ebu_tt_d_styles_by_reference_and_reports_strike() -> None:
     assert list(back.styles) == ["s"] and back.cues[0].style == "s" and back.cues[0].id is None
     assert back.cues[0].placement == Placement(text_align="left")
     assert back.cues[0].content[0] == Run("a", RunStyle(italic=True))
+    assert back.cues[0].extra == {"ttml.ebutts:multiRowAlign": "center"}
 
 
 # ---------------------------------------------------------------- round-trip property
@@ -616,6 +618,28 @@ def test_round_trip_property_dfxp(doc: Document) -> None:
 @given(family_documents("ebu_tt_d"))
 def test_round_trip_property_ebu_tt_d(doc: Document) -> None:
     assert_round_trip(doc, "ebu_tt_d")
+
+
+EBU_XSD = CORPUS.parent / "schemas" / "ebu-tt-d" / "ebutt_d.xsd"
+
+
+@pytest.fixture(scope="module")
+def ebu_schema() -> Any:
+    """EBU's XSD for EBU-TT-D (../shared/schemas); skips when absent."""
+    if not EBU_XSD.is_file():
+        pytest.skip("EBU-TT-D schema not available")
+    from lxml import etree
+
+    return etree.XMLSchema(etree.parse(str(EBU_XSD)))
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(family_documents("ebu_tt_d"))
+def test_ebu_tt_d_output_is_valid_against_the_ebu_schema(ebu_schema: Any, doc: Document) -> None:
+    from lxml import etree
+
+    text, _ = render(doc, "ebu_tt_d")
+    ebu_schema.assertValid(etree.fromstring(text.encode("utf-8")))
 
 
 NOISE = st.text(alphabet="<>/=\"' tpspanbrdivbegin0123456789:.smf", max_size=120)
