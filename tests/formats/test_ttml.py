@@ -628,7 +628,7 @@ def ebu_schema() -> Any:
     """EBU's XSD for EBU-TT-D (../shared/schemas); skips when absent."""
     if not EBU_XSD.is_file():
         pytest.skip("EBU-TT-D schema not available")
-    from lxml import etree
+    from lxml import etree  # type: ignore[import-untyped]
 
     return etree.XMLSchema(etree.parse(str(EBU_XSD)))
 
