@@ -12,7 +12,8 @@ a ``p`` (EBU-TT-D too), in subkit's own namespace, which players ignore::
 
 Each ``sk:w`` holds one word's text (the words join to the paragraph's text)
 and its times relative to the paragraph's begin, like TTML's own nested times;
-``confidence`` is the optional ASR score. The reader takes these words when the
+``confidence`` is the optional ASR score and ``kind`` the karaoke kind (ASS
+``k``, ``kf``, ``ko``, ``kt``). The reader takes these words when the
 texts join to what it read from the paragraph, and says so when they do not.
 """
 
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from subkit.model import Word
 
@@ -30,6 +31,7 @@ __all__ = ["NS_SUBKIT", "read_words", "words_metadata"]
 NS_SUBKIT = "urn:subkit:ttml"
 _WORDS = f"{{{NS_SUBKIT}}}words"
 _W = f"{{{NS_SUBKIT}}}w"
+_KINDS: dict[str | None, Literal["k", "kf", "ko", "kt"]] = {"k": "k", "kf": "kf", "ko": "ko", "kt": "kt"}
 _CLOCK = re.compile(r"(\d+):([0-5]\d):([0-5]\d)(?:\.(\d{1,3}))?")
 
 
@@ -51,8 +53,9 @@ def words_metadata(words: Sequence[Word], cue_start_ms: int, clock: Callable[[in
     parts = [f"<{prefix}metadata><sk:words>"]
     for word in words:
         confidence = f' confidence="{word.confidence:g}"' if word.confidence is not None else ""
+        kind = f' kind="{word.kind}"' if word.kind is not None else ""
         parts.append(f'<sk:w begin="{clock(word.start_ms - cue_start_ms)}" end="{clock(word.end_ms - cue_start_ms)}"'
-                     f"{confidence}>{_text(word.text)}</sk:w>")
+                     f"{confidence}{kind}>{_text(word.text)}</sk:w>")
     parts.append(f"</sk:words></{prefix}metadata>")
     return "".join(parts)
 
@@ -99,7 +102,9 @@ def read_words(metadata: Any, start_ms: int, end_ms: int | None, text: str) -> t
                 confidence = None
             if confidence is not None and not 0.0 <= confidence <= 1.0:
                 confidence = None
-        words.append(Word(text=element.text or "", start_ms=begin, end_ms=max(begin, end), confidence=confidence))
+        kind = element.get("kind")
+        words.append(Word(text=element.text or "", start_ms=begin, end_ms=max(begin, end), confidence=confidence,
+                          kind=_KINDS.get(kind)))
     if words and "".join(word.text for word in words) != text:
         return (), "the carried word timings do not match the paragraph's text"
     return tuple(words), None

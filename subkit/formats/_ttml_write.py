@@ -86,7 +86,7 @@ class Profile:
 
 _COMMON = frozenset(
     {"italic", "bold", "underline", "strike", "color", "background", "font", "language", "alignment", "region",
-     "word-timing", "id", "styles", "regions"}
+     "word-timing", "karaoke", "id", "styles", "regions"}
 )
 #: IMSC1 text profile (``ttml``).
 IMSC1 = Profile(
