@@ -230,3 +230,31 @@ def test_ass_back_colour_is_a_background_only_for_an_opaque_box() -> None:
         assert "backgroundColor" not in default
         assert 'tts:backgroundColor="#403020bf"' in boxed
         assert "styles" in {loss.feature for loss in result.losses}  # the shadow colour is reported lost
+
+
+@pytest.mark.parametrize("fmt", OUTPUTS)
+def test_cli_conversion_is_presented_whole(fmt: str, tmp_path: Path) -> None:
+    """``subkit convert`` (in process and as a program) writes what the judges present in full."""
+    import subprocess
+    import sys
+
+    from click.testing import CliRunner
+
+    from subkit.cli import cli
+
+    pytest.importorskip("ttconv")
+    source = FIXTURES / "consumers" / "positioned.srt"
+    doc = _load(source)
+    times = judges.instants(doc)
+    expected = [judges.subkit_lines(doc, t) for t in times]
+    result = CliRunner().invoke(cli, ["convert", str(source), "-", "--to", fmt])
+    assert result.exit_code == 0, result.stderr
+    assert judges.ttconv_lines(result.stdout, times) == expected
+    out = tmp_path / f"positioned.{fmt}.xml"
+    done = subprocess.run([sys.executable, "-m", "subkit", "convert", str(source), str(out), "--to", fmt],
+                          capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    written = out.read_text(encoding="utf-8")
+    assert written == result.stdout
+    if fmt == "ebu_tt_d" and judges.EBU_XSD.is_file():
+        assert _validate(_schema(), written) is None
