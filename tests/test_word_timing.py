@@ -26,7 +26,7 @@ from .strategies import SAFE_ALPHABET, timed_words, words_text
 WORD_TIMED = ["ass", "webvtt", "ttml", "dfxp", "ebu_tt_d", "lrc", "whisper_json", "rev_json"]
 
 #: Formats that also keep each word's confidence.
-WITH_CONFIDENCE = ["whisper_json", "rev_json"]
+WITH_CONFIDENCE = ["whisper_json", "rev_json", "ttml"]
 
 PAIRS = list(itertools.permutations(WORD_TIMED, 2))
 

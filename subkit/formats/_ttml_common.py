@@ -24,6 +24,7 @@ __all__ = [
     "TT_NAMESPACES",
     "classify",
     "format_color",
+    "is_generated_id",
     "is_ncname",
     "parse_color",
 ]
@@ -116,6 +117,16 @@ def format_color(color: Color) -> str:
 def is_ncname(text: str) -> bool:
     """Whether ``text`` can be an ``xml:id`` (an XML NCName)."""
     return _NCNAME.fullmatch(text) is not None
+
+
+#: Identifiers the family's writers make up: ``sk.c1`` for a paragraph EBU-TT-D needs an ``xml:id`` on,
+#: ``sk.s1`` for a style holding one element's attributes (EBU-TT-D styles only by reference).
+_GENERATED_ID = re.compile(r"sk\.[cs][0-9]+")
+
+
+def is_generated_id(text: str) -> bool:
+    """Whether ``text`` is an identifier a family writer generated (not a cue id or a named style)."""
+    return text.startswith("sk.") and _GENERATED_ID.fullmatch(text) is not None
 
 
 _ROOT = re.compile(r"<(?:([A-Za-z_][\w.\-]*):)?tt[\s>/]")

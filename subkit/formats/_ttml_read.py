@@ -47,8 +47,10 @@ from subkit.formats._ttml_common import (
     NS_ITTS,
     NS_XML,
     TT_NAMESPACES,
+    is_generated_id,
     parse_color,
 )
+from subkit.formats._ttml_words import read_words
 from subkit.formats._xml import parse_xml
 from subkit.model import (
     EMPTY,
@@ -614,7 +616,7 @@ def read_document(data: str, *, name: str, options: TtmlReadOptions) -> Document
             cues[index] = cue.replace(end_ms=end_ms, words=tuple(words))
     styles = {
         style_id: _style_model(style_id, props, reader, reader.style_lines.get(style_id))
-        for style_id, props in reader.styles.items()
+        for style_id, props in reader.styles.items() if not is_generated_id(style_id)
     }
     return Document(
         cues=tuple(cues),
@@ -798,7 +800,9 @@ class _Walker:
             space = child.get("{http://www.w3.org/XML/1998/namespace}space")
             child_preserve = preserve if space is None else space == "preserve"
             refs = child.get("style")
-            child_style = refs.split()[0] if refs else style_ref
+            # The first named style; styles a writer generated for one element's attributes are not named.
+            child_style = next((ref for ref in refs.split() if not is_generated_id(ref)), style_ref) if refs \
+                else style_ref
             if depth > 100:
                 raise reader.sink.fail("div elements nested too deeply", line=line)
             if local == "div":
@@ -900,8 +904,16 @@ class _Walker:
                 if kind in _PREFIX and local not in _RUN_PROPS and local != "textAlign" and \
                         not (kind == "itts" and local == "forcedDisplay"):
                     extra[f"ttml.{kind}:{local}"] = value
+            for ref in (p.get("style") or "").split():
+                if is_generated_id(ref):  # a writer's style holding the p's own attributes (EBU-TT-D)
+                    for key, value in reader.styles.get(ref, _NO_PROPS).items():
+                        local = key.rsplit(":", 1)[-1]
+                        if local not in _RUN_PROPS and local != "textAlign" and key != "itts:forcedDisplay":
+                            extra[f"ttml.{key if ':' in key else 'tts:' + key}"] = value
         cue_id = reader.element_id(p) if p.get("{http://www.w3.org/XML/1998/namespace}id") is not None \
             or p.get("id") is not None else None
+        if cue_id is not None and is_generated_id(cue_id):
+            cue_id = None
         cue_language = language if language != self.language else None
         forced = props.get("itts:forcedDisplay") == "true"
         if extra or words or style_ref or forced:
@@ -910,6 +922,15 @@ class _Walker:
                       forced=forced)
         else:
             cue = trusted_cue(start_ms, end_ms, items, cue_id, placement, speaker, cue_language)
+        if not words:
+            # Word timings the family's writers carry in the paragraph's metadata (see _ttml_words).
+            for child in p:
+                if isinstance(child.tag, str) and _is_metadata(child.tag):
+                    carried, problem = read_words(child, start_ms, None if end is None else end_ms, cue.plain_text())
+                    if problem:
+                        reader.warn(problem, "dropped the word timings", child.sourceline)
+                    elif carried:
+                        cue = cue.replace(words=carried)
         self.cues.append(cue)
         return end
 

@@ -1,18 +1,24 @@
 """The TTML-family writer, one :class:`Profile` per format: IMSC1 text (``ttml``), ``dfxp``, ``ebu_tt_d``.
 
 The document is written in media time (``hh:mm:ss.mmm``), one ``<p>`` per
-cue inside a single ``<div>``:
+cue, in document order:
 
 * named styles become ``<style>`` elements referenced by the cue's ``style``;
-  run overrides become ``<span>`` attributes, hard breaks ``<br/>``;
+  run overrides become ``<span>`` attributes (EBU-TT-D: a generated style
+  ``sk.sN`` the span refers to, as the profile allows no inline styling),
+  hard breaks ``<br/>``;
 * model regions become ``<region>`` elements; a numpad alignment without a
   region becomes one of the regions ``an1`` ... ``an9`` (the whole root
   container, ``displayAlign`` from the row) with ``tts:textAlign`` from the
-  column, which the reader maps back to the alignment. When any region is
-  written, the ``div`` flows into ``an2`` (bottom centre) so that cues without
-  a region stay visible;
-* timed words become ``<span begin end>`` around their text (times relative to
-  the paragraph), which the reader turns back into words;
+  column, which the reader maps back to the alignment;
+* region association (TTML1 §9.3.2): a paragraph with a region names it
+  itself and sits in a ``<div>`` without one; paragraphs without a region sit
+  in a ``<div region="an2">`` (bottom centre), so that they stay visible once
+  regions exist. A ``div`` that named a region would hide every paragraph
+  naming another one, so consecutive paragraphs of each kind share a ``div``;
+* timed words are carried in the paragraph's ``metadata``
+  (:mod:`subkit.formats._ttml_words`): timed spans would make players show one
+  word at a time;
 * speakers become ``ttm:agent`` references to agents declared in the head;
 * text whose spaces would not survive XML white-space collapsing is written
   with ``xml:space="preserve"``.
@@ -31,10 +37,12 @@ from subkit.formats._ttml_common import (
     NS_ITTP,
     NS_ITTS,
     format_color,
+    is_generated_id,
     is_ncname,
 )
 from subkit.formats._ttml_read import RAW_FORMAT
-from subkit.model import Cue, Document, LineBreak, LossReport, Raw, Run, RunStyle, Style
+from subkit.formats._ttml_words import NS_SUBKIT, words_metadata
+from subkit.model import Color, Cue, Document, LineBreak, LossReport, Raw, Run, RunStyle, Style, Word
 
 __all__ = ["DFXP", "EBU_TT_D", "IMSC1", "Profile", "write_document"]
 
@@ -55,6 +63,8 @@ class Profile:
         images: whether image captions (``smpte:backgroundImage``) are written.
         frame_rate: whether ``ttp:frameRate`` is written for a document with a frame rate.
         features: the feature keys the writer expresses.
+        by_reference: EBU-TT-D rules: styling only through ``style`` elements, an ``xml:id`` on every
+            paragraph, only the attributes and values the EBU-TT-D schema allows.
     """
 
     name: str
@@ -71,11 +81,12 @@ class Profile:
     images: bool
     frame_rate: bool
     features: frozenset[str]
+    by_reference: bool = False
 
 
 _COMMON = frozenset(
     {"italic", "bold", "underline", "strike", "color", "background", "font", "language", "alignment", "region",
-     "word-timing", "id", "styles", "regions"}
+     "word-timing", "karaoke", "id", "styles", "regions"}
 )
 #: IMSC1 text profile (``ttml``).
 IMSC1 = Profile(
@@ -97,7 +108,7 @@ EBU_TT_D = Profile(
     name="ebu_tt_d", ns="http://www.w3.org/ns/ttml", ns_tts="http://www.w3.org/ns/ttml#styling",
     ns_ttp="http://www.w3.org/ns/ttml#parameter", ns_ttm="http://www.w3.org/ns/ttml#metadata",
     designator=None, agents=False, forced=False, px_fonts=False, root_extent=False, always_regions=True,
-    images=False, frame_rate=False, features=_COMMON,
+    images=False, frame_rate=False, features=_COMMON - {"strike"}, by_reference=True,
 )
 
 _DISPLAY_ALIGN = {1: "after", 2: "after", 3: "after", 4: "center", 5: "center", 6: "center", 7: "before",
@@ -158,6 +169,12 @@ class _Writer:
         self.ids: set[str] = set()
         self.uses_px = False
         self.style_ids: dict[str, str] = {}
+        #: Styles generated for one element's attributes (EBU-TT-D): attribute text -> id, in order.
+        self.generated: dict[str, str] = {}
+        self.uses_words = False
+        self.raw_dropped = 0
+        self.first_raw: int | None = None
+        self.cue_index = 0
 
     # -------------------------------------------------------------- attributes
 
@@ -169,6 +186,23 @@ class _Writer:
         self.uses_px = True
         return f' tts:fontSize="{_number(size)}px"'
 
+    def decoration(self, underline: bool | None, strike: bool | None) -> str:
+        """``tts:textDecoration`` for the set switches (EBU-TT-D: ``underline`` or ``none`` only)."""
+        if self.profile.by_reference:
+            return "" if underline is None else f' tts:textDecoration="{"underline" if underline else "none"}"'
+        return _decoration(underline, strike)
+
+    def generated_style(self, attrs: str) -> str:
+        """The id of the generated style holding ``attrs`` (made on first use)."""
+        found = self.generated.get(attrs)
+        if found is None:
+            number = len(self.generated) + 1
+            while f"sk.s{number}" in self.ids:
+                number += 1
+            found = self.generated[attrs] = f"sk.s{number}"
+            self.ids.add(found)
+        return found
+
     def span_attrs(self, style: RunStyle) -> str:
         found = self.span_cache.get(style)
         if found is not None:
@@ -179,7 +213,7 @@ class _Writer:
         if style.bold is not None or style.weight is not None:
             bold = style.bold if style.bold is not None else (style.weight or 400) >= 600
             parts.append(f' tts:fontWeight="{"bold" if bold else "normal"}"')
-        parts.append(_decoration(style.underline, style.strike))
+        parts.append(self.decoration(style.underline, style.strike))
         if style.color is not None:
             parts.append(f' tts:color="{format_color(style.color)}"')
         if style.background is not None:
@@ -188,13 +222,15 @@ class _Writer:
             parts.append(f' tts:fontFamily="{_attr(style.font_family)}"')
         if style.font_size is not None:
             parts.append(self.font_size(style.font_size))
+        styling = "".join(parts)
+        if self.profile.by_reference and styling:
+            styling = f' style="{self.generated_style(styling)}"'
         if style.language is not None:
-            parts.append(f' xml:lang="{_attr(style.language)}"')
+            styling += f' xml:lang="{_attr(style.language)}"'
         if style.voice is not None and self.profile.agents:
-            parts.append(f' ttm:agent="{self.agent(style.voice)}"')
-        text = "".join(parts)
-        self.span_cache[style] = text
-        return text
+            styling += f' ttm:agent="{self.agent(style.voice)}"'
+        self.span_cache[style] = styling
+        return styling
 
     def agent(self, name: str) -> str:
         found = self.agents.get(name)
@@ -209,59 +245,32 @@ class _Writer:
     # -------------------------------------------------------------- content
 
     def content(self, cue: Cue, index: int, out: list[str]) -> None:
-        items = cue.content
         words = cue.words if cue.words and "word-timing" in self.profile.features else ()
         if words and not cue.words_align():
             self.report.add("word-timing", "word timings that do not match the cue text dropped", cue=index)
             words = ()
-        if not words:
-            for item in items:
-                self.item(item, out)
-            return
-        # Cut the content at the word boundaries (character offsets in the plain text).
-        bounds: list[int] = []
-        total = 0
-        for word in words:
-            total += len(word.text)
-            bounds.append(total)
-        word_index = 0
-        position = 0
-        self.open_word(cue, words[0], index, out)
-        for item in items:
-            if isinstance(item, Run):
-                text = item.text
-                while text:
-                    while word_index < len(words) - 1 and position >= bounds[word_index]:
-                        out.append("</span>")
-                        word_index += 1
-                        self.open_word(cue, words[word_index], index, out)
-                    take = bounds[word_index] - position if word_index < len(words) - 1 else len(text)
-                    piece, text = text[:take], text[take:]
-                    self.item(Run(piece, item.style), out)
-                    position += len(piece)
-            elif isinstance(item, LineBreak):
-                while word_index < len(words) - 1 and position >= bounds[word_index]:
-                    out.append("</span>")
-                    word_index += 1
-                    self.open_word(cue, words[word_index], index, out)
-                out.append("<br/>")
-                position += 1
-            else:
-                self.item(item, out)
-        while word_index < len(words) - 1:  # empty words at the end
-            out.append("</span>")
-            word_index += 1
-            self.open_word(cue, words[word_index], index, out)
-        out.append("</span>")
+        if words:
+            out.append(words_metadata(self.clip_words(cue, words, index), cue.start_ms, self.clock))
+            self.uses_words = True
+        self.cue_index = index
+        for item in cue.content:
+            self.item(item, out)
 
-    def open_word(self, cue: Cue, word: Any, index: int, out: list[str]) -> None:
-        start = word.start_ms - cue.start_ms
-        end = word.end_ms - cue.start_ms
-        if start < 0 or end > cue.end_ms - cue.start_ms:
+    def clip_words(self, cue: Cue, words: tuple[Word, ...], index: int) -> list[Word]:
+        """``words`` within their cue (reported when any was outside it)."""
+        start, end = max(cue.start_ms, 0), max(cue.end_ms, 0)
+        clipped: list[Word] = []
+        outside = False
+        for word in words:
+            if word.start_ms < start or word.end_ms > end:
+                outside = True
+                w_start = min(max(word.start_ms, start), end)
+                word = Word(text=word.text, start_ms=w_start, end_ms=min(max(word.end_ms, w_start), end),
+                            confidence=word.confidence, kind=word.kind)
+            clipped.append(word)
+        if outside:
             self.report.add("word-timing", "word times outside their cue clipped to it", cue=index)
-            start = min(max(start, 0), cue.end_ms - cue.start_ms)
-            end = min(max(end, start), cue.end_ms - cue.start_ms)
-        out.append(f'<span begin="{self.clock(start)}" end="{self.clock(end)}">')
+        return clipped
 
     def item(self, item: Any, out: list[str]) -> None:
         if type(item) is Run:
@@ -269,13 +278,31 @@ class _Writer:
             if style.is_plain():
                 out.append(_escape(item.text))
             else:
-                out.append(f"<span{self.span_attrs(style)}>{_escape(item.text)}</span>")
+                attrs = self.span_attrs(style)
+                out.append(f"<span{attrs}>{_escape(item.text)}</span>" if attrs else _escape(item.text))
         elif type(item) is LineBreak:
             out.append("<br/>")
         elif isinstance(item, Raw) and item.format == RAW_FORMAT:
-            out.append(item.markup)
+            if self.profile.by_reference:  # animations and foreign markup are outside EBU-TT-D
+                self.raw_dropped += 1
+                self.first_raw = self.cue_index if self.first_raw is None else self.first_raw
+            else:
+                out.append(item.markup)
 
     # -------------------------------------------------------------- head
+
+    def extra_attrs(self, extra: Any, allowed: frozenset[str] | None, what: str) -> str:
+        """The ``ttml.<prefix>:<name>`` entries of ``extra`` as attributes (EBU-TT-D: those its schema allows)."""
+        parts: list[str] = []
+        for key, value in extra.items():
+            if not key.startswith(_EXTRA_PREFIXES):
+                continue
+            name = key[5:]
+            if allowed is not None and not _ebu_allows(name, value, allowed):
+                self.report.add("styles", f"{what} attributes EBU-TT-D does not allow dropped ({name}=\"{value}\")")
+                continue
+            parts.append(f' {name}="{_attr(value)}"')
+        return "".join(parts)
 
     def style_element(self, style: Style) -> str:
         parts: list[str] = []
@@ -285,20 +312,62 @@ class _Writer:
             parts.append(self.font_size(style.font_size))
         if style.primary_color is not None:
             parts.append(f' tts:color="{format_color(style.primary_color)}"')
-        if style.back_color is not None:
-            parts.append(f' tts:backgroundColor="{format_color(style.back_color)}"')
+        box = _box_color(style, self.doc.source_format)
+        if box is not None:
+            parts.append(f' tts:backgroundColor="{format_color(box)}"')
         if style.bold is not None:
             parts.append(f' tts:fontWeight="{"bold" if style.bold else "normal"}"')
         if style.italic is not None:
             parts.append(f' tts:fontStyle="{"italic" if style.italic else "normal"}"')
-        parts.append(_decoration(style.underline, style.strike))
-        for key, value in style.extra.items():
-            if key.startswith(_EXTRA_PREFIXES):
-                parts.append(f' {key[5:]}="{_attr(value)}"')
-        if any(getattr(style, name) is not None for name in _UNMAPPED_STYLE_FIELDS):
+        if style.strike is not None and self.profile.by_reference:
+            self.report.add("strike", "strike-through of named styles dropped (EBU-TT-D has no lineThrough)")
+        parts.append(self.decoration(style.underline, style.strike))
+        parts.append(self.extra_attrs(style.extra, _EBU_STYLE if self.profile.by_reference else None, "style"))
+        if any(getattr(style, name) is not None for name in _UNMAPPED_STYLE_FIELDS) or \
+                (style.back_color is not None and box is None):
             self.report.add("styles", "style fields TTML has no attribute for (outline, shadow, margins, "
                             "alignment, scaling, ...) dropped", cue=None)
         return f'<style xml:id="{self.style_ids[style.name]}"{"".join(parts)}/>'
+
+
+def _box_color(style: Style, source_format: str | None) -> Color | None:
+    """The colour of the box behind the text a named style draws, if it draws one (``tts:backgroundColor``).
+
+    ASS styles have no background: ``BackColour`` is the shadow's colour. Only an opaque box draws one:
+    ``BorderStyle=3`` in the outline colour, libass's ``BorderStyle=4`` in the back colour. Styles from
+    other formats keep their background in ``back_color``.
+    """
+    if style.border_style == 3:
+        return style.outline_color
+    if style.border_style == 4:
+        return style.back_color
+    if style.border_style is None and source_format not in ("ass", "ssa"):
+        return style.back_color
+    return None
+
+
+#: Attributes the EBU-TT-D schema allows on ``style`` and ``region`` elements, with their values.
+_EBU_LENGTH = r"\+?\d+(?:\.?\d+)?%"
+_EBU_VALUES: dict[str, str] = {
+    "tts:direction": "ltr|rtl", "tts:fontFamily": r"[^\n]*", "tts:fontSize": _EBU_LENGTH,
+    "tts:lineHeight": f"normal|{_EBU_LENGTH}", "tts:textAlign": "left|center|right|start|end",
+    "tts:color": "#[0-9a-fA-F]{6}(?:[0-9a-fA-F]{2})?", "tts:backgroundColor": "#[0-9a-fA-F]{6}(?:[0-9a-fA-F]{2})?",
+    "tts:fontStyle": "normal|italic", "tts:fontWeight": "normal|bold", "tts:textDecoration": "none|underline",
+    "tts:unicodeBidi": "normal|embed|bidiOverride", "tts:wrapOption": "wrap|noWrap",
+    "ebutts:multiRowAlign": "start|center|end|auto", "ebutts:linePadding": r"\+?\d+(?:\.?\d+)?c",
+    "tts:displayAlign": "before|center|after", "tts:padding": f"{_EBU_LENGTH}(?: {_EBU_LENGTH}){{0,3}}",
+    "tts:writingMode": "lrtb|rltb|tbrl|tblr|lr|rl|tb", "tts:showBackground": "always|whenActive",
+    "tts:overflow": "visible|hidden",
+}
+_EBU_STYLE = frozenset({"tts:direction", "tts:fontFamily", "tts:fontSize", "tts:lineHeight", "tts:textAlign",
+                        "tts:color", "tts:backgroundColor", "tts:fontStyle", "tts:fontWeight", "tts:textDecoration",
+                        "tts:unicodeBidi", "tts:wrapOption", "ebutts:multiRowAlign", "ebutts:linePadding"})
+_EBU_REGION = frozenset({"tts:displayAlign", "tts:padding", "tts:writingMode", "tts:showBackground",
+                         "tts:overflow"})
+
+
+def _ebu_allows(name: str, value: str, allowed: frozenset[str]) -> bool:
+    return name in allowed and re.fullmatch(_EBU_VALUES[name], value.strip()) is not None and value == value.strip()
 
 
 def _decoration(underline: bool | None, strike: bool | None) -> str:
@@ -348,7 +417,7 @@ def write_document(doc: Document, profile: Profile, report: LossReport) -> str:
     for index, cue in enumerate(doc.cues):
         cue_id = cue.id
         if cue_id is not None and "id" not in dropped:
-            if is_ncname(cue_id) and cue_id not in taken:
+            if is_ncname(cue_id) and cue_id not in taken and not is_generated_id(cue_id):
                 taken.add(cue_id)
                 cue_ids.append(cue_id)
                 continue
@@ -361,12 +430,14 @@ def write_document(doc: Document, profile: Profile, report: LossReport) -> str:
         writer.style_ids[name] = _ncname(name, taken, "style")
     region_ids = {rid: _ncname(rid, taken, "region") for rid in doc.regions}
 
-    body: list[str] = []
+    # Body items: (markup, whether it names its own region).
+    items: list[tuple[str, bool]] = []
     uses_images = False
     clock = writer.clock
     aligned: set[int] = set()
     negative = 0
     first_negative: int | None = None
+    next_id = 0
     for index, cue in enumerate(doc.cues):
         if cue.comment:
             continue
@@ -380,54 +451,67 @@ def write_document(doc: Document, profile: Profile, report: LossReport) -> str:
             if profile.images:
                 region = cue.placement.region
                 where = f' region="{region_ids[region]}"' if region in region_ids else ""
-                body.append(f'<div begin="{clock(start)}" end="{clock(end)}"{where}'
-                            f' smpte:backgroundImage="{_attr(image)}"/>\n')
+                items.append((f'<div begin="{clock(start)}" end="{clock(end)}"{where}'
+                              f' smpte:backgroundImage="{_attr(image)}"/>\n', bool(where)))
                 uses_images = True
             else:
                 report.add("image", "image captions (smpte:backgroundImage) dropped", cue=index)
             continue
-        attrs = [f'<p begin="{clock(start)}" end="{clock(end)}"']
         cue_id = cue_ids[index]
-        if cue_id is not None:
-            attrs.insert(0, "")
-            attrs[0] = f'<p xml:id="{cue_id}"'
-            attrs[1] = attrs[1][2:]
+        if cue_id is None and profile.by_reference:  # EBU-TT-D: every paragraph has an xml:id
+            next_id += 1
+            while f"sk.c{next_id}" in taken:
+                next_id += 1
+            cue_id = f"sk.c{next_id}"
+        attrs = [f'<p xml:id="{cue_id}" ' if cue_id is not None else "<p ",
+                 f'begin="{clock(start)}" end="{clock(end)}"']
+        styling: list[str] = []  # the paragraph's own styling attributes
         placement = cue.placement
         region = placement.region
+        own_region = False
         if region is not None and region in region_ids and "region" not in dropped:
             attrs.append(f' region="{region_ids[region]}"')
+            own_region = True
             if placement.align is not None:
                 report.add("alignment", "alignment of cues in a region dropped (the region places them)",
                            cue=index)
         elif placement.align is not None:
             aligned.add(placement.align)
             attrs.append(f' region="an{placement.align}"')
+            own_region = True
             if placement.text_align is None:
-                attrs.append(f' tts:textAlign="{_TEXT_ALIGN[placement.align]}"')
+                styling.append(f' tts:textAlign="{_TEXT_ALIGN[placement.align]}"')
         elif region is not None and "region" not in dropped:
             report.add("region", "references to regions the document does not define dropped", cue=index)
-        if cue.style is not None and cue.style in writer.style_ids:
-            attrs.append(f' style="{writer.style_ids[cue.style]}"')
         if placement.text_align is not None:
-            attrs.append(f' tts:textAlign="{placement.text_align}"')
+            styling.append(f' tts:textAlign="{placement.text_align}"')
+        if cue.extra:
+            styling.append(writer.extra_attrs(cue.extra, _EBU_STYLE if profile.by_reference else None, "paragraph"))
+        refs = [writer.style_ids[cue.style]] if cue.style is not None and cue.style in writer.style_ids else []
+        if profile.by_reference and "".join(styling):
+            refs.append(writer.generated_style("".join(styling)))
+            styling = []
+        if refs:
+            attrs.append(f' style="{" ".join(refs)}"')
+        attrs.extend(styling)
         if cue.speaker is not None and profile.agents:
             attrs.append(f' ttm:agent="{writer.agent(cue.speaker)}"')
         if cue.language is not None:
             attrs.append(f' xml:lang="{_attr(cue.language)}"')
         if cue.forced and profile.forced:
             attrs.append(' itts:forcedDisplay="true"')
-        if cue.extra:
-            for key, value in cue.extra.items():
-                if key.startswith(_EXTRA_PREFIXES):
-                    attrs.append(f' {key[5:]}="{_attr(value)}"')
         if _needs_preserve(cue):
             attrs.append(' xml:space="preserve"')
         attrs.append(">")
-        body.append("".join(attrs))
-        writer.content(cue, index, body)
-        body.append("</p>\n")
+        paragraph = ["".join(attrs)]
+        writer.content(cue, index, paragraph)
+        paragraph.append("</p>\n")
+        items.append(("".join(paragraph), own_region))
     if negative:
         report.add("negative-time", "negative times clamped to 00:00:00.000", cue=first_negative, count=negative)
+    if writer.raw_dropped:
+        report.add("raw", "TTML animations and foreign markup dropped (outside EBU-TT-D)", cue=writer.first_raw,
+                   count=writer.raw_dropped)
 
     use_regions = bool(region_ids) or bool(aligned) or profile.always_regions
     if use_regions:
@@ -440,15 +524,19 @@ def write_document(doc: Document, profile: Profile, report: LossReport) -> str:
     if profile.forced:
         root.append(f' xmlns:itts="{NS_ITTS}" xmlns:ittp="{NS_ITTP}"')
     style_lines = [writer.style_element(style) for style in doc.styles.values()]
-    region_lines = [_region_element(region_ids[rid], region, report) for rid, region in doc.regions.items()]
-    used = "".join(body) + "".join(style_lines) + "".join(region_lines) if not profile.forced else ""
+    style_lines.extend(f'<style xml:id="{sid}"{attrs}/>' for attrs, sid in writer.generated.items())
+    region_lines = [_region_element(region_ids[rid], region, report, profile) for rid, region in doc.regions.items()]
+    body = "".join(markup for markup, _ in items)
+    used = body + "".join(style_lines) + "".join(region_lines) if not profile.forced else ""
     if not profile.forced and " itts:" in used:
         root.append(f' xmlns:itts="{NS_ITTS}"')
-    if profile.name == "ebu_tt_d" or " ebutts:" in used or (profile.forced and _uses_ebutts(body, style_lines,
+    if profile.name == "ebu_tt_d" or " ebutts:" in used or (profile.forced and _uses_ebutts([body], style_lines,
                                                                                              region_lines)):
         root.append(f' xmlns:ebuttm="{NS_EBUTTM}" xmlns:ebutts="{NS_EBUTTS}"')
     if uses_images:
         root.append(f' xmlns:smpte="{NS_SMPTE}"')
+    if writer.uses_words:
+        root.append(f' xmlns:sk="{NS_SUBKIT}"')
     if profile.designator:
         root.append(f' ttp:profile="{profile.designator}"')
     root.append(' ttp:timeBase="media"')
@@ -461,7 +549,7 @@ def write_document(doc: Document, profile: Profile, report: LossReport) -> str:
         elif nominal > 0 and rate * 1001 == nominal * 1000:
             root.append(f' ttp:frameRate="{nominal}" ttp:frameRateMultiplier="1000 1001"')
     cells = doc.header.get("ttml.cellResolution")
-    if cells:
+    if cells and (not profile.by_reference or re.fullmatch(r"[1-9][0-9]* [1-9][0-9]*", cells)):
         root.append(f' ttp:cellResolution="{_attr(cells)}"')
     if doc.language:
         root.append(f' xml:lang="{_attr(doc.language)}"')
@@ -486,6 +574,8 @@ def write_document(doc: Document, profile: Profile, report: LossReport) -> str:
         out.append("<metadata>\n")
         out.extend(metadata)
         out.append("</metadata>\n")
+    if not style_lines and profile.by_reference:  # EBU-TT-D needs at least one style
+        style_lines.append(f'<style xml:id="{writer.generated_style("")}"/>')
     if style_lines:
         out.append("<styling>\n")
         out.extend(line + "\n" for line in style_lines)
@@ -498,9 +588,29 @@ def write_document(doc: Document, profile: Profile, report: LossReport) -> str:
                        f' tts:displayAlign="{_DISPLAY_ALIGN[number]}"/>\n')
         out.append("</layout>\n")
     out.append("</head>\n")
-    out.append('<body>\n<div region="an2">\n' if use_regions else "<body>\n<div>\n")
-    out.extend(body)
-    out.append("</div>\n</body>\n</tt>\n")
+    if items or not profile.by_reference:  # an EBU-TT-D div holds at least one paragraph
+        out.append("<body>\n")
+        if not use_regions:
+            out.append("<div>\n")
+            out.append(body)
+            out.append("</div>\n")
+        else:
+            # Region association: a div naming a region hides paragraphs naming another one, so paragraphs with
+            # a region of their own go in divs without one, the others in divs flowing into an2.
+            start = 0
+            while start < len(items):
+                own = items[start][1]
+                stop = start
+                while stop < len(items) and items[stop][1] == own:
+                    stop += 1
+                out.append("<div>\n" if own else '<div region="an2">\n')
+                out.extend(markup for markup, _ in items[start:stop])
+                out.append("</div>\n")
+                start = stop
+            if not items:
+                out.append("<div/>\n")
+        out.append("</body>\n")
+    out.append("</tt>\n")
     return "".join(out)
 
 
@@ -523,7 +633,13 @@ def _uses_ebutts(*parts: list[str]) -> bool:
     return any(" ebutts:" in text for part in parts for text in part)
 
 
-def _region_element(region_id: str, region: Any, report: LossReport) -> str:
+def _percent(value: float) -> str:
+    """A percentage as the EBU-TT-D and IMSC grammars take it: no exponent, at most 4 decimals."""
+    text = f"{round(value, 4):.4f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _region_element(region_id: str, region: Any, report: LossReport, profile: Profile) -> str:
     parts = [f'<region xml:id="{region_id}"']
     origin = region.origin
     extent = region.extent
@@ -531,14 +647,26 @@ def _region_element(region_id: str, region: Any, report: LossReport) -> str:
         origin, extent = _from_webvtt(region)
     origin = origin or (0.0, 0.0)
     extent = extent or (100.0, 100.0)
-    parts.append(f' tts:origin="{_number(origin[0])}% {_number(origin[1])}%"')
-    parts.append(f' tts:extent="{_number(extent[0])}% {_number(extent[1])}%"')
+    if profile.by_reference and min(*origin, *extent) < 0:
+        report.add("regions", "negative region origins or extents clamped to 0 (EBU-TT-D has none)")
+        origin = (max(origin[0], 0.0), max(origin[1], 0.0))
+        extent = (max(extent[0], 0.0), max(extent[1], 0.0))
+    parts.append(f' tts:origin="{_percent(origin[0])}% {_percent(origin[1])}%"')
+    parts.append(f' tts:extent="{_percent(extent[0])}% {_percent(extent[1])}%"')
+    written = {"tts:origin", "tts:extent"}
     if region.display_align:
         parts.append(f' tts:displayAlign="{_attr(region.display_align)}"')
+        written.add("tts:displayAlign")
     if region.writing_mode:
         parts.append(f' tts:writingMode="{_attr(region.writing_mode)}"')
+        written.add("tts:writingMode")
     for key, value in region.extra.items():
-        if key.startswith(_EXTRA_PREFIXES):
+        # An attribute is written once (a raw origin kept in extra must not repeat tts:origin).
+        if key.startswith(_EXTRA_PREFIXES) and key[5:] not in written:
+            if profile.by_reference and not _ebu_allows(key[5:], value, _EBU_REGION):
+                report.add("regions", f"region attributes EBU-TT-D does not allow dropped ({key[5:]}=\"{value}\")")
+                continue
+            written.add(key[5:])
             parts.append(f' {key[5:]}="{_attr(value)}"')
     if region.width is not None or region.lines is not None or region.region_anchor is not None \
             or region.viewport_anchor is not None or region.scroll is not None:

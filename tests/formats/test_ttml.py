@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import subkit
@@ -488,6 +488,47 @@ def test_webvtt_regions_are_approximated_by_origin_and_extent() -> None:
     assert losses == ["regions"]
 
 
+def test_a_region_attribute_is_written_once() -> None:
+    """A raw origin kept in Region.extra (pixels without a root extent) must not repeat tts:origin."""
+    doc = tt('<p begin="0s" end="1s" region="r">x</p>',
+             head='<layout><region xml:id="r" tts:origin="10px 20px" tts:extent="50% 10%"/></layout>')
+    for fmt in ("ttml", "dfxp", "ebu_tt_d"):
+        text, _ = render(doc, fmt)
+        region = next(line for line in text.splitlines() if '<region xml:id="r"' in line)
+        assert region.count("tts:origin=") == 1 and region.count("tts:extent=") == 1
+        subkit.loads(text, format=fmt)  # well-formed
+
+
+def test_carried_words_that_do_not_match_the_text_are_dropped_with_a_warning() -> None:
+    doc = Document(cues=(Cue(start_ms=1000, end_ms=2000, content=(Run("ab cd"),),
+                             words=(Word(text="ab ", start_ms=1000, end_ms=1500),
+                                    Word(text="cd", start_ms=1500, end_ms=2000, confidence=0.5))),))
+    text, losses = render(doc)
+    assert losses == [] and "<span" not in text
+    assert subkit.loads(text, format="ttml").cues == doc.cues
+    edited = subkit.loads(text.replace(">ab cd</p>", ">ab cx</p>"), format="ttml")
+    assert edited.cues[0].words == ()
+    assert "do not match" in edited.diagnostics[0].message
+
+
+def test_ebu_tt_d_styles_by_reference_and_reports_strike() -> None:
+    doc = Document(cues=(Cue(start_ms=0, end_ms=1000, content=(Run("a", RunStyle(strike=True, italic=True)),
+                                                               Run("b", RunStyle(underline=False))),
+                             placement=Placement(text_align="left"), style="s",
+                             extra={"ttml.ebutts:multiRowAlign": "center"}),),
+                   styles={"s": Style(name="s", strike=True, underline=True)})
+    text, losses = render(doc, "ebu_tt_d")
+    assert "strike" in losses
+    body = text.split("<body>")[1]
+    assert " tts:" not in body and "lineThrough" not in text
+    assert '<p xml:id="sk.c1" begin="00:00:00.000" end="00:00:01.000" style="s sk.s' in body
+    back = subkit.loads(text, format="ebu_tt_d")
+    assert list(back.styles) == ["s"] and back.cues[0].style == "s" and back.cues[0].id is None
+    assert back.cues[0].placement == Placement(text_align="left")
+    assert back.cues[0].content[0] == Run("a", RunStyle(italic=True))
+    assert back.cues[0].extra == {"ttml.ebutts:multiRowAlign": "center"}
+
+
 # ---------------------------------------------------------------- round-trip property
 
 NAMED_COLOR = Color(r=1, g=2, b=3)
@@ -500,7 +541,8 @@ def family_documents(draw: st.DrawFn, fmt: str) -> Document:
     styles = st.builds(
         RunStyle,
         italic=st.sampled_from([None, True]), bold=st.sampled_from([None, True]),
-        underline=st.sampled_from([None, True]), strike=st.sampled_from([None, True]),
+        underline=st.sampled_from([None, True]),
+        strike=st.sampled_from([None, True]) if fmt != "ebu_tt_d" else st.none(),  # EBU-TT-D: no lineThrough
         color=st.none() | opaque_colors.filter(lambda c: c != NAMED_COLOR), background=st.none() | opaque_colors,
         font_family=st.none() | st.sampled_from(["Arial", "monospaceSerif"]),
         font_size=st.none() | st.integers(8, 96).map(float) if fmt != "ebu_tt_d" else st.none(),
@@ -575,6 +617,28 @@ def test_round_trip_property_dfxp(doc: Document) -> None:
 @given(family_documents("ebu_tt_d"))
 def test_round_trip_property_ebu_tt_d(doc: Document) -> None:
     assert_round_trip(doc, "ebu_tt_d")
+
+
+EBU_XSD = CORPUS.parent / "schemas" / "ebu-tt-d" / "ebutt_d.xsd"
+
+
+@pytest.fixture(scope="module")
+def ebu_schema() -> Any:
+    """EBU's XSD for EBU-TT-D (../shared/schemas); skips when absent."""
+    if not EBU_XSD.is_file():
+        pytest.skip("EBU-TT-D schema not available")
+    from lxml import etree  # type: ignore[import-untyped]
+
+    return etree.XMLSchema(etree.parse(str(EBU_XSD)))
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(family_documents("ebu_tt_d"))
+def test_ebu_tt_d_output_is_valid_against_the_ebu_schema(ebu_schema: Any, doc: Document) -> None:
+    from lxml import etree
+
+    text, _ = render(doc, "ebu_tt_d")
+    ebu_schema.assertValid(etree.fromstring(text.encode("utf-8")))
 
 
 NOISE = st.text(alphabet="<>/=\"' tpspanbrdivbegin0123456789:.smf", max_size=120)
