@@ -17,6 +17,7 @@ from subkit.media._render import (
     contact_sheet,
     preview_clip,
     render_frame,
+    render_frames,
 )
 from subkit.media._tracks import (
     MuxResult,
@@ -48,6 +49,7 @@ __all__ = [
     "mux",
     "preview_clip",
     "render_frame",
+    "render_frames",
     "run_ffmpeg",
     "run_ffprobe",
     "tracks",

@@ -204,6 +204,8 @@ def run_ffmpeg_progress(
         finally:
             if timer is not None:
                 timer.cancel()
+            if process.stdout is not None:
+                process.stdout.close()
         if expired.is_set():
             raise MediaError(f"ffmpeg did not finish within {timeout:g} s", command=command)
         errors.seek(0)

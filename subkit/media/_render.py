@@ -52,6 +52,7 @@ __all__ = [
     "preview_clip",
     "probe_video",
     "render_frame",
+    "render_frames",
 ]
 
 #: Size of frames drawn without a video, unless asked otherwise.
@@ -294,43 +295,73 @@ def render_frame(
         timeout: seconds before ffmpeg is stopped.
 
     Raises:
-        ConfigError: ffmpeg (with libass) is missing, or a bad size or colour.
-        MediaError: ffmpeg failed.
+        ConfigError: ffmpeg (with libass) is missing, or a bad size, colour or time.
+        MediaError: ffmpeg failed, or the video has no frame at ``at_ms``.
         SubkitIOError: the video does not exist.
-
-    >>> from subkit.model import Cue, content_from_text
-    >>> doc = Document(cues=(Cue(start_ms=0, end_ms=2000, content=content_from_text("Hi")),))
-    >>> render_frame(doc, 1000, size=(320, 180))[:8] == b"\\x89PNG\\r\\n\\x1a\\n"  # doctest: +SKIP
-    True
     """
     if at_ms < 0:
         raise ConfigError(f"cannot draw a frame at a negative time ({at_ms} ms)")
-    scale = ""
-    if video is not None:
-        info = probe_video(video)
-        frame_size = _check_size(size) if size else (info.width, info.height)
-        if size:
-            scale = f"scale={frame_size[0]}:{frame_size[1]},"
-        # An input seek to the moment, then the frame's time put back to it for libass.
-        inputs = ["-ss", _seconds(at_ms), "-i", str(Path(video).resolve())]
-        shift = f"settb=1/1000,setpts=PTS-STARTPTS+{_seconds(at_ms)}/TB"
-    else:
-        frame_size = _check_size(size or DEFAULT_SIZE)
-        inputs = ["-f", "lavfi", "-i",
-                  f"color=c={parse_color(background)}:s={frame_size[0]}x{frame_size[1]}:r=25:d=0.04"]
-        # A millisecond time base: the source's own (1/25) would round the moment to 40 ms.
-        shift = f"settb=1/1000,setpts=PTS+{_seconds(at_ms)}/TB"
+    if video is None:
+        return render_frames(doc, [at_ms], size=size, background=background, timeout=timeout)[0]
+    info = probe_video(video)
+    frame_size = _check_size(size) if size else (info.width, info.height)
+    scale = f"scale={frame_size[0]}:{frame_size[1]}," if size else ""
     script = ass_script(doc, size=frame_size)
     script.warn()
+    # An input seek to the moment, then the frame's time put back to it for libass.
+    shift = f"settb=1/1000,setpts=PTS-STARTPTS+{_seconds(at_ms)}/TB"
     with tempfile.TemporaryDirectory(prefix="subkit-render-") as folder:
         Path(folder, _SCRIPT).write_text(script.text, encoding="utf-8")
         png = run_ffmpeg([
-            *inputs, "-vf", f"{scale}{shift},ass=filename={_SCRIPT}", "-frames:v", "1", "-an",
+            "-ss", _seconds(at_ms), "-i", str(Path(video).resolve()), "-vf",
+            f"{scale}{shift},ass=filename={_SCRIPT}", "-frames:v", "1", "-an",
             "-f", "image2pipe", "-c:v", "png", "pipe:1",
         ], timeout=timeout, cwd=folder)  # fmt: skip
     if not png:
         raise MediaError(f"{video}: no frame at {_seconds(at_ms)} s (past the end of the video?)")
     return png
+
+
+#: The end of a PNG file: the IEND chunk with its CRC.
+_PNG_END = b"IEND\xaeB`\x82"
+
+
+def render_frames(
+    doc: Document,
+    moments_ms: Sequence[int],
+    *,
+    size: tuple[int, int] | None = None,
+    background: str = DEFAULT_BACKGROUND,
+    timeout: float = FRAME_TIMEOUT,
+) -> list[bytes]:
+    """Draw the captions at several moments over a plain background, in one ffmpeg run; PNG bytes each.
+
+    A colour source makes one frame per moment and ``setpts`` gives frame N
+    the N-th moment, so the cost does not depend on where the moments are.
+
+    Raises:
+        ConfigError: ffmpeg is missing, or a bad size, colour or moment.
+        MediaError: ffmpeg failed.
+    """
+    if not moments_ms or any(ms < 0 for ms in moments_ms):
+        raise ConfigError("give one or more moments at or after 0")
+    order = sorted(set(moments_ms))
+    frame_size = _check_size(size or DEFAULT_SIZE)
+    script = ass_script(doc, size=frame_size)
+    script.warn()
+    source = f"color=c={parse_color(background)}:s={frame_size[0]}x{frame_size[1]}:r=1:d={len(order)}"
+    with tempfile.TemporaryDirectory(prefix="subkit-render-") as folder:
+        Path(folder, _SCRIPT).write_text(script.text, encoding="utf-8")
+        data = run_ffmpeg([
+            "-f", "lavfi", "-i", source, "-vf", f"{_pts_expression(order)},ass=filename={_SCRIPT}",
+            "-frames:v", str(len(order)), "-fps_mode", "passthrough", "-an", "-f", "image2pipe", "-c:v", "png",
+            "pipe:1",
+        ], timeout=timeout, cwd=folder)  # fmt: skip
+    pictures = [part + _PNG_END for part in data.split(_PNG_END)[:-1]]
+    if len(pictures) != len(order):
+        raise MediaError(f"ffmpeg drew {len(pictures)} frames for {len(order)} moments")
+    by_moment = dict(zip(order, pictures, strict=True))
+    return [by_moment[ms] for ms in moments_ms]
 
 
 # ---------------------------------------------------------------- contact sheet
@@ -374,6 +405,15 @@ def choose_moments(doc: Document, count: int, how: Moments = "busiest") -> list[
 
         ranked = sorted(candidates, key=lambda ms: (-load(ms), ms))
         chosen = ranked[:count]
+        # More tiles than cues: spread the rest over the time captions are on screen, skipping the gaps.
+        covered = _merged([(cue.start_ms, cue.end_ms) for cue in cues])
+        total = sum(end - start for start, end in covered)
+        for number in range(count):
+            if len(chosen) >= count or total < 10 * count:
+                break
+            moment = grid(_position(covered, (number + 0.5) * total / count))
+            if moment not in chosen:
+                chosen.append(moment)
     step = span / count
     index = 0
     while len(chosen) < count:
@@ -384,6 +424,26 @@ def choose_moments(doc: Document, count: int, how: Moments = "busiest") -> list[
         elif index > 10 * count:  # a span too short for distinct moments: step on 10 ms at a time
             chosen.append(max(chosen) + 10)
     return sorted(chosen)
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping or touching spans joined, sorted."""
+    joined: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if joined and start <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(joined[-1][1], end))
+        else:
+            joined.append((start, end))
+    return joined
+
+
+def _position(spans: list[tuple[int, int]], offset: float) -> float:
+    """The moment ``offset`` ms into the time the spans cover."""
+    for start, end in spans:
+        if offset < end - start:
+            return start + offset
+        offset -= end - start
+    return float(spans[-1][1] - 1)
 
 
 def _pts_expression(moments_ms: Sequence[int]) -> str:
@@ -540,7 +600,9 @@ def burn(
     """Draw the captions of ``doc`` into ``video`` and write ``output``, the audio copied untouched.
 
     Only the first video stream is re-encoded (it has to be: the captions
-    become pixels); every audio stream is copied. ``start_ms``/``end_ms`` cut
+    become pixels); every audio stream is copied (in a part cut with
+    ``start_ms``/``end_ms`` it is encoded as AAC, as a copy would start at the
+    keyframe before the cut). ``start_ms``/``end_ms`` cut
     a part (a preview); captions keep their times against the source.
     The output is written to a temporary file beside it and renamed at the end.
 
@@ -574,8 +636,11 @@ def burn(
     script.warn()
     # Frames of a cut start at 0: their time is put back for libass, then taken out again.
     shift = f"settb=1/1000,setpts=PTS-STARTPTS+{_seconds(start)}/TB,ass=filename={_SCRIPT},setpts=PTS-STARTPTS"
+    # A whole video keeps its audio packets as they are. A cut part cannot: ffmpeg copies audio from the
+    # keyframe before the cut, so the clip would start with sound from before it; the part's audio is encoded.
+    audio = ["-c:a", "aac", "-b:a", "192k"] if cut else ["-c:a", "copy"]
     args = [*cut, "-i", str(Path(video).resolve()), "-map", "0:v:0", "-map", "0:a?", "-vf", shift,
-            *_encoder_args(encoder, crf, preset), "-c:a", "copy", "-sn", "-dn"]
+            *_encoder_args(encoder, crf, preset), *audio, "-sn", "-dn"]
     _encode(args, output, script, total_s=total / 1000 if total > 0 else None, progress=progress, timeout=timeout)
 
 
