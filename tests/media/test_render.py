@@ -192,7 +192,7 @@ def test_writer_losses_and_missing_fonts_are_warned() -> None:
     script = ass_script(doc, size=(W, H))
     assert [font.requested for font in script.fonts] == ["No Such Font Family 42"]
     assert script.fonts[0].used and script.fonts[0].used != "No Such Font Family 42"
-    with pytest.warns(FontWarning, match="No Such Font Family 42.*libass draws it with"):
+    with pytest.warns(FontWarning, match=r"No Such Font Family 42.*libass draws it with"):
         render_frame(doc, 1000, size=(W, H))
     assert font_substitutions([FONT]) == []
 
@@ -296,7 +296,7 @@ def test_preview_clip_without_and_with_video(video_mp4: Path, tmp_path: Path) ->
 def test_missing_ffmpeg_is_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", "/nonexistent")
     monkeypatch.delenv("SUBKIT_FFMPEG", raising=False)
-    with pytest.raises(ConfigError, match="ffmpeg was not found.*install ffmpeg"):
+    with pytest.raises(ConfigError, match=r"ffmpeg was not found.*install ffmpeg"):
         render_frame(subkit.loads(SRT, format="srt"), 1000)
     monkeypatch.setenv("SUBKIT_FFMPEG", "/nonexistent/ffmpeg")
     with pytest.raises(ConfigError, match="SUBKIT_FFMPEG"):
