@@ -7,6 +7,7 @@ install.
 """
 
 from subkit.media._ffmpeg import MediaError, find_tool, run_ffmpeg, run_ffprobe
+from subkit.media._notebook import VideoPreview, notebook_view
 from subkit.media._render import (
     AssScript,
     FontSubstitution,
@@ -40,6 +41,7 @@ __all__ = [
     "MuxVerifyError",
     "SubtitleInput",
     "Track",
+    "VideoPreview",
     "ass_script",
     "burn",
     "choose_moments",
@@ -47,6 +49,7 @@ __all__ = [
     "extract",
     "find_tool",
     "mux",
+    "notebook_view",
     "preview_clip",
     "render_frame",
     "render_frames",
