@@ -48,9 +48,12 @@ def test_notebook_view_plays_the_video_with_the_captions_as_a_track() -> None:
 
 
 def test_showing_a_document_stays_light() -> None:
-    script = ("import sys, subkit; "
-              "subkit.loads('1\\n00:00:01,000 --> 00:00:02,000\\nx\\n', format='srt')._repr_html_(); import json; print(json.dumps(sorted(m for m in sys.modules if m.startswith('subkit.media') "
-              "or m == 'subprocess')))")
+    script = (
+        "import sys, subkit\n"
+        "subkit.loads('1\\n00:00:01,000 --> 00:00:02,000\\nx\\n', format='srt')._repr_html_()\n"
+        "import json\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('subkit.media') or m == 'subprocess')))\n"
+    )
     loaded = json.loads(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                                        check=True).stdout)
     assert loaded == []
