@@ -67,8 +67,12 @@ _TEXT_OUT: dict[str, tuple[str, str, str]] = {
     # mov_text/tx3g to SRT keeps millisecond times; ffmpeg turns its styles into <b>, <i>, <u>, <font>.
     "mov_text": ("srt", "srt", "srt"),
     "text": ("srt", "srt", "srt"),
-    "eia_608": ("srt", "srt", "srt"),
+    # 608 byte pairs as SCC, read by subkit's own SCC reader: ffmpeg's 608 decoder times pop-on captions poorly.
+    "eia_608": ("copy", "scc", "scc"),
 }
+
+#: Track names ffmpeg gives MP4/MOV handlers by itself: not titles.
+_DEFAULT_HANDLERS = (None, "", "SubtitleHandler", "VideoHandler", "SoundHandler", "ClosedCaptionHandler")
 
 #: Seconds a probe, an extraction or a mux may take.
 TIMEOUT = 300.0
@@ -206,15 +210,17 @@ def tracks(path: str | Path, *, count: bool = True) -> list[Track]:
         language = tags.get("language")
         # MP4 keeps a track name in its handler; ffmpeg's own default name is not a title.
         title = tags.get("title") or (tags.get("handler_name") if tags.get("handler_name") not in
-                                      (None, "", "SubtitleHandler", "VideoHandler", "SoundHandler") else None)
+                                      _DEFAULT_HANDLERS else None)
         plain = Track(index=int(stream["index"]), codec="", kind="",
                       language=None if language in (None, "", "und") else language, title=title,
                       default=bool(disposition.get("default")), forced=bool(disposition.get("forced")))
         if stream.get("codec_type") == "subtitle":
             codec = str(stream.get("codec_name") or "unknown")
             kind = "image" if codec in IMAGE_CODECS else "text"
+            # 608 packets are byte pairs in frames, not cues: they are not counted.
+            counted = count and codec != "eia_608"
             found.append(dataclasses.replace(plain, codec=codec, kind=kind,
-                                             cues=counts.get(plain.index, 0) if count else None))
+                                             cues=counts.get(plain.index, 0) if counted else None))
         elif stream.get("codec_type") == "video" and stream.get("closed_captions"):
             found.append(dataclasses.replace(plain, codec="eia_608", kind="captions"))
     return found

@@ -212,3 +212,22 @@ def test_mux_refuses_bad_targets(video_mp4: Path, tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="no subtitle track 7"):
         extract(video_mp4, track=7)
     assert tracks(video_mp4) == []
+
+
+@needs_ffmpeg
+def test_extract_608_captions_of_a_mov_track_through_the_scc_reader(video_mp4: Path, tmp_path: Path) -> None:
+    source = subkit.loads(SRT.replace("<i>", "").replace("</i>", ""), format="srt")
+    scc = tmp_path / "captions.scc"
+    scc.write_text(str(subkit.render(source, "scc").data), encoding="utf-8")  # captions late to load: reported
+    written = subkit.loads(scc.read_text(encoding="utf-8"), format="scc")
+    mov = tmp_path / "captions.mov"
+    subprocess.run(["ffmpeg", "-v", "error", "-nostdin", "-y", "-i", str(video_mp4), "-i", str(scc), "-map", "0",
+                    "-map", "1", "-c", "copy", str(mov)], check=True, capture_output=True, timeout=60)
+    listed = tracks(mov)
+    assert [(t.codec, t.kind, t.cues, t.title) for t in listed] == [("eia_608", "text", None, None)]
+    back = extract(mov)
+    assert back.source_format == "scc"
+    # Every caption starts on its frame; ffmpeg's SCC demuxer drops the file's last line (the final clear),
+    # so only the last caption's end differs.
+    assert _cues(back)[:-1] == _cues(written)[:-1]
+    assert _cues(back)[-1][0::2] == _cues(written)[-1][0::2]
