@@ -27,6 +27,7 @@ from subkit.media._tracks import (
     SubtitleInput,
     Track,
     extract,
+    extract_all,
     mux,
     tracks,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "choose_moments",
     "contact_sheet",
     "extract",
+    "extract_all",
     "find_tool",
     "mux",
     "notebook_view",

@@ -505,7 +505,7 @@ def contact_sheet(
         inputs: list[str] = []
         parts = []
         for number, ms in enumerate(times):
-            inputs += ["-ss", _seconds(ms), "-i", source]
+            inputs += ["-threads", "1", "-ss", _seconds(ms), "-i", source]
             parts.append(f"[{number}:v]trim=end_frame=1,setpts=PTS-STARTPTS,"
                          f"scale={frame_size[0]}:{frame_size[1]},setsar=1[f{number}]")
         graph = ";".join(parts) + ";" + "".join(f"[f{n}]" for n in range(len(times)))
