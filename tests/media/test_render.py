@@ -39,6 +39,8 @@ W, H = 480, 270
 white = near(hex_rgb("#FFFFFF"), 60)
 green = near(hex_rgb("#00FF00"), 60)
 FONT = "DejaVu Sans"
+#: The styled tests draw in DejaVu Sans; where fontconfig has no such font they would (rightly) warn, so they skip.
+needs_font = pytest.mark.skipif(bool(font_substitutions([FONT])), reason=f"the {FONT} font is not installed")
 
 
 def decode(png: bytes) -> Frame:
@@ -98,6 +100,7 @@ SOURCES = ("srt", "vtt", "ass", "scc")
 
 
 @needs_ffmpeg
+@needs_font
 @pytest.mark.parametrize("source", SOURCES)
 @pytest.mark.parametrize("name", STYLES)
 def test_render_frames_draw_each_style_from_each_format(source: str, name: str) -> None:
@@ -130,6 +133,7 @@ def test_render_frames_draw_each_style_from_each_format(source: str, name: str) 
 
 
 @needs_ffmpeg
+@needs_font
 @pytest.mark.parametrize(
     ("changes", "check"),
     [
@@ -184,6 +188,7 @@ def test_render_frame_over_a_video(video_mp4: Path) -> None:
 
 
 @needs_ffmpeg
+@needs_font
 def test_writer_losses_and_missing_fonts_are_warned() -> None:
     vtt = subkit.loads("WEBVTT\n\n00:01.000 --> 00:02.000 line:0 position:10% align:start\nHi\n", format="webvtt")
     with pytest.warns(LossyConversionWarning, match="ass cannot express line"):
