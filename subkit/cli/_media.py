@@ -126,4 +126,4 @@ def progress_printer(label: str, *, enabled: bool | None = None) -> Callable[[fl
 def end_progress(callback: Callable[[float, float | None], None] | None) -> None:
     """End the progress line (a transient line: it is cleared)."""
     if callback is not None:
-        click.echo("\r\033[K", nl=False, err=True)
+        click.echo("\r\033[K", nl=False, err=True, color=True)

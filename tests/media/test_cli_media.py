@@ -154,3 +154,24 @@ def test_commands_as_a_process(subs: tuple[Path, Path], tmp_path: Path, video_mp
                              capture_output=True, text=True, timeout=60,
                              env={**_env(), "SUBKIT_FFMPEG": str(tmp_path / "no-ffmpeg")})
     assert missing.returncode == 2 and "SUBKIT_FFMPEG" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_time_and_range_parameters() -> None:
+    from subkit.cli._media import ClockType, RangeType
+
+    clock = ClockType()
+    assert [clock.convert(text, None, None) for text in ("12.5s", "1500ms", "1:02.5", "00:01:02,500", "90")] == [
+        12_500, 1_500, 62_500, 62_500, 90_000]
+    assert RangeType().convert("10s-1:00", None, None) == (10_000, 60_000)
+
+
+def test_progress_line_only_when_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    from subkit.cli._media import end_progress, progress_printer
+
+    assert progress_printer("burning", enabled=False) is None
+    show = progress_printer("burning", enabled=True)
+    assert show is not None
+    show(12.6, 30.0)
+    end_progress(show)
+    err = capsys.readouterr().err
+    assert err.startswith("\rburning  42.0% (0:00:12.600 of 0:00:30.000)") and err.endswith("\r\033[K")

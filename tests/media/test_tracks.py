@@ -7,6 +7,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import subkit
 from subkit.errors import ConfigError, SubkitIOError, UnsupportedFeatureError
@@ -231,3 +233,18 @@ def test_extract_608_captions_of_a_mov_track_through_the_scc_reader(video_mp4: P
     # so only the last caption's end differs.
     assert _cues(back)[:-1] == _cues(written)[:-1]
     assert _cues(back)[-1][0::2] == _cues(written)[-1][0::2]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 10_000_000), st.integers(1, 10_000), st.text("ab c", min_size=1, max_size=5)),
+             min_size=1, max_size=20),
+    st.integers(-5_000, 5_000),
+)
+def test_compare_cues_finds_any_common_shift(cues: list[tuple[int, int, str]], shift: int) -> None:
+    def doc(offset: int) -> Document:
+        return Document(cues=tuple(Cue(start_ms=s + offset + 5_000, end_ms=s + d + offset + 5_000,
+                                       content=content_from_text(t)) for s, d, t in cues))
+
+    lines, found = compare_cues(doc(0), doc(shift))
+    assert (lines == [] and found is None) if shift == 0 else (found == shift and lines[0].startswith("every cue"))
