@@ -22,6 +22,7 @@ later by that much on the way in or out.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import os
 import re
@@ -36,7 +37,7 @@ from subkit._api import loads
 from subkit._api import render as _write
 from subkit.errors import ConfigError, LossyConversionWarning, SubkitIOError, UnsupportedFeatureError
 from subkit.media._ffmpeg import MediaError, run_ffmpeg, run_ffprobe
-from subkit.model import Document, Loss, LossReport
+from subkit.model import ContentItem, Cue, Document, LineBreak, Loss, LossReport
 
 __all__ = [
     "IMAGE_CODECS",
@@ -48,6 +49,7 @@ __all__ = [
     "compare_cues",
     "extract",
     "extract_all",
+    "flatten_overlaps",
     "language_code",
     "mux",
     "select_track",
@@ -459,6 +461,58 @@ def compare_cues(expected: Document, found: Document) -> tuple[list[str], int | 
     return lines, offset
 
 
+def flatten_overlaps(doc: Document) -> tuple[Document, int]:
+    """``doc`` with overlapping cues cut into pieces that do not overlap, and how many cues overlapped.
+
+    A track that shows one sample at a time (MP4's mov_text) cannot hold two
+    cues at once. The timeline is cut at every start and end; each piece shows
+    the text of every cue on screen then, in order of start, one under the
+    other (the first cue's other attributes carry over; word times do not).
+
+    >>> from subkit.model import Cue, content_from_text as t
+    >>> flat, count = flatten_overlaps(Document(cues=(Cue(start_ms=0, end_ms=2000, content=t("a")),
+    ...                                               Cue(start_ms=1000, end_ms=3000, content=t("b")))))
+    >>> count, [(c.start_ms, c.end_ms, c.plain_text()) for c in flat]
+    (2, [(0, 1000, 'a'), (1000, 2000, 'a\\nb'), (2000, 3000, 'b')])
+    """
+    cues = sorted((cue for cue in doc.cues if cue.end_ms > cue.start_ms), key=lambda c: (c.start_ms, c.end_ms))
+    overlapping = _overlapping(cues)
+    if not overlapping:
+        return doc, 0
+    cuts = sorted({ms for cue in cues for ms in (cue.start_ms, cue.end_ms)})
+    pieces: list[Cue] = []
+    active: list[Cue] = []
+    waiting = iter(cues)
+    upcoming = next(waiting, None)
+    for start, end in itertools.pairwise(cuts):
+        while upcoming is not None and upcoming.start_ms <= start:
+            active.append(upcoming)
+            upcoming = next(waiting, None)
+        active = [cue for cue in active if cue.end_ms > start]
+        shown = [cue for cue in active if end <= cue.end_ms]
+        if not shown:
+            continue
+        content: list[ContentItem] = []
+        for number, cue in enumerate(shown):
+            if number:
+                content.append(LineBreak())
+            content.extend(cue.content)
+        pieces.append(shown[0].replace(start_ms=start, end_ms=end, content=tuple(content), words=()))
+    return doc.with_cues(pieces), len(overlapping)
+
+
+def _overlapping(cues: Sequence[Cue]) -> set[int]:
+    """Indexes of the sorted cues that overlap another one (one sweep)."""
+    found: set[int] = set()
+    latest_end, latest = -1, -1
+    for number, cue in enumerate(cues):
+        if cue.start_ms < latest_end:
+            found.update((latest, number))
+        if cue.end_ms > latest_end:
+            latest_end, latest = cue.end_ms, number
+    return found
+
+
 def _mov_text_losses(doc: Document, strict: bool) -> tuple[Loss, ...]:
     """What ffmpeg's mov_text encoder drops beyond SRT: alignment and position tags (cues go to the bottom).
 
@@ -561,7 +615,12 @@ def mux(
         losses: list[tuple[Loss, ...]] = []
         for number, item in enumerate(items):
             fmt, codec = _track_format(item.doc, container)
-            result = _write(item.doc.sorted(), fmt, strict=strict)
+            doc, overlapped = flatten_overlaps(item.doc) if container == "mp4" else (item.doc.sorted(), 0)
+            if overlapped:
+                flat = LossReport("mov_text", strict=strict)
+                flat.add("overlap", "mov_text shows one cue at a time: overlapping cues were cut into pieces "
+                         "that show every text on screen", count=overlapped)
+            result = _write(doc.sorted(), fmt, strict=strict)
             path = Path(folder, f"track{number}.{ {'webvtt': 'vtt'}.get(fmt, fmt) }")
             data = result.data if isinstance(result.data, bytes) else result.data.encode("utf-8")
             path.write_bytes(data)
@@ -569,8 +628,8 @@ def mux(
             # What the track should hold: the file as subkit itself reads it back.
             back = loads(data, format=fmt)
             written.append(back)
-            losses.append((*result.losses, *_mov_text_losses(back, strict)) if container == "mp4" else
-                          tuple(result.losses))
+            losses.append((*(flat.losses if overlapped else ()), *result.losses, *_mov_text_losses(back, strict))
+                          if container == "mp4" else tuple(result.losses))
         try:
             corrected = None
             offset = 0

@@ -248,3 +248,16 @@ def test_compare_cues_finds_any_common_shift(cues: list[tuple[int, int, str]], s
 
     lines, found = compare_cues(doc(0), doc(shift))
     assert (lines == [] and found is None) if shift == 0 else (found == shift and lines[0].startswith("every cue"))
+
+
+@needs_ffmpeg
+def test_mux_mp4_cuts_overlapping_cues_into_pieces(video_mp4: Path, tmp_path: Path) -> None:
+    doc = subkit.loads("1\n00:00:01,000 --> 00:00:03,000\nOne\n\n2\n00:00:02,000 --> 00:00:03,500\nTwo\n",
+                       format="srt")
+    result = mux(video_mp4, [doc], tmp_path / "overlap.mp4")
+    assert [loss.feature for loss in result.tracks[0].losses] == ["overlap"]
+    assert _cues(extract(tmp_path / "overlap.mp4")) == [(1000, 2000, "One"), (2000, 3000, "One Two"),
+                                                        (3000, 3500, "Two")]
+    assert _cues(extract(mux(video_mp4, [doc], tmp_path / "overlap.mkv").output)) == _cues(doc), "MKV keeps them"
+    with pytest.raises(UnsupportedFeatureError, match="overlap"):
+        mux(video_mp4, [doc], tmp_path / "strict.mp4", strict=True)
