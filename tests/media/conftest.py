@@ -21,7 +21,7 @@ def make_media(path: Path, *, seconds: float = 4, size: str = "160x90", audio_ra
          "-f", "lavfi", "-i", f"sine=f=440:r={audio_rate}:d={seconds}",
          "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", audio_codec, "-shortest",
          str(path)],
-        check=True, capture_output=True, timeout=120,
+        check=True, capture_output=True, timeout=300,
     )  # fmt: skip
     return path
 

@@ -142,16 +142,16 @@ def test_commands_as_a_process(subs: tuple[Path, Path], tmp_path: Path, video_mp
     srt, _ = subs
     out = tmp_path / "proc.mp4"
     done = subprocess.run([sys.executable, "-m", "subkit", "mux", str(video_mp4), str(srt), "-o", str(out),
-                           "--lang", "en"], capture_output=True, text=True, env=_env(), timeout=120)
+                           "--lang", "en"], capture_output=True, text=True, env=_env(), timeout=300)
     assert done.returncode == 0, done.stderr
     listed = subprocess.run([sys.executable, "-m", "subkit", "tracks", str(out), "--json"], capture_output=True,
-                            text=True, env=_env(), timeout=60)
+                            text=True, env=_env(), timeout=300)
     assert json.loads(listed.stdout)["tracks"][0]["codec"] == "mov_text"
     frame = subprocess.run([sys.executable, "-m", "subkit", "render", str(srt), "--at", "0:01", "--size", "160x90",
-                            "-o", "-"], capture_output=True, env=_env(), timeout=60)
+                            "-o", "-"], capture_output=True, env=_env(), timeout=300)
     assert frame.returncode == 0 and frame.stdout[:4] == b"\x89PNG"
     missing = subprocess.run([sys.executable, "-m", "subkit", "render", str(srt), "--at", "1s", "-o", "-"],
-                             capture_output=True, text=True, timeout=60,
+                             capture_output=True, text=True, timeout=300,
                              env={**_env(), "SUBKIT_FFMPEG": str(tmp_path / "no-ffmpeg")})
     assert missing.returncode == 2 and "SUBKIT_FFMPEG" in missing.stderr and "Traceback" not in missing.stderr
 

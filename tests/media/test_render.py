@@ -48,7 +48,7 @@ def decode(png: bytes) -> Frame:
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
     data = subprocess.run(["ffmpeg", "-v", "error", "-i", "pipe:0", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"],
-                          input=png, capture_output=True, check=True, timeout=60).stdout
+                          input=png, capture_output=True, check=True, timeout=300).stdout
     assert len(data) == width * height * 3
     return Frame(width, height, data)
 
@@ -253,14 +253,14 @@ def test_choose_moments_gives_distinct_sorted_moments(cues: list[tuple[int, int]
 
 def _probe(path: Path) -> dict[str, Any]:
     out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "stream=codec_type,codec_name:format=duration",
-                          "-of", "json", str(path)], capture_output=True, check=True, timeout=60).stdout
+                          "-of", "json", str(path)], capture_output=True, check=True, timeout=300).stdout
     data: dict[str, Any] = json.loads(out)
     return data
 
 
 def _audio_hash(path: Path) -> bytes:
     return subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-map", "0:a", "-c", "copy", "-f", "md5", "-"],
-                          capture_output=True, check=True, timeout=60).stdout
+                          capture_output=True, check=True, timeout=300).stdout
 
 
 @needs_ffmpeg

@@ -48,7 +48,7 @@ def _cues(doc: Document) -> list[tuple[int, int, str]]:
 def _stream_hashes(path: Path, kind: str) -> bytes:
     """A hash of every packet of the ``kind`` streams (v or a): equal only if they were copied untouched."""
     return subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-map", f"0:{kind}", "-c", "copy",
-                           "-f", "streamhash", "-"], capture_output=True, check=True, timeout=60).stdout
+                           "-f", "streamhash", "-"], capture_output=True, check=True, timeout=300).stdout
 
 
 @needs_ffmpeg
@@ -119,9 +119,9 @@ def test_naive_mux_shifts_cues_by_the_aac_priming_and_subkit_does_not(video_mp4:
     srt_path.write_text(SRT, encoding="utf-8")
     naive = tmp_path / "naive.mkv"
     subprocess.run(["ffmpeg", "-v", "error", "-nostdin", "-y", "-i", str(video_mp4), "-i", str(srt_path),
-                    "-map", "0", "-map", "1", "-c", "copy", str(naive)], check=True, capture_output=True, timeout=60)
+                    "-map", "0", "-map", "1", "-c", "copy", str(naive)], check=True, capture_output=True, timeout=300)
     plain = subprocess.run(["ffmpeg", "-v", "error", "-i", str(naive), "-map", "0:s:0", "-f", "srt", "-"],
-                           check=True, capture_output=True, timeout=60).stdout
+                           check=True, capture_output=True, timeout=300).stdout
     shifted = subkit.loads(plain, format="srt")
     assert [c.start_ms - s.start_ms for c, s in zip(shifted, subkit.loads(SRT, format="srt"), strict=True)] == [64] * 3
     result = mux(video_mp4, [subkit.loads(SRT, format="srt")], tmp_path / "exact.mkv")
@@ -224,7 +224,7 @@ def test_extract_608_captions_of_a_mov_track_through_the_scc_reader(video_mp4: P
     written = subkit.loads(scc.read_text(encoding="utf-8"), format="scc")
     mov = tmp_path / "captions.mov"
     subprocess.run(["ffmpeg", "-v", "error", "-nostdin", "-y", "-i", str(video_mp4), "-i", str(scc), "-map", "0",
-                    "-map", "1", "-c", "copy", str(mov)], check=True, capture_output=True, timeout=60)
+                    "-map", "1", "-c", "copy", str(mov)], check=True, capture_output=True, timeout=300)
     listed = tracks(mov)
     assert [(t.codec, t.kind, t.cues, t.title) for t in listed] == [("eia_608", "text", None, None)]
     back = extract(mov)
