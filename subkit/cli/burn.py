@@ -51,6 +51,8 @@ def burn_command(
     """
     from subkit.media import _render
 
+    if output == "-":
+        raise click.UsageError("burn writes a video file: give -o OUT.mp4 (or .mkv, .mov)")
     doc = load_captions(source, from_spec, quiet=quiet)
     progress = progress_printer("burning") if not quiet else None
     with shown_warnings("<stdin>" if source == "-" else source, quiet=quiet):

@@ -88,6 +88,8 @@ def render_command(
     chosen = [name for name, value in (("--at", at_ms), ("--sheet", sheet), ("--clip", clip)) if value is not None]
     if len(chosen) != 1:
         raise click.UsageError("give exactly one of --at TIME, --sheet CxR or --clip START-END")
+    if clip is not None and output == "-":
+        raise click.UsageError("a clip is a video file: give -o OUT.mp4 (or .mkv, .mov)")
     if clip is None and output != "-" and Path(output).suffix.lower() != ".png":
         raise ConfigError(f"{output}: frames and sheets are written as PNG (.png)")
     frame_size = _render.parse_size(size) if size else None

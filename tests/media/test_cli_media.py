@@ -79,6 +79,10 @@ def test_render_usage_errors(runner: CliRunner, subs: tuple[Path, Path], tmp_pat
     assert result.exit_code == 2 and "PNG" in result.stderr
     result = runner.invoke(cli, ["render", str(srt), "--clip", "5s-2s", "-o", str(tmp_path / "x.mp4")])
     assert result.exit_code == 2 and "ends before it starts" in result.stderr
+    result = runner.invoke(cli, ["render", str(srt), "--clip", "1s-2s", "-o", "-"])
+    assert result.exit_code == 2 and "a clip is a video file" in result.stderr
+    result = runner.invoke(cli, ["burn", "movie.mp4", str(srt), "-o", "-"])
+    assert result.exit_code == 2 and "burn writes a video file" in result.stderr
     result = runner.invoke(cli, ["render", str(srt), "--sheet", "four", "-o", str(tmp_path / "x.png")])
     assert result.exit_code == 2 and "COLUMNSxROWS" in result.stderr
 
