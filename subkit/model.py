@@ -687,6 +687,12 @@ class Document:
         """A copy with cues sorted stably by start, then end."""
         return self.with_cues(sorted(self.cues, key=lambda c: (c.start_ms, c.end_ms)))
 
+    def _repr_html_(self) -> str:
+        """The cues as an HTML table, for notebooks (:func:`subkit.media.notebook_view` adds a video)."""
+        from subkit._html import document_table
+
+        return document_table(self)
+
     def save(
         self,
         path: str,

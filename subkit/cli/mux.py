@@ -1,0 +1,87 @@
+"""``subkit mux``: add subtitle files to a video as tracks, copying every stream, verified afterwards."""
+
+from __future__ import annotations
+
+import click
+
+from subkit.cli._media import load_captions
+from subkit.cli._shared import FormatType, echo_json, echo_warnings, format_loss, loss_record
+from subkit.formats import FormatSpec
+
+__all__ = ["mux_command"]
+
+
+@click.command("mux")
+@click.argument("video", type=click.Path(dir_okay=False), metavar="VIDEO")
+@click.argument("sources", nargs=-1, required=True, metavar="SUB...")
+@click.option("-o", "--output", required=True, metavar="OUT", help="The .mkv, .mp4, .m4v or .mov file to write.")
+@click.option("--lang", "languages", multiple=True, metavar="LANG",
+              help="Language of a track (fr, fre, fr-CA); repeat it for each SUB, in order.")
+@click.option("--title", "titles", multiple=True, metavar="TITLE",
+              help="Name of a track; repeat it for each SUB, in order.")
+@click.option("--default", "default", is_flag=True, help="Mark the first SUB as the default track.")
+@click.option("--forced", "forced", is_flag=True, help="Mark the first SUB as forced (shown without asking).")
+@click.option("-f", "--from", "from_spec", type=FormatType(), metavar="FORMAT",
+              help="Format of the SUB files; detected when omitted.")
+@click.option("--no-verify", is_flag=True, help="Do not read the new tracks back and compare them.")
+@click.option("--strict", is_flag=True, help="Fail when a track's format cannot hold everything.")
+@click.option("-q", "--quiet", is_flag=True, help="Do not print losses, diagnostics or the verification line.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary on standard output.")
+def mux_command(
+    video: str,
+    sources: tuple[str, ...],
+    output: str,
+    languages: tuple[str, ...],
+    titles: tuple[str, ...],
+    default: bool,
+    forced: bool,
+    from_spec: FormatSpec | None,
+    no_verify: bool,
+    strict: bool,
+    quiet: bool,
+    as_json: bool,
+) -> None:
+    """Add subtitle files to a video as tracks, verified after writing.
+
+    Video, audio and existing subtitle tracks are copied as they are, never
+    re-encoded. MKV keeps ASS/SSA as ASS and WebVTT as WebVTT, and stores
+    every other format as SRT; MP4 and MOV store mov_text, which holds less
+    (losses are reported). Afterwards every new track is read back and
+    compared with what was written, times to the millisecond and text; a
+    difference is an error and OUT is not written.
+
+    \b
+    Examples:
+      subkit mux movie.mp4 movie.en.srt -o movie.mkv --lang en --default
+      subkit mux movie.mkv fr.ass de.vtt -o out.mkv --lang fr --lang de
+      subkit mux movie.mp4 movie.srt -o out.mp4 --lang en --title English
+    """
+    from subkit.media import _tracks
+
+    for option, values in (("--lang", languages), ("--title", titles)):
+        if len(values) > len(sources):
+            raise click.UsageError(f"{option} is given {len(values)} times for {len(sources)} subtitle file(s)")
+    inputs = []
+    for number, source in enumerate(sources):
+        doc = load_captions(source, from_spec, quiet=quiet)
+        inputs.append(_tracks.SubtitleInput(
+            doc,
+            language=languages[number] if number < len(languages) else None,
+            title=titles[number] if number < len(titles) else None,
+            default=default and number == 0,
+            forced=forced and number == 0,
+        ))
+    result = _tracks.mux(video, inputs, output, verify=not no_verify, strict=strict)
+    if not quiet:
+        for source, track in zip(sources, result.tracks, strict=True):
+            echo_warnings([format_loss(loss, track.codec, f"{output} (track {track.index} from {source})")
+                           for loss in track.losses])
+        if result.corrected_ms is not None:
+            echo_warnings([f"{output}: note: ffmpeg moved every cue by {result.corrected_ms:+d} ms; corrected"])
+        if not no_verify:
+            echo_warnings([f"{output}: verified {len(result.tracks)} track(s): cue times and text read back equal"])
+    if as_json:
+        echo_json({"output": output, "verified": not no_verify, "corrected_ms": result.corrected_ms,
+                   "tracks": [{"index": track.index, "source": source, "codec": track.codec, "cues": track.cues,
+                               "losses": [loss_record(loss) for loss in track.losses]}
+                              for source, track in zip(sources, result.tracks, strict=True)]})
