@@ -194,6 +194,9 @@ def rebalance(text: str, max_cpl: int, max_lines: int) -> str | None:
     if sum(1 for line in lines if _LINE_DASH.match(line)) > 1:
         return None
     words = text.split()
+    if len(words) == 1 and len(words[0]) > max_cpl and all(_wide(c) for c in words[0]):
+        # Scripts written without spaces (Japanese, Chinese) break between any two characters.
+        return _rebalance_unspaced(words[0], max_cpl, max_lines)
     if not words or any(len(word) > max_cpl for word in words):
         return None
     best: tuple[tuple[int, int], list[str]] | None = None
@@ -207,6 +210,20 @@ def rebalance(text: str, max_cpl: int, max_lines: int) -> str | None:
         if best is not None:
             break
     return "\n".join(best[1]) if best is not None else None
+
+
+def _wide(char: str) -> bool:
+    import unicodedata
+
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def _rebalance_unspaced(text: str, max_cpl: int, max_lines: int) -> str | None:
+    count = -(-len(text) // max_cpl)
+    if count > max_lines:
+        return None
+    size = -(-len(text) // count)
+    return "\n".join(text[i:i + size] for i in range(0, len(text), size))
 
 
 def _layouts(words: list[str], count: int, width: int) -> list[list[str]]:

@@ -44,8 +44,9 @@ class Span:
         return -((-exact.numerator) // exact.denominator)
 
     def frames(self, ms: int, fps: Fraction) -> int:
-        """``ms`` as whole frames at ``fps`` (nearest)."""
-        return round_half_up(Fraction(ms) * fps / 1000)
+        """``ms`` as whole frames at ``fps`` (nearest, halves up), in integer arithmetic."""
+        scale = 1000 * fps.denominator
+        return (2 * ms * fps.numerator + scale) // (2 * scale)
 
     def shorter(self, ms: int, fps: Fraction) -> bool:
         """Whether ``ms`` is less than this span (in whole frames for frame spans)."""
@@ -154,6 +155,13 @@ class Context:
     language: str | None = None
     active: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     _order: list[int] | None = field(default=None, repr=False)
+    _texts: list[str] | None = field(default=None, repr=False)
+
+    def text(self, index: int) -> str:
+        """The plain text of cue ``index`` (computed once per check)."""
+        if self._texts is None:
+            self._texts = [cue.plain_text() for cue in self.doc.cues]
+        return self._texts[index]
 
     @property
     def cues(self) -> tuple[Cue, ...]:

@@ -50,6 +50,7 @@ class QCReport:
         fps: the frame rate the frame-based rules used; fps_source: where it came from.
         cues: how many cues the document has; duration_ms: where the last one ends.
         shot_changes: how many shot changes were given (``None``: none were).
+        shot_times: their times in ms.
     """
 
     findings: tuple[Finding, ...]
@@ -59,6 +60,7 @@ class QCReport:
     cues: int
     duration_ms: int
     shot_changes: int | None = None
+    shot_times: tuple[int, ...] = ()
 
     @property
     def failed(self) -> bool:
@@ -126,7 +128,8 @@ def check(
     findings.sort(key=lambda f: (-1 if f.cue is None else f.cue, order[f.rule], f.line or 0))
     return QCReport(findings=tuple(findings), profile=resolved, fps=ctx.fps, fps_source=ctx.fps_source,
                     cues=len(doc.cues), duration_ms=doc.duration_ms,
-                    shot_changes=len(shot_changes) if shot_changes is not None else None)
+                    shot_changes=len(shot_changes) if shot_changes is not None else None,
+                    shot_times=tuple(sorted(shot_changes or ())))
 
 
 def fix(

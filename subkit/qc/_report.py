@@ -57,7 +57,7 @@ def _timeline(report: QCReport, width: int = 960) -> str:
     """An inline SVG: one row per rule with findings, a mark at each finding's time, a time axis below."""
     rules = [rule for rule in RULES if rule in report.counts()]
     label_width, row_height, top = 150, 22, 10
-    plot = width - label_width - 20
+    plot = width - label_width - 50
     span = max(report.duration_ms, max((f.end_ms for f in report.findings), default=0), 1)
     height = top + row_height * max(len(rules), 1) + 40
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -75,6 +75,11 @@ def _timeline(report: QCReport, width: int = 960) -> str:
             parts.append(f'<rect x="{x:.1f}" y="{y + 4}" width="{w:.1f}" height="{row_height - 8}" '
                          f'fill="{_COLOURS[f.severity]}" opacity="0.8"><title>{tip}</title></rect>')
     axis_y = top + row_height * max(len(rules), 1)
+    for shot in report.shot_times:
+        if shot <= span:
+            x = label_width + plot * shot / span
+            parts.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{axis_y}" stroke="#777" '
+                         f'stroke-dasharray="3,3"><title>shot change at {format_clock(shot)}</title></line>')
     for tick in range(6):
         ms = span * tick // 5
         x = label_width + plot * tick / 5

@@ -53,14 +53,11 @@ def _fix_for(id: str) -> Callable[[Fix], Fix]:
     return attach
 
 
-def _lines(cue: Cue) -> list[str]:
-    return cue.plain_text().split("\n")
-
-
 def _shown(ctx: Context) -> Iterator[tuple[int, Cue]]:
     for index, cue in enumerate(ctx.cues):
         if not cue.comment:
             yield index, cue
+
 
 
 def _span(params: Mapping[str, Any], name: str) -> Span:
@@ -222,14 +219,15 @@ def _characters(text: str, ignore_spaces: bool) -> int:
 def _cps(ctx: Context, params: Mapping[str, Any]) -> Iterator[Finding]:
     limit = float(params["max_cps"])
     for index, cue in _shown(ctx):
-        characters = _characters(cue.plain_text(), bool(params.get("ignore_spaces")))
+        characters = _characters(ctx.text(index), bool(params.get("ignore_spaces")))
         if not characters:
             continue
         seconds = cue.duration_ms / 1000
         cps = characters / seconds if seconds > 0 else float("inf")
         if cps > limit:
-            yield ctx.finding(RULES["cps"], index, round(cps, 2), limit,
-                              f"{_number(round(cps, 1))} characters per second (limit {_number(limit)})")
+            said = (f"{_number(round(cps, 1))} characters per second" if seconds > 0
+                    else f"{characters} character(s) in no time at all")
+            yield ctx.finding(RULES["cps"], index, round(cps, 2), limit, f"{said} (limit {_number(limit)})")
 
 
 @_fix_for("cps")
@@ -242,7 +240,7 @@ def _cps_fix(ctx: Context, params: Mapping[str, Any]) -> Document:
     following = dict(ctx.neighbours())
     cues = list(ctx.cues)
     for index, cue in _shown(ctx):
-        characters = _characters(cue.plain_text(), bool(params.get("ignore_spaces")))
+        characters = _characters(ctx.text(index), bool(params.get("ignore_spaces")))
         needed = _needed_ms(characters, limit)
         if not characters or cue.duration_ms >= needed:
             continue
@@ -265,14 +263,14 @@ def _needed_ms(characters: int, cps: float) -> int:
 def _wpm(ctx: Context, params: Mapping[str, Any]) -> Iterator[Finding]:
     limit = float(params["max_wpm"])
     for index, cue in _shown(ctx):
-        words = len(cue.plain_text().split())
+        words = len(ctx.text(index).split())
         if not words:
             continue
         minutes = cue.duration_ms / 60000
         wpm = words / minutes if minutes > 0 else float("inf")
         if wpm > limit:
-            yield ctx.finding(RULES["wpm"], index, round(wpm, 1), limit,
-                              f"{_number(round(wpm))} words per minute (limit {_number(limit)})")
+            said = f"{round(wpm):d} words per minute" if minutes > 0 else f"{words} word(s) in no time at all"
+            yield ctx.finding(RULES["wpm"], index, round(wpm, 1), limit, f"{said} (limit {_number(limit)})")
 
 
 @_rule("frame-rate", "the programme's frame rate is not one the profile delivers at", "error", "timing",
@@ -348,8 +346,8 @@ def _shot_change_fix(ctx: Context, params: Mapping[str, Any]) -> Document:
 @_rule("cpl", "a line is longer than the limit, in characters", "error", "layout", max_cpl=42)
 def _cpl(ctx: Context, params: Mapping[str, Any]) -> Iterator[Finding]:
     limit = int(params["max_cpl"])
-    for index, cue in _shown(ctx):
-        for number, line in enumerate(_lines(cue), 1):
+    for index, _ in _shown(ctx):
+        for number, line in enumerate(ctx.text(index).split("\n"), 1):
             if len(line) > limit:
                 yield ctx.finding(RULES["cpl"], index, len(line), limit,
                                   f"line {number} has {len(line)} characters (limit {limit})", line=number)
@@ -358,8 +356,8 @@ def _cpl(ctx: Context, params: Mapping[str, Any]) -> Iterator[Finding]:
 @_rule("max-lines", "a cue has more lines than the limit", "error", "layout", max_lines=2)
 def _max_lines(ctx: Context, params: Mapping[str, Any]) -> Iterator[Finding]:
     limit = int(params["max_lines"])
-    for index, cue in _shown(ctx):
-        count = len(_lines(cue))
+    for index, _ in _shown(ctx):
+        count = len(ctx.text(index).split("\n"))
         if count > limit:
             yield ctx.finding(RULES["max-lines"], index, count, limit, f"{count} lines (limit {limit})")
 
@@ -383,7 +381,7 @@ def _edit_texts(ctx: Context, edits_of: Any) -> Document:
     cues = list(ctx.cues)
     changed = False
     for index, cue in _shown(ctx):
-        edits: list[Edit] = edits_of(cue.plain_text())
+        edits: list[Edit] = edits_of(ctx.text(index))
         if edits:
             edited = apply_fix(cue, edits)
             if edited is not cue:
@@ -422,13 +420,23 @@ _BLOCKS: dict[str, tuple[tuple[int, int], ...]] = {
 }
 
 
-def _allowed(char: str, glyphs: str) -> bool:
-    if glyphs == "cea608":
-        from subkit.formats._cea608_chars import encode_char
+_OUTSIDE: dict[str, re.Pattern[str]] = {}
 
-        return encode_char(char) is not None
-    code = ord(char)
-    return any(low <= code <= high for low, high in _BLOCKS[glyphs])
+
+def _outside(glyphs: str) -> re.Pattern[str]:
+    """A pattern matching one character outside the glyph set (built once per set)."""
+    pattern = _OUTSIDE.get(glyphs)
+    if pattern is None:
+        if glyphs == "cea608":
+            from subkit.formats._cea608_chars import encode_char
+
+            allowed = "".join(chr(c) for c in range(0x20, 0x3000) if encode_char(chr(c)) is not None)
+            pattern = re.compile(f"[^{re.escape(allowed)}\n]")
+        else:
+            ranges = "".join(f"{re.escape(chr(low))}-{re.escape(chr(high))}" for low, high in _BLOCKS[glyphs])
+            pattern = re.compile(f"[^{ranges}\n]")
+        _OUTSIDE[glyphs] = pattern
+    return pattern
 
 
 @_rule("glyphs", "a character outside the profile's glyph set", "error", "text", glyphs="latin")
@@ -438,9 +446,12 @@ def _glyphs(ctx: Context, params: Mapping[str, Any]) -> Iterator[Finding]:
         from subkit.errors import OperationError
 
         raise OperationError(f"unknown glyph set {glyphs!r} (known: {', '.join(GLYPH_SETS)})")
-    for index, cue in _shown(ctx):
-        for number, line in enumerate(_lines(cue), 1):
-            bad = sorted({char for char in line if not _allowed(char, glyphs)})
+    outside = _outside(glyphs)
+    for index, _ in _shown(ctx):
+        if not outside.search(ctx.text(index)):
+            continue
+        for number, line in enumerate(ctx.text(index).split("\n"), 1):
+            bad = sorted(set(outside.findall(line)))
             if bad:
                 names = ", ".join(f"{c!r} ({unicodedata.name(c, f'U+{ord(c):04X}')})" for c in bad[:5])
                 yield ctx.finding(RULES["glyphs"], index, len(bad), 0,
@@ -460,8 +471,8 @@ def _italics(ctx: Context, params: Mapping[str, Any]) -> Iterator[Finding]:
 def _dialogue_dash(ctx: Context, params: Mapping[str, Any]) -> Iterator[Finding]:
     dash, space = str(params["dash"]), bool(params["dash_space"])
     wanted = dash + (" " if space else "")
-    for index, cue in _shown(ctx):
-        if dash_edits(cue.plain_text(), dash, space, bool(params.get("both_lines", True))):
+    for index, _ in _shown(ctx):
+        if dash_edits(ctx.text(index), dash, space, bool(params.get("both_lines", True))):
             yield ctx.finding(RULES["dialogue-dash"], index, 1, 0,
                               f"dialogue lines should start with {wanted!r} (every speaker's line)")
 
@@ -475,8 +486,8 @@ def _dialogue_dash_fix(ctx: Context, params: Mapping[str, Any]) -> Document:
 @_rule("ellipsis", "ellipses not in the profile's form (… or ...)", "warning", "text", ellipsis="\u2026")
 def _ellipsis(ctx: Context, params: Mapping[str, Any]) -> Iterator[Finding]:
     form = str(params["ellipsis"])
-    for index, cue in _shown(ctx):
-        count = len(ellipsis_edits(cue.plain_text(), form))
+    for index, _ in _shown(ctx):
+        count = len(ellipsis_edits(ctx.text(index), form))
         if count:
             yield ctx.finding(RULES["ellipsis"], index, count, 0, f"write ellipses as {form!r}")
 
@@ -488,8 +499,8 @@ def _ellipsis_fix(ctx: Context, params: Mapping[str, Any]) -> Document:
 
 @_rule("whitespace", "double spaces, or spaces at the start or end of a line", "warning", "text")
 def _whitespace(ctx: Context, params: Mapping[str, Any]) -> Iterator[Finding]:
-    for index, cue in _shown(ctx):
-        count = len(whitespace_edits(cue.plain_text()))
+    for index, _ in _shown(ctx):
+        count = len(whitespace_edits(ctx.text(index)))
         if count:
             yield ctx.finding(RULES["whitespace"], index, count, 0, "double spaces or spaces at a line's edge")
 
@@ -505,8 +516,8 @@ _SMALL_NUMBER = re.compile(r"(?<![\w.,:/'\u2019$€£%-])(\d{1,2})(?![\w.,:/%°'
 @_rule("numbers", "numbers up to ten written as digits instead of words", "warning", "text", spell_out_max=10)
 def _numbers(ctx: Context, params: Mapping[str, Any]) -> Iterator[Finding]:
     limit = int(params["spell_out_max"])
-    for index, cue in _shown(ctx):
-        small = [m.group(1) for m in _SMALL_NUMBER.finditer(cue.plain_text()) if 1 <= int(m.group(1)) <= limit]
+    for index, _ in _shown(ctx):
+        small = [m.group(1) for m in _SMALL_NUMBER.finditer(ctx.text(index)) if 1 <= int(m.group(1)) <= limit]
         if small:
             yield ctx.finding(RULES["numbers"], index, len(small), limit,
                               f"spell out {', '.join(small)} (numbers from one to {limit} are written as words)")
@@ -517,8 +528,8 @@ _HI_PARENS = re.compile(r"(?:(?<=^)|(?<=^- )|(?<=^-))\(([^()\n]{1,80})\)", re.MU
 
 @_rule("hi-brackets", "sound descriptions in parentheses instead of brackets", "warning", "text")
 def _hi_brackets(ctx: Context, params: Mapping[str, Any]) -> Iterator[Finding]:
-    for index, cue in _shown(ctx):
-        if _HI_PARENS.search(cue.plain_text()):
+    for index, _ in _shown(ctx):
+        if _HI_PARENS.search(ctx.text(index)):
             yield ctx.finding(RULES["hi-brackets"], index, 1, 0,
                               "sound descriptions and speaker IDs go in [brackets]")
 
@@ -536,8 +547,8 @@ def _hi_brackets_fix(ctx: Context, params: Mapping[str, Any]) -> Document:
 
 @_rule("empty", "a cue with no visible text", "error", "text")
 def _empty(ctx: Context, params: Mapping[str, Any]) -> Iterator[Finding]:
-    for index, cue in _shown(ctx):
-        if not cue.plain_text().strip():
+    for index, _ in _shown(ctx):
+        if not ctx.text(index).strip():
             yield ctx.finding(RULES["empty"], index, 0, 0, "no visible text")
 
 
@@ -549,8 +560,8 @@ def _empty_fix(ctx: Context, params: Mapping[str, Any]) -> Document:
 
 @_rule("markup-in-text", "markup shown as text (<i>, </font>, {\\an8})", "error", "text")
 def _markup(ctx: Context, params: Mapping[str, Any]) -> Iterator[Finding]:
-    for index, cue in _shown(ctx):
-        count = len(markup_edits(cue.plain_text()))
+    for index, _ in _shown(ctx):
+        count = len(markup_edits(ctx.text(index)))
         if count:
             yield ctx.finding(RULES["markup-in-text"], index, count, 0, "markup tags would be shown as text")
 
@@ -579,8 +590,8 @@ def _colors(ctx: Context, params: Mapping[str, Any]) -> Iterator[Finding]:
 @_rule("cea608-columns", "a line is longer than the 608 grid's 32 columns", "error", "cea608", columns=32)
 def _608_columns(ctx: Context, params: Mapping[str, Any]) -> Iterator[Finding]:
     limit = int(params["columns"])
-    for index, cue in _shown(ctx):
-        for number, line in enumerate(_lines(cue), 1):
+    for index, _ in _shown(ctx):
+        for number, line in enumerate(ctx.text(index).split("\n"), 1):
             if len(line) > limit:
                 yield ctx.finding(RULES["cea608-columns"], index, len(line), limit,
                                   f"line {number} needs {len(line)} columns (608 has {limit})", line=number)
@@ -589,8 +600,8 @@ def _608_columns(ctx: Context, params: Mapping[str, Any]) -> Iterator[Finding]:
 @_rule("cea608-rows", "more rows than a 608 caption may hold at once", "error", "cea608", rows=4)
 def _608_rows(ctx: Context, params: Mapping[str, Any]) -> Iterator[Finding]:
     limit = int(params["rows"])
-    for index, cue in _shown(ctx):
-        count = len(_lines(cue))
+    for index, _ in _shown(ctx):
+        count = len(ctx.text(index).split("\n"))
         if count > limit:
             yield ctx.finding(RULES["cea608-rows"], index, count, limit, f"{count} rows (608 shows at most {limit})")
 
@@ -605,15 +616,19 @@ def _608_charset(ctx: Context, params: Mapping[str, Any]) -> Iterator[Finding]:
        margin_percent=10.0)
 def _608_safe_area(ctx: Context, params: Mapping[str, Any]) -> Iterator[Finding]:
     margin = float(params["margin_percent"])
+    canvas = ctx.doc.canvas
     for index, cue in _shown(ctx):
         placement = cue.placement
-        if placement.x is None or placement.unit != "%":
+        if placement.x is None or placement.y is None:
             continue
-        assert placement.y is not None
-        if not (margin <= placement.x <= 100 - margin and margin <= placement.y <= 100 - margin):
+        x, y = placement.x, placement.y
+        if placement.unit == "px":
+            if canvas is None:
+                continue
+            x, y = 100 * x / canvas[0], 100 * y / canvas[1]
+        if not (margin <= x <= 100 - margin and margin <= y <= 100 - margin):
             yield ctx.finding(RULES["cea608-safe-area"], index, 0, margin,
-                              f"anchored at {placement.x:g}%, {placement.y:g}%: outside the safe area "
-                              f"({margin:g}% margins)")
+                              f"anchored at {x:.3g}%, {y:.3g}%: outside the safe area ({margin:g}% margins)")
 
 
 _ROLL_UP = re.compile(r"roll-?up(\d)")
@@ -623,10 +638,10 @@ _ROLL_UP = re.compile(r"roll-?up(\d)")
 def _rollup_depth(ctx: Context, params: Mapping[str, Any]) -> Iterator[Finding]:
     for index, cue in _shown(ctx):
         match = _ROLL_UP.fullmatch(cue.caption_mode or "")
-        if match and len(_lines(cue)) > int(match.group(1)):
+        rows = ctx.text(index).count("\n") + 1
+        if match and rows > int(match.group(1)):
             depth = int(match.group(1))
-            yield ctx.finding(RULES["rollup-depth"], index, len(_lines(cue)), depth,
-                              f"{len(_lines(cue))} rows in a roll-up of depth {depth}")
+            yield ctx.finding(RULES["rollup-depth"], index, rows, depth, f"{rows} rows in a roll-up of depth {depth}")
 
 
 # ---------------------------------------------------------------- IMSC / EBU-TT-D

@@ -7,7 +7,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from subkit.errors import OperationError
-from subkit.timing import parse_clock, parse_timecode, round_half_up
+from subkit.timing import frames_to_ms, parse_clock, parse_timecode, round_half_up
 
 __all__ = ["format_shot_changes", "parse_shot_changes", "read_shot_changes"]
 
@@ -45,7 +45,7 @@ def parse_shot_changes(text: str, *, fps: Fraction | None = None, unit: str | No
             if _TIMECODE.match(line):
                 if fps is None:
                     raise OperationError(f"{source}:{number}: a timecode needs a frame rate (--fps)")
-                times.append(parse_timecode(line, fps))
+                times.append(frames_to_ms(parse_timecode(line, fps), fps))
             elif as_frames:
                 if fps is None:
                     raise OperationError(f"{source}:{number}: frame numbers need a frame rate (--fps)")
