@@ -9,36 +9,51 @@ import click
 
 from subkit.cli._ops import OpStep, op_command, op_step, parse_ms
 from subkit.errors import OperationError
-from subkit.ops.clean import clean
+from subkit.ops.clean import clean, fix_names
+from subkit.qc import load_profile
 from subkit.ops.retime import parse_rate
 
 __all__ = ["clean_command", "clean_step"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-HELP = """Fix timing, remove hearing-impaired text and rolling duplicates.
+HELP = """Fix timing and common errors, remove hearing-impaired text and rolling duplicates.
 
 \b
-On by default (each can be switched off): remove [brackets], (parentheses),
-♪ music ♪ and SPEAKER: labels, drop empty cues, merge identical adjacent cues,
-fix overlaps. Off by default: --rolling (YouTube rolling auto-captions),
---strip-styling, --min-gap, --min-duration, --max-duration. Each fix is
-counted on standard error.
+On by default (each can be switched off): drop empty cues, merge identical
+adjacent cues, fix overlaps. Off until asked for: --hi (remove [brackets],
+(parentheses), ♪ music ♪ and SPEAKER: labels; or each with its own switch),
+--rules (the fix-common-errors set: unbalanced-italics, double-spaces,
+space-after-punctuation, ellipsis, dialogue-dash, ocr-l-i, sentence-case,
+broken-lines, or all), --rolling (YouTube rolling auto-captions),
+--strip-styling, --min-gap, --min-duration, --max-duration, and --profile
+(the timing limits and text style of a lint profile, measured as lint
+measures them). Each fix is counted on standard error.
 
 \b
 Examples:
-  subkit clean in.srt out.srt
+  subkit clean in.srt out.srt --hi
   subkit clean auto.vtt out.vtt --rolling --strip-styling
-  subkit clean in.srt out.srt --min-gap 2f --fps 25 --min-duration 1s --no-speakers
+  subkit clean in.srt out.srt --min-gap 2f --fps 25 --min-duration 1s
+  subkit clean in.srt out.srt --profile netflix-en --rules all
 """
 
 
 def _options(function: F) -> F:
     decorators = [
-        click.option("--brackets/--no-brackets", default=True, help="Remove [text in brackets]."),
-        click.option("--parentheses/--no-parentheses", default=True, help="Remove (text in parentheses)."),
-        click.option("--music/--no-music", default=True, help="Remove ♪ lyrics ♪ and music-note lines."),
-        click.option("--speakers/--no-speakers", default=True, help="Remove SPEAKER: labels at line starts."),
+        click.option("--hi", is_flag=True, help="Remove hearing-impaired text: all four kinds below."),
+        click.option("--brackets/--no-brackets", default=None, help="Remove [text in brackets] (default: as --hi)."),
+        click.option("--parentheses/--no-parentheses", default=None,
+                     help="Remove (text in parentheses) (default: as --hi)."),
+        click.option("--music/--no-music", default=None, help="Remove ♪ lyrics ♪ and music-note lines (as --hi)."),
+        click.option("--speakers/--no-speakers", default=None,
+                     help="Remove SPEAKER: labels at line starts (as --hi); two speakers get dialogue dashes."),
+        click.option("--rules", metavar="NAMES", help="Fix-common-errors rules, comma-separated, or all."),
+        click.option("--ellipsis", type=click.Choice(["…", "..."]), help="The ellipsis form of --rules ellipsis."),
+        click.option("--dash", metavar="DASH", help="The dialogue dash of --rules dialogue-dash (default -)."),
+        click.option("--dash-space/--no-dash-space", default=None, help="A space after the dialogue dash."),
+        click.option("--profile", metavar="NAME|FILE",
+                     help="Apply a lint profile's timing limits and text style (see subkit lint --list-profiles)."),
         click.option("--rolling", is_flag=True, help="Collapse rolling auto-caption duplicates."),
         click.option("--strip-styling", is_flag=True, help="Drop inline styles and raw markup."),
         click.option("--empty/--keep-empty", "remove_empty", default=True, help="Remove cues with no text."),
@@ -47,7 +62,8 @@ def _options(function: F) -> F:
         click.option("--fix-overlaps/--no-fix-overlaps", default=True,
                      help="End a cue where the next one starts."),
         click.option("--min-gap", metavar="TIME|Nf", help="Minimum gap between cues (80, 0.08s, or 2f frames)."),
-        click.option("--fps", metavar="FPS", help="Frame rate of --min-gap in frames (default: the file's, else 25)."),
+        click.option("--fps", metavar="FPS",
+                     help="Frame rate of frame limits (default: the file's, the profile's, else 23.976)."),
         click.option("--min-duration", metavar="TIME", help="Lengthen shorter cues."),
         click.option("--max-duration", metavar="TIME", help="Shorten longer cues."),
     ]
@@ -57,10 +73,16 @@ def _options(function: F) -> F:
 
 
 def _build(
-    brackets: bool,
-    parentheses: bool,
-    music: bool,
-    speakers: bool,
+    hi: bool,
+    brackets: bool | None,
+    parentheses: bool | None,
+    music: bool | None,
+    speakers: bool | None,
+    rules: str | None,
+    ellipsis: str | None,
+    dash: str | None,
+    dash_space: bool | None,
+    profile: str | None,
     rolling: bool,
     strip_styling: bool,
     remove_empty: bool,
@@ -72,7 +94,8 @@ def _build(
     max_duration: str | None,
 ) -> OpStep:
     kwargs: dict[str, Any] = {
-        "brackets": brackets, "parentheses": parentheses, "music": music, "speakers": speakers,
+        "hi": hi, "brackets": brackets, "parentheses": parentheses, "music": music, "speakers": speakers,
+        "rules": rules, "profile": profile,
         "rolling": rolling, "strip_styling": strip_styling, "remove_empty": remove_empty,
         "merge_identical": merge_identical, "fix_overlaps": fix_overlaps,
     }
@@ -82,9 +105,14 @@ def _build(
             kwargs["min_gap_frames"] = int(text[:-1])
         else:
             kwargs["min_gap_ms"] = parse_ms(text)
+    fix_names(rules)
+    if profile is not None:
+        load_profile(profile)
+    options = {key: value for key, value in (("ellipsis", ellipsis), ("dash", dash), ("dash_space", dash_space))
+               if value is not None}
+    if options:
+        kwargs["rule_options"] = options
     if fps is not None:
-        if "min_gap_frames" not in kwargs:
-            raise OperationError("--fps only applies to --min-gap in frames (e.g. --min-gap 2f)")
         kwargs["fps"] = parse_rate(fps)
     if min_duration is not None:
         kwargs["min_duration_ms"] = parse_ms(min_duration)

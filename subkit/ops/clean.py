@@ -4,38 +4,50 @@
 off by its own argument, and counts what each one changed:
 
 1. ``strip_styling``: runs lose their inline styles, raw markup goes;
-2. hearing-impaired text: ``brackets`` (``[music]``), ``parentheses``
-   (``(laughs)``), ``music`` (lines made of ``♪``/``♫`` and what they enclose),
-   ``speakers`` (``JOHN:`` labels at the start of a line);
-3. ``rolling``: YouTube's rolling auto-captions, where each cue repeats the
+2. hearing-impaired text, off until asked for (``hi=True`` switches on all
+   four): ``brackets`` (``[music]``), ``parentheses`` (``(laughs)``),
+   ``music`` (lines made of ``♪``/``♫`` and what they enclose), ``speakers``
+   (``JOHN:`` labels at the start of a line or after a dialogue dash; when
+   labels of two speakers go, their lines get dialogue dashes instead);
+3. the fix-common-errors rules named in ``rules`` (see :data:`FIXES`):
+   markup left as text, double spaces, the space after punctuation, one form
+   of ellipsis, one dialogue-dash style, English ``l``/``I`` OCR confusions,
+   sentence case, and re-breaking lines that are too long;
+4. ``rolling``: YouTube's rolling auto-captions, where each cue repeats the
    last line of the one before it: the repeated line is removed;
-4. ``remove_empty``: cues with no visible text go;
-5. ``merge_identical``: adjacent cues with the same text that touch or
+5. ``remove_empty``: cues with no visible text go;
+6. ``merge_identical``: adjacent cues with the same text that touch or
    overlap become one;
-6. timing: ``fix_overlaps``, ``min_duration_ms``, ``max_duration_ms``,
-   ``min_gap_ms`` (or ``min_gap_frames`` at ``fps``).
+7. timing: ``fix_overlaps``, ``min_duration_ms``, ``max_duration_ms``,
+   ``min_gap_ms`` (or ``min_gap_frames`` at the frame rate), repaired by the
+   same code and measured the same way as the matching QC rules, so that the
+   output of ``clean(doc, profile=P)`` passes ``lint`` with profile ``P`` on
+   every timing rule it can repair.
 
 >>> import subkit
 >>> text = "1\\n00:00:01,000 --> 00:00:02,000\\n[MUSIC]\\n\\n2\\n00:00:02,000 --> 00:00:03,000\\nJOHN: (laughs) Hi\\n"
 >>> doc = subkit.loads(text)
->>> [c.plain_text() for c in clean(doc)]
+>>> [c.plain_text() for c in clean(doc, hi=True)]
 ['Hi']
+>>> [c.plain_text() for c in clean(doc)]
+['[MUSIC]', 'JOHN: (laughs) Hi']
 """
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
+from pathlib import Path
+from typing import Any
 
 from subkit.errors import OperationError
 from subkit.model import PLAIN, ContentItem, Cue, Document, Raw, Run
+from subkit.ops._fixes import DASHES, FIXES, apply_fix
 from subkit.ops._report import ChangeReport, add_to
 from subkit.ops._text import Edit, collapse_removal, edit_cue
-from subkit.timing import round_half_up
 
-__all__ = ["HI_PATTERNS", "clean"]
+__all__ = ["FIXES", "HI_PATTERNS", "NOT_SPEAKERS", "clean", "fix_names"]
 
 #: The hearing-impaired patterns, by option name. Each removes what it matches,
 #: with the spaces around it, from every line.
@@ -46,46 +58,67 @@ HI_PATTERNS: dict[str, re.Pattern[str]] = {
     "parentheses": re.compile(r"\([^()\n]{1,80}\)"),
     # ♪ la la ♪ and lines made only of notes; a note to the end of the line when unclosed.
     "music": re.compile(r"[♪♫#][^♪♫#\n]*(?:[♪♫#]|$)|^[ \t]*[♪♫][^\n]*$", re.MULTILINE),
-    # JOHN:, MARY SMITH:, Doctor:, >> NARRATOR: at the start of a line (a capitalised
-    # name of up to three words; digits and times such as 10:30 do not count).
+    # JOHN:, MARY SMITH:, Doctor:, >> NARRATOR: at the start of a line or after a dialogue dash
+    # ("- JOHN: Hi."; the dash stays); a capitalised name of up to three words; digits and times
+    # such as 10:30 do not count, nor do words in NOT_SPEAKERS ("NOTE: ...").
     "speakers": re.compile(
-        r"^(?:>>\s*)?(?:[A-Z][A-Za-z'.\-]*(?:[ \t][A-Z][A-Za-z'.\-]*){0,2}|[A-Z][A-Z0-9 '.\-]{1,29}):[ \t]+",
+        rf"^(?:>>\s*)?(?:[{DASHES}][ \t]*)?"
+        r"(?P<label>(?:[A-Z][A-Za-z'.\-]*(?:[ \t][A-Z][A-Za-z'.\-]*){0,2}|[A-Z][A-Z0-9 '.\-]{1,29})):[ \t]+",
         re.MULTILINE,
     ),
 }
+
+#: Words that open ordinary dialogue with a colon and are not speaker labels ("NOTE: the door is open").
+NOT_SPEAKERS = frozenset((
+    "note", "warning", "caution", "danger", "attention", "notice", "important", "update", "breaking", "reminder",
+    "ps", "p.s", "re", "fyi", "example", "question", "answer", "step", "tip", "hint", "rule", "chapter", "part",
+    "scene", "day", "week", "year", "level", "subject", "to", "from", "date", "time", "location", "address",
+))
+
+_LINE_START = re.compile(rf"^(?:>>\s*)?(?P<dash>[{DASHES}][ \t]*)?", re.MULTILINE)
 
 # "♪" alone is only music when paired or whole-line; "#" is used as a note by some
 # rippers, but only when it stands at the start of a line and is paired.
 _HASH_NOTE = re.compile(r"^#[^#\n]*#")
 
 
-def _hi_edits(text: str, switches: dict[str, bool]) -> list[Edit]:
-    spans: list[tuple[int, int]] = []
+def _hi_edits(text: str, switches: dict[str, bool], dash: str = "-") -> list[Edit]:
+    """Removals of hearing-impaired text; labels of two or more speakers in a cue become dialogue dashes."""
+    spans: list[tuple[int, int, str]] = []
     for name, pattern in HI_PATTERNS.items():
         if not switches.get(name):
             continue
-        for match in pattern.finditer(text):
+        matches = [m for m in pattern.finditer(text) if m.start() != m.end()]
+        if name == "speakers":
+            matches = [m for m in matches if m.group("label").lower().rstrip(".") not in NOT_SPEAKERS]
+            dialogue = len(matches) >= 2
+        for match in matches:
             start, end = match.span()
-            if start == end:
+            replacement = ""
+            if name == "music" and match.group().startswith("#") and not _HASH_NOTE.match(text[start:]):
                 continue
-            piece = match.group()
-            if name == "music" and piece.startswith("#") and not _HASH_NOTE.match(text[start:]):
-                continue
-            spans.append((start, end))
+            if name == "speakers":
+                # A dialogue dash before the label stays; a line of a dialogue without one gets one.
+                if any(d in text[start:match.start("label")] for d in DASHES):
+                    start = match.start("label")
+                elif dialogue:
+                    replacement = dash
+            spans.append((start, end, replacement))
     if not spans:
         return []
     spans.sort()
     edits: list[Edit] = []
-    for start, end in spans:
+    for start, end, replacement in spans:
         if edits and start < edits[-1][1]:
             if end <= edits[-1][1]:
                 continue
             start = edits[-1][1]
-        start, end = collapse_removal(text, start, end)
+        if not replacement:
+            start, end = collapse_removal(text, start, end)
         if edits and start < edits[-1][1]:
             start = edits[-1][1]
         if start < end:
-            edits.append((start, end, ""))
+            edits.append((start, end, replacement))
     return edits
 
 
@@ -186,69 +219,16 @@ def _merge_identical(cues: Sequence[Cue]) -> tuple[list[Cue], int]:
     return result, merged
 
 
-def _timing(
-    cues: list[Cue],
-    *,
-    fix_overlaps: bool,
-    min_gap: int,
-    min_duration: int | None,
-    max_duration: int | None,
-    report: ChangeReport | None,
-) -> list[Cue]:
-    """Durations first, then overlaps and gaps (which may shorten a cue again, never below its start)."""
-    counts = {"durations lengthened": 0, "durations shortened": 0, "overlaps fixed": 0, "gaps widened": 0}
-    out: list[Cue] = []
-    for cue in cues:
-        end = cue.end_ms
-        if max_duration is not None and cue.duration_ms > max_duration:
-            end = cue.start_ms + max_duration
-            counts["durations shortened"] += 1
-        elif min_duration is not None and cue.duration_ms < min_duration:
-            end = cue.start_ms + min_duration
-            counts["durations lengthened"] += 1
-        out.append(_with_end(cue, end) if end != cue.end_ms else cue)
-    if fix_overlaps or min_gap:
-        # Only consecutive cues in time order are compared; cue order in the document is kept.
-        order = sorted(range(len(out)), key=lambda i: (out[i].start_ms, out[i].end_ms))
-        for a, b in itertools.pairwise(order):
-            first, second = out[a], out[b]
-            if first.placement.layer != second.placement.layer or first.comment or second.comment:
-                continue
-            new_end = first.end_ms
-            if fix_overlaps and new_end > second.start_ms:
-                new_end = max(second.start_ms, first.start_ms)
-                counts["overlaps fixed"] += 1
-            limit = second.start_ms - min_gap
-            # A gap is widened only when the cue keeps at least half its length; otherwise it
-            # is left as it is (all or nothing, so that a second run changes nothing).
-            keeps_half = limit - first.start_ms >= (new_end - first.start_ms) / 2
-            if min_gap and limit < new_end <= second.start_ms and keeps_half:
-                new_end = limit
-                counts["gaps widened"] += 1
-            if new_end == first.end_ms:
-                continue
-            out[a] = _with_end(first, new_end)
-    for key, count in counts.items():
-        add_to(report, key, count)
-    return out
-
-
-def _with_end(cue: Cue, end: int) -> Cue:
-    words = cue.words
-    if words and words[-1].end_ms > end:
-        words = tuple(w if w.end_ms <= end else w.__class__(
-            text=w.text, start_ms=min(w.start_ms, end), end_ms=end, confidence=w.confidence, kind=w.kind)
-            for w in words)
-    return cue.replace(end_ms=end, words=words)
-
-
 def clean(
     doc: Document,
     *,
-    brackets: bool = True,
-    parentheses: bool = True,
-    music: bool = True,
-    speakers: bool = True,
+    hi: bool = False,
+    brackets: bool | None = None,
+    parentheses: bool | None = None,
+    music: bool | None = None,
+    speakers: bool | None = None,
+    rules: Sequence[str] | str | None = None,
+    rule_options: Mapping[str, Any] | None = None,
     rolling: bool = False,
     strip_styling: bool = False,
     remove_empty: bool = True,
@@ -259,35 +239,46 @@ def clean(
     fps: float | str | Fraction | None = None,
     min_duration_ms: int | None = None,
     max_duration_ms: int | None = None,
+    profile: str | Path | Mapping[str, Any] | None = None,
     report: ChangeReport | None = None,
 ) -> Document:
     """Clean a document; every fix is a switch and is counted in ``report``.
 
-    With the defaults: hearing-impaired text is removed, empty cues go,
-    identical adjacent cues merge and overlaps are fixed (the earlier cue ends
-    where the next starts). Rolling-caption collapse, styling removal, minimum
-    gaps and durations are off until asked for.
+    With the defaults: empty cues go, identical adjacent cues merge and
+    overlaps are fixed (the earlier cue ends where the next starts).
+    Hearing-impaired removal (``hi``), the fix-common-errors ``rules``,
+    rolling-caption collapse, styling removal, minimum gaps and durations are
+    off until asked for.
 
     Args:
         doc: the document.
-        brackets, parentheses, music, speakers: hearing-impaired text to remove.
+        hi: remove hearing-impaired text: brackets, parentheses, music and speaker labels.
+        brackets, parentheses, music, speakers: each kind on its own (``None``: as ``hi``).
+        rules: fix-common-errors rules by name (see :data:`FIXES`), or ``"all"``.
+        rule_options: their options: ``ellipsis`` (``"…"`` or ``"..."``), ``dash``,
+            ``dash_space``, ``max_cpl``, ``max_lines`` (the profile's when one is given).
         rolling: collapse YouTube rolling auto-caption duplicates.
         strip_styling: drop inline styles and raw markup.
         remove_empty: drop cues with no visible text.
         merge_identical: merge adjacent cues with the same content that touch or overlap.
         fix_overlaps: end a cue where the next one (in time) starts, on the same layer.
-        min_gap_ms: at least this gap between consecutive cues: the earlier one
-            ends sooner, when it keeps at least half its length (else that gap stays).
-        min_gap_frames: the minimum gap in frames at ``fps`` (instead of ``min_gap_ms``).
-        fps: the frame rate of ``min_gap_frames`` (default: the document's, else 25).
-        min_duration_ms: lengthen shorter cues (gaps and overlaps are fixed after).
+        min_gap_ms: at least this gap between consecutive cues: the earlier one ends sooner
+            (never moved; a cue that would be left with nothing keeps its end).
+        min_gap_frames: the minimum gap in frames (instead of ``min_gap_ms``).
+        fps: the frame rate of frame-based limits (default: the document's, then the
+            profile's, then 23.976, as ``lint`` resolves it).
+        min_duration_ms: lengthen shorter cues into the room before the next one.
         max_duration_ms: shorten longer cues.
+        profile: a QC profile whose timing rules (minimum gap, durations, overlaps) and
+            text options this clean applies, the way ``lint`` with it measures them.
         report: counts each fix by name.
 
     Raises:
-        OperationError: negative or contradictory values.
+        OperationError: negative or contradictory values, an unknown rule or profile.
     """
-    from subkit.ops.retime import parse_rate
+    from subkit.qc import load_profile, parse_span, resolve_fps
+    from subkit.qc._core import Span
+    from subkit.qc._rules import fix_timing
 
     for name, value in (("min_gap_ms", min_gap_ms), ("min_gap_frames", min_gap_frames),
                         ("min_duration_ms", min_duration_ms), ("max_duration_ms", max_duration_ms)):
@@ -297,13 +288,42 @@ def clean(
         raise OperationError("give the minimum gap in ms or in frames, not both")
     if min_duration_ms is not None and max_duration_ms is not None and min_duration_ms > max_duration_ms:
         raise OperationError("min_duration_ms is above max_duration_ms")
-    gap = min_gap_ms or 0
-    if min_gap_frames:
-        rate = parse_rate(fps) if fps is not None else (doc.frame_rate or Fraction(25))
-        gap = round_half_up(Fraction(min_gap_frames * 1000) / rate)
-    switches = {"brackets": brackets, "parentheses": parentheses, "music": music, "speakers": speakers}
+    qc_profile = load_profile(profile, rules=None) if profile is not None else None
+    rate, _ = resolve_fps(doc, qc_profile, fps)
+    gap: Span | None = None
+    touching_ok = True
+    min_duration = Span(min_duration_ms) if min_duration_ms is not None else None
+    max_duration = Span(max_duration_ms) if max_duration_ms is not None else None
+    options: dict[str, Any] = {}
+    if qc_profile is not None:
+        active = qc_profile.rules
+        if "min-gap" in active:
+            gap = parse_span(active["min-gap"]["min_gap"], name="min_gap")
+            touching_ok = bool(active["min-gap"].get("touching_ok", True))
+        if "min-duration" in active and min_duration is None:
+            min_duration = parse_span(active["min-duration"]["min_duration"], name="min_duration")
+        if "max-duration" in active and max_duration is None:
+            max_duration = parse_span(active["max-duration"]["max_duration"], name="max_duration")
+        fix_overlaps = fix_overlaps and ("overlap" in active or profile is None)
+        for rule_id, keys in (("ellipsis", ("ellipsis",)), ("dialogue-dash", ("dash", "dash_space")),
+                              ("cpl", ("max_cpl",)), ("max-lines", ("max_lines",))):
+            for key in keys:
+                if rule_id in active:
+                    options[key] = active[rule_id][key]
+    # A gap asked for explicitly separates touching cues too; a profile says itself whether they may touch.
+    if min_gap_ms is not None:
+        gap, touching_ok = Span(min_gap_ms), False
+    elif min_gap_frames is not None:
+        gap, touching_ok = Span(min_gap_frames, "f"), False
+    options.update(rule_options or {})
+    fixes = fix_names(rules)
+    switches = {name: hi if value is None else value for name, value in
+                (("brackets", brackets), ("parentheses", parentheses), ("music", music), ("speakers", speakers))}
+    dash = str(options.get("dash", "-")) + (" " if options.get("dash_space") else "")
     cues: list[Cue] = []
-    styled = hi = emptied = 0
+    styled = hi_count = emptied = 0
+    fixed: dict[str, int] = {}
+    previous_text: str | None = None
     for cue in doc.cues:
         current: Cue | None = cue
         if strip_styling and _is_styled(cue):
@@ -311,20 +331,31 @@ def clean(
             styled += 1
         if any(switches.values()):
             assert current is not None
-            edits = _hi_edits(current.plain_text(), switches)
+            edits = _hi_edits(current.plain_text(), switches, dash)
             if edits:
-                hi += len(edits)
+                hi_count += len(edits)
                 current = edit_cue(current, edits)
                 if current is None:
                     emptied += 1
                     continue
         assert current is not None
+        for name in fixes:
+            edits = FIXES[name].edits(current.plain_text(), previous_text, options)
+            if edits:
+                changed = apply_fix(current, edits)
+                if changed is not current:
+                    fixed[name] = fixed.get(name, 0) + 1
+                    current = changed
         if remove_empty and not current.plain_text().strip() and not current.comment:
             emptied += 1
             continue
+        if not current.comment:
+            previous_text = current.plain_text()
         cues.append(current)
     add_to(report, "cues unstyled", styled)
-    add_to(report, "hearing-impaired removed", hi)
+    add_to(report, "hearing-impaired removed", hi_count)
+    for name, count in fixed.items():
+        add_to(report, name, count)
     if rolling:
         cues, count = _rolling(cues)
         add_to(report, "rolling duplicates removed", count)
@@ -332,6 +363,30 @@ def clean(
     if merge_identical:
         cues, count = _merge_identical(cues)
         add_to(report, "identical cues merged", count)
-    cues = _timing(cues, fix_overlaps=fix_overlaps, min_gap=gap, min_duration=min_duration_ms,
-                   max_duration=max_duration_ms, report=report)
-    return doc.with_cues(cues)
+    counts: dict[str, int] = {}
+    timed = fix_timing(doc.with_cues(cues), rate, min_gap=gap, touching_ok=touching_ok, min_duration=min_duration,
+                       max_duration=max_duration, fix_overlaps=fix_overlaps, counts=counts)
+    for key in ("durations lengthened", "durations shortened", "overlaps fixed", "gaps widened"):
+        add_to(report, key, counts.get(key, 0))
+    return timed
+
+
+def fix_names(rules: Sequence[str] | str | None) -> list[str]:
+    """The fix-common-errors rules to run, in :data:`FIXES` order.
+
+    Raises:
+        OperationError: an unknown name.
+    """
+    if rules is None:
+        return []
+    names = [r.strip() for r in (rules.split(",") if isinstance(rules, str) else rules) if r.strip()]
+    if "all" in names:
+        return list(FIXES)
+    for name in names:
+        if name not in FIXES:
+            import difflib
+
+            close = difflib.get_close_matches(name, list(FIXES), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise OperationError(f"unknown clean rule {name!r}{hint}; known: {', '.join(FIXES)}")
+    return [name for name in FIXES if name in names]

@@ -1,4 +1,4 @@
-"""``subkit.ops.lint``: every rule, profiles, and that linting changes nothing."""
+"""``subkit.ops.lint``: the op face of the QC rules, profiles, and that linting changes nothing."""
 
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ from hypothesis import given
 
 from subkit.errors import OperationError
 from subkit.model import Document, Placement
-from subkit.ops import PROFILES, LintProfile, Violation, clean, lint, load_profile
+from subkit.ops import PROFILES, Violation, clean, lint, load_profile
 from tests.ops.helpers import cue, doc, documents
 
 CLEAN = doc(cue(0, 2000, "A short line."), cue(2500, 5000, "Two lines\nof text."))
 
 
-def _rules(violations: list[Violation]) -> list[tuple[str, int]]:
+def _rules(violations: list[Violation]) -> list[tuple[str, int | None]]:
     return [(v.rule, v.cue) for v in violations]
 
 
@@ -40,16 +40,16 @@ def test_characters_per_line_names_the_line() -> None:
 
 
 def test_lines_per_cue() -> None:
-    assert _rules(lint(doc(cue(0, 5000, "a\nb\nc")))) == [("lines", 0)]
+    assert _rules(lint(doc(cue(0, 5000, "a\nb\nc")))) == [("max-lines", 0)]
 
 
 def test_durations() -> None:
-    assert _rules(lint(doc(cue(0, 500, "a"), cue(1000, 9000, "b")))) == [("duration", 0), ("duration", 1)]
+    assert _rules(lint(doc(cue(0, 500, "a"), cue(1000, 9000, "b")))) == [("min-duration", 0), ("max-duration", 1)]
 
 
 def test_gaps_and_overlaps() -> None:
     source = doc(cue(0, 2000, "a"), cue(2050, 4000, "b"), cue(3000, 5000, "c"), cue(5000, 7000, "d"))
-    assert _rules(lint(source)) == [("gap", 1), ("overlap", 2)]
+    assert _rules(lint(source)) == [("min-gap", 1), ("overlap", 2)]
     other_layer = doc(cue(0, 2000, "a"), cue(1000, 3000, "b", placement=Placement(layer=1)))
     assert lint(other_layer) == []
 
@@ -60,19 +60,20 @@ def test_comments_are_not_linted() -> None:
 
 def test_profiles() -> None:
     relaxed = load_profile("relaxed")
-    assert relaxed.max_lines == 3 and relaxed.min_gap_ms is None
+    assert relaxed.rules["max-lines"]["max_lines"] == 3 and "min-gap" not in relaxed.rules
     assert lint(doc(cue(0, 5000, "a\nb\nc")), "relaxed") == []
-    assert set(PROFILES) >= {"default", "children", "relaxed"}
-    assert load_profile(None) == PROFILES["default"]
-    custom = LintProfile(max_cpl=5)
-    assert _rules(lint(doc(cue(0, 2000, "abcdef")), custom)) == [("cpl", 0)]
+    assert set(PROFILES) >= {"default", "children", "relaxed", "netflix-en", "bbc", "fcc-608", "ebu-tt-d"}
+    assert load_profile(None) == load_profile("default")
+    assert _rules(lint(doc(cue(0, 2000, "abcdef")), {"max_cpl": 5})) == [("cpl", 0)]
 
 
 def test_profile_file(tmp_path: Path) -> None:
     path = tmp_path / "house.json"
     path.write_text(json.dumps({"extends": "relaxed", "max_cpl": 10, "min_duration_ms": None}), encoding="utf-8")
     profile = load_profile(path)
-    assert (profile.name, profile.max_cpl, profile.max_lines, profile.min_duration_ms) == ("house", 10, 3, None)
+    assert profile.name == "house"
+    assert profile.rules["cpl"]["max_cpl"] == 10 and profile.rules["max-lines"]["max_lines"] == 3
+    assert "min-duration" not in profile.rules
     assert load_profile(str(path)) == profile
 
 
@@ -86,6 +87,9 @@ def test_profile_file(tmp_path: Path) -> None:
         ({"extends": "nonesuch"}, "extends unknown"),
         ({"min_duration_ms": 10, "max_duration_ms": 5}, "above"),
         ({"overlaps": "yes"}, "true or false"),
+        ({"rules": {"cpss": {}}}, "did you mean 'cps'"),
+        ({"rules": {"cps": {"max": 3}}}, "no parameter 'max'"),
+        ({"rules": {"min-gap": {"min_gap": "two frames"}}}, "not a length of time"),
     ],
 )
 def test_bad_profiles(source: object, message: str) -> None:
@@ -96,8 +100,8 @@ def test_bad_profiles(source: object, message: str) -> None:
 def test_violation_records() -> None:
     (violation,) = lint(doc(cue(61000, 61500, "a")))
     record = violation.to_dict()
-    assert record["start"] == "0:01:01.000" and record["rule"] == "duration" and record["cue"] == 0
-    assert str(violation).startswith("cue 1 (0:01:01.000 --> 0:01:01.500): duration:")
+    assert record["start"] == "0:01:01.000" and record["rule"] == "min-duration" and record["cue"] == 0
+    assert str(violation).startswith("cue 1 (0:01:01.000 --> 0:01:01.500): min-duration:")
 
 
 @given(documents())
@@ -105,5 +109,5 @@ def test_lint_properties(source: Document) -> None:
     snapshot = copy.deepcopy(source)
     violations = lint(source)
     assert source == snapshot
-    assert [v.cue for v in violations] == sorted(v.cue for v in violations)
+    assert [v.cue for v in violations] == sorted(v.cue for v in violations if v.cue is not None)
     assert all(v.rule != "overlap" for v in lint(clean(source)))
