@@ -193,7 +193,8 @@ def rebalance(text: str, max_cpl: int, max_lines: int) -> str | None:
         return None
     if sum(1 for line in lines if _LINE_DASH.match(line)) > 1:
         return None
-    words = text.split()
+    # Only spaces and breaks separate words: a no-break space or a direction mark stays inside its word.
+    words = [word for word in re.split(r"[ \n]+", text) if word]
     if len(words) == 1 and len(words[0]) > max_cpl and all(_wide(c) for c in words[0]):
         # Scripts written without spaces (Japanese, Chinese) break between any two characters.
         return _rebalance_unspaced(words[0], max_cpl, max_lines)
@@ -282,6 +283,8 @@ def _rebalance_edits(text: str, previous: str | None, params: Mapping[str, Any])
         replacement_start = j
         while j < len(better) and better[j] in " \n":
             j += 1
+        if start == i and replacement_start == j:
+            return []  # the texts differ in more than breaks and spaces: leave the cue alone
         edits.append((start, i, better[replacement_start:j]))
     if i < len(text):
         edits.append((i, len(text), ""))

@@ -108,7 +108,8 @@ def test_lint_fix_writes_the_repaired_file(runner: CliRunner, tmp_path: Path) ->
     assert [c.plain_text() for c in fixed] == ["Wait… what?", "[door slams]"]
     assert fixed.cues[1].start_ms - fixed.cues[0].end_ms == 84
     assert "fixed: timing 1, ellipsis 1, whitespace 1, hi-brackets 1" in result.stderr
-    again = runner.invoke(cli, ["lint", str(out), "--profile", "netflix-en-sdh", "--fix", "-o", str(tmp_path / "b.vtt")])
+    again = runner.invoke(cli, ["lint", str(out), "--profile", "netflix-en-sdh", "--fix", "-o",
+                                str(tmp_path / "b.vtt")])
     assert "nothing to fix" in again.stderr
     assert (tmp_path / "b.vtt").read_text(encoding="utf-8") == out.read_text(encoding="utf-8")
 

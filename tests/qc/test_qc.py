@@ -205,3 +205,28 @@ def test_fix_is_idempotent_on_the_corpus() -> None:
         assert twice == once and changes == {}, (row[0], changes)
         checked += 1
     assert checked > 100
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "bb", " ", "\n", "\xa0", "\u200e", "日本", "-", "."]), max_size=40).map("".join),
+       st.integers(1, 20), st.integers(1, 3))
+def test_rebreaking_any_text_ends_and_keeps_the_words(text: str, width: int, lines: int) -> None:
+    from subkit.ops._fixes import FIXES
+
+    edits = FIXES["broken-lines"].edits(text, None, {"max_cpl": width, "max_lines": lines})
+    assert len(edits) <= len(text)
+    cue = _cue(0, 1000, text)
+    fixed = fix(Document(cues=(cue,)), {"rules": {"cpl": {"max_cpl": width}, "max-lines": {"max_lines": lines}}})[0]
+    if fixed.cues:
+        # Only spaces and breaks move (a no-break space is part of its word; CJK text breaks between characters).
+        def letters(value: str) -> str:
+            return value.replace(" ", "").replace("\n", "")
+
+        assert letters(fixed.cues[0].plain_text()) == letters(cue.plain_text().strip(" \n"))
+
+
+def test_a_no_break_space_does_not_stall_the_line_repair() -> None:
+    text = "Some text < &> < &nb\xa0 &am< \u200f&lr\u200e other stuff and more more more words."
+    fixed, changes = fix(Document(cues=(_cue(0, 5000, text),)), "netflix-en")
+    assert fixed.cues[0].plain_text().split("\n")[1] == "other stuff and more more more words."
+    assert changes["cpl"] == 1
