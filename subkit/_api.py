@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import warnings
+from pathlib import PurePath
 from typing import Any
 
 from subkit import _io
@@ -18,7 +19,7 @@ from subkit.errors import (
     UnknownFormatError,
 )
 from subkit.formats import FormatSpec, WriteResult, detect, for_path, get
-from subkit.model import Document, LossReport
+from subkit.model import Diagnostic, Document, LossReport
 
 __all__ = ["dump", "dumps", "load", "loads", "render"]
 
@@ -137,7 +138,34 @@ def load(
     data = _io.read_bytes(name)
     source = "<stdin>" if name == "-" else name
     spec = get(format) if format else detect(data, None if name == "-" else name)
-    return loads(data, format=spec.name, encoding=encoding, strict=strict, source=source, **options)
+    doc = loads(data, format=spec.name, encoding=encoding, strict=strict, source=source, **options)
+    return doc if format else note_misnamed(doc, spec, name, strict=strict)
+
+
+#: Extensions whose format has a signature: a file so named whose content is read as another format is
+#: worth a word (``.vtt`` without ``WEBVTT`` is usually SRT renamed, which players then refuse).
+_SIGNED_EXTENSIONS = {".vtt": "webvtt", ".webvtt": "webvtt"}
+
+
+def note_misnamed(doc: Document, spec: FormatSpec, path: str, *, strict: bool = False) -> Document:
+    """Add a diagnostic when detection read a file as another format than its extension names.
+
+    Only for extensions of formats with a signature (WebVTT): such a file
+    without the signature is not one of them for any player.
+
+    Raises:
+        ParseError: ``strict`` and the file is misnamed.
+    """
+    named = _SIGNED_EXTENSIONS.get(PurePath(path).suffix.lower())
+    if named is None or named == spec.name:
+        return doc
+    message = f"the file is named as {named} but does not start with its signature (WEBVTT)"
+    action = f"read it as {spec.name}, which its content is"
+    if strict:
+        raise ParseError(f"{message}; pass format={spec.name!r} to read it as such", format=named, source=path,
+                         line=1)
+    diagnostic = Diagnostic(message=message, action=action, line=1, source=path)
+    return dataclasses.replace(doc, diagnostics=(diagnostic, *doc.diagnostics))
 
 
 def render(

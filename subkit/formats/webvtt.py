@@ -65,22 +65,26 @@ from subkit.formats._features import report_unsupported
 from subkit.formats._html import HTML_COLORS
 from subkit.formats._vtt_cuetext import (
     BUILTIN_COLORS,
+    Element,
     StyleCache,
     TextPlans,
     apply_plan,
     escape_annotation,
     escape_text,
     flatten,
+    format_cue_text,
     parse_cue_text,
     split_tags,
 )
 from subkit.model import (
+    EMPTY,
     NOWHERE,
     PLAIN,
     Color,
     ContentItem,
     Cue,
     Document,
+    FrozenMap,
     LineBreak,
     LossReport,
     Note,
@@ -122,6 +126,11 @@ FEATURES = frozenset(
 #: The key of the header text in :attr:`Document.header`.
 HEADER_KEY: Final = "webvtt.header"
 
+#: The :attr:`Cue.extra` key of a cue's source text when it holds tags: the element tree (``<v>`` without a
+#: name, classes on ``<b>``, timestamps between elements...) is more than the model's runs keep, and the
+#: writer rebuilds it from this text while the cue still says what the text says.
+CUE_TEXT_KEY: Final = "webvtt.cuetext"
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReadOptions(BaseReadOptions):
@@ -143,10 +152,13 @@ class ReadOptions(BaseReadOptions):
             ``position:..,middle|start|end``) as their current equivalents,
             with a warning. ``False`` ignores such settings, as the W3C parser
             does (for ``align:middle`` the effect is the same).
+        lenient_signature: read a ``webvtt`` signature in lower or mixed
+            case, with a warning. ``False`` rejects the file, as W3C does.
     """
 
     lenient_timestamps: bool = True
     obsolete_keywords: bool = True
+    lenient_signature: bool = True
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -377,11 +389,12 @@ class _Parser:
 
     def __init__(
         self, data: str, sink: DiagnosticSink, *, lenient_timestamps: bool = True, obsolete_keywords: bool = True,
-        fast: bool = True,
+        fast: bool = True, lenient_signature: bool = True,
     ) -> None:
         self.data = data
         self.sink = sink
         self.lenient_timestamps = lenient_timestamps
+        self.lenient_signature = lenient_signature
         self.obsolete_keywords = obsolete_keywords
         self.fast = fast
         self.line_of = LineCounter(data)
@@ -422,6 +435,11 @@ class _Parser:
             if signature.upper() != "WEBVTT":
                 raise self.sink.fail(
                     "not a WebVTT file: it does not start with WEBVTT", line=1, excerpt=data.split("\n", 1)[0]
+                )
+            if not self.lenient_signature:
+                raise self.sink.fail(
+                    f"not a WebVTT file: signature {signature!r} is not uppercase WEBVTT (lenient_signature reads it)",
+                    line=1, excerpt=data.split("\n", 1)[0],
                 )
             self.warn(f"signature {signature!r} is not uppercase WEBVTT", "read it as WEBVTT", 0)
         newline = data.find("\n")
@@ -767,6 +785,11 @@ class _Parser:
                         number = _percent(linepos)
                     elif _LINE_NUMBER.fullmatch(linepos):
                         number = float(linepos)
+                        if not math.isfinite(number):
+                            # Beyond the double range: an error for the HTML number rules W3C uses.
+                            problems.append((f"line number {linepos[:20]}... beyond the range of a number",
+                                             "ignored that setting"))
+                            continue
                 if comma and linealign not in _LINE_ALIGN and self.obsolete_keywords:
                     linealign = self._obsolete(linealign, _OBSOLETE_LINE_ALIGN, name, problems)
                 if number is None or (comma and linealign not in _LINE_ALIGN):
@@ -887,6 +910,7 @@ def parse_file(
     lenient_timestamps: bool = True,
     obsolete_keywords: bool = True,
     fast: bool = True,
+    lenient_signature: bool = True,
 ) -> ParsedFile:
     """Run the W3C WebVTT parser over ``data`` without touching cue text.
 
@@ -905,7 +929,7 @@ def parse_file(
     """
     parser = _Parser(
         _prepare(data, sink), sink, lenient_timestamps=lenient_timestamps, obsolete_keywords=obsolete_keywords,
-        fast=fast,
+        fast=fast, lenient_signature=lenient_signature,
     )
     result = parser.run()
     result.cues = [ParsedCue._make(raw) for raw in parser.cues]
@@ -993,12 +1017,13 @@ def _read(data: str, options: ReadOptions) -> Document:
     sink = DiagnosticSink(NAME, options)
     parser = _Parser(
         _prepare(data, sink), sink, lenient_timestamps=options.lenient_timestamps,
-        obsolete_keywords=options.obsolete_keywords,
+        obsolete_keywords=options.obsolete_keywords, lenient_signature=options.lenient_signature,
     )
     parsed = parser.run()
     classes = color_classes(parsed.stylesheets)
     style_cache = StyleCache(classes)
     plans = TextPlans(classes, style_cache)
+    trees = _TreeCheck(parsed.stylesheets)
     line_of = parser.line_of
     cues: list[Cue] = []
     append = cues.append
@@ -1027,28 +1052,36 @@ def _read(data: str, options: ReadOptions) -> Document:
                 for message, action in plan.problems:
                     sink.warn(message, action, line=line, excerpt=excerpt)
             content = apply_plan(plan, parts)
-            append(trusted_cue(start_ms, end_ms, content, ident, placement, plan.speaker, plan.language))
+            cue = trusted_cue(start_ms, end_ms, content, ident, placement, plan.speaker, plan.language)
+            kept = trees.kept(cue, text, plan, parts, plan.problems) if "<" in text else None
+            if kept is not None:
+                cue = trusted_cue(start_ms, end_ms, content, ident, placement, plan.speaker, plan.language,
+                                  FrozenMap({CUE_TEXT_KEY: kept}))
+            append(cue)
             continue
         problems: list[tuple[str, str]] = []
         root = parse_cue_text(text, problems)
+        tree_problems = list(problems)
         flat = flatten(root, start_ms, end_ms, classes, style_cache)
         problems.extend(flat.problems)
         if problems:
             line = line_of(offset) + 1
             for message, action in problems:
                 sink.warn(message, action, line=line, excerpt=text.split("\n", 1)[0])
-        append(
-            Cue(
-                start_ms=start_ms,
-                end_ms=end_ms,
-                content=flat.content,
-                id=ident,
-                placement=placement,
-                speaker=flat.speaker,
-                language=flat.language,
-                words=flat.words,
-            )
+        cue = Cue(
+            start_ms=start_ms,
+            end_ms=end_ms,
+            content=flat.content,
+            id=ident,
+            placement=placement,
+            speaker=flat.speaker,
+            language=flat.language,
+            words=flat.words,
         )
+        kept = trees.kept(cue, text, None, parts, tree_problems, root) if "<" in text else None
+        if kept is not None:
+            cue = cue.replace(extra=FrozenMap({CUE_TEXT_KEY: kept}))
+        append(cue)
     header = {HEADER_KEY: parsed.header} if parsed.header is not None else {}
     return Document(
         cues=tuple(cues),
@@ -1125,6 +1158,15 @@ class _Writer:
         self.report = report
         self.colors = _ColorPlan(doc.stylesheets)
         self.region_ids = set(doc.regions)
+        self._plans: TextPlans | None = None
+
+    @property
+    def plans(self) -> TextPlans:
+        """Cue text plans over the document's colour classes (made when a cue keeps its source text)."""
+        if self._plans is None:
+            classes = color_classes(self.doc.stylesheets)
+            self._plans = TextPlans(classes, StyleCache(classes))
+        return self._plans
 
     def lose(self, feature: str, message: str, cue: int | None = None) -> None:
         self.report.add(feature, message, cue=cue)
@@ -1270,6 +1312,9 @@ class _Writer:
             region = None
         if vertical:
             parts.append(f"vertical:{vertical}")
+        if line is not None and not math.isfinite(line):
+            self.lose("line", "line positions that are not finite numbers dropped", index)
+            line = None
         if line is not None:
             if not snap and not 0 <= line <= 100:
                 self.lose("line", "line percentages outside 0-100 clamped", index)
@@ -1362,8 +1407,53 @@ class _Writer:
             result.append(("u", "<u>"))
         return result
 
+    def source_text(self, cue: Cue, source: str) -> str | None:
+        """The payload rebuilt from the cue's source text, or ``None`` when the cue no longer says what it says.
+
+        The source text is read again with the document's colour classes; when
+        its runs, words, speaker and language are still the cue's, its element
+        tree is the one to write. The text goes out as it came in unless the
+        W3C parser ignored something in it (an unmatched end tag, a bad
+        timestamp, ``<>``): then the tree is written without what was ignored.
+        """
+        lines = source.split("\n")
+        if "-->" in source or "" in lines:
+            return None  # not a cue payload (the extra did not come from this reader)
+        parts = split_tags(source)
+        plans = self.plans
+        plan = plans.get(parts)
+        root: Element | None = None
+        if plan is not None:
+            if cue.words or plan.speaker != cue.speaker or plan.language != cue.language:
+                return None
+            if apply_plan(plan, parts) != cue.content:
+                return None
+            problems: list[tuple[str, str]] | tuple[tuple[str, str], ...] = plan.problems
+        else:
+            problems = []
+            root = parse_cue_text(source, problems)
+            flat = flatten(root, cue.start_ms, cue.end_ms, plans.color_classes, plans.styles)
+            if (
+                flat.content != cue.content
+                or flat.words != cue.words
+                or flat.speaker != cue.speaker
+                or flat.language != cue.language
+            ):
+                return None
+        if all(action != "ignored it" for _, action in problems):
+            return source
+        text = format_cue_text(root or parse_cue_text(source))
+        # A line of nothing but ignored tokens: an empty tag keeps it (and is ignored again).
+        return "\n".join(line or "<>" for line in text.split("\n"))
+
     def text(self, cue: Cue, index: int) -> str:
         """The cue payload: escaped text, tags, inner timestamps; never an empty line."""
+        if cue.extra is not EMPTY:
+            source = cue.extra.get(CUE_TEXT_KEY)
+            if source is not None:
+                kept = self.source_text(cue, source)
+                if kept is not None:
+                    return kept
         content = cue.content
         bounds = self.word_bounds(cue, index)
         if (
@@ -1468,6 +1558,60 @@ class _Writer:
                 blocks.append(self.cue_block(cue, index))
         blocks.extend(self.note_block(note) for note in notes[next_note:])
         return "\n\n".join(blocks) + "\n"
+
+
+class _TreeCheck:
+    """Which cues need their source text kept (:data:`CUE_TEXT_KEY`): those the writer would not give back.
+
+    The model's runs flatten the element tree: ``<v>`` without a name, a
+    class-less ``<c>``, classes on ``<b>``, the nesting order, two adjacent
+    ``<i>`` and the place of inner timestamps between elements are not in
+    them. A cue whose text is not exactly what the writer makes of its runs
+    keeps its text, so that WebVTT -> WebVTT gives CSS the same tree. Cue text
+    with the tags of a plan (see :class:`TextPlans`) whose text pieces need no
+    escaping and hold no line break is written the same way for every cue of
+    that plan, so one cue answers for all of them.
+    """
+
+    __slots__ = ("plans", "writer")
+
+    def __init__(self, stylesheets: list[str]) -> None:
+        self.writer = _Writer(Document(stylesheets=tuple(stylesheets)), WriteOptions(), LossReport(NAME))
+        self.plans: dict[int, tuple[object, bool]] = {}
+
+    def kept(
+        self,
+        cue: Cue,
+        text: str,
+        plan: object | None,
+        parts: list[str],
+        problems: tuple[tuple[str, str], ...] | list[tuple[str, str]],
+        root: Element | None = None,
+    ) -> str | None:
+        """The cue text to keep for ``cue`` (read from ``text``), or ``None`` when the writer gives it back.
+
+        Text in which the W3C parser ignored tokens (an unmatched end tag, a
+        bad timestamp) is kept as its tree without them, so that the text
+        kept is the text written, and a second round trip changes nothing.
+        """
+        if any(action == "ignored it" for _, action in problems):
+            text = format_cue_text(root or parse_cue_text(text))
+            plan = None
+        simple = plan is not None and all(
+            "\n" not in piece and _ESCAPED.search(piece) is None for piece in parts[::2]
+        )
+        if simple:
+            known = self.plans.get(id(plan))
+            if known is not None and known[0] is plan:
+                return text if known[1] else None
+        differs = self.writer.text(cue, 0) != text
+        if simple:
+            self.plans[id(plan)] = (plan, differs)
+        return text if differs else None
+
+
+#: Characters the writer writes as references (or that can never stand in text).
+_ESCAPED = re.compile("[&<>\u00a0\u200e\u200f]")
 
 
 def _shared(open_layers: list[tuple[str, str]], layers: list[tuple[str, str]]) -> int:

@@ -533,7 +533,9 @@ def test_unknown_tag_markup_is_kept_as_written() -> None:
     assert cue.content == (Raw("webvtt", "<span.x a=1>"), Run("a"), Raw("webvtt", "</span>"), Run(" "),
                            Run("b", RunStyle(bold=True)), Raw("webvtt", "<font>"))  # closed
     text, _ = render(Document(cues=(cue,)))
-    assert "<span.x a=1>a</span> <b>b<font></b>" in text
+    assert text.endswith("\n<span.x a=1>a</span> <b>b<font\n")  # the source text, unchanged: the same tree
+    text, _ = render(Document(cues=(cue.replace(extra={}),)))
+    assert "<span.x a=1>a</span> <b>b<font></b>" in text  # built from the model
     left_open = Document(cues=(cue.replace(content=(Run("b", RunStyle(bold=True)), Raw("webvtt", "<font"))),))
     assert "<b>b<font></b>" in render(left_open)[0]  # Raw markup from elsewhere is closed on output
 
@@ -580,7 +582,9 @@ def test_color_classes() -> None:
         Run("c", RunStyle(background=Color(r=0, g=0, b=0, a=128))),
     )
     text, losses = render(doc)
-    assert "<c.yellow.bg_blue>a</c> <c.other.warn>b</c> <c.box>c</c>" in text and not losses
+    assert "<c.yellow.bg_blue>a</c> <c.warn.other>b</c> <c.box>c</c>" in text and not losses  # as it came
+    text, losses = render(doc.with_cues(cue.replace(extra={}) for cue in doc.cues))
+    assert "<c.yellow.bg_blue>a</c> <c.other.warn>b</c> <c.box>c</c>" in text and not losses  # from the model
 
 
 def test_inner_timestamps_become_words() -> None:
