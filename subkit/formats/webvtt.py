@@ -483,6 +483,10 @@ class _Parser:
         return self.result
 
     def _header(self, first_rest: str, lines: list[str], offset: int) -> None:
+        # "WEBVTT Language: en": the place the writer uses (W3C has no header lines after the signature).
+        language = _LANGUAGE.fullmatch(first_rest.strip(" \t"))
+        if language:
+            self.result.language = language.group(1)
         kept: list[str] = []
         line_offset = offset
         for line in lines:
@@ -1185,8 +1189,14 @@ class _Writer:
                 lines = [line for line in lines if "-->" not in line]
             lines = [line for line in lines if line]
         language = self.doc.language
-        if language and not any(_LANGUAGE.fullmatch(line) for line in lines):
-            lines.append(f"Language: {language}")
+        if language and not any(_LANGUAGE.fullmatch(line) for line in (first, *lines)):
+            # The language goes on the signature line when that is free: W3C's syntax has no header
+            # lines after it (validators reject them, players skip them), and readers that know the
+            # "Language:" header (subkit among them) find it there too.
+            if not first and _CLASS_NAME.fullmatch(language):
+                first = f"Language: {language}"
+            else:
+                lines.append(f"Language: {language}")
         signature = f"WEBVTT {first}" if first else "WEBVTT"
         return "\n".join([signature, *lines])
 
@@ -1361,6 +1371,9 @@ class _Writer:
         offset = 0
         previous = cue.start_ms
         approximated = False
+        # W3C wants each inner timestamp after the cue start, after the one before and before the cue end.
+        last_written = cue.start_ms
+        unwritable = False
         for number, word in enumerate(words):
             ms = word.start_ms
             if ms < previous or ms > cue.end_ms:
@@ -1371,14 +1384,24 @@ class _Writer:
                 approximated = True
             if word.confidence is not None:
                 self.lose("confidence", "word confidences dropped", index)
-            # The first word's start is implied by the cue's, unless it differs, the word is
-            # empty, or it is the only word (no timestamp at all would mean no words).
-            if number or ms != cue.start_ms or not word.text or len(words) == 1:
+            # The first word's start is implied by the cue's when it is the cue's. A timestamp that
+            # cannot be later than the one before (a word of no duration, a single word filling the
+            # cue, an empty first word) or that is the cue end is left out: the word joins the one
+            # before (or is the cue), which the validator's parser accepts and every reader shows alike.
+            if number == 0 and ms == cue.start_ms and word.text and len(words) > 1:
+                pass
+            elif last_written < ms < cue.end_ms or (number == 0 and cue.start_ms < ms < cue.end_ms):
                 bounds.append((offset, ms))
+                last_written = ms
+            else:
+                unwritable = True
             previous = ms
             offset += len(word.text)
         if approximated:
             self.lose("word-timing", "word times approximated: each word ends where the next starts", index)
+        if unwritable:
+            self.lose("word-timing", "words of no duration (or one word filling its cue) joined to the word "
+                      "before (or the cue): inner timestamps must fall strictly inside the cue, in order", index)
         return bounds
 
     def layers(self, style: RunStyle, index: int) -> list[tuple[str, str]]:

@@ -790,7 +790,23 @@ def test_words_that_vtt_cannot_express_are_reported() -> None:
     karaoke = Cue(start_ms=0, end_ms=3000, content=(Run("a"),), words=(
         Word(text="a", start_ms=0, end_ms=3000, kind="kf", confidence=0.9),))
     _, losses = render(Document(cues=(karaoke,)))
-    assert {loss.feature for loss in losses} == {"karaoke", "confidence"}
+    assert {loss.feature for loss in losses} == {"karaoke", "confidence", "word-timing"}
+
+
+def test_inner_timestamps_are_written_strictly_inside_the_cue_and_in_order() -> None:
+    """The W3C syntax (and the validator's parser) wants cue start < each timestamp < cue end, increasing."""
+    single = Cue(start_ms=1000, end_ms=2000, content=(Run("word"),),
+                 words=(Word(text="word", start_ms=1000, end_ms=2000),))
+    text, losses = render(Document(cues=(single,)))
+    assert text.endswith("00:00:01.000 --> 00:00:02.000\nword\n")  # no <00:00:01.000>: the word is the cue
+    assert [loss.feature for loss in losses] == ["word-timing"]
+    flat = Cue(start_ms=0, end_ms=3000, content=(Run("a b c d"),), words=(
+        Word(text="a ", start_ms=0, end_ms=1000), Word(text="b ", start_ms=1000, end_ms=1000),
+        Word(text="c ", start_ms=1000, end_ms=3000), Word(text="d", start_ms=3000, end_ms=3000)))
+    text, losses = render(Document(cues=(flat,)))
+    assert "\na <00:00:01.000>b c d\n" in text and [loss.feature for loss in losses] == ["word-timing"]
+    with pytest.raises(UnsupportedFeatureError):
+        render(Document(cues=(single,)), strict=True)
 
 
 def test_karaoke_word_starts_are_exact_through_ass() -> None:
@@ -894,8 +910,12 @@ def test_notes_with_arrows_or_blank_lines_are_repaired() -> None:
 def test_document_language_is_written_as_a_header_line() -> None:
     doc = Document(language="de", cues=(Cue(start_ms=0, end_ms=1, content=(Run("a"),)),))
     text, _ = render(doc)
-    assert text.startswith("WEBVTT\nLanguage: de\n\n")
+    # On the signature line: W3C has no header lines (the validator's parser rejects them).
+    assert text.startswith("WEBVTT Language: de\n\n")
     assert read(text).language == "de"
+    titled = doc.replace(header={"webvtt.header": "- a title"})
+    assert render(titled)[0].startswith("WEBVTT - a title\nLanguage: de\n\n")
+    assert read("WEBVTT\nKind: captions\nLanguage: fr\n\n").language == "fr"  # header lines still read
 
 
 # ---------------------------------------------------------------- round trip property
@@ -959,7 +979,7 @@ def _cues(draw: st.DrawFn, regions: list[str]) -> Cue:
     cue = Cue(start_ms=start, end_ms=end, content=content, speaker=speaker, language=language)
     words: tuple[Word, ...] = ()
     if draw(st.booleans()) and cue.plain_text():
-        words = draw(timed_words(cue.plain_text(), start, end))
+        words = draw(timed_words(cue.plain_text(), start, end, distinct=True))
     line = draw(st.none() | st.integers(-5, 20).map(float) | _PCT)
     snap = line is None or (line == int(line) and draw(st.booleans()))
     position = draw(st.none() | _PCT)
