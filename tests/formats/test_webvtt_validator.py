@@ -131,12 +131,12 @@ def _judgement() -> list[tuple[str, str | None, list[str], set[str]]]:
         timing.append((
             # Negative times are clamped to 0 (a reported loss): a cue wholly before 0 ends when it starts.
             sum(1 for cue in doc.cues if max(cue.start_ms, 0) == max(cue.end_ms, 0) and not cue.comment),
-            sum(1 for a, b in zip(doc.cues, doc.cues[1:]) if b.start_ms < a.start_ms),
+            sum(1 for a, b in zip(doc.cues, doc.cues[1:], strict=False) if b.start_ms < a.start_ms),
         ))
         outputs.append(text)
         originals.append(path.read_bytes().decode("utf-8", "replace") if is_vtt else "")
     errors = validate(outputs + originals)
-    result = []
+    result: list[tuple[str, str | None, list[str], set[str]]] = []
     at = 0
     for name, skipped, is_vtt in rows:
         if skipped is not None:
