@@ -189,6 +189,11 @@ def render(
     opts = _options(mod.WriteOptions, f"{spec.name} writer", {"strict": strict, **options})
     report = LossReport(spec.name, strict=strict)
     data = mod.write(doc, options=opts, report=report)
+    if opts.bom:
+        if not isinstance(data, str):
+            raise ConfigError(f"{spec.name} is a binary format: it has no byte order mark")
+        if not data.startswith("\ufeff"):
+            data = "\ufeff" + data
     return WriteResult(data, spec.name, report)
 
 
@@ -239,12 +244,15 @@ def dump(
 
     The format comes from ``format`` or the extension of ``path``. The file is
     written to a temporary file and renamed over the target, so a failure
-    never leaves a truncated or clobbered file.
+    never leaves a truncated or clobbered file. ``bom`` starts the file with
+    a byte order mark in ``encoding`` (a Unicode one); it is the writers'
+    ``bom`` option.
 
     Raises:
         UnknownFormatError: no format for ``format`` or the extension.
         UnsupportedFeatureError: ``strict`` and something would be dropped.
         SubkitIOError: the file cannot be written, or the text not encoded.
+        ConfigError: ``bom`` with a binary format or a non-Unicode encoding.
     """
     name = os.fspath(path)
     if format:
@@ -253,10 +261,16 @@ def dump(
         raise UnknownFormatError("writing to standard output needs a format", name="-")
     else:
         spec = for_path(name)
-    result = render(doc, spec.name, strict=strict, **options)
+    result = render(doc, spec.name, strict=strict, bom=bom, **options)
     _warn(result)
     data = result.data
     if isinstance(data, str):
+        codec = encoding.lower().replace("_", "-")
+        if data.startswith("\ufeff"):
+            if codec in ("utf-16", "utf16", "utf-32", "utf32"):
+                data = data[1:]  # these codecs write their own byte order mark
+            elif not codec.startswith("utf"):
+                raise ConfigError(f"a byte order mark needs a Unicode encoding, not {encoding}")
         try:
             payload = data.encode(encoding)
         except LookupError:
@@ -265,8 +279,6 @@ def dump(
             raise SubkitIOError(
                 f"{name}: {exc.object[exc.start:exc.end]!r} cannot be encoded in {encoding}", path=name
             ) from None
-        if bom and encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
-            payload = b"\xef\xbb\xbf" + payload
     else:
         payload = data
     _io.write_bytes(name, payload)

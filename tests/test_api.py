@@ -143,3 +143,17 @@ def test_parse_error_message_names_file_and_line() -> None:
     err = ParseError("bad timing", format="srt", source="in.srt", line=7, excerpt="00:00 -> x")
     assert str(err) == "in.srt:7: bad timing (near '00:00 -> x')"
     assert err.reason == "bad timing"
+
+
+def test_bom_is_a_write_option_of_every_text_writer() -> None:
+    from subkit.errors import ConfigError
+    from subkit.model import Cue, Document, Run
+
+    doc = Document(cues=(Cue(start_ms=0, end_ms=1000, content=(Run("é"),)),))
+    for name in ("srt", "webvtt", "ass", "ttml"):
+        data = subkit.render(doc, name, bom=True).data
+        assert isinstance(data, str) and data.startswith("\ufeff") and not data.startswith("\ufeff\ufeff")
+        assert subkit.loads(data, format=name).cues[0].plain_text() == "é"
+    assert not str(subkit.render(doc, "srt").data).startswith("\ufeff")
+    with pytest.raises(ConfigError):
+        subkit.render(doc, "ebu_stl", bom=True)

@@ -58,7 +58,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Final, NamedTuple
+from typing import Final, Literal, NamedTuple
 
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink, LineCounter
 from subkit.formats._features import report_unsupported
@@ -169,10 +169,30 @@ class WriteOptions(BaseWriteOptions):
         alignment: map a numpad :attr:`Placement.align` without WebVTT
             settings to ``line``/``align`` settings (see the module docs).
         short_times: write ``MM:SS.mmm`` for times under an hour.
+        stylesheets: ``"keep"`` writes STYLE blocks (the document's CSS and
+            generated colour rules). ``"inline"`` writes none and moves what
+            inline markup can say into the cues: ``::cue`` and
+            ``::cue(.class)`` rules giving bold, italic, underline or a
+            colour become ``<b> <i> <u>`` and built-in colour classes; the
+            rest is reported. ``"drop"`` writes none and reports the loss.
+            Both are for players whose WebVTT reader stops at the first
+            STYLE block (FFmpeg's); cues are then written from the model,
+            not from their source text.
+        regions: ``"keep"`` writes REGION blocks and ``region:`` settings;
+            ``"drop"`` leaves them out and reports the loss (FFmpeg's reader
+            also stops at the first REGION block).
     """
 
     alignment: bool = True
     short_times: bool = False
+    stylesheets: Literal["keep", "inline", "drop"] = "keep"
+    regions: Literal["keep", "drop"] = "keep"
+
+    def __post_init__(self) -> None:
+        if self.stylesheets not in ("keep", "inline", "drop"):
+            raise ValueError(f"stylesheets must be keep, inline or drop, not {self.stylesheets!r}")
+        if self.regions not in ("keep", "drop"):
+            raise ValueError(f"regions must be keep or drop, not {self.regions!r}")
 
 
 def sniff(head: str) -> bool:
@@ -1129,7 +1149,8 @@ class _ColorPlan:
     digits, with a generated ``::cue(.cff8000) { color: #ff8000; }`` rule.
     """
 
-    def __init__(self, stylesheets: tuple[str, ...]) -> None:
+    def __init__(self, stylesheets: tuple[str, ...], *, generate: bool = True) -> None:
+        self.generate = generate
         self.by_color: dict[tuple[str, Color], str] = {}
         css = _css_color_classes(stylesheets)
         for name, key in css.items():
@@ -1141,10 +1162,13 @@ class _ColorPlan:
                 self.by_color.setdefault(("background", color), "bg_" + name)
         self.rules: list[str] = []
 
-    def name(self, prop: str, color: Color) -> str:
+    def name(self, prop: str, color: Color) -> str | None:
+        """The class for a colour; ``None`` when it needs a rule and rules cannot be written."""
         key = (prop, color)
         found = self.by_color.get(key)
         if found is None:
+            if not self.generate:
+                return None
             digits = color.to_hex().lstrip("#").lower()
             found = ("c" if prop == "color" else "bg") + digits
             css_prop = "color" if prop == "color" else "background-color"
@@ -1160,8 +1184,9 @@ class _Writer:
         self.doc = doc
         self.options = options
         self.report = report
-        self.colors = _ColorPlan(doc.stylesheets)
-        self.region_ids = set(doc.regions)
+        self.css = options.stylesheets == "keep"
+        self.colors = _ColorPlan(doc.stylesheets if self.css else (), generate=self.css)
+        self.region_ids = set(doc.regions) if options.regions == "keep" else set()
         self._plans: TextPlans | None = None
 
     @property
@@ -1201,6 +1226,10 @@ class _Writer:
         return "\n".join([signature, *lines])
 
     def stylesheet_blocks(self, extra_rules: list[str]) -> list[str]:
+        if not self.css:
+            if self.options.stylesheets == "drop" and any(sheet.strip() for sheet in self.doc.stylesheets):
+                self.lose("stylesheets", "STYLE blocks left out (stylesheets=drop)")
+            return []
         blocks: list[str] = []
         sheets = list(self.doc.stylesheets)
         if extra_rules:
@@ -1215,6 +1244,10 @@ class _Writer:
         return blocks
 
     def region_blocks(self) -> list[str]:
+        if self.options.regions != "keep":
+            if self.doc.regions:
+                self.lose("regions", "REGION blocks left out (regions=drop)")
+            return []
         blocks: list[str] = []
         for region in self.doc.regions.values():
             if not _REGION_ID.fullmatch(region.id) or "-->" in region.id:
@@ -1416,10 +1449,14 @@ class _Writer:
         classes = [c for c in style.classes if _CLASS_NAME.fullmatch(c)]
         if len(classes) != len(style.classes):
             self.lose("classes", "class names with spaces, dots or '<>&' dropped", index)
-        if style.color is not None:
-            classes.append(self.colors.name("color", style.color))
-        if style.background is not None:
-            classes.append(self.colors.name("background", style.background))
+        for prop, color in (("color", style.color), ("background", style.background)):
+            if color is not None:
+                name = self.colors.name(prop, color)
+                if name is None:
+                    self.lose("color", "colours without a built-in WebVTT colour class dropped (no STYLE "
+                              "block to define one)", index)
+                else:
+                    classes.append(name)
         if classes:
             result.append(("c", "<c." + ".".join(classes) + ">"))
         if style.bold or (style.weight is not None and style.weight >= 600):
@@ -1471,7 +1508,7 @@ class _Writer:
 
     def text(self, cue: Cue, index: int) -> str:
         """The cue payload: escaped text, tags, inner timestamps; never an empty line."""
-        if cue.extra is not EMPTY:
+        if cue.extra is not EMPTY and self.css:
             source = cue.extra.get(CUE_TEXT_KEY)
             if source is not None:
                 kept = self.source_text(cue, source)
@@ -1561,7 +1598,7 @@ class _Writer:
     def run(self) -> str:
         doc = self.doc
         # Colours first: the STYLE block with generated rules precedes the cues.
-        for cue in doc.cues:
+        for cue in doc.cues if self.css else ():
             for item in cue.content:
                 if type(item) is Run and item.style is not PLAIN:
                     if item.style.color is not None:
@@ -1665,5 +1702,83 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
         UnsupportedFeatureError: strict and something would be dropped.
     """
     report_unsupported(doc, FEATURES, report, raw_format=NAME)
+    if options.stylesheets == "inline" and doc.stylesheets:
+        doc = _inline_stylesheets(doc, report)
     return _Writer(doc, options, report).run()
+
+
+# ---------------------------------------------------------------- writing: CSS as inline markup
+
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_CUE_CLASS = re.compile(r"::cue\(\s*\.([^\s.()<>&]+)\s*\)")
+
+
+def _inline_declarations(body: str) -> tuple[dict[str, object], list[str]]:
+    """What inline markup can say of a CSS declaration block, and the properties it cannot say."""
+    changes: dict[str, object] = {}
+    rest: list[str] = []
+    for declaration in body.split(";"):
+        prop, colon, value = declaration.partition(":")
+        prop, value = prop.strip().lower(), value.strip().lower().removesuffix("!important").strip()
+        if not colon:
+            if prop:
+                rest.append(prop)
+            continue
+        if prop == "font-weight" and (value in ("bold", "bolder") or value in ("600", "700", "800", "900")):
+            changes["bold"] = True
+        elif prop == "font-style" and value in ("italic", "oblique"):
+            changes["italic"] = True
+        elif prop in ("text-decoration", "text-decoration-line") and value.split() == ["underline"]:
+            changes["underline"] = True
+        elif prop == "color" and _css_color(value) is not None:
+            changes["color"] = _css_color(value)
+        elif prop in ("background-color", "background") and _css_color(value) is not None:
+            changes["background"] = _css_color(value)
+        else:
+            rest.append(prop)
+    return changes, rest
+
+
+def _inline_stylesheets(doc: Document, report: LossReport) -> Document:
+    """``doc`` with what its ``::cue`` and ``::cue(.class)`` rules say moved onto the runs they style.
+
+    A run's own formatting wins over a rule's (as inline style beats a
+    stylesheet); rules for other selectors and properties inline markup has
+    no tag for are reported.
+    """
+    everything: dict[str, object] = {}
+    by_class: dict[str, dict[str, object]] = {}
+    for sheet in doc.stylesheets:
+        for selectors, body in _CSS_RULE.findall(_CSS_COMMENT.sub("", sheet)):
+            changes, rest = _inline_declarations(body)
+            if rest:
+                report.add("stylesheets", "CSS properties without inline markup dropped: " + ", ".join(rest[:4]))
+            for selector in selectors.split(","):
+                selector = selector.strip()
+                if selector == "::cue":
+                    everything.update(changes)
+                    continue
+                match = _CUE_CLASS.fullmatch(selector)
+                if match is None:
+                    report.add("stylesheets",
+                               f"CSS rules for selectors inline markup cannot say dropped ({selector[:40]})")
+                    continue
+                by_class.setdefault(match.group(1), {}).update(changes)
+    if not everything and not by_class:
+        return doc
+    cues: list[Cue] = []
+    for cue in doc.cues:
+        content: list[ContentItem] = []
+        for item in cue.content:
+            if type(item) is Run:
+                changes = dict(everything)
+                for name in item.style.classes:
+                    changes.update(by_class.get(name, {}))
+                wanted = {k: v for k, v in changes.items() if getattr(item.style, k) is None}
+                if wanted:
+                    item = Run(item.text, item.style.merged(**wanted))
+            content.append(item)
+        cues.append(cue.replace(content=tuple(content)))
+    return doc.with_cues(cues)
 

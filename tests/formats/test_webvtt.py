@@ -1123,3 +1123,41 @@ def test_sniff() -> None:
 def test_plain_text_runs_share_the_plain_style() -> None:
     run = one("00:01.000 --> 00:02.000\nplain").content[0]
     assert isinstance(run, Run) and run.style is PLAIN
+
+
+# ---------------------------------------------------------------- consumer workarounds
+
+_STYLED = (
+    "WEBVTT\n\nSTYLE\n::cue(.loud) { font-weight: bold; font-style: italic }\n::cue { text-decoration: underline }\n"
+    "::cue(v[voice=Ann]) { color: red }\n::cue(.orange) { color: #ff8000 }\n\nREGION\nid:top width:40%\n\n"
+    "00:00.000 --> 00:02.000 region:top\n<c.loud>Loud</c> and <c.yellow>yellow</c> <c.orange>orange</c>\n"
+)
+
+
+def test_stylesheets_keep_is_the_default() -> None:
+    text, losses = render(read(_STYLED))
+    assert "STYLE\n::cue(.loud)" in text and "REGION\nid:top" in text and not losses
+
+
+def test_stylesheets_inline_moves_rules_into_markup() -> None:
+    """For FFmpeg's WebVTT reader, which stops at the first STYLE block."""
+    text, losses = render(read(_STYLED), stylesheets="inline", regions="drop")
+    assert "STYLE" not in text and "REGION" not in text and "region:" not in text
+    assert "<c.loud><b><i><u>Loud</u></i></b></c><u> and </u><c.yellow><u>yellow</u></c><u> orange</u>" in text
+    assert {loss.feature for loss in losses} == {"stylesheets", "regions", "region", "color"}
+    with pytest.raises(UnsupportedFeatureError):
+        render(read(_STYLED), stylesheets="inline", strict=True)
+
+
+def test_stylesheets_drop_reports_the_loss() -> None:
+    text, losses = render(read(_STYLED), stylesheets="drop")
+    assert "STYLE" not in text and "REGION\nid:top" in text
+    assert "<c.loud>Loud</c> and <c.yellow>yellow</c> orange" in text
+    assert {loss.feature for loss in losses} == {"stylesheets", "color"}
+
+
+def test_stylesheets_option_is_checked() -> None:
+    from subkit.errors import ConfigError
+
+    with pytest.raises(ConfigError):
+        render(read(_STYLED), stylesheets="sometimes")
