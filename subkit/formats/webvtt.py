@@ -1102,7 +1102,16 @@ def _read(data: str, options: ReadOptions) -> Document:
             language=flat.language,
             words=flat.words,
         )
-        kept = trees.kept(cue, text, None, parts, tree_problems, root) if "<" in text else None
+        kept = None
+        if "<" in text:
+            # Inner timestamps strictly inside the cue and in order (every word lasts) are written back
+            # where they stood whatever their values, so cue text with the same tags is kept alike.
+            key: tuple[object, ...] | None = None
+            if not flat.problems and all(w.end_ms > w.start_ms for w in flat.words):
+                key = _skeleton(parts)
+                if key is not None and flat.words and not key[-1] and flat.words[0].start_ms == start_ms:
+                    key = None  # a first timestamp at the cue start: the writer leaves it out
+            kept = trees.kept(cue, text, key, parts, tree_problems, root)
         if kept is not None:
             cue = cue.replace(extra=FrozenMap({CUE_TEXT_KEY: kept}))
         append(cue)
@@ -1633,11 +1642,12 @@ class _TreeCheck:
     that plan, so one cue answers for all of them.
     """
 
-    __slots__ = ("plans", "writer")
+    __slots__ = ("plans", "skeletons", "writer")
 
     def __init__(self, stylesheets: list[str]) -> None:
         self.writer = _Writer(Document(stylesheets=tuple(stylesheets)), WriteOptions(), LossReport(NAME))
         self.plans: dict[int, tuple[object, bool]] = {}
+        self.skeletons: dict[tuple[object, ...], bool] = {}
 
     def kept(
         self,
@@ -1657,6 +1667,14 @@ class _TreeCheck:
         if any(action == "ignored it" for _, action in problems):
             text = format_cue_text(root or parse_cue_text(text))
             plan = None
+        if type(plan) is tuple:
+            # A skeleton (see _skeleton): already checked to be one the writer's output depends on alone.
+            found = self.skeletons.get(plan)
+            if found is not None:
+                return text if found else None
+            differs = _differs(self.writer.text(cue, 0), text)
+            self.skeletons[plan] = differs
+            return text if differs else None
         simple = plan is not None and all(
             "\n" not in piece and _ESCAPED.search(piece) is None for piece in parts[::2]
         )
@@ -1664,7 +1682,7 @@ class _TreeCheck:
             known = self.plans.get(id(plan))
             if known is not None and known[0] is plan:
                 return text if known[1] else None
-        differs = self.writer.text(cue, 0) != text
+        differs = _differs(self.writer.text(cue, 0), text)
         if simple:
             self.plans[id(plan)] = (plan, differs)
         return text if differs else None
@@ -1672,6 +1690,39 @@ class _TreeCheck:
 
 #: Characters the writer writes as references (or that can never stand in text).
 _ESCAPED = re.compile("[&<>\u00a0\u200e\u200f]")
+
+
+def _differs(written: str, text: str) -> bool:
+    """Whether two cue texts give different W3C trees (an open tag at the end, ``&#38;`` for ``&amp;``... do not)."""
+    if written == text:
+        return False
+    return format_cue_text(parse_cue_text(written)) != format_cue_text(parse_cue_text(text))
+
+
+def _skeleton(parts: list[str]) -> tuple[object, ...] | None:
+    """Cue text cut by :func:`split_tags` without its texts and timestamp values; ``None`` when a text
+    piece needs escaping or holds a line break (then the writer's output depends on it).
+
+    The last item says whether any text comes before the first timestamp.
+    """
+    tags: list[object] = []
+    texts: list[bool] = []
+    text_first = False
+    seen_timestamp = False
+    for index, part in enumerate(parts):
+        if index & 1:
+            if part and "0" <= part[0] <= "9":
+                tags.append(None)
+                seen_timestamp = True
+            else:
+                tags.append(part)
+        else:
+            if "\n" in part or _ESCAPED.search(part) is not None:
+                return None
+            texts.append(bool(part))
+            if part and not seen_timestamp:
+                text_first = True
+    return (*tags, *texts, text_first)
 
 
 def _shared(open_layers: list[tuple[str, str]], layers: list[tuple[str, str]]) -> int:
