@@ -157,3 +157,17 @@ def test_bom_is_a_write_option_of_every_text_writer() -> None:
     assert not str(subkit.render(doc, "srt").data).startswith("\ufeff")
     with pytest.raises(ConfigError):
         subkit.render(doc, "ebu_stl", bom=True)
+
+
+def test_a_vtt_file_without_the_signature_says_so(tmp_path: Path) -> None:
+    from subkit.errors import ParseError
+
+    misnamed = tmp_path / "movie.vtt"
+    misnamed.write_text("1\n00:00:01,000 --> 00:00:02,000\nHi\n", encoding="utf-8")
+    doc = subkit.load(misnamed)
+    assert doc.source_format == "srt" and len(doc.cues) == 1
+    (first, *_) = doc.diagnostics
+    assert "does not start with its signature" in first.message and first.line == 1 and "srt" in first.action
+    with pytest.raises(ParseError):
+        subkit.load(misnamed, strict=True)
+    assert not subkit.load(misnamed, format="srt").diagnostics  # asked for: no word

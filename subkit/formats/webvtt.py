@@ -28,11 +28,15 @@ What the reader keeps (see ``docs/formats/webvtt.md``):
 * cue identifiers, every cue setting as :class:`~subkit.model.Placement`
   fields (never a numpad ``align``: settings stay settings, so VTT -> model ->
   VTT is the identity);
-* cue text as runs, line breaks, raw markup (unknown tags) and timed words.
+* cue text as runs, line breaks, raw markup (unknown tags) and timed words;
+  when what the writer would make of the runs gives another W3C element tree
+  (``<v>`` without a name, classes on ``<b>``, timestamps between elements),
+  the cue text itself in ``Cue.extra["webvtt.cuetext"]``, which the writer
+  uses while the cue still says what it says.
 
 Leniencies (each recorded as a diagnostic; ``strict=True`` raises instead):
 
-* a lowercase or mixed-case ``webvtt`` signature;
+* a lowercase or mixed-case ``webvtt`` signature (``lenient_signature``);
 * timestamps W3C rejects but that have one clear reading (``lenient_timestamps``):
   ``,`` before the fraction (files converted from SRT), no fraction
   (``00:01:39``), a 1-2 digit fraction read as a decimal (``.04`` is 40 ms),

@@ -444,3 +444,11 @@ def test_convert_bom_as_a_subprocess(demo: Path, tmp_path: Path) -> None:
                                capture_output=True, check=False)
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.startswith(b"\xef\xbb\xbf1")
+
+
+def test_convert_says_when_a_vtt_file_has_no_signature(runner: CliRunner, tmp_path: Path) -> None:
+    misnamed = tmp_path / "movie.vtt"
+    misnamed.write_text("1\n00:00:01,000 --> 00:00:02,000\nHi\n", encoding="utf-8")
+    result = runner.invoke(cli, ["convert", str(misnamed), str(tmp_path / "out.srt")])
+    assert result.exit_code == 0
+    assert "does not start with its signature (WEBVTT); read it as srt" in result.stderr

@@ -25,6 +25,7 @@ from subkit.formats._vtt_cuetext import (
     apply_plan,
     escape_text,
     flatten,
+    format_cue_text,
     parse_cue_text,
     split_tags,
 )
@@ -1160,3 +1161,49 @@ def test_stylesheets_option_is_checked() -> None:
 
     with pytest.raises(ConfigError):
         render(read(_STYLED), stylesheets="sometimes")
+
+
+# ---------------------------------------------------------------- W3C details a browser checks
+
+
+def test_line_beyond_the_double_range_is_an_ignored_setting() -> None:
+    """A web-platform-tests vector: ``line:1`` and 309 zeros is no number (HTML rules), not infinity."""
+    doc = subkit.load(FIXTURES / "tree" / "line-overflow.vtt")
+    assert all(cue.placement.line is None for cue in doc.cues)
+    assert any("beyond the range" in d.message and d.action == "ignored that setting" for d in doc.diagnostics)
+    text, losses = render(doc)
+    assert "line:" not in text and not losses
+    infinite = Document(cues=(Cue(start_ms=0, end_ms=1000, content=(Run("x"),),
+                                  placement=Placement(line=float("inf"))),))
+    text, losses = render(infinite)
+    assert "line:" not in text and [loss.feature for loss in losses] == ["line"]
+
+
+@pytest.mark.parametrize("name", ["past-future.vtt", "voice-class.vtt"])
+def test_webvtt_to_webvtt_keeps_the_element_tree(name: str) -> None:
+    """Timestamps between elements, <v> without a name, <v.foo>, class-less <c>, classes on b/i/u, nesting."""
+    source = (FIXTURES / "tree" / name).read_text(encoding="utf-8")
+    text, losses = render(read(source))
+    assert not losses
+    before = webvtt.parse_file(source, DiagnosticSink("webvtt", webvtt.ReadOptions())).cues
+    after = webvtt.parse_file(text, DiagnosticSink("webvtt", webvtt.ReadOptions())).cues
+    assert [format_cue_text(parse_cue_text(c.text)) for c in after] == [
+        format_cue_text(parse_cue_text(c.text)) for c in before]
+    assert "<00:00:00.000><b>past </b><00:00:05.000><b>future</b>" in text or name != "past-future.vtt"
+    again = read(text)
+    assert again.cues == read(source).cues and render(again)[0] == text
+
+
+def test_a_changed_cue_is_written_from_its_runs() -> None:
+    doc = read("WEBVTT\n\n00:00.000 --> 00:02.000\n<i><b>x</b></i> <v>y</v>\n")
+    (cue,) = doc.cues
+    assert cue.extra  # <i><b> and a nameless voice: more than the runs say
+    assert render(doc)[0].endswith("\n<i><b>x</b></i> <v>y</v>\n")
+    changed = doc.with_cues([cue.replace(content=(Run("x", RunStyle(bold=True, italic=True)), Run(" z")))])
+    assert render(changed)[0].endswith("\n<b><i>x</i></b> z\n")
+
+
+def test_lenient_signature_false_rejects_a_lowercase_signature() -> None:
+    assert len(read("webvtt\n\n00:00.000 --> 00:01.000\nx\n")) == 1
+    with pytest.raises(ParseError, match="uppercase"):
+        read("webvtt\n\n00:00.000 --> 00:01.000\nx\n", lenient_signature=False)
