@@ -135,6 +135,10 @@ HEADER_KEY: Final = "webvtt.header"
 #: writer rebuilds it from this text while the cue still says what the text says.
 CUE_TEXT_KEY: Final = "webvtt.cuetext"
 
+#: The :attr:`Cue.extra` key of the cue times (``"start_ms end_ms"``) a kept cue text with inner timestamps
+#: was read with: the timestamps are absolute, so a retimed cue is written from its words instead.
+CUE_TIMES_KEY: Final = "webvtt.cuetimes"
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReadOptions(BaseReadOptions):
@@ -1117,7 +1121,10 @@ def _read(data: str, options: ReadOptions) -> Document:
                     key = None  # a first timestamp at the cue start: the writer leaves it out
             kept = trees.kept(cue, text, key, parts, tree_problems, root)
         if kept is not None:
-            cue = cue.replace(extra=FrozenMap({CUE_TEXT_KEY: kept}))
+            extra = {CUE_TEXT_KEY: kept}
+            if flat.words:
+                extra[CUE_TIMES_KEY] = f"{start_ms} {end_ms}"
+            cue = cue.replace(extra=FrozenMap(extra))
         append(cue)
     header = {HEADER_KEY: parsed.header} if parsed.header is not None else {}
     return Document(
@@ -1506,6 +1513,8 @@ class _Writer:
             problems = []
             root = parse_cue_text(source, problems)
             flat = flatten(root, cue.start_ms, cue.end_ms, plans.color_classes, plans.styles)
+            if flat.words and cue.extra.get(CUE_TIMES_KEY) != f"{cue.start_ms} {cue.end_ms}":
+                return None  # retimed: the absolute inner timestamps of the text are not the cue's
             if (
                 flat.content != cue.content
                 or flat.words != cue.words

@@ -1207,3 +1207,14 @@ def test_lenient_signature_false_rejects_a_lowercase_signature() -> None:
     assert len(read("webvtt\n\n00:00.000 --> 00:01.000\nx\n")) == 1
     with pytest.raises(ParseError, match="uppercase"):
         read("webvtt\n\n00:00.000 --> 00:01.000\nx\n", lenient_signature=False)
+
+
+def test_a_retimed_cue_with_inner_timestamps_is_written_from_its_words() -> None:
+    doc = read("WEBVTT\n\n00:01.000 --> 00:03.000\n<00:00:01.000><b>past </b><00:00:02.000><b>future</b>\n")
+    (cue,) = doc.cues
+    assert cue.extra  # the tree is more than the runs say
+    shifted = cue.replace(start_ms=cue.start_ms + 500, end_ms=cue.end_ms + 500, words=tuple(
+        dataclasses.replace(w, start_ms=w.start_ms + 500, end_ms=w.end_ms + 500) for w in cue.words))
+    text, _ = render(doc.with_cues([shifted]))
+    assert text.endswith("\n<b>past <00:00:02.500>future</b>\n")  # never the stale absolute timestamps
+    assert read(text).cues[0].words == shifted.words
