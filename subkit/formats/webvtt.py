@@ -1117,7 +1117,7 @@ def _read(data: str, options: ReadOptions) -> Document:
             key: tuple[object, ...] | None = None
             if not flat.problems and all(w.end_ms > w.start_ms for w in flat.words):
                 key = _skeleton(parts)
-                if key is not None and flat.words and not key[-1] and flat.words[0].start_ms == start_ms:
+                if flat.words and not key[-1] and flat.words[0].start_ms == start_ms:
                     key = None  # a first timestamp at the cue start: the writer leaves it out
             kept = trees.kept(cue, text, key, parts, tree_problems, root)
         if kept is not None:
@@ -1649,17 +1649,19 @@ class _TreeCheck:
     class-less ``<c>``, classes on ``<b>``, the nesting order, two adjacent
     ``<i>`` and the place of inner timestamps between elements are not in
     them. A cue whose text is not exactly what the writer makes of its runs
-    keeps its text, so that WebVTT -> WebVTT gives CSS the same tree. Cue text
-    with the tags of a plan (see :class:`TextPlans`) whose text pieces need no
-    escaping and hold no line break is written the same way for every cue of
-    that plan, so one cue answers for all of them.
+    keeps its text, so that WebVTT -> WebVTT gives CSS the same tree ("the
+    same" as W3C parses it: ``<v Anna>hi`` and ``<v Anna>hi</v>`` are one tree).
+    Cue texts with the tags of one plan (see :class:`TextPlans`), or of one
+    skeleton of tags and regular inner timestamps, and with line breaks in the
+    same places of their texts, give the same answer, so one cue answers for
+    all of them.
     """
 
     __slots__ = ("plans", "skeletons", "writer")
 
     def __init__(self, stylesheets: list[str]) -> None:
         self.writer = _Writer(Document(stylesheets=tuple(stylesheets)), WriteOptions(), LossReport(NAME))
-        self.plans: dict[int, tuple[object, bool]] = {}
+        self.plans: dict[tuple[object, ...], tuple[object, bool]] = {}
         self.skeletons: dict[tuple[object, ...], bool] = {}
 
     def kept(
@@ -1688,21 +1690,16 @@ class _TreeCheck:
             differs = _differs(self.writer.text(cue, 0), text)
             self.skeletons[plan] = differs
             return text if differs else None
-        simple = plan is not None and all(
-            "\n" not in piece and _ESCAPED.search(piece) is None for piece in parts[::2]
-        )
-        if simple:
-            known = self.plans.get(id(plan))
-            if known is not None and known[0] is plan:
-                return text if known[1] else None
+        if plan is None:
+            return text if _differs(self.writer.text(cue, 0), text) else None
+        # The same tags, and line breaks in the same places of the texts: the same trees either way.
+        key = (id(plan),) if "\n" not in text else (id(plan), *map(_lines_of, parts[::2]))
+        known = self.plans.get(key)
+        if known is not None and known[0] is plan:
+            return text if known[1] else None
         differs = _differs(self.writer.text(cue, 0), text)
-        if simple:
-            self.plans[id(plan)] = (plan, differs)
+        self.plans[key] = (plan, differs)
         return text if differs else None
-
-
-#: Characters the writer writes as references (or that can never stand in text).
-_ESCAPED = re.compile("[&<>\u00a0\u200e\u200f]")
 
 
 def _differs(written: str, text: str) -> bool:
@@ -1712,14 +1709,19 @@ def _differs(written: str, text: str) -> bool:
     return format_cue_text(parse_cue_text(written)) != format_cue_text(parse_cue_text(text))
 
 
-def _skeleton(parts: list[str]) -> tuple[object, ...] | None:
-    """Cue text cut by :func:`split_tags` without its texts and timestamp values; ``None`` when a text
-    piece needs escaping or holds a line break (then the writer's output depends on it).
+def _lines_of(piece: str) -> object:
+    """Where a text piece is empty and where it breaks lines: what of a text shapes a cue's runs."""
+    return tuple(map(bool, piece.split("\n"))) if "\n" in piece else bool(piece)
+
+
+def _skeleton(parts: list[str]) -> tuple[object, ...]:
+    """Cue text cut by :func:`split_tags` without its texts (but where they are empty and break lines) and
+    without the values of its timestamps.
 
     The last item says whether any text comes before the first timestamp.
     """
     tags: list[object] = []
-    texts: list[bool] = []
+    texts: list[object] = []
     text_first = False
     seen_timestamp = False
     for index, part in enumerate(parts):
@@ -1730,9 +1732,7 @@ def _skeleton(parts: list[str]) -> tuple[object, ...] | None:
             else:
                 tags.append(part)
         else:
-            if "\n" in part or _ESCAPED.search(part) is not None:
-                return None
-            texts.append(bool(part))
+            texts.append(_lines_of(part))
             if part and not seen_timestamp:
                 text_first = True
     return (*tags, *texts, text_first)
