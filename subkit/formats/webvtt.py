@@ -1524,9 +1524,7 @@ class _Writer:
                 return None
         if all(action != "ignored it" for _, action in problems):
             return source
-        text = format_cue_text(root or parse_cue_text(source))
-        # A line of nothing but ignored tokens: an empty tag keeps it (and is ignored again).
-        return "\n".join(line or "<>" for line in text.split("\n"))
+        return _without_ignored(root or parse_cue_text(source))
 
     def text(self, cue: Cue, index: int) -> str:
         """The cue payload: escaped text, tags, inner timestamps; never an empty line."""
@@ -1680,7 +1678,7 @@ class _TreeCheck:
         kept is the text written, and a second round trip changes nothing.
         """
         if any(action == "ignored it" for _, action in problems):
-            text = format_cue_text(root or parse_cue_text(text))
+            text = _without_ignored(root or parse_cue_text(text))
             plan = None
         if type(plan) is tuple:
             # A skeleton (see _skeleton): already checked to be one the writer's output depends on alone.
@@ -1707,6 +1705,15 @@ def _differs(written: str, text: str) -> bool:
     if written == text:
         return False
     return format_cue_text(parse_cue_text(written)) != format_cue_text(parse_cue_text(text))
+
+
+def _without_ignored(root: Element) -> str:
+    """Cue text for a tree, leaving out what W3C ignored; never an empty line (that would end the cue)."""
+    text = format_cue_text(root)
+    if "\n\n" not in text and not text.startswith("\n") and not text.endswith("\n"):
+        return text
+    # A line of nothing but ignored tokens: an empty tag keeps it (and is ignored again).
+    return "\n".join(line or "<>" for line in text.split("\n"))
 
 
 def _lines_of(piece: str) -> object:

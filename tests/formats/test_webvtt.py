@@ -1218,3 +1218,25 @@ def test_a_retimed_cue_with_inner_timestamps_is_written_from_its_words() -> None
     text, _ = render(doc.with_cues([shifted]))
     assert text.endswith("\n<b>past <00:00:02.500>future</b>\n")  # never the stale absolute timestamps
     assert read(text).cues[0].words == shifted.words
+
+
+_TREE_TOKENS = st.sampled_from([
+    "<i>", "</i>", "<b.x>", "</b>", "<u>", "</u>", "<c>", "<c.a.b>", "</c>", "<v>", "<v Bob>", "<v.k Ann>", "</v>",
+    "<lang en>", "</lang>", "<ruby>", "<rt>", "</rt>", "</ruby>", "<font>", "</span>", "<>", "<1>",
+    "<00:00:01.000>", "<00:00:02.500>", "<00:00:04.000>", "<00:00:09.000>", "\n",
+]) | st.text(alphabet="ab &é", min_size=1, max_size=4)
+
+
+@settings(max_examples=150)
+@given(texts=st.lists(st.lists(_TREE_TOKENS, min_size=1, max_size=10).map("".join), min_size=1, max_size=6))
+def test_webvtt_round_trip_keeps_every_cue_tree(texts: list[str]) -> None:
+    """Whatever the tags, texts and timestamps, WebVTT -> WebVTT gives each cue the W3C tree it had."""
+    payloads = ["\n".join(line or "x" for line in text.strip("\n").split("\n")) or "x" for text in texts]
+    source = "WEBVTT\n\n" + "".join(f"00:00:00.000 --> 00:00:05.000\n{p}\n\n" for p in payloads)
+    text, _ = render(read(source))
+    before = webvtt.parse_file(source, DiagnosticSink("webvtt", webvtt.ReadOptions())).cues
+    after = webvtt.parse_file(text, DiagnosticSink("webvtt", webvtt.ReadOptions())).cues
+    assert [format_cue_text(parse_cue_text(c.text)) for c in after] == [
+        format_cue_text(parse_cue_text(c.text)) for c in before]
+    again = read(text)
+    assert render(again)[0] == text and again.cues == read(render(again)[0]).cues  # and it is stable
