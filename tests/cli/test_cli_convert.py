@@ -452,3 +452,14 @@ def test_convert_says_when_a_vtt_file_has_no_signature(runner: CliRunner, tmp_pa
     result = runner.invoke(cli, ["convert", str(misnamed), str(tmp_path / "out.srt")])
     assert result.exit_code == 0
     assert "does not start with its signature (WEBVTT); read it as srt" in result.stderr
+
+
+def test_convert_webvtt_for_ffmpeg_moves_style_into_markup(runner: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "styled.vtt"
+    source.write_text("WEBVTT\n\nSTYLE\n::cue(.loud) { font-weight: bold }\n\n00:00.000 --> 00:01.000\n"
+                      "<c.loud>Hi</c>\n", encoding="utf-8")
+    result = runner.invoke(cli, ["convert", str(source), "-", "--to", "vtt", "-w", "stylesheets=inline"])
+    assert result.exit_code == 0
+    assert "STYLE" not in result.stdout and "<c.loud><b>Hi</b></c>" in result.stdout
+    result = runner.invoke(cli, ["convert", str(source), "-", "--to", "vtt", "-w", "stylesheets=drop"])
+    assert result.exit_code == 0 and "STYLE" not in result.stdout and "stylesheets" in result.stderr
