@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import warnings
+from pathlib import PurePath
 from typing import Any
 
 from subkit import _io
@@ -18,7 +19,7 @@ from subkit.errors import (
     UnknownFormatError,
 )
 from subkit.formats import FormatSpec, WriteResult, detect, for_path, get
-from subkit.model import Document, LossReport
+from subkit.model import Diagnostic, Document, LossReport
 
 __all__ = ["dump", "dumps", "load", "loads", "render"]
 
@@ -137,7 +138,34 @@ def load(
     data = _io.read_bytes(name)
     source = "<stdin>" if name == "-" else name
     spec = get(format) if format else detect(data, None if name == "-" else name)
-    return loads(data, format=spec.name, encoding=encoding, strict=strict, source=source, **options)
+    doc = loads(data, format=spec.name, encoding=encoding, strict=strict, source=source, **options)
+    return doc if format else note_misnamed(doc, spec, name, strict=strict)
+
+
+#: Extensions whose format has a signature: a file so named whose content is read as another format is
+#: worth a word (``.vtt`` without ``WEBVTT`` is usually SRT renamed, which players then refuse).
+_SIGNED_EXTENSIONS = {".vtt": "webvtt", ".webvtt": "webvtt"}
+
+
+def note_misnamed(doc: Document, spec: FormatSpec, path: str, *, strict: bool = False) -> Document:
+    """Add a diagnostic when detection read a file as another format than its extension names.
+
+    Only for extensions of formats with a signature (WebVTT): such a file
+    without the signature is not one of them for any player.
+
+    Raises:
+        ParseError: ``strict`` and the file is misnamed.
+    """
+    named = _SIGNED_EXTENSIONS.get(PurePath(path).suffix.lower())
+    if named is None or named == spec.name:
+        return doc
+    message = f"the file is named as {named} but does not start with its signature (WEBVTT)"
+    action = f"read it as {spec.name}, which its content is"
+    if strict:
+        raise ParseError(f"{message}; pass format={spec.name!r} to read it as such", format=named, source=path,
+                         line=1)
+    diagnostic = Diagnostic(message=message, action=action, line=1, source=path)
+    return dataclasses.replace(doc, diagnostics=(diagnostic, *doc.diagnostics))
 
 
 def render(
@@ -161,6 +189,11 @@ def render(
     opts = _options(mod.WriteOptions, f"{spec.name} writer", {"strict": strict, **options})
     report = LossReport(spec.name, strict=strict)
     data = mod.write(doc, options=opts, report=report)
+    if opts.bom:
+        if not isinstance(data, str):
+            raise ConfigError(f"{spec.name} is a binary format: it has no byte order mark")
+        if not data.startswith("\ufeff"):
+            data = "\ufeff" + data
     return WriteResult(data, spec.name, report)
 
 
@@ -211,12 +244,15 @@ def dump(
 
     The format comes from ``format`` or the extension of ``path``. The file is
     written to a temporary file and renamed over the target, so a failure
-    never leaves a truncated or clobbered file.
+    never leaves a truncated or clobbered file. ``bom`` starts the file with
+    a byte order mark in ``encoding`` (a Unicode one); it is the writers'
+    ``bom`` option.
 
     Raises:
         UnknownFormatError: no format for ``format`` or the extension.
         UnsupportedFeatureError: ``strict`` and something would be dropped.
         SubkitIOError: the file cannot be written, or the text not encoded.
+        ConfigError: ``bom`` with a binary format or a non-Unicode encoding.
     """
     name = os.fspath(path)
     if format:
@@ -225,10 +261,16 @@ def dump(
         raise UnknownFormatError("writing to standard output needs a format", name="-")
     else:
         spec = for_path(name)
-    result = render(doc, spec.name, strict=strict, **options)
+    result = render(doc, spec.name, strict=strict, bom=bom, **options)
     _warn(result)
     data = result.data
     if isinstance(data, str):
+        codec = encoding.lower().replace("_", "-")
+        if data.startswith("\ufeff"):
+            if codec in ("utf-16", "utf16", "utf-32", "utf32"):
+                data = data[1:]  # these codecs write their own byte order mark
+            elif not codec.startswith("utf"):
+                raise ConfigError(f"a byte order mark needs a Unicode encoding, not {encoding}")
         try:
             payload = data.encode(encoding)
         except LookupError:
@@ -237,8 +279,6 @@ def dump(
             raise SubkitIOError(
                 f"{name}: {exc.object[exc.start:exc.end]!r} cannot be encoded in {encoding}", path=name
             ) from None
-        if bom and encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
-            payload = b"\xef\xbb\xbf" + payload
     else:
         payload = data
     _io.write_bytes(name, payload)

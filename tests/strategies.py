@@ -120,8 +120,14 @@ def contents(
 
 
 @st.composite
-def timed_words(draw: st.DrawFn, cue_text: str, start_ms: int, end_ms: int, step: int = 1) -> tuple[Word, ...]:
-    """Contiguous words covering the cue, texts joining to ``cue_text`` (split after spaces)."""
+def timed_words(
+    draw: st.DrawFn, cue_text: str, start_ms: int, end_ms: int, step: int = 1, *, distinct: bool = False
+) -> tuple[Word, ...]:
+    """Contiguous words covering the cue, texts joining to ``cue_text`` (split after spaces).
+
+    ``distinct``: at least two words, each lasting at least ``step`` (what a conforming WebVTT file
+    can say: every inner timestamp strictly inside the cue and after the one before), or none.
+    """
     pieces: list[str] = []
     current = ""
     for char in cue_text:
@@ -134,7 +140,13 @@ def timed_words(draw: st.DrawFn, cue_text: str, start_ms: int, end_ms: int, step
     if not pieces:
         return ()
     span = (end_ms - start_ms) // step
-    cuts = sorted(draw(st.lists(st.integers(0, span), min_size=len(pieces) - 1, max_size=len(pieces) - 1)))
+    if distinct:
+        if len(pieces) < 2 or span < len(pieces):
+            return ()
+        cuts = sorted(draw(st.lists(st.integers(1, span - 1), min_size=len(pieces) - 1,
+                                    max_size=len(pieces) - 1, unique=True)))
+    else:
+        cuts = sorted(draw(st.lists(st.integers(0, span), min_size=len(pieces) - 1, max_size=len(pieces) - 1)))
     bounds = [start_ms, *(start_ms + c * step for c in cuts), end_ms]
     return tuple(
         Word(text=text, start_ms=bounds[i], end_ms=bounds[i + 1]) for i, text in enumerate(pieces)

@@ -143,3 +143,31 @@ def test_parse_error_message_names_file_and_line() -> None:
     err = ParseError("bad timing", format="srt", source="in.srt", line=7, excerpt="00:00 -> x")
     assert str(err) == "in.srt:7: bad timing (near '00:00 -> x')"
     assert err.reason == "bad timing"
+
+
+def test_bom_is_a_write_option_of_every_text_writer() -> None:
+    from subkit.errors import ConfigError
+    from subkit.model import Cue, Document, Run
+
+    doc = Document(cues=(Cue(start_ms=0, end_ms=1000, content=(Run("é"),)),))
+    for name in ("srt", "webvtt", "ass", "ttml"):
+        data = subkit.render(doc, name, bom=True).data
+        assert isinstance(data, str) and data.startswith("\ufeff") and not data.startswith("\ufeff\ufeff")
+        assert subkit.loads(data, format=name).cues[0].plain_text() == "é"
+    assert not str(subkit.render(doc, "srt").data).startswith("\ufeff")
+    with pytest.raises(ConfigError):
+        subkit.render(doc, "ebu_stl", bom=True)
+
+
+def test_a_vtt_file_without_the_signature_says_so(tmp_path: Path) -> None:
+    from subkit.errors import ParseError
+
+    misnamed = tmp_path / "movie.vtt"
+    misnamed.write_text("1\n00:00:01,000 --> 00:00:02,000\nHi\n", encoding="utf-8")
+    doc = subkit.load(misnamed)
+    assert doc.source_format == "srt" and len(doc.cues) == 1
+    (first, *_) = doc.diagnostics
+    assert "does not start with its signature" in first.message and first.line == 1 and "srt" in first.action
+    with pytest.raises(ParseError):
+        subkit.load(misnamed, strict=True)
+    assert not subkit.load(misnamed, format="srt").diagnostics  # asked for: no word

@@ -31,10 +31,11 @@ def word_timed_documents(draw: st.DrawFn) -> Document:
     for _ in range(draw(st.integers(1, 4))):
         start, end = draw(cue_times(step=10, max_ms=9 * 3600 * 1000))
         end = max(end, start + 10 * 8)
-        # Two words at least: one word covering the whole cue carries no timing WebVTT can write.
+        # Two words at least, each lasting: one word covering the whole cue, or a word of no duration,
+        # carries no timing a conforming WebVTT file can write.
         alphabet = SAFE_ALPHABET.replace("'", "").replace(" ", "")
         text = " ".join(draw(st.lists(words_text(alphabet=alphabet, max_size=8), min_size=2, max_size=6)))
-        words = draw(timed_words(text, start, end, step=10))
+        words = draw(timed_words(text, start, end, step=10, distinct=True))
         cues.append(Cue(start_ms=start, end_ms=end, content=(Run(text),), words=words))
     return Document(cues=tuple(cues))
 

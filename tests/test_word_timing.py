@@ -2,7 +2,9 @@
 
 ASS ``\\k`` tags, WebVTT inner timestamps, enhanced LRC, Whisper JSON and Rev
 JSON all hold timed words. A document whose words any of them can express
-(contiguous words on a 10 ms grid, one line per cue, caption-sized cues) goes
+(contiguous words of at least 10 ms on a 10 ms grid, two or more per cue, one
+line per cue, caption-sized cues: a conforming WebVTT file gives every inner
+timestamp a place strictly inside its cue, after the one before) goes
 through each ordered pair of them and comes back with the same words.
 
 To cover another format, add its identifier to :data:`WORD_TIMED`.
@@ -37,14 +39,15 @@ _ALPHABET = SAFE_ALPHABET.replace(".", "").replace("!", "").replace("?", "").rep
 
 @st.composite
 def word_timed_documents(draw: st.DrawFn, confidence: bool = False) -> Document:
-    """Cues in time order, 2-6 contiguous words each, on a 10 ms grid, at most 6 s and 84 characters."""
+    """Cues in time order, 2-6 contiguous words of 10 ms or more each, on a 10 ms grid, at most 6 s and 84
+    characters."""
     cues: list[Cue] = []
     clock = draw(st.integers(0, 1000)) * 10
     for _ in range(draw(st.integers(1, 4))):
         start = clock + draw(st.integers(0, 300)) * 10
         end = start + draw(st.integers(8, 600)) * 10
         text = " ".join(draw(st.lists(words_text(alphabet=_ALPHABET, max_size=8), min_size=2, max_size=6)))
-        words = draw(timed_words(text, start, end, step=10))
+        words = draw(timed_words(text, start, end, step=10, distinct=True))
         if confidence:
             words = tuple(
                 Word(text=w.text, start_ms=w.start_ms, end_ms=w.end_ms,

@@ -307,6 +307,10 @@ def load_input(
     # every format but subkit JSON, which keeps the one its document was first read in.
     extra = options(spec) if options is not None else {}
     doc = subkit.loads(data, format=spec.name, encoding=encoding, strict=strict, source=name, **extra)
+    if format is None:
+        from subkit._api import note_misnamed
+
+        doc = note_misnamed(doc, spec, path, strict=strict)
     if spec.binary:
         used = None
     elif spec.name == "subkit_json":

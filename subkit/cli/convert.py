@@ -72,6 +72,7 @@ class _Settings:
     fps: str | None = None
     read_pairs: tuple[str, ...] = ()
     write_pairs: tuple[str, ...] = ()
+    bom: bool = False
 
 
 def output_name(source: str, target: FormatSpec) -> str:
@@ -221,6 +222,8 @@ def _convert(job: _Job, settings: _Settings, inputs: set[Path], written: set[Pat
     # -W error, as an exception), so it is silenced here.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", LossyConversionWarning)
+        if settings.bom:
+            write_options["bom"] = True
         result = subkit.dump(doc, job.target, format=target_spec.name, encoding=settings.out_encoding,
                              strict=settings.strict, **write_options)
     if key is not None:
@@ -252,6 +255,8 @@ def _convert(job: _Job, settings: _Settings, inputs: set[Path], written: set[Pat
               help="Text encoding of the input(s); detected when omitted.")
 @click.option("--out-encoding", type=EncodingType(), default="utf-8", show_default=True, metavar="ENCODING",
               help="Text encoding of the output.")
+@click.option("--bom", is_flag=True,
+              help="Start text output with a byte order mark (GStreamer reads long BOM-less UTF-8 SRT wrongly).")
 @click.option("-l", "--language", metavar="LOCALE",
               help="Language of the output, for formats that record one (facebook_srt: en_US, which also "
                    "goes into the file name).")
@@ -275,6 +280,7 @@ def convert_command(
     out_dir: Path | None,
     encoding: str | None,
     out_encoding: str,
+    bom: bool,
     language: str | None,
     fps: str | None,
     read_pairs: tuple[str, ...],
@@ -306,7 +312,7 @@ def convert_command(
       subkit convert song.ass song.lrc -w enhanced=yes
     """
     settings = _Settings(from_spec, to_spec, encoding, out_encoding, strict, quiet, language, fps,
-                         read_pairs, write_pairs)
+                         read_pairs, write_pairs, bom)
     jobs = _plan(paths, settings, out_dir, as_json)
     if out_dir is not None:
         try:

@@ -45,9 +45,13 @@ class BaseWriteOptions:
     Attributes:
         strict: raise :class:`~subkit.errors.UnsupportedFeatureError` instead of
             dropping something the format cannot express.
+        bom: start the text with a byte order mark (U+FEFF), which some
+            players need to take long UTF-8 files as UTF-8 (GStreamer's SRT
+            reader); text formats only.
     """
 
     strict: bool = False
+    bom: bool = False
 
 
 @dataclass(frozen=True, slots=True)

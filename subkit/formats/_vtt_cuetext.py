@@ -53,6 +53,7 @@ __all__ = [
     "escape_annotation",
     "escape_text",
     "flatten",
+    "format_cue_text",
     "parse_cue_text",
     "parse_timestamp",
     "split_tags",
@@ -692,6 +693,43 @@ def apply_plan(plan: Plan, parts: list[str]) -> tuple[ContentItem, ...]:
                     continue
             append(trusted_run(piece, style))
     return tuple(items)
+
+
+def format_cue_text(root: Element) -> str:
+    """Cue text whose W3C tree is ``root``: the inverse of :func:`parse_cue_text` (tokens it ignored left out).
+
+    Every element is closed; text is escaped; unknown tags are written as they came.
+
+    >>> format_cue_text(parse_cue_text("<v.loud   Bob>a &lt; b</i><1>"))
+    '<v.loud Bob>a &lt; b</v>'
+    """
+    out: list[str] = []
+    # Depth-first without recursion: (children, next index, end tag) per open element.
+    stack: list[tuple[list[Node], int, str]] = [(root.children, 0, "")]
+    while stack:
+        children, index, closer = stack.pop()
+        if index >= len(children):
+            out.append(closer)
+            continue
+        stack.append((children, index + 1, closer))
+        child = children[index]
+        if type(child) is str:
+            out.append(escape_text(child))
+        elif type(child) is Timestamp:
+            ms = child.ms
+            hours, rest = divmod(ms, 3_600_000)
+            minutes, rest = divmod(rest, 60_000)
+            out.append(f"<{hours:02d}:{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}>")
+        elif type(child) is Unknown:
+            out.append(child.markup)
+        else:
+            element: Element = child  # type: ignore[assignment]
+            tag = element.kind + "".join("." + name for name in element.classes)
+            if element.annotation:
+                tag += " " + escape_annotation(element.annotation)
+            out.append(f"<{tag}>")
+            stack.append((element.children, 0, f"</{element.kind}>"))
+    return "".join(out)
 
 
 _TEXT_ESCAPES: Final = str.maketrans(

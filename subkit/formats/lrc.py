@@ -277,7 +277,9 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     for key, value in doc.header.items():
         if key.startswith("lrc.") and key != "lrc.ti":
             out.append(f"[{key[4:]}:{value}]\n")
-    cues = [(index, cue) for index, cue in enumerate(doc.cues) if not cue.comment]
+    # Lines go forward in time: cues in order of their start (stable; players read the file in order).
+    cues = sorted(((index, cue) for index, cue in enumerate(doc.cues) if not cue.comment),
+                  key=lambda pair: units(pair[1].start_ms, unit))
     ticks = [(units(cue.start_ms, unit), units(cue.end_ms, unit)) for _, cue in cues]
     followers = next_starts([start for start, _ in ticks])
     for position, (index, cue) in enumerate(cues):
@@ -292,6 +294,13 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
             report.add("empty-cue", "cues without text left out", cue=index)
             continue
         out.append(f"[{_time(start * unit, precision)}]{text}\n")
+        if position + 1 < len(cues) and ticks[position + 1][0] == start:
+            # The next line starts at the same time: an end line here would go back in time. Lines
+            # of one time end together, when the last of them ends.
+            if end != ticks[position + 1][1]:
+                report.add("overlap", "lines starting at the same time end together (LRC lines cannot go "
+                           "back in time)", cue=index)
+            continue
         following = followers[position]
         if following is not None and end > following:
             report.add("overlap", "overlapping cues cut: a line ends when the next one starts", cue=index)

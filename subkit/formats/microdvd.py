@@ -326,21 +326,28 @@ def _writable(style: RunStyle) -> RunStyle:
     )
 
 
+#: The style attributes MicroDVD codes carry.
+_CODED = ("italic", "bold", "underline", "strike", "color", "font_family", "font_size")
+
+
 def _cue_text(cue: Cue, index: int, report: LossReport) -> str:
     lines: list[list[ContentItem]] = cue.lines()
     out: list[str] = []
     for line in lines:
-        parts: list[str] = []
-        current = PLAIN
+        # Players (FFmpeg, GStreamer, aeidon...) read codes only at the start of a line and print the
+        # others as text: each line gets one set of codes, for what all its text shares.
+        styles = [_writable(item.style) for item in line if type(item) is Run and item.text.strip()]
+        common = PLAIN
+        if styles:
+            first = styles[0]
+            common = RunStyle(**{name: getattr(first, name) for name in _CODED
+                                 if all(getattr(s, name) == getattr(first, name) for s in styles[1:])})
+            if any(style != common for style in styles):
+                report.add("inline-style", "style changes inside a line dropped: players read MicroDVD codes "
+                           "only at the start of a line", cue=index)
+        parts: list[str] = [_codes(common, upper=False)] if common != PLAIN else []
         for item in line:
             if type(item) is Run:
-                style = _writable(item.style)
-                if style != current:
-                    if current != PLAIN and not _covers(style, current):
-                        report.add("style-reset", "a style switched off inside a line runs on to its end "
-                                   "(MicroDVD codes cannot end)", cue=index)
-                    parts.append(_codes(style, upper=False))
-                    current = style
                 parts.append(item.text.replace("|", "¦"))
             elif type(item) is Raw and item.format == NAME:
                 parts.append(item.markup)
@@ -357,19 +364,13 @@ def _cue_text(cue: Cue, index: int, report: LossReport) -> str:
     return text
 
 
-def _covers(new: RunStyle, old: RunStyle) -> bool:
-    """Whether ``new`` keeps everything ``old`` switched on (codes only add)."""
-    for name in ("italic", "bold", "underline", "strike", "color", "font_family", "font_size"):
-        if getattr(old, name) is not None and getattr(new, name) != getattr(old, name):
-            return False
-    return True
-
-
 def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     """Serialise ``doc`` as MicroDVD at ``options.fps`` (else the document's frame rate).
 
-    Times become the nearest frame. A style that switches off inside a line
-    cannot be written (codes run to the end of the line) and is reported.
+    Times become the nearest frame. Codes go at the start of each line only,
+    for the style all of the line's text shares (players print codes
+    elsewhere as text); style changes inside a line are reported
+    (``inline-style``).
 
     Raises:
         UnsupportedFeatureError: strict and something would be dropped.

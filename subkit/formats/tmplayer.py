@@ -157,7 +157,9 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
         UnsupportedFeatureError: strict and something would be dropped.
     """
     report_unsupported(doc, FEATURES, report, raw_format=NAME)
-    cues = [(index, cue) for index, cue in enumerate(doc.cues) if not cue.comment]
+    # Lines go forward in time: cues in order of their start second (stable; players read the file in order).
+    cues = sorted(((index, cue) for index, cue in enumerate(doc.cues) if not cue.comment),
+                  key=lambda pair: units(pair[1].start_ms, 1000))
     seconds = [(units(cue.start_ms, 1000), units(cue.end_ms, 1000)) for _, cue in cues]
     followers = next_starts([start for start, _ in seconds])
     out: list[str] = []
@@ -172,6 +174,13 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
             report.add("empty-cue", "cues without text left out", cue=index)
             continue
         out.append(f"{_time(start * 1000)}{sep}{text}\n")
+        if position + 1 < len(cues) and seconds[position + 1][0] == start:
+            # The next cue starts in the same second: an end line here would go back in time. The
+            # cues of one second end together, when the last of them ends.
+            if end != seconds[position + 1][1]:
+                report.add("overlap", "cues starting in the same second end together (TMPlayer lines "
+                           "cannot go back in time)", cue=index)
+            continue
         following = followers[position]
         if following is not None and end > following:
             report.add("overlap", "overlapping cues cut: a cue ends when the next one starts", cue=index)

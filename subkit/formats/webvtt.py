@@ -28,11 +28,15 @@ What the reader keeps (see ``docs/formats/webvtt.md``):
 * cue identifiers, every cue setting as :class:`~subkit.model.Placement`
   fields (never a numpad ``align``: settings stay settings, so VTT -> model ->
   VTT is the identity);
-* cue text as runs, line breaks, raw markup (unknown tags) and timed words.
+* cue text as runs, line breaks, raw markup (unknown tags) and timed words;
+  when what the writer would make of the runs gives another W3C element tree
+  (``<v>`` without a name, classes on ``<b>``, timestamps between elements),
+  the cue text itself in ``Cue.extra["webvtt.cuetext"]``, which the writer
+  uses while the cue still says what it says.
 
 Leniencies (each recorded as a diagnostic; ``strict=True`` raises instead):
 
-* a lowercase or mixed-case ``webvtt`` signature;
+* a lowercase or mixed-case ``webvtt`` signature (``lenient_signature``);
 * timestamps W3C rejects but that have one clear reading (``lenient_timestamps``):
   ``,`` before the fraction (files converted from SRT), no fraction
   (``00:01:39``), a 1-2 digit fraction read as a decimal (``.04`` is 40 ms),
@@ -58,29 +62,33 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Final, NamedTuple
+from typing import Final, Literal, NamedTuple
 
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink, LineCounter
 from subkit.formats._features import report_unsupported
 from subkit.formats._html import HTML_COLORS
 from subkit.formats._vtt_cuetext import (
     BUILTIN_COLORS,
+    Element,
     StyleCache,
     TextPlans,
     apply_plan,
     escape_annotation,
     escape_text,
     flatten,
+    format_cue_text,
     parse_cue_text,
     split_tags,
 )
 from subkit.model import (
+    EMPTY,
     NOWHERE,
     PLAIN,
     Color,
     ContentItem,
     Cue,
     Document,
+    FrozenMap,
     LineBreak,
     LossReport,
     Note,
@@ -122,6 +130,15 @@ FEATURES = frozenset(
 #: The key of the header text in :attr:`Document.header`.
 HEADER_KEY: Final = "webvtt.header"
 
+#: The :attr:`Cue.extra` key of a cue's source text when it holds tags: the element tree (``<v>`` without a
+#: name, classes on ``<b>``, timestamps between elements...) is more than the model's runs keep, and the
+#: writer rebuilds it from this text while the cue still says what the text says.
+CUE_TEXT_KEY: Final = "webvtt.cuetext"
+
+#: The :attr:`Cue.extra` key of the cue times (``"start_ms end_ms"``) a kept cue text with inner timestamps
+#: was read with: the timestamps are absolute, so a retimed cue is written from its words instead.
+CUE_TIMES_KEY: Final = "webvtt.cuetimes"
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReadOptions(BaseReadOptions):
@@ -143,10 +160,13 @@ class ReadOptions(BaseReadOptions):
             ``position:..,middle|start|end``) as their current equivalents,
             with a warning. ``False`` ignores such settings, as the W3C parser
             does (for ``align:middle`` the effect is the same).
+        lenient_signature: read a ``webvtt`` signature in lower or mixed
+            case, with a warning. ``False`` rejects the file, as W3C does.
     """
 
     lenient_timestamps: bool = True
     obsolete_keywords: bool = True
+    lenient_signature: bool = True
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -157,10 +177,30 @@ class WriteOptions(BaseWriteOptions):
         alignment: map a numpad :attr:`Placement.align` without WebVTT
             settings to ``line``/``align`` settings (see the module docs).
         short_times: write ``MM:SS.mmm`` for times under an hour.
+        stylesheets: ``"keep"`` writes STYLE blocks (the document's CSS and
+            generated colour rules). ``"inline"`` writes none and moves what
+            inline markup can say into the cues: ``::cue`` and
+            ``::cue(.class)`` rules giving bold, italic, underline or a
+            colour become ``<b> <i> <u>`` and built-in colour classes; the
+            rest is reported. ``"drop"`` writes none and reports the loss.
+            Both are for players whose WebVTT reader stops at the first
+            STYLE block (FFmpeg's); cues are then written from the model,
+            not from their source text.
+        regions: ``"keep"`` writes REGION blocks and ``region:`` settings;
+            ``"drop"`` leaves them out and reports the loss (FFmpeg's reader
+            also stops at the first REGION block).
     """
 
     alignment: bool = True
     short_times: bool = False
+    stylesheets: Literal["keep", "inline", "drop"] = "keep"
+    regions: Literal["keep", "drop"] = "keep"
+
+    def __post_init__(self) -> None:
+        if self.stylesheets not in ("keep", "inline", "drop"):
+            raise ValueError(f"stylesheets must be keep, inline or drop, not {self.stylesheets!r}")
+        if self.regions not in ("keep", "drop"):
+            raise ValueError(f"regions must be keep or drop, not {self.regions!r}")
 
 
 def sniff(head: str) -> bool:
@@ -377,11 +417,12 @@ class _Parser:
 
     def __init__(
         self, data: str, sink: DiagnosticSink, *, lenient_timestamps: bool = True, obsolete_keywords: bool = True,
-        fast: bool = True,
+        fast: bool = True, lenient_signature: bool = True,
     ) -> None:
         self.data = data
         self.sink = sink
         self.lenient_timestamps = lenient_timestamps
+        self.lenient_signature = lenient_signature
         self.obsolete_keywords = obsolete_keywords
         self.fast = fast
         self.line_of = LineCounter(data)
@@ -422,6 +463,11 @@ class _Parser:
             if signature.upper() != "WEBVTT":
                 raise self.sink.fail(
                     "not a WebVTT file: it does not start with WEBVTT", line=1, excerpt=data.split("\n", 1)[0]
+                )
+            if not self.lenient_signature:
+                raise self.sink.fail(
+                    f"not a WebVTT file: signature {signature!r} is not uppercase WEBVTT (lenient_signature reads it)",
+                    line=1, excerpt=data.split("\n", 1)[0],
                 )
             self.warn(f"signature {signature!r} is not uppercase WEBVTT", "read it as WEBVTT", 0)
         newline = data.find("\n")
@@ -465,6 +511,10 @@ class _Parser:
         return self.result
 
     def _header(self, first_rest: str, lines: list[str], offset: int) -> None:
+        # "WEBVTT Language: en": the place the writer uses (W3C has no header lines after the signature).
+        language = _LANGUAGE.fullmatch(first_rest.strip(" \t"))
+        if language:
+            self.result.language = language.group(1)
         kept: list[str] = []
         line_offset = offset
         for line in lines:
@@ -767,6 +817,11 @@ class _Parser:
                         number = _percent(linepos)
                     elif _LINE_NUMBER.fullmatch(linepos):
                         number = float(linepos)
+                        if not math.isfinite(number):
+                            # Beyond the double range: an error for the HTML number rules W3C uses.
+                            problems.append((f"line number {linepos[:20]}... beyond the range of a number",
+                                             "ignored that setting"))
+                            continue
                 if comma and linealign not in _LINE_ALIGN and self.obsolete_keywords:
                     linealign = self._obsolete(linealign, _OBSOLETE_LINE_ALIGN, name, problems)
                 if number is None or (comma and linealign not in _LINE_ALIGN):
@@ -887,6 +942,7 @@ def parse_file(
     lenient_timestamps: bool = True,
     obsolete_keywords: bool = True,
     fast: bool = True,
+    lenient_signature: bool = True,
 ) -> ParsedFile:
     """Run the W3C WebVTT parser over ``data`` without touching cue text.
 
@@ -905,7 +961,7 @@ def parse_file(
     """
     parser = _Parser(
         _prepare(data, sink), sink, lenient_timestamps=lenient_timestamps, obsolete_keywords=obsolete_keywords,
-        fast=fast,
+        fast=fast, lenient_signature=lenient_signature,
     )
     result = parser.run()
     result.cues = [ParsedCue._make(raw) for raw in parser.cues]
@@ -993,12 +1049,13 @@ def _read(data: str, options: ReadOptions) -> Document:
     sink = DiagnosticSink(NAME, options)
     parser = _Parser(
         _prepare(data, sink), sink, lenient_timestamps=options.lenient_timestamps,
-        obsolete_keywords=options.obsolete_keywords,
+        obsolete_keywords=options.obsolete_keywords, lenient_signature=options.lenient_signature,
     )
     parsed = parser.run()
     classes = color_classes(parsed.stylesheets)
     style_cache = StyleCache(classes)
     plans = TextPlans(classes, style_cache)
+    trees = _TreeCheck(parsed.stylesheets)
     line_of = parser.line_of
     cues: list[Cue] = []
     append = cues.append
@@ -1027,28 +1084,48 @@ def _read(data: str, options: ReadOptions) -> Document:
                 for message, action in plan.problems:
                     sink.warn(message, action, line=line, excerpt=excerpt)
             content = apply_plan(plan, parts)
-            append(trusted_cue(start_ms, end_ms, content, ident, placement, plan.speaker, plan.language))
+            cue = trusted_cue(start_ms, end_ms, content, ident, placement, plan.speaker, plan.language)
+            kept = trees.kept(cue, text, plan, parts, plan.problems) if "<" in text else None
+            if kept is not None:
+                cue = trusted_cue(start_ms, end_ms, content, ident, placement, plan.speaker, plan.language,
+                                  FrozenMap({CUE_TEXT_KEY: kept}))
+            append(cue)
             continue
         problems: list[tuple[str, str]] = []
         root = parse_cue_text(text, problems)
+        tree_problems = list(problems)
         flat = flatten(root, start_ms, end_ms, classes, style_cache)
         problems.extend(flat.problems)
         if problems:
             line = line_of(offset) + 1
             for message, action in problems:
                 sink.warn(message, action, line=line, excerpt=text.split("\n", 1)[0])
-        append(
-            Cue(
-                start_ms=start_ms,
-                end_ms=end_ms,
-                content=flat.content,
-                id=ident,
-                placement=placement,
-                speaker=flat.speaker,
-                language=flat.language,
-                words=flat.words,
-            )
+        cue = Cue(
+            start_ms=start_ms,
+            end_ms=end_ms,
+            content=flat.content,
+            id=ident,
+            placement=placement,
+            speaker=flat.speaker,
+            language=flat.language,
+            words=flat.words,
         )
+        kept = None
+        if "<" in text:
+            # Inner timestamps strictly inside the cue and in order (every word lasts) are written back
+            # where they stood whatever their values, so cue text with the same tags is kept alike.
+            key: tuple[object, ...] | None = None
+            if not flat.problems and all(w.end_ms > w.start_ms for w in flat.words):
+                key = _skeleton(parts)
+                if flat.words and not key[-1] and flat.words[0].start_ms == start_ms:
+                    key = None  # a first timestamp at the cue start: the writer leaves it out
+            kept = trees.kept(cue, text, key, parts, tree_problems, root)
+        if kept is not None:
+            extra = {CUE_TEXT_KEY: kept}
+            if flat.words:
+                extra[CUE_TIMES_KEY] = f"{start_ms} {end_ms}"
+            cue = cue.replace(extra=FrozenMap(extra))
+        append(cue)
     header = {HEADER_KEY: parsed.header} if parsed.header is not None else {}
     return Document(
         cues=tuple(cues),
@@ -1092,7 +1169,8 @@ class _ColorPlan:
     digits, with a generated ``::cue(.cff8000) { color: #ff8000; }`` rule.
     """
 
-    def __init__(self, stylesheets: tuple[str, ...]) -> None:
+    def __init__(self, stylesheets: tuple[str, ...], *, generate: bool = True) -> None:
+        self.generate = generate
         self.by_color: dict[tuple[str, Color], str] = {}
         css = _css_color_classes(stylesheets)
         for name, key in css.items():
@@ -1104,10 +1182,13 @@ class _ColorPlan:
                 self.by_color.setdefault(("background", color), "bg_" + name)
         self.rules: list[str] = []
 
-    def name(self, prop: str, color: Color) -> str:
+    def name(self, prop: str, color: Color) -> str | None:
+        """The class for a colour; ``None`` when it needs a rule and rules cannot be written."""
         key = (prop, color)
         found = self.by_color.get(key)
         if found is None:
+            if not self.generate:
+                return None
             digits = color.to_hex().lstrip("#").lower()
             found = ("c" if prop == "color" else "bg") + digits
             css_prop = "color" if prop == "color" else "background-color"
@@ -1123,8 +1204,18 @@ class _Writer:
         self.doc = doc
         self.options = options
         self.report = report
-        self.colors = _ColorPlan(doc.stylesheets)
-        self.region_ids = set(doc.regions)
+        self.css = options.stylesheets == "keep"
+        self.colors = _ColorPlan(doc.stylesheets if self.css else (), generate=self.css)
+        self.region_ids = set(doc.regions) if options.regions == "keep" else set()
+        self._plans: TextPlans | None = None
+
+    @property
+    def plans(self) -> TextPlans:
+        """Cue text plans over the document's colour classes (made when a cue keeps its source text)."""
+        if self._plans is None:
+            classes = color_classes(self.doc.stylesheets)
+            self._plans = TextPlans(classes, StyleCache(classes))
+        return self._plans
 
     def lose(self, feature: str, message: str, cue: int | None = None) -> None:
         self.report.add(feature, message, cue=cue)
@@ -1143,12 +1234,22 @@ class _Writer:
                 lines = [line for line in lines if "-->" not in line]
             lines = [line for line in lines if line]
         language = self.doc.language
-        if language and not any(_LANGUAGE.fullmatch(line) for line in lines):
-            lines.append(f"Language: {language}")
+        if language and not any(_LANGUAGE.fullmatch(line) for line in (first, *lines)):
+            # The language goes on the signature line when that is free: W3C's syntax has no header
+            # lines after it (validators reject them, players skip them), and readers that know the
+            # "Language:" header (subkit among them) find it there too.
+            if not first and _CLASS_NAME.fullmatch(language):
+                first = f"Language: {language}"
+            else:
+                lines.append(f"Language: {language}")
         signature = f"WEBVTT {first}" if first else "WEBVTT"
         return "\n".join([signature, *lines])
 
     def stylesheet_blocks(self, extra_rules: list[str]) -> list[str]:
+        if not self.css:
+            if self.options.stylesheets == "drop" and any(sheet.strip() for sheet in self.doc.stylesheets):
+                self.lose("stylesheets", "STYLE blocks left out (stylesheets=drop)")
+            return []
         blocks: list[str] = []
         sheets = list(self.doc.stylesheets)
         if extra_rules:
@@ -1163,6 +1264,10 @@ class _Writer:
         return blocks
 
     def region_blocks(self) -> list[str]:
+        if self.options.regions != "keep":
+            if self.doc.regions:
+                self.lose("regions", "REGION blocks left out (regions=drop)")
+            return []
         blocks: list[str] = []
         for region in self.doc.regions.values():
             if not _REGION_ID.fullmatch(region.id) or "-->" in region.id:
@@ -1270,6 +1375,9 @@ class _Writer:
             region = None
         if vertical:
             parts.append(f"vertical:{vertical}")
+        if line is not None and not math.isfinite(line):
+            self.lose("line", "line positions that are not finite numbers dropped", index)
+            line = None
         if line is not None:
             if not snap and not 0 <= line <= 100:
                 self.lose("line", "line percentages outside 0-100 clamped", index)
@@ -1316,6 +1424,9 @@ class _Writer:
         offset = 0
         previous = cue.start_ms
         approximated = False
+        # W3C wants each inner timestamp after the cue start, after the one before and before the cue end.
+        last_written = cue.start_ms
+        unwritable = False
         for number, word in enumerate(words):
             ms = word.start_ms
             if ms < previous or ms > cue.end_ms:
@@ -1326,14 +1437,24 @@ class _Writer:
                 approximated = True
             if word.confidence is not None:
                 self.lose("confidence", "word confidences dropped", index)
-            # The first word's start is implied by the cue's, unless it differs, the word is
-            # empty, or it is the only word (no timestamp at all would mean no words).
-            if number or ms != cue.start_ms or not word.text or len(words) == 1:
+            # The first word's start is implied by the cue's when it is the cue's. A timestamp that
+            # cannot be later than the one before (a word of no duration, a single word filling the
+            # cue, an empty first word) or that is the cue end is left out: the word joins the one
+            # before (or is the cue), which the validator's parser accepts and every reader shows alike.
+            if number == 0 and ms == cue.start_ms and word.text and len(words) > 1:
+                pass
+            elif last_written < ms < cue.end_ms or (number == 0 and cue.start_ms < ms < cue.end_ms):
                 bounds.append((offset, ms))
+                last_written = ms
+            else:
+                unwritable = True
             previous = ms
             offset += len(word.text)
         if approximated:
             self.lose("word-timing", "word times approximated: each word ends where the next starts", index)
+        if unwritable:
+            self.lose("word-timing", "words of no duration (or one word filling its cue) joined to the word "
+                      "before (or the cue): inner timestamps must fall strictly inside the cue, in order", index)
         return bounds
 
     def layers(self, style: RunStyle, index: int) -> list[tuple[str, str]]:
@@ -1348,10 +1469,14 @@ class _Writer:
         classes = [c for c in style.classes if _CLASS_NAME.fullmatch(c)]
         if len(classes) != len(style.classes):
             self.lose("classes", "class names with spaces, dots or '<>&' dropped", index)
-        if style.color is not None:
-            classes.append(self.colors.name("color", style.color))
-        if style.background is not None:
-            classes.append(self.colors.name("background", style.background))
+        for prop, color in (("color", style.color), ("background", style.background)):
+            if color is not None:
+                name = self.colors.name(prop, color)
+                if name is None:
+                    self.lose("color", "colours without a built-in WebVTT colour class dropped (no STYLE "
+                              "block to define one)", index)
+                else:
+                    classes.append(name)
         if classes:
             result.append(("c", "<c." + ".".join(classes) + ">"))
         if style.bold or (style.weight is not None and style.weight >= 600):
@@ -1362,8 +1487,53 @@ class _Writer:
             result.append(("u", "<u>"))
         return result
 
+    def source_text(self, cue: Cue, source: str) -> str | None:
+        """The payload rebuilt from the cue's source text, or ``None`` when the cue no longer says what it says.
+
+        The source text is read again with the document's colour classes; when
+        its runs, words, speaker and language are still the cue's, its element
+        tree is the one to write. The text goes out as it came in unless the
+        W3C parser ignored something in it (an unmatched end tag, a bad
+        timestamp, ``<>``): then the tree is written without what was ignored.
+        """
+        lines = source.split("\n")
+        if "-->" in source or "" in lines:
+            return None  # not a cue payload (the extra did not come from this reader)
+        parts = split_tags(source)
+        plans = self.plans
+        plan = plans.get(parts)
+        root: Element | None = None
+        if plan is not None:
+            if cue.words or plan.speaker != cue.speaker or plan.language != cue.language:
+                return None
+            if apply_plan(plan, parts) != cue.content:
+                return None
+            problems: list[tuple[str, str]] | tuple[tuple[str, str], ...] = plan.problems
+        else:
+            problems = []
+            root = parse_cue_text(source, problems)
+            flat = flatten(root, cue.start_ms, cue.end_ms, plans.color_classes, plans.styles)
+            if flat.words and cue.extra.get(CUE_TIMES_KEY) != f"{cue.start_ms} {cue.end_ms}":
+                return None  # retimed: the absolute inner timestamps of the text are not the cue's
+            if (
+                flat.content != cue.content
+                or flat.words != cue.words
+                or flat.speaker != cue.speaker
+                or flat.language != cue.language
+            ):
+                return None
+        if all(action != "ignored it" for _, action in problems):
+            return source
+        return _without_ignored(root or parse_cue_text(source))
+
     def text(self, cue: Cue, index: int) -> str:
         """The cue payload: escaped text, tags, inner timestamps; never an empty line."""
+        if cue.extra is not EMPTY and self.css:
+            source = cue.extra.get(CUE_TEXT_KEY)
+            if source is not None:
+                kept = self.source_text(cue, source)
+                if kept is not None:
+                    return kept
         content = cue.content
         bounds = self.word_bounds(cue, index)
         if (
@@ -1448,7 +1618,7 @@ class _Writer:
     def run(self) -> str:
         doc = self.doc
         # Colours first: the STYLE block with generated rules precedes the cues.
-        for cue in doc.cues:
+        for cue in doc.cues if self.css else ():
             for item in cue.content:
                 if type(item) is Run and item.style is not PLAIN:
                     if item.style.color is not None:
@@ -1468,6 +1638,111 @@ class _Writer:
                 blocks.append(self.cue_block(cue, index))
         blocks.extend(self.note_block(note) for note in notes[next_note:])
         return "\n\n".join(blocks) + "\n"
+
+
+class _TreeCheck:
+    """Which cues need their source text kept (:data:`CUE_TEXT_KEY`): those the writer would not give back.
+
+    The model's runs flatten the element tree: ``<v>`` without a name, a
+    class-less ``<c>``, classes on ``<b>``, the nesting order, two adjacent
+    ``<i>`` and the place of inner timestamps between elements are not in
+    them. A cue whose text is not exactly what the writer makes of its runs
+    keeps its text, so that WebVTT -> WebVTT gives CSS the same tree ("the
+    same" as W3C parses it: ``<v Anna>hi`` and ``<v Anna>hi</v>`` are one tree).
+    Cue texts with the tags of one plan (see :class:`TextPlans`), or of one
+    skeleton of tags and regular inner timestamps, and with line breaks in the
+    same places of their texts, give the same answer, so one cue answers for
+    all of them.
+    """
+
+    __slots__ = ("plans", "skeletons", "writer")
+
+    def __init__(self, stylesheets: list[str]) -> None:
+        self.writer = _Writer(Document(stylesheets=tuple(stylesheets)), WriteOptions(), LossReport(NAME))
+        self.plans: dict[tuple[object, ...], tuple[object, bool]] = {}
+        self.skeletons: dict[tuple[object, ...], bool] = {}
+
+    def kept(
+        self,
+        cue: Cue,
+        text: str,
+        plan: object | None,
+        parts: list[str],
+        problems: tuple[tuple[str, str], ...] | list[tuple[str, str]],
+        root: Element | None = None,
+    ) -> str | None:
+        """The cue text to keep for ``cue`` (read from ``text``), or ``None`` when the writer gives it back.
+
+        Text in which the W3C parser ignored tokens (an unmatched end tag, a
+        bad timestamp) is kept as its tree without them, so that the text
+        kept is the text written, and a second round trip changes nothing.
+        """
+        if any(action == "ignored it" for _, action in problems):
+            text = _without_ignored(root or parse_cue_text(text))
+            plan = None
+        if type(plan) is tuple:
+            # A skeleton (see _skeleton): already checked to be one the writer's output depends on alone.
+            found = self.skeletons.get(plan)
+            if found is not None:
+                return text if found else None
+            differs = _differs(self.writer.text(cue, 0), text)
+            self.skeletons[plan] = differs
+            return text if differs else None
+        if plan is None:
+            return text if _differs(self.writer.text(cue, 0), text) else None
+        # The same tags, and line breaks in the same places of the texts: the same trees either way.
+        key = (id(plan),) if "\n" not in text else (id(plan), *map(_lines_of, parts[::2]))
+        known = self.plans.get(key)
+        if known is not None and known[0] is plan:
+            return text if known[1] else None
+        differs = _differs(self.writer.text(cue, 0), text)
+        self.plans[key] = (plan, differs)
+        return text if differs else None
+
+
+def _differs(written: str, text: str) -> bool:
+    """Whether two cue texts give different W3C trees (an open tag at the end, ``&#38;`` for ``&amp;``... do not)."""
+    if written == text:
+        return False
+    return format_cue_text(parse_cue_text(written)) != format_cue_text(parse_cue_text(text))
+
+
+def _without_ignored(root: Element) -> str:
+    """Cue text for a tree, leaving out what W3C ignored; never an empty line (that would end the cue)."""
+    text = format_cue_text(root)
+    if "\n\n" not in text and not text.startswith("\n") and not text.endswith("\n"):
+        return text
+    # A line of nothing but ignored tokens: an empty tag keeps it (and is ignored again).
+    return "\n".join(line or "<>" for line in text.split("\n"))
+
+
+def _lines_of(piece: str) -> object:
+    """Where a text piece is empty and where it breaks lines: what of a text shapes a cue's runs."""
+    return tuple(map(bool, piece.split("\n"))) if "\n" in piece else bool(piece)
+
+
+def _skeleton(parts: list[str]) -> tuple[object, ...]:
+    """Cue text cut by :func:`split_tags` without its texts (but where they are empty and break lines) and
+    without the values of its timestamps.
+
+    The last item says whether any text comes before the first timestamp.
+    """
+    tags: list[object] = []
+    texts: list[object] = []
+    text_first = False
+    seen_timestamp = False
+    for index, part in enumerate(parts):
+        if index & 1:
+            if part and "0" <= part[0] <= "9":
+                tags.append(None)
+                seen_timestamp = True
+            else:
+                tags.append(part)
+        else:
+            texts.append(_lines_of(part))
+            if part and not seen_timestamp:
+                text_first = True
+    return (*tags, *texts, text_first)
 
 
 def _shared(open_layers: list[tuple[str, str]], layers: list[tuple[str, str]]) -> int:
@@ -1498,5 +1773,83 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
         UnsupportedFeatureError: strict and something would be dropped.
     """
     report_unsupported(doc, FEATURES, report, raw_format=NAME)
+    if options.stylesheets == "inline" and doc.stylesheets:
+        doc = _inline_stylesheets(doc, report)
     return _Writer(doc, options, report).run()
+
+
+# ---------------------------------------------------------------- writing: CSS as inline markup
+
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_CUE_CLASS = re.compile(r"::cue\(\s*\.([^\s.()<>&]+)\s*\)")
+
+
+def _inline_declarations(body: str) -> tuple[dict[str, object], list[str]]:
+    """What inline markup can say of a CSS declaration block, and the properties it cannot say."""
+    changes: dict[str, object] = {}
+    rest: list[str] = []
+    for declaration in body.split(";"):
+        prop, colon, value = declaration.partition(":")
+        prop, value = prop.strip().lower(), value.strip().lower().removesuffix("!important").strip()
+        if not colon:
+            if prop:
+                rest.append(prop)
+            continue
+        if prop == "font-weight" and (value in ("bold", "bolder") or value in ("600", "700", "800", "900")):
+            changes["bold"] = True
+        elif prop == "font-style" and value in ("italic", "oblique"):
+            changes["italic"] = True
+        elif prop in ("text-decoration", "text-decoration-line") and value.split() == ["underline"]:
+            changes["underline"] = True
+        elif prop == "color" and _css_color(value) is not None:
+            changes["color"] = _css_color(value)
+        elif prop in ("background-color", "background") and _css_color(value) is not None:
+            changes["background"] = _css_color(value)
+        else:
+            rest.append(prop)
+    return changes, rest
+
+
+def _inline_stylesheets(doc: Document, report: LossReport) -> Document:
+    """``doc`` with what its ``::cue`` and ``::cue(.class)`` rules say moved onto the runs they style.
+
+    A run's own formatting wins over a rule's (as inline style beats a
+    stylesheet); rules for other selectors and properties inline markup has
+    no tag for are reported.
+    """
+    everything: dict[str, object] = {}
+    by_class: dict[str, dict[str, object]] = {}
+    for sheet in doc.stylesheets:
+        for selectors, body in _CSS_RULE.findall(_CSS_COMMENT.sub("", sheet)):
+            changes, rest = _inline_declarations(body)
+            if rest:
+                report.add("stylesheets", "CSS properties without inline markup dropped: " + ", ".join(rest[:4]))
+            for selector in selectors.split(","):
+                selector = selector.strip()
+                if selector == "::cue":
+                    everything.update(changes)
+                    continue
+                match = _CUE_CLASS.fullmatch(selector)
+                if match is None:
+                    report.add("stylesheets",
+                               f"CSS rules for selectors inline markup cannot say dropped ({selector[:40]})")
+                    continue
+                by_class.setdefault(match.group(1), {}).update(changes)
+    if not everything and not by_class:
+        return doc
+    cues: list[Cue] = []
+    for cue in doc.cues:
+        content: list[ContentItem] = []
+        for item in cue.content:
+            if type(item) is Run:
+                changes = dict(everything)
+                for name in item.style.classes:
+                    changes.update(by_class.get(name, {}))
+                wanted = {k: v for k, v in changes.items() if getattr(item.style, k) is None}
+                if wanted:
+                    item = Run(item.text, item.style.merged(**wanted))
+            content.append(item)
+        cues.append(cue.replace(content=tuple(content)))
+    return doc.with_cues(cues)
 

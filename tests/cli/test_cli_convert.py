@@ -417,3 +417,49 @@ def test_convert_out_dir_that_is_a_file(runner: CliRunner, demo: Path, tmp_path:
 )
 def test_convert_output_name(source: str, target: str, expected: str) -> None:
     assert output_name(source, get(target)) == expected
+
+
+def test_convert_bom_starts_the_output_with_a_byte_order_mark(runner: CliRunner, demo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.srt"
+    result = runner.invoke(cli, ["convert", str(demo), str(out), "--bom"])
+    assert result.exit_code == 0, result.output
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf1\n") and data.count(b"\xef\xbb\xbf") == 1
+    assert subkit.load(out).cues == subkit.load(demo).cues  # readers take the mark off
+    result = runner.invoke(cli, ["convert", str(demo), str(tmp_path / "u16.srt"), "--bom", "--out-encoding", "utf-16"])
+    assert result.exit_code == 0 and (tmp_path / "u16.srt").read_bytes().startswith(b"\xff\xfe1\x00")
+    result = runner.invoke(cli, ["convert", str(demo), str(tmp_path / "x.srt"), "--bom", "--out-encoding", "cp1252"])
+    assert result.exit_code == 2 and "Unicode" in result.output
+    assert not (tmp_path / "x.srt").exists()
+    plain = tmp_path / "plain.srt"
+    assert runner.invoke(cli, ["convert", str(demo), str(plain)]).exit_code == 0
+    assert not plain.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_convert_bom_as_a_subprocess(demo: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    completed = subprocess.run([sys.executable, "-m", "subkit", "convert", str(demo), "-", "--to", "srt", "--bom"],
+                               capture_output=True, check=False)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.startswith(b"\xef\xbb\xbf1")
+
+
+def test_convert_says_when_a_vtt_file_has_no_signature(runner: CliRunner, tmp_path: Path) -> None:
+    misnamed = tmp_path / "movie.vtt"
+    misnamed.write_text("1\n00:00:01,000 --> 00:00:02,000\nHi\n", encoding="utf-8")
+    result = runner.invoke(cli, ["convert", str(misnamed), str(tmp_path / "out.srt")])
+    assert result.exit_code == 0
+    assert "does not start with its signature (WEBVTT); read it as srt" in result.stderr
+
+
+def test_convert_webvtt_for_ffmpeg_moves_style_into_markup(runner: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "styled.vtt"
+    source.write_text("WEBVTT\n\nSTYLE\n::cue(.loud) { font-weight: bold }\n\n00:00.000 --> 00:01.000\n"
+                      "<c.loud>Hi</c>\n", encoding="utf-8")
+    result = runner.invoke(cli, ["convert", str(source), "-", "--to", "vtt", "-w", "stylesheets=inline"])
+    assert result.exit_code == 0
+    assert "STYLE" not in result.stdout and "<c.loud><b>Hi</b></c>" in result.stdout
+    result = runner.invoke(cli, ["convert", str(source), "-", "--to", "vtt", "-w", "stylesheets=drop"])
+    assert result.exit_code == 0 and "STYLE" not in result.stdout and "stylesheets" in result.stderr

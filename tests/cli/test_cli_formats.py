@@ -44,7 +44,7 @@ def test_formats_json(runner: CliRunner) -> None:
         "available": True,
         "features": sorted(srt_module.FEATURES),
         "read_options": {},
-        "write_options": {"alignment": "bool", "speaker_prefix": "bool"},
+        "write_options": {"alignment": "bool", "bom": "bool", "speaker_prefix": "bool"},
     }
     assert "vtt" in by_name["webvtt"]["aliases"]
     assert by_name["webvtt"]["extensions"][0] == ".vtt"

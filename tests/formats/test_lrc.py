@@ -157,3 +157,16 @@ test_golden = golden_test("lrc")
 
 
 test_reader_only_raises_parse_errors = reader_robustness_test("lrc")
+
+
+def test_lines_never_go_back_in_time() -> None:
+    """Two lines starting at the same time: no end line between them, and lines in time order."""
+    doc = Document(cues=(
+        Cue(start_ms=3000, end_ms=5000, content=(Run("a"),)),
+        Cue(start_ms=3000, end_ms=6000, content=(Run("b"),)),
+        Cue(start_ms=1000, end_ms=2000, content=(Run("early"),)),
+    ))
+    result = subkit.render(doc, "lrc")
+    times = [line[1:9] for line in str(result.data).splitlines()]
+    assert times == sorted(times) == ["00:01.00", "00:02.00", "00:03.00", "00:03.00"]  # b: the last, 3 s
+    assert "overlap" in {loss.feature for loss in result.losses}

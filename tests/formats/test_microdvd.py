@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import subkit
-from subkit.errors import ConfigError, ParseError
+from subkit.errors import ConfigError, ParseError, UnsupportedFeatureError
 from subkit.model import Color, Cue, Document, LineBreak, Placement, Raw, Run, RunStyle
 from subkit.timing import FPS_23_976, frames_to_ms
 
@@ -131,8 +131,27 @@ def test_writer_reports_what_it_cannot_express() -> None:
             placement=Placement(align=9)),
     ))
     result = subkit.render(doc, "microdvd")
-    assert {loss.feature for loss in result.losses} == {"speaker", "frame-rate", "style-reset", "alignment"}
-    assert str(result.data) == "{1}{1}23.976\n{0}{24}{P:0}{y:i}ab\n"
+    assert {loss.feature for loss in result.losses} == {"speaker", "frame-rate", "inline-style", "alignment"}
+    assert str(result.data) == "{1}{1}23.976\n{0}{24}{P:0}ab\n"
+
+
+def test_codes_are_written_only_at_the_start_of_a_line() -> None:
+    """FFmpeg, GStreamer and aeidon print a code inside a line as text: "This is {y:i}really important"."""
+    doc = Document(frame_rate=Fraction(25), cues=(
+        Cue(start_ms=0, end_ms=1000, content=(
+            Run("This is "), Run("really", RunStyle(italic=True)), Run(" important"), LineBreak(),
+            Run("all ", RunStyle(bold=True, italic=True)), Run("bold", RunStyle(bold=True)),
+        )),
+    ))
+    result = subkit.render(doc, "microdvd", fps_header=False)
+    assert str(result.data) == "{0}{25}This is really important|{y:b}all bold\n"
+    assert [loss.feature for loss in result.losses] == ["inline-style"]
+    with pytest.raises(UnsupportedFeatureError):
+        subkit.render(doc, "microdvd", strict=True)
+    whole = Document(frame_rate=Fraction(25), cues=(
+        Cue(start_ms=0, end_ms=1000, content=(Run("a", RunStyle(italic=True)), LineBreak(), Run("b"))),))
+    result = subkit.render(whole, "microdvd", fps_header=False)
+    assert str(result.data) == "{0}{25}{y:i}a|b\n" and not result.losses
 
 
 def test_sniff() -> None:

@@ -113,3 +113,19 @@ test_golden = golden_test("tmplayer")
 
 
 test_reader_only_raises_parse_errors = reader_robustness_test("tmplayer")
+
+
+def test_lines_never_go_back_in_time() -> None:
+    """Two cues starting in the same second: no end line between them (03, 05, 03 went backwards)."""
+    doc = Document(cues=(
+        Cue(start_ms=3000, end_ms=5000, content=(Run("a"),)),
+        Cue(start_ms=3400, end_ms=6000, content=(Run("b"),)),
+        Cue(start_ms=1000, end_ms=2000, content=(Run("early"),)),
+    ))
+    result = subkit.render(doc, "tmplayer")
+    times = [line[:8] for line in str(result.data).splitlines()]
+    assert times == sorted(times) == ["00:00:01", "00:00:02", "00:00:03", "00:00:03"]  # b: the last, 3 s
+    assert "overlap" in {loss.feature for loss in result.losses}
+    back = subkit.loads(str(result.data), format="tmplayer")
+    assert [(c.plain_text(), c.start_ms, c.end_ms) for c in back.cues] == [
+        ("early", 1000, 2000), ("a", 3000, 6000), ("b", 3000, 6000)]

@@ -24,6 +24,7 @@ from subkit.formats._vtt_cuetext import (
     apply_plan,
     escape_text,
     flatten,
+    format_cue_text,
     parse_cue_text,
     split_tags,
 )
@@ -531,6 +532,7 @@ def test_unknown_tag_markup_is_kept_as_written() -> None:
     cue = one("00:01.000 --> 00:02.000\n<span.x a=1>a</span> <b>b<font")
     assert cue.content == (Raw("webvtt", "<span.x a=1>"), Run("a"), Raw("webvtt", "</span>"), Run(" "),
                            Run("b", RunStyle(bold=True)), Raw("webvtt", "<font>"))  # closed
+    assert not cue.extra  # what the writer makes of the runs gives the same tree: nothing kept
     text, _ = render(Document(cues=(cue,)))
     assert "<span.x a=1>a</span> <b>b<font></b>" in text
     left_open = Document(cues=(cue.replace(content=(Run("b", RunStyle(bold=True)), Raw("webvtt", "<font"))),))
@@ -579,7 +581,9 @@ def test_color_classes() -> None:
         Run("c", RunStyle(background=Color(r=0, g=0, b=0, a=128))),
     )
     text, losses = render(doc)
-    assert "<c.yellow.bg_blue>a</c> <c.other.warn>b</c> <c.box>c</c>" in text and not losses
+    assert "<c.yellow.bg_blue>a</c> <c.warn.other>b</c> <c.box>c</c>" in text and not losses  # as it came
+    text, losses = render(doc.with_cues(cue.replace(extra={}) for cue in doc.cues))
+    assert "<c.yellow.bg_blue>a</c> <c.other.warn>b</c> <c.box>c</c>" in text and not losses  # from the model
 
 
 def test_inner_timestamps_become_words() -> None:
@@ -785,7 +789,23 @@ def test_words_that_vtt_cannot_express_are_reported() -> None:
     karaoke = Cue(start_ms=0, end_ms=3000, content=(Run("a"),), words=(
         Word(text="a", start_ms=0, end_ms=3000, kind="kf", confidence=0.9),))
     _, losses = render(Document(cues=(karaoke,)))
-    assert {loss.feature for loss in losses} == {"karaoke", "confidence"}
+    assert {loss.feature for loss in losses} == {"karaoke", "confidence", "word-timing"}
+
+
+def test_inner_timestamps_are_written_strictly_inside_the_cue_and_in_order() -> None:
+    """The W3C syntax (and the validator's parser) wants cue start < each timestamp < cue end, increasing."""
+    single = Cue(start_ms=1000, end_ms=2000, content=(Run("word"),),
+                 words=(Word(text="word", start_ms=1000, end_ms=2000),))
+    text, losses = render(Document(cues=(single,)))
+    assert text.endswith("00:00:01.000 --> 00:00:02.000\nword\n")  # no <00:00:01.000>: the word is the cue
+    assert [loss.feature for loss in losses] == ["word-timing"]
+    flat = Cue(start_ms=0, end_ms=3000, content=(Run("a b c d"),), words=(
+        Word(text="a ", start_ms=0, end_ms=1000), Word(text="b ", start_ms=1000, end_ms=1000),
+        Word(text="c ", start_ms=1000, end_ms=3000), Word(text="d", start_ms=3000, end_ms=3000)))
+    text, losses = render(Document(cues=(flat,)))
+    assert "\na <00:00:01.000>b c d\n" in text and [loss.feature for loss in losses] == ["word-timing"]
+    with pytest.raises(UnsupportedFeatureError):
+        render(Document(cues=(single,)), strict=True)
 
 
 def test_karaoke_word_starts_are_exact_through_ass() -> None:
@@ -889,8 +909,12 @@ def test_notes_with_arrows_or_blank_lines_are_repaired() -> None:
 def test_document_language_is_written_as_a_header_line() -> None:
     doc = Document(language="de", cues=(Cue(start_ms=0, end_ms=1, content=(Run("a"),)),))
     text, _ = render(doc)
-    assert text.startswith("WEBVTT\nLanguage: de\n\n")
+    # On the signature line: W3C has no header lines (the validator's parser rejects them).
+    assert text.startswith("WEBVTT Language: de\n\n")
     assert read(text).language == "de"
+    titled = doc.replace(header={"webvtt.header": "- a title"})
+    assert render(titled)[0].startswith("WEBVTT - a title\nLanguage: de\n\n")
+    assert read("WEBVTT\nKind: captions\nLanguage: fr\n\n").language == "fr"  # header lines still read
 
 
 # ---------------------------------------------------------------- round trip property
@@ -954,7 +978,7 @@ def _cues(draw: st.DrawFn, regions: list[str]) -> Cue:
     cue = Cue(start_ms=start, end_ms=end, content=content, speaker=speaker, language=language)
     words: tuple[Word, ...] = ()
     if draw(st.booleans()) and cue.plain_text():
-        words = draw(timed_words(cue.plain_text(), start, end))
+        words = draw(timed_words(cue.plain_text(), start, end, distinct=True))
     line = draw(st.none() | st.integers(-5, 20).map(float) | _PCT)
     snap = line is None or (line == int(line) and draw(st.booleans()))
     position = draw(st.none() | _PCT)
@@ -1096,3 +1120,120 @@ def test_sniff() -> None:
 def test_plain_text_runs_share_the_plain_style() -> None:
     run = one("00:01.000 --> 00:02.000\nplain").content[0]
     assert isinstance(run, Run) and run.style is PLAIN
+
+
+# ---------------------------------------------------------------- consumer workarounds
+
+_STYLED = (
+    "WEBVTT\n\nSTYLE\n::cue(.loud) { font-weight: bold; font-style: italic }\n::cue { text-decoration: underline }\n"
+    "::cue(v[voice=Ann]) { color: red }\n::cue(.orange) { color: #ff8000 }\n\nREGION\nid:top width:40%\n\n"
+    "00:00.000 --> 00:02.000 region:top\n<c.loud>Loud</c> and <c.yellow>yellow</c> <c.orange>orange</c>\n"
+)
+
+
+def test_stylesheets_keep_is_the_default() -> None:
+    text, losses = render(read(_STYLED))
+    assert "STYLE\n::cue(.loud)" in text and "REGION\nid:top" in text and not losses
+
+
+def test_stylesheets_inline_moves_rules_into_markup() -> None:
+    """For FFmpeg's WebVTT reader, which stops at the first STYLE block."""
+    text, losses = render(read(_STYLED), stylesheets="inline", regions="drop")
+    assert "STYLE" not in text and "REGION" not in text and "region:" not in text
+    assert "<c.loud><b><i><u>Loud</u></i></b></c><u> and </u><c.yellow><u>yellow</u></c><u> orange</u>" in text
+    assert {loss.feature for loss in losses} == {"stylesheets", "regions", "region", "color"}
+    with pytest.raises(UnsupportedFeatureError):
+        render(read(_STYLED), stylesheets="inline", strict=True)
+
+
+def test_stylesheets_drop_reports_the_loss() -> None:
+    text, losses = render(read(_STYLED), stylesheets="drop")
+    assert "STYLE" not in text and "REGION\nid:top" in text
+    assert "<c.loud>Loud</c> and <c.yellow>yellow</c> orange" in text
+    assert {loss.feature for loss in losses} == {"stylesheets", "color"}
+
+
+def test_stylesheets_option_is_checked() -> None:
+    from subkit.errors import ConfigError
+
+    with pytest.raises(ConfigError):
+        render(read(_STYLED), stylesheets="sometimes")
+
+
+# ---------------------------------------------------------------- W3C details a browser checks
+
+
+def test_line_beyond_the_double_range_is_an_ignored_setting() -> None:
+    """A web-platform-tests vector: ``line:1`` and 309 zeros is no number (HTML rules), not infinity."""
+    doc = subkit.load(FIXTURES / "tree" / "line-overflow.vtt")
+    assert all(cue.placement.line is None for cue in doc.cues)
+    assert any("beyond the range" in d.message and d.action == "ignored that setting" for d in doc.diagnostics)
+    text, losses = render(doc)
+    assert "line:" not in text and not losses
+    infinite = Document(cues=(Cue(start_ms=0, end_ms=1000, content=(Run("x"),),
+                                  placement=Placement(line=float("inf"))),))
+    text, losses = render(infinite)
+    assert "line:" not in text and [loss.feature for loss in losses] == ["line"]
+
+
+@pytest.mark.parametrize("name", ["past-future.vtt", "voice-class.vtt"])
+def test_webvtt_to_webvtt_keeps_the_element_tree(name: str) -> None:
+    """Timestamps between elements, <v> without a name, <v.foo>, class-less <c>, classes on b/i/u, nesting."""
+    source = (FIXTURES / "tree" / name).read_text(encoding="utf-8")
+    text, losses = render(read(source))
+    assert not losses
+    before = webvtt.parse_file(source, DiagnosticSink("webvtt", webvtt.ReadOptions())).cues
+    after = webvtt.parse_file(text, DiagnosticSink("webvtt", webvtt.ReadOptions())).cues
+    assert [format_cue_text(parse_cue_text(c.text)) for c in after] == [
+        format_cue_text(parse_cue_text(c.text)) for c in before]
+    assert "<00:00:00.000><b>past </b><00:00:05.000><b>future</b>" in text or name != "past-future.vtt"
+    again = read(text)
+    assert again.cues == read(source).cues and render(again)[0] == text
+
+
+def test_a_changed_cue_is_written_from_its_runs() -> None:
+    doc = read("WEBVTT\n\n00:00.000 --> 00:02.000\n<i><b>x</b></i> <v>y</v>\n")
+    (cue,) = doc.cues
+    assert cue.extra  # <i><b> and a nameless voice: more than the runs say
+    assert render(doc)[0].endswith("\n<i><b>x</b></i> <v>y</v>\n")
+    changed = doc.with_cues([cue.replace(content=(Run("x", RunStyle(bold=True, italic=True)), Run(" z")))])
+    assert render(changed)[0].endswith("\n<b><i>x</i></b> z\n")
+
+
+def test_lenient_signature_false_rejects_a_lowercase_signature() -> None:
+    assert len(read("webvtt\n\n00:00.000 --> 00:01.000\nx\n")) == 1
+    with pytest.raises(ParseError, match="uppercase"):
+        read("webvtt\n\n00:00.000 --> 00:01.000\nx\n", lenient_signature=False)
+
+
+def test_a_retimed_cue_with_inner_timestamps_is_written_from_its_words() -> None:
+    doc = read("WEBVTT\n\n00:01.000 --> 00:03.000\n<00:00:01.000><b>past </b><00:00:02.000><b>future</b>\n")
+    (cue,) = doc.cues
+    assert cue.extra  # the tree is more than the runs say
+    shifted = cue.replace(start_ms=cue.start_ms + 500, end_ms=cue.end_ms + 500, words=tuple(
+        dataclasses.replace(w, start_ms=w.start_ms + 500, end_ms=w.end_ms + 500) for w in cue.words))
+    text, _ = render(doc.with_cues([shifted]))
+    assert text.endswith("\n<b>past <00:00:02.500>future</b>\n")  # never the stale absolute timestamps
+    assert read(text).cues[0].words == shifted.words
+
+
+_TREE_TOKENS = st.sampled_from([
+    "<i>", "</i>", "<b.x>", "</b>", "<u>", "</u>", "<c>", "<c.a.b>", "</c>", "<v>", "<v Bob>", "<v.k Ann>", "</v>",
+    "<lang en>", "</lang>", "<ruby>", "<rt>", "</rt>", "</ruby>", "<font>", "</span>", "<>", "<1>",
+    "<00:00:01.000>", "<00:00:02.500>", "<00:00:04.000>", "<00:00:09.000>", "\n",
+]) | st.text(alphabet="ab &é", min_size=1, max_size=4)
+
+
+@settings(max_examples=150)
+@given(texts=st.lists(st.lists(_TREE_TOKENS, min_size=1, max_size=10).map("".join), min_size=1, max_size=6))
+def test_webvtt_round_trip_keeps_every_cue_tree(texts: list[str]) -> None:
+    """Whatever the tags, texts and timestamps, WebVTT -> WebVTT gives each cue the W3C tree it had."""
+    payloads = ["\n".join(line or "x" for line in text.strip("\n").split("\n")) or "x" for text in texts]
+    source = "WEBVTT\n\n" + "".join(f"00:00:00.000 --> 00:00:05.000\n{p}\n\n" for p in payloads)
+    text, _ = render(read(source))
+    before = webvtt.parse_file(source, DiagnosticSink("webvtt", webvtt.ReadOptions())).cues
+    after = webvtt.parse_file(text, DiagnosticSink("webvtt", webvtt.ReadOptions())).cues
+    assert [format_cue_text(parse_cue_text(c.text)) for c in after] == [
+        format_cue_text(parse_cue_text(c.text)) for c in before]
+    again = read(text)
+    assert render(again)[0] == text and again.cues == read(render(again)[0]).cues  # and it is stable
