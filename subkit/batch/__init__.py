@@ -31,7 +31,7 @@ from typing import Any
 from subkit.batch._engines import ENGINES, run_dask, run_pool, run_ray
 from subkit.batch._journal import Journal
 from subkit.batch._plan import DEFAULT_TEMPLATE, Task, check_collisions, name_output, plan, read_manifest
-from subkit.batch._work import CONVERTED, FAILED, SKIPPED, FileResult, Job, convert
+from subkit.batch._work import CONVERTED, FAILED, SKIPPED, FileResult, Job, convert, remove_temporaries
 from subkit.errors import ConfigError
 
 __all__ = [
@@ -273,6 +273,8 @@ def run(
                 record(FileResult(task.input, task.output, SKIPPED, signature=entry.get("signature") or {}))
             else:
                 todo.append(task)
+        # A worker killed while writing (kill -9, a time limit) leaves its hidden temporary: clear them.
+        remove_temporaries(task.output for task in todo)
         if engine == "process":
             run_pool(todo, job, record, jobs=workers, size=chunk)
         elif engine == "dask":

@@ -31,7 +31,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from subkit.batch._plan import Task
-from subkit.batch._work import FAILED, FileResult, Job, convert
+from subkit.batch._work import FAILED, FileResult, Job, convert, remove_temporaries
 from subkit.errors import ConfigError
 
 __all__ = ["ENGINES", "chunked", "run_chunk", "run_dask", "run_pool", "run_ray"]
@@ -140,6 +140,7 @@ def run_pool(tasks: Sequence[Task], job: Job, on_result: OnResult, *, jobs: int,
     def fail(worker: _Worker, reason: str, message: str) -> None:
         task = worker.current
         if task is not None:
+            remove_temporaries([task.output])
             on_result(FileResult(task.input, task.output, FAILED, reason=reason, error=message,
                                  seconds=time.monotonic() - worker.started))
             pending.extendleft(reversed(worker.rest()))
@@ -193,6 +194,8 @@ def run_pool(tasks: Sequence[Task], job: Job, on_result: OnResult, *, jobs: int,
     finally:
         for worker in active:
             worker.kill()
+            if worker.current is not None:
+                remove_temporaries([worker.current.output])
 
 
 def run_chunk(chunk: Sequence[Task], job: Job) -> list[FileResult]:

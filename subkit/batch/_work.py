@@ -6,7 +6,7 @@ import hashlib
 import os
 import time
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +16,7 @@ from subkit.batch._plan import Task
 from subkit.errors import LossyConversionWarning, SubkitError
 from subkit.model import Document
 
-__all__ = ["FileResult", "Job", "convert", "signature"]
+__all__ = ["FileResult", "Job", "convert", "remove_temporaries", "signature"]
 
 #: The outcomes of a file.
 CONVERTED, SKIPPED, FAILED = "converted", "skipped", "failed"
@@ -98,6 +98,31 @@ def signature(path: str, data: bytes | None = None) -> dict[str, Any]:
         with open(path, "rb") as handle:
             data = handle.read()
     return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha1": hashlib.sha1(data).hexdigest()}
+
+
+def remove_temporaries(outputs: Iterable[str]) -> int:
+    """Remove what a killed writer left beside these outputs (``.NAME.*.tmp``, the atomic writer's temporaries).
+
+    Only the temporaries of the given outputs are touched. Returns how many were removed.
+    """
+    by_folder: dict[str, set[str]] = {}
+    for output in outputs:
+        folder, name = os.path.split(output)
+        by_folder.setdefault(folder or ".", set()).add(name)
+    removed = 0
+    for folder, names in by_folder.items():
+        try:
+            entries = os.listdir(folder)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.startswith(".") and entry.endswith(".tmp") and entry[1:].rsplit(".", 2)[0] in names:
+                try:
+                    os.unlink(os.path.join(folder, entry))
+                    removed += 1
+                except OSError:
+                    pass
+    return removed
 
 
 def _typed(options: Mapping[str, Any], spec: formats.FormatSpec, kind: str) -> dict[str, Any]:
