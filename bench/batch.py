@@ -3,7 +3,7 @@
 Usage::
 
     python bench/batch.py [--corpus ../shared/corpus] [--to webvtt] [--archive 20000] [--engines process,dask,ray]
-                          [--jobs 1,2] [--results bench/results/batch.json]
+                          [--jobs 1,2] [--repeat 2] [--results bench/results/batch.json]
 
 Rows:
 
@@ -122,6 +122,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--jobs", default="1,2")
     parser.add_argument("--engines", default="process,dask,ray")
     parser.add_argument("--archive", type=int, default=20000, help="synthetic files (0: none)")
+    parser.add_argument("--repeat", type=int, default=2, help="rounds; the best of each row is reported")
     parser.add_argument("--exec-sample", type=int, default=20, help="files run as one process each")
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results" / "batch.json")
     args = parser.parse_args(argv)
@@ -131,18 +132,27 @@ def main(argv: list[str] | None = None) -> None:
     engines = args.engines.split(",")
     if (args.corpus / "index.tsv").is_file():
         files = corpus_files(args.corpus)
-        rows.append(("in-process (inline), 1 core", timed_run(files, args.to, engine="inline")))
-        for jobs in (int(j) for j in args.jobs.split(",")):
-            rows.append((f"process pool, {jobs} job{'s' if jobs > 1 else ''}",
-                         timed_run(files, args.to, engine="process", jobs=jobs)))
-        for engine, module in (("dask", "distributed"), ("ray", "ray")):
-            if engine not in engines or importlib.util.find_spec(module) is None:
-                continue
-            cold = timed_run(files[:1], args.to, engine=engine, jobs=2)
-            row = timed_run(files, args.to, engine=engine, jobs=2)
-            row["cold_start"] = cold["wall"]
-            row["files_per_second_warm"] = len(files) / max(row["wall"] - cold["wall"], 1e-9)
-            rows.append((f"{engine}, local cluster of 2", row))
+        best: dict[str, dict[str, Any]] = {}
+
+        def keep(name: str, row: dict[str, Any]) -> None:
+            if name not in best or row["wall"] < best[name]["wall"]:
+                best[name] = row
+
+        # Rounds: each round runs every row once, so a burst of load hits them alike; the best round counts.
+        for _ in range(args.repeat):
+            keep("in-process (inline), 1 core", timed_run(files, args.to, engine="inline"))
+            for jobs in (int(j) for j in args.jobs.split(",")):
+                keep(f"process pool, {jobs} job{'s' if jobs > 1 else ''}",
+                     timed_run(files, args.to, engine="process", jobs=jobs))
+            for engine, module in (("dask", "distributed"), ("ray", "ray")):
+                if engine not in engines or importlib.util.find_spec(module) is None:
+                    continue
+                cold = timed_run(files[:1], args.to, engine=engine, jobs=2)
+                row = timed_run(files, args.to, engine=engine, jobs=2)
+                row["cold_start"] = cold["wall"]
+                row["files_per_second_warm"] = len(files) / max(row["wall"] - cold["wall"], 1e-9)
+                keep(f"{engine}, local cluster of 2", row)
+        rows.extend(best.items())
         if args.exec_sample:
             rows.append(("process per file (python -m subkit convert)",
                          per_file_processes(files, args.to, args.exec_sample)))

@@ -44,8 +44,13 @@ class _StepsCommand(click.Command):
         return super().parse_args(ctx, args)
 
 
-def _progress(stream: TextIO | None) -> tuple[Callable[[batch.FileResult, int, int], None] | None, Callable[[], None]]:
-    """A progress bar on ``stream`` (tqdm, when installed and the stream is a terminal) and its closer."""
+def _progress(
+    stream: TextIO | None, interval: float = 0.1
+) -> tuple[Callable[[batch.FileResult, int, int], None] | None, Callable[[], None]]:
+    """A progress bar on ``stream`` (tqdm, when installed and the stream is a terminal) and its closer.
+
+    ``interval`` is the least time between two redraws (tests draw every update).
+    """
     if stream is None or not stream.isatty():
         return None, lambda: None
     try:
@@ -56,10 +61,11 @@ def _progress(stream: TextIO | None) -> tuple[Callable[[batch.FileResult, int, i
 
     def update(result: batch.FileResult, done: int, total: int) -> None:
         if not bar:
-            bar.append(tqdm(total=total, file=stream, unit="file", leave=False, dynamic_ncols=True))
+            bar.append(tqdm(total=total, file=stream, unit="file", leave=False, dynamic_ncols=True,
+                            mininterval=interval, miniters=1 if interval == 0 else None))
         bar[0].update(1)
         if result.status == "failed":
-            bar[0].set_postfix_str(f"failed: {os.path.basename(result.input)}", refresh=False)
+            bar[0].set_postfix_str(f"failed: {os.path.basename(result.input)}", refresh=interval == 0)
 
     def close() -> None:
         if bar:

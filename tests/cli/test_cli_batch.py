@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import random
@@ -180,3 +181,34 @@ def test_batch_ctrl_c_stops_cleanly_with_the_summary_and_status_130(tmp_path: Pa
     done = _check_consistent(src, out)
     assert 0 < done < 300
     assert not [p for p in out.rglob(".*.tmp")]
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_only_on_a_terminal() -> None:
+    pytest.importorskip("tqdm")
+    from subkit.batch import FileResult
+    from subkit.cli.batch import _progress
+
+    plain = io.StringIO()
+    update, close = _progress(plain)
+    assert update is None
+    close()
+    terminal = _Terminal()
+    update, close = _progress(terminal, interval=0)
+    assert update is not None
+    for done in (1, 2):
+        update(FileResult(f"in{done}.srt", f"out{done}.vtt", "failed" if done == 2 else "converted"), done, 2)
+    close()
+    assert "2/2" in terminal.getvalue() and "failed: in2.srt" in terminal.getvalue()
+    assert _progress(None)[0] is None
+
+
+def test_import_subkit_batch_loads_no_cli_and_no_engine() -> None:
+    script = ("import sys; import subkit.batch; "
+              "print(sorted(m for m in ('click', 'tqdm', 'dask', 'distributed', 'ray', 'rich') if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=_env(), check=True)
+    assert loaded.stdout.strip() == "[]"
