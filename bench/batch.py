@@ -97,7 +97,8 @@ def per_file_processes(files: list[Path], to: str, sample: int) -> dict[str, Any
 def archive(folder: Path, count: int, seed: int = 18) -> list[Path]:
     """``count`` small SRT files (3 cues each) in folders of 1,000."""
     chance = random.Random(seed)
-    words = "the a caption archive station evening news weather report tonight morning city".split()
+    words = ["the", "a", "caption", "archive", "station", "evening", "news", "weather", "report", "tonight",
+             "morning", "city"]
     files = []
     for i in range(count):
         path = folder / f"{i // 1000:04d}" / f"item{i:07d}.srt"
@@ -164,7 +165,7 @@ def main(argv: list[str] | None = None) -> None:
         notes = ""
         if "cold_start" in row:
             notes = (f"cold start {row['cold_start']:.1f} s; without it {row['files_per_second_warm']:.0f} files/s")
-        if "slowest" in row and row["slowest"]:
+        if row.get("slowest"):
             notes += ("; " if notes else "") + "slowest: " + ", ".join(
                 f"{n} {s:.2f} s" for s, n in row["slowest"][:2])
         print(f"| {name} | {row['files']} | {row.get('converted', row['files'])} | {row['wall']:.2f} | "
