@@ -5,7 +5,7 @@ default), Dask or Ray. It converts each :class:`Task` (from :func:`plan` for
 files and folders, or :func:`read_manifest`), runs the job's steps on it,
 writes the output atomically and journals the outcome in an append-only JSON
 Lines :class:`Journal`, so a run killed at any moment resumes where it stopped:
-a file whose ``done`` event is in the journal, whose input has not changed
+an output whose ``done`` event is in the journal, whose input has not changed
 (size, modification time, else content hash) and whose output is there is
 skipped; everything else is done again. Nothing here imports click, and Dask
 or Ray load only when their engine is asked for.
@@ -162,7 +162,7 @@ def default_jobs() -> int:
 
 def _unchanged(task: Task, entry: dict[str, Any]) -> bool:
     """Whether the journal's ``done`` event still holds for ``task``: same output, output there, input unchanged."""
-    if entry.get("event") != "done" or entry.get("output") != os.path.abspath(task.output):
+    if entry.get("event") != "done" or entry.get("input") != os.path.abspath(task.input):
         return False
     if not os.path.exists(task.output):
         return False
@@ -243,7 +243,8 @@ def run(
     workers = jobs or default_jobs()
     job = Job(tuple(steps), strict, out_encoding, timeout, memory_mb)
     summary = Summary(total=len(tasks), engine=engine, journal=os.fspath(journal) if journal is not None else None)
-    book = Journal(journal, key="input") if journal is not None else None
+    # Keyed by output: outputs are unique in a batch, inputs need not be (one master, several formats).
+    book = Journal(journal, key="output") if journal is not None else None
     if book is not None and book.state and not resume:
         raise ConfigError(f"{book.path} records an earlier run: resume it (--resume) or remove it")
     todo: list[Task] = []
@@ -268,7 +269,7 @@ def run(
 
     try:
         for task in tasks:
-            entry = book.state.get(os.path.abspath(task.input)) if book is not None else None
+            entry = book.state.get(os.path.abspath(task.output)) if book is not None else None
             if entry is not None and _unchanged(task, entry):
                 record(FileResult(task.input, task.output, SKIPPED, signature=entry.get("signature") or {}))
             else:

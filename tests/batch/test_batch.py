@@ -178,6 +178,18 @@ def test_resume_skips_done_files_and_redoes_changed_ones(tmp_path: Path) -> None
     assert "changed" in (tmp_path / "out" / "f1.vtt").read_text(encoding="utf-8")
 
 
+def test_one_input_to_several_outputs_resumes_each(tmp_path: Path) -> None:
+    _files(tmp_path / "in", {"master.srt": "one"})
+    (tmp_path / "m.jsonl").write_text("".join(
+        json.dumps({"input": "in/master.srt", "format": fmt, "output": f"master.{ext}"}) + "\n"
+        for fmt, ext in (("webvtt", "vtt"), ("ttml", "ttml"), ("ass", "ass"))), encoding="utf-8")
+    tasks = batch.read_manifest(tmp_path / "m.jsonl", out_dir=tmp_path / "out", to_format=None)
+    journal = tmp_path / "j.jsonl"
+    assert batch.run(tasks, jobs=2, journal=journal).converted == 3
+    again = batch.run(tasks, jobs=2, journal=journal, resume=True)
+    assert (again.skipped, again.converted) == (3, 0)
+
+
 def test_resume_removes_a_killed_writers_temporary(tmp_path: Path) -> None:
     src = _files(tmp_path / "in", {"a.srt": "one"})
     out = tmp_path / "out"
@@ -197,7 +209,8 @@ def test_failures_are_reported_and_the_batch_goes_on(tmp_path: Path) -> None:
                         journal=tmp_path / "j.jsonl")
     assert summary.converted == 1 and [Path(r.input).name for r in summary.failed] == ["bad.srt"]
     assert summary.failed[0].reason == "error" and summary.reasons() == {"error": 1}
-    assert Journal(tmp_path / "j.jsonl", key="input").state[str(src / "bad.srt")]["event"] == "failed"
+    state = Journal(tmp_path / "j.jsonl", key="output").state
+    assert state[str(tmp_path / "out" / "bad.vtt")]["event"] == "failed"
 
 
 def test_process_steps_run_on_every_file_and_count_changes(tmp_path: Path) -> None:
