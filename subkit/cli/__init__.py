@@ -27,14 +27,14 @@ __all__ = ["COMMANDS", "LazyCommand", "LazyGroup", "SubkitGroup", "cli", "main"]
 _C = LazyCommand
 COMMANDS: dict[str, LazyCommand] = {
     "burn": _C("subkit.cli.burn:burn_command", "Draw captions into a video for good, keeping its audio."),
-    "clean": _C("subkit.cli.clean:clean_command", "Fix timing, remove hearing-impaired text and rolling duplicates."),
+    "clean": _C("subkit.cli.clean:clean_command", "Fix timing and common errors, remove hearing-impaired text."),
     "convert": _C("subkit.cli.convert:convert_command", "Convert subtitle files from one format to another."),
     "exclude": _C("subkit.cli.exclude:exclude_command", "Remove time ranges: drop, clip or cut out the cues in them."),
     "extract": _C("subkit.cli.extract:extract_command", "Extract subtitle tracks from a video into any format."),
     "fetch": _C("subkit.cli.fetch:fetch_command", "Get subtitles for media from a hosted captioning service."),
     "formats": _C("subkit.cli.formats:formats_command", "List the formats subkit reads and writes."),
     "info": _C("subkit.cli.info:info_command", "Describe a subtitle file: format, cues, timing, features."),
-    "lint": _C("subkit.cli.lint:lint_command", "Check subtitle timing and reading speed against a profile."),
+    "lint": _C("subkit.cli.lint:lint_command", "Check subtitle files against a delivery profile."),
     "merge": _C("subkit.cli.merge:merge_command", "Merge two subtitle files into one bilingual file."),
     "mux": _C("subkit.cli.mux:mux_command", "Add subtitle files to a video as tracks, verified after writing."),
     "process": _C("subkit.cli.process:process_command", "Run several operations on a subtitle file in one pass."),
