@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 import os
 import warnings
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from subkit import _io
+from subkit import _encoding, _io
 from subkit._gc import PAUSE_FROM, gc_paused
 from subkit.errors import (
     ConfigError,
@@ -17,8 +18,8 @@ from subkit.errors import (
     SubkitIOError,
     UnknownFormatError,
 )
-from subkit.formats import FormatSpec, WriteResult, detect, for_path, get
-from subkit.model import Document, LossReport
+from subkit.formats import FORMATS, SNIFF_SIZE, FormatSpec, WriteResult, detect, for_path, get
+from subkit.model import Diagnostic, Document, LoadInfo, LossReport
 
 __all__ = ["dump", "dumps", "load", "loads", "render"]
 
@@ -58,6 +59,24 @@ def _read(spec: FormatSpec, data: str | bytes, options: dict[str, Any]) -> Docum
     return doc
 
 
+def _binary_hit(data: bytes) -> bool:
+    """Whether a binary format's sniffer claims ``data`` (then it is not decoded as text)."""
+    head = data[:SNIFF_SIZE]
+    return any(spec.binary and spec.can_read and spec.load().sniff(head) for spec in FORMATS)
+
+
+def _guess_diagnostic(decoded: _io.Decoded, spec: FormatSpec, source: str | None, strict: bool) -> Diagnostic:
+    """The warning for a close-call encoding guess (an error under ``strict``).
+
+    Raises:
+        ParseError: ``strict`` refuses a guess.
+    """
+    doubt = decoded.doubt or ""
+    if strict:
+        raise ParseError(f"{doubt}; pass --encoding (encoding=) to be sure", format=spec.name, source=source)
+    return Diagnostic(message=doubt, action="pass --encoding to be sure", source=source)
+
+
 def loads(
     data: str | bytes,
     *,
@@ -65,9 +84,19 @@ def loads(
     encoding: str | None = None,
     strict: bool = False,
     source: str | None = None,
+    language: str | None = None,
+    options_for: Callable[[str], Mapping[str, Any]] | None = None,
     **options: Any,
 ) -> Document:
     """Read a document from a string or bytes.
+
+    Bytes are decoded once, here, before the format is detected (see
+    :mod:`subkit._io` for the order: ``encoding``, a byte-order mark, UTF-8,
+    UTF-16, then the legacy code page the dialogue lines point to). When that
+    last step was a close call, the document gets a diagnostic
+    ``encoding guessed as cp1252 (cp1250 nearly as likely)`` and
+    ``strict=True`` refuses it. ``doc.loaded`` tells which reader and encoding
+    were used and whether the encoding was a guess.
 
     Args:
         data: the file's content; ``bytes`` are decoded (see :mod:`subkit._io`)
@@ -75,7 +104,13 @@ def loads(
         format: a format name or alias; detected from the content when ``None``.
         encoding: the text encoding of ``bytes`` input, overriding detection.
         strict: fail at the first problem instead of repairing it.
-        source: a name used in diagnostics and errors (a file name).
+        source: a name used in diagnostics and errors (a file name); a
+            language in it (``movie.fr.srt``) helps encoding detection.
+        language: the language of the text (BCP 47 or ISO 639), a hint for
+            encoding detection; otherwise the file name's or, after a first
+            reading, the document's own.
+        options_for: given the identifier of the format found, more reader
+            options for it (for callers that learn the format only here).
         **options: format-specific reader options.
 
     Returns:
@@ -84,7 +119,8 @@ def loads(
     Raises:
         UnknownFormatError: ``format`` is not a known format.
         FormatDetectionError: no format (or several) fit the content.
-        ParseError: the content cannot be read (or, in strict mode, has a flaw).
+        ParseError: the content cannot be read (or, in strict mode, has a flaw
+            or its encoding was a close guess).
         ConfigError: an unknown or bad option.
         SubkitIOError: ``encoding`` does not fit the bytes.
 
@@ -93,28 +129,51 @@ def loads(
     ('srt', 2500, 'Hello')
     """
     spec = get(format) if format else None
-    used_encoding: str | None = None
+    hint = language or _encoding.language_from_path(source)
+    decoded: _io.Decoded | None = None
+    if isinstance(data, bytes) and not (spec.binary if spec else _binary_hit(data)):
+        decoded = _io.decode(data, encoding, language=hint)
     if spec is None:
-        spec = detect(data, source)
+        path = None if source in (None, "-", "<stdin>") else source
+        spec = detect(data, path, text=None if decoded is None else decoded.text, encoding=encoding)
+    if options_for is not None:
+        options = {**options_for(spec.name), **options}
     if spec.binary:
         if isinstance(data, str):
             raise ConfigError(f"{spec.name} is a binary format; pass bytes")
-        payload: str | bytes = data
-    else:
-        if isinstance(data, bytes):
-            decoded = _io.decode(data, encoding)
-            text, used_encoding = decoded.text, decoded.encoding
-        else:
-            text = data[1:] if data.startswith("\ufeff") else data
-        payload = _io.normalize_newlines(text)
-    doc = _read(spec, payload, {"strict": strict, "source": source, **options})
-    changes: dict[str, Any] = {}
+        doc = _read(spec, data, {"strict": strict, "source": source, **options})
+        return _finish(doc, spec, LoadInfo(spec.name))
+    if decoded is None and isinstance(data, bytes):
+        decoded = _io.decode(data, encoding, language=hint)
+    if decoded is None:
+        assert isinstance(data, str)
+        text = data[1:] if data.startswith("\ufeff") else data
+        return _finish(_read(spec, _io.normalize_newlines(text), {"strict": strict, "source": source, **options}),
+                       spec, LoadInfo(spec.name))
+    read_options = {"strict": strict, "source": source, **options}
+    doc = _read(spec, _io.normalize_newlines(decoded.text), read_options)
+    if decoded.alternative is not None and hint is None and doc.language and isinstance(data, bytes):
+        # A close call: the document's own language may settle it.
+        second = _io.decode(data, encoding, language=doc.language)
+        if second.encoding != decoded.encoding or second.alternative != decoded.alternative:
+            decoded = second
+            doc = _read(spec, _io.normalize_newlines(decoded.text), read_options)
+    if decoded.alternative is not None:
+        doc = dataclasses.replace(
+            doc, diagnostics=(_guess_diagnostic(decoded, spec, source, strict), *doc.diagnostics)
+        )
+    info = LoadInfo(spec.name, decoded.encoding, decoded.bom, decoded.guessed, decoded.alternative)
+    return _finish(doc, spec, info)
+
+
+def _finish(doc: Document, spec: FormatSpec, info: LoadInfo) -> Document:
+    changes: dict[str, Any] = {"loaded": info}
     # subkit_json carries the source format (and encoding) of the document it stores.
     if doc.source_format is None and spec.name != "subkit_json":
         changes["source_format"] = spec.name
-    if used_encoding is not None and spec.name != "subkit_json":
-        changes["encoding"] = used_encoding
-    return dataclasses.replace(doc, **changes) if changes else doc
+    if info.encoding is not None and spec.name != "subkit_json":
+        changes["encoding"] = info.encoding
+    return dataclasses.replace(doc, **changes)
 
 
 def load(
@@ -123,11 +182,15 @@ def load(
     format: str | None = None,
     encoding: str | None = None,
     strict: bool = False,
+    language: str | None = None,
+    options_for: Callable[[str], Mapping[str, Any]] | None = None,
     **options: Any,
 ) -> Document:
     """Read a subtitle file (``"-"`` for standard input).
 
-    The format is detected from the content, the extension breaking ties.
+    The format is detected from the content, the extension breaking ties; the
+    bytes are decoded once, as :func:`loads` says. ``doc.loaded`` tells which
+    reader and encoding were used.
 
     Raises:
         SubkitIOError: the file cannot be read.
@@ -136,8 +199,8 @@ def load(
     name = os.fspath(path)
     data = _io.read_bytes(name)
     source = "<stdin>" if name == "-" else name
-    spec = get(format) if format else detect(data, None if name == "-" else name)
-    return loads(data, format=spec.name, encoding=encoding, strict=strict, source=source, **options)
+    return loads(data, format=format, encoding=encoding, strict=strict, source=source, language=language,
+                 options_for=options_for, **options)
 
 
 def render(

@@ -10,9 +10,13 @@ Detection order for text (:func:`decode`):
    before UTF-16 LE because its BOM starts with the UTF-16 one);
 3. strict UTF-8;
 4. UTF-16 without a BOM, when NUL bytes sit in every other position;
-5. charset-normalizer's best guess (legacy code pages: cp1250, cp1251,
-   Big5, Shift-JIS ...);
-6. cp1252 with replacement, which never fails, as the last resort.
+5. the legacy code page :mod:`subkit._encoding` picks from the dialogue
+   lines, helped by a language hint (cp1250, cp1251, Big5, Shift-JIS ...).
+   When a close runner-up decodes to different text, :attr:`Decoded.alternative`
+   names it and the caller reports the choice as a guess.
+
+This is the only place where bytes become text: :func:`subkit.loads` decodes
+a file once and hands the text to format detection and to the reader.
 """
 
 from __future__ import annotations
@@ -44,12 +48,22 @@ class Decoded:
         encoding: the codec name used.
         bom: whether a byte-order mark was present.
         guessed: whether the encoding came from statistical detection.
+        alternative: a code page nearly as likely that gives different text,
+            when the choice among legacy code pages was a close call.
     """
 
     text: str
     encoding: str
     bom: bool = False
     guessed: bool = False
+    alternative: str | None = None
+
+    @property
+    def doubt(self) -> str | None:
+        """``encoding guessed as X (Y nearly as likely)`` for a close call, else ``None``."""
+        if self.alternative is None:
+            return None
+        return f"encoding guessed as {self.encoding} ({self.alternative} nearly as likely)"
 
 
 def _looks_utf16(data: bytes) -> str | None:
@@ -66,8 +80,13 @@ def _looks_utf16(data: bytes) -> str | None:
     return None
 
 
-def decode(data: bytes, encoding: str | None = None) -> Decoded:
+def decode(data: bytes, encoding: str | None = None, *, language: str | None = None) -> Decoded:
     """Decode subtitle bytes (see the module docstring for the order).
+
+    Args:
+        data: the file's bytes.
+        encoding: a codec name that overrides detection.
+        language: a language hint (BCP 47 or ISO 639) for legacy code pages.
 
     Raises:
         SubkitIOError: an explicit ``encoding`` is unknown or does not fit the data.
@@ -97,19 +116,14 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
     if utf16:
         with contextlib.suppress(UnicodeDecodeError):
             return Decoded(data.decode(utf16), utf16, guessed=True)
-    guess = _charset_guess(data)
-    if guess:
-        with contextlib.suppress(UnicodeDecodeError, LookupError):
-            return Decoded(data.decode(guess), guess, guessed=True)
-    return Decoded(data.decode("cp1252", errors="replace"), "cp1252", guessed=True)
+    from subkit import _encoding
 
-
-def _charset_guess(data: bytes) -> str | None:
-    # Imported here: charset-normalizer costs ~40 ms to import and most files are UTF-8.
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data[:200_000]).best()
-    return None if best is None else str(best.encoding)
+    guess = _encoding.detect(data, language)
+    try:
+        return Decoded(data.decode(guess.encoding), guess.encoding, guessed=True, alternative=guess.alternative)
+    except UnicodeDecodeError:  # only when no candidate decoded at all
+        return Decoded(data.decode("cp1252", errors="replace"), "cp1252", guessed=True,
+                       alternative=guess.alternative)
 
 
 def normalize_newlines(text: str) -> str:

@@ -197,7 +197,7 @@ def _convert(job: _Job, settings: _Settings, inputs: set[Path], written: set[Pat
     write_options = _write_options(target_spec, settings)
     loaded = load_input(
         job.source, format=settings.from_spec, encoding=settings.encoding, strict=settings.strict,
-        options=lambda spec: _read_options(spec, settings),
+        options=lambda spec: _read_options(spec, settings), language=settings.language,
     )
     _check_fps(formats.get(loaded.format), target_spec, settings)
     doc = loaded.doc
