@@ -268,13 +268,16 @@ def dump(
     encoding: str = "utf-8",
     bom: bool = False,
     strict: bool = False,
+    force: bool = False,
     **options: Any,
 ) -> WriteResult:
     """Write ``doc`` to ``path`` atomically (``"-"`` for standard output).
 
     The format comes from ``format`` or the extension of ``path``. The file is
     written to a temporary file and renamed over the target, so a failure
-    never leaves a truncated or clobbered file.
+    never leaves a truncated or clobbered file; a symbolic link's target is
+    replaced, devices and FIFOs (``/dev/stdout``) are written through, and a
+    read-only file is refused unless ``force`` (see :func:`subkit._io.atomic_write`).
 
     Raises:
         UnknownFormatError: no format for ``format`` or the extension.
@@ -304,5 +307,5 @@ def dump(
             payload = b"\xef\xbb\xbf" + payload
     else:
         payload = data
-    _io.write_bytes(name, payload)
+    _io.write_bytes(name, payload, force=force)
     return result

@@ -36,6 +36,7 @@ from subkit.model import Diagnostic, Document, Loss
 __all__ = [
     "EXIT_INPUT",
     "EXIT_INTERNAL",
+    "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_PROVIDER",
     "EXIT_STATUS_HELP",
@@ -69,6 +70,8 @@ EXIT_USAGE = 2
 EXIT_PROVIDER = 3
 #: A bug in subkit (``EX_SOFTWARE`` of BSD's sysexits.h).
 EXIT_INTERNAL = 70
+#: Interrupted by Ctrl-C (128 + SIGINT, as shells report it).
+EXIT_INTERRUPTED = 130
 
 #: The exit-status table shown at the end of ``subkit --help`` (``\b`` keeps
 #: click from re-wrapping it).
@@ -80,6 +83,7 @@ Exit status:
   {EXIT_USAGE:<3} usage error (bad command line or option value)
   {EXIT_PROVIDER:<3} caption provider or network error
   {EXIT_INTERNAL:<3} internal error: a bug in subkit (SUBKIT_DEBUG=1 shows the traceback)
+  {EXIT_INTERRUPTED:<3} interrupted (Ctrl-C); a batch convert says which files were done
 """
 
 #: Environment variable that makes errors print their traceback.
