@@ -46,7 +46,7 @@ def test_symlink_is_followed_and_its_target_replaced(tmp_path: Path) -> None:
 
 def test_fifo_is_written_through(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.vtt"
-    os.mkfifo(fifo)
+    os.mkfifo(fifo)  # noqa: PTH
     got: list[bytes] = []
     reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
     reader.start()
@@ -57,9 +57,9 @@ def test_fifo_is_written_through(tmp_path: Path) -> None:
 
 
 def test_device_is_written_through_not_replaced() -> None:
-    before = os.stat("/dev/null")
+    before = Path("/dev/null").stat()
     _io.atomic_write("/dev/null", b"x" * 10)
-    after = os.stat("/dev/null")
+    after = Path("/dev/null").stat()
     assert stat.S_ISCHR(after.st_mode) and after.st_ino == before.st_ino
 
 
@@ -122,7 +122,7 @@ def test_two_inputs_are_not_taken_for_input_and_output(tmp_path: Path) -> None:
 
 def test_stdout_on_a_full_disk_fails(tmp_path: Path) -> None:
     source = _srt(tmp_path)
-    with open("/dev/full", "wb") as full:
+    with Path("/dev/full").open("wb") as full:
         proc = subprocess.run([sys.executable, "-m", "subkit", "convert", str(source), "-", "--to", "vtt"],
                               stdout=full, stderr=subprocess.PIPE, text=True, env=_env(), timeout=60)
     assert proc.returncode == 1
@@ -137,7 +137,7 @@ def test_dev_stdout_and_dev_fd_are_written_through(tmp_path: Path) -> None:
     assert proc.returncode == 0 and proc.stdout.startswith("WEBVTT")
     out = tmp_path / "appended.vtt"
     out.write_text("KEEP\n")
-    with open(out, "a") as handle:  # a shell's 3>>appended.vtt
+    with out.open("a") as handle:  # a shell's 3>>appended.vtt
         proc = subprocess.run(
             [sys.executable, "-m", "subkit", "convert", str(source), f"/dev/fd/{handle.fileno()}", "--to", "vtt"],
             capture_output=True, text=True, env=_env(), timeout=60, pass_fds=(handle.fileno(),))
