@@ -46,7 +46,7 @@ def test_symlink_is_followed_and_its_target_replaced(tmp_path: Path) -> None:
 
 def test_fifo_is_written_through(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.vtt"
-    os.mkfifo(fifo)  # noqa: PTH
+    os.mkfifo(fifo)
     got: list[bytes] = []
     reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
     reader.start()
