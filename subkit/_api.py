@@ -8,10 +8,11 @@ import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from subkit import _encoding, _io
+from subkit import _encoding, _io, _magic
 from subkit._gc import PAUSE_FROM, gc_paused
 from subkit.errors import (
     ConfigError,
+    FormatDetectionError,
     LossyConversionWarning,
     ParseError,
     SubkitError,
@@ -129,9 +130,11 @@ def loads(
     ('srt', 2500, 'Hello')
     """
     spec = get(format) if format else None
+    detected = spec is None
     hint = language or _encoding.language_from_path(source)
     decoded: _io.Decoded | None = None
     if isinstance(data, bytes) and not (spec.binary if spec else _binary_hit(data)):
+        _refuse_non_subtitles(data, source)
         decoded = _io.decode(data, encoding, language=hint)
     if spec is None:
         path = None if source in (None, "-", "<stdin>") else source
@@ -148,8 +151,9 @@ def loads(
     if decoded is None:
         assert isinstance(data, str)
         text = data[1:] if data.startswith("\ufeff") else data
-        return _finish(_read(spec, _io.normalize_newlines(text), {"strict": strict, "source": source, **options}),
-                       spec, LoadInfo(spec.name))
+        doc = _read(spec, _io.normalize_newlines(text), {"strict": strict, "source": source, **options})
+        doc = _check_content(doc, text, source) if detected else doc
+        return _finish(doc, spec, LoadInfo(spec.name))
     read_options = {"strict": strict, "source": source, **options}
     doc = _read(spec, _io.normalize_newlines(decoded.text), read_options)
     if decoded.alternative is not None and hint is None and doc.language and isinstance(data, bytes):
@@ -162,8 +166,43 @@ def loads(
         doc = dataclasses.replace(
             doc, diagnostics=(_guess_diagnostic(decoded, spec, source, strict), *doc.diagnostics)
         )
+    doc = _check_content(doc, decoded.text, source) if detected else doc
     info = LoadInfo(spec.name, decoded.encoding, decoded.bom, decoded.guessed, decoded.alternative)
     return _finish(doc, spec, info)
+
+
+def _refuse_non_subtitles(data: bytes, source: str | None) -> None:
+    """Say what a video, image or image-subtitle file given as text subtitles really is.
+
+    Raises:
+        FormatDetectionError: the first bytes name a media, image, archive or image-subtitle format.
+    """
+    what = _magic.describe(data[:64])
+    if what is not None:
+        raise FormatDetectionError(
+            f"{source or 'the input'} is not a text subtitle file: its first bytes say it is {what}",
+        )
+
+
+def _check_content(doc: Document, text: str, source: str | None) -> Document:
+    """Warn about input that yields nothing visible: an empty file, or prose read as an untimed transcript.
+
+    Only when the format was detected, not named (a caller that names it
+    knows what the file holds), and as warnings even under ``strict``: an
+    empty SRT file is how zero cues are written, and an untimed transcript is
+    valid.
+    """
+    if not text.strip():
+        message, action = "the input is empty", "no cues"
+    elif doc.source_format == "transcript" and doc.cues and all(c.start_ms == c.end_ms == 0 for c in doc.cues):
+        count = len(doc.cues)
+        message = (f"no time anywhere: read as {count} cue{'s' if count != 1 else ''} of 0 ms at 0:00, "
+                   "which no player shows")
+        action = "name the format with --from (format=) if this is a subtitle file"
+    else:
+        return doc
+    return dataclasses.replace(doc, diagnostics=(*doc.diagnostics, Diagnostic(message=message, action=action,
+                                                                               source=source)))
 
 
 def _finish(doc: Document, spec: FormatSpec, info: LoadInfo) -> Document:
