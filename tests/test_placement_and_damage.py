@@ -160,3 +160,42 @@ def test_nearest_alignment_table() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         assert "{\\an8}x" in str(subkit.dumps(_one(Placement(line=1)), "srt"))
+
+
+# ---------------------------------------------------------------- EBU STL character tables
+
+
+def _lines(*lines: str) -> Document:
+    return Document(cues=tuple(
+        Cue(start_ms=i * 2000, end_ms=i * 2000 + 1500, content=content_from_text(text)) for i, text in enumerate(lines)
+    ))
+
+
+@pytest.mark.parametrize(
+    ("lines", "table"),
+    [
+        (("Привет, как дела?", "Всё хорошо…"), "01"),
+        (("مرحبا", "كيف حالك؟"), "02"),
+        (("Καλημέρα…", "Τι κάνεις;"), "03"),
+        (("שלום", "מה שלומך?"), "04"),
+        (("Où est… la gare — «ici»", "Ça va"), "00"),
+    ],
+)
+def test_stl_table_is_chosen_from_the_text(lines: tuple[str, ...], table: str) -> None:
+    result = subkit.render(_lines(*lines), "ebu_stl")
+    back = subkit.loads(result.data, format="ebu_stl")
+    assert back.header["ebu_stl.CCT"] == table
+    assert [cue.plain_text() for cue in back.cues] == [line.replace("…", "...") for line in lines]
+    assert {loss.feature for loss in result.losses} <= {"transliteration"}
+
+
+def test_stl_text_no_table_holds_is_reported_per_cue_with_the_option() -> None:
+    result = subkit.render(_lines("こんにちは", "元気？", "はい", "Fine"), "ebu_stl")
+    (loss,) = result.losses
+    assert loss.feature == "charset" and loss.count == 3 and loss.first_cue == 0
+    assert "no STL character table" in loss.message
+    with pytest.raises(subkit.UnsupportedFeatureError):
+        subkit.render(_lines("こんにちは"), "ebu_stl", strict=True)
+    forced = subkit.render(_lines("Привет"), "ebu_stl", character_table="03")
+    (forced_loss,) = forced.losses
+    assert "-w character_table=" in forced_loss.message and forced_loss.count == 1
