@@ -125,7 +125,10 @@ def test_srt_alignment_survives_a_trip_through(via: str, align: int) -> None:
         ("line:-1", "", ""),
         ("line:50%,center align:right", "{\\an6}", "{\\an6}"),
         ("align:left", "{\\an1}", "{\\an1}"),
-        ("position:90%,line-right line:95%,end", "{\\an3}", "{\\an3\\pos(345.6,273.6)}"),
+        ("position:90%,line-right align:right line:95%,end", "{\\an3}", "{\\an3\\pos(345.6,273.6)}"),
+        # A box from 0 to 90 % with centred text: the text is centred at 45 %.
+        ("position:90%,line-right line:95%,end", "", "{\\an2\\pos(172.8,273.6)}"),
+        ("line:-2 position:30%,line-left size:50%", "", ""),
     ],
 )
 def test_webvtt_settings_map_to_the_nearest_point(settings: str, srt_tag: str, ass_tag: str) -> None:

@@ -73,10 +73,34 @@ def _row(p: Placement, region: Region | None, canvas: tuple[int, int] | None) ->
     return None
 
 
+def _text_x(p: Placement) -> tuple[float, int]:
+    """Where WebVTT puts the text horizontally for ``p.position``: (x %, 0 left / 1 centre / 2 right edge).
+
+    The cue box is anchored at the position by its position alignment (which,
+    when not given, follows the text alignment), is ``size`` wide (by default
+    as wide as fits), and the text sits at its left edge, centre or right
+    edge by the text alignment.
+    """
+    assert p.position is not None
+    position = p.position
+    column = 0 if p.text_align in _LEFT else 2 if p.text_align in _RIGHT else 1
+    anchor = p.position_align or ("line-left", "center", "line-right")[column]
+    if p.size is not None:
+        size = p.size
+    elif anchor == "line-left":
+        size = 100 - position
+    elif anchor == "line-right":
+        size = position
+    else:
+        size = 2 * min(position, 100 - position)
+    left = {"line-left": position, "line-right": position - size}.get(anchor, position - size / 2)
+    return left + size * column / 2, column
+
+
 def _column(p: Placement, region: Region | None, canvas: tuple[int, int] | None) -> int | None:
     """0 left, 1 centre, 2 right; ``None`` when nothing says."""
     if p.position is not None:
-        return _band(p.position / 100)
+        return _band(_text_x(p)[0] / 100)
     if p.x is not None:
         if p.unit == "px":
             return None if canvas is None else _band(p.x / canvas[0])
@@ -122,18 +146,15 @@ def nearest_alignment(
 def exact_anchor(p: Placement) -> tuple[int, float, float] | None:
     """``(alignment, x %, y %)`` when ``p`` pins the cue exactly (WebVTT ``line`` and ``position`` in percent).
 
-    The alignment point is the corner or edge of the cue box that WebVTT puts
-    at that spot: ``line``'s alignment gives the row (``start`` top), the
-    position's alignment (or the text alignment) the column.
+    The row comes from ``line``'s alignment (``start``: the text hangs from
+    that height), the column and ``x`` from where the text sits in its box
+    (its left edge, centre or right edge, by the text alignment).
 
     >>> exact_anchor(Placement(line=5, snap_to_lines=False, position=3, text_align="left"))
-    (7, 3, 5)
+    (7, 3.0, 5)
     """
     if p.align is not None or p.line is None or p.snap_to_lines or p.position is None:
         return None
     row = {"start": 0, "center": 1, "end": 2}[p.line_align or "start"]
-    if p.position_align is not None:
-        column = {"line-left": 0, "center": 1, "line-right": 2}[p.position_align]
-    else:
-        column = 0 if p.text_align in _LEFT else 2 if p.text_align in _RIGHT else 1
-    return (2 - row) * 3 + column + 1, p.position, p.line
+    x, column = _text_x(p)
+    return (2 - row) * 3 + column + 1, x, p.line
