@@ -211,3 +211,24 @@ def test_kill_during_writes_leaves_the_old_or_the_new_file(tmp_path: Path) -> No
     _io.atomic_write(target, b"done")
     assert _temps(tmp_path) == []
     assert target.read_bytes() == b"done"
+
+
+def test_real_ctrl_c_in_a_batch(tmp_path: Path) -> None:
+    first = _srt(tmp_path, "a.srt")
+    blocked = tmp_path / "b.srt"
+    os.mkfifo(blocked)  # reading it blocks until a writer comes: the batch is caught mid-way
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "subkit", "convert", str(first), str(blocked), "--to", "vtt", "--out-dir", str(out),
+         "--json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(),
+    )
+    deadline = time.monotonic() + 60
+    while not (out / "a.vtt").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "interrupted: 1 of 2 file(s) converted" in stderr and "Traceback" not in stderr
+    assert json.loads(stdout)["not_done"] == [str(blocked)]
