@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import subkit
 from subkit import _encoding, _io
@@ -155,3 +157,20 @@ def test_cli_shows_the_guess(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "encoding guessed as" in result.stderr
     result = runner.invoke(cli, ["convert", "-e", "cp1252", str(path), str(tmp_path / "out3.vtt")])
     assert result.exit_code == 0 and "guessed" not in result.stderr
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(min_size=1, max_size=300))
+def test_any_bytes_decode_without_error(data: bytes) -> None:
+    decoded = _io.decode(data)
+    assert isinstance(decoded.text, str)
+    assert decoded.alternative is None or decoded.guessed
+
+
+def test_document_language_settles_a_close_call() -> None:
+    cues = "".join(f"00:00:0{i}.000 --> 00:00:0{i}.500\n{line}\n\n" for i, line in enumerate(LINES["es"][4:7]))
+    plain = subkit.loads(f"WEBVTT\n\n{cues}".encode("cp1252"))
+    assert plain.loaded is not None and plain.loaded.alternative is not None
+    doc = subkit.loads(f"WEBVTT\nLanguage: es\n\n{cues}".encode("cp1252"), strict=True)
+    assert doc.language == "es" and doc.encoding == "cp1252" and doc.diagnostics == ()
+    assert doc.cues[0].plain_text() == LINES["es"][4]
