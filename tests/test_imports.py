@@ -15,11 +15,11 @@ import subkit
 #: The subkit modules ``import subkit`` loads: the API, the model, the errors and the format table,
 #: never a format implementation, the ops, the CLI or the providers.
 IMPORT_SUBKIT = {
-    "subkit", "subkit._api", "subkit._gc", "subkit._io", "subkit._version", "subkit.errors", "subkit.formats",
-    "subkit.formats._base", "subkit.formats._registry", "subkit.model",
+    "subkit", "subkit._api", "subkit._encoding", "subkit._gc", "subkit._io", "subkit._magic", "subkit._version",
+    "subkit.errors", "subkit.formats", "subkit.formats._base", "subkit.formats._registry", "subkit.model",
 }  # fmt: skip
 
-#: Third-party packages any of these steps may import: none (charset detection and XML load on demand).
+#: Third-party packages any of these steps may import: none (chardet and lxml load on demand).
 THIRD_PARTY: set[str] = set()
 
 

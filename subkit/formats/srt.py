@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink, LineCounter
 from subkit.formats._features import report_unsupported
 from subkit.formats._html import TagState, parse_tagged_line, tags_for_style
+from subkit.formats._placement import nearest_alignment
 from subkit.model import (
     EMPTY,
     NOWHERE,
@@ -92,6 +93,13 @@ _SPACED_ARROW = re.compile(r"-[ \t]+>")
 _BLANKS = re.compile(r"\n\s*\n+")
 _AN = re.compile(r"^\{\\an([1-9])\}")
 _CONTROL = re.compile("[\x00\u200b\ufeff]")
+# A timing line cut short or garbled (a truncated file: ``00:00:17,350 --> 00:``): a time,
+# then an arrow or a piece of one, then nothing but time characters.
+_DAMAGED = re.compile(
+    r"^[ \t]*-?\d{1,2}:\d{1,2}(?::\d{1,2})?(?:[,.]\d{0,3})?[ \t]*"
+    r"(?:(?:--?>?|—>?|–>?|=>|→)[ \t]*[\d:,.]*|[,.]|:\d{0,2})?[ \t]*$",
+    re.MULTILINE,
+)
 
 
 def sniff(head: str) -> bool:
@@ -227,6 +235,9 @@ def _read_lenient(data: str, options: ReadOptions) -> Document:
             timing = timing.strip()
             sink.warn(_describe(timing, (sign1, h1, m1, s1, f1, sign2, h2, m2, s2, f2)), "read it leniently",
                       line=line_of(offset), excerpt=timing)
+        damaged = _DAMAGED.search(body) if ":" in body else None
+        if damaged and (damaged.group().count(":") >= 2 or "-" in damaged.group() or "," in damaged.group()):
+            body = _cut_damaged(body, damaged, sink, line_of(offset + span - len(body) + damaged.start() + 1))
         body = body.rstrip()
         if i < last:
             # The last line before the next timing line may be the next cue's index.
@@ -274,6 +285,25 @@ def _read_lenient(data: str, options: ReadOptions) -> Document:
         append(Cue(start_ms=start, end_ms=end, content=content, placement=placement, extra=extra))
         offset += span
     return Document(cues=tuple(cues), diagnostics=tuple(sink.items), source_format=NAME)
+
+
+def _cut_damaged(body: str, damaged: re.Match[str], sink: DiagnosticSink, line: int) -> str:
+    """Drop a damaged timing line (and the index before it) from a cue's text, saying so.
+
+    What follows it up to the next good timing line has no time and goes too;
+    the diagnostic counts those lines.
+    """
+    head = body[: damaged.start()].rstrip()
+    cut = head.rfind("\n")
+    if head[cut + 1 :].strip().isdigit():
+        head = head[: max(cut, 0)].rstrip()
+    after = [text for text in body[damaged.end() :].split("\n") if text.strip()]
+    if after and after[-1].strip().isdigit():
+        after.pop()  # the next cue's index
+    action = "dropped it" + (f" and the {len(after)} line(s) of text after it, which have no time" if after else "")
+    sink.error("damaged timing line (cut short or garbled; the file may be truncated)", action, line=line,
+               excerpt=damaged.group().strip())
+    return head
 
 
 def _describe(timing: str, groups: tuple[str | None, ...]) -> str:
@@ -421,6 +451,8 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
         timing = f"{fmt(start)} --> {fmt(end)}"
         placement = cue.placement
         text = _content_text(cue)
+        if options.speaker_prefix and cue.speaker:
+            text = f"{cue.speaker}: {text}"
         if placement is not NOWHERE:
             coords = cue.extra.get("srt.coords") if cue.extra is not EMPTY else None
             if placement.x is not None:
@@ -429,10 +461,13 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
                 else:
                     lost_position += 1
                     first_lost = number if first_lost is None else first_lost
-            if write_align and placement.align is not None and not coords:
-                text = f"{{\\an{placement.align}}}{text}"
-        if options.speaker_prefix and cue.speaker:
-            text = f"{cue.speaker}: {text}"
+            align = placement.align
+            if align is None:
+                # WebVTT lines, TTML regions, coordinates: the nearest of the nine points.
+                align = nearest_alignment(placement, doc.regions, doc.canvas)
+                align = None if align == 2 else align
+            if write_align and align is not None and not coords:
+                text = f"{{\\an{align}}}{text}"  # first, where players look for it
         out.append(f"{index}\n{timing}\n{text}\n\n")
     if negative:
         report.add("negative-time", "negative times clamped to 00:00:00,000", cue=first_negative, count=negative)

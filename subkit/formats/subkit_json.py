@@ -144,7 +144,7 @@ def _cue(cue: Cue) -> dict[str, Any]:
 def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     """Serialise ``doc`` losslessly as JSON."""
     body: dict[str, Any] = {"subkit": SCHEMA}
-    head = _object(doc, skip=("cues", "styles", "regions"))
+    head = _object(doc, skip=("cues", "styles", "regions", "loaded"))
     body["cues"] = [_cue(cue) for cue in doc.cues]
     if doc.styles:
         body["styles"] = [_object(style) for style in doc.styles.values()]

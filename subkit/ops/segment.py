@@ -33,6 +33,7 @@ fileSequence1.webvtt
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 from dataclasses import dataclass
@@ -229,8 +230,30 @@ def write_hls(
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise SubkitIOError(f"{folder}: cannot create the folder: {exc.strerror or exc}", path=str(folder)) from None
+    target = folder / playlist_name
+    previous = _listed_segments(target)
     for file_name, text in texts:
         _io.write_bytes(str(folder / file_name), text.encode("utf-8"))
-    target = folder / playlist_name
     _io.write_bytes(str(target), index.encode("utf-8"))
+    # Segments of an earlier run into this folder that the new playlist does not
+    # list would be served stale: remove them (only names the old playlist listed).
+    for stale in sorted(previous - {file_name for file_name, _ in texts}):
+        with contextlib.suppress(OSError):
+            (folder / stale).unlink()
     return target, parts
+
+
+def _listed_segments(playlist_path: Path) -> set[str]:
+    """The segment file names an existing playlist lists (plain names in its folder only)."""
+    try:
+        text = playlist_path.read_text("utf-8", errors="replace")
+    except OSError:
+        return set()
+    if not text.startswith("#EXTM3U"):
+        return set()
+    names = set()
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and "/" not in line and "\\" not in line and line not in (".", ".."):
+            names.add(line)
+    return names
