@@ -172,7 +172,8 @@ class _Reader:
         self.declared_regions = False  # any <region> at all: content without one is not presented
         self.unassociated = 0  # paragraphs left out for want of a region
         self.align_nesting_reported = False
-        self.times_cache: dict[Any, tuple[Fraction, Fraction | None, bool]] = {}
+        # element -> (parent begin, its explicit times): each element's times are read once per paragraph.
+        self.times_cache: dict[Any, tuple[Fraction, tuple[Fraction, Fraction | None, bool]]] = {}
         self.canvas: tuple[int, int] | None = None
         self.cells = (32, 15)
         # Dicts whose ids are cache keys stay referenced here, so no id is reused while reading.
@@ -291,16 +292,17 @@ class _Reader:
         return total
 
     def interval(
-        self, el: Any, parent_begin: Fraction, parent_end: Fraction | None, line: int | None
+        self, el: Any, parent_begin: Fraction, parent_end: Fraction | None, line: int | None, in_seq: bool = False
     ) -> tuple[Fraction, Fraction | None, bool]:
         """(begin, end or None for indefinite, explicitly timed) of an element, absolute and clipped.
 
-        An element without an explicit end ends at its implicit end (TTML1 §10.4: the end of its last
-        child in a ``seq`` container, of its latest child in a ``par`` one, indefinite when it holds text),
-        clipped to its parent's end.
+        An element without an explicit end ends with its parent, except in a ``seq`` container
+        (``in_seq``), where it ends at its implicit end (TTML1 §10.4: the end of its last child in a
+        ``seq`` container, of its latest child in a ``par`` one, indefinite when it holds text). In a
+        ``par`` parent the implicit end never clips what the element presents, so it is not computed.
         """
         begin, end, timed = self.explicit(el, parent_begin, parent_end, line)
-        if end is None and (el.get("timeContainer") == "seq" or len(el)):
+        if end is None and in_seq:
             implicit = self.implicit_end(el, begin, 0)
             end = parent_end if implicit is None else implicit
         elif end is None:
@@ -347,12 +349,11 @@ class _Reader:
         self, el: Any, parent_begin: Fraction, parent_end: Fraction | None, line: int | None
     ) -> tuple[Fraction, Fraction | None, bool]:
         """(begin, explicit end or None, timed): the element's own times, absolute, not clipped to the parent."""
-        key = (el, parent_begin)
-        found = self.times_cache.get(key)
-        if found is not None:
-            return found
+        found = self.times_cache.get(el)
+        if found is not None and found[0] == parent_begin:
+            return found[1]
         result = self._explicit(el, parent_begin, parent_end, line)
-        self.times_cache[key] = result
+        self.times_cache[el] = (parent_begin, result)
         return result
 
     def _explicit(
@@ -1029,11 +1030,11 @@ class _Walker:
                 continue
             line = child.sourceline
             child_begin = clock if seq else begin
-            c_begin, c_end, timed = reader.interval(child, child_begin, end, line)
+            c_begin, c_end, timed = reader.interval(child, child_begin, end, line, seq)
             if seq:
                 clock = c_end if c_end is not None else clock
             last_end = c_end
-            if c_end is not None and c_end < c_begin:
+            if c_end is not None and timed and c_end < c_begin:
                 continue  # clipped away by its parent: never presented
             own = reader.own_props(child, line)
             if own and _display_none(own) and not _has_set(reader, child):
@@ -1106,6 +1107,14 @@ class _Walker:
         holding what is presented in its interval, as the ISDs do; a ``p`` made of word spans that follow
         each other and cover it (word-level timing) stays one cue with :class:`Word` timings instead.
         """
+        try:
+            self.paragraph_cues(p, begin, end, props, own, region, language, preserve, style_ref, background)
+        finally:
+            self.reader.times_cache.clear()  # times are cached per paragraph (its walks share them)
+
+    def paragraph_cues(self, p: Any, begin: Fraction, end: Fraction | None, props: dict[str, str],
+                       own: dict[str, str], region: str | None, language: str | None, preserve: bool,
+                       style_ref: str | None, background: str | None) -> None:
         reader = self.reader
         line = p.sourceline
         targets: list[str | None]
@@ -1131,7 +1140,11 @@ class _Walker:
                 speaker = first
         for target in targets:
             windows = reader.region_times.get(target) if target else None
-            for w_begin, w_end in windows if windows is not None else ((begin, end),):
+            if windows is None:
+                self.present_in(p, begin, end, props, own, target, region, language, preserve, style_ref, base,
+                                speaker, background)
+                continue
+            for w_begin, w_end in windows:
                 # A region presents nothing outside its windows (its interval, and while it is visible).
                 t_begin = max(begin, w_begin)
                 t_end = w_end if end is None else end if w_end is None else min(end, w_end)
@@ -1176,8 +1189,16 @@ class _Walker:
             return
         times: set[Fraction] = set()
         context = _Context(reader, base, language, speaker, region, associated)
-        word_level = _word_spans(reader, p, begin, end)
-        if word_level:
+        if p.get("timeContainer") is None:
+            builder = _Content(context, begin)
+            builder.walk(p, props, preserve, background, begin, end, language, speaker, 0, None, None, times, own)
+            if not builder.dynamic:
+                # Nothing inside changes with time: this walk presents the whole interval.
+                items, _ = builder.finish(end)
+                self.add_cue(p, begin, end, items, (), builder.p_props, own, region, language, style_ref, speaker)
+                return
+            times.clear()
+        if _word_spans(reader, p, begin, end):
             builder = _Content(context, begin)
             builder.walk(p, props, preserve, background, begin, end, language, speaker, 0, None, None, times, own)
             if end is None and builder.max_end is not None:
@@ -1448,8 +1469,8 @@ class _Content:
     """Collects the text pieces of one ``p`` as presented at one instant (or, for word-level timing, over
     its whole interval), then normalises white space and builds runs and words."""
 
-    __slots__ = ("base", "begin", "context", "language", "max_end", "now", "open_words", "p_props", "pieces",
-                 "reader", "speaker", "times", "words")
+    __slots__ = ("base", "begin", "context", "dynamic", "language", "max_end", "now", "open_words", "p_props",
+                 "pieces", "reader", "speaker", "times", "words")
 
     def __init__(self, context: _Context, begin: Fraction) -> None:
         self.context = context
@@ -1467,6 +1488,7 @@ class _Content:
         self.p_props: dict[str, str] = _NO_PROPS
         self.now: Fraction | None = None
         self.times: set[Fraction] = set()
+        self.dynamic = False  # met a timed span, a seq container or a set: the p changes with time
 
     def walk(self, el: Any, props: dict[str, str], preserve: bool, background: str | None, begin: Fraction,
              end: Fraction | None, language: str | None, voice: str | None, depth: int,
@@ -1483,12 +1505,15 @@ class _Content:
         reader = self.reader
         now = self.now
         line = el.sourceline
-        props = self.animate(el, props, begin, end)
+        if len(el):
+            props = self.animate(el, props, begin, end)
         if is_p:
             self.p_props = props
         if props.get("display") == "none":
             return  # not presented, nor its descendants (display does not inherit, but prunes)
-        background = _background(props.get("backgroundColor"), background)
+        own_background = props.get("backgroundColor")
+        if own_background is not None:
+            background = _background(own_background, background)
         language_run = language if language != self.language else None
         voice_run = voice if voice != self.speaker else None
         style = reader.run_style(props, background, self.base, language_run, voice_run, line)
@@ -1511,10 +1536,11 @@ class _Content:
                 if depth > 100:
                     raise reader.sink.fail("span elements nested too deeply", line=child.sourceline)
                 c_line = child.sourceline
-                c_begin, c_end, timed = reader.interval(child, clock if seq else begin, end, c_line)
+                c_begin, c_end, timed = reader.interval(child, clock if seq else begin, end, c_line, seq)
                 if seq:
                     clock = c_end if c_end is not None else clock
                 if timed or seq:
+                    self.dynamic = True
                     self.times.add(c_begin)
                     if c_end is not None:
                         self.times.add(c_end)
@@ -1575,6 +1601,7 @@ class _Content:
             if not isinstance(child.tag, str) or reader.local(child.tag) != "set":
                 continue
             s_begin, s_end, _ = reader.interval(child, begin, end, child.sourceline)
+            self.dynamic = True
             self.times.add(s_begin)
             if s_end is not None:
                 self.times.add(s_end)
@@ -1601,7 +1628,8 @@ class _Content:
         for child in el:
             local = reader.local(child.tag)
             if local == "span" or local == "set":
-                c_begin, c_end, timed = reader.interval(child, clock if seq else begin, end, child.sourceline)
+                c_begin, c_end, timed = reader.interval(child, clock if seq else begin, end, child.sourceline,
+                                                        seq)
                 if seq:
                     clock = c_end if c_end is not None else clock
                 if timed or seq or local == "set":
