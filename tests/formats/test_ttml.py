@@ -35,6 +35,7 @@ from subkit.model import (
 
 from ..conftest import CORPUS
 from ..strategies import SAFE_ALPHABET, cue_times, opaque_colors, timed_words, words_text
+from ._format_checks import without_ruby
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 REGEN = os.environ.get("SUBKIT_REGEN") == "1"
@@ -790,19 +791,6 @@ def corpus_rows() -> list[tuple[str, str]]:
                 if row["format"].split(" (")[0] in ("ttml", "dfxp")]
 
 
-def _without_ruby(content: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Content with its ruby annotations removed and the runs they separated merged again."""
-    items: list[Any] = []
-    for item in content:
-        if isinstance(item, Run) and item.style.ruby is not None:
-            item = Run(item.text, item.style.merged(ruby=None))
-        if isinstance(item, Run) and items and isinstance(items[-1], Run) and items[-1].style == item.style:
-            items[-1] = Run(items[-1].text + item.text, item.style)
-        else:
-            items.append(item)
-    return tuple(items)
-
-
 @pytest.mark.corpus
 def test_corpus_every_family_file_loads_is_detected_and_round_trips() -> None:
     rows = corpus_rows()
@@ -827,7 +815,7 @@ def test_corpus_every_family_file_loads_is_detected_and_round_trips() -> None:
         expected = [c.content for c in doc.cues]
         if any("ruby" in str(w.message) for w in caught):
             # The family's writers drop ruby annotations (and say so): the base text stays.
-            expected = [_without_ruby(content) for content in expected]
+            expected = [without_ruby(content) for content in expected]
         assert [c.content for c in back.cues] == expected, path
         assert [c.words for c in back.cues] == [c.words for c in doc.cues], path
         assert [(c.start_ms, c.end_ms) for c in back.cues] == [(c.start_ms, c.end_ms) for c in doc.cues], path
