@@ -1,21 +1,30 @@
 """The TTML-family reader: TTML1/TTML2, DFXP drafts, IMSC1, SMPTE-TT, EBU-TT and EBU-TT-D.
 
-One ``<p>`` is one cue. The walk goes body → div → p → span, carrying three
-things down the tree:
+A ``<p>`` gives the cues of what TTML presents of it (TTML1 §9.3.2, the
+intermediate synchronic documents): usually one cue, more when its timed
+spans or ``set`` animations change what it shows (one cue per interval), or
+when its spans flow into several regions (one cue per region). The walk goes
+body → div → p → span, carrying down the tree:
 
 * **time**: every ``begin``/``end``/``dur`` is an offset from the parent's
   begin (SMIL ``par`` semantics, the default) or from the previous sibling's
-  end (``timeContainer="seq"``); a child is clipped to its parent's interval.
-  Times stay exact :class:`~fractions.Fraction` seconds until the cue is
-  built and round once (half up) to milliseconds;
-* **style**: referential styles (``style`` IDREFS, chains resolved once),
-  inline ``tts:`` attributes, and the styles of the region the content flows
-  into, with TTML's inheritance (``backgroundColor`` and the region-only
-  properties do not inherit);
-* ``xml:lang``, ``xml:space``, ``ttm:agent`` and the region.
+  end (``timeContainer="seq"``, where an element without an end ends at its
+  implicit end); a child is clipped to its parent's interval. Times stay
+  exact :class:`~fractions.Fraction` seconds until the cue is built and round
+  once (half up) to milliseconds;
+* **style**: TTML2 ``initial`` values, referential styles (``style`` IDREFS,
+  chains resolved once), inline ``tts:`` attributes, and the styles of the
+  region the content flows into, with TTML's inheritance (``backgroundColor``
+  and the region-only properties do not inherit);
+* ``xml:lang``, ``xml:space``, ``ttm:agent`` and the associated region:
+  once regions are declared, content associated with none (or with another
+  region than its ancestor's) is not presented.
 
-Spans with timing of their own become the cue's timed words (:class:`Word`),
-whose texts join to the cue's text.
+``tts:display="none"`` and ``tts:visibility="hidden"`` content is not read;
+discrete ``set`` animations are applied in their interval; a region presents
+nothing outside its own interval or while it is hidden. A paragraph of
+contiguous word spans covering it is word-level timing: one cue whose timed
+words (:class:`Word`) join to its text.
 
 Leniencies (each a diagnostic with its line; ``strict=True`` raises instead):
 
@@ -31,7 +40,10 @@ Leniencies (each a diagnostic with its line; ``strict=True`` raises instead):
 * keyword case errors (``tts:fontStyle="Italic"``);
 * IDREFs to styles, regions or agents that do not exist (ignored);
 * style reference cycles (broken);
-* an element's end before its begin (the element is not shown).
+* an element's end before its begin (the element is not shown);
+* a ``p`` naming its own region inside a ``div`` of a numpad region
+  ``an1``-``an9``, as earlier subkit writers wrote positioned cues: presented
+  in its own region, as meant (TTML players leave it out).
 """
 
 from __future__ import annotations
@@ -986,7 +998,7 @@ def _read_metadata(reader: _Reader, metadata: Any) -> str | None:
 
 
 class _Walker:
-    """Walks the body and builds one cue per ``p``."""
+    """Walks the body and builds the cues of each ``p`` (see :meth:`paragraph`)."""
 
     def __init__(self, reader: _Reader, cues: list[Cue], language: str | None) -> None:
         self.reader = reader
@@ -1074,8 +1086,8 @@ class _Walker:
                 self.container(child, c_begin, c_end, child_props, child_region, child_lang,
                                child_preserve, child_style, depth + 1, child_background)
             else:
-                self.paragraph(child, c_begin, c_end, timed, child_props, own, child_region,
-                               child_lang, child_preserve, child_style, child_background)
+                self.paragraph(child, c_begin, c_end, child_props, own, child_region, child_lang,
+                               child_preserve, child_style, child_background)
         return last_end
 
     def image(self, div: Any, image: str, begin: Fraction, end: Fraction | None, region: str | None) -> None:
@@ -1097,7 +1109,7 @@ class _Walker:
                              if div.get("{http://www.w3.org/XML/1998/namespace}id") else None,
                              placement=placement, extra=extra))
 
-    def paragraph(self, p: Any, begin: Fraction, end: Fraction | None, timed: bool, props: dict[str, str],
+    def paragraph(self, p: Any, begin: Fraction, end: Fraction | None, props: dict[str, str],
                   own: dict[str, str], region: str | None, language: str | None, preserve: bool,
                   style_ref: str | None, background: str | None) -> None:
         """The cues of one ``p``: one per region it is presented in and per interval its content is constant.
@@ -1148,7 +1160,7 @@ class _Walker:
                 # A region presents nothing outside its windows (its interval, and while it is visible).
                 t_begin = max(begin, w_begin)
                 t_end = w_end if end is None else end if w_end is None else min(end, w_end)
-                if t_end is not None and (t_end < t_begin or (t_end == t_begin and windows is not None)):
+                if t_end is not None and t_end <= t_begin:
                     continue
                 self.present_in(p, t_begin, t_end, props, own, target, region, language, preserve, style_ref, base,
                                 speaker, background)
@@ -1191,7 +1203,7 @@ class _Walker:
         context = _Context(reader, base, language, speaker, region, associated)
         if p.get("timeContainer") is None:
             builder = _Content(context, begin)
-            builder.walk(p, props, preserve, background, begin, end, language, speaker, 0, None, None, times, own)
+            builder.walk(p, props, preserve, background, begin, end, language, speaker, 0, None, None, times)
             if not builder.dynamic:
                 # Nothing inside changes with time: this walk presents the whole interval.
                 items, _ = builder.finish(end)
@@ -1200,7 +1212,7 @@ class _Walker:
             times.clear()
         if _word_spans(reader, p, begin, end):
             builder = _Content(context, begin)
-            builder.walk(p, props, preserve, background, begin, end, language, speaker, 0, None, None, times, own)
+            builder.walk(p, props, preserve, background, begin, end, language, speaker, 0, None, None, times)
             if end is None and builder.max_end is not None:
                 end = builder.max_end
             items, words = builder.finish(end)
@@ -1211,7 +1223,7 @@ class _Walker:
         pieces: list[tuple[Fraction, Fraction | None, tuple[ContentItem, ...], dict[str, str]]] = []
         while now is not None:  # at least once: a zero-length p is kept as a zero-length cue
             builder = _Content(context, begin)
-            builder.walk(p, props, preserve, background, begin, end, language, speaker, 0, None, now, times, own)
+            builder.walk(p, props, preserve, background, begin, end, language, speaker, 0, None, now, times)
             later = sorted(t for t in times if t > now and (end is None or t < end))
             until = later[0] if later else end
             items, _ = builder.finish(until)
@@ -1492,7 +1504,7 @@ class _Content:
 
     def walk(self, el: Any, props: dict[str, str], preserve: bool, background: str | None, begin: Fraction,
              end: Fraction | None, language: str | None, voice: str | None, depth: int,
-             word: int | None, now: Fraction | None, times: set[Fraction], own: dict[str, str]) -> None:
+             word: int | None, now: Fraction | None, times: set[Fraction]) -> None:
         """Walk the ``p`` itself (``now``: the instant presented, ``None`` for every span at once)."""
         self.now = now
         self.times = times
