@@ -1004,6 +1004,7 @@ class _Walker:
         self.reader = reader
         self.cues = cues
         self.language = language
+        self.cue_id: str | None = None  # of the paragraph being read
 
     def body(self, body: Any, preserve: bool) -> None:
         reader = self.reader
@@ -1119,6 +1120,9 @@ class _Walker:
         holding what is presented in its interval, as the ISDs do; a ``p`` made of word spans that follow
         each other and cover it (word-level timing) stays one cue with :class:`Word` timings instead.
         """
+        # Read once: the cues of one paragraph share its id (and its diagnostics are given once).
+        self.cue_id = self.reader.element_id(p) if p.get("{http://www.w3.org/XML/1998/namespace}id") is not None \
+            or p.get("id") is not None else None
         try:
             self.paragraph_cues(p, begin, end, props, own, region, language, preserve, style_ref, background)
         finally:
@@ -1271,8 +1275,7 @@ class _Walker:
                 if kind in _PREFIX and local not in _RUN_PROPS and local not in _APPLIED and \
                         not (kind == "itts" and local == "forcedDisplay"):
                     extra[f"ttml.{kind}:{local}"] = value
-        cue_id = reader.element_id(p) if p.get("{http://www.w3.org/XML/1998/namespace}id") is not None \
-            or p.get("id") is not None else None
+        cue_id = self.cue_id
         cue_language = language if language != self.language else None
         forced = props.get("itts:forcedDisplay") == "true"
         if extra or words or style_ref or forced:

@@ -341,9 +341,10 @@ def spans(doc: Document) -> list[tuple[int, int, str]]:
 
 
 def test_timed_spans_split_the_paragraph_at_their_times() -> None:
-    doc = tt('<div><p begin="0s" end="10s">A <span begin="2s" end="5s">B</span> C</p></div>')
+    doc = tt('<div><p id="c1" begin="0s" end="10s">A <span begin="2s" end="5s">B</span> C</p></div>')
     assert spans(doc) == [(0, 2000, "A C"), (2000, 5000, "A B C"), (5000, 10000, "A C")]
-    assert all(not c.words for c in doc.cues)
+    assert all(not c.words and c.id == "c1" for c in doc.cues)
+    assert len(doc.diagnostics) == 1  # 'id' without the xml: prefix, said once
 
 
 def test_text_outside_a_span_interval_is_not_shown() -> None:
