@@ -164,7 +164,7 @@ class _Reader:
         self.regions: dict[str, dict[str, str]] = {}  # id -> resolved region styling
         self.agents: dict[str, str] = {}
         self.run_cache: dict[tuple[Any, ...], RunStyle] = {}
-        self.merge_cache: dict[tuple[int, int], dict[str, str]] = {}
+        self.merge_cache: dict[tuple[Any, ...], dict[str, str]] = {}
         self.props_cache: dict[tuple[Any, ...], dict[str, str]] = {}
         self.open_words: dict[int, list[int]] = {}  # cue index -> words ending with their indefinite cue
         self.frame_rate = Fraction(30)
@@ -1178,7 +1178,7 @@ class _Walker:
         region_props = reader.regions.get(target, _NO_PROPS) if target else _NO_PROPS
         t_props = props
         if region_props or reader.initial:
-            cache_key = (id(region_props), id(props))
+            cache_key = ("region", id(region_props), id(props))
             merged = reader.merge_cache.get(cache_key)
             if merged is None:
                 merged = {k: v for k, v in reader.initial.items() if k not in _NOT_INHERITED}
@@ -1449,11 +1449,17 @@ def _text_align(value: str | None) -> Any:
 
 def _inherit(reader: _Reader, parent: dict[str, str], own: dict[str, str]) -> dict[str, str]:
     """The specified style of a child: the parent's inheritable properties under its own."""
-    if not own:
-        if not parent or not any(k in _NOT_INHERITED for k in parent):
-            return parent
-        return {k: v for k, v in parent.items() if k not in _NOT_INHERITED}
+    if not parent:
+        return own
     key = (id(parent), id(own))
+    if not own:
+        found = reader.merge_cache.get(key)
+        if found is None:
+            found = parent if _NOT_INHERITED.isdisjoint(parent) else \
+                {k: v for k, v in parent.items() if k not in _NOT_INHERITED}
+            reader.merge_cache[key] = found
+            reader.keep.append((parent, own))
+        return found
     found = reader.merge_cache.get(key)
     if found is not None:
         return found
