@@ -54,7 +54,7 @@ from subkit.model import Cue, Document, content_from_text  # noqa: E402
 RATE = 16000
 MAX_OFFSET_S = 120
 
-WORDS = (
+WORDS = (  # noqa: SIM905
     "the you we they it this that what where when why how I he she not never always maybe just really "
     "go come take make know think want need tell ask give find leave keep call run walk talk look see hear "
     "house door car city night morning money time way day man woman child friend brother sister doctor police "
@@ -62,7 +62,7 @@ WORDS = (
     "good bad big small late early long short right wrong wait stop listen remember forget believe help try "
     "again here there now later tonight tomorrow yesterday everything nothing something someone everyone"
 ).split()
-FOREIGN = "el la los que de no un una por para con sin pero todo nada algo aqui ahora luego noche dia casa".split()
+FOREIGN = "el la los que de no un una por para con sin pero todo nada algo aqui ahora luego noche dia casa".split()  # noqa: SIM905
 VOICES = (("espeak", "en-us+m3"), ("espeak", "en+f3"), ("espeak", "en-gb+m5"), ("flite", "slt"), ("flite", "rms"),
           ("flite", "awb"))
 
@@ -229,7 +229,7 @@ def make_episode(index: int, minutes: float, work: Path) -> Episode:
     tmp.unlink(missing_ok=True)
     cues.sort(key=lambda c: c.start_ms)
     fixed: list[Cue] = []
-    for current, following in zip(cues, [*cues[1:], None]):
+    for current, following in zip(cues, [*cues[1:], None], strict=True):
         end = current.end_ms if following is None else min(current.end_ms, max(following.start_ms - 40,
                                                                                 current.start_ms + 200))
         fixed.append(current.replace(end_ms=end))
@@ -331,7 +331,7 @@ def _score(out: list[int], truth: Document) -> tuple[float, float]:
     expected = [cue.start_ms for cue in truth.cues]
     if len(out) != len(expected):
         return float("nan"), float("nan")
-    errors = [abs(a - b) for a, b in zip(out, expected)]
+    errors = [abs(a - b) for a, b in zip(out, expected, strict=True)]
     return (sum(e <= 100 for e in errors) / len(errors), sum(e <= 250 for e in errors) / len(errors))
 
 

@@ -65,7 +65,7 @@ def _options(function: F) -> F:
                      help="Frame-rate ratios to try, comma-separated (25/23.976,1.001), or 'none' "
                      "[default: 24/23.976, 25/23.976, 25/24 and their inverses]."),
         click.option("--min-confidence", type=click.FloatRange(0, 1), default=None, metavar="0-1",
-                     help="Refuse below this confidence [default: 0.35]."),
+                     help="Refuse below this confidence [default: 0.2]."),
         click.option("--force", is_flag=True, help="Write the result even when the confidence is too low."),
         click.option("--ref-from", "ref_spec", metavar="FORMAT", help="Format of REF; detected when omitted."),
     ]

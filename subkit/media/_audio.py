@@ -67,7 +67,7 @@ def _ffmpeg_pcm(path: str, sample_rate: int) -> Iterator[bytes]:
         SubkitIOError: the file is missing or ffmpeg cannot decode audio from it.
         ConfigError: no ffmpeg.
     """
-    if not os.path.exists(path):
+    if not os.path.exists(path):  # noqa: PTH110 - os.path keeps pathlib out of the import
         raise SubkitIOError(f"{path}: no such file")
     command = [_ffmpeg(), "-nostdin", "-hide_banner", "-loglevel", "error", "-i", path, "-map", "0:a:0",
                "-vn", "-sn", "-dn", "-ac", "1", "-ar", str(sample_rate), "-acodec", "pcm_s16le", "-f", "s16le", "-"]
@@ -85,8 +85,7 @@ def _ffmpeg_pcm(path: str, sample_rate: int) -> Iterator[bytes]:
             received += len(chunk)
             yield chunk
     finally:
-        if process.poll() is None and process.stdout.closed is False:
-            process.stdout.close()
+        process.stdout.close()
         errors = process.stderr.read().decode("utf-8", "replace").strip()
         process.stderr.close()
         code = process.wait()
@@ -209,7 +208,7 @@ def speech_activity(
         path = os.fspath(source)
         vad_check = _vad(aggressiveness)  # fail on a missing extra before decoding anything
         del vad_check
-        direct = _wav_pcm(path) if path.lower().endswith(".wav") and os.path.exists(path) else None
+        direct = _wav_pcm(path) if path.lower().endswith(".wav") and os.path.isfile(path) else None  # noqa: PTH113
         if direct is not None:
             data, rate = direct
             return detect_speech(data, sample_rate=rate, aggressiveness=aggressiveness, progress=progress)

@@ -81,7 +81,7 @@ DEFAULT_FPS_RATIOS: tuple[Fraction, ...] = (
 )
 
 #: Below this confidence the op refuses (calibrated on the benchmark: see docs/sync.md).
-DEFAULT_MIN_CONFIDENCE = 0.35
+DEFAULT_MIN_CONFIDENCE = 0.2
 
 #: The grid of the offset search, in milliseconds (then refined to 1 ms).
 _STEP_MS = 10
@@ -91,8 +91,15 @@ _PEAKS = 12
 _PEAK_SPACING_MS = 400
 #: A ratio must beat ratio 1 by this share of the cue time to be chosen (a clean file keeps ratio 1).
 _RATIO_MARGIN = 0.002
-#: Weight of the activity in the gaps between cues (see :class:`_Problem`).
+#: Prominence (z-score) that chance alone reaches, and that a sure single-offset match reaches.
+_PROMINENCE_CHANCE = 2.0
+_PROMINENCE_FULL = 5.0
+#: A ratio this much better (share of the cue time) on one offset wins without fitting ratio 1 with splits.
+_RATIO_CLEAR = 0.15
+#: Weight of the activity in the pauses around cues (see :class:`_Problem`).
 _GAP_WEIGHT = 1.0
+#: How far into the pause before and after it a cue answers for the activity there.
+_GAP_REACH_MS = 1500
 
 ProgressCallback = Callable[[str], None]
 
@@ -356,35 +363,55 @@ def _numpy() -> Any:
     return numpy
 
 
-def _curve(
-    cues: Sequence[tuple[float, float]], starts: Sequence[int], ends: Sequence[int], lo: int, count: int, step: int
-) -> list[float]:
-    """Total overlap of ``cues`` moved by ``lo + k * step`` with the activity, for ``k`` in ``range(count)``.
+#: A curve of scores on a grid of offsets: a numpy array when numpy is installed, else a list.
+Curve = Any
 
-    The overlap of one cue ``[a, b]`` and one interval ``[c, f]`` as a function
-    of the offset ``d`` is a trapezoid with slope changes +1 at ``c - b``, -1 at
-    ``c - a``, -1 at ``f - b`` and +1 at ``f - a``. Each slope change ``w`` at
-    ``x`` adds ``w * (d - x)`` for ``d > x``: on the grid, a jump at the first
-    point past ``x`` and a slope from there on. Summing them and integrating
-    once gives the curve exactly at the grid points.
+
+def _curve(
+    kernels: Sequence[Sequence[float]],
+    starts: Sequence[int],
+    ends: Sequence[int],
+    lo: int,
+    count: int,
+    step: int,
+    deltas: Sequence[float] = (1.0, -1.0),
+) -> Curve:
+    """The correlation of ``kernels`` moved by ``lo + k * step`` with the activity, for ``k`` in ``range(count)``.
+
+    Each kernel is a step function given by its step positions (one tuple of
+    non-decreasing times per cue) and the shared step sizes ``deltas``; the
+    default ``(1, -1)`` makes a kernel ``(a, b)`` the indicator of the cue
+    ``[a, b]``, so the curve is the overlap with the activity.
+
+    The correlation of one kernel step ``delta`` at ``p`` with one activity
+    edge ``sigma`` (+1 where an interval starts, -1 where it ends) at ``q`` is
+    a ramp whose slope changes by ``-delta * sigma`` at the offset ``q - p``
+    (for the indicator of ``[a, b]`` against ``[c, f]`` this gives the
+    trapezoid with slope changes +1 at ``c - b``, -1 at ``c - a``, -1 at
+    ``f - b`` and +1 at ``f - a``). Each slope change ``w`` at ``x`` adds
+    ``w * (d - x)`` for ``d > x``: on the grid, a jump at the first point past
+    ``x`` and a slope from there on. Summing them and integrating once gives
+    the curve exactly at the grid points. Only the pairs that can meet within
+    the range are visited.
     """
     hi = lo + (count - 1) * step
     numpy = _numpy()
-    if numpy is not None and len(cues) * 4 > 64:
-        return _curve_numpy(numpy, cues, starts, ends, lo, hi, count, step)
+    if numpy is not None and kernels:
+        return _curve_numpy(numpy, kernels, deltas, starts, ends, lo, hi, count, step)
     jump = [0.0] * count
     slope = [0.0] * count
-    for a, b in cues:
-        first = bisect_right(ends, a + lo)
-        last = bisect_left(starts, b + hi)
+    for points in kernels:
+        first = bisect_right(ends, points[0] + lo)
+        last = bisect_left(starts, points[-1] + hi)
         for j in range(first, last):
-            c, f = starts[j], ends[j]
-            for x, w in ((c - b, 1.0), (c - a, -1.0), (f - b, -1.0), (f - a, 1.0)):
-                k = math.floor((x - lo) / step) + 1
-                k = max(k, 0)
-                if k < count:
-                    jump[k] += w * (lo + k * step - x)
-                    slope[k] += w
+            for q, sigma in ((starts[j], 1.0), (ends[j], -1.0)):
+                for p, delta in zip(points, deltas, strict=True):
+                    x = q - p
+                    w = -delta * sigma
+                    k = max(math.floor((x - lo) / step) + 1, 0)
+                    if k < count:
+                        jump[k] += w * (lo + k * step - x)
+                        slope[k] += w
     values: list[float] = []
     value = rate = 0.0
     for k in range(count):
@@ -395,33 +422,37 @@ def _curve(
 
 
 def _curve_numpy(
-    np: Any, cues: Sequence[tuple[float, float]], starts: Sequence[int], ends: Sequence[int],
-    lo: int, hi: int, count: int, step: int,
-) -> list[float]:
-    a = np.fromiter((c[0] for c in cues), dtype=np.float64, count=len(cues))
-    b = np.fromiter((c[1] for c in cues), dtype=np.float64, count=len(cues))
+    np: Any, kernels: Sequence[Sequence[float]], deltas: Sequence[float], starts: Sequence[int],
+    ends: Sequence[int], lo: int, hi: int, count: int, step: int,
+) -> Curve:
+    points = np.asarray(kernels, dtype=np.float64).reshape(len(kernels), len(deltas))
     s = np.asarray(starts, dtype=np.float64)
     e = np.asarray(ends, dtype=np.float64)
-    first = np.searchsorted(e, a + lo, side="right")
-    last = np.searchsorted(s, b + hi, side="left")
+    first = np.searchsorted(e, points[:, 0] + lo, side="right")
+    last = np.searchsorted(s, points[:, -1] + hi, side="left")
     counts = np.maximum(last - first, 0)
     total = int(counts.sum())
     if total == 0:
-        return [0.0] * count
-    owner = np.repeat(np.arange(len(cues)), counts)
+        return np.zeros(count)
+    owner = np.repeat(np.arange(len(points)), counts)
     cumulative = np.cumsum(counts) - counts
     j = first[owner] + (np.arange(total) - cumulative[owner])
-    ca, cb, sc, sf = a[owner], b[owner], s[j], e[j]
-    xs = np.concatenate((sc - cb, sc - ca, sf - cb, sf - ca))
-    ws = np.concatenate((np.ones(total), -np.ones(total), -np.ones(total), np.ones(total)))
+    mine = points[owner]
+    xs_parts = []
+    ws_parts = []
+    for edge, sigma in ((s[j], 1.0), (e[j], -1.0)):
+        for column, delta in enumerate(deltas):
+            xs_parts.append(edge - mine[:, column])
+            ws_parts.append(np.full(total, -delta * sigma))
+    xs = np.concatenate(xs_parts)
+    ws = np.concatenate(ws_parts)
     k = np.maximum(np.floor((xs - lo) / step).astype(np.int64) + 1, 0)
     keep = k < count
     k, xs, ws = k[keep], xs[keep], ws[keep]
     jump = np.bincount(k, weights=ws * (lo + k * step - xs), minlength=count)
     slope = np.bincount(k, weights=ws, minlength=count)
     rate = np.concatenate(([0.0], np.cumsum(slope)[:-1]))
-    values: list[float] = np.cumsum(jump + rate * step).tolist()
-    return values
+    return np.cumsum(jump + rate * step)
 
 
 def _overlap(a: float, b: float, starts: Sequence[int], ends: Sequence[int]) -> float:
@@ -434,10 +465,21 @@ def _overlap(a: float, b: float, starts: Sequence[int], ends: Sequence[int]) -> 
     return total
 
 
-def _best_index(values: Sequence[float], tolerance: float = 1e-6) -> int:
+def _top(values: Curve) -> float:
+    return float(values.max()) if hasattr(values, "max") else max(values)
+
+
+def _mean(values: Curve) -> float:
+    return float(values.mean()) if hasattr(values, "mean") else sum(values) / len(values)
+
+
+def _best_index(values: Curve, tolerance: float = 1e-6) -> int:
     """The index of the maximum; the middle of a plateau of equal maxima."""
-    top = max(values)
-    best = [i for i, v in enumerate(values) if v >= top - tolerance]
+    top = _top(values)
+    if hasattr(values, "nonzero"):
+        best = [int(i) for i in (values >= top - tolerance).nonzero()[0]]
+    else:
+        best = [i for i, v in enumerate(values) if v >= top - tolerance]
     run_start = best[0]
     runs: list[tuple[int, int]] = []
     previous = best[0]
@@ -451,9 +493,13 @@ def _best_index(values: Sequence[float], tolerance: float = 1e-6) -> int:
     return (first + last) // 2
 
 
-def _peaks(values: Sequence[float], lo: int, step: int, limit: int) -> list[int]:
+def _peaks(values: Curve, lo: int, step: int, limit: int) -> list[int]:
     """Offsets of the highest local maxima, at least ``_PEAK_SPACING_MS`` apart."""
-    order = sorted(range(len(values)), key=values.__getitem__, reverse=True)
+    if hasattr(values, "argsort"):
+        order = values.argsort()[::-1].tolist()
+        values = values.tolist()
+    else:
+        order = sorted(range(len(values)), key=values.__getitem__, reverse=True)
     chosen: list[int] = []
     spacing = _PEAK_SPACING_MS // step
     for index in order:
@@ -471,69 +517,106 @@ def _peaks(values: Sequence[float], lo: int, step: int, limit: int) -> list[int]
 
 @dataclass(slots=True)
 class _Problem:
-    """The search's inputs: speech cues as ``(start, end)``, the gap after each, and the activity.
+    """The search's inputs: speech cues as ``(start, end)``, the pauses around each, and the activity.
 
     The score of a placement is the time the cues meet the activity minus
-    ``_GAP_WEIGHT`` times the activity that falls in the gaps between
-    consecutive cues of one segment: speech where the subtitle shows nothing
-    is evidence against the placement, as a cue over silence is (the cue's
-    own term gains nothing there).
+    ``_GAP_WEIGHT`` times the activity that falls in the pauses around them:
+    speech where the subtitle shows nothing is evidence against the
+    placement, as a cue over silence is (the cue's own term gains nothing
+    there). Each cue owns the halves of the pauses next to it, at most
+    ``_GAP_REACH_MS`` each way, so that at a break each side's pause moves
+    with its own cue.
     """
 
     cues: list[tuple[int, int]]
-    gaps: list[tuple[int, int] | None]
+    leads: list[float]  # where the pause a cue answers for starts (its start when none)
+    trails: list[float]  # where the pause after it that it answers for ends (its end when none)
     starts: list[int]
     ends: list[int]
     max_offset: int
+    arrays: Any = None  # numpy: (cue starts, ends, leads, trails, activity knots, cumulative activity)
 
     @classmethod
     def build(cls, cues: list[tuple[int, int]], activity: SpeechActivity, max_offset: int) -> _Problem:
-        gaps: list[tuple[int, int] | None] = []
-        for (_, end), (following, _) in zip(cues, cues[1:]):
-            gaps.append((end, following) if following - end >= _STEP_MS else None)
-        gaps.append(None)
-        return cls(cues, gaps, [s for s, _ in activity.intervals], [e for _, e in activity.intervals], max_offset)
+        leads: list[float] = []
+        trails: list[float] = []
+        for index, (start, end) in enumerate(cues):
+            before = cues[index - 1][1] if index else -math.inf
+            after = cues[index + 1][0] if index + 1 < len(cues) else math.inf
+            leads.append(max(start - _GAP_REACH_MS, (before + start) / 2 if before < start else start))
+            trails.append(min(end + _GAP_REACH_MS, (end + after) / 2 if after > end else end))
+        problem = cls(cues, leads, trails, [s for s, _ in activity.intervals], [e for _, e in activity.intervals],
+                      max_offset)
+        np = _numpy()
+        if np is not None:
+            knots = np.asarray([t for pair in activity.intervals for t in pair], dtype=np.float64)
+            lengths = np.asarray([e - s for s, e in activity.intervals], dtype=np.float64)
+            cumulative = np.zeros(len(knots))
+            cumulative[1::2] = np.cumsum(lengths)
+            cumulative[2::2] = np.cumsum(lengths)[:-1]
+            problem.arrays = (np.asarray([c[0] for c in cues], dtype=np.float64),
+                              np.asarray([c[1] for c in cues], dtype=np.float64),
+                              np.asarray(leads, dtype=np.float64), np.asarray(trails, dtype=np.float64),
+                              knots, cumulative)
+        return problem
 
-    def _pieces(
-        self, ratio: Fraction, members: Sequence[int]
-    ) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
-        r = float(ratio)
-        last = members[-1] if members else -1
-        cues = [(self.cues[i][0] * r, self.cues[i][1] * r) for i in members]
-        gaps = [(g[0] * r, g[1] * r) for i in members if i != last and (g := self.gaps[i]) is not None]
-        return cues, gaps
-
-    def curve(self, ratio: Fraction, members: Sequence[int]) -> tuple[int, list[float], list[float]]:
-        """``(lo, score, overlap)`` on the search grid: the score, and the cues' overlap alone."""
+    def curve(self, ratio: Fraction, members: Sequence[int], *, overlap: bool = False) -> tuple[int, Curve]:
+        """``(lo, values)`` on the search grid: the score (or, with ``overlap``, the cues' overlap alone)."""
         count = 2 * self.max_offset // _STEP_MS + 1
         lo = -(count // 2) * _STEP_MS
-        return (lo, *self._grid(ratio, members, lo, count, _STEP_MS))
+        return lo, self._grid(ratio, members, lo, count, _STEP_MS, overlap=overlap)
 
-    def _grid(self, ratio: Fraction, members: Sequence[int], lo: int, count: int,
-              step: int) -> tuple[list[float], list[float]]:
-        cues, gaps = self._pieces(ratio, members)
-        overlap = _curve(cues, self.starts, self.ends, lo, count, step)
-        if not gaps or _GAP_WEIGHT == 0:
-            return overlap, overlap
-        noise = _curve(gaps, self.starts, self.ends, lo, count, step)
-        return [o - _GAP_WEIGHT * n for o, n in zip(overlap, noise)], overlap
+    def _grid(self, ratio: Fraction, members: Sequence[int], lo: int, count: int, step: int, *,
+              overlap: bool = False) -> Curve:
+        r = float(ratio)
+        if overlap or _GAP_WEIGHT == 0:
+            return _curve([(self.cues[i][0] * r, self.cues[i][1] * r) for i in members], self.starts, self.ends,
+                          lo, count, step)
+        # The pause before (weight -w), the cue (+1), the pause after (-w): steps -w, 1 + w, -1 - w, +w.
+        kernels = [(self.leads[i] * r, self.cues[i][0] * r, self.cues[i][1] * r, self.trails[i] * r)
+                   for i in members]
+        w = _GAP_WEIGHT
+        return _curve(kernels, self.starts, self.ends, lo, count, step, (-w, 1 + w, -1 - w, w))
 
-    def gain(self, index: int, ratio: float, offset: float, last: bool) -> float:
-        """One cue's score at ``offset``: its overlap, less the weighted activity in the gap after it."""
-        a, b = self.cues[index]
-        value = _overlap(a * ratio + offset, b * ratio + offset, self.starts, self.ends)
-        gap = self.gaps[index]
-        if gap is not None and not last:
-            value -= _GAP_WEIGHT * _overlap(gap[0] * ratio + offset, gap[1] * ratio + offset, self.starts, self.ends)
-        return value
+    def gains(self, ratio: Fraction, offsets: Sequence[float], members: Sequence[int] | None = None) -> Any:
+        """Each cue's score at each offset (rows: cues of ``members``, default all; columns: offsets).
+
+        A cue's score is its overlap with the activity, less ``_GAP_WEIGHT``
+        times the activity in the pauses it answers for.
+        """
+        r = float(ratio)
+        indexes = range(len(self.cues)) if members is None else members
+        if self.arrays is not None:
+            import numpy as np
+
+            starts, ends, leads, trails, knots, cumulative = self.arrays
+            pick = np.asarray(indexes, dtype=np.int64)
+            shifts = np.asarray(offsets, dtype=np.float64)[None, :]
+
+            def active(times: Any) -> Any:
+                return np.interp(times[pick][:, None] * r + shifts, knots, cumulative)
+
+            at_start, at_end = active(starts), active(ends)
+            pauses = (at_start - active(leads)) + (active(trails) - at_end)
+            return (at_end - at_start) - _GAP_WEIGHT * pauses
+        rows: list[list[float]] = []
+        for i in indexes:
+            a, b = self.cues[i]
+            row: list[float] = []
+            for d in offsets:
+                value = _overlap(a * r + d, b * r + d, self.starts, self.ends)
+                value -= _GAP_WEIGHT * (_overlap(self.leads[i] * r + d, a * r + d, self.starts, self.ends)
+                                        + _overlap(b * r + d, self.trails[i] * r + d, self.starts, self.ends))
+                row.append(value)
+            rows.append(row)
+        return rows
 
     def exact(self, ratio: Fraction, offset: float, members: Sequence[int]) -> float:
         """The score of ``members`` at ``offset``."""
-        r = float(ratio)
-        last = members[-1] if members else -1
-        return sum(self.gain(i, r, offset, i == last) for i in members)
+        table = self.gains(ratio, [offset], members)
+        return float(table.sum()) if hasattr(table, "sum") else sum(row[0] for row in table)
 
-    def covered(self, ratio: Fraction, offset: float, members: Iterable[int]) -> float:
+    def covered(self, ratio: Fraction, offset: float, members: Sequence[int]) -> float:
         """The time the cues of ``members`` meet the activity at ``offset``."""
         r = float(ratio)
         return sum(_overlap(self.cues[i][0] * r + offset, self.cues[i][1] * r + offset, self.starts, self.ends)
@@ -542,12 +625,34 @@ class _Problem:
     def refine(self, ratio: Fraction, coarse: int, members: Sequence[int]) -> int:
         """The best whole-millisecond offset within one grid step of ``coarse``."""
         lo = coarse - _STEP_MS
-        values, _ = self._grid(ratio, members, lo, 2 * _STEP_MS + 1, 1)
-        return lo + _best_index(values)
+        return lo + _best_index(self._grid(ratio, members, lo, 2 * _STEP_MS + 1, 1))
 
 
-def _viterbi(gains: list[list[float]], penalty: float) -> list[int]:
-    """The state per cue maximising the total gain minus ``penalty`` per change of state."""
+def _viterbi(gains: Any, penalty: float) -> list[int]:
+    """The state per cue maximising the total gain minus ``penalty`` per change of state.
+
+    ``gains`` is a cues x states table (a numpy array, or a list of rows).
+    """
+    if hasattr(gains, "shape"):
+        import numpy as np
+
+        score = gains[0].copy()
+        leaders = np.zeros(len(gains), dtype=np.int64)
+        jumped = np.zeros(gains.shape, dtype=bool)
+        for index in range(1, len(gains)):
+            leader = int(score.argmax())
+            jump = score[leader] - penalty
+            leaders[index] = leader
+            jumped[index] = score < jump
+            score = np.maximum(score, jump) + gains[index]
+        state = int(score.argmax())
+        path = [state]
+        for index in range(len(gains) - 1, 0, -1):
+            if jumped[index, state]:
+                state = int(leaders[index])
+            path.append(state)
+        path.reverse()
+        return path
     states = len(gains[0])
     score = list(gains[0])
     back: list[list[int]] = []
@@ -585,9 +690,9 @@ def _runs(path: Sequence[int]) -> list[tuple[int, int, int]]:
     return runs
 
 
-def _prominence(values: Sequence[float], peak: float) -> float:
-    mean = sum(values) / len(values)
-    var = sum((v - mean) ** 2 for v in values) / len(values)
+def _prominence(values: Curve, peak: float) -> float:
+    mean = _mean(values)
+    var = float(values.var()) if hasattr(values, "var") else sum((v - mean) ** 2 for v in values) / len(values)
     return (peak - mean) / math.sqrt(var) if var > 0 else 0.0
 
 
@@ -601,7 +706,7 @@ class _Fit:
 
 
 def _fit_offsets(
-    problem: _Problem, ratio: Fraction, lo: int, values: list[float], split: bool, penalty: float
+    problem: _Problem, ratio: Fraction, lo: int, values: Curve, split: bool, penalty: float
 ) -> tuple[list[tuple[int, int, int]], float]:
     """The segments ``(first, last, offset)`` at ``ratio`` and their objective (score less the penalties)."""
     everyone = list(range(len(problem.cues)))
@@ -609,16 +714,13 @@ def _fit_offsets(
     runs = [(0, len(everyone) - 1, single)]
     if split and len(everyone) > 1:
         candidates = set(_peaks(values, lo, _STEP_MS, _PEAKS)) | {single}
-        r = float(ratio)
-        last_index = len(everyone) - 1
         for _ in range(4):
             offsets = sorted(candidates)
-            gains = [[problem.gain(i, r, d, i == last_index) for d in offsets] for i in everyone]
-            path = _viterbi(gains, penalty)
+            path = _viterbi(problem.gains(ratio, offsets), penalty)
             refined: list[tuple[int, int, int]] = []
             for first, last, state in _runs(path):
                 members = list(range(first, last + 1))
-                seg_lo, seg_values, _ = problem.curve(ratio, members)
+                seg_lo, seg_values = problem.curve(ratio, members)
                 found = problem.refine(ratio, seg_lo + _best_index(seg_values) * _STEP_MS, members)
                 if problem.exact(ratio, found, members) < problem.exact(ratio, offsets[state], members):
                     found = offsets[state]
@@ -645,24 +747,31 @@ def _search(
 ) -> _Fit:
     total_ms = sum(b - a for a, b in problem.cues)
     everyone = list(range(len(problem.cues)))
-    curves: dict[Fraction, tuple[int, list[float], list[float]]] = {}
+    curves: dict[Fraction, tuple[int, Curve]] = {}
     for ratio in (Fraction(1), *[r for r in ratios if r != 1]):
         curves[ratio] = problem.curve(ratio, everyone)
     # The ratio with the highest peak challenges ratio 1; it wins only by a margin, on the full fit
     # (with splits): breaks can make a wrong ratio's single peak look good.
-    challenger = max(curves, key=lambda q: (max(curves[q][1]), q == 1))
+    challenger = max(curves, key=lambda q: (_top(curves[q][1]), q == 1))
     if progress:
         progress("searching for splits" if split else "refining")
-    lo, values, overlap = curves[Fraction(1)]
     ratio = Fraction(1)
-    runs, objective = _fit_offsets(problem, ratio, lo, values, split, penalty)
-    if challenger != 1:
-        c_lo, c_values, c_overlap = curves[challenger]
-        c_runs, c_objective = _fit_offsets(problem, challenger, c_lo, c_values, split, penalty)
-        if c_objective > objective + _RATIO_MARGIN * total_ms:
-            ratio, lo, values, overlap, runs = challenger, c_lo, c_values, c_overlap, c_runs
+    lo, values = curves[ratio]
+    if challenger != 1 and _top(curves[challenger][1]) > _top(values) + _RATIO_CLEAR * total_ms:
+        # A clear winner on one offset: ratio 1 need not be fitted with splits.
+        ratio = challenger
+        lo, values = curves[ratio]
+        runs, _ = _fit_offsets(problem, ratio, lo, values, split, penalty)
+    else:
+        runs, objective = _fit_offsets(problem, ratio, lo, values, split, penalty)
+        if challenger != 1:
+            c_lo, c_values = curves[challenger]
+            c_runs, c_objective = _fit_offsets(problem, challenger, c_lo, c_values, split, penalty)
+            if c_objective > objective + _RATIO_MARGIN * total_ms:
+                ratio, lo, values, runs = challenger, c_lo, c_values, c_runs
+    overlap = problem.curve(ratio, everyone, overlap=True)[1]
     covered = sum(problem.covered(ratio, offset, range(first, last + 1)) for first, last, offset in runs)
-    baseline = sum(overlap) / len(overlap) / total_ms if total_ms else 0.0
+    baseline = _mean(overlap) / total_ms if total_ms else 0.0
     weights = 0.0
     prominence = 0.0
     for first, last, offset in runs:
@@ -677,13 +786,17 @@ def _search(
 def _confidence(lift: float, prominence: float, pieces: int) -> float:
     """0-1: the lift over chance, damped when the chosen offsets barely stand out from the others.
 
-    A true match covers the activity well above chance (lift) at offsets that
-    stand many standard deviations above the rest of the curve; a wrong pair
-    can reach some lift by splitting, but not both. Each extra segment asks for
-    a little more prominence, as it had more chances to find a good spot.
+    The prominence is a z-score: how many standard deviations a segment's
+    chosen offset scores above the mean of all offsets searched. The best of
+    some 24,000 offsets of an unrelated pair stands about 2.5-3.5 above the
+    mean; a true match of a few minutes of dialogue stands 4-12 above, more
+    for longer files. Each extra segment asks for a little more, as it had one
+    more chance to find a good spot by luck. A true match also covers the
+    activity well above chance (lift); a wrong pair may reach some lift by
+    splitting, but not both.
     """
-    needed = 6.0 + 1.5 * (pieces - 1)
-    sharpness = min(1.0, max(0.0, prominence / needed))
+    needed = _PROMINENCE_FULL + 0.5 * (pieces - 1)
+    sharpness = min(1.0, max(0.0, (prominence - _PROMINENCE_CHANCE) / (needed - _PROMINENCE_CHANCE)))
     return max(0.0, min(1.0, lift)) * sharpness
 
 
@@ -894,9 +1007,7 @@ def sync(
     else:
         from subkit.media import speech_activity
 
-        if isinstance(reference, (str, os.PathLike)) or isinstance(reference, (bytes, bytearray, memoryview)):
-            activity = speech_activity(reference, sample_rate=sample_rate, progress=progress)
-        elif hasattr(reference, "__len__"):
+        if isinstance(reference, (str, os.PathLike, bytes, bytearray, memoryview)) or hasattr(reference, "__len__"):
             activity = speech_activity(reference, sample_rate=sample_rate, progress=progress)
         else:
             raise OperationError(f"cannot sync to a {type(reference).__name__}: give a Document, a media path, "
