@@ -9,7 +9,7 @@ import sys
 import subkit
 
 #: Modules that must not be imported by ``import subkit``.
-HEAVY = ("click", "httpx", "lxml", "pysubs2", "webvtt", "charset_normalizer", "hypothesis")
+HEAVY = ("click", "httpx", "lxml", "pysubs2", "webvtt", "charset_normalizer", "hypothesis", "numpy", "webrtcvad")
 
 
 def _imported_after(code: str) -> set[str]:

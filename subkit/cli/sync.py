@@ -27,7 +27,7 @@ __all__ = ["sync_command", "sync_step"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-HELP = """Retime a subtitle to a media file's speech or to a reference subtitle.
+HELP = """Sync a subtitle to a media file's speech or to another subtitle.
 
 \b
 Finds the offset, a frame-rate change (24/23.976, 25/23.976, 25/24 and back)
