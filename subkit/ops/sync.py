@@ -943,7 +943,7 @@ def parse_ratio(value: Fraction | str | float) -> Fraction:
         OperationError: not a positive ratio within 0.5-2.
 
     >>> parse_ratio("25/23.976"), parse_ratio("24/25")
-    (Fraction(25025, 24000), Fraction(24, 25))
+    (Fraction(1001, 960), Fraction(24, 25))
     """
     from subkit.ops.retime import parse_rate
 
