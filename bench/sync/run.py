@@ -459,7 +459,7 @@ def reference_speed(work: Path, tools: list[str]) -> str:
 
     sync(broken, truth)  # warm: imports
     clock = time.perf_counter()
-    fixed, report = sync(broken, truth)
+    fixed, _ = sync(broken, truth)
     in_process = time.perf_counter() - clock
     share = _score([c.start_ms for c in fixed.cues], truth)[0]
     parts = [f"Reference subtitle of 2,000 cues ({at / 3_600_000:.1f} h, 25/23.976 drift and +7.3 s): subkit "
