@@ -30,7 +30,8 @@ How the search goes (``docs/sync.md`` has the details and the measurements):
 Cues that :func:`~subkit.ops.clean` would empty as hearing-impaired or music
 (``[music]``, ``♪ ... ♪``, ``(laughs)``) and empty cues take no part in the
 search; they move with the segment of the speech cue before them. Timed
-words move with their cues.
+words move with their cues. Times pushed before 0:00 are clamped, and a cue
+that ends up wholly before it is dropped (and counted), as ``retime`` does.
 
 >>> import subkit
 >>> ref = subkit.loads("1\\n00:00:01,000 --> 00:00:02,500\\nOne\\n\\n2\\n00:00:04,000 --> 00:00:05,000\\nTwo\\n"
@@ -100,6 +101,9 @@ _RATIO_CLEAR = 0.15
 _GAP_WEIGHT = 1.0
 #: How far into the pause before and after it a cue answers for the activity there.
 _GAP_REACH_MS = 1500
+#: The end of a cue that counts neither for nor against it (at most a quarter of the cue): subtitles stay on
+#: screen after the speech ends (reading time, minimum durations) far more than they come up before it starts.
+_HOLD_MS = 400
 
 ProgressCallback = Callable[[str], None]
 
@@ -530,22 +534,25 @@ class _Problem:
 
     cues: list[tuple[int, int]]
     leads: list[float]  # where the pause a cue answers for starts (its start when none)
+    holds: list[float]  # where its hold starts: the end of the time the cue counts as speech
     trails: list[float]  # where the pause after it that it answers for ends (its end when none)
     starts: list[int]
     ends: list[int]
     max_offset: int
-    arrays: Any = None  # numpy: (cue starts, ends, leads, trails, activity knots, cumulative activity)
+    arrays: Any = None  # numpy: (cue starts, ends, leads, holds, trails, activity knots, cumulative activity)
 
     @classmethod
     def build(cls, cues: list[tuple[int, int]], activity: SpeechActivity, max_offset: int) -> _Problem:
         leads: list[float] = []
+        holds: list[float] = []
         trails: list[float] = []
         for index, (start, end) in enumerate(cues):
             before = cues[index - 1][1] if index else -math.inf
             after = cues[index + 1][0] if index + 1 < len(cues) else math.inf
             leads.append(max(start - _GAP_REACH_MS, (before + start) / 2 if before < start else start))
             trails.append(min(end + _GAP_REACH_MS, (end + after) / 2 if after > end else end))
-        problem = cls(cues, leads, trails, [s for s, _ in activity.intervals], [e for _, e in activity.intervals],
+            holds.append(end - min(_HOLD_MS, (end - start) / 4))
+        problem = cls(cues, leads, holds, trails, [s for s, _ in activity.intervals], [e for _, e in activity.intervals],
                       max_offset)
         np = _numpy()
         if np is not None:
@@ -556,8 +563,8 @@ class _Problem:
             cumulative[2::2] = np.cumsum(lengths)[:-1]
             problem.arrays = (np.asarray([c[0] for c in cues], dtype=np.float64),
                               np.asarray([c[1] for c in cues], dtype=np.float64),
-                              np.asarray(leads, dtype=np.float64), np.asarray(trails, dtype=np.float64),
-                              knots, cumulative)
+                              np.asarray(leads, dtype=np.float64), np.asarray(holds, dtype=np.float64),
+                              np.asarray(trails, dtype=np.float64), knots, cumulative)
         return problem
 
     def curve(self, ratio: Fraction, members: Sequence[int], *, overlap: bool = False) -> tuple[int, Curve]:
@@ -572,11 +579,12 @@ class _Problem:
         if overlap or _GAP_WEIGHT == 0:
             return _curve([(self.cues[i][0] * r, self.cues[i][1] * r) for i in members], self.starts, self.ends,
                           lo, count, step)
-        # The pause before (weight -w), the cue (+1), the pause after (-w): steps -w, 1 + w, -1 - w, +w.
-        kernels = [(self.leads[i] * r, self.cues[i][0] * r, self.cues[i][1] * r, self.trails[i] * r)
-                   for i in members]
+        # The pause before (weight -w), the cue up to its hold (+1), the hold (0), the pause after (-w):
+        # steps -w, 1 + w, -1, -w, +w.
+        kernels = [(self.leads[i] * r, self.cues[i][0] * r, self.holds[i] * r, self.cues[i][1] * r,
+                    self.trails[i] * r) for i in members]
         w = _GAP_WEIGHT
-        return _curve(kernels, self.starts, self.ends, lo, count, step, (-w, 1 + w, -1 - w, w))
+        return _curve(kernels, self.starts, self.ends, lo, count, step, (-w, 1 + w, -1, -w, w))
 
     def gains(self, ratio: Fraction, offsets: Sequence[float], members: Sequence[int] | None = None) -> Any:
         """Each cue's score at each offset (rows: cues of ``members``, default all; columns: offsets).
@@ -589,22 +597,22 @@ class _Problem:
         if self.arrays is not None:
             import numpy as np
 
-            starts, ends, leads, trails, knots, cumulative = self.arrays
+            starts, ends, leads, holds, trails, knots, cumulative = self.arrays
             pick = np.asarray(indexes, dtype=np.int64)
             shifts = np.asarray(offsets, dtype=np.float64)[None, :]
 
             def active(times: Any) -> Any:
                 return np.interp(times[pick][:, None] * r + shifts, knots, cumulative)
 
-            at_start, at_end = active(starts), active(ends)
-            pauses = (at_start - active(leads)) + (active(trails) - at_end)
-            return (at_end - at_start) - _GAP_WEIGHT * pauses
+            at_start = active(starts)
+            pauses = (at_start - active(leads)) + (active(trails) - active(ends))
+            return (active(holds) - at_start) - _GAP_WEIGHT * pauses
         rows: list[list[float]] = []
         for i in indexes:
             a, b = self.cues[i]
             row: list[float] = []
             for d in offsets:
-                value = _overlap(a * r + d, b * r + d, self.starts, self.ends)
+                value = _overlap(a * r + d, self.holds[i] * r + d, self.starts, self.ends)
                 value -= _GAP_WEIGHT * (_overlap(self.leads[i] * r + d, a * r + d, self.starts, self.ends)
                                         + _overlap(b * r + d, self.trails[i] * r + d, self.starts, self.ends))
                 row.append(value)
@@ -843,7 +851,7 @@ def sync_to_activity(
             length, at least 4 s); higher means fewer splits.
         min_confidence: refuse below this confidence (0 accepts everything).
         force: apply the result even below ``min_confidence``.
-        report: counts ``cues retimed`` and ``sync splits``.
+        report: counts ``cues retimed``, ``cues dropped`` (moved wholly before 0:00) and ``sync splits``.
         progress: called with a short message at each stage.
 
     Returns:
@@ -890,10 +898,16 @@ def sync_to_activity(
                 run_index += 1
         segment_of[index] = run_index
     moved: list[Cue] = []
-    retimed = 0
+    kept: list[int] = []  # index in ``moved`` of each input cue (-1: dropped)
+    retimed = dropped = 0
     for index, cue in enumerate(cues):
         new = _move(cue, fit.ratio, fit.runs[segment_of[index]][2])
+        if new.end_ms == 0 and cue.end_ms > 0:  # moved wholly before 0:00, as retime drops it
+            dropped += 1
+            kept.append(-1)
+            continue
         retimed += new is not cue
+        kept.append(len(moved))
         moved.append(new)
 
     segments: list[SyncSegment] = []
@@ -903,8 +917,9 @@ def sync_to_activity(
         length = sum(problem.cues[i][1] - problem.cues[i][0] for i in members_speech)
         covered = problem.covered(fit.ratio, offset, members_speech)
         head = members[0]
+        new_start = next((moved[kept[i]].start_ms for i in members if kept[i] >= 0), 0)
         segments.append(SyncSegment(
-            first_cue=head, last_cue=members[-1], start_ms=cues[head].start_ms, new_start_ms=moved[head].start_ms,
+            first_cue=head, last_cue=members[-1], start_ms=cues[head].start_ms, new_start_ms=new_start,
             offset_ms=offset, ratio=fit.ratio, cues=len(members), coverage=covered / length if length else 0.0))
     lift = (fit.score - fit.baseline) / (1 - fit.baseline) if fit.baseline < 1 else 0.0
     confidence = _confidence(lift, fit.prominence, len(segments))
@@ -923,6 +938,7 @@ def sync_to_activity(
     if not accepted and not force:
         raise OperationError(f"sync refused: {reason} (use force to apply it anyway)", report=result)
     add_to(report, "cues retimed", retimed)
+    add_to(report, "cues dropped", dropped)
     add_to(report, "sync splits", len(segments) - 1)
     return doc.with_cues(moved), result
 

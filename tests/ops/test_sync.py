@@ -169,6 +169,18 @@ def test_two_breaks_are_found_where_they_are() -> None:
     assert report.as_dict()["splits"] == 2
 
 
+def test_cues_moved_before_zero_are_dropped_and_counted() -> None:
+    truth = _episode(6, 80, start_ms=2000)
+    late = shift(truth, 10_000)
+    early = late.with_cues([Cue(start_ms=1000, end_ms=2000, content=content_from_text("before it all")),
+                            *late.cues])
+    changes = ChangeReport()
+    fixed, report = sync_to_activity(early, _speech_for(truth, 6), report=changes, split=False)
+    assert abs(report.offset_ms + 10_000) <= 120
+    assert changes["cues dropped"] == 1 and len(fixed.cues) == 80
+    assert report.segments[0].new_start_ms == fixed.cues[0].start_ms
+
+
 def test_no_split_option_keeps_one_offset() -> None:
     truth = _episode(4, 150)
     broken = truth.with_cues(c.replace(start_ms=c.start_ms + (5000 if i >= 75 else 0),
