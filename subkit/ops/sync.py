@@ -552,8 +552,8 @@ class _Problem:
             leads.append(max(start - _GAP_REACH_MS, (before + start) / 2 if before < start else start))
             trails.append(min(end + _GAP_REACH_MS, (end + after) / 2 if after > end else end))
             holds.append(end - min(_HOLD_MS, (end - start) / 4))
-        problem = cls(cues, leads, holds, trails, [s for s, _ in activity.intervals], [e for _, e in activity.intervals],
-                      max_offset)
+        problem = cls(cues, leads, holds, trails, [s for s, _ in activity.intervals],
+                      [e for _, e in activity.intervals], max_offset)
         np = _numpy()
         if np is not None:
             knots = np.asarray([t for pair in activity.intervals for t in pair], dtype=np.float64)
