@@ -529,7 +529,8 @@ class _Problem:
     placement, as a cue over silence is (the cue's own term gains nothing
     there). Each cue owns the halves of the pauses next to it, at most
     ``_GAP_REACH_MS`` each way, so that at a break each side's pause moves
-    with its own cue.
+    with its own cue. The cue's hold (its last quarter, at most ``_HOLD_MS``)
+    counts neither way.
     """
 
     cues: list[tuple[int, int]]
