@@ -150,3 +150,18 @@ def test_sync_to_audio_through_a_subprocess(tmp_path: Path) -> None:
     assert all(0 <= s - at <= 300 for s, (_, at) in zip(starts, lines, strict=True))
     # Progress goes to a terminal only: none in a captured stderr.
     assert "sync: extracting" not in done.stderr
+
+
+def test_progress_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import sys
+
+    from subkit.cli.sync import _progress
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    assert _progress(False) is None
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert _progress(True) is None  # --quiet
+    show = _progress(False)
+    assert show is not None
+    show("searching")
+    assert capsys.readouterr().err == "sync: searching\n"
