@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 import time
 import wave
 from collections.abc import Callable, Iterable, Iterator
@@ -71,24 +72,27 @@ def _ffmpeg_pcm(path: str, sample_rate: int) -> Iterator[bytes]:
         raise SubkitIOError(f"{path}: no such file")
     command = [_ffmpeg(), "-nostdin", "-hide_banner", "-loglevel", "error", "-i", path, "-map", "0:a:0",
                "-vn", "-sn", "-dn", "-ac", "1", "-ar", str(sample_rate), "-acodec", "pcm_s16le", "-f", "s16le", "-"]
-    try:
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    except OSError as exc:
-        raise ConfigError(f"cannot run ffmpeg ({command[0]}): {exc}") from exc
-    assert process.stdout is not None and process.stderr is not None
-    received = 0
-    try:
-        while True:
-            chunk = process.stdout.read(_CHUNK)
-            if not chunk:
-                break
-            received += len(chunk)
-            yield chunk
-    finally:
-        process.stdout.close()
-        errors = process.stderr.read().decode("utf-8", "replace").strip()
-        process.stderr.close()
-        code = process.wait()
+    # ffmpeg's messages go to a file, not a pipe: a damaged file can make it write more than a pipe holds
+    # while this side is still reading the samples, and both would wait for ever.
+    with tempfile.TemporaryFile() as log:
+        try:
+            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log)
+        except OSError as exc:
+            raise ConfigError(f"cannot run ffmpeg ({command[0]}): {exc}") from exc
+        assert process.stdout is not None
+        received = 0
+        try:
+            while True:
+                chunk = process.stdout.read(_CHUNK)
+                if not chunk:
+                    break
+                received += len(chunk)
+                yield chunk
+        finally:
+            process.stdout.close()
+            code = process.wait()
+        log.seek(0)
+        errors = log.read().decode("utf-8", "replace").strip()
     if code != 0 or not received:
         detail = errors.splitlines()[-1] if errors else f"ffmpeg exited with status {code}"
         raise SubkitIOError(f"{path}: cannot read audio: {detail}")

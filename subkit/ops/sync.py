@@ -442,19 +442,22 @@ def _curve_numpy(
     cumulative = np.cumsum(counts) - counts
     j = first[owner] + (np.arange(total) - cumulative[owner])
     mine = points[owner]
-    xs_parts = []
-    ws_parts = []
+    jump = np.zeros(count)
+    slope = np.zeros(count)
+    # One group per (activity edge, kernel step): every slope change in it has the same size.
     for edge, sigma in ((s[j], 1.0), (e[j], -1.0)):
         for column, delta in enumerate(deltas):
-            xs_parts.append(edge - mine[:, column])
-            ws_parts.append(np.full(total, -delta * sigma))
-    xs = np.concatenate(xs_parts)
-    ws = np.concatenate(ws_parts)
-    k = np.maximum(np.floor((xs - lo) / step).astype(np.int64) + 1, 0)
-    keep = k < count
-    k, xs, ws = k[keep], xs[keep], ws[keep]
-    jump = np.bincount(k, weights=ws * (lo + k * step - xs), minlength=count)
-    slope = np.bincount(k, weights=ws, minlength=count)
+            if delta == 0:
+                continue
+            xs = edge - mine[:, column]
+            k = np.floor((xs - lo) / step).astype(np.int64) + 1
+            np.maximum(k, 0, out=k)
+            keep = k < count
+            if not keep.all():
+                k, xs = k[keep], xs[keep]
+            w = -delta * sigma
+            jump += w * np.bincount(k, weights=lo + k * step - xs, minlength=count)
+            slope += w * np.bincount(k, minlength=count)
     rate = np.concatenate(([0.0], np.cumsum(slope)[:-1]))
     return np.cumsum(jump + rate * step)
 
