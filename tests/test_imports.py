@@ -30,7 +30,7 @@ def test_reading_srt_stays_light() -> None:
 
 def test_all_matches_public_namespace() -> None:
     public = {name for name in vars(subkit) if not name.startswith("_")} - {
-        "errors", "model", "formats", "timing", "cli", "ops", "providers",
+        "errors", "model", "formats", "timing", "cli", "ops", "providers", "media",
     }
     assert set(subkit.__all__) - {"__version__"} == public
     assert list(subkit.__all__) == sorted(subkit.__all__, key=lambda n: (n.startswith("_"), n.lower() != n, n)) or \
