@@ -112,6 +112,7 @@ def test_sync_through_a_subprocess(tmp_path: Path) -> None:
     assert refused.returncode == 1 and "sync refused" in refused.stderr and refused.stdout == ""
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is not installed")
 def test_sync_to_audio_through_a_subprocess(tmp_path: Path) -> None:
     pytest.importorskip("webrtcvad")
