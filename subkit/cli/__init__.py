@@ -45,6 +45,7 @@ COMMANDS: dict[str, LazyCommand] = {
     "segment": _C("subkit.cli.segment:segment_command", "Write WebVTT segments and an HLS playlist for streaming."),
     "split": _C("subkit.cli.split:split_command", "Split a bilingual subtitle file into its two languages."),
     "style": _C("subkit.cli.style:style_command", "Draw captions in a Revid style: karaoke, highlight, word by word."),
+    "sync": _C("subkit.cli.sync:sync_command", "Sync a subtitle to a media file's speech or to another subtitle."),
     "tracks": _C("subkit.cli.tracks:tracks_command", "List the subtitle tracks of an MKV, MP4, MOV or TS file."),
     "words": _C("subkit.cli.words:words_command", "Give every cue timed words and re-cut cues into lines."),
 }
