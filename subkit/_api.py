@@ -127,7 +127,10 @@ def load(
 ) -> Document:
     """Read a subtitle file (``"-"`` for standard input).
 
-    The format is detected from the content, the extension breaking ties.
+    The format is detected from the content, the extension breaking ties. A
+    DASH MPD or an HLS playlist reads the subtitle track it lists (fragmented
+    MP4 ``wvtt``/``stpp`` or WebVTT segments, from the manifest's folder; see
+    :mod:`subkit._streams`); ``language=`` picks among several tracks.
 
     Raises:
         SubkitIOError: the file cannot be read.
@@ -136,6 +139,11 @@ def load(
     name = os.fspath(path)
     data = _io.read_bytes(name)
     source = "<stdin>" if name == "-" else name
+    if format is None and name != "-":
+        from subkit import _streams
+
+        if _streams.is_manifest(data):  # a DASH MPD or HLS playlist: read the track it points at
+            return _streams.load_stream(name, data, strict=strict, **options)
     spec = get(format) if format else detect(data, None if name == "-" else name)
     return loads(data, format=spec.name, encoding=encoding, strict=strict, source=source, **options)
 

@@ -20,11 +20,12 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from subkit.errors import SubkitIOError
 
-__all__ = ["Decoded", "atomic_write", "decode", "normalize_newlines", "read_bytes", "write_bytes"]
+__all__ = ["Decoded", "atomic_write", "decode", "normalize_newlines", "read_bytes", "write_bytes", "write_files"]
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xfe\x00\x00", "utf-32-le"),
@@ -185,3 +186,57 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
         sys.stdout.buffer.flush()
         return
     atomic_write(path, data)
+
+
+def write_files(folder: str | os.PathLike[str], files: Iterable[tuple[str, bytes]], *,
+                durable: bool = True) -> list[str]:
+    """Write several files into ``folder`` (created if missing); return their paths.
+
+    Every file goes to a temporary name first; with ``durable`` the data is
+    flushed to disk once for all of them (``os.sync`` where it exists, else
+    one ``fsync`` per file), then each is renamed over its target. A failure before the
+    renames leaves the folder as it was. Names are relative to ``folder``
+    and must stay inside it.
+
+    Raises:
+        SubkitIOError: the folder or a file cannot be written, or a name leaves the folder.
+    """
+    import tempfile
+
+    base = os.fspath(folder)
+    try:
+        os.makedirs(base, exist_ok=True)
+    except OSError as exc:
+        raise SubkitIOError(f"{base}: cannot create the folder: {exc.strerror or exc}", path=base) from None
+    root = os.path.realpath(base)
+    staged: list[tuple[str, str]] = []
+    try:
+        for name, data in files:
+            target = os.path.join(base, name)
+            if os.path.isabs(name) or not os.path.realpath(target).startswith(root + os.sep):
+                raise SubkitIOError(f"{name}: file names must stay inside {base}", path=name)
+            parent = os.path.dirname(target)
+            os.makedirs(parent, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=parent)
+            staged.append((tmp, target))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                if durable and not hasattr(os, "sync"):
+                    handle.flush()
+                    os.fsync(handle.fileno())
+        if durable and hasattr(os, "sync"):
+            os.sync()
+        umask = os.umask(0)
+        os.umask(umask)
+        for tmp, target in staged:
+            with contextlib.suppress(OSError):
+                os.chmod(tmp, 0o666 & ~umask)
+            os.replace(tmp, target)
+    except BaseException as exc:
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise SubkitIOError(f"{base}: cannot write: {exc.strerror or exc}", path=base) from None
+        raise
+    return [target for _, target in staged]

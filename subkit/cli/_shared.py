@@ -302,6 +302,12 @@ def load_input(
     """
     data = _io.read_bytes(path)
     name = "<stdin>" if path == "-" else path
+    if format is None and path != "-":
+        from subkit import _streams
+
+        if _streams.is_manifest(data):  # a DASH MPD or HLS playlist: the subtitle track it lists
+            streamed = _streams.load_stream(path, data, strict=strict)
+            return Loaded(streamed, streamed.source_format or "webvtt", None, name)
     spec = format or formats.detect(data, None if path == "-" else path)
     # The document is exactly what subkit.load gives. Its encoding is the file's for
     # every format but subkit JSON, which keeps the one its document was first read in.
