@@ -272,16 +272,24 @@ class _Encoder:
                            cue=len(cues))
                 continue
             cues.append(_WvttCue(start, end, _mp4.box(b"vttc", *parts), len(cues)))
-        # Two identical cues back to back would read as one; a ctim box (the cue's start) on the second
-        # one tells them apart without changing what is shown.
-        cues.sort(key=lambda c: c.start)
-        ending: dict[int, set[bytes]] = {}
+        # Identical cues that touch or overlap would read as one (or swap ends); a ctim box holding each
+        # one's start tells them apart without changing what is shown.
+        groups: dict[bytes, list[int]] = {}
         for index, cue in enumerate(cues):
-            if cue.box in ending.get(cue.start, ()):
-                stamp = _mp4.box(b"ctim", format_vtt(cue.start).encode("ascii"))
-                cue = cues[index] = _WvttCue(cue.start, cue.end, _mp4.box(b"vttc", stamp, cue.box[8:]), cue.order)
-            ending.setdefault(cue.end, set()).add(cue.box)
-        cues.sort(key=lambda c: c.order)
+            groups.setdefault(cue.box, []).append(index)
+        marked: set[int] = set()
+        for members in groups.values():
+            members.sort(key=lambda i: cues[i].start)
+            reach = -1
+            for index in members:
+                if reach >= 0 and cues[index].start <= cues[reach].end:
+                    marked.update((index, reach))
+                if reach < 0 or cues[index].end > cues[reach].end:
+                    reach = index
+        for index in sorted(marked):
+            cue = cues[index]
+            stamp = _mp4.box(b"ctim", format_vtt(cue.start).encode("ascii"))
+            cues[index] = _WvttCue(cue.start, cue.end, _mp4.box(b"vttc", stamp, cue.box[8:]), cue.order)
         if dropped_notes:
             report.add("notes", "comments between cues have no place in wvtt samples; dropped", count=dropped_notes)
         self.header = "\n\n".join(header)
