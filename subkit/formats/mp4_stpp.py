@@ -36,6 +36,7 @@ sample's TTML document say ``sample N:`` and give the line in that document.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 from dataclasses import dataclass
 from typing import Literal
@@ -208,19 +209,36 @@ class _Encoder:
 
         write_document(doc, IMSC1, report)  # the losses, once for the whole document
         self.doc = doc.replace(diagnostics=())
-        self.cues = sorted((c for c in doc.cues if not c.comment), key=lambda c: (c.start_ms, c.end_ms))
+        self.cues = [c for c in doc.cues if not c.comment]  # document order within each sample
         self.write_document = write_document
+        self._by_start: list[int] | None = None
+        self._starts: list[int] = []
+        self._longest = 0
+        self._empty: bytes | None = None
 
     def sample_entry(self) -> bytes:
         mime = _mp4.full(b"mime", 0, 0, MIME_TYPE.encode("ascii") + b"\0")
         return _mp4.box(b"stpp", bytes(6), b"\x00\x01", NAMESPACE.encode("ascii") + b"\0", b"\0", b"\0", mime)
 
     def end_ms(self) -> int:
-        return max((c.end_ms for c in self.cues), default=0)
+        # A zero-length cue is shown in the sample holding its time, so the track lasts past it.
+        return max((c.end_ms if c.end_ms > c.start_ms else c.start_ms + 1 for c in self.cues), default=0)
 
     def samples(self, start_ms: int, end_ms: int) -> list[tuple[int, int, bytes]]:
-        shown = tuple(c for c in self.cues if (c.start_ms < end_ms and c.end_ms > start_ms)
-                      or (c.start_ms == c.end_ms and start_ms <= c.start_ms < end_ms))
+        # Cues are sorted by start once; a span looks only at those starting before its end.
+        if self._by_start is None:
+            self._by_start = sorted(range(len(self.cues)), key=lambda i: self.cues[i].start_ms)
+            self._starts = [self.cues[i].start_ms for i in self._by_start]
+            self._longest = max((c.end_ms - c.start_ms for c in self.cues), default=0)
+        first = bisect.bisect_left(self._starts, start_ms - self._longest)
+        last = bisect.bisect_left(self._starts, end_ms)
+        picked = sorted(i for i in self._by_start[first:last]
+                        if (self.cues[i].end_ms > start_ms or self.cues[i].start_ms == self.cues[i].end_ms >= start_ms))
+        if not picked:
+            if self._empty is None:
+                self._empty = self.write_document(self.doc.replace(cues=()), IMSC1, LossReport(NAME)).encode("utf-8")
+            return [(start_ms, end_ms, self._empty)]
+        shown = tuple(self.cues[i] for i in picked)
         text = self.write_document(self.doc.replace(cues=shown), IMSC1, LossReport(NAME))
         return [(start_ms, end_ms, text.encode("utf-8"))]
 

@@ -361,8 +361,8 @@ def package(
     pattern = name or FMP4_SEGMENT_NAME
     if manifest in ("dash", "both"):
         _manifests.dash_template(pattern)  # fail before any work when DASH cannot name the segments
-    parts = segment(doc, seconds, duration_ms=duration_ms, name=pattern)
-    # The segments carry the document's styles, regions and header; the cue list is the whole one.
+    _milliseconds(seconds)  # a bad length fails before the encoders run
+    # The encoders get the whole document: its styles, regions and header, and every cue.
     whole = doc.replace(diagnostics=())
     if report is None:
         report = LossReport(f"mp4_{codec}")
@@ -377,6 +377,8 @@ def package(
 
             encoder = mp4_stpp.encoder(whole, mp4_stpp.WriteOptions(), report)
             codecs = mp4_stpp.CODECS
+        end = encoder.end_ms()
+        parts = segment(doc, seconds, duration_ms=max(duration_ms or 0, end) or None, name=pattern)
         encoded = _mp4_track.encode(encoder, [(p.start_ms, p.end_ms) for p in parts], timescale=timescale,
                                     language=language, segments=True)
     except ValueError as exc:
