@@ -201,23 +201,27 @@ def write_files(folder: str | os.PathLike[str], files: Iterable[tuple[str, bytes
     Raises:
         SubkitIOError: the folder or a file cannot be written, or a name leaves the folder.
     """
-    import tempfile
-
     base = os.fspath(folder)
     try:
         os.makedirs(base, exist_ok=True)
     except OSError as exc:
         raise SubkitIOError(f"{base}: cannot create the folder: {exc.strerror or exc}", path=base) from None
-    root = os.path.realpath(base)
     staged: list[tuple[str, str]] = []
+    folders = {base}
+    tag = f".{os.getpid()}.tmp"
     try:
         for name, data in files:
-            target = os.path.join(base, name)
-            if os.path.isabs(name) or not os.path.realpath(target).startswith(root + os.sep):
+            clean = os.path.normpath(name)
+            if os.path.isabs(name) or clean == os.curdir or clean.split(os.sep)[0] == os.pardir:
                 raise SubkitIOError(f"{name}: file names must stay inside {base}", path=name)
+            target = os.path.join(base, clean)
             parent = os.path.dirname(target)
-            os.makedirs(parent, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=parent)
+            if parent not in folders:
+                os.makedirs(parent, exist_ok=True)
+                folders.add(parent)
+            tmp = os.path.join(parent, f".{os.path.basename(target)}{tag}")
+            # O_EXCL: never write through a file (or link) someone else put there.
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
             staged.append((tmp, target))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
@@ -226,11 +230,7 @@ def write_files(folder: str | os.PathLike[str], files: Iterable[tuple[str, bytes
                     os.fsync(handle.fileno())
         if durable and hasattr(os, "sync"):
             os.sync()
-        umask = os.umask(0)
-        os.umask(umask)
         for tmp, target in staged:
-            with contextlib.suppress(OSError):
-                os.chmod(tmp, 0o666 & ~umask)
             os.replace(tmp, target)
     except BaseException as exc:
         for tmp, _ in staged:
