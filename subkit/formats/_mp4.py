@@ -471,7 +471,8 @@ def _read_stbl(data: bytes, stbl: Box, track: Track) -> None:
 
 def _read_traf(data: bytes, moof: Box, traf: Box, track: Track, defaults: dict[int, _Defaults],
                next_time: dict[int, int]) -> None:
-    tfhd = find(data, traf, "tfhd")
+    children = list(walk(data, traf.start, traf.end))
+    tfhd = next((child for child in children if child.type == "tfhd"), None)
     if tfhd is None:
         track.problems.append(f"traf at byte {traf.offset} has no tfhd; skipped")
         return
@@ -498,7 +499,7 @@ def _read_traf(data: bytes, moof: Box, traf: Box, track: Track, defaults: dict[i
         size = _U32.unpack_from(data, pos)[0]
         pos += 4
     time = next_time.get(tid)
-    tfdt = find(data, traf, "tfdt")
+    tfdt = next((child for child in children if child.type == "tfdt"), None)
     if tfdt is not None:
         version, _, tpos = full_box(data, tfdt)
         time = _U64.unpack_from(data, tpos)[0] if version == 1 else _U32.unpack_from(data, tpos)[0]
@@ -508,7 +509,7 @@ def _read_traf(data: bytes, moof: Box, traf: Box, track: Track, defaults: dict[i
     # Without a base data offset or default-base-is-moof, the first trun's data follows the previous
     # traf's data (ISO/IEC 14496-12 8.8.7.1); moof's start serves for the first one.
     data_end: int | None = None
-    for trun in walk(data, traf.start, traf.end):
+    for trun in children:
         if trun.type != "trun":
             continue
         _, tflags, tpos = full_box(data, trun)

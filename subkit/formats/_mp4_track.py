@@ -106,14 +106,16 @@ def read_samples(data: bytes, codec: str, sink: DiagnosticSink, options: Mp4Read
     for problem in track.problems:
         action = "read with that assumption" if problem.startswith("no init segment") else "repaired"
         sink.warn(problem, action)
-    scale = Fraction(1000, track.timescale)
+    scale = track.timescale
+    double = 2 * scale
     out: list[TimedSample] = []
     for number, sample in enumerate(track.samples, start=1):
         if sample.entry != 1 and sample.entry > len(track.entries):
             sink.warn(f"sample {number} refers to sample description {sample.entry}, which does not exist",
                       "read with the first one", line=number)
-        start = round_half_up(sample.time * scale)
-        end = round_half_up((sample.time + sample.duration) * scale)
+        # Ticks to milliseconds, rounded half up, in integers: floor((2 * t * 1000 + scale) / (2 * scale)).
+        start = (2000 * sample.time + scale) // double
+        end = (2000 * (sample.time + sample.duration) + scale) // double
         out.append(TimedSample(number, start, end, sample.data))
     return track, out
 

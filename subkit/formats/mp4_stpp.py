@@ -125,21 +125,30 @@ def read(data: bytes, *, options: ReadOptions) -> Document:
     previous: dict[tuple[int, int, Cue], int] = {}  # cue (times, rest) of the previous sample -> index in cues
     previous_end: int | None = None
     relative_samples = 0
+    last_text: bytes | None = None
+    last_piece: Document | None = None
+    last_keyed: list[tuple[Cue, Cue]] = []
     for sample in samples:
         text = sample.data
         if not text.strip(b"\0 \t\r\n"):
             sink.warn(f"sample {sample.number} is empty", "skipped", line=sample.number)
             continue
-        try:
-            piece = read_document(text.decode("utf-8", "replace").lstrip("\ufeff"), name="ttml",
-                                  options=TtmlReadOptions(strict=options.strict,
-                                                          source=f"{options.source or 'track'} sample {sample.number}"))
-        except ParseError as exc:
-            if options.strict:
-                raise
-            sink.error(f"sample {sample.number}: not a readable TTML document ({exc})", "sample skipped",
-                       line=sample.number)
-            continue
+        # The same document in consecutive samples (a long cue) is parsed once.
+        if text == last_text and last_piece is not None:
+            piece, keyed = last_piece, last_keyed
+        else:
+            try:
+                piece = read_document(text.decode("utf-8", "replace").lstrip("\ufeff"), name="ttml",
+                                      options=TtmlReadOptions(strict=options.strict, source=(
+                                          f"{options.source or 'track'} sample {sample.number}")))
+            except ParseError as exc:
+                if options.strict:
+                    raise
+                sink.error(f"sample {sample.number}: not a readable TTML document ({exc})", "sample skipped",
+                           line=sample.number)
+                continue
+            keyed = [(cue, dataclasses.replace(cue, start_ms=0, end_ms=0, words=())) for cue in piece.cues]
+            last_text, last_piece, last_keyed = text, piece, keyed
         for diag in piece.diagnostics:
             if diag.message not in seen_messages:
                 seen_messages.add(diag.message)
@@ -158,9 +167,8 @@ def read(data: bytes, *, options: ReadOptions) -> Document:
             relative_samples += 1
         contiguous = previous_end is not None and previous_end == sample.start_ms
         current: dict[tuple[int, int, Cue], int] = {}
-        for cue in piece.cues:
+        for cue, rest in keyed:
             cue = _shifted(cue, shift)
-            rest = dataclasses.replace(cue, start_ms=0, end_ms=0, words=())
             key = (cue.start_ms, cue.end_ms, rest)
             if contiguous and key in previous:
                 current[key] = previous[key]  # the same cue repeated in the next sample
@@ -215,6 +223,7 @@ class _Encoder:
         self._starts: list[int] = []
         self._longest = 0
         self._empty: bytes | None = None
+        self._written: dict[tuple[int, ...], bytes] = {}
 
     def sample_entry(self) -> bytes:
         mime = _mp4.full(b"mime", 0, 0, MIME_TYPE.encode("ascii") + b"\0")
@@ -238,9 +247,14 @@ class _Encoder:
             if self._empty is None:
                 self._empty = self.write_document(self.doc.replace(cues=()), IMSC1, LossReport(NAME)).encode("utf-8")
             return [(start_ms, end_ms, self._empty)]
-        shown = tuple(self.cues[i] for i in picked)
-        text = self.write_document(self.doc.replace(cues=shown), IMSC1, LossReport(NAME))
-        return [(start_ms, end_ms, text.encode("utf-8"))]
+        # A long cue makes many fragments show the same cues: their document is written once.
+        key = tuple(picked)
+        data = self._written.get(key)
+        if data is None:
+            shown = tuple(self.cues[i] for i in picked)
+            data = self.write_document(self.doc.replace(cues=shown), IMSC1, LossReport(NAME)).encode("utf-8")
+            self._written = {key: data}
+        return [(start_ms, end_ms, data)]
 
 
 def write(doc: Document, *, options: WriteOptions, report: LossReport) -> bytes:
