@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -152,3 +153,14 @@ def test_mp4_stpp_round_trip_property(cues: list[tuple[int, int, str]], fragment
         expected = subkit.loads(subkit.dumps(doc, "ttml"), format="ttml")
         back = subkit.loads(_dumps(doc, fragment_seconds=fragment, timescale=timescale))
     assert sorted(back.cues, key=_start) == sorted(expected.cues, key=_start)
+
+
+def test_committed_shaka_packager_sample() -> None:
+    from .test_mp4_shaka import agreement, stpp_view
+
+    folder = Path(__file__).resolve().parents[2] / "fixtures" / "mp4_stpp"
+    source = subkit.load(folder / "shaka-source.vtt")
+    read = subkit.load(folder / "shaka" / "out.mpd")
+    assert read.source_format == "mp4_stpp"
+    assert read.language == "eng"  # the documents' own xml:lang comes before the track's language
+    assert agreement(source, read, stpp_view) == (4, 4)

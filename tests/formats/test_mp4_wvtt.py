@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import struct
 import warnings
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -286,3 +287,17 @@ def test_mp4_wvtt_round_trip_property(cues: list[tuple[int, int, str]], fragment
         expected = subkit.loads(subkit.dumps(doc, "webvtt"), format="webvtt")
         back = subkit.loads(_dumps(doc, fragment_seconds=fragment, timescale=timescale))
     assert sorted(back.cues, key=_key) == sorted(expected.cues, key=_key)
+
+
+# -- a committed sample of shaka-packager's output (fixtures/mp4_wvtt/README.md) ----------------
+
+
+def test_committed_shaka_packager_sample() -> None:
+    from .test_mp4_shaka import agreement, merge_touching, wvtt_view
+
+    folder = Path(__file__).resolve().parents[2] / "fixtures" / "mp4_wvtt"
+    source = merge_touching(subkit.load(folder / "shaka-source.vtt"))
+    for manifest in ("out.mpd", "master.m3u8", "text.m3u8"):
+        read = subkit.load(folder / "shaka" / manifest)
+        assert read.source_format == "mp4_wvtt" and read.language == "en"
+        assert agreement(source, read, wvtt_view) == (4, 4)
