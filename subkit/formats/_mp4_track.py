@@ -32,6 +32,10 @@ __all__ = [
 ]
 
 
+#: The longest sample a ``trun`` entry can state, in ticks.
+MAX_SAMPLE_TICKS = 0xFFFFFFFF
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Mp4ReadOptions(BaseReadOptions):
     """Options of the fragmented-MP4 readers.
@@ -120,13 +124,35 @@ def read_samples(data: bytes, codec: str, sink: DiagnosticSink, options: Mp4Read
     return track, out
 
 
-def plan_spans(end_ms: int, length_ms: int | None) -> list[tuple[int, int]]:
-    """Fragment spans covering ``[0, end_ms)``: ``length_ms`` each, the last one shorter (one span if ``None``)."""
+def plan_spans(end_ms: int, length_ms: int | None,
+               busy: Sequence[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    """Fragment spans covering ``[0, end_ms)``: ``length_ms`` each, the last one shorter (one span if ``None``).
+
+    With ``busy`` (the cues' ``(start, end)``), a run of spans no cue touches becomes one span, so a
+    timeline with a cue hours after the others does not become thousands of empty fragments.
+    """
     total = max(end_ms, 1)
     if length_ms is None:
         return [(0, total)]
     count = max(math.ceil(total / length_ms), 1)
-    return [(i * length_ms, min((i + 1) * length_ms, total)) for i in range(count)]
+    if busy is None:
+        return [(i * length_ms, min((i + 1) * length_ms, total)) for i in range(count)]
+    touched: set[int] = set()
+    for start, end in busy:
+        first = max(start, 0) // length_ms
+        last = max(end - 1, start, 0) // length_ms
+        touched.update(range(min(first, count - 1), min(last, count - 1) + 1))
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for index in sorted(touched):
+        start = index * length_ms
+        if start > position:
+            spans.append((position, start))
+        spans.append((start, min(start + length_ms, total)))
+        position = spans[-1][1]
+    if position < total:
+        spans.append((position, total))
+    return spans
 
 
 class Encoder(Protocol):
@@ -175,7 +201,15 @@ def encode(encoder: Encoder, spans: Sequence[tuple[int, int]], *, timescale: int
     fragments: list[bytes] = []
     for sequence, (start, end) in enumerate(spans, start=1):
         samples = encoder.samples(start, end)
-        entries = [(ticks(stop) - ticks(begin), data) for begin, stop, data in samples]
+        entries: list[tuple[int, bytes]] = []
+        for begin, stop, data in samples:
+            first, last = ticks(begin), ticks(stop)
+            # trun durations are 32-bit: a longer stretch becomes several samples with the same content,
+            # which readers join again.
+            while last - first > MAX_SAMPLE_TICKS:
+                entries.append((MAX_SAMPLE_TICKS, data))
+                first += MAX_SAMPLE_TICKS
+            entries.append((last - first, data))
         fragments.append(_mp4.fragment(entries, sequence=sequence, decode_time=ticks(start), track_id=track_id,
                                        segment_type=segments))
     duration = ticks(spans[-1][1]) if spans else 0

@@ -43,7 +43,14 @@ from typing import Literal
 
 from subkit.formats import _mp4
 from subkit.formats._base import DiagnosticSink
-from subkit.formats._mp4_track import Mp4ReadOptions, Mp4WriteOptions, encode, plan_spans, read_samples
+from subkit.formats._mp4_track import (
+    Mp4ReadOptions,
+    Mp4WriteOptions,
+    TimedSample,
+    encode,
+    plan_spans,
+    read_samples,
+)
 from subkit.formats._ttml_write import IMSC1
 from subkit.model import Cue, Diagnostic, Document, LossReport
 
@@ -98,6 +105,22 @@ def _meets(cues: tuple[Cue, ...], start: int, end: int, shift: int) -> bool:
         c.start_ms == c.end_ms and start <= c.start_ms + shift < end for c in cues)
 
 
+def _sample_relative(parsed: list[tuple[TimedSample, Document, list[tuple[Cue, Cue]]]]) -> bool:
+    """Whether the track's documents count time from each sample's start, judged on the whole track.
+
+    Media time unless no sample after time zero has a cue meeting its span and some sample does once
+    its cues are shifted by the sample's start.
+    """
+    relative = False
+    for sample, piece, _ in parsed:
+        if not piece.cues or sample.start_ms <= 0:
+            continue
+        if _meets(piece.cues, sample.start_ms, sample.end_ms, 0):
+            return False
+        relative = relative or _meets(piece.cues, sample.start_ms, sample.end_ms, sample.start_ms)
+    return relative
+
+
 def _shifted(cue: Cue, shift: int) -> Cue:
     if not shift:
         return cue
@@ -124,10 +147,10 @@ def read(data: bytes, *, options: ReadOptions) -> Document:
     diagnostics: list[Diagnostic] = []
     previous: dict[tuple[int, int, Cue], int] = {}  # cue (times, rest) of the previous sample -> index in cues
     previous_end: int | None = None
-    relative_samples = 0
     last_text: bytes | None = None
     last_piece: Document | None = None
     last_keyed: list[tuple[Cue, Cue]] = []
+    parsed: list[tuple[TimedSample, Document, list[tuple[Cue, Cue]]]] = []
     for sample in samples:
         text = sample.data
         if not text.strip(b"\0 \t\r\n"):
@@ -149,22 +172,18 @@ def read(data: bytes, *, options: ReadOptions) -> Document:
                 continue
             keyed = [(cue, dataclasses.replace(cue, start_ms=0, end_ms=0, words=())) for cue in piece.cues]
             last_text, last_piece, last_keyed = text, piece, keyed
-        for diag in piece.diagnostics:
-            if diag.message not in seen_messages:
-                seen_messages.add(diag.message)
-                diagnostics.append(dataclasses.replace(diag, message=f"sample {sample.number}: {diag.message}"))
+            for diag in piece.diagnostics:
+                if diag.message not in seen_messages:
+                    seen_messages.add(diag.message)
+                    diagnostics.append(dataclasses.replace(diag, message=f"sample {sample.number}: {diag.message}"))
         if first is None:
             first = piece
         styles.update(piece.styles)
         regions.update(piece.regions)
-        shift = 0
-        if options.ttml_times == "sample":
-            shift = sample.start_ms
-        elif options.ttml_times == "auto" and piece.cues and sample.start_ms > 0 and not _meets(
-                piece.cues, sample.start_ms, sample.end_ms, 0) and _meets(
-                piece.cues, sample.start_ms, sample.end_ms, sample.start_ms):
-            shift = sample.start_ms
-            relative_samples += 1
+        parsed.append((sample, piece, keyed))
+    relative = options.ttml_times == "sample" or (options.ttml_times == "auto" and _sample_relative(parsed))
+    for sample, _, keyed in parsed:
+        shift = sample.start_ms if relative else 0
         contiguous = previous_end is not None and previous_end == sample.start_ms
         current: dict[tuple[int, int, Cue], int] = {}
         for cue, rest in keyed:
@@ -186,9 +205,8 @@ def read(data: bytes, *, options: ReadOptions) -> Document:
             cues.append(cue)
         previous = current
         previous_end = sample.end_ms
-    if relative_samples:
-        sink.warn(f"{relative_samples} sample(s) hold times relative to the sample's start",
-                  "shifted onto the track's timeline")
+    if relative and options.ttml_times == "auto":
+        sink.warn("the samples hold times relative to their own start", "shifted onto the track's timeline")
     if first is None and samples:
         raise sink.fail("no sample holds a readable TTML document")
     base = first or Document()
@@ -265,7 +283,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> bytes:
     """
     enc = _Encoder(doc, options, report)
     length = None if options.fragment_seconds is None else max(round(options.fragment_seconds * 1000), 1)
-    spans = plan_spans(enc.end_ms(), length)
+    spans = plan_spans(enc.end_ms(), length, [(c.start_ms, c.end_ms) for c in enc.cues])
     encoded = encode(enc, spans, timescale=options.timescale, language=options.language or doc.language,
                      track_id=options.track_id)
     return encoded.init + b"".join(encoded.fragments)

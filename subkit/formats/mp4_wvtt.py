@@ -361,7 +361,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> bytes:
     """
     encoder = _Encoder(doc, options, report)
     length = None if options.fragment_seconds is None else max(round(options.fragment_seconds * 1000), 1)
-    spans = plan_spans(encoder.end_ms(), length)
+    spans = plan_spans(encoder.end_ms(), length, [(c.start, c.end) for c in encoder.cues])
     encoded = encode(encoder, spans, timescale=options.timescale, language=options.language or doc.language,
                      track_id=options.track_id)
     return encoded.init + b"".join(encoded.fragments)

@@ -301,3 +301,13 @@ def test_committed_shaka_packager_sample() -> None:
         read = subkit.load(folder / "shaka" / manifest)
         assert read.source_format == "mp4_wvtt" and read.language == "en"
         assert agreement(source, read, wvtt_view) == (4, 4)
+
+
+@pytest.mark.parametrize("codec", ["mp4_wvtt", "mp4_stpp"])
+def test_far_apart_cues_make_few_fragments_and_long_samples_are_split(codec: str) -> None:
+    # 58 days apart: one empty fragment covers the gap, and its 32-bit sample durations are split.
+    doc = _doc((0, 1000, "near"), (5_000_000_000, 5_000_001_000, "far"))
+    data = subkit.dumps(doc, codec, fragment_seconds=6)
+    assert isinstance(data, bytes)
+    assert [b.type for b in _mp4.walk(data)].count("moof") == 3
+    assert _triples(subkit.loads(data)) == _triples(doc)
