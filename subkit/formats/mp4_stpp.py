@@ -39,7 +39,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from subkit.formats import _mp4
 from subkit.formats._base import DiagnosticSink
@@ -105,7 +105,7 @@ def _meets(cues: tuple[Cue, ...], start: int, end: int, shift: int) -> bool:
         c.start_ms == c.end_ms and start <= c.start_ms + shift < end for c in cues)
 
 
-def _sample_relative(parsed: list[tuple[TimedSample, Document, list[tuple[Cue, Cue]]]]) -> bool:
+def _sample_relative(parsed: list[tuple[TimedSample, Document, list[tuple[Cue, Any]]]]) -> bool:
     """Whether the track's documents count time from each sample's start, judged on the whole track.
 
     Media time unless no sample after time zero has a cue meeting its span and some sample does once
@@ -119,6 +119,16 @@ def _sample_relative(parsed: list[tuple[TimedSample, Document, list[tuple[Cue, C
             return False
         relative = relative or _meets(piece.cues, sample.start_ms, sample.end_ms, sample.start_ms)
     return relative
+
+
+def _identity(cue: Cue) -> Any:
+    """What two pieces of one cue share: everything but the times (hashable)."""
+    rest = dataclasses.replace(cue, start_ms=0, end_ms=0, words=())
+    try:
+        hash(rest)
+    except TypeError:  # a mapping in Cue.extra holding unhashable values
+        return repr(rest)
+    return rest
 
 
 def _shifted(cue: Cue, shift: int) -> Cue:
@@ -145,12 +155,12 @@ def read(data: bytes, *, options: ReadOptions) -> Document:
     cues: list[Cue] = []
     seen_messages: set[str] = set()
     diagnostics: list[Diagnostic] = []
-    previous: dict[tuple[int, int, Cue], int] = {}  # cue (times, rest) of the previous sample -> index in cues
+    previous: dict[tuple[int, int, Any], int] = {}  # cue (times, rest) of the previous sample -> index in cues
     previous_end: int | None = None
     last_text: bytes | None = None
     last_piece: Document | None = None
-    last_keyed: list[tuple[Cue, Cue]] = []
-    parsed: list[tuple[TimedSample, Document, list[tuple[Cue, Cue]]]] = []
+    last_keyed: list[tuple[Cue, Any]] = []
+    parsed: list[tuple[TimedSample, Document, list[tuple[Cue, Any]]]] = []
     for sample in samples:
         text = sample.data
         if not text.strip(b"\0 \t\r\n"):
@@ -170,7 +180,7 @@ def read(data: bytes, *, options: ReadOptions) -> Document:
                 sink.error(f"sample {sample.number}: not a readable TTML document ({exc})", "sample skipped",
                            line=sample.number)
                 continue
-            keyed = [(cue, dataclasses.replace(cue, start_ms=0, end_ms=0, words=())) for cue in piece.cues]
+            keyed = [(cue, _identity(cue)) for cue in piece.cues]
             last_text, last_piece, last_keyed = text, piece, keyed
             for diag in piece.diagnostics:
                 if diag.message not in seen_messages:
@@ -185,7 +195,7 @@ def read(data: bytes, *, options: ReadOptions) -> Document:
     for sample, _, keyed in parsed:
         shift = sample.start_ms if relative else 0
         contiguous = previous_end is not None and previous_end == sample.start_ms
-        current: dict[tuple[int, int, Cue], int] = {}
+        current: dict[tuple[int, int, Any], int] = {}
         for cue, rest in keyed:
             cue = _shifted(cue, shift)
             key = (cue.start_ms, cue.end_ms, rest)
@@ -233,9 +243,23 @@ class _Encoder:
     def __init__(self, doc: Document, options: WriteOptions, report: LossReport) -> None:
         from subkit.formats._ttml_write import write_document
 
+        from subkit.formats._ttml_common import is_ncname
+
         write_document(doc, IMSC1, report)  # the losses, once for the whole document
+        # Cue ids the whole-document writer drops (not XML names, or repeated) are dropped here too: a
+        # fragment would otherwise keep the second of two equal ids when the first is elsewhere.
+        taken: set[str] = set()
+        cues: list[Cue] = []
+        for cue in doc.cues:
+            if cue.id is not None:
+                if is_ncname(cue.id) and cue.id not in taken:
+                    taken.add(cue.id)
+                else:
+                    cue = dataclasses.replace(cue, id=None)
+            if not cue.comment:
+                cues.append(cue)
         self.doc = doc.replace(diagnostics=())
-        self.cues = [c for c in doc.cues if not c.comment]  # document order within each sample
+        self.cues = cues  # document order within each sample
         self.write_document = write_document
         self._by_start: list[int] | None = None
         self._starts: list[int] = []

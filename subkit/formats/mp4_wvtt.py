@@ -160,10 +160,15 @@ def read(data: bytes, *, options: ReadOptions) -> Document:
         boxes = _vttc_boxes(sample, sink)
         if boxes is None:
             continue
-        contiguous = previous_end is not None and sample.start_ms == previous_end
         if sample.end_ms < sample.start_ms:
             sink.warn(f"sample {sample.number} ends before it starts", "skipped", line=sample.number)
             continue
+        if sample.end_ms == sample.start_ms:
+            # A zero-duration sample holds zero-length cues; it neither ends nor continues the others.
+            done.extend(((sample.number, i), payload, sample.start_ms, sample.start_ms)
+                        for i, payload in enumerate(boxes))
+            continue
+        contiguous = previous_end is not None and sample.start_ms == previous_end
         carried: dict[bytes, list[_Open]] = {}
         for position, payload in enumerate(boxes):
             waiting = open_cues.get(payload) if contiguous else None
@@ -245,6 +250,7 @@ class _Encoder:
         text = webvtt.write(doc, options=webvtt.WriteOptions(strict=options.strict), report=report)
         header: list[str] = []
         cues: list[_WvttCue] = []
+        zero: dict[int, list[bytes]] = {}
         dropped_notes = 0
         for block in text.split("\n\n"):
             lines = [line for line in block.split("\n") if line]
@@ -268,8 +274,8 @@ class _Encoder:
                 parts.append(_mp4.box(b"sttg", match.group(3).encode("utf-8")))
             parts.append(_mp4.box(b"payl", "\n".join(lines[timed + 1 :]).encode("utf-8")))
             if end <= start:
-                report.add("timing", "cues of zero duration cannot be stored in wvtt samples; dropped",
-                           cue=len(cues))
+                # A zero-length cue goes into a sample of zero duration at its time.
+                zero.setdefault(start, []).append(_mp4.box(b"vttc", *parts))
                 continue
             cues.append(_WvttCue(start, end, _mp4.box(b"vttc", *parts), len(cues)))
         # Identical cues that touch or overlap would read as one (or swap ends); a ctim box holding each
@@ -298,6 +304,8 @@ class _Encoder:
         # Sample boundaries: every cue start and end; a sweep keeps the cues shown between two of them.
         self._bounds = sorted({c.start for c in cues} | {c.end for c in cues})
         self._order = sorted(range(len(cues)), key=lambda i: cues[i].start)
+        self._zero = {time: b"".join(boxes) for time, boxes in zero.items()}
+        self._zero_times = sorted(self._zero)
         self._intervals: list[tuple[int, int, bytes]] | None = None
         self._starts: list[int] = []
 
@@ -308,7 +316,11 @@ class _Encoder:
         return _mp4.box(b"wvtt", bytes(6), b"\x00\x01", *boxes)
 
     def end_ms(self) -> int:
-        return max((c.end for c in self.cues), default=0)
+        return max(max((c.end for c in self.cues), default=0), max(self._zero_times, default=-1) + 1)
+
+    def busy(self) -> list[tuple[int, int]]:
+        """Where cues are shown (zero-length ones included), for fragment planning."""
+        return [(c.start, c.end) for c in self.cues] + [(t, t) for t in self._zero_times]
 
     def intervals(self) -> list[tuple[int, int, bytes]]:
         """Every stretch between two boundaries with the concatenated ``vttc`` boxes (``b""``: none shown)."""
@@ -350,6 +362,14 @@ class _Encoder:
             else:
                 out.append((position, stop, data))
             position = stop
+        # Zero-length cues: a zero-duration sample at their time, splitting the sample that time falls in.
+        first = bisect.bisect_left(self._zero_times, start_ms)
+        last = bisect.bisect_left(self._zero_times, end_ms)
+        for time in self._zero_times[first:last]:
+            at = next(i for i, (a, b, _) in enumerate(out) if a <= time < b)
+            a, b, data = out[at]
+            pieces = [(time, time, self._zero[time]), (time, b, data)]
+            out[at : at + 1] = ([(a, time, data)] if a < time else []) + pieces
         return out
 
 
@@ -361,7 +381,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> bytes:
     """
     encoder = _Encoder(doc, options, report)
     length = None if options.fragment_seconds is None else max(round(options.fragment_seconds * 1000), 1)
-    spans = plan_spans(encoder.end_ms(), length, [(c.start, c.end) for c in encoder.cues])
+    spans = plan_spans(encoder.end_ms(), length, encoder.busy())
     encoded = encode(encoder, spans, timescale=options.timescale, language=options.language or doc.language,
                      track_id=options.track_id)
     return encoded.init + b"".join(encoded.fragments)

@@ -107,13 +107,14 @@ def test_mp4_wvtt_timescale_other_than_milliseconds() -> None:
         assert _triples(subkit.loads(data)) == _triples(doc)
 
 
-def test_mp4_wvtt_zero_length_cue_is_reported() -> None:
-    result = subkit.render(_doc((1000, 1000, "blink"), (2000, 3000, "ok")), "mp4_wvtt")
-    assert [loss.feature for loss in result.losses] == ["timing"]
-    assert isinstance(result.data, bytes)
-    assert _triples(subkit.loads(result.data)) == [(2000, 3000, "ok")]
-    with pytest.raises(subkit.errors.UnsupportedFeatureError):
-        subkit.render(_doc((1000, 1000, "blink")), "mp4_wvtt", strict=True)
+def test_mp4_wvtt_zero_length_cue_gets_a_zero_duration_sample() -> None:
+    doc = _doc((1000, 1000, "blink"), (0, 3000, "around"), (3000, 3000, "end"))
+    result = subkit.render(doc, "mp4_wvtt")
+    assert not result.losses and isinstance(result.data, bytes)
+    samples = _samples(result.data)
+    assert (1000, 0, craft.vttc("blink")) in samples and (3000, 0, craft.vttc("end")) in samples
+    assert [(t, d) for t, d, _ in samples] == [(0, 1000), (1000, 0), (1000, 2000), (3000, 0), (3000, 1)]
+    assert sorted(_triples(subkit.loads(result.data))) == sorted(_triples(doc))
 
 
 def test_mp4_wvtt_is_detected_and_not_confused_with_stpp() -> None:
