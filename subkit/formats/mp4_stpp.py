@@ -241,9 +241,8 @@ class _Encoder:
     handler = b"subt"
 
     def __init__(self, doc: Document, options: WriteOptions, report: LossReport) -> None:
-        from subkit.formats._ttml_write import write_document
-
         from subkit.formats._ttml_common import is_ncname
+        from subkit.formats._ttml_write import write_document
 
         write_document(doc, IMSC1, report)  # the losses, once for the whole document
         # Cue ids the whole-document writer drops (not XML names, or repeated) are dropped here too: a
