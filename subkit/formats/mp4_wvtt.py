@@ -131,8 +131,8 @@ def _cue_fields(payload: bytes, number: int, sink: DiagnosticSink) -> tuple[str,
 def _clean(text: str, what: str, number: int, sink: DiagnosticSink) -> str:
     # A blank line or '-->' would end the cue early in the WebVTT text handed to the WebVTT reader.
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    kept = [line for line in lines if line.strip()]
-    if len(kept) != len(lines) and text.strip():
+    kept = [line for line in lines if line]  # a line of spaces is text in WebVTT; only an empty one ends a cue
+    if len(kept) != len(lines) and text:
         sink.warn(f"sample {number}: blank lines in the cue {what}", "removed", line=number)
     if any("-->" in line for line in kept):
         sink.warn(f"sample {number}: '-->' in the cue {what}", "written as '--&gt;'", line=number)
