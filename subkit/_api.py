@@ -231,6 +231,9 @@ def load(
     The format is detected from the content, the extension breaking ties; the
     bytes are decoded once, as :func:`loads` says. ``doc.loaded`` tells which
     reader and encoding were used.
+    A DASH MPD or an HLS playlist reads the subtitle track it lists (fragmented
+    MP4 ``wvtt``/``stpp`` or WebVTT segments, from the manifest's folder; see
+    :mod:`subkit._streams`); ``language=`` picks among several tracks.
 
     Raises:
         SubkitIOError: the file cannot be read.
@@ -239,6 +242,14 @@ def load(
     name = os.fspath(path)
     data = _io.read_bytes(name)
     source = "<stdin>" if name == "-" else name
+    if format is None and name != "-":
+        from subkit import _streams
+
+        if _streams.is_manifest(data):  # a DASH MPD or HLS playlist: read the track it points at
+            streamed = _streams.load_stream(name, data, strict=strict, language=language, **options)
+            if streamed.loaded is None:
+                streamed = dataclasses.replace(streamed, loaded=LoadInfo(streamed.source_format or "webvtt"))
+            return streamed
     doc = loads(data, format=format, encoding=encoding, strict=strict, source=source, language=language,
                 options_for=options_for, **options)
     if format or doc.loaded is None:

@@ -28,13 +28,14 @@ import re
 import stat
 import sys
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from subkit.errors import SubkitIOError
 
 __all__ = [
     "TEMP_PREFIX", "Decoded", "atomic_write", "decode", "normalize_newlines", "read_bytes", "sweep_stale",
-    "write_bytes",
+    "write_bytes", "write_files",
 ]
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -362,3 +363,57 @@ def write_bytes(path: str | os.PathLike[str], data: bytes, *, force: bool = Fals
             raise _error("<stdout>", exc) from None
         return
     atomic_write(path, data, force=force)
+
+
+def write_files(folder: str | os.PathLike[str], files: Iterable[tuple[str, bytes]], *,
+                durable: bool = True) -> list[str]:
+    """Write several files into ``folder`` (created if missing); return their paths.
+
+    Every file goes to a temporary name first; with ``durable`` the data is
+    flushed to disk once for all of them (``os.sync`` where it exists, else
+    one ``fsync`` per file), then each is renamed over its target. A failure before the
+    renames leaves the folder as it was. Names are relative to ``folder``
+    and must stay inside it.
+
+    Raises:
+        SubkitIOError: the folder or a file cannot be written, or a name leaves the folder.
+    """
+    base = os.fspath(folder)
+    try:
+        os.makedirs(base, exist_ok=True)
+    except OSError as exc:
+        raise SubkitIOError(f"{base}: cannot create the folder: {exc.strerror or exc}", path=base) from None
+    staged: list[tuple[str, str]] = []
+    folders = {base}
+    try:
+        for index, (name, data) in enumerate(files):
+            clean = os.path.normpath(name)
+            if os.path.isabs(name) or clean == os.curdir or clean.split(os.sep)[0] == os.pardir:
+                raise SubkitIOError(f"{name}: file names must stay inside {base}", path=name)
+            target = os.path.join(base, clean)
+            parent = os.path.dirname(target)
+            if parent not in folders:
+                os.makedirs(parent, exist_ok=True)
+                folders.add(parent)
+            # Named like atomic_write's temporary files, so that a later run sweeps them after a kill.
+            tmp = os.path.join(parent, f"{TEMP_PREFIX}{os.getpid()}.{index}.{os.path.basename(target)}")
+            # O_EXCL: never write through a file (or link) someone else put there.
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+            staged.append((tmp, target))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                if durable and not hasattr(os, "sync"):
+                    handle.flush()
+                    os.fsync(handle.fileno())
+        if durable and hasattr(os, "sync"):
+            os.sync()
+        for tmp, target in staged:
+            os.replace(tmp, target)
+    except BaseException as exc:
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise SubkitIOError(f"{base}: cannot write: {exc.strerror or exc}", path=base) from None
+        raise
+    return [target for _, target in staged]
