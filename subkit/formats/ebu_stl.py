@@ -735,14 +735,19 @@ def _align_from_line(placement: Placement) -> int | None:
 
 
 def _chunks(data: bytes, charset: Charset) -> list[bytes]:
-    """The TF bytes cut into 112-byte pieces, never between a diacritic and its letter."""
+    """The TF bytes cut into 112-byte pieces, never between a diacritic and its letter.
+
+    It walks ``data`` with an index rather than slicing off the remainder, so
+    a multi-megabyte cue costs linear time.
+    """
     chunks: list[bytes] = []
-    rest = data
-    while len(rest) > TF_SIZE:
+    pos = 0
+    size = len(data)
+    while size - pos > TF_SIZE:
         cut = TF_SIZE
-        if charset.diacritics and 0xC1 <= rest[cut - 1] <= 0xCF:
+        if charset.diacritics and 0xC1 <= data[pos + cut - 1] <= 0xCF:
             cut -= 1
-        chunks.append(rest[:cut])
-        rest = rest[cut:]
-    chunks.append(rest)
+        chunks.append(data[pos : pos + cut])
+        pos += cut
+    chunks.append(data[pos:])
     return chunks

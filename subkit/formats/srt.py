@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink, LineCounter
 from subkit.formats._features import report_unsupported
 from subkit.formats._html import TagState, parse_tagged_line, tags_for_style
+from subkit.formats._limits import HOURS_9999, clamp_times
 from subkit.model import (
     EMPTY,
     NOWHERE,
@@ -77,7 +78,9 @@ class WriteOptions(BaseWriteOptions):
 
 
 # One timing line. Groups: sign, h, m, s, frac (start); sign, h, m, s, frac (end); rest.
-_TIME = r"(-?)[ \t]*(?:(\d{1,4})[:;])?(\d{1,3})[:;](\d{1,3})(?:[,.:;](\d{1,3})\d*)?"
+# The sign group takes the blanks after a "-" itself: an optional sign between two runs of blanks
+# would let a long run of spaces split in n² ways (catastrophic backtracking on a line of spaces).
+_TIME = r"((?:-[ \t]*)?)(?:(\d{1,4})[:;])?(\d{1,3})[:;](\d{1,3})(?:[,.:;](\d{1,3})\d*)?"
 _TIMING = re.compile(
     rf"^([ \t]*{_TIME}[ \t]*(?:-+[ \t]*>|—+>|–+>|=+>|→)[ \t]*{_TIME})([^\n]*)$",
     re.MULTILINE,
@@ -396,6 +399,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     Raises:
         UnsupportedFeatureError: strict and something would be dropped.
     """
+    doc = clamp_times(doc, HOURS_9999, report, "9999:59:59,999")
     supported = set(FEATURES)
     if options.speaker_prefix:
         supported.add("speaker")

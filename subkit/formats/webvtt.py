@@ -1035,8 +1035,10 @@ def _read(data: str, options: ReadOptions) -> Document:
         problems.extend(flat.problems)
         if problems:
             line = line_of(offset) + 1
+            # One excerpt per cue, not per problem: a line with thousands of bad tags stays linear.
+            excerpt = text.split("\n", 1)[0]
             for message, action in problems:
-                sink.warn(message, action, line=line, excerpt=text.split("\n", 1)[0])
+                sink.warn(message, action, line=line, excerpt=excerpt)
         append(
             Cue(
                 start_ms=start_ms,
