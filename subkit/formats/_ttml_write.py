@@ -21,6 +21,7 @@ cue inside a single ``<div>``:
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -292,13 +293,26 @@ class _Writer:
         if style.italic is not None:
             parts.append(f' tts:fontStyle="{"italic" if style.italic else "normal"}"')
         parts.append(_decoration(style.underline, style.strike))
-        for key, value in style.extra.items():
-            if key.startswith(_EXTRA_PREFIXES):
-                parts.append(f' {key[5:]}="{_attr(value)}"')
+        _append_extras(parts, style.extra)
         if any(getattr(style, name) is not None for name in _UNMAPPED_STYLE_FIELDS):
             self.report.add("styles", "style fields TTML has no attribute for (outline, shadow, margins, "
                             "alignment, scaling, ...) dropped", cue=None)
         return f'<style xml:id="{self.style_ids[style.name]}"{"".join(parts)}/>'
+
+
+def _append_extras(parts: list[str], extra: Mapping[str, str]) -> None:
+    """Append the kept ``tts:``/``itts:``/``ebutts:`` attributes of ``extra`` not already in ``parts``.
+
+    An extra may name an attribute the model's own fields wrote (an element
+    read from TTML keeps its attributes): written twice it would not be
+    well-formed XML, so the model's field wins.
+    """
+    written = {part.split("=", 1)[0].strip() for part in parts if "=" in part}
+    for key, value in extra.items():
+        name = key[5:]
+        if key.startswith(_EXTRA_PREFIXES) and name not in written:
+            written.add(name)
+            parts.append(f' {name}="{_attr(value)}"')
 
 
 def _decoration(underline: bool | None, strike: bool | None) -> str:
@@ -417,9 +431,7 @@ def write_document(doc: Document, profile: Profile, report: LossReport) -> str:
         if cue.forced and profile.forced:
             attrs.append(' itts:forcedDisplay="true"')
         if cue.extra:
-            for key, value in cue.extra.items():
-                if key.startswith(_EXTRA_PREFIXES):
-                    attrs.append(f' {key[5:]}="{_attr(value)}"')
+            _append_extras(attrs, cue.extra)
         if _needs_preserve(cue):
             attrs.append(' xml:space="preserve"')
         attrs.append(">")
@@ -537,9 +549,7 @@ def _region_element(region_id: str, region: Any, report: LossReport) -> str:
         parts.append(f' tts:displayAlign="{_attr(region.display_align)}"')
     if region.writing_mode:
         parts.append(f' tts:writingMode="{_attr(region.writing_mode)}"')
-    for key, value in region.extra.items():
-        if key.startswith(_EXTRA_PREFIXES):
-            parts.append(f' {key[5:]}="{_attr(value)}"')
+    _append_extras(parts, region.extra)
     if region.width is not None or region.lines is not None or region.region_anchor is not None \
             or region.viewport_anchor is not None or region.scroll is not None:
         report.add("regions", "WebVTT regions approximated by an origin and extent (scrolling dropped)")

@@ -254,9 +254,11 @@ def _decode(
                 fps = code_rate
             else:
                 fps = _RATES.get(str(nominal)) or Fraction(nominal)
-        for problem in problems:
-            throttle(problem.split(" (")[0].rstrip("0123456789 "), problem, "used the data as far as it goes",
-                     line=number, excerpt=match.group(8))
+        if problems:
+            payload = match.group(8)  # once per line: a copy per problem would make bad lines quadratic
+            for problem in problems:
+                throttle(problem.split(" (")[0].rstrip("0123456789 "), problem, "used the data as far as it goes",
+                         line=number, excerpt=payload)
         df = drop or sep == ";"
         hours, minutes, seconds = int(h), int(m), int(s)
         if seconds:
