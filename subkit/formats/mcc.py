@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -131,8 +132,10 @@ class WriteOptions(BaseWriteOptions):
         drop_frame: drop-frame timecodes (default: the document's when it has
             a frame rate, else ``True`` at 29.97 and 59.94).
         fill: write a line for every frame between the first and the last
-            caption data (as broadcast files do); ``False`` writes only the
-            frames that carry 608 data.
+            caption data (as broadcast files do), except across gaps longer
+            than :data:`FILL_GAP_SECONDS`, so that the output stays bounded
+            by the captions rather than by the time they span; ``False``
+            writes only the frames that carry 608 data.
         created: ``YYYY-MM-DDTHH:MM:SS`` for the creation date and time
             (default: the document's ``mcc.`` header, else now).
     """
@@ -298,6 +301,21 @@ def _rate_code(fps: Fraction) -> int:
     raise ValueError(f"MCC has no CDP frame-rate code for {fps} fps")
 
 
+#: The longest gap between caption data the writer fills with empty frames; a longer one is a jump
+#: in the timecodes (which MCC readers accept), so a cue at 99:00:00 does not cost 10 million lines.
+FILL_GAP_SECONDS = 60
+
+
+def _filled(frames: list[int], max_gap: int) -> Iterator[int]:
+    """``frames`` (sorted) with every frame between two of them added, unless they are ``max_gap`` apart or more."""
+    previous: int | None = None
+    for frame in frames:
+        if previous is not None and frame - previous < max_gap:
+            yield from range(previous + 1, frame)
+        yield frame
+        previous = frame
+
+
 def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     """Encode ``doc`` as MCC: its 608 captions (as the SCC writer schedules them) in one CDP per frame.
 
@@ -320,7 +338,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     writer = LineWriter(code)
     body: list[str] = []
     if words:
-        frames = range(min(words), max(words) + 1) if options.fill else sorted(words)
+        frames = _filled(sorted(words), round(fps * FILL_GAP_SECONDS)) if options.fill else sorted(words)
         for counter, frame in enumerate(frames):
             word = words.get(frame)
             pair = None if word is None else (word >> 8, word & 0xFF)
