@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
+import types
+import typing
 import warnings
-from typing import Any
+from typing import Any, Literal
 
 from subkit import _io
 from subkit._gc import PAUSE_FROM, gc_paused
@@ -30,10 +33,65 @@ def _options(cls: type[Any], what: str, values: dict[str, Any]) -> Any:
         raise ConfigError(
             f"unknown option(s) for the {what}: {', '.join(unknown)} (known: {', '.join(sorted(known))})"
         )
+    hints = _hints(cls)
+    for name, value in values.items():
+        annotation = hints.get(name)
+        if annotation is not None and not _fits(value, annotation):
+            raise ConfigError(f"bad option for the {what}: {name}={value!r:.60} is not {_describe(annotation)}")
     try:
         return cls(**values)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, ArithmeticError) as exc:
         raise ConfigError(f"bad option for the {what}: {exc}") from None
+
+
+_HINTS: dict[type[Any], dict[str, Any]] = {}
+
+
+def _hints(cls: type[Any]) -> dict[str, Any]:
+    """The resolved field types of an options class (cached: resolving them is slow)."""
+    hints = _HINTS.get(cls)
+    if hints is None:
+        hints = _HINTS[cls] = typing.get_type_hints(cls)
+    return hints
+
+
+def _fits(value: Any, annotation: Any) -> bool:
+    """Whether ``value`` is of the declared option type (unions, Literal, fixed tuples, finite numbers).
+
+    Options are checked before the format sees them, so that a value of the
+    wrong kind (bytes for a title, inf for a frame rate) is a ConfigError
+    rather than whatever exception it would cause deep in a writer.
+    """
+    origin = typing.get_origin(annotation)
+    if origin is typing.Union or origin is types.UnionType:
+        return any(_fits(value, member) for member in typing.get_args(annotation))
+    if annotation is Any:
+        return True
+    if annotation is type(None):
+        return value is None
+    if annotation is bool:
+        return isinstance(value, bool)
+    if annotation is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if annotation is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if annotation is str:
+        return isinstance(value, str) and "\x00" not in value
+    if origin is Literal:
+        return any(value == choice and type(value) is type(choice) for choice in typing.get_args(annotation))
+    if origin is tuple:
+        args = typing.get_args(annotation)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return isinstance(value, tuple) and all(_fits(item, args[0]) for item in value)
+        return (isinstance(value, tuple) and len(value) == len(args)
+                and all(_fits(item, arg) for item, arg in zip(value, args, strict=True)))
+    if isinstance(annotation, type):
+        return isinstance(value, annotation)
+    return True  # a type this check does not know (the options class validates it itself)
+
+
+def _describe(annotation: Any) -> str:
+    return str(annotation).replace("typing.", "").replace("NoneType", "None").replace("fractions.", "")
 
 
 def _read(spec: FormatSpec, data: str | bytes, options: dict[str, Any]) -> Document:

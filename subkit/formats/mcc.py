@@ -151,7 +151,9 @@ class WriteOptions(BaseWriteOptions):
 
     def __post_init__(self) -> None:
         if self.fps is not None:
-            parse_fps(self.fps)
+            _rate_code(parse_fps(self.fps))
+        if self.created is not None:
+            _created(Document(), self.created)
         if self.version not in ("1.0", "2.0"):
             raise ValueError(f"version must be 1.0 or 2.0, got {self.version!r}")
         if self.mode not in (None, "pop-on", "roll-up", "paint-on"):
