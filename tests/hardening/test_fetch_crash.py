@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,7 @@ from tests.providers._harness import FakeServer
 ROOT = Path(__file__).resolve().parents[2]
 
 #: provider -> (fake factory, the route that creates a paid job, extra arguments).
-PROVIDERS = {
+PROVIDERS: dict[str, tuple[Callable[[], FakeServer], str, list[str]]] = {
     "revid": (lambda: fake_revid.FakeRevid(polls_until_done=0), "generate", []),
     "autosubtitle": (lambda: fake_autosub.FakeAutosubtitle(polls_until_ready=0), "upload", ["-l", "en"]),
 }

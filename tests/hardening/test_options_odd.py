@@ -57,7 +57,7 @@ def _sample(spec: FormatSpec) -> str | bytes:
 
 
 def _cases() -> list[tuple[str, str, str]]:
-    cases = []
+    cases: list[tuple[str, str, str]] = []
     for spec in FORMATS:
         for kind in ("read", "write"):
             if (kind == "write" and not spec.can_write) or (kind == "read" and not spec.can_read):
@@ -78,7 +78,7 @@ def _attempt(spec: FormatSpec, kind: str, name: str, value: Any, sample: str | b
                 subkit.loads(sample, format=spec.name, **{name: value})
     except SubkitError:
         return None
-    except Exception as exc:  # noqa: BLE001 - anything else is the failure this test looks for
+    except Exception as exc:  # anything else is the failure this test looks for
         return f"{spec.name} {kind} {name}={value!r:.40}: {type(exc).__name__}: {exc!s:.80}"
     return None
 
