@@ -1393,6 +1393,7 @@ class _Writer:
         offset = 0
         next_bound = 0
         count = len(bounds)
+        following_at = 0  # the position of the next run after the last line break looked at
         for position, item in enumerate(content):
             kind = type(item)
             if kind is Run:
@@ -1419,7 +1420,15 @@ class _Writer:
                     out.append(f"<rt>{escape_text(ruby)}</rt></ruby>")
                 offset = end
             elif kind is LineBreak:
-                following = next((w for w in wanted[position + 1 :] if w is not None), [])
+                if following_at <= position:
+                    # The next run's tags, found by a scan that resumes where the last one stopped
+                    # (slicing ``wanted`` at each break would cost time quadratic in the lines).
+                    scan = position + 1
+                    while scan < len(wanted) and wanted[scan] is None:
+                        scan += 1
+                    following_at = scan
+                scan = following_at
+                following = (wanted[scan] or []) if scan < len(wanted) else []
                 keep = _shared(open_layers, following)
                 out.extend(f"</{name}>" for name, _ in reversed(open_layers[keep:]))
                 open_layers = open_layers[:keep]
