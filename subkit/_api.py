@@ -8,6 +8,7 @@ import os
 import types
 import typing
 import warnings
+from collections.abc import Iterator
 from typing import Any, Literal
 
 from subkit import _io
@@ -165,6 +166,9 @@ def loads(
         else:
             text = data[1:] if data.startswith("\ufeff") else data
         payload = _io.normalize_newlines(text)
+        # Drop this frame's hold on the input bytes and the text before newline repair: when the caller
+        # kept no reference either (the CLI does not), they are freed before the cues are built.
+        del data, text
     doc = _read(spec, payload, {"strict": strict, "source": source, **options})
     changes: dict[str, Any] = {}
     # subkit_json carries the source format (and encoding) of the document it stores.
@@ -286,6 +290,14 @@ def dump(
     result = render(doc, spec.name, strict=strict, **options)
     _warn(result)
     data = result.data
+    if isinstance(data, str) and name != "-" and not bom and len(data) > _io.CHUNK_CHARS:
+        # A large text is encoded chunk by chunk as it is written: its bytes never all exist at once.
+        try:
+            "".encode(encoding)
+        except LookupError:
+            raise ConfigError(f"unknown encoding {encoding!r}") from None
+        _io.write_bytes(name, _encoded(data, encoding, name))
+        return result
     if isinstance(data, str):
         try:
             payload = data.encode(encoding)
@@ -301,3 +313,13 @@ def dump(
         payload = data
     _io.write_bytes(name, payload)
     return result
+
+
+def _encoded(text: str, encoding: str, name: str) -> Iterator[bytes]:
+    """The chunks of :func:`subkit._io.encode_chunks`, with an encoding error as a SubkitIOError."""
+    try:
+        yield from _io.encode_chunks(text, encoding)
+    except UnicodeEncodeError as exc:
+        raise SubkitIOError(
+            f"{name}: {exc.object[exc.start:exc.end]!r} cannot be encoded in {encoding}", path=name
+        ) from None

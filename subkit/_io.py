@@ -17,10 +17,13 @@ Detection order for text (:func:`decode`):
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import os
 import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from subkit.errors import SubkitIOError
 
@@ -134,7 +137,38 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
         raise SubkitIOError(f"{path}: cannot read: {exc.strerror or exc}", path=str(path)) from None
 
 
-def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
+#: Characters encoded at a time by :func:`encode_chunks`.
+CHUNK_CHARS = 1 << 20
+
+
+def encode_chunks(text: str, encoding: str, *, size: int = CHUNK_CHARS) -> Iterator[bytes]:
+    """``text`` encoded ``size`` characters at a time, so a large output never exists twice in memory.
+
+    The chunks are encoded as they are asked for: an encoding error comes in
+    the middle of the writing (:func:`atomic_write` then leaves the target as
+    it was).
+
+    Raises:
+        LookupError: unknown encoding.
+        UnicodeEncodeError: a character the encoding has no bytes for.
+    """
+    encoder = codecs.getincrementalencoder(encoding)()
+    for start in range(0, len(text), size):
+        yield encoder.encode(text[start : start + size])
+    tail = encoder.encode("", final=True)
+    if tail:
+        yield tail
+
+
+def _write_all(handle: BinaryIO, data: bytes | Iterable[bytes]) -> None:
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        handle.write(data)
+    else:
+        for chunk in data:
+            handle.write(chunk)
+
+
+def atomic_write(path: str | os.PathLike[str], data: bytes | Iterable[bytes]) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
 
     The target is never left truncated: on any failure the temporary file is
@@ -155,7 +189,7 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
         raise SubkitIOError(f"{path}: cannot write: {exc.strerror or exc}", path=str(path)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            _write_all(handle, data)
             handle.flush()
             os.fsync(handle.fileno())
         with contextlib.suppress(OSError):
@@ -174,14 +208,14 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
         raise
 
 
-def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+def write_bytes(path: str | os.PathLike[str], data: bytes | Iterable[bytes]) -> None:
     """Write to ``path`` atomically, or to standard output for ``"-"``.
 
     Raises:
         SubkitIOError: the file cannot be written.
     """
     if str(path) == "-":
-        sys.stdout.buffer.write(data)
+        _write_all(sys.stdout.buffer, data)
         sys.stdout.buffer.flush()
         return
     atomic_write(path, data)

@@ -306,11 +306,15 @@ def load_input(
     # The document is exactly what subkit.load gives. Its encoding is the file's for
     # every format but subkit JSON, which keeps the one its document was first read in.
     extra = options(spec) if options is not None else {}
-    doc = subkit.loads(data, format=spec.name, encoding=encoding, strict=strict, source=name, **extra)
+    json_encoding = _io.decode(data, encoding).encoding if spec.name == "subkit_json" else None
+    # The bytes are handed over, not kept: loads can free them once decoded (a large file is not held twice).
+    handed = [data]
+    del data
+    doc = subkit.loads(handed.pop(), format=spec.name, encoding=encoding, strict=strict, source=name, **extra)
     if spec.binary:
         used = None
     elif spec.name == "subkit_json":
-        used = _io.decode(data, encoding).encoding
+        used = json_encoding
     else:
         used = doc.encoding or "utf-8"
     return Loaded(doc, spec.name, used, name)

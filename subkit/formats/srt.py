@@ -25,6 +25,7 @@ Leniencies (each recorded as a diagnostic; ``strict=True`` raises instead):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink, LineCounter
@@ -86,6 +87,8 @@ _TIMING = re.compile(
     re.MULTILINE,
 )
 _CANONICAL = re.compile(r"\d\d:\d\d:\d\d,\d\d\d --> \d\d:\d\d:\d\d,\d\d\d")
+# Past 99 hours the hour field grows to three or four digits (as the writer writes it): still regular.
+_LONG_HOURS = re.compile(r"(\d{2,4}):([0-5]\d):([0-5]\d),(\d\d\d) --> (\d{2,4}):([0-5]\d):([0-5]\d),(\d\d\d)")
 _COORDS = re.compile(r"^\s*X1:\s*(-?\d+)\s+X2:\s*(-?\d+)\s+Y1:\s*(-?\d+)\s+Y2:\s*(-?\d+)\s*$", re.IGNORECASE)
 _HOURS = {f"{n:02d}": n * 3_600_000 for n in range(100)}
 _MINUTES = {f"{n:02d}": n * 60_000 for n in range(60)}
@@ -137,8 +140,9 @@ def _read_regular(data: str) -> Document | None:
     cues: list[Cue] = []
     append = cues.append
     timing_shape = _CANONICAL.fullmatch
+    long_shape = _LONG_HOURS.fullmatch
     hidden_timing = _TIMING.search
-    for block in data.split("\n\n"):
+    for block in _blocks(data):
         if not block:
             continue
         if block[0] == "\n":
@@ -149,15 +153,22 @@ def _read_regular(data: str) -> Document | None:
         if len(pieces) < 2 or not pieces[0].isdigit():
             return None
         timing = pieces[1]
-        if not timing_shape(timing):
-            return None
-        try:
-            # Dictionary look-ups beat int() on two- and three-digit fields; minutes and
-            # seconds above 59 are missing from the tables and send the file to the lenient path.
-            start = _HOURS[timing[0:2]] + _MINUTES[timing[3:5]] + _SECONDS[timing[6:8]] + _MILLIS[timing[9:12]]
-            end = _HOURS[timing[17:19]] + _MINUTES[timing[20:22]] + _SECONDS[timing[23:25]] + _MILLIS[timing[26:29]]
-        except KeyError:
-            return None
+        if timing_shape(timing):
+            try:
+                # Dictionary look-ups beat int() on two- and three-digit fields; minutes and
+                # seconds above 59 are missing from the tables and send the file to the lenient path.
+                start = _HOURS[timing[0:2]] + _MINUTES[timing[3:5]] + _SECONDS[timing[6:8]] + _MILLIS[timing[9:12]]
+                end = (_HOURS[timing[17:19]] + _MINUTES[timing[20:22]] + _SECONDS[timing[23:25]]
+                       + _MILLIS[timing[26:29]])
+            except KeyError:
+                return None
+        else:
+            long = long_shape(timing)
+            if long is None:
+                return None
+            h1, m1, s1, f1, h2, m2, s2, f2 = long.groups()
+            start = ((int(h1) * 60 + int(m1)) * 60 + int(s1)) * 1000 + int(f1)
+            end = ((int(h2) * 60 + int(m2)) * 60 + int(s2)) * 1000 + int(f2)
         if end < start:
             return None
         body = pieces[2].rstrip() if len(pieces) == 3 else ""
@@ -180,6 +191,23 @@ def _read_regular(data: str) -> Document | None:
     if not cues:
         return None
     return Document(cues=tuple(cues), source_format=NAME)
+
+
+def _blocks(data: str) -> Iterator[str]:
+    """The pieces of ``data`` between blank lines (``data.split("\\n\\n")`` without the list of them all).
+
+    A million-cue file would otherwise hold a second copy of its text, in a
+    million strings, while the cues are built.
+    """
+    start = 0
+    find = data.find
+    while True:
+        cut = find("\n\n", start)
+        if cut < 0:
+            yield data[start:]
+            return
+        yield data[start:cut]
+        start = cut + 2
 
 
 def _may_hide_timing(body: str) -> bool:
@@ -213,7 +241,7 @@ def _read_lenient(data: str, options: ReadOptions) -> Document:
 
     cues: list[Cue] = []
     append = cues.append
-    canonical = _CANONICAL.fullmatch
+    canonical = _LONG_HOURS.fullmatch
     last = len(parts) - 13
     offset = len(parts[0])  # offset of the current timing line, kept only for line numbers
     for i in range(1, len(parts), 13):
