@@ -654,6 +654,12 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> bytes:
         if len(chunks) > 240:
             report.add("text-length", "text longer than 240 extension blocks cut", cue=index)
             chunks = chunks[:240]
+        if len(blocks) + len(chunks) > MAX_BLOCKS:
+            # TNB and TNS have five digits: a block past 99,999 would write a cut count that no reader trusts.
+            left = sum(1 for later in doc.cues[index:] if not later.comment)
+            report.add("cue-count", f"cues past the {MAX_BLOCKS:,}th text block dropped (TNB has five digits)",
+                       cue=index, count=left)
+            break
         sn = subtitles % 65536
         subtitles += 1
         for number, chunk in enumerate(chunks):
@@ -732,6 +738,10 @@ def _align_from_line(placement: Placement) -> int | None:
         base = 7 if placement.line < 100 / 3 else (1 if placement.line > 200 / 3 else 4)
     side = {"left": 0, "start": 0, "right": 2, "end": 2}.get(placement.text_align or "", 1)
     return base + side
+
+
+#: The most TTI blocks a file can count (the GSI block's TNB field has five digits).
+MAX_BLOCKS = 99_999
 
 
 def _chunks(data: bytes, charset: Charset) -> list[bytes]:

@@ -101,3 +101,18 @@ def test_writer_output_reads_back(fmt: str, doc: Document) -> None:
 )
 def test_writer_output_reads_back_on_edge_cases(fmt: str, case: list[tuple[int, int, str]]) -> None:
     _check(fmt, Document(cues=tuple(Cue(start_ms=s, end_ms=e, content=content_from_text(t)) for s, e, t in case)))
+
+
+@pytest.mark.slow
+def test_ebu_stl_past_99999_blocks_reports_the_cues_it_drops() -> None:
+    doc = Document(cues=tuple(Cue(start_ms=i * 100, end_ms=i * 100 + 50, content=content_from_text("a"))
+                              for i in range(100_005)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = subkit.render(doc, "ebu_stl")
+        with pytest.raises(UnsupportedFeatureError):
+            subkit.render(doc, "ebu_stl", strict=True)
+    assert [(loss.feature, loss.count) for loss in result.losses] == [("cue-count", 6)]
+    assert isinstance(result.data, bytes) and result.data[238:243] == b"99999"  # TNB
+    back = subkit.loads(result.data, format="ebu_stl")
+    assert len(back.cues) == 99_999 and not back.diagnostics
