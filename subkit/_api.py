@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
+import types
+import typing
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import PurePath
-from typing import Any
+from typing import Any, Literal
 
 from subkit import _encoding, _io, _magic
 from subkit._gc import PAUSE_FROM, gc_paused
@@ -33,10 +36,65 @@ def _options(cls: type[Any], what: str, values: dict[str, Any]) -> Any:
         raise ConfigError(
             f"unknown option(s) for the {what}: {', '.join(unknown)} (known: {', '.join(sorted(known))})"
         )
+    hints = _hints(cls)
+    for name, value in values.items():
+        annotation = hints.get(name)
+        if annotation is not None and not _fits(value, annotation):
+            raise ConfigError(f"bad option for the {what}: {name}={value!r:.60} is not {_describe(annotation)}")
     try:
         return cls(**values)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, ArithmeticError) as exc:
         raise ConfigError(f"bad option for the {what}: {exc}") from None
+
+
+_HINTS: dict[type[Any], dict[str, Any]] = {}
+
+
+def _hints(cls: type[Any]) -> dict[str, Any]:
+    """The resolved field types of an options class (cached: resolving them is slow)."""
+    hints = _HINTS.get(cls)
+    if hints is None:
+        hints = _HINTS[cls] = typing.get_type_hints(cls)
+    return hints
+
+
+def _fits(value: Any, annotation: Any) -> bool:
+    """Whether ``value`` is of the declared option type (unions, Literal, fixed tuples, finite numbers).
+
+    Options are checked before the format sees them, so that a value of the
+    wrong kind (bytes for a title, inf for a frame rate) is a ConfigError
+    rather than whatever exception it would cause deep in a writer.
+    """
+    origin = typing.get_origin(annotation)
+    if origin is typing.Union or origin is types.UnionType:
+        return any(_fits(value, member) for member in typing.get_args(annotation))
+    if annotation is Any:
+        return True
+    if annotation is type(None):
+        return value is None
+    if annotation is bool:
+        return isinstance(value, bool)
+    if annotation is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if annotation is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if annotation is str:
+        return isinstance(value, str) and "\x00" not in value
+    if origin is Literal:
+        return any(value == choice and type(value) is type(choice) for choice in typing.get_args(annotation))
+    if origin is tuple:
+        args = typing.get_args(annotation)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return isinstance(value, tuple) and all(_fits(item, args[0]) for item in value)
+        return (isinstance(value, tuple) and len(value) == len(args)
+                and all(_fits(item, arg) for item, arg in zip(value, args, strict=True)))
+    if isinstance(annotation, type):
+        return isinstance(value, annotation)
+    return True  # a type this check does not know (the options class validates it itself)
+
+
+def _describe(annotation: Any) -> str:
+    return str(annotation).replace("typing.", "").replace("NoneType", "None").replace("fractions.", "")
 
 
 def _read(spec: FormatSpec, data: str | bytes, options: dict[str, Any]) -> Document:
@@ -382,6 +440,14 @@ def dump(
     result = render(doc, spec.name, strict=strict, bom=bom, **options)
     _warn(result)
     data = result.data
+    if isinstance(data, str) and name != "-" and not data.startswith("\ufeff") and len(data) > _io.CHUNK_CHARS:
+        # A large text is encoded chunk by chunk as it is written: its bytes never all exist at once.
+        try:
+            "".encode(encoding)
+        except LookupError:
+            raise ConfigError(f"unknown encoding {encoding!r}") from None
+        _io.write_bytes(name, _encoded(data, encoding, name), force=force)
+        return result
     if isinstance(data, str):
         codec = encoding.lower().replace("_", "-")
         if data.startswith("\ufeff"):
@@ -401,3 +467,13 @@ def dump(
         payload = data
     _io.write_bytes(name, payload, force=force)
     return result
+
+
+def _encoded(text: str, encoding: str, name: str) -> Iterator[bytes]:
+    """The chunks of :func:`subkit._io.encode_chunks`, with an encoding error as a SubkitIOError."""
+    try:
+        yield from _io.encode_chunks(text, encoding)
+    except UnicodeEncodeError as exc:
+        raise SubkitIOError(
+            f"{name}: {exc.object[exc.start:exc.end]!r} cannot be encoded in {encoding}", path=name
+        ) from None

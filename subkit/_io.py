@@ -21,6 +21,7 @@ a file once and hands the text to format detection and to the reader.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import errno
 import os
@@ -28,14 +29,23 @@ import re
 import stat
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from subkit.errors import SubkitIOError
 
 __all__ = [
-    "TEMP_PREFIX", "Decoded", "atomic_write", "decode", "normalize_newlines", "read_bytes", "sweep_stale",
-    "write_bytes", "write_files",
+    "CHUNK_CHARS",
+    "TEMP_PREFIX",
+    "Decoded",
+    "atomic_write",
+    "decode",
+    "encode_chunks",
+    "normalize_newlines",
+    "read_bytes",
+    "sweep_stale",
+    "write_bytes",
+    "write_files",
 ]
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -220,20 +230,44 @@ def _error(path: str, exc: OSError, what: str = "cannot write") -> SubkitIOError
     return SubkitIOError(f"{path}: {what}: {exc.strerror or exc}", path=path)
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    """Write every byte of ``data`` to ``fd`` (a short write is retried, ``ENOSPC`` raised)."""
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        if written <= 0:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        view = view[written:]
+#: Characters encoded at a time by :func:`encode_chunks`.
+CHUNK_CHARS = 1 << 20
+
+
+def encode_chunks(text: str, encoding: str, *, size: int = CHUNK_CHARS) -> Iterator[bytes]:
+    """``text`` encoded ``size`` characters at a time, so a large output never exists twice in memory.
+
+    The chunks are encoded as they are asked for: an encoding error comes in
+    the middle of the writing (:func:`atomic_write` then leaves the target as
+    it was).
+
+    Raises:
+        LookupError: unknown encoding.
+        UnicodeEncodeError: a character the encoding has no bytes for.
+    """
+    encoder = codecs.getincrementalencoder(encoding)()
+    for start in range(0, len(text), size):
+        yield encoder.encode(text[start : start + size])
+    tail = encoder.encode("", final=True)
+    if tail:
+        yield tail
+
+
+def _write_all(fd: int, data: bytes | Iterable[bytes]) -> None:
+    """Write every byte of ``data`` (bytes, or chunks of them) to ``fd``; short writes retried, ``ENOSPC`` raised."""
+    for chunk in (data,) if isinstance(data, (bytes, bytearray, memoryview)) else data:
+        view = memoryview(chunk)
+        while view:
+            written = os.write(fd, view)
+            if written <= 0:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            view = view[written:]
 
 
 _FD_PATH = re.compile(r"/(?:dev/fd|proc/self/fd)/(\d+)|/dev/std(out|err)")
 
 
-def _write_through(target: str, data: bytes) -> None:
+def _write_through(target: str, data: bytes | Iterable[bytes]) -> None:
     """Write into a device, FIFO or ``/dev/fd/N`` as it is: such a target cannot be replaced.
 
     ``/dev/stdout``, ``/dev/stderr`` and ``/dev/fd/N`` of a descriptor this
@@ -271,7 +305,7 @@ def _truncatable(target: str) -> bool:
     return False
 
 
-def atomic_write(path: str | os.PathLike[str], data: bytes, *, force: bool = False) -> None:
+def atomic_write(path: str | os.PathLike[str], data: bytes | Iterable[bytes], *, force: bool = False) -> None:
     """Write ``data`` to ``path`` so that the old file is intact or wholly replaced, never half-written.
 
     * A regular file is replaced through a temporary file beside it
@@ -342,7 +376,7 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, *, force: bool = Fal
         raise
 
 
-def write_bytes(path: str | os.PathLike[str], data: bytes, *, force: bool = False) -> None:
+def write_bytes(path: str | os.PathLike[str], data: bytes | Iterable[bytes], *, force: bool = False) -> None:
     """Write to ``path`` with :func:`atomic_write`, or to standard output for ``"-"``.
 
     A failed write to standard output (a full disk, a closed pipe) is an
@@ -353,7 +387,8 @@ def write_bytes(path: str | os.PathLike[str], data: bytes, *, force: bool = Fals
     """
     if str(path) == "-":
         try:
-            sys.stdout.buffer.write(data)
+            for chunk in (data,) if isinstance(data, (bytes, bytearray, memoryview)) else data:
+                sys.stdout.buffer.write(chunk)
             sys.stdout.buffer.flush()
         except OSError as exc:
             # What could not be written is dropped, so that the interpreter's own

@@ -63,7 +63,7 @@ from subkit.formats._ttml_common import (
     parse_color,
 )
 from subkit.formats._ttml_words import read_words
-from subkit.formats._xml import parse_xml
+from subkit.formats._xml import limit_attributes, parse_xml
 from subkit.model import (
     EMPTY,
     NOWHERE,
@@ -664,6 +664,7 @@ def read_document(data: str, *, name: str, options: TtmlReadOptions) -> Document
         data, format=name, source=options.source, recover=not options.strict,
         on_recover=lambda message, line: sink.warn(message, "read what libxml2 could recover", line=line),
     )
+    limit_attributes(root, reader.warn)
     reader.legacy = "ttaf1" in str(root.tag) or any("ttaf1" in (ns or "") for ns in root.nsmap.values())
     root_local = reader.local(root.tag)
     if root_local != "tt":

@@ -660,6 +660,12 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> bytes:
         if len(chunks) > 240:
             report.add("text-length", "text longer than 240 extension blocks cut", cue=index)
             chunks = chunks[:240]
+        if len(blocks) + len(chunks) > MAX_BLOCKS:
+            # TNB and TNS have five digits: a block past 99,999 would write a cut count that no reader trusts.
+            left = sum(1 for later in doc.cues[index:] if not later.comment)
+            report.add("cue-count", f"cues past the {MAX_BLOCKS:,}th text block dropped (TNB has five digits)",
+                       cue=index, count=left)
+            break
         sn = subtitles % 65536
         subtitles += 1
         for number, chunk in enumerate(chunks):
@@ -807,15 +813,24 @@ def _align_from_line(placement: Placement) -> int | None:
     return base + side
 
 
+#: The most TTI blocks a file can count (the GSI block's TNB field has five digits).
+MAX_BLOCKS = 99_999
+
+
 def _chunks(data: bytes, charset: Charset) -> list[bytes]:
-    """The TF bytes cut into 112-byte pieces, never between a diacritic and its letter."""
+    """The TF bytes cut into 112-byte pieces, never between a diacritic and its letter.
+
+    It walks ``data`` with an index rather than slicing off the remainder, so
+    a multi-megabyte cue costs linear time.
+    """
     chunks: list[bytes] = []
-    rest = data
-    while len(rest) > TF_SIZE:
+    pos = 0
+    size = len(data)
+    while size - pos > TF_SIZE:
         cut = TF_SIZE
-        if charset.diacritics and 0xC1 <= rest[cut - 1] <= 0xCF:
+        if charset.diacritics and 0xC1 <= data[pos + cut - 1] <= 0xCF:
             cut -= 1
-        chunks.append(rest[:cut])
-        rest = rest[cut:]
-    chunks.append(rest)
+        chunks.append(data[pos : pos + cut])
+        pos += cut
+    chunks.append(data[pos:])
     return chunks
