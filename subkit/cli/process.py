@@ -30,6 +30,7 @@ STEPS: dict[str, str] = {
     "replace": "subkit.cli.replace:replace_step",
     "retime": "subkit.cli.retime:retime_step",
     "style": "subkit.cli.style:style_step",
+    "sync": "subkit.cli.sync:sync_step",
     "words": "subkit.cli.words:words_step",
 }
 
