@@ -48,6 +48,7 @@ __all__ = [
     "name_output",
     "plan",
     "read_manifest",
+    "remove_temporaries",
     "run",
 ]
 

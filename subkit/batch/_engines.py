@@ -140,7 +140,7 @@ def run_pool(tasks: Sequence[Task], job: Job, on_result: OnResult, *, jobs: int,
     def fail(worker: _Worker, reason: str, message: str) -> None:
         task = worker.current
         if task is not None:
-            remove_temporaries([task.output])
+            remove_temporaries([task.output], worker.process.pid)
             on_result(FileResult(task.input, task.output, FAILED, reason=reason, error=message,
                                  seconds=time.monotonic() - worker.started))
             pending.extendleft(reversed(worker.rest()))
@@ -195,7 +195,7 @@ def run_pool(tasks: Sequence[Task], job: Job, on_result: OnResult, *, jobs: int,
         for worker in active:
             worker.kill()
             if worker.current is not None:
-                remove_temporaries([worker.current.output])
+                remove_temporaries([worker.current.output], worker.process.pid)
 
 
 def run_chunk(chunk: Sequence[Task], job: Job) -> list[FileResult]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import time
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import subkit
-from subkit import formats
+from subkit import _io, formats
 from subkit.batch._plan import Task
 from subkit.errors import LossyConversionWarning, SubkitError
 from subkit.model import Document
@@ -100,28 +101,35 @@ def signature(path: str, data: bytes | None = None) -> dict[str, Any]:
     return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha1": hashlib.sha1(data).hexdigest()}
 
 
-def remove_temporaries(outputs: Iterable[str]) -> int:
-    """Remove what a killed writer left beside these outputs (``.NAME.*.tmp``, the atomic writer's temporaries).
+def remove_temporaries(outputs: Iterable[str], pid: int | None = None) -> int:
+    """Remove what killed writers left beside these outputs (the atomic writer's hidden temporaries).
 
-    Only the temporaries of the given outputs are touched. Returns how many were removed.
+    With ``pid``, the temporaries that process was writing for these outputs
+    (it was just ended); without, every folder of the outputs is swept of the
+    temporaries of writers that are gone, as the writer itself does.
+    Returns how many were removed.
     """
-    by_folder: dict[str, set[str]] = {}
+    folders: dict[str, set[str]] = {}
     for output in outputs:
-        folder, name = os.path.split(output)
-        by_folder.setdefault(folder or ".", set()).add(name)
+        folder, name = os.path.split(os.path.abspath(output))
+        folders.setdefault(folder, set()).add(name)
     removed = 0
-    for folder, names in by_folder.items():
+    for folder, names in folders.items():
+        if pid is None:
+            if os.path.isdir(folder):
+                removed += len(_io.sweep_stale(folder))
+            continue
+        prefix = f"{_io.TEMP_PREFIX}{pid}."
         try:
-            entries = os.listdir(folder)
+            entries = [entry.name for entry in os.scandir(folder) if entry.name.startswith(prefix)]
         except OSError:
             continue
         for entry in entries:
-            if entry.startswith(".") and entry.endswith(".tmp") and entry[1:].rsplit(".", 2)[0] in names:
-                try:
+            # .subkit-tmp.<pid>.<random>.<target name>
+            if entry[len(prefix):].partition(".")[2] in names:
+                with contextlib.suppress(OSError):
                     os.unlink(os.path.join(folder, entry))
                     removed += 1
-                except OSError:
-                    pass
     return removed
 
 

@@ -190,16 +190,24 @@ def test_one_input_to_several_outputs_resumes_each(tmp_path: Path) -> None:
     assert (again.skipped, again.converted) == (3, 0)
 
 
-def test_resume_removes_a_killed_writers_temporary(tmp_path: Path) -> None:
+def test_a_run_removes_the_temporaries_of_killed_writers(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from subkit import _io
+
     src = _files(tmp_path / "in", {"a.srt": "one"})
     out = tmp_path / "out"
     out.mkdir()
-    stray = out / ".a.vtt.k3j_9x.tmp"
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True)
+    stray = out / f"{_io.TEMP_PREFIX}{int(gone.stdout)}.k3j9x.a.vtt"
     stray.write_text("WEBVTT\n\n00:0", encoding="utf-8")
-    other = out / ".keep.vtt.abc.tmp"
-    other.write_text("", encoding="utf-8")
-    batch.run(batch.plan([src], out_dir=out, to_format="webvtt"), engine="inline")
-    assert not stray.exists() and other.exists()
+    alive = out / f"{_io.TEMP_PREFIX}{os.getpid()}.abc.a.vtt"  # a writer that still runs is left alone
+    alive.write_text("", encoding="utf-8")
+    assert batch.run(batch.plan([src], out_dir=out, to_format="webvtt"), jobs=1).converted == 1
+    assert not stray.exists() and alive.exists()
+    assert batch.remove_temporaries([str(out / "a.vtt")], pid=os.getpid()) == 1 and not alive.exists()
 
 
 def test_failures_are_reported_and_the_batch_goes_on(tmp_path: Path) -> None:

@@ -159,7 +159,7 @@ def test_batch_killed_at_random_points_resumes_without_redoing_or_partial_output
     report = json.loads(final.stdout)
     assert report["skipped"] == before and report["converted"] == 150 - before
     assert _check_consistent(src, out) == 150
-    assert not [p for p in out.rglob(".*.tmp")], "a temporary was left behind"
+    assert not [p for p in out.rglob(".subkit-tmp.*")], "a temporary was left behind"
     assert kills >= 1
 
 
@@ -180,7 +180,7 @@ def test_batch_ctrl_c_stops_cleanly_with_the_summary_and_status_130(tmp_path: Pa
     assert "not run (interrupted)" in stderr and "Traceback" not in stderr
     done = _check_consistent(src, out)
     assert 0 < done < 300
-    assert not [p for p in out.rglob(".*.tmp")]
+    assert not [p for p in out.rglob(".subkit-tmp.*")]
 
 
 class _Terminal(io.StringIO):
