@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import json
 import os
 import warnings
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -288,10 +290,10 @@ def _corpus_sample(every: int) -> list[Path]:
     return chosen[::every]
 
 
-def _engine_run(tmp_path: Path, engine: str) -> None:
+def _engine_run(tmp_path: Path, engine: str, scheduler: str | None = None) -> None:
     files = _corpus_sample(every=7)
     tasks = [Task(str(p), str(tmp_path / "out" / f"{i:04d}.vtt"), "webvtt") for i, p in enumerate(files)]
-    summary = batch.run(tasks, engine=engine, jobs=2, journal=tmp_path / "j.jsonl")
+    summary = batch.run(tasks, engine=engine, jobs=2, journal=tmp_path / "j.jsonl", scheduler=scheduler)
     assert summary.total == len(tasks) and not summary.interrupted
     agree = 0
     for result in summary.results:
@@ -320,7 +322,22 @@ def test_corpus_through_the_process_pool(tmp_path: Path) -> None:
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not available")
 @pytest.mark.skipif(importlib.util.find_spec("distributed") is None, reason="the dask extra is not installed")
 def test_corpus_through_dask_on_a_local_cluster(tmp_path: Path) -> None:
-    _engine_run(tmp_path, "dask")
+    distributed: Any = importlib.import_module("dask.distributed")
+
+    # A cluster of its own, reached by its address as --scheduler would: 2 worker processes on 127.0.0.1.
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        _engine_run(tmp_path, "dask", scheduler=cluster.scheduler_address)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(importlib.util.find_spec("distributed") is None, reason="the dask extra is not installed")
+def test_dask_engine_keeps_the_time_limit(tmp_path: Path) -> None:
+    src = _files(tmp_path / "in", {"a.srt": "fine", "b.srt": "SLOW one", "c.srt": "fine too"})
+    summary = batch.run(batch.plan([src], out_dir=tmp_path / "out", to_format="webvtt"), engine="dask", jobs=2,
+                        steps=[test_steps.stall_on_slow], timeout=2.0, chunk=3)
+    assert summary.converted == 2
+    assert [(Path(r.input).name, r.reason) for r in summary.failed] == [("b.srt", "timeout")]
 
 
 @pytest.mark.corpus
