@@ -21,6 +21,7 @@ or Ray load only when their engine is asked for.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import time
@@ -264,7 +265,8 @@ def run(
             if time.monotonic() - last_sync[0] >= SYNC_INTERVAL:
                 book.sync()
                 last_sync[0] = time.monotonic()
-        summary.results.append(result)
+        # The signature is in the journal; the summary keeps the rest (its per-file memory stays small).
+        summary.results.append(dataclasses.replace(result, signature={}) if result.signature else result)
         if progress is not None:
             progress(result, len(summary.results), summary.total)
 

@@ -180,6 +180,7 @@ def plan(
         ConfigError: a bad template, a read-only output format, or two inputs with the same output.
     """
     ext = _ext(to_format)
+    reads, writes = dict(read_options or {}), dict(write_options or {})  # one pair shared by every task
     tasks: list[Task] = []
     seen: set[str] = set()
     for item in inputs:
@@ -196,8 +197,7 @@ def plan(
                 continue
             seen.add(real)
             output = os.path.join(os.fspath(out_dir), name_output(template, relpath, ext))
-            tasks.append(Task(file_path, output, to_format, from_format, encoding,
-                              dict(read_options or {}), dict(write_options or {})))
+            tasks.append(Task(file_path, output, to_format, from_format, encoding, reads, writes))
     check_collisions(tasks)
     return tasks
 

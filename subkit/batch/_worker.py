@@ -8,6 +8,7 @@ parent's business: the worker ignores it and is ended by the parent.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -52,7 +53,8 @@ def main(read_fd: int, write_fd: int) -> None:
         from subkit import formats
 
         for name in formats.names():
-            formats.module(name)
+            with contextlib.suppress(Exception):  # a format whose import fails fails its files, not the worker
+                formats.module(name)
         limit_memory(job.memory_mb)
     while True:
         try:
