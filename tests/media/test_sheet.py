@@ -1,8 +1,9 @@
 """Contact sheets over a video: one ffmpeg run, the right frame and the right captions in every tile.
 
-The captions are large and coloured (one colour a cue); the video is made for the test: flat grey frames whose two halves spell the
-frame number (left: ``n % 16``, right: ``n // 16``), lossless x264 with a
-keyframe every second, so a tile tells which frame it was cut from.
+The captions are large and coloured (one colour a cue). The video is made for
+the test: flat grey frames whose two halves spell the frame number (left:
+``n % 16``, right: ``n // 16``), lossless x264 with a keyframe every second,
+so a tile tells which frame it was cut from.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 import pytest
 
 import subkit
-from subkit.media import _render, contact_sheet
+from subkit.media import _ffmpeg, _render, contact_sheet
 from tests.ops._render import Frame
 
 from .conftest import needs_ffmpeg
@@ -105,7 +106,7 @@ class _Calls:
         return subkit_run_ffmpeg(args, **kwargs)
 
 
-subkit_run_ffmpeg = _render.run_ffmpeg
+subkit_run_ffmpeg = _ffmpeg.run_ffmpeg
 
 
 @needs_ffmpeg
