@@ -805,10 +805,12 @@ def _build_trusted_cue() -> Any:
     cue costs a third of the dataclass constructor.
     """
     fields = dataclasses.fields(Cue)
-    given = ("start_ms", "end_ms", "content", "id", "placement", "speaker", "language")
+    given = ("start_ms", "end_ms", "content", "id", "placement", "speaker", "language", "style", "comment",
+             "effect", "words")
     namespace: dict[str, Any] = {"new": object.__new__, "Cue": Cue, "NOWHERE": NOWHERE}
     lines = [
-        "def trusted_cue(start_ms, end_ms, content, id=None, placement=NOWHERE, speaker=None, language=None):",
+        "def trusted_cue(start_ms, end_ms, content, id=None, placement=NOWHERE, speaker=None, language=None,"
+        " style=None, comment=False, effect=None, words=()):",
         "    cue = new(Cue)",
     ]
     for index, f in enumerate(fields):
@@ -838,10 +840,10 @@ def _build_trusted_run() -> Any:
 
 
 #: ``trusted_cue(start_ms, end_ms, content, id=None, placement=NOWHERE, speaker=None,
-#: language=None)``: a :class:`Cue` with every other field at its default, built
-#: without the invariant checks (about twice as fast). For readers only, which
-#: must have checked that the times are ints with ``end_ms >= start_ms`` and that
-#: ``content`` is a tuple of content items.
+#: language=None, style=None, comment=False, effect=None, words=())``: a :class:`Cue`
+#: with every other field at its default, built without the invariant checks (about
+#: twice as fast). For readers only, which must have checked that the times are ints
+#: with ``end_ms >= start_ms`` and that ``content`` and ``words`` are tuples.
 trusted_cue = _build_trusted_cue()
 
 #: ``trusted_run(text, style=PLAIN)``: a :class:`Run` built without checking that

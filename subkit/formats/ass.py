@@ -58,6 +58,7 @@ from typing import Literal
 from subkit.formats._ass_tags import (
     ASS_TO_SSA_ALIGN,
     SSA_TO_ASS_ALIGN,
+    EventPlans,
     Flavour,
     TagContext,
     base_of,
@@ -66,7 +67,6 @@ from subkit.formats._ass_tags import (
     format_event_text,
     format_number,
     karaoke_tags,
-    parse_event_text,
 )
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
 from subkit.formats._features import report_unsupported
@@ -77,8 +77,12 @@ from subkit.model import (
     Cue,
     Document,
     LossReport,
+    ContentItem,
     Placement,
     Style,
+    Word,
+    trusted_cue,
+    trusted_run,
 )
 from subkit.timing import ass_round, format_ass, round_half_up
 
@@ -186,6 +190,12 @@ def _field_keys(names: list[str]) -> list[str]:
 
 # ---------------------------------------------------------------- values
 
+#: The standard event Format lines, as field keys: events in these layouts take a short path.
+_STANDARD_EVENT_KEYS = (
+    ["layer", "start", "end", "style", "name", "marginl", "marginr", "marginv", "effect", "text"],
+    ["marked", "start", "end", "style", "name", "marginl", "marginr", "marginv", "effect", "text"],
+)
+
 _TIME = re.compile(r"\s*(-?)\s*(?:(\d+):)?(\d+):(\d+)(?:[.,:](\d+))?\s*")
 _FAST_TIME = re.compile(r"(\d):([0-5]\d):([0-5]\d)\.(\d\d)")
 _STANDARD_TIME = re.compile(r"-?\d:\d\d:\d\d\.\d\d")
@@ -221,6 +231,32 @@ def parse_time(text: str, note: Callable[[str, str, str], None]) -> int | None:
     if not _STANDARD_TIME.fullmatch(text.strip()):
         note("time-format", f"non-standard time {text.strip()!r} (expected H:MM:SS.cc)", "read it leniently")
     return -value if sign else value
+
+
+_CLOCK_HEAD = re.compile(r"\d:[0-5]\d:")
+_CLOCK_TAIL = re.compile(r"[0-5]\d\.\d\d")
+#: Milliseconds of the ``H:MM:`` and ``SS.cc`` halves of standard times met so far (at most 600 and 6,000).
+_HEAD_MS: dict[str, int] = {}
+_TAIL_MS: dict[str, int] = {}
+
+
+def _standard_ms(text: str) -> int | None:
+    """Milliseconds of a time written exactly ``H:MM:SS.cc`` (what :func:`parse_time` gives), else ``None``."""
+    if len(text) != 10:
+        return None
+    head = text[:5]
+    ms = _HEAD_MS.get(head)
+    if ms is None:
+        if not _CLOCK_HEAD.fullmatch(head):
+            return None
+        ms = _HEAD_MS[head] = int(head[0]) * 3_600_000 + int(head[2:4]) * 60_000
+    tail = text[5:]
+    rest = _TAIL_MS.get(tail)
+    if rest is None:
+        if not _CLOCK_TAIL.fullmatch(tail):
+            return None
+        rest = _TAIL_MS[tail] = int(tail[:2]) * 1000 + int(tail[3:]) * 10
+    return ms + rest
 
 
 def parse_color(text: str) -> Color | None:
@@ -325,6 +361,10 @@ class _ScriptReader:
         self.line_no = 0
         # One tag context per style name; styles are all read before the events.
         self.contexts: dict[str | None, TagContext] = {}
+        self.plans = EventPlans()
+        # The event Format line is a standard one: events may take the short path.
+        self.fast_events = False
+        self.placements: dict[tuple[object, ...], Placement] = {}
 
     # -- diagnostics
 
@@ -347,8 +387,13 @@ class _ScriptReader:
         section: str | None = None
         raw_section: list[str] | None = None
         seen_section = False
+        fast_event: Callable[[list[str]], bool] | None = None
         for number, line in enumerate(self.lines, 1):
             self.line_no = number
+            if section == "events" and fast_event is not None:
+                values = line.split(",", 9)
+                if len(values) == 10 and fast_event(values):
+                    continue
             if line.startswith("\ufeff"):
                 line = line.lstrip("\ufeff")
             stripped = line.strip()
@@ -377,6 +422,10 @@ class _ScriptReader:
                 self._style_line(stripped)
             elif section == "events":
                 self._event_line(line)
+                if self.fast_events and fast_event is None:
+                    fast_event = self._fast_event_reader()
+                elif not self.fast_events:
+                    fast_event = None
             else:
                 self._attachment_line(stripped, "font" if section == "fonts" else "graphic")
         self._finish_attachment()
@@ -562,6 +611,7 @@ class _ScriptReader:
             names = _split_format(rest)
             self.event_format_names = names
             self.event_format = _field_keys(names)
+            self.fast_events = self.event_format in _STANDARD_EVENT_KEYS
             if self.event_format != _field_keys(_split_format(self.standard_events())):
                 self.once("event-format", "non-standard event Format line", "read the fields by name")
             return
@@ -648,37 +698,121 @@ class _ScriptReader:
         if style is not None and self.styles and style not in self.styles:
             self.once("undefined-style", f"event uses an undefined style {style!r}",
                       "kept the name (players fall back to Default)")
-        ctx = self.contexts.get(style)
-        if ctx is None:
-            base = base_of(self.styles.get(style or "Default") or self.styles.get("Default"))
-            ctx = self.contexts[style] = TagContext(base=base, styles=self.styles, flavour=self.flavour,
-                                                    warn=self.warn)
-        parsed = parse_event_text(text, start_ms=start, end_ms=end, ctx=ctx, wrap_style=self.wrap_style)
-        placement = NOWHERE
-        if parsed.align is not None or parsed.pos is not None or layer or any(margins.values()):
-            x, y = parsed.pos if parsed.pos is not None else (None, None)
-            placement = Placement(
-                align=parsed.align,
-                x=x,
-                y=y,
-                unit="px" if parsed.pos is not None else "%",
-                margin_l=margins["marginl"],
-                margin_r=margins["marginr"],
-                margin_v=margins["marginv"],
-                layer=layer,
-            )
+        content, align, pos, words = self.plans.read(text, style, self._context(style), self.wrap_style, start, end)
+        placement = self._placement(align, pos, layer, margins["marginl"], margins["marginr"], margins["marginv"])
         return Cue(
             start_ms=start,
             end_ms=end,
-            content=parsed.content,
+            content=content,
             style=style,
             placement=placement,
             speaker=speaker,
             comment=comment,
             effect=effect,
-            words=parsed.words,
+            words=words,
             **({"extra": extra} if extra else {}),  # type: ignore[arg-type]
         )
+
+    def _context(self, style: str | None) -> TagContext:
+        """The tag context of events in ``style`` (made at its first event)."""
+        ctx = self.contexts.get(style)
+        if ctx is None:
+            base = base_of(self.styles.get(style or "Default") or self.styles.get("Default"))
+            ctx = self.contexts[style] = TagContext(base=base, styles=self.styles, flavour=self.flavour,
+                                                    warn=self.warn)
+        return ctx
+
+    def _placement(self, align: int | None, pos: tuple[float, float] | None, layer: int, margin_l: int | None,
+                   margin_r: int | None, margin_v: int | None) -> Placement:
+        """The placement of an event (one shared object per distinct value)."""
+        if align is None and pos is None and not layer and not (margin_l or margin_r or margin_v):
+            return NOWHERE
+        key = (align, pos, layer, margin_l, margin_r, margin_v)
+        placement = self.placements.get(key)
+        if placement is None:
+            x, y = pos if pos is not None else (None, None)
+            placement = self.placements[key] = Placement(
+                align=align,
+                x=x,
+                y=y,
+                unit="px" if pos is not None else "%",
+                margin_l=margin_l,
+                margin_r=margin_r,
+                margin_v=margin_v,
+                layer=layer,
+            )
+        return placement
+
+    def _fast_event_reader(self) -> Callable[[list[str]], bool]:
+        """The short path for events of the standard layout (the closure keeps its look-ups local)."""
+        cues_append = self.cues.append
+        styles = self.styles
+        contexts = self.contexts
+        plans_read = self.plans.read
+        placement_of = self._placement
+        head_get, tail_get = _HEAD_MS.get, _TAIL_MS.get
+        layer_first = self.event_format is not None and self.event_format[0] == "layer"
+        nowhere = NOWHERE
+
+        def fast_event(values: list[str]) -> bool:
+            """Read an event whose fields need no repair; ``False`` leaves it to :meth:`_cue`.
+
+            ``values`` is the line split at its first nine commas. Nothing is
+            reported before ``False``: the general path reads the line again.
+            """
+            head, start_text, end_text, style_text, name, margin_l, margin_r, margin_v, effect, text = values
+            layer = 0
+            comment = False
+            if head != "Dialogue: 0":
+                kind, _, first = head.partition(": ")
+                if kind == "Comment":
+                    comment = True
+                elif kind != "Dialogue":
+                    return False
+                if first != "0":
+                    if layer_first and first.isdigit() and first.isascii():
+                        layer = int(first)
+                    elif layer_first or first != "Marked=0":
+                        return False
+            # Times written H:MM:SS.cc, from the caches of their two halves.
+            if len(start_text) != 10 or len(end_text) != 10:
+                return False
+            head_ms, tail_ms = head_get(start_text[:5]), tail_get(start_text[5:])
+            start = head_ms + tail_ms if head_ms is not None and tail_ms is not None else _standard_ms(start_text)
+            head_ms, tail_ms = head_get(end_text[:5]), tail_get(end_text[5:])
+            end = head_ms + tail_ms if head_ms is not None and tail_ms is not None else _standard_ms(end_text)
+            if start is None or end is None or end < start:
+                return False
+            margins: list[int | None] = [None, None, None]
+            if not (margin_l == margin_r == margin_v == "0"):
+                for index, value in enumerate((margin_l, margin_r, margin_v)):
+                    if value.isdigit() and value.isascii():
+                        margins[index] = int(value) or None
+                    else:
+                        return False
+            style: str | None = style_text.strip()
+            if style:
+                if style[0] == "*" or (styles and style not in styles):
+                    return False
+            else:
+                style = None
+            if "{" not in text and "\\" not in text:
+                content: tuple[ContentItem, ...] = (trusted_run(text),) if text else ()
+                align: int | None = None
+                pos: tuple[float, float] | None = None
+                words: tuple[Word, ...] = ()
+            else:
+                ctx = contexts.get(style) or self._context(style)
+                content, align, pos, words = plans_read(text, style, ctx, self.wrap_style, start, end)
+            if align is None and pos is None and not layer and margins[0] is margins[1] is margins[2] is None:
+                placement = nowhere
+            else:
+                placement = placement_of(align, pos, layer, margins[0], margins[1], margins[2])
+            cues_append(trusted_cue(start, end, content, None, placement, name.strip() or None, None, style,
+                                    comment, effect.strip() or None, words))
+            return True
+
+        return fast_event
 
     # -- attachments
 
