@@ -74,10 +74,11 @@ from subkit.model import (
     NOWHERE,
     Attachment,
     Color,
+    ContentItem,
     Cue,
     Document,
+    LineBreak,
     LossReport,
-    ContentItem,
     Placement,
     Style,
     Word,
@@ -753,6 +754,7 @@ class _ScriptReader:
         head_get, tail_get = _HEAD_MS.get, _TAIL_MS.get
         layer_first = self.event_format is not None and self.event_format[0] == "layer"
         nowhere = NOWHERE
+        line_break = LineBreak()
 
         def fast_event(values: list[str]) -> bool:
             """Read an event whose fields need no repair; ``False`` leaves it to :meth:`_cue`.
@@ -783,31 +785,39 @@ class _ScriptReader:
             end = head_ms + tail_ms if head_ms is not None and tail_ms is not None else _standard_ms(end_text)
             if start is None or end is None or end < start:
                 return False
-            margins: list[int | None] = [None, None, None]
+            left = right = vertical = None
             if not (margin_l == margin_r == margin_v == "0"):
-                for index, value in enumerate((margin_l, margin_r, margin_v)):
-                    if value.isdigit() and value.isascii():
-                        margins[index] = int(value) or None
-                    else:
-                        return False
+                if not all(value.isdigit() and value.isascii() for value in (margin_l, margin_r, margin_v)):
+                    return False
+                left, right, vertical = int(margin_l) or None, int(margin_r) or None, int(margin_v) or None
             style: str | None = style_text.strip()
             if style:
                 if style[0] == "*" or (styles and style not in styles):
                     return False
             else:
                 style = None
-            if "{" not in text and "\\" not in text:
+            align: int | None = None
+            pos: tuple[float, float] | None = None
+            words: tuple[Word, ...] = ()
+            if "{" in text:
+                ctx = contexts.get(style) or self._context(style)
+                content, align, pos, words = plans_read(text, style, ctx, self.wrap_style, start, end)
+            elif "\\" not in text:
                 content: tuple[ContentItem, ...] = (trusted_run(text),) if text else ()
-                align: int | None = None
-                pos: tuple[float, float] | None = None
-                words: tuple[Word, ...] = ()
+            elif text.count("\\") == 1 and text.count("\\N") == 1:
+                first, second = text.split("\\N")
+                if first and second:
+                    content = (trusted_run(first), line_break, trusted_run(second))
+                else:
+                    content = ((trusted_run(first),) if first else ()) + (line_break,) + (
+                        (trusted_run(second),) if second else ())
             else:
                 ctx = contexts.get(style) or self._context(style)
                 content, align, pos, words = plans_read(text, style, ctx, self.wrap_style, start, end)
-            if align is None and pos is None and not layer and margins[0] is margins[1] is margins[2] is None:
+            if align is None and pos is None and not layer and left is right is vertical is None:
                 placement = nowhere
             else:
-                placement = placement_of(align, pos, layer, margins[0], margins[1], margins[2])
+                placement = placement_of(align, pos, layer, left, right, vertical)
             cues_append(trusted_cue(start, end, content, None, placement, name.strip() or None, None, style,
                                     comment, effect.strip() or None, words))
             return True
