@@ -8,7 +8,7 @@ import warnings
 from typing import Any
 
 from subkit import _io
-from subkit._gc import PAUSE_FROM, gc_paused
+from subkit._gc import PAUSE_FROM, PAUSE_FROM_CUES, gc_paused
 from subkit.errors import (
     ConfigError,
     LossyConversionWarning,
@@ -160,7 +160,11 @@ def render(
     mod = spec.load()
     opts = _options(mod.WriteOptions, f"{spec.name} writer", {"strict": strict, **options})
     report = LossReport(spec.name, strict=strict)
-    data = mod.write(doc, options=opts, report=report)
+    if len(doc.cues) >= PAUSE_FROM_CUES:
+        with gc_paused():
+            data = mod.write(doc, options=opts, report=report)
+    else:
+        data = mod.write(doc, options=opts, report=report)
     return WriteResult(data, spec.name, report)
 
 

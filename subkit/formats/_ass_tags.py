@@ -895,7 +895,7 @@ def escape_text(text: str) -> str:
 
 def style_tags(new: RunStyle, cur: RunStyle, base: Base, flavour: Flavour) -> str:
     """The override tags that turn run style ``cur`` into ``new`` (both relative to ``base``)."""
-    if new == cur:
+    if new is cur or new == cur:
         return ""
     tags: list[str] = []
     font_new = new.font_family or base.font
@@ -1049,6 +1049,20 @@ def format_event_text(
     are merged into the block just before them when that block holds tags
     only; raw markup of the ``ass`` format is written verbatim.
     """
+    if not line_tags and not karaoke:
+        # Unstyled runs and breaks (the usual event): the text alone.
+        plain: list[str] = []
+        for item in cue.content:
+            kind = type(item)
+            if kind is Run and item.style is PLAIN:  # type: ignore[union-attr]
+                text = item.text  # type: ignore[union-attr]
+                plain.append(escape_text(text) if _NEEDS_ESCAPE.search(text) else text)
+            elif kind is LineBreak:
+                plain.append("\\N")
+            else:
+                break
+        else:
+            return "".join(plain)
     out: list[str] = []
     mergeable = False  # whether out[-1] is a tag block more tags may join
 

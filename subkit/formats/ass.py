@@ -85,7 +85,7 @@ from subkit.model import (
     trusted_cue,
     trusted_run,
 )
-from subkit.timing import ass_round, format_ass, round_half_up
+from subkit.timing import ass_round, round_half_up
 
 __all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
 
@@ -935,6 +935,27 @@ def _canvas(doc: Document, options: WriteOptions) -> tuple[int, int]:
     return options.canvas
 
 
+class _ClockFormatter:
+    """``H:MM:SS.cc`` of a centisecond count, with the ``H:MM:`` prefix cached per minute (events come in order).
+
+    The count is clamped to 0..9:59:59.99 by the caller (what :func:`~subkit.timing.format_ass` gives).
+    """
+
+    __slots__ = ("_minute", "_prefix")
+
+    def __init__(self) -> None:
+        self._minute = -1
+        self._prefix = ""
+
+    def __call__(self, cs: int) -> str:
+        minute, rest = divmod(cs, 6000)
+        if minute != self._minute:
+            self._minute = minute
+            hours, minutes = divmod(minute, 60)
+            self._prefix = f"{hours:d}:{minutes:02d}:"
+        return f"{self._prefix}{rest // 100:02d}.{rest % 100:02d}"
+
+
 class _Writer:
     def __init__(self, doc: Document, options: WriteOptions, report: LossReport, flavour: Flavour) -> None:
         self.doc = doc
@@ -944,6 +965,15 @@ class _Writer:
         self.from_script = any(key.startswith("ass.") for key in doc.header)
         self.commas: set[str] = set()
         self.contexts: dict[str, TagContext] = {}
+        self.clean_styles: set[str] = set()  # style names that need no repair in a field
+        self.clock = _ClockFormatter()
+
+    def style_field(self, name: str) -> str:
+        """A style name as an event field (names that need no repair are remembered)."""
+        cleaned = self.field(name, "styles")
+        if cleaned == name:
+            self.clean_styles.add(name)
+        return cleaned
 
     def field(self, value: str, feature: str) -> str:
         cleaned = _field(value)
@@ -1089,6 +1119,7 @@ class _Writer:
         canvas = _canvas(doc, self.options)
         negative: list[int] = []
         late: list[int] = []
+        self.clock = _ClockFormatter()
         for index, cue in enumerate(doc.cues):
             start_cs = ass_round(cue.start_ms) // 10
             end_cs = ass_round(cue.end_ms) // 10
@@ -1114,6 +1145,18 @@ class _Writer:
         if ctx is None:
             base = base_of(self.doc.styles.get(style_name) or self.doc.styles.get("Default"))
             ctx = self.contexts[style_name] = TagContext(base=base, styles=self.doc.styles, flavour=self.flavour)
+        clock = self.clock
+        if placement is NOWHERE and not cue.words and self.flavour == "ass":
+            # The usual event: no line tags, layer and margins 0.
+            speaker, effect = cue.speaker, cue.effect
+            return "".join((
+                "Comment: 0," if cue.comment else "Dialogue: 0,",
+                clock(start_cs), ",", clock(end_cs), ",",
+                style_name if style_name in self.clean_styles else self.style_field(style_name), ",",
+                self.field(speaker, "speaker") if speaker else "", ",0,0,0,",
+                self.field(effect, "effect") if effect else "", ",",
+                format_event_text(cue, ctx=ctx, line_tags=""),
+            ))
         line_tags = ""
         align = placement.align
         if align is None and placement.text_align is not None:
@@ -1130,8 +1173,8 @@ class _Writer:
         lead = str(placement.layer) if self.flavour == "ass" else f"Marked={cue.extra.get('ssa.marked', '0')}"
         fields = [
             lead,
-            format_ass(start_cs * 10),
-            format_ass(end_cs * 10),
+            clock(start_cs),
+            clock(end_cs),
             self.field(style_name, "styles"),
             self.field(cue.speaker or "", "speaker"),
             str(placement.margin_l or 0),
