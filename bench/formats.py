@@ -31,6 +31,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import warnings
 from collections.abc import Callable
 from dataclasses import asdict
@@ -82,26 +83,39 @@ def _data(fmt: str, size: int) -> str | bytes:
     return path.read_bytes() if subkit.formats.get(fmt).binary else path.read_text(encoding="utf-8")
 
 
-def write_format_files(folder: Path, formats: list[str], sizes: list[int], seed: int = SEED) -> None:
-    """Write every format's file, by subkit's writers, from the same generated cues."""
+def write_format_files(
+    folder: Path, formats: list[str], sizes: list[int], seed: int = SEED, max_write: float = 15.0
+) -> None:
+    """Write every format's file, by subkit's writers, from the same generated cues.
+
+    A format whose file would take more than ``max_write`` seconds to write
+    (extrapolated from the smaller size) is left out at that size.
+    """
     import subkit
     from subkit.model import Cue, Document
 
     folder.mkdir(parents=True, exist_ok=True)
-    for size in sizes:
+    spent: dict[str, tuple[int, float]] = {}  # format -> (size, seconds) of its last file
+    for size in sorted(sizes):
         doc = subkit.loads(render_vtt(make_cues(size, seed)), format="webvtt")
         retimed = Document(cues=tuple(
             Cue(start_ms=5000 + 3500 * i, end_ms=7500 + 3500 * i, content=cue.content)
             for i, cue in enumerate(doc.cues)
         ))
         for fmt in formats:
+            if fmt in spent and spent[fmt][1] * size / spent[fmt][0] > max_write:
+                _log(f"  {fmt} at {size:,}: not generated (writing it would take "
+                     f"~{spent[fmt][1] * size / spent[fmt][0]:,.0f} s)")
+                continue
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # what each format drops is reported, and expected
+                began = time.perf_counter()
                 try:
                     data = subkit.dumps(retimed if fmt in RETIMED else doc, fmt)
                 except Exception as exc:  # a size the format cannot hold: its rows are skipped
                     _log(f"  {fmt} at {size:,}: subkit cannot write it ({type(exc).__name__}: {exc})")
                     continue
+                spent[fmt] = (size, time.perf_counter() - began)
             path = folder / f"cues-{size}.{fmt}"
             if isinstance(data, bytes):
                 path.write_bytes(data)
@@ -505,7 +519,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     with contextlib.ExitStack() as stack:
         data = args.data or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="subkit-formats-")))
-        write_format_files(data, formats, sizes, args.seed)
+        write_format_files(data, formats, sizes, args.seed, args.max_call)
         stack.enter_context(_quiet())
         for fmt in formats:
             for op in ("parse", "write", "convert"):
