@@ -491,6 +491,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path)
     parser.add_argument("--render", type=Path, metavar="JSON", help="rebuild the Markdown from a results file")
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--all-peers", action="store_true",
+                        help="time every peer at every size (default: from the second size on, only the peer "
+                             "that was fastest on the smallest file)")
     args = parser.parse_args(argv)
     if args.render:
         saved = json.loads(args.render.read_text(encoding="utf-8"))
@@ -526,14 +529,19 @@ def main(argv: list[str] | None = None) -> int:
                 group = f"{fmt}-{op}"
                 if not any(case.group == group for case in cases):
                     continue
+                chosen = libs
                 for size in sizes:
                     if (fmt, size) not in FILES:
                         continue
                     path = FILES[(fmt, size)]
                     inputs = Inputs(size, path, path, "", "")
                     _log(f"{group} at {size:,} cues")
-                    rows += time_group(group, inputs, libs, args.repeat, args.budget, use_gc, rows, args.max_call,
+                    rows += time_group(group, inputs, chosen, args.repeat, args.budget, use_gc, rows, args.max_call,
                                        cases)
+                    if size == sizes[0] and len(sizes) > 1 and not args.all_peers:
+                        # The larger sizes time subkit against the fastest peer on the smallest file only.
+                        best = _best_peer(rows, group, size)
+                        chosen = {"subkit"} | ({best.library} if best is not None else set())
     settings = {"sizes": sizes, "repeat": args.repeat, "gc": use_gc, "formats": formats, "seed": args.seed,
                 "budget": args.budget, "max_call": args.max_call}
     block = markdown(rows, formats, _shown(sizes), info, settings)
