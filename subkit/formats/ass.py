@@ -391,7 +391,7 @@ class _ScriptReader:
         fast_event: Callable[[list[str]], bool] | None = None
         for number, line in enumerate(self.lines, 1):
             self.line_no = number
-            if section == "events" and fast_event is not None:
+            if fast_event is not None:  # set only inside [Events]
                 values = line.split(",", 9)
                 if len(values) == 10 and fast_event(values):
                     continue
@@ -401,6 +401,7 @@ class _ScriptReader:
             header = self._section_header(stripped, section)
             if header is not None:
                 self._finish_attachment()
+                fast_event = None
                 seen_section = True
                 section = header.lower()
                 raw_section = None
@@ -751,7 +752,7 @@ class _ScriptReader:
         contexts = self.contexts
         plans_read = self.plans.read
         placement_of = self._placement
-        head_get, tail_get = _HEAD_MS.get, _TAIL_MS.get
+        head_ms, tail_ms = _HEAD_MS, _TAIL_MS
         layer_first = self.event_format is not None and self.event_format[0] == "layer"
         nowhere = NOWHERE
         line_break = LineBreak()
@@ -776,14 +777,16 @@ class _ScriptReader:
                         layer = int(first)
                     elif layer_first or first != "Marked=0":
                         return False
-            # Times written H:MM:SS.cc, from the caches of their two halves.
-            if len(start_text) != 10 or len(end_text) != 10:
-                return False
-            head_ms, tail_ms = head_get(start_text[:5]), tail_get(start_text[5:])
-            start = head_ms + tail_ms if head_ms is not None and tail_ms is not None else _standard_ms(start_text)
-            head_ms, tail_ms = head_get(end_text[:5]), tail_get(end_text[5:])
-            end = head_ms + tail_ms if head_ms is not None and tail_ms is not None else _standard_ms(end_text)
-            if start is None or end is None or end < start:
+            # Times written H:MM:SS.cc, from the caches of their two halves (whose keys are
+            # exactly "H:MM:" and "SS.cc": a time found in both is a standard one).
+            try:
+                start: int | None = head_ms[start_text[:5]] + tail_ms[start_text[5:]]
+                end: int | None = head_ms[end_text[:5]] + tail_ms[end_text[5:]]
+            except KeyError:
+                start, end = _standard_ms(start_text), _standard_ms(end_text)
+                if start is None or end is None:
+                    return False
+            if end < start:  # type: ignore[operator]
                 return False
             left = right = vertical = None
             if not (margin_l == margin_r == margin_v == "0"):
@@ -818,8 +821,8 @@ class _ScriptReader:
                 placement = nowhere
             else:
                 placement = placement_of(align, pos, layer, left, right, vertical)
-            cues_append(trusted_cue(start, end, content, None, placement, name.strip() or None, None, style,
-                                    comment, effect.strip() or None, words))
+            cues_append(trusted_cue(start, end, content, None, placement, (name.strip() or None) if name else None,
+                                    None, style, comment, (effect.strip() or None) if effect else None, words))
             return True
 
         return fast_event
