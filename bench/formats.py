@@ -497,8 +497,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.render:
         saved = json.loads(args.render.read_text(encoding="utf-8"))
-        rows = [Row(**row) for row in saved["rows"]]
-        block = markdown(rows, saved["settings"]["formats"], _shown(saved["settings"]["sizes"]), saved["machine"],
+        saved_rows = [Row(**row) for row in saved["rows"]]
+        block = markdown(saved_rows, saved["settings"]["formats"], _shown(saved["settings"]["sizes"]), saved["machine"],
                          saved["settings"])
         if args.markdown:
             update_markdown(args.markdown, block)

@@ -817,13 +817,16 @@ class EventPlans:
         if plan is None:
             parsed = parse_event_text(text, start_ms=start_ms, end_ms=end_ms, ctx=ctx, wrap_style=wrap_style)
             return parsed.content, parsed.align, parsed.pos, parsed.words
+        ops: tuple[tuple[int, RunStyle | Raw], ...]
+        align: int | None
+        pos: tuple[float, float] | None
         ops, align, pos = plan  # type: ignore[misc]
         items = []
         append = items.append
         last: RunStyle | None = None  # the style of items[-1] when it is a run
         for index, what in ops:
             if index < 0:
-                append(what)
+                append(what)  # type: ignore[arg-type]
                 last = None
                 continue
             piece = parts[index]

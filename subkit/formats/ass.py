@@ -780,13 +780,14 @@ class _ScriptReader:
             # Times written H:MM:SS.cc, from the caches of their two halves (whose keys are
             # exactly "H:MM:" and "SS.cc": a time found in both is a standard one).
             try:
-                start: int | None = head_ms[start_text[:5]] + tail_ms[start_text[5:]]
-                end: int | None = head_ms[end_text[:5]] + tail_ms[end_text[5:]]
+                start = head_ms[start_text[:5]] + tail_ms[start_text[5:]]
+                end = head_ms[end_text[:5]] + tail_ms[end_text[5:]]
             except KeyError:
-                start, end = _standard_ms(start_text), _standard_ms(end_text)
-                if start is None or end is None:
+                slow_start, slow_end = _standard_ms(start_text), _standard_ms(end_text)
+                if slow_start is None or slow_end is None:
                     return False
-            if end < start:  # type: ignore[operator]
+                start, end = slow_start, slow_end
+            if end < start:
                 return False
             left = right = vertical = None
             if not (margin_l == margin_r == margin_v == "0"):
@@ -802,11 +803,12 @@ class _ScriptReader:
             align: int | None = None
             pos: tuple[float, float] | None = None
             words: tuple[Word, ...] = ()
+            content: tuple[ContentItem, ...]
             if "{" in text:
                 ctx = contexts.get(style) or self._context(style)
                 content, align, pos, words = plans_read(text, style, ctx, self.wrap_style, start, end)
             elif "\\" not in text:
-                content: tuple[ContentItem, ...] = (trusted_run(text),) if text else ()
+                content = (trusted_run(text),) if text else ()
             elif text.count("\\") == 1 and text.count("\\N") == 1:
                 first, second = text.split("\\N")
                 if first and second:
