@@ -351,9 +351,15 @@ def build_cases(formats: list[str]) -> tuple[Case, ...]:
 # --------------------------------------------------------------------------- report
 
 
+def _partial(rows: list[Row], group: str, library: str, size: int) -> bool:
+    """Whether ``library`` read less than 90 % of the cues of the format's file at ``size`` (it did less work)."""
+    parse = _row(rows, group.rsplit("-", 1)[0] + "-parse", library, size)
+    return parse is not None and parse.cues is not None and 0 <= parse.cues < 0.9 * size
+
+
 def _best_peer(rows: list[Row], group: str, size: int) -> Row | None:
     peers = [r for r in rows if r.group == group and r.size == size and r.library != "subkit"
-             and r.status == "ok" and r.median_ms]
+             and r.status == "ok" and r.median_ms and not _partial(rows, group, r.library, size)]
     return min(peers, key=lambda r: r.median_ms or 0.0, default=None)
 
 
@@ -422,6 +428,12 @@ def markdown(rows: list[Row], formats: list[str], sizes: list[int], info: dict[s
         cells.append(", ".join(verdicts))
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
+    partial = sorted({(r.group.rsplit("-", 1)[0], r.library, r.cues or 0, r.size) for r in rows
+                      if r.group.endswith("-parse") and r.size in sizes and _partial(rows, r.group, r.library, r.size)})
+    if partial:
+        lines += ["Left out of the ratios, as they read only part of the file: "
+                  + "; ".join(f"{lib} on `{fmt}` at {_size(size)} ({cues:,} of {size:,} cues)"
+                              for fmt, lib, cues, size in partial) + ".", ""]
     converts = [fmt for fmt in formats if any(r.group == f"{fmt}-convert" for r in rows)]
     if converts:
         lines += ["ffmpeg, as a whole process converting the file to the same format, against subkit's load "
@@ -489,17 +501,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", type=Path)
     parser.add_argument("--results", type=Path, default=BENCH_DIR / "results")
     parser.add_argument("--data", type=Path)
-    parser.add_argument("--render", type=Path, metavar="JSON", help="rebuild the Markdown from a results file")
+    parser.add_argument("--render", type=Path, nargs="+", metavar="JSON",
+                        help="rebuild the Markdown from results files (rows of a later file replace the same rows "
+                             "of an earlier one)")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--all-peers", action="store_true",
                         help="time every peer at every size (default: from the second size on, only the peer "
                              "that was fastest on the smallest file)")
     args = parser.parse_args(argv)
     if args.render:
-        saved = json.loads(args.render.read_text(encoding="utf-8"))
-        saved_rows = [Row(**row) for row in saved["rows"]]
-        block = markdown(saved_rows, saved["settings"]["formats"], _shown(saved["settings"]["sizes"]), saved["machine"],
-                         saved["settings"])
+        merged: dict[tuple[str, str, int], Row] = {}
+        for path in args.render:
+            saved = json.loads(path.read_text(encoding="utf-8"))
+            for data in saved["rows"]:
+                row = Row(**data)
+                merged[(row.group, row.library, row.size)] = row
+        first = json.loads(args.render[0].read_text(encoding="utf-8"))
+        block = markdown(list(merged.values()), first["settings"]["formats"], _shown(first["settings"]["sizes"]),
+                         first["machine"], first["settings"])
         if args.markdown:
             update_markdown(args.markdown, block)
         else:
