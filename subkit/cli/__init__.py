@@ -26,6 +26,7 @@ __all__ = ["COMMANDS", "LazyCommand", "LazyGroup", "SubkitGroup", "cli", "main"]
 #: Every subcommand: name -> where it lives and its one-line summary for ``subkit --help``.
 _C = LazyCommand
 COMMANDS: dict[str, LazyCommand] = {
+    "batch": _C("subkit.cli.batch:batch_command", "Convert many files through one pipeline, resumable, in parallel."),
     "burn": _C("subkit.cli.burn:burn_command", "Draw captions into a video for good, keeping its audio."),
     "clean": _C("subkit.cli.clean:clean_command", "Fix timing and common errors, remove hearing-impaired text."),
     "convert": _C("subkit.cli.convert:convert_command", "Convert subtitle files from one format to another."),

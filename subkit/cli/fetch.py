@@ -14,11 +14,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 import re
 import sys
 import threading
-import time
 import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -29,6 +27,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import click
 
 import subkit
+from subkit.batch import Journal as SharedJournal
 from subkit.cli._shared import (
     EXIT_OK,
     FormatType,
@@ -60,58 +59,27 @@ Finish = Callable[[Any, dict[str, Any]], "FetchResult"]
 # ---------------------------------------------------------------- journal
 
 
-class Journal:
-    """The batch journal: one JSON object per line, appended and synced to disk at each event.
+class Journal(SharedJournal):
+    """The batch journal of ``fetch --from-list``: :class:`subkit.batch.Journal` keyed by media.
 
-    Events are ``submitting`` (written before any create is sent),
-    ``submitted`` (with the job record), ``done`` (with the output files) and
-    ``failed`` (with the error). A media whose last event is ``submitting``
-    may have a job on the service that the journal never heard of: it is
-    not submitted again (as after a ``failed`` create with ``maybe_created``). The state of a media is its last
-    event, so a line cut short by a crash is ignored and nothing else is lost.
+    Every event is synced to disk before :meth:`append` returns. Events are
+    ``submitting`` (written before any create is sent), ``submitted`` (with
+    the job record), ``done`` (with the output files) and ``failed`` (with the
+    error). A media whose last event is ``submitting`` may have a job on the
+    service that the journal never heard of: it is not submitted again (as
+    after a ``failed`` create with ``maybe_created``). The state of a media is
+    its last event, so a line cut short by a crash is ignored and nothing else
+    is lost.
 
     Args:
         path: the journal file (created if missing).
+
+    Raises:
+        SubkitIOError: the journal exists but cannot be read.
     """
 
     def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
-        self.state: dict[str, dict[str, Any]] = {}
-        if path.is_file():
-            text = path.read_text(encoding="utf-8")
-            if text and not text.endswith("\n"):
-                # A line cut short by a crash: end it, so the next event starts on a line of its own.
-                self._write("\n")
-            for line in text.splitlines():
-                try:
-                    entry = json.loads(line)
-                except ValueError:
-                    continue  # a line cut short by an interruption
-                if isinstance(entry, dict) and isinstance(entry.get("media"), str):
-                    self.state[entry["media"]] = entry
-
-    def append(self, entry: dict[str, Any]) -> None:
-        """Append one event and flush it to disk before returning.
-
-        Raises:
-            SubkitIOError: the journal cannot be written.
-        """
-        line = json.dumps({**entry, "time": round(time.time(), 3)}, ensure_ascii=False) + "\n"
-        with self._lock:
-            self._write(line)
-            self.state[entry["media"]] = entry
-
-    def _write(self, text: str) -> None:
-        """Append ``text`` in one write and sync it to disk."""
-        try:
-            with self.path.open("a", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-        except OSError as exc:
-            raise SubkitIOError(f"{self.path}: cannot write the journal: {exc.strerror or exc}",
-                                path=str(self.path)) from None
+        super().__init__(path, key="media")
 
 
 # ---------------------------------------------------------------- progress
@@ -395,6 +363,7 @@ def _batch(ctx: click.Context, name: str, common: _Common, submit: Submit, finis
     finally:
         progress.clear()
         client.close()
+        journal.close()
     if common.as_json:
         echo_json({"ok": status == EXIT_OK, "journal": str(journal.path), "media": records})
     if status != EXIT_OK:

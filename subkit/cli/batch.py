@@ -1,0 +1,215 @@
+"""``subkit batch``: a whole folder, several folders or a manifest through one pipeline, resumable.
+
+``subkit batch IN... --to FMT --out-dir D [options] [-- STEP [ARGS]...]``:
+the steps after ``--`` are those of ``subkit process`` (split and built the
+same way). The work is :func:`subkit.batch.run`; this module parses options,
+shows a progress bar on a terminal and prints the summary.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+import click
+
+from subkit import batch
+from subkit.cli._options import format_options
+from subkit.cli._shared import EncodingType, FormatType, echo_json, echo_warnings
+from subkit.cli.process import _build, split_steps
+from subkit.errors import ConfigError
+from subkit.formats import FormatSpec
+
+__all__ = ["EXIT_INTERRUPTED", "batch_command"]
+
+#: The exit status of a run stopped by Ctrl-C (128 + SIGINT, as shells report it).
+EXIT_INTERRUPTED = 130
+
+#: The exit status when some files failed (the others were converted).
+EXIT_FAILED = 1
+
+
+class _StepsCommand(click.Command):
+    """A command whose arguments after the first ``--`` are the pipeline steps, kept apart from IN...."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if "--" in args:
+            cut = args.index("--")
+            ctx.meta["batch.steps"] = args[cut + 1:]
+            args = args[:cut]
+        return super().parse_args(ctx, args)
+
+
+def _progress(
+    stream: TextIO | None, interval: float = 0.1
+) -> tuple[Callable[[batch.FileResult, int, int], None] | None, Callable[[], None]]:
+    """A progress bar on ``stream`` (tqdm, when installed and the stream is a terminal) and its closer.
+
+    ``interval`` is the least time between two redraws (tests draw every update).
+    """
+    if stream is None or not stream.isatty():
+        return None, lambda: None
+    try:
+        tqdm: Any = importlib.import_module("tqdm").tqdm
+    except ImportError:
+        return None, lambda: None
+    bar: list[Any] = []
+
+    def update(result: batch.FileResult, done: int, total: int) -> None:
+        if not bar:
+            bar.append(tqdm(total=total, file=stream, unit="file", leave=False, dynamic_ncols=True,
+                            mininterval=interval, miniters=1 if interval == 0 else None))
+        bar[0].update(1)
+        if result.status == "failed":
+            bar[0].set_postfix_str(f"failed: {os.path.basename(result.input)}", refresh=interval == 0)
+
+    def close() -> None:
+        if bar:
+            bar[0].close()
+
+    return update, close
+
+
+def _pairs(spec: FormatSpec | None, kind: str, pairs: Sequence[str], flag: str) -> dict[str, Any]:
+    if not pairs:
+        return {}
+    if spec is None:
+        raise click.UsageError(f"{flag} needs {'--from' if kind == 'read' else '--to'} in a batch: "
+                               "its options belong to one format")
+    return format_options(spec, "read" if kind == "read" else "write", pairs)
+
+
+@click.command("batch", cls=_StepsCommand, context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("inputs", nargs=-1, metavar="[IN]...", type=click.Path(exists=True, path_type=Path))
+@click.option("-t", "--to", "to_spec", type=FormatType(writable=True), metavar="FORMAT",
+              help="Format to write (a manifest row's format column wins).")
+@click.option("-o", "--out-dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Folder for the outputs (and the journal).")
+@click.option("-m", "--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSV (with a header) or JSON Lines: input, output, format, from, encoding, read_options, "
+                   "write_options per row.")
+@click.option("--include", multiple=True, metavar="GLOB", help="Only files of a folder matching GLOB (repeatable).")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files of a folder matching GLOB (repeatable).")
+@click.option("--name", "template", default=batch.DEFAULT_TEMPLATE, show_default=True, metavar="TEMPLATE",
+              help="Output name under DIR: {relpath} {reldir} {name} {stem} {lang} {ext} {suffix}.")
+@click.option("--journal", type=click.Path(dir_okay=False, path_type=Path),
+              help="The journal file [default: DIR/subkit-batch.jsonl].")
+@click.option("--resume", is_flag=True, help="Continue the run the journal records, skipping what it finished.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes [default: the usable cores].")
+@click.option("--engine", type=click.Choice(batch.ENGINES), default="process", show_default=True,
+              help="Where files run: local processes, a Dask cluster or a Ray cluster.")
+@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler (tcp://host:8786); default: a local cluster.")
+@click.option("--address", metavar="ADDRESS", help="Ray cluster address; default: a local Ray.")
+@click.option("--chunk", type=click.IntRange(min=1), metavar="N", help="Files per work unit [default: automatic].")
+@click.option("--timeout-per-file", "timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+              help="End a file that takes longer, report it, go on.")
+@click.option("--memory-per-file", "memory_mb", type=click.IntRange(min=1), metavar="MB",
+              help="Memory a worker may allocate for a file; a file needing more fails.")
+@click.option("-f", "--from", "from_spec", type=FormatType(), metavar="FORMAT",
+              help="Format of the inputs; detected per file when omitted.")
+@click.option("-e", "--encoding", type=EncodingType(), metavar="ENCODING", help="Text encoding of the inputs.")
+@click.option("--out-encoding", type=EncodingType(), default="utf-8", show_default=True, metavar="ENCODING",
+              help="Text encoding of the outputs.")
+@click.option("--strict", is_flag=True, help="Fail a file on any flaw or anything its output cannot express.")
+@click.option("--read-option", "read_pairs", multiple=True, metavar="KEY=VALUE",
+              help="A reader option (needs --from), repeatable.")
+@click.option("--write-option", "write_pairs", multiple=True, metavar="KEY=VALUE",
+              help="A writer option of --to's format, repeatable.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary on stderr.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
+@click.pass_context
+def batch_command(
+    ctx: click.Context,
+    inputs: tuple[Path, ...],
+    to_spec: FormatSpec | None,
+    out_dir: Path | None,
+    manifest: Path | None,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    template: str,
+    journal: Path | None,
+    resume: bool,
+    jobs: int | None,
+    engine: str,
+    scheduler: str | None,
+    address: str | None,
+    chunk: int | None,
+    timeout: float | None,
+    memory_mb: int | None,
+    from_spec: FormatSpec | None,
+    encoding: str | None,
+    out_encoding: str,
+    strict: bool,
+    read_pairs: tuple[str, ...],
+    write_pairs: tuple[str, ...],
+    quiet: bool,
+    as_json: bool,
+) -> None:
+    """Convert many files through one pipeline, resumable, in parallel.
+
+    Takes files, folders (walked recursively) or a --manifest, writes each
+    input to DIR named by --name, and runs the steps given after "--" on each
+    (the steps of subkit process). Outputs are written atomically and every
+    outcome goes into a journal: after a crash or Ctrl-C, --resume does only
+    what is left (and any input that changed). Two inputs with the same output
+    are refused before anything runs. Exit status: 0 all converted, 1 some
+    failed, 2 usage error, 130 interrupted.
+
+    \b
+    Examples:
+      subkit batch captions/ --to ttml --out-dir out -- clean lint --profile netflix-en
+      subkit batch a/ b/ --to vtt -o out --name '{stem}.{lang}.{ext}' --jobs 8
+      subkit batch --manifest jobs.csv -o out --resume --timeout-per-file 30
+      subkit batch archive/ --to srt -o out --engine dask --scheduler tcp://10.0.0.5:8786
+    """
+    step_args = ctx.meta.get("batch.steps", [])
+    steps: list[Callable[..., Any]] = []
+    if step_args:
+        target, plan = split_steps(step_args)
+        if target is not None:
+            raise click.UsageError("batch names the outputs itself: no OUT or 'save' in the steps")
+        steps = [_build(ctx, name, args) for name, args in plan]
+    if not inputs and manifest is None:
+        raise click.UsageError("give files or folders, or --manifest")
+    if inputs and manifest is not None:
+        raise click.UsageError("give files and folders, or --manifest, not both")
+    if manifest is None and to_spec is None:
+        raise click.UsageError("--to FORMAT is needed (or a manifest with a format column)")
+    if out_dir is None and manifest is None:
+        raise click.UsageError("--out-dir DIR is needed")
+    if journal is None and out_dir is not None:
+        journal = out_dir / batch.JOURNAL_NAME
+    read_options = _pairs(from_spec, "read", read_pairs, "--read-option")
+    write_options = _pairs(to_spec, "write", write_pairs, "--write-option")
+    to_name = to_spec.name if to_spec is not None else None
+    from_name = from_spec.name if from_spec is not None else None
+    if manifest is not None:
+        tasks = batch.read_manifest(manifest, out_dir=out_dir, to_format=to_name, template=template,
+                                    from_format=from_name, encoding=encoding, read_options=read_options,
+                                    write_options=write_options)
+    else:
+        assert to_name is not None and out_dir is not None
+        tasks = batch.plan(list(inputs), out_dir=out_dir, to_format=to_name, template=template, include=include,
+                           exclude=exclude, from_format=from_name, encoding=encoding, read_options=read_options,
+                           write_options=write_options)
+    if not tasks:
+        raise ConfigError("no input files (a folder yields the files a subkit reader claims, or --include GLOB)")
+    update, close = _progress(None if quiet else sys.stderr)
+    try:
+        summary = batch.run(tasks, steps=steps, journal=journal, resume=resume, engine=engine, jobs=jobs,
+                            chunk=chunk, timeout=timeout, memory_mb=memory_mb, strict=strict,
+                            out_encoding=out_encoding, scheduler=scheduler, address=address, progress=update)
+    finally:
+        close()
+    if not quiet:
+        echo_warnings(summary.lines())
+    if as_json:
+        echo_json(summary.record())
+    if summary.interrupted:
+        ctx.exit(EXIT_INTERRUPTED)
+    if summary.failed:
+        ctx.exit(EXIT_FAILED)
