@@ -16,6 +16,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any, TypeVar
 
 import click
@@ -38,6 +39,7 @@ from subkit.errors import LossyConversionWarning, OperationError, SubkitError
 from subkit.formats import FormatSpec, WriteResult
 from subkit.model import Document
 from subkit.ops._report import ChangeReport
+from subkit.timing import parse_duration
 
 __all__ = [
     "OpStep",
@@ -321,32 +323,33 @@ def run_pipeline(
     return summary
 
 
-def parse_ms(text: str) -> int:
-    """Milliseconds of a duration option: a plain whole number is milliseconds, else a time (``1.5s``, ``0:02``).
+def parse_ms(text: str, name: str | None = None, *, fps: Fraction | None = None) -> int:
+    """Milliseconds of a duration option that cannot be negative (:func:`subkit.timing.parse_duration`).
+
+    A bare number is seconds, as everywhere: ``90``, ``1.5s``, ``1500ms``, ``1m30s``, ``0:02``.
 
     Raises:
-        OperationError: not a duration.
+        OperationError: not a duration (the message names the option), or negative.
 
-    >>> parse_ms("250"), parse_ms("1.5s"), parse_ms("0:02")
-    (250, 1500, 2000)
+    >>> parse_ms("2"), parse_ms("1.5s"), parse_ms("0:02"), parse_ms("250ms")
+    (2000, 1500, 2000, 250)
     """
-    from subkit.ops._ranges import parse_time
-
-    cleaned = text.strip()
-    if cleaned.isdigit():
-        return int(cleaned)
-    return parse_time(cleaned)
+    value = parse_offset(text, name, fps=fps)
+    if value < 0:
+        raise OperationError(f"{name + ': ' if name else ''}must not be negative, got {text!r}")
+    return value
 
 
-def parse_offset(text: str) -> int:
-    """A signed duration: ``+1.5s``, ``-500``, ``-0:02`` (see :func:`parse_ms`).
+def parse_offset(text: str, name: str | None = None, *, fps: Fraction | None = None) -> int:
+    """A signed duration: ``+1.5s``, ``-500ms``, ``-0:02``, ``2`` (seconds); see :func:`parse_ms`.
 
     Raises:
-        OperationError: not a duration.
+        OperationError: not a duration (the message names the option).
 
-    >>> parse_offset("-1.5s"), parse_offset("+250")
-    (-1500, 250)
+    >>> parse_offset("-1.5s"), parse_offset("+250ms"), parse_offset("2")
+    (-1500, 250, 2000)
     """
-    cleaned = text.strip()
-    sign = -1 if cleaned.startswith("-") else 1
-    return sign * parse_ms(cleaned.lstrip("+-"))
+    try:
+        return parse_duration(text, fps=fps, name=name)
+    except ValueError as exc:
+        raise OperationError(str(exc)) from None

@@ -66,7 +66,7 @@ def segment_command(
       subkit segment movie.ass hls/ --seconds 10 --duration 1:32:00 --mpegts 0
     """
     try:
-        duration_ms = parse_ms(duration) if duration is not None else None
+        duration_ms = parse_ms(duration, "--duration") if duration is not None else None
     except OperationError as exc:
         raise click.BadParameter(str(exc), param_hint="--duration") from None
     loaded = load_input(source, format=from_spec, encoding=encoding)
