@@ -25,10 +25,10 @@ from datetime import timedelta
 from fractions import Fraction
 
 __all__ = [
-    "Duration",
     "FPS_23_976",
     "FPS_29_97",
     "FPS_59_94",
+    "Duration",
     "format_ass",
     "format_clock",
     "format_srt",

@@ -189,12 +189,15 @@ class WriteOptions(BaseWriteOptions):
         regions: ``"keep"`` writes REGION blocks and ``region:`` settings;
             ``"drop"`` leaves them out and reports the loss (FFmpeg's reader
             also stops at the first REGION block).
+        language: the ``Language:`` header (a BCP 47 tag); default: the
+            document's language.
     """
 
     alignment: bool = True
     short_times: bool = False
     stylesheets: Literal["keep", "inline", "drop"] = "keep"
     regions: Literal["keep", "drop"] = "keep"
+    language: str | None = None
 
     def __post_init__(self) -> None:
         if self.stylesheets not in ("keep", "inline", "drop"):
@@ -1233,7 +1236,10 @@ class _Writer:
                 first = "" if "-->" in first else first
                 lines = [line for line in lines if "-->" not in line]
             lines = [line for line in lines if line]
-        language = self.doc.language
+        language = self.options.language if self.options.language is not None else self.doc.language
+        if self.options.language is not None:  # the option replaces a Language: line of the source
+            first = "" if _LANGUAGE.fullmatch(first) else first
+            lines = [line for line in lines if not _LANGUAGE.fullmatch(line)]
         if language and not any(_LANGUAGE.fullmatch(line) for line in (first, *lines)):
             # The language goes on the signature line when that is free: W3C's syntax has no header
             # lines after it (validators reject them, players skip them), and readers that know the

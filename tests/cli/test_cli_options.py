@@ -28,7 +28,7 @@ def test_values_follow_the_declared_types() -> None:
 
 
 def test_unknown_option_lists_the_formats_options() -> None:
-    options = r"alignment, bom, regions, short_times, stylesheets"
+    options = r"alignment, bom, language, regions, short_times, stylesheets"
     with pytest.raises(ConfigError, match=rf"has no option 'colour' \(its options: {options}\)"):
         format_options(formats.get("webvtt"), "write", ["colour=red"])
     with pytest.raises(ConfigError, match="expected KEY=VALUE"):
