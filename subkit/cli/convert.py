@@ -19,6 +19,7 @@ import click
 
 import subkit
 from subkit import formats
+from subkit.cli._ops import plan_targets
 from subkit.cli._options import format_options, takes_fps
 from subkit.cli._shared import (
     EXIT_OK,
@@ -100,6 +101,12 @@ def output_name(source: str, target: FormatSpec) -> str:
 def _plan(paths: tuple[str, ...], settings: _Settings, out_dir: Path | None, as_json: bool) -> list[_Job]:
     """Pair inputs with outputs, or fail with a usage error."""
     if out_dir is None:
+        if len(paths) != 2 and "-" not in paths:
+            # One IN, or several: each is written beside its input as IN.stem + the --to extension.
+            if settings.to_spec is None:
+                raise click.UsageError("name the output format with --to FORMAT (or give IN OUT)")
+            return [_Job(source, target) for source, target in plan_targets(
+                paths, out_dir=None, template="{stem}{ext}", to_spec=settings.to_spec, command="convert")]
         if len(paths) != 2:
             raise click.UsageError(
                 f"expected IN and OUT, got {len(paths)} path(s); to convert several files use --out-dir DIR"
