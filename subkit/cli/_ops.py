@@ -38,7 +38,7 @@ from subkit.cli._shared import (
     load_input,
     loss_record,
 )
-from subkit.errors import LossyConversionWarning, OperationError, SubkitError, SubkitIOError
+from subkit.errors import LossyConversionWarning, OperationError, SubkitError
 from subkit.formats import FormatSpec, WriteResult
 from subkit.model import Document
 from subkit.ops._report import ChangeReport
