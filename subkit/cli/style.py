@@ -40,9 +40,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 #: Setting name -> (flag declarations, click type or None for an on/off pair, help).
 SETTING_FLAGS: dict[str, tuple[str, Any, str]] = {
     "style": ("--style", click.Choice(STYLES), "Caption style."),
-    "line_color": ("--line-color", str, "Text colour, #RRGGBB (default #FFFFFF)."),
-    "word_color": ("--word-color", str, "Colour of the sung/current/shown word, #RRGGBB (default #FFFF00)."),
-    "outline_color": ("--outline-color", str, "Outline colour, #RRGGBB (default #000000)."),
+    "line_color": ("--line-color", str, "Text colour: #RRGGBB, #rgb, #RRGGBBAA, a CSS name, rgb() (default #FFFFFF)."),
+    "word_color": ("--word-color", str, "Colour of the sung/current/shown word, as --line-color (default #FFFF00)."),
+    "outline_color": ("--outline-color", str, "Outline colour, as --line-color (default #000000)."),
     "all_caps": ("--all-caps/--no-all-caps", None, "Upper-case the text."),
     "max_words_per_line": ("--max-words-per-line", int, "Words per line, 0 for no limit."),
     "x": ("--x", int, "Anchor x in canvas pixels (needs --y)."),
