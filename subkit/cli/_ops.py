@@ -30,10 +30,10 @@ from subkit.cli._options import format_options
 from subkit.cli._shared import (
     EncodingType,
     FormatType,
+    diagnostic_lines,
     diagnostic_record,
     echo_json,
     echo_warnings,
-    format_diagnostic,
     format_loss,
     load_input,
     loss_record,
@@ -463,7 +463,7 @@ def run_pipeline(
     loaded = load_input(source, format=settings.from_spec, encoding=settings.encoding, strict=settings.strict,
                         options=settings.read_options)
     if not settings.quiet:
-        echo_warnings([format_diagnostic(diag, source_name) for diag in loaded.doc.diagnostics])
+        echo_warnings(diagnostic_lines(loaded.doc.diagnostics, source_name))
     doc, results = apply_steps(loaded.doc, steps)
     spec = output_spec(target, settings.to_spec, loaded.format)
     written = write_output(doc, target, spec, settings)

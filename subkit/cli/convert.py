@@ -26,10 +26,10 @@ from subkit.cli._shared import (
     EncodingType,
     FormatType,
     describe,
+    diagnostic_lines,
     diagnostic_record,
     echo_json,
     echo_warnings,
-    format_diagnostic,
     format_loss,
     load_input,
     loss_record,
@@ -223,7 +223,7 @@ def _convert(job: _Job, settings: _Settings, inputs: set[Path], written: set[Pat
                 path=job.target,
             )
     if not settings.quiet:
-        echo_warnings([format_diagnostic(diag, job.source_name) for diag in doc.diagnostics])
+        echo_warnings(diagnostic_lines(doc.diagnostics, job.source_name))
     # The loss report is printed below as part of the command's output; as a
     # Python warning it would also show up as a traceback-like line (or, under
     # -W error, as an exception), so it is silenced here.

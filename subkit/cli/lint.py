@@ -12,9 +12,9 @@ from subkit.cli._ops import OpStep, RunSettings, expand_inputs, op_step, output_
 from subkit.cli._shared import (
     EncodingType,
     FormatType,
+    diagnostic_lines,
     echo_json,
     echo_warnings,
-    format_diagnostic,
     format_loss,
     load_input,
 )
@@ -177,7 +177,7 @@ def lint_command(
     for source in sources:
         loaded = load_input(source, format=from_spec, encoding=encoding)
         if not quiet:
-            echo_warnings([format_diagnostic(diag, loaded.name) for diag in loaded.doc.diagnostics])
+            echo_warnings(diagnostic_lines(loaded.doc.diagnostics, loaded.name))
         try:
             shots = _shot_changes(video, shot_file, shot_unit, shot_threshold, loaded.doc, fps, resolved)
             doc = loaded.doc

@@ -9,10 +9,10 @@ from subkit.cli._ops import RunSettings, io_options, output_spec, write_output
 from subkit.cli._shared import (
     EncodingType,
     FormatType,
+    diagnostic_lines,
     diagnostic_record,
     echo_json,
     echo_warnings,
-    format_diagnostic,
     format_loss,
     load_input,
     loss_record,
@@ -101,7 +101,7 @@ def merge_command(
                         options=settings.read_options)
     if not quiet:
         for loaded in (first, second):
-            echo_warnings([format_diagnostic(diag, loaded.name) for diag in loaded.doc.diagnostics])
+            echo_warnings(diagnostic_lines(loaded.doc.diagnostics, loaded.name))
     report = ChangeReport()
     doc = merge(first.doc, second.doc, layout=layout, primary_language=language_a,
                 secondary_language=language_b, secondary_style=look, report=report)

@@ -8,9 +8,9 @@ from subkit.cli._ops import parse_ms
 from subkit.cli._shared import (
     EncodingType,
     FormatType,
+    diagnostic_lines,
     echo_json,
     echo_warnings,
-    format_diagnostic,
     format_loss,
     load_input,
     loss_record,
@@ -71,7 +71,7 @@ def segment_command(
         raise click.BadParameter(str(exc), param_hint="--duration") from None
     loaded = load_input(source, format=from_spec, encoding=encoding)
     if not quiet:
-        echo_warnings([format_diagnostic(diag, loaded.name) for diag in loaded.doc.diagnostics])
+        echo_warnings(diagnostic_lines(loaded.doc.diagnostics, loaded.name))
     report = LossReport("webvtt")
     try:
         playlist_path, parts = write_hls(loaded.doc, out_dir, seconds, mpegts=mpegts, duration_ms=duration_ms,

@@ -17,10 +17,10 @@ from subkit import formats
 from subkit.cli._ops import OpStep, RunSettings, io_options, op_step, output_spec, write_output
 from subkit.cli._shared import (
     FormatType,
+    diagnostic_lines,
     diagnostic_record,
     echo_json,
     echo_warnings,
-    format_diagnostic,
     format_loss,
     load_input,
     loss_record,
@@ -138,7 +138,7 @@ def _run(source: str, target: str, run: RunSettings, settings: StyleSettings, es
     spec = output_spec(target, run.to_spec, loaded.format)
     doc = loaded.doc
     if not run.quiet:
-        echo_warnings([format_diagnostic(diag, source_name) for diag in doc.diagnostics])
+        echo_warnings(diagnostic_lines(doc.diagnostics, source_name))
     losses = LossReport(spec.name, strict=run.strict)
     report = ChangeReport()
     styled = style(doc, settings, target=spec.name, estimate=estimate, sweep=sweep,  # type: ignore[arg-type]
