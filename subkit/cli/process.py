@@ -113,8 +113,14 @@ def split_steps(args: Sequence[str]) -> tuple[str | None, list[tuple[str, list[s
 
 def _build(ctx: click.Context, name: str, args: list[str]) -> Callable[[Document], Document]:
     command = load_step(name)
-    with command.make_context(name, list(args), parent=ctx) as step_ctx:
-        function = step_ctx.invoke(command.callback, **step_ctx.params)  # type: ignore[arg-type]
+    # The step's usage line is that of "subkit NAME" (whose options it takes), not process's IN/OUT pieces.
+    try:
+        with command.make_context(name, list(args), parent=ctx.find_root()) as step_ctx:
+            function = step_ctx.invoke(command.callback, **step_ctx.params)  # type: ignore[arg-type]
+    except click.UsageError as exc:
+        if not exc.message.startswith("step "):
+            exc.message = f"step {name}: {exc.message}"
+        raise
     if not callable(function):
         raise TypeError(f"step {name!r} did not return a function")
     return function  # type: ignore[no-any-return]

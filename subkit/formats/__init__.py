@@ -53,8 +53,12 @@ def get(name: str) -> FormatSpec:
     key = name.strip().lower().replace("-", "_").lstrip(".")
     spec = _BY_NAME.get(key)
     if spec is None:
+        import difflib
+
+        close = difflib.get_close_matches(key, list(_BY_NAME), n=1, cutoff=0.6)
+        hint = f"did you mean {_BY_NAME[close[0]].name!r}? " if close else ""
         raise UnknownFormatError(
-            f"unknown format {name!r} (known: {', '.join(names())})", name=name
+            f"unknown format {name!r} ({hint}known: {', '.join(names())})", name=name
         )
     return spec
 
