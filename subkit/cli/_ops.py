@@ -149,7 +149,7 @@ class RunSettings:
 
 def io_options(function: F) -> F:
     """``--from``, ``--to``, ``--encoding``, ``--out-encoding``, ``--strict``, ``--quiet``, ``--json`` and the
-    ``--read-option``/``--write-option`` pairs."""
+    ``-r/--read-option``, ``-w/--write-option`` pairs (as in ``subkit convert``)."""
     decorators = [
         click.option("-f", "--from", "from_spec", type=FormatType(), metavar="FORMAT",
                      help="Format of IN; detected from the content (and extension) when omitted."),
@@ -163,9 +163,9 @@ def io_options(function: F) -> F:
                      help="Fail on any flaw in IN and on anything OUT's format cannot express."),
         click.option("-q", "--quiet", is_flag=True, help="Print no diagnostics, losses or change counts."),
         click.option("--json", "as_json", is_flag=True, help="Print a JSON summary on stdout (OUT must be a file)."),
-        click.option("--read-option", "read_pairs", multiple=True, metavar="KEY=VALUE",
+        click.option("-r", "--read-option", "read_pairs", multiple=True, metavar="KEY=VALUE",
                      help="A reader option of IN's format, repeatable (e.g. fps=25); see subkit formats -v."),
-        click.option("--write-option", "write_pairs", multiple=True, metavar="KEY=VALUE",
+        click.option("-w", "--write-option", "write_pairs", multiple=True, metavar="KEY=VALUE",
                      help="A writer option of OUT's format, repeatable (e.g. canvas=1920x1080)."),
     ]
     for decorator in reversed(decorators):
