@@ -31,7 +31,8 @@ def test_exclude_drop_by_default(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_exclude_cut_to_stdout_keeps_the_input_format(runner: CliRunner, tmp_path: Path) -> None:
-    result = runner.invoke(cli, ["exclude", "-", "-", "--range", "2-3", "--range", "5-9", "--mode", "cut", "-q"], input=SRT)
+    result = runner.invoke(cli, ["exclude", "-", "-", "--range", "2-3", "--range", "5-9", "--mode", "cut", "-q"],
+                           input=SRT)
     assert result.exit_code == 0, result.stderr
     doc = subkit.loads(result.stdout, format="srt")
     assert [(c.start_ms, c.end_ms) for c in doc] == [(1000, 2000), (2000, 4000), (5000, 6000)]
