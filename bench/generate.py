@@ -214,12 +214,15 @@ def render_ttml(cues: list[GenCue]) -> str:
         '      <region xml:id="bottom" tts:origin="10% 70%" tts:extent="80% 20%" tts:displayAlign="after"/>\n'
         '      <region xml:id="top" tts:origin="10% 10%" tts:extent="80% 20%" tts:displayAlign="before"/>\n'
         "    </layout>\n  </head>\n"
-        '  <body style="base" region="bottom">\n    <div>\n'
+        '  <body style="base">\n    <div>\n'
     ]
     for cue in cues:
         attrs = f' xml:id="{cue.cue_id}"' if cue.cue_id else ""
+        # Each p names its region: a p in "top" inside a body in "bottom" would not be presented (TTML1 §9.3.2).
         if cue.settings and cue.settings.startswith("line:") and not cue.settings.startswith("line:-"):
             attrs += ' region="top"'
+        else:
+            attrs += ' region="bottom"'
         body = "<br/>".join(_ttml_line(line) for line in cue.lines)
         out.append(f'      <p{attrs} begin="{_ttml_clock(cue.start_ms)}" end="{_ttml_clock(cue.end_ms)}">{body}</p>\n')
     out.append("    </div>\n  </body>\n</tt>\n")

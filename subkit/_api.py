@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
+import types
+import typing
 import warnings
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import PurePath
-from typing import Any
+from typing import Any, Literal
 
-from subkit import _io
+from subkit import _encoding, _io, _magic
 from subkit._gc import PAUSE_FROM, gc_paused
 from subkit.errors import (
     ConfigError,
+    FormatDetectionError,
     LossyConversionWarning,
     ParseError,
     SubkitError,
     SubkitIOError,
     UnknownFormatError,
 )
-from subkit.formats import FormatSpec, WriteResult, detect, for_path, get
-from subkit.model import Diagnostic, Document, LossReport
+from subkit.formats import FORMATS, SNIFF_SIZE, FormatSpec, WriteResult, detect, for_path, get
+from subkit.model import Diagnostic, Document, LoadInfo, LossReport
 
 __all__ = ["dump", "dumps", "load", "loads", "render"]
 
@@ -31,10 +36,65 @@ def _options(cls: type[Any], what: str, values: dict[str, Any]) -> Any:
         raise ConfigError(
             f"unknown option(s) for the {what}: {', '.join(unknown)} (known: {', '.join(sorted(known))})"
         )
+    hints = _hints(cls)
+    for name, value in values.items():
+        annotation = hints.get(name)
+        if annotation is not None and not _fits(value, annotation):
+            raise ConfigError(f"bad option for the {what}: {name}={value!r:.60} is not {_describe(annotation)}")
     try:
         return cls(**values)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, ArithmeticError) as exc:
         raise ConfigError(f"bad option for the {what}: {exc}") from None
+
+
+_HINTS: dict[type[Any], dict[str, Any]] = {}
+
+
+def _hints(cls: type[Any]) -> dict[str, Any]:
+    """The resolved field types of an options class (cached: resolving them is slow)."""
+    hints = _HINTS.get(cls)
+    if hints is None:
+        hints = _HINTS[cls] = typing.get_type_hints(cls)
+    return hints
+
+
+def _fits(value: Any, annotation: Any) -> bool:
+    """Whether ``value`` is of the declared option type (unions, Literal, fixed tuples, finite numbers).
+
+    Options are checked before the format sees them, so that a value of the
+    wrong kind (bytes for a title, inf for a frame rate) is a ConfigError
+    rather than whatever exception it would cause deep in a writer.
+    """
+    origin = typing.get_origin(annotation)
+    if origin is typing.Union or origin is types.UnionType:
+        return any(_fits(value, member) for member in typing.get_args(annotation))
+    if annotation is Any:
+        return True
+    if annotation is type(None):
+        return value is None
+    if annotation is bool:
+        return isinstance(value, bool)
+    if annotation is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if annotation is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if annotation is str:
+        return isinstance(value, str) and "\x00" not in value
+    if origin is Literal:
+        return any(value == choice and type(value) is type(choice) for choice in typing.get_args(annotation))
+    if origin is tuple:
+        args = typing.get_args(annotation)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return isinstance(value, tuple) and all(_fits(item, args[0]) for item in value)
+        return (isinstance(value, tuple) and len(value) == len(args)
+                and all(_fits(item, arg) for item, arg in zip(value, args, strict=True)))
+    if isinstance(annotation, type):
+        return isinstance(value, annotation)
+    return True  # a type this check does not know (the options class validates it itself)
+
+
+def _describe(annotation: Any) -> str:
+    return str(annotation).replace("typing.", "").replace("NoneType", "None").replace("fractions.", "")
 
 
 def _read(spec: FormatSpec, data: str | bytes, options: dict[str, Any]) -> Document:
@@ -59,6 +119,24 @@ def _read(spec: FormatSpec, data: str | bytes, options: dict[str, Any]) -> Docum
     return doc
 
 
+def _binary_hit(data: bytes) -> bool:
+    """Whether a binary format's sniffer claims ``data`` (then it is not decoded as text)."""
+    head = data[:SNIFF_SIZE]
+    return any(spec.binary and spec.can_read and spec.load().sniff(head) for spec in FORMATS)
+
+
+def _guess_diagnostic(decoded: _io.Decoded, spec: FormatSpec, source: str | None, strict: bool) -> Diagnostic:
+    """The warning for a close-call encoding guess (an error under ``strict``).
+
+    Raises:
+        ParseError: ``strict`` refuses a guess.
+    """
+    doubt = decoded.doubt or ""
+    if strict:
+        raise ParseError(f"{doubt}; pass --encoding (encoding=) to be sure", format=spec.name, source=source)
+    return Diagnostic(message=doubt, action="pass --encoding to be sure", source=source)
+
+
 def loads(
     data: str | bytes,
     *,
@@ -66,9 +144,19 @@ def loads(
     encoding: str | None = None,
     strict: bool = False,
     source: str | None = None,
+    language: str | None = None,
+    options_for: Callable[[str], Mapping[str, Any]] | None = None,
     **options: Any,
 ) -> Document:
     """Read a document from a string or bytes.
+
+    Bytes are decoded once, here, before the format is detected (see
+    :mod:`subkit._io` for the order: ``encoding``, a byte-order mark, UTF-8,
+    UTF-16, then the legacy code page the dialogue lines point to). When that
+    last step was a close call, the document gets a diagnostic
+    ``encoding guessed as cp1252 (cp1250 nearly as likely)`` and
+    ``strict=True`` refuses it. ``doc.loaded`` tells which reader and encoding
+    were used and whether the encoding was a guess.
 
     Args:
         data: the file's content; ``bytes`` are decoded (see :mod:`subkit._io`)
@@ -76,7 +164,13 @@ def loads(
         format: a format name or alias; detected from the content when ``None``.
         encoding: the text encoding of ``bytes`` input, overriding detection.
         strict: fail at the first problem instead of repairing it.
-        source: a name used in diagnostics and errors (a file name).
+        source: a name used in diagnostics and errors (a file name); a
+            language in it (``movie.fr.srt``) helps encoding detection.
+        language: the language of the text (BCP 47 or ISO 639), a hint for
+            encoding detection; otherwise the file name's or, after a first
+            reading, the document's own.
+        options_for: given the identifier of the format found, more reader
+            options for it (for callers that learn the format only here).
         **options: format-specific reader options.
 
     Returns:
@@ -85,7 +179,8 @@ def loads(
     Raises:
         UnknownFormatError: ``format`` is not a known format.
         FormatDetectionError: no format (or several) fit the content.
-        ParseError: the content cannot be read (or, in strict mode, has a flaw).
+        ParseError: the content cannot be read (or, in strict mode, has a flaw
+            or its encoding was a close guess).
         ConfigError: an unknown or bad option.
         SubkitIOError: ``encoding`` does not fit the bytes.
 
@@ -94,28 +189,89 @@ def loads(
     ('srt', 2500, 'Hello')
     """
     spec = get(format) if format else None
-    used_encoding: str | None = None
+    detected = spec is None
+    hint = language or _encoding.language_from_path(source)
+    decoded: _io.Decoded | None = None
+    if isinstance(data, bytes) and not (spec.binary if spec else _binary_hit(data)):
+        _refuse_non_subtitles(data, source)
+        decoded = _io.decode(data, encoding, language=hint)
     if spec is None:
-        spec = detect(data, source)
+        path = None if source in (None, "-", "<stdin>") else source
+        spec = detect(data, path, text=None if decoded is None else decoded.text, encoding=encoding)
+    if options_for is not None:
+        options = {**options_for(spec.name), **options}
     if spec.binary:
         if isinstance(data, str):
             raise ConfigError(f"{spec.name} is a binary format; pass bytes")
-        payload: str | bytes = data
+        doc = _read(spec, data, {"strict": strict, "source": source, **options})
+        return _finish(doc, spec, LoadInfo(spec.name))
+    if decoded is None and isinstance(data, bytes):
+        decoded = _io.decode(data, encoding, language=hint)
+    if decoded is None:
+        assert isinstance(data, str)
+        text = data[1:] if data.startswith("\ufeff") else data
+        doc = _read(spec, _io.normalize_newlines(text), {"strict": strict, "source": source, **options})
+        doc = _check_content(doc, text, source) if detected else doc
+        return _finish(doc, spec, LoadInfo(spec.name))
+    read_options = {"strict": strict, "source": source, **options}
+    doc = _read(spec, _io.normalize_newlines(decoded.text), read_options)
+    if decoded.alternative is not None and hint is None and doc.language and isinstance(data, bytes):
+        # A close call: the document's own language may settle it.
+        second = _io.decode(data, encoding, language=doc.language)
+        if second.encoding != decoded.encoding or second.alternative != decoded.alternative:
+            decoded = second
+            doc = _read(spec, _io.normalize_newlines(decoded.text), read_options)
+    if decoded.alternative is not None:
+        doc = dataclasses.replace(
+            doc, diagnostics=(_guess_diagnostic(decoded, spec, source, strict), *doc.diagnostics)
+        )
+    doc = _check_content(doc, decoded.text, source) if detected else doc
+    info = LoadInfo(spec.name, decoded.encoding, decoded.bom, decoded.guessed, decoded.alternative)
+    return _finish(doc, spec, info)
+
+
+def _refuse_non_subtitles(data: bytes, source: str | None) -> None:
+    """Say what a video, image or image-subtitle file given as text subtitles really is.
+
+    Raises:
+        FormatDetectionError: the first bytes name a media, image, archive or image-subtitle format.
+    """
+    what = _magic.describe(data[:64])
+    if what is not None:
+        raise FormatDetectionError(
+            f"{source or 'the input'} is not a text subtitle file: its first bytes say it is {what}",
+        )
+
+
+def _check_content(doc: Document, text: str, source: str | None) -> Document:
+    """Warn about input that yields nothing visible: an empty file, or prose read as an untimed transcript.
+
+    Only when the format was detected, not named (a caller that names it
+    knows what the file holds), and as warnings even under ``strict``: an
+    empty SRT file is how zero cues are written, and an untimed transcript is
+    valid.
+    """
+    if not text.strip():
+        message, action = "the input is empty", "no cues"
+    elif doc.source_format == "transcript" and doc.cues and all(c.start_ms == c.end_ms == 0 for c in doc.cues):
+        count = len(doc.cues)
+        message = (f"no time anywhere: read as {count} cue{'s' if count != 1 else ''} of 0 ms at 0:00, "
+                   "which no player shows")
+        action = "name the format with --from (format=) if this is a subtitle file"
     else:
-        if isinstance(data, bytes):
-            decoded = _io.decode(data, encoding)
-            text, used_encoding = decoded.text, decoded.encoding
-        else:
-            text = data[1:] if data.startswith("\ufeff") else data
-        payload = _io.normalize_newlines(text)
-    doc = _read(spec, payload, {"strict": strict, "source": source, **options})
-    changes: dict[str, Any] = {}
+        return doc
+    return dataclasses.replace(doc, diagnostics=(*doc.diagnostics, Diagnostic(message=message, action=action,
+                                                                               source=source)))
+
+
+def _finish(doc: Document, spec: FormatSpec, info: LoadInfo) -> Document:
+    changes: dict[str, Any] = {"loaded": info}
     # subkit_json carries the source format (and encoding) of the document it stores.
     if doc.source_format is None and spec.name != "subkit_json":
         changes["source_format"] = spec.name
-    if used_encoding is not None and spec.name != "subkit_json":
-        changes["encoding"] = used_encoding
-    return dataclasses.replace(doc, **changes) if changes else doc
+    if info.encoding is not None and spec.name != "subkit_json":
+        changes["encoding"] = info.encoding
+    return dataclasses.replace(doc, **changes)
 
 
 def load(
@@ -124,11 +280,18 @@ def load(
     format: str | None = None,
     encoding: str | None = None,
     strict: bool = False,
+    language: str | None = None,
+    options_for: Callable[[str], Mapping[str, Any]] | None = None,
     **options: Any,
 ) -> Document:
     """Read a subtitle file (``"-"`` for standard input).
 
-    The format is detected from the content, the extension breaking ties.
+    The format is detected from the content, the extension breaking ties; the
+    bytes are decoded once, as :func:`loads` says. ``doc.loaded`` tells which
+    reader and encoding were used.
+    A DASH MPD or an HLS playlist reads the subtitle track it lists (fragmented
+    MP4 ``wvtt``/``stpp`` or WebVTT segments, from the manifest's folder; see
+    :mod:`subkit._streams`); ``language=`` picks among several tracks.
 
     Raises:
         SubkitIOError: the file cannot be read.
@@ -137,9 +300,19 @@ def load(
     name = os.fspath(path)
     data = _io.read_bytes(name)
     source = "<stdin>" if name == "-" else name
-    spec = get(format) if format else detect(data, None if name == "-" else name)
-    doc = loads(data, format=spec.name, encoding=encoding, strict=strict, source=source, **options)
-    return doc if format else note_misnamed(doc, spec, name, strict=strict)
+    if format is None and name != "-":
+        from subkit import _streams
+
+        if _streams.is_manifest(data):  # a DASH MPD or HLS playlist: read the track it points at
+            streamed = _streams.load_stream(name, data, strict=strict, language=language, **options)
+            if streamed.loaded is None:
+                streamed = dataclasses.replace(streamed, loaded=LoadInfo(streamed.source_format or "webvtt"))
+            return streamed
+    doc = loads(data, format=format, encoding=encoding, strict=strict, source=source, language=language,
+                options_for=options_for, **options)
+    if format or doc.loaded is None:
+        return doc
+    return note_misnamed(doc, get(doc.loaded.format), name, strict=strict)
 
 
 #: Extensions whose format has a signature: a file so named whose content is read as another format is
@@ -238,15 +411,18 @@ def dump(
     encoding: str = "utf-8",
     bom: bool = False,
     strict: bool = False,
+    force: bool = False,
     **options: Any,
 ) -> WriteResult:
     """Write ``doc`` to ``path`` atomically (``"-"`` for standard output).
 
     The format comes from ``format`` or the extension of ``path``. The file is
     written to a temporary file and renamed over the target, so a failure
-    never leaves a truncated or clobbered file. ``bom`` starts the file with
-    a byte order mark in ``encoding`` (a Unicode one); it is the writers'
-    ``bom`` option.
+    never leaves a truncated or clobbered file; a symbolic link's target is
+    replaced, devices and FIFOs (``/dev/stdout``) are written through, and a
+    read-only file is refused unless ``force`` (see :func:`subkit._io.atomic_write`).
+    ``bom`` starts the file with a byte order mark in ``encoding`` (a Unicode
+    one); it is the writers' ``bom`` option.
 
     Raises:
         UnknownFormatError: no format for ``format`` or the extension.
@@ -264,6 +440,14 @@ def dump(
     result = render(doc, spec.name, strict=strict, bom=bom, **options)
     _warn(result)
     data = result.data
+    if isinstance(data, str) and name != "-" and not data.startswith("\ufeff") and len(data) > _io.CHUNK_CHARS:
+        # A large text is encoded chunk by chunk as it is written: its bytes never all exist at once.
+        try:
+            "".encode(encoding)
+        except LookupError:
+            raise ConfigError(f"unknown encoding {encoding!r}") from None
+        _io.write_bytes(name, _encoded(data, encoding, name), force=force)
+        return result
     if isinstance(data, str):
         codec = encoding.lower().replace("_", "-")
         if data.startswith("\ufeff"):
@@ -281,5 +465,15 @@ def dump(
             ) from None
     else:
         payload = data
-    _io.write_bytes(name, payload)
+    _io.write_bytes(name, payload, force=force)
     return result
+
+
+def _encoded(text: str, encoding: str, name: str) -> Iterator[bytes]:
+    """The chunks of :func:`subkit._io.encode_chunks`, with an encoding error as a SubkitIOError."""
+    try:
+        yield from _io.encode_chunks(text, encoding)
+    except UnicodeEncodeError as exc:
+        raise SubkitIOError(
+            f"{name}: {exc.object[exc.start:exc.end]!r} cannot be encoded in {encoding}", path=name
+        ) from None

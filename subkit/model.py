@@ -53,6 +53,7 @@ __all__ = [
     "Document",
     "FrozenMap",
     "LineBreak",
+    "LoadInfo",
     "Loss",
     "LossReport",
     "Note",
@@ -666,6 +667,30 @@ class Diagnostic:
         return f"{text}; {self.action}" if self.action else text
 
 
+@dataclass(frozen=True, slots=True)
+class LoadInfo:
+    """How :func:`subkit.load` / :func:`subkit.loads` read a document.
+
+    Attributes:
+        format: the identifier of the reader used (``Document.source_format``
+            may differ: subkit JSON keeps the format its document came from).
+        encoding: the text encoding the bytes were decoded with (``None`` for
+            binary formats and for ``str`` input).
+        bom: whether the bytes started with a byte-order mark.
+        guessed: whether the encoding was found statistically (no BOM, not
+            UTF-8, not given).
+        alternative: a code page nearly as likely that would give different
+            text, when the guess was a close call (also reported as a
+            diagnostic; ``strict=True`` refuses such a guess).
+    """
+
+    format: str
+    encoding: str | None = None
+    bom: bool = False
+    guessed: bool = False
+    alternative: str | None = None
+
+
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class Document:
     """A subtitle document: cues plus everything around them.
@@ -687,6 +712,9 @@ class Document:
         diagnostics: what the reader repaired or skipped.
         source_format: the format identifier it was read from.
         encoding: the text encoding it was read in.
+        loaded: how :func:`subkit.load` read it (reader, encoding, whether the
+            encoding was a guess); ``None`` for documents built in code. Not
+            part of equality.
     """
 
     cues: tuple[Cue, ...] = ()
@@ -704,6 +732,7 @@ class Document:
     diagnostics: tuple[Diagnostic, ...] = ()
     source_format: str | None = None
     encoding: str | None = None
+    loaded: LoadInfo | None = dataclasses.field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         _check(isinstance(self.cues, tuple), "Document.cues must be a tuple")

@@ -74,11 +74,15 @@ def round_half_up(value: Fraction) -> int:
     return int((value + Fraction(1, 2)).__floor__())
 
 
+#: The highest frame rate accepted; above it frame numbers stop fitting the formats' fields.
+MAX_FPS = 1000
+
+
 def parse_fps(text: str | float | Fraction) -> Fraction:
     """Read a frame rate: ``25``, ``29.97`` (taken as 30000/1001), ``30000/1001``.
 
     Raises:
-        ValueError: when the rate is not a positive number.
+        ValueError: when the rate is not a number from 1 to :data:`MAX_FPS`.
     """
     if isinstance(text, Fraction):
         rate = text
@@ -93,8 +97,8 @@ def parse_fps(text: str | float | Fraction) -> Fraction:
                 rate = Fraction(cleaned)
             except (ValueError, ZeroDivisionError):
                 raise ValueError(f"not a frame rate: {text!r}") from None
-    if rate <= 0:
-        raise ValueError(f"frame rate must be positive: {text!r}")
+    if not 1 <= rate <= MAX_FPS:
+        raise ValueError(f"frame rate must be 1-{MAX_FPS}: {text!r}")
     return rate
 
 

@@ -32,6 +32,9 @@ DETECTED_AS_OTHER = {
     # A header-less SubViewer 2.0 file with `H:MM:SS.cc,H:MM:SS.cc` times is also valid SBV, and SBV is what the
     # sniffers agree on; `--from subviewer` reads it as SubViewer.
     ("subviewer", "lenient.sub"): "sbv",
+    # The WebVTT files shaka-packager was given to make the fMP4 samples beside them.
+    ("mp4_stpp", "shaka-source.vtt"): "webvtt",
+    ("mp4_wvtt", "shaka-source.vtt"): "webvtt",
 }
 
 

@@ -16,6 +16,7 @@ import subkit
 from subkit.errors import FormatDetectionError, ParseError
 
 from .conftest import CORPUS
+from .formats._format_checks import without_ruby
 
 #: index.tsv format label (before any parenthesis) -> subkit format identifier.
 LABELS = {"srt": "srt", "webvtt": "webvtt", "ass": "ass", "ssa": "ssa", "ttml": "ttml", "dfxp": "dfxp",
@@ -94,16 +95,18 @@ def test_corpus_round_trip_is_stable(path: str, name: str, label: str) -> None:
         first = subkit.load(file, format=name)
     except ParseError:
         pytest.skip("does not load")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", subkit.LossyConversionWarning)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", subkit.LossyConversionWarning)
         text = subkit.dumps(first, name)
     second = subkit.loads(text, format=name)
+    # A writer that drops ruby annotations says so; the base text stays.
+    ruby_lost = any("ruby" in str(w.message) for w in caught)
     assert len(second.cues) == len([c for c in first.cues if not (c.comment and name in ("srt", "webvtt"))])
     for a, b in zip(first.cues, second.cues, strict=False):
         if name in ("srt", "webvtt"):  # negative times are clamped (and reported) by the writers
             assert (max(a.start_ms, 0), max(a.end_ms, 0)) == (b.start_ms, b.end_ms)
         assert a.plain_text() == b.plain_text()
-        assert a.content == b.content
+        assert (without_ruby(a.content) if ruby_lost else a.content) == b.content
         assert a.words == b.words
 
 

@@ -27,14 +27,14 @@ __all__ = ["COMMANDS", "LazyCommand", "LazyGroup", "SubkitGroup", "cli", "main"]
 _C = LazyCommand
 COMMANDS: dict[str, LazyCommand] = {
     "burn": _C("subkit.cli.burn:burn_command", "Draw captions into a video for good, keeping its audio."),
-    "clean": _C("subkit.cli.clean:clean_command", "Fix timing, remove hearing-impaired text and rolling duplicates."),
+    "clean": _C("subkit.cli.clean:clean_command", "Fix timing and common errors, remove hearing-impaired text."),
     "convert": _C("subkit.cli.convert:convert_command", "Convert subtitle files from one format to another."),
     "exclude": _C("subkit.cli.exclude:exclude_command", "Remove time ranges: drop, clip or cut out the cues in them."),
     "extract": _C("subkit.cli.extract:extract_command", "Extract subtitle tracks from a video into any format."),
     "fetch": _C("subkit.cli.fetch:fetch_command", "Get subtitles for media from a hosted captioning service."),
     "formats": _C("subkit.cli.formats:formats_command", "List the formats subkit reads and writes."),
     "info": _C("subkit.cli.info:info_command", "Describe a subtitle file: format, cues, timing, features."),
-    "lint": _C("subkit.cli.lint:lint_command", "Check subtitle timing and reading speed against a profile."),
+    "lint": _C("subkit.cli.lint:lint_command", "Check subtitle files against a delivery profile."),
     "merge": _C("subkit.cli.merge:merge_command", "Merge two subtitle files into one bilingual file."),
     "mux": _C("subkit.cli.mux:mux_command", "Add subtitle files to a video as tracks, verified after writing."),
     "process": _C("subkit.cli.process:process_command", "Run several operations on a subtitle file in one pass."),
@@ -45,6 +45,7 @@ COMMANDS: dict[str, LazyCommand] = {
     "segment": _C("subkit.cli.segment:segment_command", "Write WebVTT segments and an HLS playlist for streaming."),
     "split": _C("subkit.cli.split:split_command", "Split a bilingual subtitle file into its two languages."),
     "style": _C("subkit.cli.style:style_command", "Draw captions in a Revid style: karaoke, highlight, word by word."),
+    "sync": _C("subkit.cli.sync:sync_command", "Sync a subtitle to a media file's speech or to another subtitle."),
     "tracks": _C("subkit.cli.tracks:tracks_command", "List the subtitle tracks of an MKV, MP4, MOV or TS file."),
     "words": _C("subkit.cli.words:words_command", "Give every cue timed words and re-cut cues into lines."),
 }

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from subkit.cli._shared import translate
+from subkit.cli._shared import EXIT_INTERRUPTED, CliError, translate
 
 __all__ = ["LazyCommand", "LazyGroup", "SubkitGroup"]
 
@@ -110,5 +110,7 @@ class SubkitGroup(LazyGroup):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort, BrokenPipeError):
             raise
+        except KeyboardInterrupt as exc:
+            raise CliError("interrupted", exit_code=EXIT_INTERRUPTED) from exc
         except Exception as exc:
             raise translate(exc) from exc

@@ -27,7 +27,7 @@ from typing import IO, TYPE_CHECKING, Any
 import click
 
 import subkit
-from subkit import _io, formats
+from subkit import formats
 from subkit._version import __version__
 from subkit.errors import ConfigError, ProviderError, SubkitError, UnknownFormatError
 from subkit.formats import FormatSpec
@@ -36,6 +36,7 @@ from subkit.model import Diagnostic, Document, Loss
 __all__ = [
     "EXIT_INPUT",
     "EXIT_INTERNAL",
+    "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_PROVIDER",
     "EXIT_STATUS_HELP",
@@ -69,6 +70,8 @@ EXIT_USAGE = 2
 EXIT_PROVIDER = 3
 #: A bug in subkit (``EX_SOFTWARE`` of BSD's sysexits.h).
 EXIT_INTERNAL = 70
+#: Interrupted by Ctrl-C (128 + SIGINT, as shells report it).
+EXIT_INTERRUPTED = 130
 
 #: The exit-status table shown at the end of ``subkit --help`` (``\b`` keeps
 #: click from re-wrapping it).
@@ -80,6 +83,7 @@ Exit status:
   {EXIT_USAGE:<3} usage error (bad command line or option value)
   {EXIT_PROVIDER:<3} caption provider or network error
   {EXIT_INTERNAL:<3} internal error: a bug in subkit (SUBKIT_DEBUG=1 shows the traceback)
+  {EXIT_INTERRUPTED:<3} interrupted (Ctrl-C); a batch convert says which files were done
 """
 
 #: Environment variable that makes errors print their traceback.
@@ -275,12 +279,14 @@ class Loaded:
             may differ: subkit JSON keeps the format its document came from).
         encoding: the text encoding of the file (``None`` for binary formats).
         name: the input as messages name it (``<stdin>`` for ``-``).
+        guessed: whether the encoding was a close-call guess (a diagnostic says so).
     """
 
     doc: Document
     format: str
     encoding: str | None
     name: str
+    guessed: bool = False
 
 
 def load_input(
@@ -290,34 +296,29 @@ def load_input(
     encoding: str | None = None,
     strict: bool = False,
     options: Callable[[FormatSpec], dict[str, Any]] | None = None,
+    language: str | None = None,
 ) -> Loaded:
-    """Read ``path`` (``-`` for standard input) as :func:`subkit.load` does, keeping the format and encoding.
+    """Read ``path`` (``-`` for standard input) with :func:`subkit.load`, keeping the format and encoding.
 
-    ``options``, given the format found, returns the reader options to use.
+    ``options``, given the format found, returns the reader options to use;
+    ``language`` is a hint for encoding detection.
 
     Raises:
         SubkitIOError: the file cannot be read, or ``encoding`` does not fit it.
         FormatDetectionError: no format given and none (or several) fit.
-        ParseError: the content cannot be read (or, with ``strict``, has a flaw).
+        ParseError: the content cannot be read (or, with ``strict``, has a flaw
+            or a guessed encoding).
     """
-    data = _io.read_bytes(path)
     name = "<stdin>" if path == "-" else path
-    spec = format or formats.detect(data, None if path == "-" else path)
-    # The document is exactly what subkit.load gives. Its encoding is the file's for
-    # every format but subkit JSON, which keeps the one its document was first read in.
-    extra = options(spec) if options is not None else {}
-    doc = subkit.loads(data, format=spec.name, encoding=encoding, strict=strict, source=name, **extra)
-    if format is None:
-        from subkit._api import note_misnamed
-
-        doc = note_misnamed(doc, spec, path, strict=strict)
-    if spec.binary:
-        used = None
-    elif spec.name == "subkit_json":
-        used = _io.decode(data, encoding).encoding
-    else:
-        used = doc.encoding or "utf-8"
-    return Loaded(doc, spec.name, used, name)
+    options_for = None if options is None else (lambda found: options(formats.get(found)))
+    doc = subkit.load(
+        path, format=None if format is None else format.name, encoding=encoding, strict=strict,
+        language=language, options_for=options_for,
+    )
+    info = doc.loaded
+    assert info is not None  # subkit.load always records how it read
+    used = info.encoding if info.encoding is not None or formats.get(info.format).binary else "utf-8"
+    return Loaded(doc, info.format, used, name, info.alternative is not None)
 
 
 # ---------------------------------------------------------------- output

@@ -17,7 +17,7 @@ __all__ = ["clean_command", "clean_step"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-HELP = """Fix timing and common errors, remove hearing-impaired text and rolling duplicates.
+HELP = """Fix timing and common errors, remove hearing-impaired text.
 
 \b
 On by default (each can be switched off): drop empty cues, merge identical

@@ -22,6 +22,7 @@ from subkit import formats
 from subkit.cli._ops import plan_targets
 from subkit.cli._options import format_options, takes_fps
 from subkit.cli._shared import (
+    EXIT_INTERRUPTED,
     EXIT_OK,
     EncodingType,
     FormatType,
@@ -74,6 +75,7 @@ class _Settings:
     read_pairs: tuple[str, ...] = ()
     write_pairs: tuple[str, ...] = ()
     bom: bool = False
+    force: bool = False
 
 
 def output_name(source: str, target: FormatSpec) -> str:
@@ -121,12 +123,35 @@ def _plan(paths: tuple[str, ...], settings: _Settings, out_dir: Path | None, as_
             raise click.UsageError("writing to standard output (-) needs --to FORMAT")
         if target == "-" and as_json:
             raise click.UsageError("--json needs an output file: standard output carries the subtitles")
+        _check_not_an_input(source, target, settings)
         return [_Job(source, target)]
     if settings.to_spec is None:
         raise click.UsageError("--out-dir needs --to FORMAT")
     if "-" in paths:
         raise click.UsageError("standard input (-) cannot be used with --out-dir")
     return [_Job(source, str(out_dir / output_name(source, settings.to_spec))) for source in paths]
+
+
+def _check_not_an_input(source: str, target: str, settings: _Settings) -> None:
+    """Refuse ``convert a.srt b.srt --to vtt``: OUT looks like a second input, not an output.
+
+    An existing OUT whose extension names other formats than ``--to`` is
+    taken for an input given by a shell glob (``*.srt``), which would be
+    overwritten.
+
+    Raises:
+        click.UsageError: OUT exists and its extension contradicts ``--to``.
+    """
+    if settings.to_spec is None or target == "-" or source == "-" or not Path(target).is_file():
+        return
+    if _identity(source) == _identity(target):
+        return  # the input itself: refused with its own message when the job runs
+    claimed = formats._by_extension(target)
+    if claimed and settings.to_spec not in claimed:
+        raise click.UsageError(
+            f"{target} exists and is a {claimed[0].name} file, not {settings.to_spec.name}: refusing to overwrite "
+            "what looks like a second input; to convert several files use --out-dir DIR"
+        )
 
 
 def _write_options(spec: FormatSpec, settings: _Settings) -> dict[str, Any]:
@@ -205,7 +230,7 @@ def _convert(job: _Job, settings: _Settings, inputs: set[Path], written: set[Pat
     write_options = _write_options(target_spec, settings)
     loaded = load_input(
         job.source, format=settings.from_spec, encoding=settings.encoding, strict=settings.strict,
-        options=lambda spec: _read_options(spec, settings),
+        options=lambda spec: _read_options(spec, settings), language=settings.language,
     )
     _check_fps(formats.get(loaded.format), target_spec, settings)
     doc = loaded.doc
@@ -232,7 +257,7 @@ def _convert(job: _Job, settings: _Settings, inputs: set[Path], written: set[Pat
         if settings.bom:
             write_options["bom"] = True
         result = subkit.dump(doc, job.target, format=target_spec.name, encoding=settings.out_encoding,
-                             strict=settings.strict, **write_options)
+                             strict=settings.strict, force=settings.force, **write_options)
     if key is not None:
         written.add(key)
     if not settings.quiet:
@@ -278,6 +303,7 @@ def _convert(job: _Job, settings: _Settings, inputs: set[Path], written: set[Pat
               help="Fail on any flaw in the input and on anything the target cannot express.")
 @click.option("-q", "--quiet", is_flag=True, help="Do not print read diagnostics and conversion losses.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary of each conversion on stdout.")
+@click.option("--force", is_flag=True, help="Replace read-only output files (as cp -f does).")
 @click.pass_context
 def convert_command(
     ctx: click.Context,
@@ -295,6 +321,7 @@ def convert_command(
     strict: bool,
     quiet: bool,
     as_json: bool,
+    force: bool = False,
 ) -> None:
     """Convert subtitle files from one format to another.
 
@@ -319,7 +346,7 @@ def convert_command(
       subkit convert song.ass song.lrc -w enhanced=yes
     """
     settings = _Settings(from_spec, to_spec, encoding, out_encoding, strict, quiet, language, fps,
-                         read_pairs, write_pairs, bom)
+                         read_pairs, write_pairs, bom, force)
     jobs = _plan(paths, settings, out_dir, as_json)
     if out_dir is not None:
         try:
@@ -331,6 +358,7 @@ def convert_command(
     written: set[Path] = set()
     records: list[dict[str, Any]] = []
     status = EXIT_OK
+    interrupted = False
     for job in jobs:
         try:
             records.append(_convert(job, settings, inputs, written))
@@ -338,7 +366,19 @@ def convert_command(
             status = max(status, report_failure(exc, job.source_name, job.target_name))
             records.append({"input": job.source, "output": job.target, "ok": False,
                             "error": describe(exc, job.source_name, job.target_name)})
+        except KeyboardInterrupt:
+            # Ctrl-C: the file being written is intact (atomic writes); say what was done.
+            interrupted = True
+            status = EXIT_INTERRUPTED
+            done = sum(1 for record in records if record["ok"])
+            click.echo(f"subkit: interrupted: {done} of {len(jobs)} file(s) converted, "
+                       f"{len(jobs) - len(records)} not done (from {job.source_name} on)", err=True)
+            break
     if as_json:
-        echo_json({"ok": status == EXIT_OK, "files": records})
+        summary: dict[str, Any] = {"ok": status == EXIT_OK, "files": records}
+        if interrupted:
+            summary["interrupted"] = True
+            summary["not_done"] = [j.source for j in jobs[len(records):]]
+        echo_json(summary)
     if status != EXIT_OK:
         ctx.exit(status)

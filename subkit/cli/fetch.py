@@ -63,8 +63,11 @@ Finish = Callable[[Any, dict[str, Any]], "FetchResult"]
 class Journal:
     """The batch journal: one JSON object per line, appended and synced to disk at each event.
 
-    Events are ``submitted`` (with the job record), ``done`` (with the output
-    files) and ``failed`` (with the error). The state of a media is its last
+    Events are ``submitting`` (written before any create is sent),
+    ``submitted`` (with the job record), ``done`` (with the output files) and
+    ``failed`` (with the error). A media whose last event is ``submitting``
+    may have a job on the service that the journal never heard of: it is
+    not submitted again (as after a ``failed`` create with ``maybe_created``). The state of a media is its last
     event, so a line cut short by a crash is ignored and nothing else is lost.
 
     Args:
@@ -351,7 +354,12 @@ def _batch(ctx: click.Context, name: str, common: _Common, submit: Submit, finis
         if last.get("event") == "done":
             return {"media": media, "ok": True, "skipped": "already done", "outputs": last.get("outputs", [])}, 0
         record = last.get("record") if last.get("event") in ("submitted", "failed") else None
-        if last.get("event") == "failed" and last.get("maybe_created") and not record and name != "rev":
+        # "submitting" last: the run stopped between sending the create and journalling its answer, so the
+        # service may hold a paid job this journal does not know. Rev alone is safe to resubmit (its
+        # client_ref makes the create idempotent); the others must be checked by hand.
+        interrupted = last.get("event") == "submitting"
+        if (interrupted or (last.get("event") == "failed" and last.get("maybe_created"))) \
+                and not record and name != "rev":
             message = (f"{media}: an earlier run may have created a job whose answer was lost; check the "
                        f"provider, then remove its lines from {journal.path} to submit again")
             click.echo(f"subkit: {message}", err=True)
@@ -359,6 +367,7 @@ def _batch(ctx: click.Context, name: str, common: _Common, submit: Submit, finis
         stage = "submit"
         try:
             if not isinstance(record, dict):
+                journal.append({"media": media, "event": "submitting"})
                 record = submit(client, media)
                 journal.append({"media": media, "event": "submitted", "record": record})
             stage = "wait"

@@ -48,6 +48,7 @@ def document_facts(loaded: Loaded) -> dict[str, Any]:
         "format": loaded.format,
         "source_format": doc.source_format or loaded.format,
         "encoding": loaded.encoding,
+        "encoding_guess": _encoding_guess(doc),
         "cues": len(doc.cues),
         "duration_ms": doc.duration_ms,
         "first_cue": _cue_times(ordered[0] if ordered else None),
@@ -69,6 +70,24 @@ def document_facts(loaded: Loaded) -> dict[str, Any]:
         },
         "diagnostics": [diagnostic_record(diag) for diag in doc.diagnostics],
     }
+
+
+def _encoding_guess(doc: Document) -> dict[str, Any] | None:
+    """How the encoding was found when it was detected statistically: ``{"alternative": ...}``."""
+    info = doc.loaded
+    if info is None or not info.guessed:
+        return None
+    return {"alternative": info.alternative}
+
+
+def _encoding_row(facts: dict[str, Any]) -> str:
+    guess = facts["encoding_guess"]
+    text = str(facts["encoding"] or "-")
+    if guess is None:
+        return text
+    if guess["alternative"]:
+        return f"{text} (guessed; {guess['alternative']} nearly as likely: pass --encoding to be sure)"
+    return f"{text} (detected)"
 
 
 def _span(times: dict[str, int] | None) -> str:
@@ -102,7 +121,7 @@ def _text(doc: Document, facts: dict[str, Any], name: str) -> list[str]:
     rows = [
         ("file", name),
         ("format", f"{facts['format']} ({_title(facts['format'])})"),
-        ("encoding", facts["encoding"] or "-"),
+        ("encoding", _encoding_row(facts)),
         ("cues", str(facts["cues"])),
         ("duration", format_clock(facts["duration_ms"])),
         ("first cue", _span(facts["first_cue"])),
@@ -183,7 +202,7 @@ def _disassembly(file: str, loaded: Loaded, encoding: str | None) -> list[str]:
     if file == "-":
         return ["disassembly: not available for standard input"]
     try:
-        text = _io.normalize_newlines(_io.decode(_io.read_bytes(file), encoding).text)
+        text = _io.normalize_newlines(_io.decode(_io.read_bytes(file), loaded.encoding or encoding).text)
     except SubkitError as exc:
         raise translate(exc, file) from exc
     return ["disassembly:", *(f"  {item}" for item in disassemble(text))]

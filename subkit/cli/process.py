@@ -30,6 +30,7 @@ STEPS: dict[str, str] = {
     "replace": "subkit.cli.replace:replace_step",
     "retime": "subkit.cli.retime:retime_step",
     "style": "subkit.cli.style:style_step",
+    "sync": "subkit.cli.sync:sync_step",
     "words": "subkit.cli.words:words_step",
 }
 
@@ -113,11 +114,12 @@ def split_steps(args: Sequence[str]) -> tuple[str | None, list[tuple[str, list[s
 
 def _build(ctx: click.Context, name: str, args: list[str]) -> Callable[[Document], Document]:
     command = load_step(name)
-    # The step's usage line is that of "subkit NAME" (whose options it takes), not process's IN/OUT pieces.
     try:
-        with command.make_context(name, list(args), parent=ctx.find_root()) as step_ctx:
+        with command.make_context(name, list(args), parent=ctx) as step_ctx:
             function = step_ctx.invoke(command.callback, **step_ctx.params)  # type: ignore[arg-type]
     except click.UsageError as exc:
+        # The usage line shown is that of "subkit NAME" (whose options the step takes), not process's IN/OUT pieces.
+        exc.ctx = click.Context(command, info_name=name, parent=ctx.find_root())
         if not exc.message.startswith("step "):
             exc.message = f"step {name}: {exc.message}"
         raise

@@ -98,7 +98,9 @@ def for_path(path: str) -> FormatSpec:
     return found[0]
 
 
-def detect(data: str | bytes, path: str | None = None) -> FormatSpec:
+def detect(
+    data: str | bytes, path: str | None = None, *, text: str | None = None, encoding: str | None = None
+) -> FormatSpec:
     """Pick the format of ``data``: content first, the extension of ``path`` breaking ties.
 
     Every format's ``sniff`` looks at the head of the data. Exactly one match
@@ -106,11 +108,19 @@ def detect(data: str | bytes, path: str | None = None) -> FormatSpec:
     them; no match falls back to the extension alone (its default format
     when several share it, as in :func:`for_path`).
 
+    Args:
+        data: the content; binary formats are sniffed only on ``bytes``.
+        path: the file name, for its extension.
+        text: ``data`` already decoded (text formats are sniffed on it).
+        encoding: the encoding of ``bytes`` data when ``text`` is not given.
+
     Raises:
         FormatDetectionError: no format, or several, fit.
     """
     head_bytes = data[:SNIFF_SIZE] if isinstance(data, bytes) else None
     head_text = data[:SNIFF_SIZE] if isinstance(data, str) else None
+    if text is not None:
+        head_text = text[:SNIFF_SIZE]
     candidates: list[FormatSpec] = []
     for spec in FORMATS:
         if not spec.can_read:
@@ -125,7 +135,7 @@ def detect(data: str | bytes, path: str | None = None) -> FormatSpec:
                 assert head_bytes is not None
                 from subkit._io import decode
 
-                head_text = decode(head_bytes).text
+                head_text = decode(head_bytes, encoding).text
             if spec.load().sniff(head_text.lstrip("\ufeff")):
                 candidates.append(spec)
     by_ext = _by_extension(path) if path and path != "-" else []

@@ -78,21 +78,36 @@ def expand(payload: str, problems: list[str]) -> bytes:
     except ValueError:
         pass
     out = bytearray()
+    # Problems are counted per kind and reported once per payload: a line of a
+    # million bad characters gives one problem, not a million.
+    unknown: dict[str, int] = {}
+    blanks = odd = 0
     for match in _TOKEN.finditer(payload):
         token = match.group()
+        if token.isspace():  # before the length test: a run of two blanks is not a hex pair
+            blanks += 1
+            continue
         if len(token) == 2:
             out.append(int(token, 16))
-        elif token.isspace():
-            continue
         elif token.upper() in LETTERS:
             out += LETTERS[token.upper()]
         elif token.upper() in FFMPEG_LETTERS:
-            problems.append(f"letter {token!r} is not in the MCC table (read as FFmpeg does)")
+            if token.upper() not in unknown:
+                problems.append(f"letter {token!r} is not in the MCC table (read as FFmpeg does)")
+            unknown[token.upper()] = 0
             out += FFMPEG_LETTERS[token.upper()]
         elif token in "0123456789abcdefABCDEF":
-            problems.append("odd number of hex digits (the last one ignored)")
+            odd += 1
         else:
-            problems.append(f"unknown character {token!r} in the data (ignored)")
+            unknown[token] = unknown.get(token, 0) + 1
+    if blanks:
+        problems.append("blanks in the data (ignored)")
+    if odd:
+        problems.append("odd number of hex digits (the last one ignored)")
+    bad = {char: count for char, count in unknown.items() if count}
+    if bad:
+        shown = "".join(sorted(bad))[:20]
+        problems.append(f"{sum(bad.values())} unknown character(s) {shown!r} in the data (ignored)")
     return bytes(out)
 
 

@@ -704,16 +704,25 @@ def _cells(cue: Cue, index: int, losses: _Losses) -> list[list[Cell]]:
 
 
 def _wrap(line: list[Cell], width: int = 32) -> list[list[Cell]]:
-    """Split a line longer than ``width`` at spaces (a word longer than a row is cut)."""
+    """Split a line longer than ``width`` at spaces (a word longer than a row is cut).
+
+    It walks the line with an index (no slicing of the remainder), so a long
+    line costs time linear in its length.
+    """
     rows: list[list[Cell]] = []
-    while len(line) > width:
-        cut = max((i for i in range(1, width + 1) if line[i][0] == " "), default=width)
-        rows.append(line[:cut])
-        rest = line[cut:]
-        while rest and rest[0][0] == " ":
-            rest = rest[1:]
-        line = rest
-    rows.append(line)
+    pos = 0
+    size = len(line)
+    while size - pos > width:
+        cut = width
+        for i in range(width, 0, -1):
+            if line[pos + i][0] == " ":
+                cut = i
+                break
+        rows.append(line[pos : pos + cut])
+        pos += cut
+        while pos < size and line[pos][0] == " ":
+            pos += 1
+    rows.append(line[pos:])
     return rows
 
 
@@ -986,6 +995,8 @@ def encode(
         lines = _cells(cue, index, losses)
         layout = _layout(cue, lines, index, losses, depth if cue_mode.startswith("roll-up") else 4) if lines else None
         if layout is None:
+            # 608 has no empty caption: a cue without text shows nothing and writes nothing.
+            report.add("empty-cue", "cues without text dropped", cue=index)
             continue
         start = ms_to_frames(cue.start_ms, fps)
         end = ms_to_frames(cue.end_ms, fps)

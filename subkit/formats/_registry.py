@@ -84,6 +84,10 @@ FORMATS: tuple[FormatSpec, ...] = (
                (".whisper.json", ".json"), aliases=("whisper",)),
     FormatSpec("rev_json", "Rev transcript JSON", "subkit.formats.rev_json", (".rev.json", ".json"),
                aliases=("rev",)),
+    FormatSpec("mp4_wvtt", "WebVTT in fragmented MP4 (ISO/IEC 14496-30 wvtt)", "subkit.formats.mp4_wvtt",
+               (".mp4", ".m4s", ".cmft", ".m4v"), aliases=("wvtt", "fmp4_webvtt"), binary=True),
+    FormatSpec("mp4_stpp", "TTML/IMSC in fragmented MP4 (ISO/IEC 14496-30 stpp)", "subkit.formats.mp4_stpp",
+               (".mp4", ".m4s", ".cmft"), aliases=("stpp", "fmp4_ttml"), binary=True),
     FormatSpec("facebook_srt", "Facebook SubRip (name.ll_CC.srt)", "subkit.formats.facebook_srt", (),
                aliases=("facebook",)),
     FormatSpec(

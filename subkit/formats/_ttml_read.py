@@ -1,21 +1,30 @@
 """The TTML-family reader: TTML1/TTML2, DFXP drafts, IMSC1, SMPTE-TT, EBU-TT and EBU-TT-D.
 
-One ``<p>`` is one cue. The walk goes body → div → p → span, carrying three
-things down the tree:
+A ``<p>`` gives the cues of what TTML presents of it (TTML1 §9.3.2, the
+intermediate synchronic documents): usually one cue, more when its timed
+spans or ``set`` animations change what it shows (one cue per interval), or
+when its spans flow into several regions (one cue per region). The walk goes
+body → div → p → span, carrying down the tree:
 
 * **time**: every ``begin``/``end``/``dur`` is an offset from the parent's
   begin (SMIL ``par`` semantics, the default) or from the previous sibling's
-  end (``timeContainer="seq"``); a child is clipped to its parent's interval.
-  Times stay exact :class:`~fractions.Fraction` seconds until the cue is
-  built and round once (half up) to milliseconds;
-* **style**: referential styles (``style`` IDREFS, chains resolved once),
-  inline ``tts:`` attributes, and the styles of the region the content flows
-  into, with TTML's inheritance (``backgroundColor`` and the region-only
-  properties do not inherit);
-* ``xml:lang``, ``xml:space``, ``ttm:agent`` and the region.
+  end (``timeContainer="seq"``, where an element without an end ends at its
+  implicit end); a child is clipped to its parent's interval. Times stay
+  exact :class:`~fractions.Fraction` seconds until the cue is built and round
+  once (half up) to milliseconds;
+* **style**: TTML2 ``initial`` values, referential styles (``style`` IDREFS,
+  chains resolved once), inline ``tts:`` attributes, and the styles of the
+  region the content flows into, with TTML's inheritance (``backgroundColor``
+  and the region-only properties do not inherit);
+* ``xml:lang``, ``xml:space``, ``ttm:agent`` and the associated region:
+  once regions are declared, content associated with none (or with another
+  region than its ancestor's) is not presented.
 
-Spans with timing of their own become the cue's timed words (:class:`Word`),
-whose texts join to the cue's text.
+``tts:display="none"`` and ``tts:visibility="hidden"`` content is not read;
+discrete ``set`` animations are applied in their interval; a region presents
+nothing outside its own interval or while it is hidden. A paragraph of
+contiguous word spans covering it is word-level timing: one cue whose timed
+words (:class:`Word`) join to its text.
 
 Leniencies (each a diagnostic with its line; ``strict=True`` raises instead):
 
@@ -31,7 +40,10 @@ Leniencies (each a diagnostic with its line; ``strict=True`` raises instead):
 * keyword case errors (``tts:fontStyle="Italic"``);
 * IDREFs to styles, regions or agents that do not exist (ignored);
 * style reference cycles (broken);
-* an element's end before its begin (the element is not shown).
+* an element's end before its begin (the element is not shown);
+* a ``p`` naming its own region inside a ``div`` of a numpad region
+  ``an1``-``an9``, as earlier subkit writers wrote positioned cues: presented
+  in its own region, as meant (TTML players leave it out).
 """
 
 from __future__ import annotations
@@ -51,7 +63,7 @@ from subkit.formats._ttml_common import (
     parse_color,
 )
 from subkit.formats._ttml_words import read_words
-from subkit.formats._xml import parse_xml
+from subkit.formats._xml import limit_attributes, parse_xml
 from subkit.model import (
     EMPTY,
     NOWHERE,
@@ -63,6 +75,7 @@ from subkit.model import (
     Placement,
     Raw,
     Region,
+    Run,
     RunStyle,
     Style,
     Word,
@@ -71,16 +84,20 @@ from subkit.model import (
 )
 from subkit.timing import round_half_up, timecode_to_frames
 
-__all__ = ["RAW_FORMAT", "read_document"]
+__all__ = ["INDEFINITE_TAIL_MS", "RAW_FORMAT", "read_document"]
 
 #: The ``Raw.format`` of markup kept from any family member (every family writer emits it).
 RAW_FORMAT = "ttml"
+
+#: How long content with an indefinite end stays after the latest time its document names (or after its
+#: own begin, when later): the model holds only finite times.
+INDEFINITE_TAIL_MS = 10_000
 
 #: Styling properties that do not inherit (TTML2 §10.2); everything else does.
 _NOT_INHERITED = frozenset(
     {
         "backgroundColor", "display", "origin", "extent", "padding", "opacity", "overflow", "showBackground",
-        "writingMode", "zIndex", "displayAlign", "unicodeBidi", "position",
+        "writingMode", "zIndex", "displayAlign", "unicodeBidi", "position", "ruby",
     }
 )
 #: Properties that become run attributes; the rest of a p's inline styling is kept in ``Cue.extra``.
@@ -88,6 +105,8 @@ _RUN_PROPS = frozenset(
     {"color", "fontFamily", "fontSize", "fontStyle", "fontWeight", "textDecoration", "backgroundColor"}
 )
 _PREFIX = {"tts": "tts", "itts": "itts", "ebutts": "ebutts"}
+#: Properties of a p the reader applies (to placement, or to what is presented) rather than keeps in extra.
+_APPLIED = frozenset({"textAlign", "display", "visibility"})
 _ZERO = Fraction(0)
 
 _CLOCK = re.compile(r"(\d+):(\d{1,2}):(\d{1,2})(?:([.,]\d*)|:(\d+)(?:\.(\d+))?)?")
@@ -147,7 +166,7 @@ class _Reader:
         self.regions: dict[str, dict[str, str]] = {}  # id -> resolved region styling
         self.agents: dict[str, str] = {}
         self.run_cache: dict[tuple[Any, ...], RunStyle] = {}
-        self.merge_cache: dict[tuple[int, int], dict[str, str]] = {}
+        self.merge_cache: dict[tuple[Any, ...], dict[str, str]] = {}
         self.props_cache: dict[tuple[Any, ...], dict[str, str]] = {}
         self.open_words: dict[int, list[int]] = {}  # cue index -> words ending with their indefinite cue
         self.frame_rate = Fraction(30)
@@ -161,6 +180,14 @@ class _Reader:
         self.extra_ns = ""
         self.legacy = False  # a DFXP draft namespace is in use: attributes may sit in it
         self.placements: dict[tuple[Any, ...], Placement] = {}
+        self.initial: dict[str, str] = {}  # TTML2 <initial> values ("tts:color" as "color")
+        # Regions presented only part of the time (timed, hidden, or animated): their [begin, end) windows.
+        self.region_times: dict[str, list[tuple[Fraction, Fraction | None]]] = {}
+        self.declared_regions = False  # any <region> at all: content without one is not presented
+        self.unassociated = 0  # paragraphs left out for want of a region
+        self.align_nesting_reported = False
+        # element -> (parent begin, its explicit times): each element's times are read once per paragraph.
+        self.times_cache: dict[Any, tuple[Fraction, tuple[Fraction, Fraction | None, bool]]] = {}
         self.canvas: tuple[int, int] | None = None
         self.cells = (32, 15)
         # Dicts whose ids are cache keys stay referenced here, so no id is reused while reading.
@@ -279,14 +306,78 @@ class _Reader:
         return total
 
     def interval(
+        self, el: Any, parent_begin: Fraction, parent_end: Fraction | None, line: int | None, in_seq: bool = False
+    ) -> tuple[Fraction, Fraction | None, bool]:
+        """(begin, end or None for indefinite, explicitly timed) of an element, absolute and clipped.
+
+        An element without an explicit end ends with its parent, except in a ``seq`` container
+        (``in_seq``), where it ends at its implicit end (TTML1 §10.4: the end of its last child in a
+        ``seq`` container, of its latest child in a ``par`` one, indefinite when it holds text). In a
+        ``par`` parent the implicit end never clips what the element presents, so it is not computed.
+        """
+        begin, end, timed = self.explicit(el, parent_begin, parent_end, line)
+        if end is None and in_seq:
+            implicit = self.implicit_end(el, begin, 0)
+            end = parent_end if implicit is None else implicit
+        elif end is None:
+            end = parent_end
+        if end is not None and parent_end is not None and end > parent_end:
+            end = parent_end
+        return begin, end, timed
+
+    def implicit_end(self, el: Any, begin: Fraction, depth: int) -> Fraction | None:
+        """The implicit end of an element that has no explicit one (``None``: indefinite).
+
+        ``seq``: the end of its last child (anonymous text has no duration there). ``par``: indefinite
+        when it holds text or a ``br`` (anonymous spans and ``br`` are indefinite in ``par``), else the
+        latest end of its children, or its begin when it has none.
+        """
+        if depth > 100:
+            return None
+        local_of = self.local
+        seq = el.get("timeContainer") == "seq"
+        mixed = local_of(el.tag) in ("p", "span")
+        if not seq and mixed and (el.text is not None or any(child.tail is not None for child in el)):
+            return None
+        clock = latest = begin
+        for child in el:
+            local = local_of(child.tag)
+            if local not in ("div", "p", "span", "br"):
+                continue
+            if local == "br":
+                if seq:
+                    continue
+                return None
+            c_begin, c_end, _ = self.explicit(child, clock if seq else begin, None, child.sourceline)
+            if c_end is None:
+                c_end = self.implicit_end(child, c_begin, depth + 1)
+                if c_end is None:
+                    return None
+            if seq:
+                clock = c_end
+            elif c_end > latest:
+                latest = c_end
+        return clock if seq else latest
+
+    def explicit(
         self, el: Any, parent_begin: Fraction, parent_end: Fraction | None, line: int | None
     ) -> tuple[Fraction, Fraction | None, bool]:
-        """(begin, end or None for indefinite, explicitly timed) of an element, absolute and clipped."""
+        """(begin, explicit end or None, timed): the element's own times, absolute, not clipped to the parent."""
+        found = self.times_cache.get(el)
+        if found is not None and found[0] == parent_begin:
+            return found[1]
+        result = self._explicit(el, parent_begin, parent_end, line)
+        self.times_cache[el] = (parent_begin, result)
+        return result
+
+    def _explicit(
+        self, el: Any, parent_begin: Fraction, parent_end: Fraction | None, line: int | None
+    ) -> tuple[Fraction, Fraction | None, bool]:
         begin_text = el.get("begin")
         end_text = el.get("end")
         dur_text = el.get("dur")
         if begin_text is None and end_text is None and dur_text is None:
-            return parent_begin, parent_end, False
+            return parent_begin, None, False
         begin = parent_begin
         # In "absolute" mode (an option, for files whose nested times were authored as absolute),
         # offsets count from zero instead of the parent's begin.
@@ -316,8 +407,6 @@ class _Reader:
             dur = self.parse_time(dur_text, line)
             if dur is not None and (end is None or begin + dur < end):
                 end = begin + dur
-        if end is None or (parent_end is not None and end > parent_end):
-            end = parent_end
         return begin, end, True
 
     # ------------------------------------------------------------------ styling
@@ -364,7 +453,15 @@ class _Reader:
     def read_styles(self, styling: Any) -> None:
         raw: dict[str, tuple[Any, int | None]] = {}
         for el in styling:
-            if self.local(el.tag) != "style":
+            local = self.local(el.tag)
+            if local == "initial":
+                # TTML2 <initial>: new initial values for the properties it names.
+                for key, value in el.attrib.items():
+                    kind, name = self.kinds(key)
+                    if kind in _PREFIX:
+                        self.initial[f"{kind}:{name}" if kind != "tts" else name] = value
+                continue
+            if local != "style":
                 continue
             style_id = self.element_id(el)
             if style_id:
@@ -500,6 +597,8 @@ def _style_model(name: str, props: dict[str, str], reader: _Reader, line: int | 
     )
     extra: dict[str, str] = {}
     for key, value in props.items():
+        if key in ("visibility", "display", "ruby"):
+            continue  # applied to what is presented (hidden text is not read), never written back
         if key in _RUN_PROPS:
             if key == "fontSize" and size is None:
                 extra["ttml.tts:fontSize"] = value
@@ -565,6 +664,7 @@ def read_document(data: str, *, name: str, options: TtmlReadOptions) -> Document
         data, format=name, source=options.source, recover=not options.strict,
         on_recover=lambda message, line: sink.warn(message, "read what libxml2 could recover", line=line),
     )
+    limit_attributes(root, reader.warn)
     reader.legacy = "ttaf1" in str(root.tag) or any("ttaf1" in (ns or "") for ns in root.nsmap.values())
     root_local = reader.local(root.tag)
     if root_local != "tt":
@@ -601,19 +701,26 @@ def read_document(data: str, *, name: str, options: TtmlReadOptions) -> Document
     language = root.get("{http://www.w3.org/XML/1998/namespace}lang") or None
     cues: list[Cue] = []
     if body is not None:
-        _Walker(reader, cues, language).body(body)
-    # Paragraphs with no end anywhere up their tree last until the last time the document names.
+        preserve = root.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve"
+        _Walker(reader, cues, language).body(body, preserve)
+    # Content with no end anywhere up its tree is active for the rest of the document (TTML1 §10.4: its
+    # end is indefinite). The model needs a finite end: the latest time the document names, or the
+    # content's begin when later, plus INDEFINITE_TAIL_MS.
     indefinite = [index for index, cue in enumerate(cues) if cue.extra.get("ttml.end") == "indefinite"]
     if indefinite:
-        last = max(max(cue.end_ms, max((w.end_ms for w in cue.words), default=0)) for cue in cues)
+        last = max(max(cue.start_ms, cue.end_ms, max((w.end_ms for w in cue.words), default=0)) for cue in cues)
         for index in indefinite:
             cue = cues[index]
-            end_ms = max(cue.start_ms, last)
+            end_ms = max(cue.start_ms, last) + INDEFINITE_TAIL_MS
             words = list(cue.words)
             for word_index in reader.open_words.get(index, ()):
                 words[word_index] = Word(text=words[word_index].text, start_ms=words[word_index].start_ms,
                                          end_ms=end_ms)
             cues[index] = cue.replace(end_ms=end_ms, words=tuple(words))
+    if reader.unassociated:
+        sink.warn(f"{reader.unassociated} element(s) with content are associated with no region, or with another "
+                  "region than their parent, while the document declares regions", "left them out: they are not "
+                  "presented (TTML1 §9.3.2)", line=body.sourceline if body is not None else None)
     styles = {
         style_id: _style_model(style_id, props, reader, reader.style_lines.get(style_id))
         for style_id, props in reader.styles.items() if not is_generated_id(style_id)
@@ -714,27 +821,162 @@ def _read_layout(reader: _Reader, layout: Any, regions: dict[str, Region]) -> No
     for el in layout:
         if reader.local(el.tag) != "region":
             continue
+        reader.declared_regions = True
         region_id = reader.element_id(el)
         if not region_id:
             reader.warn("region without xml:id", "ignored it", el.sourceline)
             continue
-        props = dict(reader.own_props(el, el.sourceline))
+        props = _region_props(reader, el)
         reader.regions[region_id] = props
+        windows = _region_windows(reader, el, props)
+        if windows is not None:
+            reader.region_times[region_id] = windows
         if _is_align_region(region_id, props):
             continue  # a numpad alignment region (see the writer): no model region
         origin = _percent_pair(props.get("origin"), reader)
         extent = _percent_pair(props.get("extent"), reader)
+        position = props.get("position")
+        if position is not None:
+            resolved = _position_origin(position, extent or (100.0, 100.0), reader)
+            if resolved is not None:
+                origin = resolved
         extra: dict[str, str] = {}
         for key, value in props.items():
             if (key == "origin" and origin is not None) or (key == "extent" and extent is not None):
                 continue
-            if key in ("displayAlign", "writingMode"):
+            if key in ("displayAlign", "writingMode") or (key == "position" and origin is not None):
                 continue
+            if windows is not None and key in ("opacity", "display", "visibility"):
+                continue  # applied: the cues are presented only in the region's windows
             extra[f"ttml.{key if ':' in key else 'tts:' + key}"] = value
         regions[region_id] = Region(
             id=region_id, origin=origin, extent=extent, display_align=props.get("displayAlign"),
             writing_mode=props.get("writingMode"), extra=extra,
         )
+
+
+def _region_windows(reader: _Reader, el: Any, props: dict[str, str]) -> list[tuple[Fraction, Fraction | None]] | None:
+    """When a region presents its content: ``None`` for always, else its [begin, end) windows.
+
+    A region presents nothing outside its own interval (``begin``/``end``/``dur``), nor while its
+    ``tts:display`` is ``none``, its ``tts:opacity`` 0 or its ``tts:visibility`` hidden, counting its
+    ``set`` animations of those properties.
+    """
+    begin, end, timed = reader.explicit(el, _ZERO, None, el.sourceline)
+    sets: list[tuple[Fraction, Fraction | None, dict[str, str]]] = []
+    for child in el:
+        if isinstance(child.tag, str) and reader.local(child.tag) == "set":
+            s_begin, s_end, _ = reader.interval(child, begin, end, child.sourceline)
+            sets.append((s_begin, s_end, reader.own_props(child, child.sourceline)))
+
+    def hidden(values: dict[str, str]) -> bool:
+        opacity = values.get("opacity", "1").strip()
+        try:
+            transparent = float(opacity) == 0
+        except ValueError:
+            transparent = False
+        return transparent or _display_none(values) or _hidden(values)
+
+    if not timed and not sets and not hidden(props):
+        return None
+    times = sorted({begin, *(t for s_begin, s_end, _ in sets for t in (s_begin, s_end) if t is not None)})
+    times = [t for t in times if t >= begin and (end is None or t < end)]
+    windows: list[tuple[Fraction, Fraction | None]] = []
+    for index, start in enumerate(times):
+        stop = times[index + 1] if index + 1 < len(times) else end
+        values = dict(props)
+        for s_begin, s_end, changes in sets:
+            if s_begin <= start and (s_end is None or start < s_end):
+                values.update(changes)
+        if hidden(values):
+            continue
+        if windows and windows[-1][1] == start:
+            windows[-1] = (windows[-1][0], stop)
+        else:
+            windows.append((start, stop))
+    return windows
+
+
+def _region_props(reader: _Reader, el: Any) -> dict[str, str]:
+    """A region's specified styles: referential styles, then its nested ``style`` children, then its own
+    attributes, each overriding the one before (TTML1 §8.4.4.2)."""
+    props = dict(reader.own_props(el, el.sourceline)) if el.get("style") else {}
+    for child in el:
+        if isinstance(child.tag, str) and reader.local(child.tag) == "style":
+            props.update(reader.own_props(child, child.sourceline))
+    kinds = reader.kinds
+    for key, value in el.attrib.items():
+        kind, local = kinds(key)
+        if kind in _PREFIX:
+            props[f"{kind}:{local}" if kind != "tts" else local] = value
+    return props
+
+
+_POSITION_KEYWORDS = frozenset({"left", "right", "top", "bottom", "center"})
+
+
+def _position_origin(value: str, extent: tuple[float, float], reader: _Reader) -> tuple[float, float] | None:
+    """The origin (in %) of a region placed with TTML2 ``tts:position`` (CSS background-position rules).
+
+    A percentage p places the point p% across the region at p% across the root container; an edge
+    keyword with an offset measures the offset from that edge; ``center`` is 50%.
+    """
+    tokens = value.split()
+    if not 1 <= len(tokens) <= 4:
+        return None
+    # (edge keyword or "", offset or None) per axis; an offset follows its edge only in the 3-4 value forms.
+    groups: list[tuple[str, str | None]] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token in _POSITION_KEYWORDS:
+            offset = None
+            if len(tokens) > 2 and token != "center" and index + 1 < len(tokens) \
+                    and tokens[index + 1] not in _POSITION_KEYWORDS:
+                index += 1
+                offset = tokens[index]
+            groups.append((token, offset))
+        else:
+            groups.append(("", token))
+        index += 1
+    if len(groups) == 1:
+        only = groups[0]
+        groups = [("center", None), only] if only[0] in ("top", "bottom") else [only, ("center", None)]
+    if len(groups) != 2:
+        return None
+    horizontal, vertical = groups
+    if horizontal[0] in ("top", "bottom") or vertical[0] in ("left", "right"):
+        horizontal, vertical = vertical, horizontal
+    if horizontal[0] not in ("", "left", "right", "center") or vertical[0] not in ("", "top", "bottom", "center"):
+        return None
+    out: list[float] = []
+    for (edge, offset), size, axis in ((horizontal, extent[0], 0), (vertical, extent[1], 1)):
+        room = 100.0 - size
+        if edge == "center":
+            out.append(room / 2)
+            continue
+        length = _length_percent(offset or "0%", room, axis, reader)
+        if length is None:
+            return None
+        out.append(room - length if edge in ("right", "bottom") else length)
+    return round(out[0], 4), round(out[1], 4)
+
+
+def _length_percent(text: str, room: float, axis: int, reader: _Reader) -> float | None:
+    """An offset in % of the root container: percentages are of ``room`` (container minus region)."""
+    match = re.fullmatch(r"(-?\d+(?:\.\d+)?)(px|%|c|rw|rh)", text)
+    if not match:
+        return None
+    number, unit = float(match.group(1)), match.group(2)
+    if unit == "%":
+        return number * room / 100
+    if unit in ("rw", "rh"):
+        return number
+    if unit == "px":
+        if reader.canvas is None:
+            return None
+        return number * 100 / reader.canvas[axis]
+    return number * 100 / reader.cells[axis]
 
 
 def _read_metadata(reader: _Reader, metadata: Any) -> str | None:
@@ -759,25 +1001,40 @@ def _read_metadata(reader: _Reader, metadata: Any) -> str | None:
 
 
 class _Walker:
-    """Walks the body and builds one cue per ``p``."""
+    """Walks the body and builds the cues of each ``p`` (see :meth:`paragraph`)."""
 
     def __init__(self, reader: _Reader, cues: list[Cue], language: str | None) -> None:
         self.reader = reader
         self.cues = cues
         self.language = language
+        self.cue_id: str | None = None  # of the paragraph being read
 
-    def body(self, body: Any) -> None:
+    def body(self, body: Any, preserve: bool) -> None:
         reader = self.reader
         line = body.sourceline
         begin, end, _ = reader.interval(body, _ZERO, None, line)
-        self.container(body, begin, end, reader.own_props(body, line), body.get("region"), self.language,
-                       body.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve",
-                       body.get("style"), 1)
+        own = reader.own_props(body, line)
+        if _display_none(own) and not _has_set(reader, body):
+            return
+        space = body.get("{http://www.w3.org/XML/1998/namespace}space")
+        region = body.get("region")
+        if region is not None and region not in reader.regions:
+            reader.warn(f"region {region!r} is not defined", "ignored the reference", line)
+            region = None
+        self.container(body, begin, end, own, region, self.language,
+                       preserve if space is None else space == "preserve", body.get("style"), 1,
+                       _background(own.get("backgroundColor"), reader.initial.get("backgroundColor")))
 
     def container(self, el: Any, begin: Fraction, end: Fraction | None, props: dict[str, str],
                   region: str | None, language: str | None, preserve: bool, style_ref: str | None,
-                  depth: int) -> Fraction | None:
-        """Walk the children of a body or div; returns the end of the last child (for seq parents)."""
+                  depth: int, background: str | None) -> Fraction | None:
+        """Walk the children of a body or div; returns the end of the last child (for seq parents).
+
+        ``region`` is the region the element is associated with (its own ``region`` or the nearest
+        ancestor's); a child naming another region is not presented (TTML1 §9.3.2: it belongs to its
+        region, and its parent, belonging to another, is pruned from that region's ISDs).
+        ``background`` is the innermost visible background of the enclosing body and divs.
+        """
         reader = self.reader
         seq = el.get("timeContainer") == "seq"
         clock = begin
@@ -789,12 +1046,34 @@ class _Walker:
                 continue
             line = child.sourceline
             child_begin = clock if seq else begin
-            c_begin, c_end, timed = reader.interval(child, child_begin, end, line)
-            if seq and not timed:
-                c_end = c_begin if local == "p" and child.get("timeContainer") == "seq" else c_end
+            c_begin, c_end, timed = reader.interval(child, child_begin, end, line, seq)
+            if seq:
+                clock = c_end if c_end is not None else clock
+            last_end = c_end
+            if c_end is not None and timed and c_end < c_begin:
+                continue  # clipped away by its parent: never presented
             own = reader.own_props(child, line)
+            if own and _display_none(own) and not _has_set(reader, child):
+                continue  # tts:display="none": neither it nor its descendants are presented
             child_props = _inherit(reader, props, own)
-            child_region = child.get("region") or region
+            child_region = child.get("region")
+            if child_region is not None and child_region not in reader.regions:
+                reader.warn(f"region {child_region!r} is not defined", "ignored the reference", line)
+                child_region = None
+            if child_region is None:
+                child_region = region
+            elif region is not None and child_region != region:
+                if not _is_align_region(region, reader.regions.get(region, _NO_PROPS)):
+                    reader.unassociated += 1
+                    continue
+                # Leniency: writers of earlier subkit versions wrapped every paragraph in a div of a
+                # numpad region (an1-an9, the whole root container), positioned ones included; read
+                # those in their own region, as written, instead of pruning them as TTML players do.
+                if not reader.align_nesting_reported:
+                    reader.align_nesting_reported = True
+                    reader.warn(f"an element in region {child_region!r} inside a div of alignment region "
+                                f"{region!r}", "presented it in its own region (TTML players leave it out)",
+                                line)
             lang = child.get("{http://www.w3.org/XML/1998/namespace}lang")
             child_lang = language if lang is None else (lang or None)
             space = child.get("{http://www.w3.org/XML/1998/namespace}space")
@@ -803,20 +1082,18 @@ class _Walker:
             # The first named style; styles a writer generated for one element's attributes are not named.
             child_style = next((ref for ref in refs.split() if not is_generated_id(ref)), style_ref) if refs \
                 else style_ref
+            child_background = _background(own.get("backgroundColor"), background) if own else background
             if depth > 100:
                 raise reader.sink.fail("div elements nested too deeply", line=line)
             if local == "div":
                 image = _image_of(child) if len(child.attrib) > 1 else None
                 if image is not None:
                     self.image(child, image, c_begin, c_end, child_region)
-                finished = self.container(child, c_begin, c_end, child_props, child_region, child_lang,
-                                          child_preserve, child_style, depth + 1)
+                self.container(child, c_begin, c_end, child_props, child_region, child_lang,
+                               child_preserve, child_style, depth + 1, child_background)
             else:
-                finished = self.paragraph(child, c_begin, c_end, timed, child_props, own, child_region,
-                                          child_lang, child_preserve, child_style)
-            if seq:
-                clock = c_end if c_end is not None else (finished if finished is not None else clock)
-            last_end = c_end if c_end is not None else finished
+                self.paragraph(child, c_begin, c_end, child_props, own, child_region, child_lang,
+                               child_preserve, child_style, child_background)
         return last_end
 
     def image(self, div: Any, image: str, begin: Fraction, end: Fraction | None, region: str | None) -> None:
@@ -838,24 +1115,41 @@ class _Walker:
                              if div.get("{http://www.w3.org/XML/1998/namespace}id") else None,
                              placement=placement, extra=extra))
 
-    def paragraph(self, p: Any, begin: Fraction, end: Fraction | None, timed: bool, props: dict[str, str],
+    def paragraph(self, p: Any, begin: Fraction, end: Fraction | None, props: dict[str, str],
                   own: dict[str, str], region: str | None, language: str | None, preserve: bool,
-                  style_ref: str | None) -> Fraction | None:
+                  style_ref: str | None, background: str | None) -> None:
+        """The cues of one ``p``: one per region it is presented in and per interval its content is constant.
+
+        With regions declared, a ``p`` associated with none is presented only through the spans that name
+        one (TTML1 §9.3.2). Timed spans and ``set`` animations split the ``p`` at their times, each cue
+        holding what is presented in its interval, as the ISDs do; a ``p`` made of word spans that follow
+        each other and cover it (word-level timing) stays one cue with :class:`Word` timings instead.
+        """
+        # Read once: the cues of one paragraph share its id (and its diagnostics are given once).
+        self.cue_id = self.reader.element_id(p) if p.get("{http://www.w3.org/XML/1998/namespace}id") is not None \
+            or p.get("id") is not None else None
+        if self.cue_id is not None and is_generated_id(self.cue_id):
+            self.cue_id = None  # an id a writer generated (sk.c<n>) is not the cue's
+        try:
+            self.paragraph_cues(p, begin, end, props, own, region, language, preserve, style_ref, background)
+        finally:
+            self.reader.times_cache.clear()  # times are cached per paragraph (its walks share them)
+
+    def paragraph_cues(self, p: Any, begin: Fraction, end: Fraction | None, props: dict[str, str],
+                       own: dict[str, str], region: str | None, language: str | None, preserve: bool,
+                       style_ref: str | None, background: str | None) -> None:
         reader = self.reader
         line = p.sourceline
-        region_props = reader.regions.get(region, _NO_PROPS) if region else _NO_PROPS
-        if region and region not in reader.regions:
-            reader.warn(f"region {region!r} is not defined", "ignored the reference", line)
-            region = None
-        if region_props:
-            cache_key = (id(region_props), id(props))
-            merged = reader.merge_cache.get(cache_key)
-            if merged is None:
-                merged = {k: v for k, v in region_props.items() if k not in _NOT_INHERITED}
-                merged.update(props)
-                reader.merge_cache[cache_key] = merged
-                reader.keep.append((region_props, props))
-            props = merged
+        targets: list[str | None]
+        if not reader.declared_regions:
+            targets = [None]
+        elif region is not None:
+            targets = [region]
+        else:
+            targets = _span_regions(reader, p)
+            if not targets:
+                reader.unassociated += 1
+                return
         base = reader.styles.get(style_ref, _NO_PROPS) if style_ref else _NO_PROPS
         if style_ref and style_ref not in reader.styles:
             style_ref = None
@@ -867,29 +1161,113 @@ class _Walker:
             if speaker is None:
                 reader.warn(f"agent {first!r} is not defined", "used its id as the speaker", line)
                 speaker = first
-        items = None if preserve else _simple_content(p, reader.run_style(props, own.get("backgroundColor"), base,
-                                                                          None, None, line))
-        words: tuple[Word, ...] = ()
-        builder: _Content | None = None
-        if items is None:
-            builder = _Content(reader, base, begin, language, speaker)
-            builder.walk(p, props, preserve, own.get("backgroundColor"), begin, end, language, speaker, 0, None)
+        for target in targets:
+            windows = reader.region_times.get(target) if target else None
+            if windows is None:
+                self.present_in(p, begin, end, props, own, target, region, language, preserve, style_ref, base,
+                                speaker, background)
+                continue
+            for w_begin, w_end in windows:
+                # A region presents nothing outside its windows (its interval, and while it is visible).
+                t_begin = max(begin, w_begin)
+                t_end = w_end if end is None else end if w_end is None else min(end, w_end)
+                if t_end is not None and t_end <= t_begin:
+                    continue
+                self.present_in(p, t_begin, t_end, props, own, target, region, language, preserve, style_ref, base,
+                                speaker, background)
+
+    def present_in(self, p: Any, t_begin: Fraction, t_end: Fraction | None, props: dict[str, str],
+                   own: dict[str, str], target: str | None, region: str | None, language: str | None,
+                   preserve: bool, style_ref: str | None, base: dict[str, str], speaker: str | None,
+                   background: str | None) -> None:
+        """Present ``p`` in region ``target`` during [t_begin, t_end), with the region's styles inherited."""
+        reader = self.reader
+        region_props = reader.regions.get(target, _NO_PROPS) if target else _NO_PROPS
+        t_props = props
+        if region_props or reader.initial:
+            cache_key = ("region", id(region_props), id(props))
+            merged = reader.merge_cache.get(cache_key)
+            if merged is None:
+                merged = {k: v for k, v in reader.initial.items() if k not in _NOT_INHERITED}
+                merged.update((k, v) for k, v in region_props.items() if k not in _NOT_INHERITED)
+                merged.update(props)
+                reader.merge_cache[cache_key] = merged
+                reader.keep.append((region_props, props))
+            t_props = merged
+        self.present(p, t_begin, t_end, t_props, own, target, region is not None, language, preserve,
+                     style_ref, base, speaker, background)
+
+    def present(self, p: Any, begin: Fraction, end: Fraction | None, props: dict[str, str], own: dict[str, str],
+                region: str | None, associated: bool, language: str | None, preserve: bool,
+                style_ref: str | None, base: dict[str, str], speaker: str | None, background: str | None) -> None:
+        """Add the cues of ``p`` as presented in ``region`` during [begin, end)."""
+        reader = self.reader
+        line = p.sourceline
+        items = None if preserve or p.get("timeContainer") == "seq" else _simple_content(p, reader.run_style(
+            props, _background(own.get("backgroundColor"), background), base, None, None, line))
+        if items is not None:
+            if _hidden(props):
+                return
+            self.add_cue(p, begin, end, items, (), props, own, region, language, style_ref, speaker)
+            return
+        times: set[Fraction] = set()
+        context = _Context(reader, base, language, speaker, region, associated)
+        if p.get("timeContainer") is None:
+            builder = _Content(context, begin)
+            builder.walk(p, props, preserve, background, begin, end, language, speaker, 0, None, None, times)
+            if not builder.dynamic:
+                # Nothing inside changes with time: this walk presents the whole interval.
+                items, _ = builder.finish(end)
+                self.add_cue(p, begin, end, items, (), builder.p_props, own, region, language, style_ref, speaker)
+                return
+            times.clear()
+        if _word_spans(reader, p, begin, end):
+            builder = _Content(context, begin)
+            builder.walk(p, props, preserve, background, begin, end, language, speaker, 0, None, None, times)
             if end is None and builder.max_end is not None:
                 end = builder.max_end
             items, words = builder.finish(end)
+            self.add_cue(p, begin, end, items, words, builder.p_props, own, region, language, style_ref, speaker,
+                         builder.open_words)
+            return
+        now: Fraction | None = begin
+        pieces: list[tuple[Fraction, Fraction | None, tuple[ContentItem, ...], dict[str, str]]] = []
+        while now is not None:  # at least once: a zero-length p is kept as a zero-length cue
+            builder = _Content(context, begin)
+            builder.walk(p, props, preserve, background, begin, end, language, speaker, 0, None, now, times)
+            later = sorted(t for t in times if t > now and (end is None or t < end))
+            until = later[0] if later else end
+            items, _ = builder.finish(until)
+            if pieces and pieces[-1][2] == items and pieces[-1][3] == builder.p_props:
+                first = pieces.pop()
+                pieces.append((first[0], until, items, builder.p_props))
+            else:
+                pieces.append((now, until, items, builder.p_props))
+            now = until if until is not None and (end is None or until < end) else None
+        for start, stop, items, p_props in pieces:
+            if len(pieces) > 1 and not any(type(item) is Run for item in items):
+                continue  # nothing presented in this interval
+            self.add_cue(p, start, stop, items, (), p_props, own, region, language, style_ref, speaker)
+
+    def add_cue(self, p: Any, begin: Fraction, end: Fraction | None, items: tuple[ContentItem, ...],
+                words: tuple[Word, ...], props: dict[str, str], own: dict[str, str], region: str | None,
+                language: str | None, style_ref: str | None, speaker: str | None,
+                open_words: list[int] | None = None) -> None:
+        reader = self.reader
         if not items:
-            return end
+            return
         start_ms = _ms(begin)
         extra: dict[str, str] = {}
         if end is None:
             end_ms = start_ms
             extra["ttml.end"] = "indefinite"
-            if words and builder is not None and builder.open_words:
-                reader.open_words[len(self.cues)] = builder.open_words
+            if words and open_words:
+                reader.open_words[len(self.cues)] = open_words
         else:
             end_ms = _ms(end)
             if end_ms < start_ms:
-                return end  # never shown: clipped away by its parent
+                return  # never shown: clipped away by its parent
+        region_props = reader.regions.get(region, _NO_PROPS) if region else _NO_PROPS
         text_align = props.get("textAlign")
         own_region = p.get("region") == region if region else False
         placement_key = (region, text_align, own_region)
@@ -901,19 +1279,16 @@ class _Walker:
             # Inline styling of the p that no model field holds (referential styles live in Document.styles).
             for attr_key, value in p.attrib.items():
                 kind, local = reader.kinds(attr_key)
-                if kind in _PREFIX and local not in _RUN_PROPS and local != "textAlign" and \
+                if kind in _PREFIX and local not in _RUN_PROPS and local not in _APPLIED and \
                         not (kind == "itts" and local == "forcedDisplay"):
                     extra[f"ttml.{kind}:{local}"] = value
             for ref in (p.get("style") or "").split():
                 if is_generated_id(ref):  # a writer's style holding the p's own attributes (EBU-TT-D)
                     for key, value in reader.styles.get(ref, _NO_PROPS).items():
                         local = key.rsplit(":", 1)[-1]
-                        if local not in _RUN_PROPS and local != "textAlign" and key != "itts:forcedDisplay":
+                        if local not in _RUN_PROPS and local not in _APPLIED and key != "itts:forcedDisplay":
                             extra[f"ttml.{key if ':' in key else 'tts:' + key}"] = value
-        cue_id = reader.element_id(p) if p.get("{http://www.w3.org/XML/1998/namespace}id") is not None \
-            or p.get("id") is not None else None
-        if cue_id is not None and is_generated_id(cue_id):
-            cue_id = None
+        cue_id = self.cue_id
         cue_language = language if language != self.language else None
         forced = props.get("itts:forcedDisplay") == "true"
         if extra or words or style_ref or forced:
@@ -932,7 +1307,81 @@ class _Walker:
                     elif carried:
                         cue = cue.replace(words=carried)
         self.cues.append(cue)
-        return end
+
+
+def _background(own: str | None, parent: str | None) -> str | None:
+    """The background behind text: an element's own unless it is transparent, else its parent's."""
+    if own is None:
+        return parent
+    color = parse_color(own)
+    if color is None or color.a == 0:
+        return parent
+    return own
+
+
+def _display_none(props: dict[str, str]) -> bool:
+    value = props.get("display")
+    return value is not None and value.strip() == "none"
+
+
+def _hidden(props: dict[str, str]) -> bool:
+    value = props.get("visibility")
+    return value is not None and value.strip() == "hidden"
+
+
+def _has_set(reader: _Reader, el: Any) -> bool:
+    """Whether ``el`` has ``set`` children (which may change its display)."""
+    return any(isinstance(child.tag, str) and reader.local(child.tag) == "set" for child in el)
+
+
+def _span_regions(reader: _Reader, p: Any) -> list[str | None]:
+    """The declared regions that spans of a ``p`` with no region of its own name, in document order."""
+    found: list[str | None] = []
+    for el in p.iter():
+        if el is p or not isinstance(el.tag, str):
+            continue
+        region = el.get("region")
+        if region is not None and region in reader.regions and region not in found and reader.local(el.tag) == "span":
+            found.append(region)
+    return found
+
+
+def _word_spans(reader: _Reader, p: Any, begin: Fraction, end: Fraction | None) -> bool:
+    """Whether a ``p`` is word-level timing: kept as one cue with timed words instead of split.
+
+    The rule: timed spans, children of the ``p``, none with timed or animated content of its own,
+    following each other without gap or overlap from the ``p``'s begin to its end, with no text outside
+    them but white space (and no ``seq`` container, no animation, no region of their own). A TTML
+    presentation shows only the active word at each instant; the model keeps the line and its word
+    timings (which is what karaoke and word-timed sources mean).
+    """
+    if p.get("timeContainer") == "seq" or (p.text and p.text.strip()):
+        return False
+    previous = begin
+    count = 0
+    for child in p:
+        if child.tail and child.tail.strip():
+            return False
+        local = reader.local(child.tag)
+        if local is None and not isinstance(child.tag, str):
+            continue
+        if local != "span":
+            if local == "set" or local == "br":
+                return False
+            continue
+        if child.get("region") is not None or child.get("timeContainer") == "seq":
+            return False
+        for inner in child.iter():
+            if inner is not child and isinstance(inner.tag, str) and (
+                    inner.get("begin") is not None or inner.get("end") is not None or inner.get("dur") is not None
+                    or reader.local(inner.tag) == "set"):
+                return False
+        c_begin, c_end, timed = reader.interval(child, begin, end, child.sourceline)
+        if not timed or c_end is None or c_begin != previous or c_end < c_begin:
+            return False
+        previous = c_end
+        count += 1
+    return count >= 1 and previous == end
 
 
 def _image_of(div: Any) -> str | None:
@@ -1022,11 +1471,17 @@ def _text_align(value: str | None) -> Any:
 
 def _inherit(reader: _Reader, parent: dict[str, str], own: dict[str, str]) -> dict[str, str]:
     """The specified style of a child: the parent's inheritable properties under its own."""
-    if not own:
-        if not parent or not any(k in _NOT_INHERITED for k in parent):
-            return parent
-        return {k: v for k, v in parent.items() if k not in _NOT_INHERITED}
+    if not parent:
+        return own
     key = (id(parent), id(own))
+    if not own:
+        found = reader.merge_cache.get(key)
+        if found is None:
+            found = parent if _NOT_INHERITED.isdisjoint(parent) else \
+                {k: v for k, v in parent.items() if k not in _NOT_INHERITED}
+            reader.merge_cache[key] = found
+            reader.keep.append((parent, own))
+        return found
     found = reader.merge_cache.get(key)
     if found is not None:
         return found
@@ -1037,35 +1492,86 @@ def _inherit(reader: _Reader, parent: dict[str, str], own: dict[str, str]) -> di
     return merged
 
 
-class _Content:
-    """Collects the text pieces of one ``p``, then normalises white space and builds runs and words."""
+class _Context:
+    """What every walk of one ``p`` shares: the reader, the named style, the cue's language and speaker,
+    and the region the walk presents (``None`` without declared regions)."""
 
-    __slots__ = ("base", "begin", "language", "max_end", "open_words", "pieces", "reader", "speaker", "words")
+    __slots__ = ("associated", "base", "language", "reader", "region", "speaker")
 
-    def __init__(self, reader: _Reader, base: dict[str, str], begin: Fraction, language: str | None,
-                 speaker: str | None) -> None:
+    def __init__(self, reader: _Reader, base: dict[str, str], language: str | None, speaker: str | None,
+                 region: str | None, associated: bool) -> None:
         self.reader = reader
         self.base = base
-        self.begin = begin
         self.language = language
         self.speaker = speaker
+        self.region = region
+        self.associated = associated
+
+
+class _Content:
+    """Collects the text pieces of one ``p`` as presented at one instant (or, for word-level timing, over
+    its whole interval), then normalises white space and builds runs and words."""
+
+    __slots__ = ("base", "begin", "context", "dynamic", "language", "max_end", "now", "open_words", "p_props",
+                 "pieces", "reader", "speaker", "times", "words")
+
+    def __init__(self, context: _Context, begin: Fraction) -> None:
+        self.context = context
+        self.reader = context.reader
+        self.base = context.base
+        self.begin = begin
+        self.language = context.language
+        self.speaker = context.speaker
         # (kind, text, style, word index, preserve): kind 0 text, 1 break, 2 raw.
         self.pieces: list[list[Any]] = []
         # [begin, end, open?]: one entry per word segment, in order.
         self.words: list[list[Any]] = []
         self.max_end: Fraction | None = None
         self.open_words: list[int] = []  # words whose end is the paragraph's, still unknown
+        self.p_props: dict[str, str] = _NO_PROPS
+        self.now: Fraction | None = None
+        self.times: set[Fraction] = set()
+        self.dynamic = False  # met a timed span, a seq container or a set: the p changes with time
 
     def walk(self, el: Any, props: dict[str, str], preserve: bool, background: str | None, begin: Fraction,
              end: Fraction | None, language: str | None, voice: str | None, depth: int,
-             word: int | None) -> None:
+             word: int | None, now: Fraction | None, times: set[Fraction]) -> None:
+        """Walk the ``p`` itself (``now``: the instant presented, ``None`` for every span at once)."""
+        self.now = now
+        self.times = times
+        region = self.context.region if self.context.associated else None
+        self.element(el, props, preserve, background, begin, end, language, voice, depth, word, region, True)
+
+    def element(self, el: Any, props: dict[str, str], preserve: bool, background: str | None, begin: Fraction,
+                end: Fraction | None, language: str | None, voice: str | None, depth: int, word: int | None,
+                region: str | None, is_p: bool = False) -> None:
         reader = self.reader
+        now = self.now
         line = el.sourceline
+        if len(el):
+            props = self.animate(el, props, begin, end)
+        if is_p:
+            self.p_props = props
+        if props.get("display") == "none":
+            return  # not presented, nor its descendants (display does not inherit, but prunes)
+        own_background = props.get("backgroundColor")
+        if own_background is not None:
+            background = _background(own_background, background)
         language_run = language if language != self.language else None
         voice_run = voice if voice != self.speaker else None
         style = reader.run_style(props, background, self.base, language_run, voice_run, line)
-        if el.text:
+        ruby = props.get("ruby")
+        if ruby == "container":
+            self.ruby(el, props, preserve, background, begin, end, language, voice, depth, word, region)
+            return
+        seq = el.get("timeContainer") == "seq"
+        # Text is presented in the region of the walk only when it is associated with it; in a seq
+        # container, anonymous text has no duration and is never presented.
+        shown = (self.context.region is None or region == self.context.region) and not seq \
+            and props.get("visibility") != "hidden"
+        if el.text and shown:
             self.text(el.text, style, preserve, word)
+        clock = begin
         for child in el:
             tag = child.tag
             local = reader.local(tag)
@@ -1073,36 +1579,138 @@ class _Content:
                 if depth > 100:
                     raise reader.sink.fail("span elements nested too deeply", line=child.sourceline)
                 c_line = child.sourceline
-                c_begin, c_end, timed = reader.interval(child, begin, end, c_line)
-                own = reader.own_props(child, c_line)
-                c_props = _inherit(reader, props, own) if own else props
-                space = child.get("{http://www.w3.org/XML/1998/namespace}space")
-                c_preserve = preserve if space is None else space == "preserve"
-                lang = child.get("{http://www.w3.org/XML/1998/namespace}lang")
-                c_lang = language if lang is None else (lang or None)
-                agent = _agent_of(child, reader.legacy)
-                c_voice = voice
-                if agent:
-                    c_voice = reader.agents.get(agent.split()[0], agent.split()[0])
-                c_background = own.get("backgroundColor", background) if own else background
-                c_word = word
-                if timed:
-                    if c_end is not None and (self.max_end is None or c_end > self.max_end):
-                        self.max_end = c_end
-                    c_word = len(self.words)
-                    self.words.append([c_begin, c_end])
-                    self.pieces.append([3, "", None, c_word, False])  # marks where the word starts
-                self.walk(child, c_props, c_preserve, c_background, c_begin, c_end, c_lang, c_voice, depth + 1,
-                          c_word)
-                if timed:
-                    self.pieces.append([4, "", None, word, False])  # back in the parent's segment
+                c_begin, c_end, timed = reader.interval(child, clock if seq else begin, end, c_line, seq)
+                if seq:
+                    clock = c_end if c_end is not None else clock
+                if timed or seq:
+                    self.dynamic = True
+                    self.times.add(c_begin)
+                    if c_end is not None:
+                        self.times.add(c_end)
+                span_region = child.get("region")
+                if span_region is not None and span_region in reader.regions:
+                    if region is not None and span_region != region:
+                        self.collect(child, c_begin, c_end, depth + 1)
+                        if child.tail and shown:
+                            self.text(child.tail, style, preserve, word)
+                        continue  # associated with another region than its parent: pruned everywhere
+                    c_region = span_region
+                else:
+                    c_region = region
+                # An untimed span of a par container is active with its parent.
+                # Word-level timing (now is None) keeps every word.
+                active = now is None or (not timed and not seq) or (
+                    c_begin <= now and (c_end is None or now < c_end))
+                if not active:
+                    self.collect(child, c_begin, c_end, depth + 1)
+                else:
+                    own = reader.own_props(child, c_line)
+                    c_props = _inherit(reader, props, own) if own else _inherit(reader, props, _NO_PROPS)
+                    space = child.get("{http://www.w3.org/XML/1998/namespace}space")
+                    c_preserve = preserve if space is None else space == "preserve"
+                    lang = child.get("{http://www.w3.org/XML/1998/namespace}lang")
+                    c_lang = language if lang is None else (lang or None)
+                    agent = _agent_of(child, reader.legacy)
+                    c_voice = voice
+                    if agent:
+                        c_voice = reader.agents.get(agent.split()[0], agent.split()[0])
+                    c_word = word
+                    if timed and now is None:
+                        if c_end is not None and (self.max_end is None or c_end > self.max_end):
+                            self.max_end = c_end
+                        c_word = len(self.words)
+                        self.words.append([c_begin, c_end])
+                        self.pieces.append([3, "", None, c_word, False])  # marks where the word starts
+                    self.element(child, c_props, c_preserve, background, c_begin, c_end, c_lang, c_voice,
+                                 depth + 1, c_word, c_region)
+                    if timed and now is None:
+                        self.pieces.append([4, "", None, word, False])  # back in the parent's segment
             elif local == "br":
-                self.pieces.append([1, "\n", None, word, False])
-            elif (local is None and isinstance(tag, str) and not _is_metadata(tag)) or local in ("set", "animate"):
-                # Animations and foreign elements: kept in place for the family's writers.
+                if shown or (self.context.region is None or region == self.context.region):
+                    self.pieces.append([1, "\n", None, word, False])
+            elif local == "set":
+                pass  # applied by animate()
+            elif (local is None and isinstance(tag, str) and not _is_metadata(tag)) or local == "animate":
+                # Continuous animations and foreign elements: kept in place for the family's writers.
                 self.pieces.append([2, _serialise(child, reader.kinds), None, word, False])
-            if child.tail:
+            if child.tail and shown:
                 self.text(child.tail, style, preserve, word)
+
+    def animate(self, el: Any, props: dict[str, str], begin: Fraction, end: Fraction | None) -> dict[str, str]:
+        """``props`` with the discrete ``set`` animations of ``el`` active at the walk's instant applied."""
+        reader = self.reader
+        changed: dict[str, str] | None = None
+        for child in el:
+            if not isinstance(child.tag, str) or reader.local(child.tag) != "set":
+                continue
+            s_begin, s_end, _ = reader.interval(child, begin, end, child.sourceline)
+            self.dynamic = True
+            self.times.add(s_begin)
+            if s_end is not None:
+                self.times.add(s_end)
+            now = self.now
+            if now is None or now < s_begin or (s_end is not None and now >= s_end):
+                continue
+            values = reader.own_props(child, child.sourceline)
+            if values:
+                if changed is None:
+                    changed = dict(props)
+                changed.update(values)
+        if changed is None:
+            return props
+        reader.keep.append(changed)
+        return changed
+
+    def collect(self, el: Any, begin: Fraction, end: Fraction | None, depth: int) -> None:
+        """Record the times of an element that is not presented at the walk's instant (it may be later)."""
+        if depth > 100:
+            return
+        reader = self.reader
+        seq = el.get("timeContainer") == "seq"
+        clock = begin
+        for child in el:
+            local = reader.local(child.tag)
+            if local == "span" or local == "set":
+                c_begin, c_end, timed = reader.interval(child, clock if seq else begin, end, child.sourceline,
+                                                        seq)
+                if seq:
+                    clock = c_end if c_end is not None else clock
+                if timed or seq or local == "set":
+                    self.times.add(c_begin)
+                    if c_end is not None:
+                        self.times.add(c_end)
+                if local == "span":
+                    self.collect(child, c_begin, c_end, depth + 1)
+
+    def ruby(self, el: Any, props: dict[str, str], preserve: bool, background: str | None, begin: Fraction,
+             end: Fraction | None, language: str | None, voice: str | None, depth: int, word: int | None,
+             region: str | None) -> None:
+        """A ruby container: its base text becomes runs carrying the annotation (``RunStyle.ruby``).
+
+        Delimiters (shown only where ruby is not supported) are left out; several annotations (above
+        and below) are joined with a space.
+        """
+        reader = self.reader
+        annotations: list[str] = []
+        start = len(self.pieces)
+        for child in el:
+            if reader.local(child.tag) != "span":
+                continue
+            own = reader.own_props(child, child.sourceline)
+            kind = own.get("ruby", "")
+            if kind in ("text", "textContainer"):
+                text = " ".join("".join(child.itertext()).split())
+                if text:
+                    annotations.append(text)
+            elif kind != "delimiter":
+                c_props = _inherit(reader, props, own)
+                self.element(child, c_props, preserve, background, begin, end, language, voice, depth + 1, word,
+                             region)
+        if annotations:
+            annotation = " ".join(annotations)
+            for piece in self.pieces[start:]:
+                if piece[0] == 0 and piece[2] is not None:
+                    piece[2] = piece[2].merged(ruby=annotation)
 
     def text(self, text: str, style: RunStyle, preserve: bool, word: int | None) -> None:
         if preserve:

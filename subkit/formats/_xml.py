@@ -25,11 +25,16 @@ lxml is imported inside the functions: ``import subkit`` must not load it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from subkit.errors import ParseError
 
-__all__ = ["MAX_DEPTH", "etree", "parse_xml", "xml_parser"]
+__all__ = ["MAX_ATTRIBUTES", "MAX_DEPTH", "etree", "limit_attributes", "parse_xml", "xml_parser"]
+
+#: The most attributes one element may carry; lxml's ``attrib.items()`` costs time quadratic in
+#: their number, and no subtitle format needs more than a few dozen.
+MAX_ATTRIBUTES = 1000
 
 #: The deepest element nesting accepted (libxml2's limit when ``huge_tree`` is off).
 MAX_DEPTH = 256
@@ -140,3 +145,22 @@ def parse_xml(
     if root is None:  # pragma: no cover - fromstring returns an element or raises
         raise ParseError("no XML root element", format=format, source=source, line=1)
     return root
+
+
+def limit_attributes(root: Any, warn: Callable[[str, str, int | None], None]) -> None:
+    """Clear the attributes of every element that has more than :data:`MAX_ATTRIBUTES`.
+
+    lxml reads one element's attribute values in time quadratic in their count
+    (200,000 attributes on one element: minutes), so such an element keeps
+    none of them; ``warn(message, action, line)`` records it (and raises in
+    strict mode). Counting and clearing stay linear.
+
+    Raises:
+        ParseError: when ``warn`` raises it (strict readers).
+    """
+    for el in root.iter():
+        count = len(el.attrib)
+        if count > MAX_ATTRIBUTES:
+            warn(f"element with {count} attributes (more than {MAX_ATTRIBUTES})", "ignored its attributes",
+                 el.sourceline or 1)
+            el.attrib.clear()

@@ -70,6 +70,7 @@ from subkit.formats._ass_tags import (
 )
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
 from subkit.formats._features import report_unsupported
+from subkit.formats._placement import exact_anchor, nearest_alignment
 from subkit.model import (
     NOWHERE,
     Attachment,
@@ -971,14 +972,19 @@ class _Writer:
             base = base_of(self.doc.styles.get(style_name) or self.doc.styles.get("Default"))
             ctx = self.contexts[style_name] = TagContext(base=base, styles=self.doc.styles, flavour=self.flavour)
         line_tags = ""
-        align = placement.align
-        if align is None and placement.text_align is not None:
-            align = {"left": 1, "start": 1, "right": 3, "end": 3}.get(placement.text_align)
-        if align is not None:
+        # WebVTT lines, TTML regions, text alignment: the nearest of the nine points, and
+        # the exact spot as \pos when WebVTT pins it in percent.
+        # With \pos of its own the cue keeps its alignment (the style's when it has none).
+        exact = exact_anchor(placement) if placement.x is None else None
+        if placement.x is not None:
+            align = placement.align
+        else:
+            align = exact[0] if exact else nearest_alignment(placement, self.doc.regions, canvas)
+        if align is not None and (align != 2 or placement.align is not None or exact):
             line_tags += f"\\an{align}" if self.flavour == "ass" else f"\\a{ASS_TO_SSA_ALIGN[align]}"
-        if placement.x is not None and placement.y is not None:
-            x, y = placement.x, placement.y
-            if placement.unit == "%":
+        if exact or (placement.x is not None and placement.y is not None):
+            x, y = (exact[1], exact[2]) if exact else (placement.x or 0.0, placement.y or 0.0)
+            if exact or placement.unit == "%":
                 x, y = x * canvas[0] / 100, y * canvas[1] / 100
             line_tags += f"\\pos({format_number(round(x, 3))},{format_number(round(y, 3))})"
         karaoke = karaoke_tags(cue, start_cs, self.report, index, self.flavour) if cue.words else None

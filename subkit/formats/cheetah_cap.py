@@ -251,8 +251,16 @@ def _decode(text: bytes) -> tuple[tuple[ContentItem, ...], set[str]]:
     return tuple(content), unknown
 
 
+#: More text bytes than a record can hold: encoding stops there (the record is cut anyway).
+_ENOUGH = 256
+
+
 def _encode_line(items: list[ContentItem]) -> tuple[bytes, list[str], bool]:
-    """Bytes of one line, the characters it could not encode, and whether italics were approximated."""
+    """Bytes of one line, the characters it could not encode, and whether italics were approximated.
+
+    Encoding stops past :data:`_ENOUGH` bytes: a record holds at most 235, so
+    a multi-megabyte cue costs no more than a long line.
+    """
     out = bytearray()
     bad: list[str] = []
     italic = False
@@ -270,7 +278,9 @@ def _encode_line(items: list[ContentItem]) -> tuple[bytes, list[str], bool]:
             italic = True
         elif italic and not item.style.italic:
             approximated = True  # CAP italics last to the end of the line
-        for char in item.text:
+        if len(out) > _ENOUGH:
+            break
+        for char in item.text[:_ENOUGH]:
             code = _SPECIAL_CODES.get(char)
             if code is not None:
                 out.append(code)
@@ -310,6 +320,8 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> bytes:
         text = bytearray()
         written_lines = 0
         for items in lines:
+            if len(text) > _ENOUGH:
+                break  # the record is full: the rest is cut (reported below as text-length)
             encoded, bad, approximated = _encode_line(items)
             if bad:
                 report.add("charset", f"characters outside Windows-1252 written as '?': {''.join(bad)[:20]}",

@@ -44,6 +44,7 @@ and 1 for the first TTI block, and the message gives the byte offset.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from collections.abc import Mapping
@@ -54,7 +55,7 @@ from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSi
 from subkit.formats._features import report_unsupported
 from subkit.formats._iso6937 import CHARSETS, Charset
 from subkit.formats._stl_text import decode_text_field, encode_rows
-from subkit.model import NOWHERE, Cue, Document, LineBreak, LossReport, Placement
+from subkit.model import NOWHERE, ContentItem, Cue, Document, LineBreak, LossReport, Placement, Run
 from subkit.timing import frames_to_ms, frames_to_timecode, ms_to_frames, parse_fps, timecode_to_frames
 
 __all__ = ["FEATURES", "GSI_FIELDS", "LANGUAGES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
@@ -595,8 +596,8 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> bytes:
     if cpn not in CODE_PAGES:
         cpn = "850"
     codec = f"cp{cpn}"
-    cct = options.character_table or header.get(f"{NAME}.CCT", "00")
-    charset = CHARSETS.get(cct, CHARSETS["00"])
+    charset, lacking = _choose_table(doc, options.character_table or None, header.get(f"{NAME}.CCT"))
+    charset_loss = _charset_message(charset, lacking, options.character_table is not None)
     dsc = options.display_standard
     if dsc is None:
         dsc = header.get(f"{NAME}.DSC", "1")
@@ -619,10 +620,15 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> bytes:
             double = options.double_height
         else:
             double = extra.get(f"{NAME}.double_height") == "1" if from_stl else teletext
+        content, spelled = _transliterate(cue.content, charset)
+        if spelled:
+            report.add("transliteration", "typographic characters the table lacks spelled in ASCII (… as ...)",
+                       cue=index)
+        cue = cue.replace(content=content) if spelled else cue
         encoded = encode_rows(cue.content, charset, teletext=teletext, double_height=double,
                               boxed=extra.get(f"{NAME}.box") == "1")
-        _report_text(encoded.unencodable, encoded.widths, encoded.glued, encoded.approximated, max_chars, charset,
-                     index, report)
+        _report_text(encoded.unencodable, encoded.widths, encoded.glued, encoded.approximated, max_chars,
+                     charset_loss, index, report)
         height = max(encoded.rows, 1) * (2 if double else 1)
         if height > max_rows:
             report.add("rows", f"more rows than MNR={max_rows}", cue=index)
@@ -654,6 +660,12 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> bytes:
         if len(chunks) > 240:
             report.add("text-length", "text longer than 240 extension blocks cut", cue=index)
             chunks = chunks[:240]
+        if len(blocks) + len(chunks) > MAX_BLOCKS:
+            # TNB and TNS have five digits: a block past 99,999 would write a cut count that no reader trusts.
+            left = sum(1 for later in doc.cues[index:] if not later.comment)
+            report.add("cue-count", f"cues past the {MAX_BLOCKS:,}th text block dropped (TNB has five digits)",
+                       cue=index, count=left)
+            break
         sn = subtitles % 65536
         subtitles += 1
         for number, chunk in enumerate(chunks):
@@ -689,14 +701,81 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> bytes:
     return bytes(gsi) + b"".join(blocks)
 
 
+#: ASCII spellings of typographic characters that a code table may lack.
+_SPELLED = {
+    "…": "...", "–": "-", "—": "-", "‒": "-", "―": "-", "“": '"', "”": '"', "„": '"', "‟": '"', "«": '"',
+    "»": '"', "‘": "'", "’": "'", "‚": "'", "‛": "'", "‹": "'", "›": "'", "\u00a0": " ", "\u202f": " ",
+    "€": "EUR", "•": "*", "·": ".",
+}
+
+
+def _holds(charset: Charset, char: str) -> bool:
+    return not charset.encode(char)[1]
+
+
+def _characters(doc: Document) -> set[str]:
+    chars: set[str] = set()
+    for cue in doc.cues:
+        for item in cue.content:
+            text = getattr(item, "text", None)
+            if isinstance(text, str):
+                chars.update(text)
+    return chars
+
+
+def _choose_table(doc: Document, given: str | None, kept: str | None) -> tuple[Charset, list[str]]:
+    """The character code table to write (and the characters it cannot hold even spelled in ASCII).
+
+    ``character_table=`` wins; otherwise the table of the file read (CCT in
+    the header) when it holds the text, else the first of 00-04 (Latin,
+    Cyrillic, Arabic, Greek, Hebrew) that holds the most of it.
+    """
+    chars = sorted(_characters(doc))
+
+    def lacking(charset: Charset) -> list[str]:
+        return [c for c in chars if not _holds(charset, c) and not (c in _SPELLED and _holds(charset, _SPELLED[c]))]
+
+    if given is not None:
+        charset = CHARSETS.get(given, CHARSETS["00"])
+        return charset, lacking(charset)
+    order = [kept] if kept in CHARSETS else []
+    order += [code for code in CHARSETS if code not in order]
+    scored = [(len(lacking(CHARSETS[code])), position, code) for position, code in enumerate(order)]
+    _, _, best = min(scored)
+    return CHARSETS[best], lacking(CHARSETS[best])
+
+
+def _charset_message(charset: Charset, lacking: list[str], given: bool) -> str:
+    shown = "".join(lacking)[:20]
+    hint = (
+        "pick another with -w character_table=00..04 (Latin, Cyrillic, Arabic, Greek, Hebrew)"
+        if given
+        else "no STL character table (00 Latin, 01 Cyrillic, 02 Arabic, 03 Greek, 04 Hebrew) holds them all"
+    )
+    return f"characters outside the {charset.name} table written as '?': {shown} ({hint})"
+
+
+def _transliterate(content: tuple[ContentItem, ...], charset: Charset) -> tuple[tuple[ContentItem, ...], bool]:
+    """``content`` with typographic characters the table lacks spelled in ASCII, and whether any were."""
+    changed = False
+    out: list[ContentItem] = []
+    for item in content:
+        if isinstance(item, Run) and any(c in _SPELLED for c in item.text):
+            new = "".join(_SPELLED[c] if c in _SPELLED and not _holds(charset, c) else c for c in item.text)
+            if new != item.text:
+                changed = True
+                out.append(dataclasses.replace(item, text=new))
+                continue
+        out.append(item)
+    return tuple(out), changed
+
+
 def _report_text(
-    unencodable: list[str], widths: list[int], glued: int, approximated: int, max_chars: int, charset: Charset,
+    unencodable: list[str], widths: list[int], glued: int, approximated: int, max_chars: int, charset_loss: str,
     index: int, report: LossReport,
 ) -> None:
     if unencodable:
-        shown = "".join(sorted(set(unencodable)))[:20]
-        report.add("charset", f"characters outside the {charset.name} table written as '?': {shown}", cue=index,
-                   count=len(unencodable))
+        report.add("charset", charset_loss, cue=index)
     if any(width > max_chars for width in widths):
         report.add("row-length", f"rows longer than MNC={max_chars} cells", cue=index)
     if glued:
@@ -734,15 +813,24 @@ def _align_from_line(placement: Placement) -> int | None:
     return base + side
 
 
+#: The most TTI blocks a file can count (the GSI block's TNB field has five digits).
+MAX_BLOCKS = 99_999
+
+
 def _chunks(data: bytes, charset: Charset) -> list[bytes]:
-    """The TF bytes cut into 112-byte pieces, never between a diacritic and its letter."""
+    """The TF bytes cut into 112-byte pieces, never between a diacritic and its letter.
+
+    It walks ``data`` with an index rather than slicing off the remainder, so
+    a multi-megabyte cue costs linear time.
+    """
     chunks: list[bytes] = []
-    rest = data
-    while len(rest) > TF_SIZE:
+    pos = 0
+    size = len(data)
+    while size - pos > TF_SIZE:
         cut = TF_SIZE
-        if charset.diacritics and 0xC1 <= rest[cut - 1] <= 0xCF:
+        if charset.diacritics and 0xC1 <= data[pos + cut - 1] <= 0xCF:
             cut -= 1
-        chunks.append(rest[:cut])
-        rest = rest[cut:]
-    chunks.append(rest)
+        chunks.append(data[pos : pos + cut])
+        pos += cut
+    chunks.append(data[pos:])
     return chunks

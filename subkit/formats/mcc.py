@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -131,8 +132,10 @@ class WriteOptions(BaseWriteOptions):
         drop_frame: drop-frame timecodes (default: the document's when it has
             a frame rate, else ``True`` at 29.97 and 59.94).
         fill: write a line for every frame between the first and the last
-            caption data (as broadcast files do); ``False`` writes only the
-            frames that carry 608 data.
+            caption data (as broadcast files do), except across gaps longer
+            than :data:`FILL_GAP_SECONDS`, so that the output stays bounded
+            by the captions rather than by the time they span; ``False``
+            writes only the frames that carry 608 data.
         created: ``YYYY-MM-DDTHH:MM:SS`` for the creation date and time
             (default: the document's ``mcc.`` header, else now).
     """
@@ -148,7 +151,9 @@ class WriteOptions(BaseWriteOptions):
 
     def __post_init__(self) -> None:
         if self.fps is not None:
-            parse_fps(self.fps)
+            _rate_code(parse_fps(self.fps))
+        if self.created is not None:
+            _created(Document(), self.created)
         if self.version not in ("1.0", "2.0"):
             raise ValueError(f"version must be 1.0 or 2.0, got {self.version!r}")
         if self.mode not in (None, "pop-on", "roll-up", "paint-on"):
@@ -254,9 +259,11 @@ def _decode(
                 fps = code_rate
             else:
                 fps = _RATES.get(str(nominal)) or Fraction(nominal)
-        for problem in problems:
-            throttle(problem.split(" (")[0].rstrip("0123456789 "), problem, "used the data as far as it goes",
-                     line=number, excerpt=match.group(8))
+        if problems:
+            payload = match.group(8)  # once per line: a copy per problem would make bad lines quadratic
+            for problem in problems:
+                throttle(problem.split(" (")[0].rstrip("0123456789 "), problem, "used the data as far as it goes",
+                         line=number, excerpt=payload)
         df = drop or sep == ";"
         hours, minutes, seconds = int(h), int(m), int(s)
         if seconds:
@@ -296,6 +303,21 @@ def _rate_code(fps: Fraction) -> int:
     raise ValueError(f"MCC has no CDP frame-rate code for {fps} fps")
 
 
+#: The longest gap between caption data the writer fills with empty frames; a longer one is a jump
+#: in the timecodes (which MCC readers accept), so a cue at 99:00:00 does not cost 10 million lines.
+FILL_GAP_SECONDS = 60
+
+
+def _filled(frames: list[int], max_gap: int) -> Iterator[int]:
+    """``frames`` (sorted) with every frame between two of them added, unless they are ``max_gap`` apart or more."""
+    previous: int | None = None
+    for frame in frames:
+        if previous is not None and frame - previous < max_gap:
+            yield from range(previous + 1, frame)
+        yield frame
+        previous = frame
+
+
 def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     """Encode ``doc`` as MCC: its 608 captions (as the SCC writer schedules them) in one CDP per frame.
 
@@ -318,7 +340,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     writer = LineWriter(code)
     body: list[str] = []
     if words:
-        frames = range(min(words), max(words) + 1) if options.fill else sorted(words)
+        frames = _filled(sorted(words), round(fps * FILL_GAP_SECONDS)) if options.fill else sorted(words)
         for counter, frame in enumerate(frames):
             word = words.get(frame)
             pair = None if word is None else (word >> 8, word & 0xFF)

@@ -52,6 +52,7 @@ from fractions import Fraction
 
 from subkit.formats._base import BaseWriteOptions, DiagnosticSink
 from subkit.formats._features import report_unsupported
+from subkit.formats._limits import clamp_times
 from subkit.formats._text_blocks import LastCueReadOptions, Tally
 from subkit.model import ContentItem, Cue, Document, LineBreak, LossReport, Raw, Run, RunStyle
 from subkit.timing import round_half_up
@@ -291,6 +292,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     Raises:
         UnsupportedFeatureError: strict and something would be dropped.
     """
+    doc = clamp_times(doc, 1000 * 3_600_000 - 1000, report, "999:59:59")
     report_unsupported(doc, FEATURES, report, raw_format=NAME)
     own = {key: value for key, value in doc.header.items() if key.startswith(f"{NAME}.")}
     header = own if own else default_header()

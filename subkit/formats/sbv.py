@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
 from subkit.formats._features import report_unsupported
+from subkit.formats._limits import HOURS_99, clamp_times
 from subkit.formats._text_blocks import Tally, checked_end, plain_lines
 from subkit.model import ContentItem, Cue, Document, LossReport, content_from_text
 
@@ -205,6 +206,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     Raises:
         UnsupportedFeatureError: strict and something would be dropped.
     """
+    doc = clamp_times(doc, HOURS_99, report, "99:59:59")
     supported = set(FEATURES) if options.speaker_prefix else set()
     report_unsupported(doc, supported, report, raw_format=NAME)
     out: list[str] = []

@@ -48,6 +48,7 @@ from fractions import Fraction
 
 from subkit.formats._base import DiagnosticSink
 from subkit.formats._features import report_unsupported
+from subkit.formats._limits import HOURS_99, clamp_times
 from subkit.formats._text_blocks import (
     FpsReadOptions,
     FpsWriteOptions,
@@ -379,6 +380,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     Raises:
         UnsupportedFeatureError: strict and something would be dropped.
     """
+    doc = clamp_times(doc, HOURS_99, report, "99:59:59")
     report_unsupported(doc, FEATURES, report, raw_format=NAME)
     fps, drop_frame = write_rate(options, doc, DEFAULT_FPS)
     separator = "\t,\t" if options.tabs else " , "

@@ -25,11 +25,14 @@ Leniencies (each recorded as a diagnostic; ``strict=True`` raises instead):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink, LineCounter
 from subkit.formats._features import report_unsupported
 from subkit.formats._html import TagState, parse_tagged_line, tags_for_style
+from subkit.formats._limits import HOURS_9999, clamp_times
+from subkit.formats._placement import nearest_alignment
 from subkit.model import (
     EMPTY,
     NOWHERE,
@@ -77,12 +80,16 @@ class WriteOptions(BaseWriteOptions):
 
 
 # One timing line. Groups: sign, h, m, s, frac (start); sign, h, m, s, frac (end); rest.
-_TIME = r"(-?)[ \t]*(?:(\d{1,4})[:;])?(\d{1,3})[:;](\d{1,3})(?:[,.:;](\d{1,3})\d*)?"
+# The sign group takes the blanks after a "-" itself: an optional sign between two runs of blanks
+# would let a long run of spaces split in n² ways (catastrophic backtracking on a line of spaces).
+_TIME = r"((?:-[ \t]*)?)(?:(\d{1,4})[:;])?(\d{1,3})[:;](\d{1,3})(?:[,.:;](\d{1,3})\d*)?"
 _TIMING = re.compile(
     rf"^([ \t]*{_TIME}[ \t]*(?:-+[ \t]*>|—+>|–+>|=+>|→)[ \t]*{_TIME})([^\n]*)$",
     re.MULTILINE,
 )
 _CANONICAL = re.compile(r"\d\d:\d\d:\d\d,\d\d\d --> \d\d:\d\d:\d\d,\d\d\d")
+# Past 99 hours the hour field grows to three or four digits (as the writer writes it): still regular.
+_LONG_HOURS = re.compile(r"(\d{2,4}):([0-5]\d):([0-5]\d),(\d\d\d) --> (\d{2,4}):([0-5]\d):([0-5]\d),(\d\d\d)")
 _COORDS = re.compile(r"^\s*X1:\s*(-?\d+)\s+X2:\s*(-?\d+)\s+Y1:\s*(-?\d+)\s+Y2:\s*(-?\d+)\s*$", re.IGNORECASE)
 _HOURS = {f"{n:02d}": n * 3_600_000 for n in range(100)}
 _MINUTES = {f"{n:02d}": n * 60_000 for n in range(60)}
@@ -92,6 +99,13 @@ _SPACED_ARROW = re.compile(r"-[ \t]+>")
 _BLANKS = re.compile(r"\n\s*\n+")
 _AN = re.compile(r"^\{\\an([1-9])\}")
 _CONTROL = re.compile("[\x00\u200b\ufeff]")
+# A timing line cut short or garbled (a truncated file: ``00:00:17,350 --> 00:``): a time,
+# then an arrow or a piece of one, then nothing but time characters.
+_DAMAGED = re.compile(
+    r"^[ \t]*-?\d{1,2}:\d{1,2}(?::\d{1,2})?(?:[,.]\d{0,3})?[ \t]*"
+    r"(?:(?:--?>?|—>?|–>?|=>|→)[ \t]*[\d:,.]*|[,.]|:\d{0,2})?[ \t]*$",
+    re.MULTILINE,
+)
 
 
 def sniff(head: str) -> bool:
@@ -134,8 +148,9 @@ def _read_regular(data: str) -> Document | None:
     cues: list[Cue] = []
     append = cues.append
     timing_shape = _CANONICAL.fullmatch
+    long_shape = _LONG_HOURS.fullmatch
     hidden_timing = _TIMING.search
-    for block in data.split("\n\n"):
+    for block in _blocks(data):
         if not block:
             continue
         if block[0] == "\n":
@@ -146,15 +161,22 @@ def _read_regular(data: str) -> Document | None:
         if len(pieces) < 2 or not pieces[0].isdigit():
             return None
         timing = pieces[1]
-        if not timing_shape(timing):
-            return None
-        try:
-            # Dictionary look-ups beat int() on two- and three-digit fields; minutes and
-            # seconds above 59 are missing from the tables and send the file to the lenient path.
-            start = _HOURS[timing[0:2]] + _MINUTES[timing[3:5]] + _SECONDS[timing[6:8]] + _MILLIS[timing[9:12]]
-            end = _HOURS[timing[17:19]] + _MINUTES[timing[20:22]] + _SECONDS[timing[23:25]] + _MILLIS[timing[26:29]]
-        except KeyError:
-            return None
+        if timing_shape(timing):
+            try:
+                # Dictionary look-ups beat int() on two- and three-digit fields; minutes and
+                # seconds above 59 are missing from the tables and send the file to the lenient path.
+                start = _HOURS[timing[0:2]] + _MINUTES[timing[3:5]] + _SECONDS[timing[6:8]] + _MILLIS[timing[9:12]]
+                end = (_HOURS[timing[17:19]] + _MINUTES[timing[20:22]] + _SECONDS[timing[23:25]]
+                       + _MILLIS[timing[26:29]])
+            except KeyError:
+                return None
+        else:
+            long = long_shape(timing)
+            if long is None:
+                return None
+            h1, m1, s1, f1, h2, m2, s2, f2 = long.groups()
+            start = ((int(h1) * 60 + int(m1)) * 60 + int(s1)) * 1000 + int(f1)
+            end = ((int(h2) * 60 + int(m2)) * 60 + int(s2)) * 1000 + int(f2)
         if end < start:
             return None
         body = pieces[2].rstrip() if len(pieces) == 3 else ""
@@ -177,6 +199,23 @@ def _read_regular(data: str) -> Document | None:
     if not cues:
         return None
     return Document(cues=tuple(cues), source_format=NAME)
+
+
+def _blocks(data: str) -> Iterator[str]:
+    """The pieces of ``data`` between blank lines (``data.split("\\n\\n")`` without the list of them all).
+
+    A million-cue file would otherwise hold a second copy of its text, in a
+    million strings, while the cues are built.
+    """
+    start = 0
+    find = data.find
+    while True:
+        cut = find("\n\n", start)
+        if cut < 0:
+            yield data[start:]
+            return
+        yield data[start:cut]
+        start = cut + 2
 
 
 def _may_hide_timing(body: str) -> bool:
@@ -210,7 +249,7 @@ def _read_lenient(data: str, options: ReadOptions) -> Document:
 
     cues: list[Cue] = []
     append = cues.append
-    canonical = _CANONICAL.fullmatch
+    canonical = _LONG_HOURS.fullmatch
     last = len(parts) - 13
     offset = len(parts[0])  # offset of the current timing line, kept only for line numbers
     for i in range(1, len(parts), 13):
@@ -227,6 +266,9 @@ def _read_lenient(data: str, options: ReadOptions) -> Document:
             timing = timing.strip()
             sink.warn(_describe(timing, (sign1, h1, m1, s1, f1, sign2, h2, m2, s2, f2)), "read it leniently",
                       line=line_of(offset), excerpt=timing)
+        damaged = _DAMAGED.search(body) if ":" in body else None
+        if damaged and (damaged.group().count(":") >= 2 or "-" in damaged.group() or "," in damaged.group()):
+            body = _cut_damaged(body, damaged, sink, line_of(offset + span - len(body) + damaged.start() + 1))
         body = body.rstrip()
         if i < last:
             # The last line before the next timing line may be the next cue's index.
@@ -274,6 +316,25 @@ def _read_lenient(data: str, options: ReadOptions) -> Document:
         append(Cue(start_ms=start, end_ms=end, content=content, placement=placement, extra=extra))
         offset += span
     return Document(cues=tuple(cues), diagnostics=tuple(sink.items), source_format=NAME)
+
+
+def _cut_damaged(body: str, damaged: re.Match[str], sink: DiagnosticSink, line: int) -> str:
+    """Drop a damaged timing line (and the index before it) from a cue's text, saying so.
+
+    What follows it up to the next good timing line has no time and goes too;
+    the diagnostic counts those lines.
+    """
+    head = body[: damaged.start()].rstrip()
+    cut = head.rfind("\n")
+    if head[cut + 1 :].strip().isdigit():
+        head = head[: max(cut, 0)].rstrip()
+    after = [text for text in body[damaged.end() :].split("\n") if text.strip()]
+    if after and after[-1].strip().isdigit():
+        after.pop()  # the next cue's index
+    action = "dropped it" + (f" and the {len(after)} line(s) of text after it, which have no time" if after else "")
+    sink.error("damaged timing line (cut short or garbled; the file may be truncated)", action, line=line,
+               excerpt=damaged.group().strip())
+    return head
 
 
 def _describe(timing: str, groups: tuple[str | None, ...]) -> str:
@@ -396,6 +457,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     Raises:
         UnsupportedFeatureError: strict and something would be dropped.
     """
+    doc = clamp_times(doc, HOURS_9999, report, "9999:59:59,999")
     supported = set(FEATURES)
     if options.speaker_prefix:
         supported.add("speaker")
@@ -421,6 +483,8 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
         timing = f"{fmt(start)} --> {fmt(end)}"
         placement = cue.placement
         text = _content_text(cue)
+        if options.speaker_prefix and cue.speaker:
+            text = f"{cue.speaker}: {text}"
         if placement is not NOWHERE:
             coords = cue.extra.get("srt.coords") if cue.extra is not EMPTY else None
             if placement.x is not None:
@@ -429,10 +493,13 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
                 else:
                     lost_position += 1
                     first_lost = number if first_lost is None else first_lost
-            if write_align and placement.align is not None and not coords:
-                text = f"{{\\an{placement.align}}}{text}"
-        if options.speaker_prefix and cue.speaker:
-            text = f"{cue.speaker}: {text}"
+            align = placement.align
+            if align is None:
+                # WebVTT lines, TTML regions, coordinates: the nearest of the nine points.
+                align = nearest_alignment(placement, doc.regions, doc.canvas)
+                align = None if align == 2 else align
+            if write_align and align is not None and not coords:
+                text = f"{{\\an{align}}}{text}"  # first, where players look for it
         out.append(f"{index}\n{timing}\n{text}\n\n")
     if negative:
         report.add("negative-time", "negative times clamped to 00:00:00,000", cue=first_negative, count=negative)

@@ -73,10 +73,14 @@ class WriteOptions(BaseWriteOptions):
     """Writer options.
 
     Attributes:
-        indent: JSON indentation (``None`` for one line).
+        indent: JSON indentation, 0-16 spaces (``None`` for one line).
     """
 
     indent: int | None = 1
+
+    def __post_init__(self) -> None:
+        if self.indent is not None and not 0 <= self.indent <= 16:
+            raise ValueError(f"indent must be 0-16, got {self.indent!r}")
 
 
 def sniff(head: str) -> bool:
@@ -144,7 +148,7 @@ def _cue(cue: Cue) -> dict[str, Any]:
 def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     """Serialise ``doc`` losslessly as JSON."""
     body: dict[str, Any] = {"subkit": SCHEMA}
-    head = _object(doc, skip=("cues", "styles", "regions"))
+    head = _object(doc, skip=("cues", "styles", "regions", "loaded"))
     body["cues"] = [_cue(cue) for cue in doc.cues]
     if doc.styles:
         body["styles"] = [_object(style) for style in doc.styles.values()]

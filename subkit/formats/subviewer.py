@@ -49,6 +49,7 @@ from dataclasses import dataclass
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
 from subkit.formats._features import report_unsupported
 from subkit.formats._html import TagState, parse_tagged_line, tags_for_style
+from subkit.formats._limits import HOURS_99, clamp_times
 from subkit.formats._text_blocks import Tally, checked_end
 from subkit.model import ContentItem, Cue, Document, LineBreak, LossReport, Raw, Run
 
@@ -268,6 +269,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     Raises:
         UnsupportedFeatureError: strict and something would be dropped.
     """
+    doc = clamp_times(doc, HOURS_99, report, "99:59:59")
     report_unsupported(doc, FEATURES, report, raw_format=NAME)
     own = {key: value for key, value in doc.header.items() if key.startswith(f"{NAME}.")}
     header = own if own else default_header()

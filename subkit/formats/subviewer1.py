@@ -49,6 +49,7 @@ from fractions import Fraction
 
 from subkit.formats._base import BaseWriteOptions, DiagnosticSink
 from subkit.formats._features import report_unsupported
+from subkit.formats._limits import HOURS_99, clamp_times
 from subkit.formats._text_blocks import LastCueReadOptions, Tally, plain_lines
 from subkit.model import Cue, Document, LossReport, content_from_text
 from subkit.timing import round_half_up
@@ -222,6 +223,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     Raises:
         UnsupportedFeatureError: strict and something would be dropped.
     """
+    doc = clamp_times(doc, HOURS_99, report, "99:59:59")
     report_unsupported(doc, FEATURES, report, raw_format=NAME)
     own = {key: value for key, value in doc.header.items() if key.startswith(f"{NAME}.")}
     header = own if own else default_header()

@@ -32,6 +32,7 @@ from typing import Literal
 
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
 from subkit.formats._features import report_unsupported
+from subkit.formats._limits import HOURS_99, clamp_times
 from subkit.formats._timed_lines import (
     LAST_CUE_MS,
     close_ends,
@@ -156,6 +157,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     Raises:
         UnsupportedFeatureError: strict and something would be dropped.
     """
+    doc = clamp_times(doc, HOURS_99, report, "99:59:59")
     report_unsupported(doc, FEATURES, report, raw_format=NAME)
     # Lines go forward in time: cues in order of their start second (stable; players read the file in order).
     cues = sorted(((index, cue) for index, cue in enumerate(doc.cues) if not cue.comment),

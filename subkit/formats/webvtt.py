@@ -1101,8 +1101,10 @@ def _read(data: str, options: ReadOptions) -> Document:
         problems.extend(flat.problems)
         if problems:
             line = line_of(offset) + 1
+            # One excerpt per cue, not per problem: a line with thousands of bad tags stays linear.
+            excerpt = text.split("\n", 1)[0]
             for message, action in problems:
-                sink.warn(message, action, line=line, excerpt=text.split("\n", 1)[0])
+                sink.warn(message, action, line=line, excerpt=excerpt)
         cue = Cue(
             start_ms=start_ms,
             end_ms=end_ms,
@@ -1567,6 +1569,7 @@ class _Writer:
         offset = 0
         next_bound = 0
         count = len(bounds)
+        following_at = 0  # the position of the next run after the last line break looked at
         for position, item in enumerate(content):
             kind = type(item)
             if kind is Run:
@@ -1593,7 +1596,15 @@ class _Writer:
                     out.append(f"<rt>{escape_text(ruby)}</rt></ruby>")
                 offset = end
             elif kind is LineBreak:
-                following = next((w for w in wanted[position + 1 :] if w is not None), [])
+                if following_at <= position:
+                    # The next run's tags, found by a scan that resumes where the last one stopped
+                    # (slicing ``wanted`` at each break would cost time quadratic in the lines).
+                    scan = position + 1
+                    while scan < len(wanted) and wanted[scan] is None:
+                        scan += 1
+                    following_at = scan
+                scan = following_at
+                following = (wanted[scan] or []) if scan < len(wanted) else []
                 keep = _shared(open_layers, following)
                 out.extend(f"</{name}>" for name, _ in reversed(open_layers[keep:]))
                 open_layers = open_layers[:keep]

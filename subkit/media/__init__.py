@@ -1,11 +1,17 @@
-"""Captions and video: draw captions into frames and videos, list, extract and mux subtitle tracks.
+"""Captions and video: draw captions into frames and videos, list, extract and mux subtitle tracks, and
+hear the speech that :func:`subkit.ops.sync` aligns subtitles to.
 
 This package is the only part of subkit that starts ffmpeg and ffprobe
 (through :mod:`subkit.media._ffmpeg`); ``import subkit`` does not import it.
 A missing ffmpeg is a :class:`~subkit.errors.ConfigError` that says what to
 install.
+
+Audio for sync (:mod:`subkit.media._audio`): :func:`speech_activity` turns a
+media file, a WAV file, PCM bytes or an array of samples into the speech
+activity a subtitle is aligned to (the ``sync`` extra: numpy and a VAD).
 """
 
+from subkit.media._audio import detect_speech, extract_audio, speech_activity
 from subkit.media._ffmpeg import MediaError, find_tool, run_ffmpeg, run_ffprobe
 from subkit.media._notebook import VideoPreview, notebook_view
 from subkit.media._render import (
@@ -47,8 +53,10 @@ __all__ = [
     "burn",
     "choose_moments",
     "contact_sheet",
+    "detect_speech",
     "extract",
     "extract_all",
+    "extract_audio",
     "find_tool",
     "mux",
     "notebook_view",
@@ -57,5 +65,6 @@ __all__ = [
     "render_frames",
     "run_ffmpeg",
     "run_ffprobe",
+    "speech_activity",
     "tracks",
 ]

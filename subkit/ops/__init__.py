@@ -33,9 +33,10 @@ if TYPE_CHECKING:
     from subkit.ops.lint import PROFILES, LintProfile, Violation, lint, load_profile
     from subkit.ops.merge import merge, split
     from subkit.ops.replace import Rule, load_rules, replace
-    from subkit.ops.retime import convert_fps, retime, scale, shift, snap, sync
+    from subkit.ops.retime import convert_fps, retime, scale, shift, snap
     from subkit.ops.segment import Segment, segment
     from subkit.ops.style import StyleSettings, style
+    from subkit.ops.sync import SpeechActivity, SyncReport, sync
     from subkit.ops.words import words
 
 #: Public name -> ``"module:attribute"``, imported lazily by :func:`__getattr__`.
@@ -45,7 +46,9 @@ _EXPORTS: dict[str, str] = {
     "PROFILES": "subkit.ops.lint:PROFILES",
     "Rule": "subkit.ops.replace:Rule",
     "Segment": "subkit.ops.segment:Segment",
+    "SpeechActivity": "subkit.ops.sync:SpeechActivity",
     "StyleSettings": "subkit.ops.style:StyleSettings",
+    "SyncReport": "subkit.ops.sync:SyncReport",
     "TimeRange": "subkit.ops.exclude:TimeRange",
     "Violation": "subkit.ops.lint:Violation",
     "clean": "subkit.ops.clean:clean",
@@ -65,7 +68,7 @@ _EXPORTS: dict[str, str] = {
     "snap": "subkit.ops.retime:snap",
     "split": "subkit.ops.merge:split",
     "style": "subkit.ops.style:style",
-    "sync": "subkit.ops.retime:sync",
+    "sync": "subkit.ops.sync:sync",
     "words": "subkit.ops.words:words",
 }
 
@@ -75,7 +78,9 @@ __all__ = [
     "LintProfile",
     "Rule",
     "Segment",
+    "SpeechActivity",
     "StyleSettings",
+    "SyncReport",
     "TimeRange",
     "Violation",
     "clean",

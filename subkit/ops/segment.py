@@ -33,6 +33,7 @@ fileSequence1.webvtt
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 from dataclasses import dataclass
@@ -40,14 +41,19 @@ from fractions import Fraction
 from pathlib import Path
 
 from subkit.errors import OperationError, SubkitIOError
+from subkit.formats import _mp4_track
 from subkit.model import Cue, Document, LossReport
 from subkit.timing import format_vtt, round_half_up
 
 __all__ = [
     "DEFAULT_MPEGTS",
+    "FMP4_SEGMENT_NAME",
     "PLAYLIST_NAME",
     "SEGMENT_NAME",
+    "Package",
+    "PackageFile",
     "Segment",
+    "package",
     "playlist",
     "segment",
     "segment_text",
@@ -229,8 +235,199 @@ def write_hls(
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise SubkitIOError(f"{folder}: cannot create the folder: {exc.strerror or exc}", path=str(folder)) from None
+    target = folder / playlist_name
+    previous = _listed_segments(target)
     for file_name, text in texts:
         _io.write_bytes(str(folder / file_name), text.encode("utf-8"))
-    target = folder / playlist_name
     _io.write_bytes(str(target), index.encode("utf-8"))
+    # Segments of an earlier run into this folder that the new playlist does not
+    # list would be served stale: remove them (only names the old playlist listed).
+    for stale in sorted(previous - {file_name for file_name, _ in texts}):
+        with contextlib.suppress(OSError):
+            (folder / stale).unlink()
     return target, parts
+
+
+def _listed_segments(playlist_path: Path) -> set[str]:
+    """The segment file names an existing playlist lists (plain names in its folder only)."""
+    try:
+        text = playlist_path.read_text("utf-8", errors="replace")
+    except OSError:
+        return set()
+    if not text.startswith("#EXTM3U"):
+        return set()
+    names = set()
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and "/" not in line and "\\" not in line and line not in (".", ".."):
+            names.add(line)
+    return names
+
+
+# -- CMAF / fragmented MP4 packaging -------------------------------------------
+
+#: Media segment names of the fragmented-MP4 container; ``{index}`` counts from 0.
+FMP4_SEGMENT_NAME = "fileSequence{index}.m4s"
+#: The init segment's file name.
+INIT_NAME = "init.mp4"
+#: The HLS master playlist's file name.
+MASTER_NAME = "master.m3u8"
+#: The DASH manifest's file name.
+MPD_NAME = "manifest.mpd"
+#: Container, codec and manifest values :func:`package` takes.
+CONTAINERS = ("ts-webvtt", "fmp4")
+CODECS = ("wvtt", "stpp")
+MANIFESTS = ("hls", "dash", "both")
+
+
+@dataclass(frozen=True, slots=True)
+class PackageFile:
+    """One file of a package: its name (relative to the output folder) and its bytes."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Package:
+    """Everything :func:`package` built, in memory; the caller writes the files.
+
+    Attributes:
+        files: init segment, media segments, then the manifests, in writing order.
+        segments: each media segment's index, span and file name (``Segment.document``
+            holds the cues shown during it).
+        codecs: the track's ``CODECS`` value (``wvtt``, ``stpp.ttml.im1t``; ``wvtt`` for ts-webvtt).
+        playlist: the HLS media playlist's name, if written.
+        master: the HLS master playlist's name, if written.
+        mpd: the DASH manifest's name, if written.
+    """
+
+    files: tuple[PackageFile, ...]
+    segments: tuple[Segment, ...]
+    codecs: str
+    playlist: str | None = None
+    master: str | None = None
+    mpd: str | None = None
+
+
+def package(
+    doc: Document,
+    seconds: float | str | Fraction = 6,
+    *,
+    container: str = "ts-webvtt",
+    codec: str = "wvtt",
+    manifest: str = "hls",
+    language: str | None = None,
+    timescale: int = 1000,
+    duration_ms: int | None = None,
+    mpegts: int = DEFAULT_MPEGTS,
+    media_sequence: int = 0,
+    name: str | None = None,
+    init_name: str = INIT_NAME,
+    playlist_name: str = PLAYLIST_NAME,
+    master_name: str = MASTER_NAME,
+    mpd_name: str = MPD_NAME,
+    variants: tuple[tuple[str, int, str], ...] = (),
+    report: LossReport | None = None,
+) -> Package:
+    """Build the files of a streaming subtitle track, without writing anything.
+
+    ``container="ts-webvtt"`` makes today's HLS WebVTT segments (see
+    :func:`segment`) and their playlist; ``"fmp4"`` makes a CMAF text track: an
+    init segment and one media segment (``styp`` + ``moof`` + ``mdat``) per
+    span of ``seconds``, as ``wvtt`` (WebVTT, ISO/IEC 14496-30) or ``stpp``
+    (IMSC1 text profile TTML), and the manifests asked for: an HLS media
+    playlist plus a master playlist (``hls``), a DASH MPD (``dash``) or all
+    three (``both``).
+
+    Args:
+        doc: any document.
+        seconds: segment length, at least 1.
+        container, codec, manifest: see above.
+        language: BCP 47 tag of the track (default: the document's).
+        timescale: ticks per second of the fMP4 media timeline.
+        duration_ms: the length of the video (default: where the last cue ends).
+        mpegts: X-TIMESTAMP-MAP value of the ts-webvtt segments.
+        media_sequence: ``#EXT-X-MEDIA-SEQUENCE``.
+        name: segment file names with ``{index}`` (default ``fileSequence{index}.webvtt``
+            or ``fileSequence{index}.m4s``).
+        init_name, playlist_name, master_name, mpd_name: the other file names.
+        variants: ``(uri, bandwidth, codecs)`` of video playlists for the HLS master playlist.
+        report: collects what the segment writer cannot express.
+
+    Raises:
+        OperationError: a bad argument, or a combination that does not exist
+            (DASH with ts-webvtt, stpp with ts-webvtt).
+    """
+    from subkit.ops import _manifests
+
+    if container not in CONTAINERS:
+        raise OperationError(f"container must be one of {', '.join(CONTAINERS)}, got {container!r}")
+    if codec not in CODECS:
+        raise OperationError(f"codec must be one of {', '.join(CODECS)}, got {codec!r}")
+    if manifest not in MANIFESTS:
+        raise OperationError(f"manifest must be one of {', '.join(MANIFESTS)}, got {manifest!r}")
+    if isinstance(timescale, bool) or not isinstance(timescale, int) or not 0 < timescale < 2**32:
+        raise OperationError(f"timescale must be a positive 32-bit integer, got {timescale!r}")
+    if media_sequence < 0:
+        raise OperationError("the media sequence number cannot be negative")
+    language = language or doc.language
+    if container == "ts-webvtt":
+        if codec != "wvtt":
+            raise OperationError("the ts-webvtt container carries WebVTT only; use --container fmp4 for stpp")
+        if manifest != "hls":
+            raise OperationError("DASH does not take HLS WebVTT segments; use --container fmp4 for DASH")
+        parts = segment(doc, seconds, mpegts=mpegts, duration_ms=duration_ms, name=name or SEGMENT_NAME)
+        files = [PackageFile(p.name, segment_text(p, report).encode("utf-8")) for p in parts]
+        files.append(PackageFile(playlist_name, playlist(parts, media_sequence=media_sequence).encode("utf-8")))
+        return Package(tuple(files), tuple(parts), "wvtt", playlist=playlist_name)
+    pattern = name or FMP4_SEGMENT_NAME
+    if manifest in ("dash", "both"):
+        _manifests.dash_template(pattern)  # fail before any work when DASH cannot name the segments
+    _milliseconds(seconds)  # a bad length fails before the encoders run
+    # The encoders get the whole document: its styles, regions and header, and every cue.
+    whole = doc.replace(diagnostics=())
+    if report is None:
+        report = LossReport(f"mp4_{codec}")
+    try:
+        if codec == "wvtt":
+            from subkit.formats import mp4_wvtt
+
+            encoder: _mp4_track.Encoder = mp4_wvtt.encoder(whole, mp4_wvtt.WriteOptions(), report)
+            codecs = mp4_wvtt.CODECS
+        else:
+            from subkit.formats import mp4_stpp
+
+            encoder = mp4_stpp.encoder(whole, mp4_stpp.WriteOptions(), report)
+            codecs = mp4_stpp.CODECS
+        end = encoder.end_ms()
+        parts = segment(doc, seconds, duration_ms=max(duration_ms or 0, end) or None, name=pattern)
+        encoded = _mp4_track.encode(encoder, [(p.start_ms, p.end_ms) for p in parts], timescale=timescale,
+                                    language=language, segments=True)
+    except ValueError as exc:
+        raise OperationError(str(exc)) from None
+    files = [PackageFile(init_name, encoded.init)]
+    entries: list[tuple[str, int, int, int]] = []
+    tick = 0
+    for part, data in zip(parts, encoded.fragments, strict=True):
+        files.append(PackageFile(part.name, data))
+        end_tick = round_half_up(Fraction(part.end_ms * timescale, 1000))
+        entries.append((part.name, tick, end_tick - tick, len(data)))
+        tick = end_tick
+    info = _manifests.TrackInfo(codecs, timescale, language, init_name, tuple(entries),
+                                name=_rendition_name(language))
+    result: dict[str, str | None] = {"playlist": None, "master": None, "mpd": None}
+    if manifest in ("hls", "both"):
+        files.append(PackageFile(playlist_name, _manifests.hls_media(info, media_sequence=media_sequence)
+                                 .encode("utf-8")))
+        files.append(PackageFile(master_name, _manifests.hls_master(info, media_playlist=playlist_name,
+                                                                    variants=variants).encode("utf-8")))
+        result["playlist"], result["master"] = playlist_name, master_name
+    if manifest in ("dash", "both"):
+        files.append(PackageFile(mpd_name, _manifests.mpd(info, media_name=pattern).encode("utf-8")))
+        result["mpd"] = mpd_name
+    return Package(tuple(files), tuple(parts), codecs, **result)
+
+
+def _rendition_name(language: str | None) -> str:
+    return f"Subtitles ({language})" if language else "Subtitles"

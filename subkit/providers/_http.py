@@ -20,12 +20,15 @@ only the provider modules import it, never ``import subkit``.
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import json
 import logging
 import math
 import random
 import re
+import socket
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -45,6 +48,7 @@ from subkit.errors import (
 
 __all__ = [
     "DEFAULT_DOWNLOAD_LIMIT",
+    "DEFAULT_RESPONSE_LIMIT",
     "Clock",
     "HttpSession",
     "PollPolicy",
@@ -65,6 +69,10 @@ LOG = logging.getLogger("subkit.providers")
 
 #: Downloads larger than this (bytes) are refused: subtitle files are small.
 DEFAULT_DOWNLOAD_LIMIT = 50 * 1024 * 1024
+
+#: API answers larger than this (bytes, after decompression) are refused: they are small JSON or
+#: subtitle text, and a gzip bomb must not fill the memory.
+DEFAULT_RESPONSE_LIMIT = 50 * 1024 * 1024
 
 #: Query and form field names whose values are always redacted, whatever their value.
 SENSITIVE_FIELDS = frozenset({"access_key", "api_key", "apikey", "key", "token", "clientsecret", "client_secret"})
@@ -466,6 +474,7 @@ class HttpSession:
         files: Any = None,
         timeout: httpx.Timeout | None = None,
         retry_statuses: frozenset[int] | None = None,
+        limit: int = DEFAULT_RESPONSE_LIMIT,
     ) -> httpx.Response:
         """Send a request, retrying what the policy allows, and return the final response.
 
@@ -484,11 +493,18 @@ class HttpSession:
             headers, params, json, data, content, files: as :meth:`httpx.Client.request`.
             timeout: overrides the default timeouts for this request.
             retry_statuses: overrides the policy's retryable statuses.
+            limit: the largest answer accepted, in bytes after decompression.
+
+        The whole exchange (sending, the headers, the body) must end within
+        the connect plus read timeouts (plus the write timeout when a body is
+        sent), so a server that trickles its answer cannot hold the client
+        forever; the answer is read in chunks and refused past ``limit``.
 
         Raises:
             ProviderRateLimitError: 429 after the last retry.
             ProviderTransportError: 5xx after the last retry, or the connection failed.
-            ProviderTimeout: the service did not answer in time.
+            ProviderTimeout: the service did not answer in time, or not completely within the deadline.
+            ProviderProtocolError: the answer is larger than ``limit``.
         """
         assert self.client is not None
         url = self.url(path)
@@ -497,19 +513,19 @@ class HttpSession:
         all_headers = dict(self.auth_headers()) if auth else {}
         all_headers.update(headers or {})
         attempt = 0
+        effective = timeout if timeout is not None else self.timeouts.as_httpx()
+        sends_body = json is not None or data is not None or content is not None or files is not None
         while True:
             try:
-                response = self.client.request(
-                    method,
-                    url,
-                    headers=all_headers,
-                    params=params,
-                    json=json,
-                    data=data,
-                    content=content,
-                    files=files,
-                    timeout=timeout if timeout is not None else self.timeouts.as_httpx(),
+                response = self._exchange(
+                    self.client.build_request(
+                        method, url, headers=all_headers, params=params, json=json, data=data, content=content,
+                        files=files, timeout=effective,
+                    ),
+                    shown, create=create, limit=limit, deadline=_deadline(effective, sends_body),
                 )
+            except _DeadlineError as exc:
+                raise self._expired(shown, exc.seconds, create) from None
             except httpx.HTTPError as exc:
                 error = self._transport_error(exc, shown, create)
                 if attempt >= self.retry.max_retries or error.maybe_created:
@@ -582,46 +598,197 @@ class HttpSession:
         all_headers = dict(self.auth_headers()) if auth else {}
         all_headers.update(headers or {})
         attempt = 0
+        effective = self.timeouts.as_httpx()
         while True:
             try:
-                with self.client.stream("GET", self.url(url), headers=all_headers,
-                                        timeout=self.timeouts.as_httpx()) as response:
-                    if response.status_code in self.retry.retry_statuses and attempt < self.retry.max_retries:
-                        response.read()
-                        error = self._status_error(response, shown)
-                        wait = error.retry_after if error.retry_after is not None else self.retry.delay(
-                            attempt, self.rand())
-                    elif response.status_code in self.retry.retry_statuses:
-                        response.read()
-                        raise self._status_error(response, shown)
-                    elif not 200 <= response.status_code < 300:
-                        raise ProviderProtocolError(
-                            f"{self.provider}: {shown}: HTTP {response.status_code} for a file download",
-                            provider=self.provider,
-                            code=str(response.status_code),
-                        )
-                    else:
-                        declared = response.headers.get("content-length", "")
-                        if declared.isdigit() and int(declared) > limit:
-                            raise self._too_large(shown, limit)
-                        chunks: list[bytes] = []
-                        size = 0
-                        for chunk in response.iter_bytes():
-                            size += len(chunk)
-                            if size > limit:
-                                raise self._too_large(shown, limit)
-                            chunks.append(chunk)
-                        return b"".join(chunks)
+                response = self._exchange(
+                    self.client.build_request("GET", self.url(url), headers=all_headers, timeout=effective),
+                    shown, create=False, limit=limit, deadline=_deadline(effective, False), download=True,
+                )
+            except _DeadlineError as exc:
+                error: ProviderError = self._expired(shown, exc.seconds, False)
+                if attempt >= self.retry.max_retries:
+                    raise error from None
+                wait = self.retry.delay(attempt, self.rand())
             except httpx.HTTPError as exc:
                 error = self._transport_error(exc, shown, False)
                 if attempt >= self.retry.max_retries:
                     raise error from None
                 wait = self.retry.delay(attempt, self.rand())
+            else:
+                if response.status_code in self.retry.retry_statuses:
+                    error = self._status_error(response, shown)
+                    if attempt >= self.retry.max_retries:
+                        raise error
+                    if error.retry_after is not None and error.retry_after > self.retry.max_retry_after:
+                        raise error  # a far Retry-After (a day, a date in 2077) is not slept through
+                    wait = error.retry_after if error.retry_after is not None else self.retry.delay(
+                        attempt, self.rand())
+                elif not 200 <= response.status_code < 300:
+                    raise ProviderProtocolError(
+                        f"{self.provider}: {shown}: HTTP {response.status_code} for a file download",
+                        provider=self.provider,
+                        code=str(response.status_code),
+                    )
+                elif response.extensions.get(_UNFRAMED) and not response.content.endswith(b"\n"):
+                    # No length and no chunking: the body ended when the connection closed, and a subtitle
+                    # file ends with a line break. Without one the download was cut: fetch it again.
+                    error = ProviderTransportError(
+                        f"{self.provider}: {shown}: the download was cut short (the connection closed "
+                        "before the end of the file)",
+                        provider=self.provider,
+                    )
+                    if attempt >= self.retry.max_retries:
+                        raise error
+                    wait = self.retry.delay(attempt, self.rand())
+                else:
+                    return response.content
             self.clock.sleep(wait)
             attempt += 1
 
-    def _too_large(self, shown: str, limit: int) -> ProviderProtocolError:
+    def _exchange(self, request: httpx.Request, shown: str, *, create: bool, limit: int, deadline: float,
+                  download: bool = False) -> httpx.Response:
+        """Send ``request`` and read its answer in chunks, within ``deadline`` seconds and ``limit`` bytes.
+
+        Returns a response whose (decoded) content is read. The deadline is
+        real time: a watchdog thread shuts the connection down when it passes,
+        which ends a read that a trickling server keeps alive.
+
+        Raises:
+            _DeadlineError: the deadline passed.
+            ProviderProtocolError: the answer is larger than ``limit``.
+            httpx.HTTPError: as :meth:`httpx.Client.send`.
+        """
+        assert self.client is not None
+        watchdog = _Watchdog(self.client, deadline)
+        request.extensions = {**request.extensions, "trace": watchdog.trace}
+        watchdog.start()
+        try:
+            try:
+                response = self.client.send(request, stream=True)
+            except httpx.HTTPError:
+                if watchdog.fired:
+                    raise _DeadlineError(deadline) from None
+                raise
+            try:
+                declared = response.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > limit:
+                    raise self._too_large(shown, limit, download)
+                chunks: list[bytes] = []
+                size = 0
+                for chunk in response.iter_bytes():  # decoded: the limit holds for a gzip bomb too
+                    size += len(chunk)
+                    if size > limit:
+                        raise self._too_large(shown, limit, download)
+                    if watchdog.fired:
+                        raise _DeadlineError(deadline)
+                    chunks.append(chunk)
+            except httpx.HTTPError:
+                if watchdog.fired:
+                    raise _DeadlineError(deadline) from None
+                raise
+            finally:
+                response.close()
+        finally:
+            watchdog.cancel()
+        headers = [(k, v) for k, v in response.headers.multi_items()
+                   if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
+        unframed = not declared and "chunked" not in response.headers.get("transfer-encoding", "").lower()
+        return httpx.Response(response.status_code, headers=headers, content=b"".join(chunks), request=request,
+                              extensions={_UNFRAMED: unframed})
+
+    def _expired(self, shown: str, seconds: float, create: bool) -> ProviderTimeout:
+        note = "; the request may have been received, so it was not sent again" if create else ""
+        return ProviderTimeout(
+            f"{self.provider}: {shown}: no complete answer within {seconds:g} s{note}",
+            provider=self.provider,
+            maybe_created=create,
+        )
+
+    def _too_large(self, shown: str, limit: int, download: bool = True) -> ProviderProtocolError:
+        what = "the file is larger than the" if download else "the answer is larger than the"
         return ProviderProtocolError(
-            f"{self.provider}: {shown}: the file is larger than the {limit}-byte download limit",
+            f"{self.provider}: {shown}: {what} {limit}-byte {'download' if download else 'response'} limit",
             provider=self.provider,
         )
+
+
+#: The response extension that marks a body ended by the connection closing (no length, no chunks).
+_UNFRAMED = "subkit.unframed"
+
+
+class _DeadlineError(Exception):
+    """The exchange deadline passed (turned into a ProviderTimeout by the session)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
+def _deadline(timeout: httpx.Timeout, sends_body: bool) -> float:
+    """Seconds one exchange may take: connect plus read, plus write when a body is sent."""
+    total = (timeout.connect or 0.0) + (timeout.read or 0.0)
+    if sends_body:
+        total += timeout.write or 0.0
+    return total if total > 0 else 60.0
+
+
+class _Watchdog:
+    """Shuts an exchange's connection down when its deadline passes.
+
+    httpx's timeouts bound each socket operation, not the exchange: a server
+    sending a byte a second never trips them. The watchdog learns the socket
+    from httpcore's trace hook (a new connection), else takes the pool's busy
+    connections, and shuts it down, which ends the blocked read at once.
+    """
+
+    def __init__(self, client: httpx.Client, seconds: float) -> None:
+        self.client = client
+        self.fired = False
+        self._sockets: list[socket.socket] = []
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+
+    def trace(self, event: str, info: Mapping[str, Any]) -> None:
+        if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+            found = _socket_of(info.get("return_value"))
+            if found is not None:
+                self._sockets.append(found)
+
+    def start(self) -> None:
+        self._timer.start()
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+    def _fire(self) -> None:
+        self.fired = True
+        targets = list(self._sockets) or _busy_sockets(self.client)
+        for sock in targets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+def _socket_of(stream: Any) -> socket.socket | None:
+    try:
+        found = stream.get_extra_info("socket") if stream is not None else None
+    except Exception:  # a stream of another kind: no socket to shut down
+        return None
+    return found if isinstance(found, socket.socket) else None
+
+
+def _busy_sockets(client: httpx.Client) -> list[socket.socket]:
+    """The sockets of the connections in use in ``client``'s pool (reused keep-alive connections)."""
+    pool = getattr(getattr(client, "_transport", None), "_pool", None)
+    found: list[socket.socket] = []
+    for connection in getattr(pool, "connections", ()):
+        try:
+            if connection.is_idle():
+                continue
+            inner = getattr(connection, "_connection", None)
+            sock = _socket_of(getattr(inner, "_network_stream", None))
+        except Exception:  # an unknown transport: nothing to shut down
+            continue
+        if sock is not None:
+            found.append(sock)
+    return found

@@ -132,7 +132,7 @@ def test_main_subkit_errors_map_to_exit_statuses(
     def fail(*args: object, **kwargs: object) -> None:
         raise error
 
-    monkeypatch.setattr(subkit, "loads", fail)
+    monkeypatch.setattr(subkit, "load", fail)
     args = [command, "-f", "srt", str(demo)]
     if command == "convert":
         args.append(str(demo.with_suffix(".subkit.json")))
@@ -150,7 +150,7 @@ def test_main_internal_error_exit_70(runner: CliRunner, monkeypatch: pytest.Monk
     def explode(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(subkit, "loads", explode)
+    monkeypatch.setattr(subkit, "load", explode)
     monkeypatch.delenv("SUBKIT_DEBUG", raising=False)
     result = runner.invoke(cli, ["info", "-f", "srt", str(demo)])
     assert result.exit_code == 70
@@ -173,7 +173,7 @@ def test_main_internal_error_in_batch_stops_with_70(
     def explode(*args: object, **kwargs: object) -> None:
         raise KeyError("cue")
 
-    monkeypatch.setattr(subkit, "loads", explode)
+    monkeypatch.setattr(subkit, "load", explode)
     result = runner.invoke(cli, ["convert", "-f", "srt", "-t", "srt", "-d", str(tmp_path / "o"), str(demo)])
     assert result.exit_code == 70
     assert result.stderr.startswith("subkit: internal error: KeyError: 'cue'\n")

@@ -33,7 +33,7 @@ def test_every_step_is_a_command_returning_a_document_function() -> None:
 def test_process_chain_with_positional_output(runner: CliRunner, tmp_path: Path) -> None:
     out = tmp_path / "out.ass"
     result = runner.invoke(cli, ["process", str(_file(tmp_path)), str(out), "exclude", "--range", "0:10-0:20",
-                                 "--mode", "cut", "replace", "--find", "um", "clean"])
+                                 "--mode", "cut", "replace", "--find", "um", "clean", "--hi"])
     assert result.exit_code == 0, result.stderr
     doc = subkit.load(out)
     assert [(c.start_ms, c.end_ms, c.plain_text()) for c in doc] == [(1000, 3000, "hello there"),

@@ -24,12 +24,28 @@ from hypothesis import strategies as st
 
 import subkit
 from subkit.errors import ParseError
-from subkit.model import Document
+from subkit.model import Document, Run
 from tests import golden
 
 from ..strategies import full_documents
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+def without_ruby(content: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Content with its ruby annotations removed and the runs they separated merged again.
+
+    What a writer that drops ruby (and reports the loss) gives back.
+    """
+    items: list[Any] = []
+    for item in content:
+        if isinstance(item, Run) and item.style.ruby is not None:
+            item = Run(item.text, item.style.merged(ruby=None))
+        if isinstance(item, Run) and items and isinstance(items[-1], Run) and items[-1].style == item.style:
+            items[-1] = Run(items[-1].text + item.text, item.style)
+        else:
+            items.append(item)
+    return tuple(items)
 
 
 def golden_cases(folder: str, pattern: str = "*") -> list[Path]:

@@ -145,7 +145,8 @@ def test_writer_drops_and_reports() -> None:
     )
     result = subkit.render(Document(cues=(cue,)), "srt")
     assert {loss.feature for loss in result.losses} >= {"ruby", "classes", "speaker", "word-timing", "raw", "position"}
-    assert result.data == "1\n00:00:00,000 --> 00:00:01,000\na\n\n"
+    # The position is lost; its nearest alignment point (top left) is kept.
+    assert result.data == "1\n00:00:00,000 --> 00:00:01,000\n{\\an7}a\n\n"
     with pytest.raises(UnsupportedFeatureError):
         subkit.render(Document(cues=(cue,)), "srt", strict=True)
     prefixed = subkit.render(Document(cues=(cue,)), "srt", speaker_prefix=True)

@@ -110,7 +110,8 @@ def test_mux_tracks_extract_round_trip(runner: CliRunner, subs: tuple[Path, Path
     assert result.exit_code == 2  # "-" is not an option value: -o is required for a single output
     result = runner.invoke(cli, ["extract", str(out), "--lang", "es", "-o", "-", "--to", "srt"])
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "1\n00:00:00,250 --> 00:00:01,333\nHola\n\n"
+    # The WebVTT cue sits at the top (line:0), which SRT says with {\an8}.
+    assert result.stdout == "1\n00:00:00,250 --> 00:00:01,333\n{\\an8}Hola\n\n"
     folder = tmp_path / "subs"
     result = runner.invoke(cli, ["extract", str(out), "--out-dir", str(folder), "--to", "vtt", "--json"])
     assert result.exit_code == 0, result.stderr

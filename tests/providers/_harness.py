@@ -9,7 +9,8 @@ queued per route name and each is used once:
 * ``{"delay": 0.5}``: answer normally, but late;
 * ``{"body": "{\\"code\\":10"}`` (status 200 unless given) and ``"content_type"``;
 * ``{"drop": True}``: close the connection without an answer;
-* ``{"drop_after": True}``: handle the request, then close without an answer.
+* ``{"drop_after": True}``: handle the request, then close without an answer;
+* ``{"on_handled": callback}``: handle the request, call ``callback()``, then answer.
 
 Every request is kept in :attr:`FakeServer.journal`.
 """
@@ -179,6 +180,11 @@ class FakeServer:
                         with self.lock:
                             handler(request, match)
                         return None
+                    if "on_handled" in fault:  # the request is handled, then the test acts (kills the client)
+                        with self.lock:
+                            answer = handler(request, match)
+                        fault["on_handled"]()
+                        return answer
                     if "delay" in fault:
                         time.sleep(float(fault["delay"]))
                     if "status" in fault or "body" in fault:

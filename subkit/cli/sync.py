@@ -1,0 +1,207 @@
+"""``subkit sync``: retime a subtitle to a media file's speech or to a reference subtitle."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from subkit.cli._ops import OpStep, RunSettings, io_options, op_step, output_spec, parse_ms, write_output
+from subkit.cli._shared import (
+    diagnostic_record,
+    echo_json,
+    echo_warnings,
+    format_diagnostic,
+    format_loss,
+    load_input,
+    loss_record,
+)
+from subkit.errors import OperationError
+from subkit.formats import FormatSpec
+from subkit.model import Document
+from subkit.ops._report import ChangeReport
+
+__all__ = ["sync_command", "sync_step"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+HELP = """Sync a subtitle to a media file's speech or to another subtitle.
+
+\b
+Finds the offset, a frame-rate change (24/23.976, 25/23.976, 25/24 and back)
+and breaks where the offset changes (an ad cut), by matching the cues with
+the speech in the audio (--to-audio; needs ffmpeg and the sync extra:
+pip install 'subkit[sync]') or with the cues of another subtitle in any
+format or language (--to-subtitle). Hearing-impaired and music cues move
+with their neighbours; timed words move with their cues.
+
+\b
+When the match is weak (the subtitle may belong to another cut or episode)
+nothing is written and the exit status is 1, with the score; --force writes
+the result anyway. --json prints the report: the model, each segment's
+offset, the score and the confidence.
+
+\b
+Examples:
+  subkit sync in.srt out.srt --to-audio episode.mkv
+  subkit sync in.srt out.srt --to-subtitle reference.en.vtt --no-split
+  subkit sync in.srt out.srt --to-audio movie.mp4 --max-offset 5m --fps-ratios none --json
+"""
+
+
+def _options(function: F) -> F:
+    decorators = [
+        click.option("--to-audio", "media", metavar="MEDIA", help="Align to the speech in MEDIA (a video, audio or "
+                     "WAV file)."),
+        click.option("--to-subtitle", "reference", metavar="REF", help="Align to the subtitle REF (any format)."),
+        click.option("--max-offset", default="120s", show_default=True, metavar="TIME",
+                     help="The widest offset searched, each way (1.5s, 250ms, 2:00)."),
+        click.option("--no-split", is_flag=True, help="One offset for the whole file (no breaks)."),
+        click.option("--split-penalty", metavar="TIME",
+                     help="Overlap a break must gain to be taken (default: twice the median cue, at least 4s)."),
+        click.option("--fps-ratios", metavar="LIST",
+                     help="Frame-rate ratios to try, comma-separated (25/23.976,1.001), or 'none' "
+                     "[default: 24/23.976, 25/23.976, 25/24 and their inverses]."),
+        click.option("--min-confidence", type=click.FloatRange(0, 1), default=None, metavar="0-1",
+                     help="Refuse below this confidence [default: 0.2]."),
+        click.option("--force", is_flag=True, help="Write the result even when the confidence is too low."),
+        click.option("--ref-from", "ref_spec", metavar="FORMAT", help="Format of REF; detected when omitted."),
+    ]
+    for decorator in reversed(decorators):
+        function = decorator(function)
+    return function
+
+
+def _ratios(text: str | None) -> tuple[Any, ...] | None:
+    from subkit.ops.sync import parse_ratio
+
+    if text is None:
+        return None
+    if text.strip().lower() in ("none", "1", ""):
+        return ()
+    return tuple(parse_ratio(part.strip()) for part in text.split(",") if part.strip())
+
+
+def _kwargs(
+    media: str | None,
+    reference: str | None,
+    max_offset: str,
+    no_split: bool,
+    split_penalty: str | None,
+    fps_ratios: str | None,
+    min_confidence: float | None,
+    force: bool,
+    ref_spec: str | None,
+) -> dict[str, Any]:
+    """Check the options; return the arguments of :func:`subkit.ops.sync` (the reference still a path)."""
+    from subkit.ops.sync import DEFAULT_MIN_CONFIDENCE
+
+    if (media is None) == (reference is None):
+        raise OperationError("give exactly one of --to-audio MEDIA or --to-subtitle REF")
+    if ref_spec is not None and reference is None:
+        raise OperationError("--ref-from goes with --to-subtitle")
+    kwargs: dict[str, Any] = {
+        "max_offset_ms": parse_ms(max_offset, "--max-offset"),
+        "split": not no_split,
+        "fps_ratios": _ratios(fps_ratios),
+        "min_confidence": DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence,
+        "force": force,
+    }
+    if kwargs["max_offset_ms"] < 10:
+        raise OperationError(f"--max-offset must be at least 10ms, got {max_offset!r}")
+    if split_penalty is not None:
+        kwargs["split_penalty_ms"] = parse_ms(split_penalty, "--split-penalty")
+    return kwargs
+
+
+def _reference(media: str | None, reference: str | None, ref_spec: str | None) -> Any:
+    if media is not None:
+        return media
+    import subkit
+
+    assert reference is not None
+    return subkit.load(reference, format=ref_spec)
+
+
+def _progress(quiet: bool) -> Callable[[str], None] | None:
+    """Stage messages on stderr, only on a terminal."""
+    if quiet or not sys.stderr.isatty():
+        return None
+    return lambda message: click.echo(f"sync: {message}", err=True)
+
+
+def _sync_op(doc: Document, *, reference: Any, report: ChangeReport | None = None, **kwargs: Any) -> Document:
+    """The ``process`` step: the op's document alone (the report's counts go to ``report``)."""
+    from subkit.ops.sync import sync
+
+    source = reference() if callable(reference) else reference
+    result, _ = sync(doc, source, report=report, progress=_progress(False), **kwargs)
+    return result
+
+
+def _build_step(media: str | None, reference: str | None, ref_spec: str | None, **params: Any) -> OpStep:
+    kwargs = _kwargs(media, reference, ref_spec=ref_spec, **params)
+    return OpStep("sync", _sync_op, {"reference": lambda: _reference(media, reference, ref_spec), **kwargs})
+
+
+sync_step = op_step("sync", _options, _build_step, HELP)
+
+
+@click.command("sync", help=HELP, context_settings={"help_option_names": ["-h", "--help"]})
+@_options
+@io_options
+@click.argument("source", metavar="IN")
+@click.argument("target", metavar="OUT")
+def sync_command(
+    source: str,
+    target: str,
+    media: str | None,
+    reference: str | None,
+    ref_spec: str | None,
+    from_spec: FormatSpec | None,
+    to_spec: FormatSpec | None,
+    encoding: str | None,
+    out_encoding: str,
+    strict: bool,
+    quiet: bool,
+    as_json: bool,
+    read_pairs: tuple[str, ...],
+    write_pairs: tuple[str, ...],
+    **params: Any,
+) -> None:
+    from subkit.ops.sync import sync
+
+    if target == "-" and as_json:
+        raise click.UsageError("--json needs an output file: standard output carries the subtitles")
+    try:
+        kwargs = _kwargs(media, reference, ref_spec=ref_spec, **params)
+    except OperationError as exc:
+        raise click.UsageError(str(exc)) from None
+    settings = RunSettings(from_spec, to_spec, encoding, out_encoding, strict, quiet, as_json, read_pairs,
+                           write_pairs)
+    loaded = load_input(source, format=from_spec, encoding=encoding, strict=strict, options=settings.read_options)
+    if not quiet:
+        echo_warnings([format_diagnostic(diag, loaded.name) for diag in loaded.doc.diagnostics])
+    ref = _reference(media, reference, ref_spec)
+    changes = ChangeReport()
+    try:
+        doc, sync_report = sync(loaded.doc, ref, report=changes, progress=_progress(quiet), **kwargs)
+    except OperationError as exc:
+        refused = getattr(exc, "report", None)
+        if as_json and refused is not None:
+            echo_json({"input": source, "output": None, "sync": refused.as_dict()})
+        raise
+    spec = output_spec(target, to_spec, loaded.format)
+    written = write_output(doc, target, spec, settings)
+    if not quiet:
+        echo_warnings([format_loss(loss, written.format, target) for loss in written.losses])
+        echo_warnings([f"sync: {sync_report.summary()}"])
+    if as_json:
+        echo_json({
+            "input": source, "output": target, "from": loaded.format, "to": written.format,
+            "cues": len(doc.cues), "changes": dict(changes), "sync": sync_report.as_dict(),
+            "losses": [loss_record(loss) for loss in written.losses],
+            "diagnostics": [diagnostic_record(diag) for diag in loaded.doc.diagnostics],
+        })

@@ -1,0 +1,1 @@
+"""Data modules the tests build their inputs from."""
