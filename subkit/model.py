@@ -38,7 +38,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from subkit.errors import FrozenModelError, ModelError
 
 if TYPE_CHECKING:
+    import os
     from fractions import Fraction
+    from typing import IO
 
     from subkit.formats import WriteResult
 
@@ -777,14 +779,14 @@ class Document:
 
     def save(
         self,
-        path: str,
+        path: str | os.PathLike[str] | IO[str] | IO[bytes],
         *,
         format: str | None = None,
         encoding: str = "utf-8",
         strict: bool = False,
         **options: Any,
     ) -> WriteResult:
-        """Write to ``path`` (``"-"`` for stdout) atomically; see :func:`subkit.dump`.
+        """Write to ``path`` (``"-"`` for stdout, or an open file object) atomically; see :func:`subkit.dump`.
 
         Raises:
             UnknownFormatError: no format for ``format`` or the file extension.

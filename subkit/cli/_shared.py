@@ -126,7 +126,7 @@ def describe(exc: BaseException, *names: str) -> str:
     does); writer errors do not, so they get the first of ``names`` in front
     unless the message mentions one of them.
     """
-    message = " ".join(str(exc).split()) or type(exc).__name__
+    message = cli_words(" ".join(str(exc).split()) or type(exc).__name__)
     if names and not any(name in message for name in names):
         message = f"{names[0]}: {message}"
     return message
@@ -326,7 +326,20 @@ def load_input(
 
 def format_diagnostic(diag: Diagnostic, name: str) -> str:
     """``file:line: severity: message; action``, as compilers print warnings."""
-    return str(diag if diag.source else dataclasses.replace(diag, source=name))
+    return cli_words(str(diag if diag.source else dataclasses.replace(diag, source=name)))
+
+
+#: The library's advice in Python words, and the same advice on the command line.
+_CLI_WORDS = (("name it with format=", "name it with --from/--to"), ("name one with format=", "name one with --from"),
+              ("name the format with format=", "name the format with --from"), ("pass force=True", "pass --force"))
+
+
+def cli_words(message: str) -> str:
+    """``message`` with the library's Python advice (``format=``, ``force=True``) said as options."""
+    for python, option in _CLI_WORDS:
+        if python in message:
+            message = message.replace(python, option)
+    return message
 
 
 def format_loss(loss: Loss, target: str, name: str) -> str:

@@ -92,7 +92,7 @@ def for_path(path: str) -> FormatSpec:
     found = _by_extension(str(path))
     if not found:
         raise UnknownFormatError(
-            f"cannot tell the format of {path!r} from its extension; name it with --to/--from or format=",
+            f"cannot tell the format of {path!r} from its extension; name it with format=",
             name=str(path),
         )
     return found[0]
@@ -147,13 +147,13 @@ def detect(
             return preferred[0]
         names_ = ", ".join(spec.name for spec in candidates)
         raise FormatDetectionError(
-            f"{path or 'the input'} could be any of: {names_}; name one with --from or format=",
+            f"{path or 'the input'} could be any of: {names_}; name one with format=",
             candidates=tuple(spec.name for spec in candidates),
         )
     if by_ext:
         return by_ext[0]
     raise FormatDetectionError(
-        f"{path or 'the input'}: no known subtitle format recognised; name one with --from or format=",
+        f"{path or 'the input'}: no known subtitle format recognised; name one with format=",
         candidates=(),
     )
 
