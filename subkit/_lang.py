@@ -25,3 +25,19 @@ def check_language_tag(tag: str, *, name: str = "language") -> str:
     if not text or any(c.isspace() for c in text) or not langcodes.tag_is_valid(text):
         raise ValueError(f"{name}: {tag!r} is not a BCP 47 language tag (e.g. en, pt-BR, zh-Hant, es-419)")
     return text
+
+
+def writer_language(tag: str | None, format: str) -> str | None:
+    """The ``language`` writer option of ``format``, checked as a BCP 47 tag (``None`` passes).
+
+    Raises:
+        ConfigError: not a valid tag (``en_US`` is told to be ``en-US``).
+    """
+    if tag is None:
+        return None
+    from subkit.errors import ConfigError
+
+    try:
+        return check_language_tag(tag, name=f"{format} writer option language")
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None

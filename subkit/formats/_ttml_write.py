@@ -32,6 +32,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
+from subkit._lang import writer_language
 from subkit.errors import ConfigError
 from subkit.formats._features import report_unsupported
 from subkit.formats._ttml_common import (
@@ -498,6 +499,7 @@ def write_document(doc: Document, profile: Profile, report: LossReport, timing: 
         UnsupportedFeatureError: the report is strict and something would be lost.
     """
     timing = timing or Timing()
+    writer_language(timing.language, profile.name)
     rate = _frame_rate(doc, profile, timing)
     dropped = report_unsupported(doc, profile.features, report, raw_format=RAW_FORMAT)
     writer = _Writer(doc, profile, report)

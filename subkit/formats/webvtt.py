@@ -64,6 +64,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Final, Literal, NamedTuple
 
+from subkit._lang import writer_language
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink, LineCounter
 from subkit.formats._features import report_unsupported
 from subkit.formats._html import HTML_COLORS
@@ -1788,7 +1789,9 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
 
     Raises:
         UnsupportedFeatureError: strict and something would be dropped.
+        ConfigError: a ``language`` option that is not a BCP 47 tag.
     """
+    writer_language(options.language, NAME)
     report_unsupported(doc, FEATURES, report, raw_format=NAME)
     if options.stylesheets == "inline" and doc.stylesheets:
         doc = _inline_stylesheets(doc, report)

@@ -172,3 +172,12 @@ def test_formats_verbose_shows_values_defaults_and_meaning() -> None:
     (itt,) = [record for record in json.loads(completed.stdout) if record["name"] == "itt"]
     assert {d["name"]: d["default"] for d in itt["write_option_details"]} == {"bom": False, "language": None,
                                                                                 "fps": None}
+
+
+def test_writer_language_must_be_a_bcp47_tag() -> None:
+    doc = subkit.loads(SRT, format="srt")
+    for fmt in ("ttml", "webvtt", "itt", "ebu_tt_d"):
+        with pytest.raises(ConfigError, match="not a BCP 47 language tag"):
+            _write(doc, fmt, language="not a tag!")
+    with pytest.raises(ConfigError, match="write 'pt-BR'"):
+        _write(doc, "ttml", language="pt_BR")
