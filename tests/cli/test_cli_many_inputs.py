@@ -82,3 +82,12 @@ def test_convert_one_input_writes_beside_it_and_lint_takes_a_folder(tmp_path: Pa
     completed = run_subkit("lint", str(tmp_path), "--json")
     assert sorted(Path(f["file"]).name for f in json.loads(completed.stdout)["files"]) == [
         "ep1.srt", "ep1.words.vtt", "ep2.srt", "ep2.words.vtt"]
+
+
+def test_facebook_srt_into_a_folder_is_named_after_the_input(runner: CliRunner, tmp_path: Path) -> None:
+    (source,) = _inputs(tmp_path, "demo.srt")
+    (tmp_path / "upload").mkdir()
+    result = runner.invoke(cli, ["convert", str(source), str(tmp_path / "upload"), "--to", "facebook_srt",
+                                 "-l", "en_US"])
+    assert result.exit_code == 0, result.stderr
+    assert [p.name for p in (tmp_path / "upload").iterdir()] == ["demo.en_US.srt"]
