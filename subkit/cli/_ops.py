@@ -45,6 +45,7 @@ from subkit.ops._report import ChangeReport
 from subkit.timing import parse_duration
 
 __all__ = [
+    "MANY_INPUTS",
     "OpStep",
     "RunSettings",
     "StepResult",
@@ -384,10 +385,11 @@ def op_command(
     function = click.option("-d", "--out-dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
                             help="Write every output into DIR (created if missing), named by --name.")(function)
     function = click.argument("paths", nargs=-1, required=True, metavar="IN... [OUT]")(function)
-    return click.command(name, cls=cls, help=help + _MANY, context_settings=_CONTEXT)(function)
+    return click.command(name, cls=cls, help=help + MANY_INPUTS, context_settings=_CONTEXT)(function)
 
 
-_MANY = """
+#: The help paragraph of the commands that take many inputs.
+MANY_INPUTS = """
 
 \b
 Inputs: IN OUT reads one file and writes one. Give one IN, several, or a

@@ -91,3 +91,11 @@ def test_facebook_srt_into_a_folder_is_named_after_the_input(runner: CliRunner, 
                                  "-l", "en_US"])
     assert result.exit_code == 0, result.stderr
     assert [p.name for p in (tmp_path / "upload").iterdir()] == ["demo.en_US.srt"]
+
+
+def test_style_takes_many_inputs(runner: CliRunner, tmp_path: Path) -> None:
+    _inputs(tmp_path, "a.srt", "b.srt")
+    result = runner.invoke(cli, ["style", str(tmp_path / "a.srt"), str(tmp_path / "b.srt"), "-d", str(tmp_path / "o"),
+                                 "--to", "ass", "--style", "classic"])
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["a.style.ass", "b.style.ass"]
