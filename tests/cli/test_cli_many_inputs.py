@@ -99,3 +99,14 @@ def test_style_takes_many_inputs(runner: CliRunner, tmp_path: Path) -> None:
                                  "--to", "ass", "--style", "classic"])
     assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["a.style.ass", "b.style.ass"]
+
+
+def test_info_takes_many_files_and_folders(runner: CliRunner, tmp_path: Path) -> None:
+    _inputs(tmp_path, "a.srt", "b.srt")
+    result = runner.invoke(cli, ["info", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert [r["cues"] for r in json.loads(result.stdout)] == [2, 2]
+    result = runner.invoke(cli, ["info", str(tmp_path / "a.srt"), str(tmp_path / "b.srt")])
+    assert result.exit_code == 0 and result.stdout.count("== ") == 2
+    single = json.loads(runner.invoke(cli, ["info", str(tmp_path / "a.srt"), "--json"]).stdout)
+    assert isinstance(single, dict) and single["cues"] == 2
