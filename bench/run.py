@@ -506,16 +506,17 @@ def _extrapolate(earlier: list[Row], group: str, library: str, size: int) -> flo
 
 def time_group(
     group: str, inputs: Inputs, libs: set[str] | None, repeat: int, budget: float, use_gc: bool,
-    earlier: list[Row], max_call: float,
+    earlier: list[Row], max_call: float, cases: tuple[Case, ...] | None = None,
 ) -> list[Row]:
     """Time every case of ``group`` on ``inputs`` in interleaved rounds.
 
     ``earlier`` holds the rows of smaller sizes: a row whose time, scaled
-    linearly to this size, exceeds ``max_call`` seconds is skipped.
+    linearly to this size, exceeds ``max_call`` seconds is skipped. ``cases``
+    defaults to :data:`CASES` (``bench/formats.py`` passes its own).
     """
     rows: list[Row] = []
     ready: list[tuple[Row, Timed, int]] = []  # row, callable, rounds to take part in
-    for case in CASES:
+    for case in CASES if cases is None else cases:
         if case.group != group or (libs is not None and case.library not in libs):
             continue
         row = Row(group, case.library, inputs.size)

@@ -13,7 +13,7 @@ from pathlib import PurePath
 from typing import IO, Any, Literal, overload
 
 from subkit import _encoding, _io, _magic
-from subkit._gc import PAUSE_FROM, gc_paused
+from subkit._gc import PAUSE_FROM, PAUSE_FROM_CUES, gc_paused
 from subkit.errors import (
     ConfigError,
     FormatDetectionError,
@@ -391,7 +391,11 @@ def render(
     mod = spec.load()
     opts = _options(mod.WriteOptions, f"{spec.name} writer", {"strict": strict, **options})
     report = LossReport(spec.name, strict=strict)
-    data = mod.write(doc, options=opts, report=report)
+    if len(doc.cues) >= PAUSE_FROM_CUES:
+        with gc_paused():
+            data = mod.write(doc, options=opts, report=report)
+    else:
+        data = mod.write(doc, options=opts, report=report)
     if opts.bom:
         if not isinstance(data, str):
             raise ConfigError(f"{spec.name} is a binary format: it has no byte order mark")

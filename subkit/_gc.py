@@ -1,4 +1,4 @@
-"""Pausing the cyclic garbage collector while a large document is built.
+"""Pausing the cyclic garbage collector while a large document is built or written.
 
 Readers allocate a few small objects per cue and none of them form reference
 cycles, yet the collector runs every few hundred allocations and rescans the
@@ -18,10 +18,13 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["PAUSE_FROM", "gc_paused"]
+__all__ = ["PAUSE_FROM", "PAUSE_FROM_CUES", "gc_paused"]
 
 #: Inputs from this many characters (or bytes) up are read with the collector paused.
 PAUSE_FROM = 1 << 16
+#: Documents of this many cues or more are written with the collector paused: writers
+#: build a few strings and lists per cue, which count towards collections as well.
+PAUSE_FROM_CUES = 1000
 
 _lock = threading.Lock()
 _depth = 0

@@ -895,11 +895,12 @@ def _build_trusted_cue() -> Any:
     cue costs a third of the dataclass constructor.
     """
     fields = dataclasses.fields(Cue)
-    given = ("start_ms", "end_ms", "content", "id", "placement", "speaker", "language", "extra")
+    given = ("start_ms", "end_ms", "content", "id", "placement", "speaker", "language", "extra", "style", "comment",
+             "effect", "words")
     namespace: dict[str, Any] = {"new": object.__new__, "Cue": Cue, "NOWHERE": NOWHERE, "EMPTY": EMPTY}
     lines = [
         "def trusted_cue(start_ms, end_ms, content, id=None, placement=NOWHERE, speaker=None, language=None,"
-        " extra=EMPTY):",
+        " extra=EMPTY, style=None, comment=False, effect=None, words=()):",
         "    cue = new(Cue)",
     ]
     for index, f in enumerate(fields):
@@ -929,10 +930,11 @@ def _build_trusted_run() -> Any:
 
 
 #: ``trusted_cue(start_ms, end_ms, content, id=None, placement=NOWHERE, speaker=None,
-#: language=None, extra=EMPTY)``: a :class:`Cue` with every other field at its default, built
-#: without the invariant checks (about twice as fast). For readers only, which
-#: must have checked that the times are ints with ``end_ms >= start_ms`` and that
-#: ``content`` is a tuple of content items.
+#: language=None, extra=EMPTY, style=None, comment=False, effect=None, words=())``: a
+#: :class:`Cue` with every other field at its default, built without the invariant checks
+#: (about twice as fast). For readers only, which must have checked that the times are
+#: ints with ``end_ms >= start_ms``, that ``content`` and ``words`` are tuples and that
+#: ``extra`` is a :class:`FrozenMap`.
 trusted_cue = _build_trusted_cue()
 
 #: ``trusted_run(text, style=PLAIN)``: a :class:`Run` built without checking that

@@ -29,6 +29,7 @@ __all__ = [
     "FPS_29_97",
     "FPS_59_94",
     "Duration",
+    "MinutePrefix",
     "format_ass",
     "format_clock",
     "format_srt",
@@ -63,6 +64,33 @@ _NAMED_RATES = {
     "47.952": Fraction(48000, 1001),
     "119.88": Fraction(120000, 1001),
 }
+
+
+class MinutePrefix:
+    """The ``HH:MM:`` prefix of a writer's timestamps, formatted once per minute.
+
+    Cues come in time order, so consecutive timestamps mostly fall in the same
+    minute; writers call this with the whole minutes of a time and append the
+    seconds themselves. ``hour_digits`` is the minimum width of the hours.
+
+    >>> prefix = MinutePrefix(1)
+    >>> prefix(62), prefix(62), prefix(600)
+    ('1:02:', '1:02:', '10:00:')
+    """
+
+    __slots__ = ("_hour_digits", "_minute", "_prefix")
+
+    def __init__(self, hour_digits: int = 2) -> None:
+        self._hour_digits = hour_digits
+        self._minute = -1
+        self._prefix = ""
+
+    def __call__(self, minute: int) -> str:
+        if minute != self._minute:
+            self._minute = minute
+            hours, minutes = divmod(minute, 60)
+            self._prefix = f"{hours:0{self._hour_digits}d}:{minutes:02d}:"
+        return self._prefix
 
 
 def round_half_up(value: Fraction) -> int:

@@ -32,7 +32,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Literal
+from typing import Final, Literal, NamedTuple
 
 from subkit.model import (
     PLAIN,
@@ -46,6 +46,7 @@ from subkit.model import (
     RunStyle,
     Style,
     Word,
+    trusted_run,
 )
 from subkit.timing import ass_round, round_half_up
 
@@ -54,6 +55,7 @@ __all__ = [
     "DEFAULT_BASE",
     "SSA_TO_ASS_ALIGN",
     "Base",
+    "EventPlans",
     "Flavour",
     "ParsedText",
     "TagContext",
@@ -712,6 +714,158 @@ def parse_event_text(
     return ParsedText(tuple(reader.items), reader.align, reader.pos, reader.words(start_ms))
 
 
+# ---------------------------------------------------------------- plans
+
+#: ``{...}`` override blocks; :meth:`re.Pattern.split` gives text, block, text, ...
+_BLOCK: Final = re.compile(r"\{([^}]*)\}")
+#: The escapes of event text (a lone backslash before anything else is literal).
+_ESCAPE: Final = re.compile("\\\\([Nnh{}\u2060])")
+_BREAK_ITEM: Final[ContentItem] = LineBreak()
+_PLANS_MAX: Final = 4096
+_NO_PLAN: Final = object()
+
+
+class _Plan(NamedTuple):
+    """How to build the content of event text with one override-tag sequence.
+
+    ``ops`` holds, in order, ``(index, style)`` for the text piece
+    ``parts[index]`` of the split text, or ``(-1, raw)`` for raw markup.
+    """
+
+    ops: tuple[tuple[int, RunStyle | Raw], ...]
+    align: int | None
+    pos: tuple[float, float] | None
+
+
+#: Event text without override blocks: one piece in the event's style.
+_PLAIN_PLAN: Final = _Plan(((0, PLAIN),), None, None)
+
+#: What :meth:`EventPlans.read` gives: content, alignment, position, words.
+EventText = tuple[tuple[ContentItem, ...], int | None, tuple[float, float] | None, tuple[Word, ...]]
+
+
+def _lines(piece: str, wrap: int) -> list[str]:
+    """The text of ``piece`` (no override block) with its escapes resolved, cut at its line breaks."""
+    if piece.count("\\") == piece.count("\\N"):
+        return piece.split("\\N")
+    lines: list[str] = []
+    current: list[str] = []
+    for number, chunk in enumerate(_ESCAPE.split(piece)):
+        if not number & 1:
+            current.append(chunk)
+        elif chunk == "N" or (chunk == "n" and wrap == 2):
+            lines.append("".join(current))
+            current = []
+        elif chunk == "n":
+            current.append(" ")
+        elif chunk == "h":
+            current.append(_NBSP)
+        elif chunk == _WJ:
+            current.append("\\")
+        else:
+            current.append(chunk)  # an escaped brace
+    lines.append("".join(current))
+    return lines
+
+
+class EventPlans:
+    """Event texts read through one plan per distinct override-tag sequence.
+
+    Scripts repeat a few tag sequences (``{\\i1}..``, ``{\\an8}..``) on
+    thousands of events. The tag interpreter runs once per sequence (and per
+    event style and wrap style), with the text pieces left out, and records the
+    run style in force at each piece and the raw markup between them; later
+    events with the same sequence are built from that record. Sequences whose
+    effect depends on the text (karaoke, drawings, ``\\q``) or that raise a
+    diagnostic are read by :func:`parse_event_text` every time, and so is text
+    with an escaped ``\\{``. The content is the same either way.
+    """
+
+    __slots__ = ("plans",)
+
+    def __init__(self) -> None:
+        self.plans: dict[tuple[object, ...], object] = {}
+
+    def read(self, text: str, style: str | None, ctx: TagContext, wrap_style: int, start_ms: int,
+             end_ms: int) -> EventText:
+        """The content, alignment, position and karaoke words of an event's Text field."""
+        if "{" not in text:
+            if "\\" not in text:
+                return ((trusted_run(text),) if text else ()), None, None, ()
+            if text.count("\\") == text.count("\\N"):
+                # Plain lines (the usual two): no plan needed.
+                items: list[ContentItem] = []
+                for number, line in enumerate(text.split("\\N")):
+                    if number:
+                        items.append(_BREAK_ITEM)
+                    if line:
+                        items.append(trusted_run(line))
+                return tuple(items), None, None, ()
+            parts = [text]
+            plan: object = _PLAIN_PLAN
+        else:
+            parts = _BLOCK.split(text)
+            if "\\{" in text or text.count("{") != len(parts) >> 1:
+                plan = None  # an escaped or unclosed brace
+            else:
+                key = (style, wrap_style, *parts[1::2])
+                plan = self.plans.get(key, _NO_PLAN)
+                if plan is _NO_PLAN:
+                    plan = _make_plan(parts, ctx, wrap_style)
+                    if len(self.plans) < _PLANS_MAX:
+                        self.plans[key] = plan
+        if plan is None:
+            parsed = parse_event_text(text, start_ms=start_ms, end_ms=end_ms, ctx=ctx, wrap_style=wrap_style)
+            return parsed.content, parsed.align, parsed.pos, parsed.words
+        ops: tuple[tuple[int, RunStyle | Raw], ...]
+        align: int | None
+        pos: tuple[float, float] | None
+        ops, align, pos = plan  # type: ignore[misc]
+        items = []
+        append = items.append
+        last: RunStyle | None = None  # the style of items[-1] when it is a run
+        for index, what in ops:
+            if index < 0:
+                append(what)  # type: ignore[arg-type]
+                last = None
+                continue
+            piece = parts[index]
+            if not piece:
+                continue
+            lines = _lines(piece, wrap_style) if "\\" in piece else (piece,)
+            for number, line in enumerate(lines):
+                if number:
+                    append(_BREAK_ITEM)
+                    last = None
+                if not line:
+                    continue
+                if last is not None and (last is what or last == what):
+                    items[-1] = trusted_run(items[-1].text + line, what)  # type: ignore[union-attr]
+                else:
+                    append(trusted_run(line, what))
+                    last = what  # type: ignore[assignment]
+        return tuple(items), align, pos, ()
+
+
+def _make_plan(parts: list[str], ctx: TagContext, wrap_style: int) -> _Plan | None:
+    """Interpret the blocks of ``parts`` without the text; ``None`` when the sequence needs the text."""
+    notes: list[str] = []
+    quiet = TagContext(base=ctx.base, styles=ctx.styles, flavour=ctx.flavour,
+                       warn=lambda message, action: notes.append(message))
+    reader = _TextReader(quiet, wrap_style, 0)
+    ops: list[tuple[int, RunStyle | Raw]] = []
+    for index, part in enumerate(parts):
+        if not index & 1:
+            ops.append((index, reader.state))
+            continue
+        before = len(reader.items)
+        reader.block(part)
+        if notes or reader.drawing or reader.syllables or reader.wrap != wrap_style:
+            return None
+        ops.extend((-1, item) for item in reader.items[before:])  # type: ignore[misc]
+    return _Plan(tuple(ops), reader.align, reader.pos)
+
+
 # ---------------------------------------------------------------- writing
 
 
@@ -744,7 +898,7 @@ def escape_text(text: str) -> str:
 
 def style_tags(new: RunStyle, cur: RunStyle, base: Base, flavour: Flavour) -> str:
     """The override tags that turn run style ``cur`` into ``new`` (both relative to ``base``)."""
-    if new == cur:
+    if new is cur or new == cur:
         return ""
     tags: list[str] = []
     font_new = new.font_family or base.font
@@ -898,6 +1052,20 @@ def format_event_text(
     are merged into the block just before them when that block holds tags
     only; raw markup of the ``ass`` format is written verbatim.
     """
+    if not line_tags and not karaoke:
+        # Unstyled runs and breaks (the usual event): the text alone.
+        plain: list[str] = []
+        for item in cue.content:
+            kind = type(item)
+            if kind is Run and item.style is PLAIN:  # type: ignore[union-attr]
+                text = item.text  # type: ignore[union-attr]
+                plain.append(escape_text(text) if _NEEDS_ESCAPE.search(text) else text)
+            elif kind is LineBreak:
+                plain.append("\\N")
+            else:
+                break
+        else:
+            return "".join(plain)
     out: list[str] = []
     mergeable = False  # whether out[-1] is a tag block more tags may join
 

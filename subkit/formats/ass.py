@@ -58,6 +58,7 @@ from typing import Literal
 from subkit.formats._ass_tags import (
     ASS_TO_SSA_ALIGN,
     SSA_TO_ASS_ALIGN,
+    EventPlans,
     Flavour,
     TagContext,
     base_of,
@@ -66,7 +67,6 @@ from subkit.formats._ass_tags import (
     format_event_text,
     format_number,
     karaoke_tags,
-    parse_event_text,
 )
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
 from subkit.formats._features import report_unsupported
@@ -75,13 +75,18 @@ from subkit.model import (
     NOWHERE,
     Attachment,
     Color,
+    ContentItem,
     Cue,
     Document,
+    LineBreak,
     LossReport,
     Placement,
     Style,
+    Word,
+    trusted_cue,
+    trusted_run,
 )
-from subkit.timing import ass_round, format_ass, round_half_up
+from subkit.timing import ass_round, round_half_up
 
 __all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
 
@@ -187,6 +192,12 @@ def _field_keys(names: list[str]) -> list[str]:
 
 # ---------------------------------------------------------------- values
 
+#: The standard event Format lines, as field keys: events in these layouts take a short path.
+_STANDARD_EVENT_KEYS = (
+    ["layer", "start", "end", "style", "name", "marginl", "marginr", "marginv", "effect", "text"],
+    ["marked", "start", "end", "style", "name", "marginl", "marginr", "marginv", "effect", "text"],
+)
+
 _TIME = re.compile(r"\s*(-?)\s*(?:(\d+):)?(\d+):(\d+)(?:[.,:](\d+))?\s*")
 _FAST_TIME = re.compile(r"(\d):([0-5]\d):([0-5]\d)\.(\d\d)")
 _STANDARD_TIME = re.compile(r"-?\d:\d\d:\d\d\.\d\d")
@@ -222,6 +233,32 @@ def parse_time(text: str, note: Callable[[str, str, str], None]) -> int | None:
     if not _STANDARD_TIME.fullmatch(text.strip()):
         note("time-format", f"non-standard time {text.strip()!r} (expected H:MM:SS.cc)", "read it leniently")
     return -value if sign else value
+
+
+_CLOCK_HEAD = re.compile(r"\d:[0-5]\d:")
+_CLOCK_TAIL = re.compile(r"[0-5]\d\.\d\d")
+#: Milliseconds of the ``H:MM:`` and ``SS.cc`` halves of standard times met so far (at most 600 and 6,000).
+_HEAD_MS: dict[str, int] = {}
+_TAIL_MS: dict[str, int] = {}
+
+
+def _standard_ms(text: str) -> int | None:
+    """Milliseconds of a time written exactly ``H:MM:SS.cc`` (what :func:`parse_time` gives), else ``None``."""
+    if len(text) != 10:
+        return None
+    head = text[:5]
+    ms = _HEAD_MS.get(head)
+    if ms is None:
+        if not _CLOCK_HEAD.fullmatch(head):
+            return None
+        ms = _HEAD_MS[head] = int(head[0]) * 3_600_000 + int(head[2:4]) * 60_000
+    tail = text[5:]
+    rest = _TAIL_MS.get(tail)
+    if rest is None:
+        if not _CLOCK_TAIL.fullmatch(tail):
+            return None
+        rest = _TAIL_MS[tail] = int(tail[:2]) * 1000 + int(tail[3:]) * 10
+    return ms + rest
 
 
 def parse_color(text: str) -> Color | None:
@@ -326,6 +363,10 @@ class _ScriptReader:
         self.line_no = 0
         # One tag context per style name; styles are all read before the events.
         self.contexts: dict[str | None, TagContext] = {}
+        self.plans = EventPlans()
+        # The event Format line is a standard one: events may take the short path.
+        self.fast_events = False
+        self.placements: dict[tuple[object, ...], Placement] = {}
 
     # -- diagnostics
 
@@ -348,14 +389,20 @@ class _ScriptReader:
         section: str | None = None
         raw_section: list[str] | None = None
         seen_section = False
+        fast_event: Callable[[list[str]], bool] | None = None
         for number, line in enumerate(self.lines, 1):
             self.line_no = number
+            if fast_event is not None:  # set only inside [Events]
+                values = line.split(",", 9)
+                if len(values) == 10 and fast_event(values):
+                    continue
             if line.startswith("\ufeff"):
                 line = line.lstrip("\ufeff")
             stripped = line.strip()
             header = self._section_header(stripped, section)
             if header is not None:
                 self._finish_attachment()
+                fast_event = None
                 seen_section = True
                 section = header.lower()
                 raw_section = None
@@ -378,6 +425,10 @@ class _ScriptReader:
                 self._style_line(stripped)
             elif section == "events":
                 self._event_line(line)
+                if self.fast_events and fast_event is None:
+                    fast_event = self._fast_event_reader()
+                elif not self.fast_events:
+                    fast_event = None
             else:
                 self._attachment_line(stripped, "font" if section == "fonts" else "graphic")
         self._finish_attachment()
@@ -563,6 +614,7 @@ class _ScriptReader:
             names = _split_format(rest)
             self.event_format_names = names
             self.event_format = _field_keys(names)
+            self.fast_events = self.event_format in _STANDARD_EVENT_KEYS
             if self.event_format != _field_keys(_split_format(self.standard_events())):
                 self.once("event-format", "non-standard event Format line", "read the fields by name")
             return
@@ -649,37 +701,135 @@ class _ScriptReader:
         if style is not None and self.styles and style not in self.styles:
             self.once("undefined-style", f"event uses an undefined style {style!r}",
                       "kept the name (players fall back to Default)")
-        ctx = self.contexts.get(style)
-        if ctx is None:
-            base = base_of(self.styles.get(style or "Default") or self.styles.get("Default"))
-            ctx = self.contexts[style] = TagContext(base=base, styles=self.styles, flavour=self.flavour,
-                                                    warn=self.warn)
-        parsed = parse_event_text(text, start_ms=start, end_ms=end, ctx=ctx, wrap_style=self.wrap_style)
-        placement = NOWHERE
-        if parsed.align is not None or parsed.pos is not None or layer or any(margins.values()):
-            x, y = parsed.pos if parsed.pos is not None else (None, None)
-            placement = Placement(
-                align=parsed.align,
-                x=x,
-                y=y,
-                unit="px" if parsed.pos is not None else "%",
-                margin_l=margins["marginl"],
-                margin_r=margins["marginr"],
-                margin_v=margins["marginv"],
-                layer=layer,
-            )
+        content, align, pos, words = self.plans.read(text, style, self._context(style), self.wrap_style, start, end)
+        placement = self._placement(align, pos, layer, margins["marginl"], margins["marginr"], margins["marginv"])
         return Cue(
             start_ms=start,
             end_ms=end,
-            content=parsed.content,
+            content=content,
             style=style,
             placement=placement,
             speaker=speaker,
             comment=comment,
             effect=effect,
-            words=parsed.words,
+            words=words,
             **({"extra": extra} if extra else {}),  # type: ignore[arg-type]
         )
+
+    def _context(self, style: str | None) -> TagContext:
+        """The tag context of events in ``style`` (made at its first event)."""
+        ctx = self.contexts.get(style)
+        if ctx is None:
+            base = base_of(self.styles.get(style or "Default") or self.styles.get("Default"))
+            ctx = self.contexts[style] = TagContext(base=base, styles=self.styles, flavour=self.flavour,
+                                                    warn=self.warn)
+        return ctx
+
+    def _placement(self, align: int | None, pos: tuple[float, float] | None, layer: int, margin_l: int | None,
+                   margin_r: int | None, margin_v: int | None) -> Placement:
+        """The placement of an event (one shared object per distinct value)."""
+        if align is None and pos is None and not layer and not (margin_l or margin_r or margin_v):
+            return NOWHERE
+        key = (align, pos, layer, margin_l, margin_r, margin_v)
+        placement = self.placements.get(key)
+        if placement is None:
+            x, y = pos if pos is not None else (None, None)
+            placement = self.placements[key] = Placement(
+                align=align,
+                x=x,
+                y=y,
+                unit="px" if pos is not None else "%",
+                margin_l=margin_l,
+                margin_r=margin_r,
+                margin_v=margin_v,
+                layer=layer,
+            )
+        return placement
+
+    def _fast_event_reader(self) -> Callable[[list[str]], bool]:
+        """The short path for events of the standard layout (the closure keeps its look-ups local)."""
+        cues_append = self.cues.append
+        styles = self.styles
+        contexts = self.contexts
+        plans_read = self.plans.read
+        placement_of = self._placement
+        head_ms, tail_ms = _HEAD_MS, _TAIL_MS
+        layer_first = self.event_format is not None and self.event_format[0] == "layer"
+        nowhere = NOWHERE
+        line_break = LineBreak()
+
+        def fast_event(values: list[str]) -> bool:
+            """Read an event whose fields need no repair; ``False`` leaves it to :meth:`_cue`.
+
+            ``values`` is the line split at its first nine commas. Nothing is
+            reported before ``False``: the general path reads the line again.
+            """
+            head, start_text, end_text, style_text, name, margin_l, margin_r, margin_v, effect, text = values
+            layer = 0
+            comment = False
+            if head != "Dialogue: 0":
+                kind, _, first = head.partition(": ")
+                if kind == "Comment":
+                    comment = True
+                elif kind != "Dialogue":
+                    return False
+                if first != "0":
+                    if layer_first and first.isdigit() and first.isascii():
+                        layer = int(first)
+                    elif layer_first or first != "Marked=0":
+                        return False
+            # Times written H:MM:SS.cc, from the caches of their two halves (whose keys are
+            # exactly "H:MM:" and "SS.cc": a time found in both is a standard one).
+            try:
+                start = head_ms[start_text[:5]] + tail_ms[start_text[5:]]
+                end = head_ms[end_text[:5]] + tail_ms[end_text[5:]]
+            except KeyError:
+                slow_start, slow_end = _standard_ms(start_text), _standard_ms(end_text)
+                if slow_start is None or slow_end is None:
+                    return False
+                start, end = slow_start, slow_end
+            if end < start:
+                return False
+            left = right = vertical = None
+            if not (margin_l == margin_r == margin_v == "0"):
+                if not all(value.isdigit() and value.isascii() for value in (margin_l, margin_r, margin_v)):
+                    return False
+                left, right, vertical = int(margin_l) or None, int(margin_r) or None, int(margin_v) or None
+            style: str | None = style_text.strip()
+            if style:
+                if style[0] == "*" or (styles and style not in styles):
+                    return False
+            else:
+                style = None
+            align: int | None = None
+            pos: tuple[float, float] | None = None
+            words: tuple[Word, ...] = ()
+            content: tuple[ContentItem, ...]
+            if "{" in text:
+                ctx = contexts.get(style) or self._context(style)
+                content, align, pos, words = plans_read(text, style, ctx, self.wrap_style, start, end)
+            elif "\\" not in text:
+                content = (trusted_run(text),) if text else ()
+            elif text.count("\\") == 1 and text.count("\\N") == 1:
+                first, second = text.split("\\N")
+                if first and second:
+                    content = (trusted_run(first), line_break, trusted_run(second))
+                else:
+                    content = ((trusted_run(first),) if first else ()) + (line_break,) + (
+                        (trusted_run(second),) if second else ())
+            else:
+                ctx = contexts.get(style) or self._context(style)
+                content, align, pos, words = plans_read(text, style, ctx, self.wrap_style, start, end)
+            if align is None and pos is None and not layer and left is right is vertical is None:
+                placement = nowhere
+            else:
+                placement = placement_of(align, pos, layer, left, right, vertical)
+            cues_append(trusted_cue(start, end, content, None, placement, (name.strip() or None) if name else None,
+                                    style=style, comment=comment,
+                                    effect=(effect.strip() or None) if effect else None, words=words))
+            return True
+
+        return fast_event
 
     # -- attachments
 
@@ -792,6 +942,27 @@ def _canvas(doc: Document, options: WriteOptions) -> tuple[int, int]:
     return options.canvas
 
 
+class _ClockFormatter:
+    """``H:MM:SS.cc`` of a centisecond count, with the ``H:MM:`` prefix cached per minute (events come in order).
+
+    The count is clamped to 0..9:59:59.99 by the caller (what :func:`~subkit.timing.format_ass` gives).
+    """
+
+    __slots__ = ("_minute", "_prefix")
+
+    def __init__(self) -> None:
+        self._minute = -1
+        self._prefix = ""
+
+    def __call__(self, cs: int) -> str:
+        minute, rest = divmod(cs, 6000)
+        if minute != self._minute:
+            self._minute = minute
+            hours, minutes = divmod(minute, 60)
+            self._prefix = f"{hours:d}:{minutes:02d}:"
+        return f"{self._prefix}{rest // 100:02d}.{rest % 100:02d}"
+
+
 class _Writer:
     def __init__(self, doc: Document, options: WriteOptions, report: LossReport, flavour: Flavour) -> None:
         self.doc = doc
@@ -801,6 +972,15 @@ class _Writer:
         self.from_script = any(key.startswith("ass.") for key in doc.header)
         self.commas: set[str] = set()
         self.contexts: dict[str, TagContext] = {}
+        self.clean_styles: set[str] = set()  # style names that need no repair in a field
+        self.clock = _ClockFormatter()
+
+    def style_field(self, name: str) -> str:
+        """A style name as an event field (names that need no repair are remembered)."""
+        cleaned = self.field(name, "styles")
+        if cleaned == name:
+            self.clean_styles.add(name)
+        return cleaned
 
     def field(self, value: str, feature: str) -> str:
         cleaned = _field(value)
@@ -946,6 +1126,7 @@ class _Writer:
         canvas = _canvas(doc, self.options)
         negative: list[int] = []
         late: list[int] = []
+        self.clock = _ClockFormatter()
         for index, cue in enumerate(doc.cues):
             start_cs = ass_round(cue.start_ms) // 10
             end_cs = ass_round(cue.end_ms) // 10
@@ -971,6 +1152,18 @@ class _Writer:
         if ctx is None:
             base = base_of(self.doc.styles.get(style_name) or self.doc.styles.get("Default"))
             ctx = self.contexts[style_name] = TagContext(base=base, styles=self.doc.styles, flavour=self.flavour)
+        clock = self.clock
+        if placement is NOWHERE and not cue.words and self.flavour == "ass":
+            # The usual event: no line tags, layer and margins 0.
+            speaker, effect = cue.speaker, cue.effect
+            return "".join((
+                "Comment: 0," if cue.comment else "Dialogue: 0,",
+                clock(start_cs), ",", clock(end_cs), ",",
+                style_name if style_name in self.clean_styles else self.style_field(style_name), ",",
+                self.field(speaker, "speaker") if speaker else "", ",0,0,0,",
+                self.field(effect, "effect") if effect else "", ",",
+                format_event_text(cue, ctx=ctx, line_tags=""),
+            ))
         line_tags = ""
         # WebVTT lines, TTML regions, text alignment: the nearest of the nine points, and
         # the exact spot as \pos when WebVTT pins it in percent.
@@ -992,8 +1185,8 @@ class _Writer:
         lead = str(placement.layer) if self.flavour == "ass" else f"Marked={cue.extra.get('ssa.marked', '0')}"
         fields = [
             lead,
-            format_ass(start_cs * 10),
-            format_ass(end_cs * 10),
+            clock(start_cs),
+            clock(end_cs),
             self.field(style_name, "styles"),
             self.field(cue.speaker or "", "speaker"),
             str(placement.margin_l or 0),

@@ -55,7 +55,7 @@ from subkit.formats._features import report_unsupported
 from subkit.formats._limits import clamp_times
 from subkit.formats._text_blocks import LastCueReadOptions, Tally
 from subkit.model import ContentItem, Cue, Document, LineBreak, LossReport, Raw, Run, RunStyle
-from subkit.timing import round_half_up
+from subkit.timing import MinutePrefix, round_half_up
 
 __all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "default_header", "read", "sniff", "write"]
 
@@ -271,15 +271,6 @@ def _append(items: list[ContentItem], text: str, style: dict[str, bool]) -> None
         items.append(Run(text, run_style))
 
 
-def _stamp(ms: int, scale: int) -> str:
-    units = round_half_up(Fraction(max(ms, 0) * scale, 1000))
-    seconds, fraction = divmod(units, scale)
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    width = len(str(scale - 1))
-    return f"[{hours:02d}:{minutes:02d}:{seconds:02d}.{fraction:0{width}d}]"
-
-
 def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     """Serialise ``doc`` as QuickTime Text with absolute time stamps.
 
@@ -324,15 +315,23 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
             continue
         cues.append((number, cue))
     cues.sort(key=lambda entry: max(entry[1].start_ms, 0))
+    prefix = MinutePrefix()
+    width = len(str(scale - 1))
+
+    def stamp(ms: int) -> str:  # _stamp(ms, scale), with the HH:MM: prefix cached
+        seconds, fraction = divmod((ms * scale + 500) // 1000, scale)  # ms >= 0; half up, as round_half_up
+        minute, seconds = divmod(seconds, 60)
+        return f"[{prefix(minute)}{seconds:02d}.{fraction:0{width}d}]"
+
     for position, (number, cue) in enumerate(cues):
         start, end = max(cue.start_ms, 0), max(cue.end_ms, 0)
         following = max(cues[position + 1][1].start_ms, 0) if position + 1 < len(cues) else None
         if following is not None and following < end:
             overlaps.add(number)
             end = following
-        out.append(f"{_stamp(start, scale)}\n{_text(cue, state)}\n")
+        out.append(f"{stamp(start)}\n{_text(cue, state)}\n")
         if following is None or following > end:
-            out.append(f"{_stamp(end, scale)}\n\n")
+            out.append(f"{stamp(end)}\n\n")
     empty.report_to(report, "empty-cue", "cues without text dropped")
     overlaps.report_to(report, "overlap", "overlapping cues cut where the next one starts")
     return "".join(out)

@@ -32,6 +32,7 @@ from subkit.formats._features import report_unsupported
 from subkit.formats._limits import HOURS_99, clamp_times
 from subkit.formats._text_blocks import Tally, checked_end, plain_lines
 from subkit.model import ContentItem, Cue, Document, LossReport, content_from_text
+from subkit.timing import MinutePrefix
 
 __all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
 
@@ -211,6 +212,12 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     report_unsupported(doc, supported, report, raw_format=NAME)
     out: list[str] = []
     negative = Tally()
+    prefix = MinutePrefix(1)
+
+    def format_time(ms: int) -> str:  # the module's format_time, with the H:MM: prefix cached
+        minute, rest = divmod(max(ms, 0), 60_000)
+        return f"{prefix(minute)}{rest // 1000:02d}.{rest % 1000:03d}"
+
     for number, cue in enumerate(doc.cues):
         if cue.comment:
             continue

@@ -52,6 +52,7 @@ from subkit.formats._html import TagState, parse_tagged_line, tags_for_style
 from subkit.formats._limits import HOURS_99, clamp_times
 from subkit.formats._text_blocks import Tally, checked_end
 from subkit.model import ContentItem, Cue, Document, LineBreak, LossReport, Raw, Run
+from subkit.timing import MinutePrefix
 
 __all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "default_header", "read", "sniff", "write"]
 
@@ -285,11 +286,17 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     if style:
         out.append(",".join(style) + "\n")
     negative = Tally()
+    prefix = MinutePrefix()
+
+    def clock(ms: int) -> str:  # format_time, with the HH:MM: prefix cached
+        minute, cs = divmod((max(ms, 0) + 5) // 10, 6000)
+        return f"{prefix(minute)}{cs // 100:02d}.{cs % 100:02d}"
+
     for number, cue in enumerate(doc.cues):
         if cue.comment:
             continue
         if cue.start_ms < 0 or cue.end_ms < 0:
             negative.add(number)
-        out.append(f"\n{format_time(cue.start_ms)},{format_time(cue.end_ms)}\n{_text(cue)}\n")
+        out.append(f"\n{clock(cue.start_ms)},{clock(cue.end_ms)}\n{_text(cue)}\n")
     negative.report_to(report, "negative-time", "negative times clamped to 00:00:00.00")
     return "".join(out)

@@ -52,7 +52,7 @@ from subkit.formats._features import report_unsupported
 from subkit.formats._limits import HOURS_99, clamp_times
 from subkit.formats._text_blocks import LastCueReadOptions, Tally, plain_lines
 from subkit.model import Cue, Document, LossReport, content_from_text
-from subkit.timing import round_half_up
+from subkit.timing import MinutePrefix, round_half_up
 
 __all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "default_header", "read", "sniff", "write"]
 
@@ -237,6 +237,12 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
             out.append(f"[{tag}]\n{value}\n" if value else f"[{tag}]\n")
     out.append(f"[BEGIN]\n{_START}\n")
     rounded, empty = Tally(), Tally()
+    prefix = MinutePrefix()
+
+    def clock(ms: int) -> str:  # format_time, with the HH:MM: prefix cached
+        minute, seconds = divmod(max((ms + 500) // 1000, 0), 60)  # half up, as round_half_up
+        return f"[{prefix(minute)}{seconds:02d}]"
+
     for number, cue in enumerate(doc.cues):
         if cue.comment:
             continue
@@ -247,7 +253,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
             # An empty cue cannot be written: a time line with no text ends a cue.
             empty.add(number)
             continue
-        out.append(f"{format_time(cue.start_ms)}\n{text}\n{format_time(cue.end_ms)}\n\n")
+        out.append(f"{clock(cue.start_ms)}\n{text}\n{clock(cue.end_ms)}\n\n")
     out.append(f"[end]\n{_END}\n")
     rounded.report_to(report, "timing", "times rounded to whole seconds")
     empty.report_to(report, "empty-cue", "cues without text dropped")

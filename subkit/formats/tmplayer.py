@@ -42,6 +42,7 @@ from subkit.formats._timed_lines import (
     units,
 )
 from subkit.model import ContentItem, Cue, Document, LineBreak, LossReport
+from subkit.timing import MinutePrefix
 
 __all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
 
@@ -166,6 +167,14 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     followers = next_starts([start for start, _ in seconds])
     out: list[str] = []
     sep = options.separator
+    prefix = MinutePrefix()
+
+    def clock(seconds: int) -> str:  # _time(seconds * 1000), with the HH:MM: prefix cached
+        if seconds < 0:
+            return _time(seconds * 1000)
+        minute, second = divmod(seconds, 60)
+        return f"{prefix(minute)}{second:02d}"
+
     for position, (index, cue) in enumerate(cues):
         start, end = seconds[position]
         if cue.start_ms % 1000 or cue.end_ms % 1000:
@@ -175,7 +184,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
             # An empty line would read as the end of the cue before it.
             report.add("empty-cue", "cues without text left out", cue=index)
             continue
-        out.append(f"{_time(start * 1000)}{sep}{text}\n")
+        out.append(f"{clock(start)}{sep}{text}\n")
         if position + 1 < len(cues) and seconds[position + 1][0] == start:
             # The next cue starts in the same second: an end line here would go back in time. The
             # cues of one second end together, when the last of them ends.
@@ -189,5 +198,5 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
             continue
         expected = following if following is not None else start + LAST_CUE_MS // 1000
         if end != expected:
-            out.append(f"{_time(end * 1000)}{sep}\n")
+            out.append(f"{clock(end)}{sep}\n")
     return "".join(out)

@@ -44,6 +44,7 @@ from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSi
 from subkit.formats._features import report_unsupported
 from subkit.formats._timed_lines import close_ends, next_starts
 from subkit.model import Cue, Document, LossReport, content_from_text
+from subkit.timing import MinutePrefix
 
 __all__ = ["FEATURES", "NAME", "UNTIMED", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
 
@@ -218,13 +219,6 @@ def read(data: str, *, options: ReadOptions) -> Document:
     return Document(cues=tuple(cues), source_format=NAME, diagnostics=tuple(sink.items))
 
 
-def _stamp(ms: int) -> str:
-    ms = max(ms, 0)
-    seconds, millis = divmod(ms, 1000)
-    text = f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
-    return f"[{text}.{millis:03d}]" if millis else f"[{text}]"
-
-
 def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     """Serialise ``doc`` as a plain-text transcript: one paragraph per cue.
 
@@ -246,12 +240,16 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
             if cue.start_ms < 0:
                 report.add("negative-time", "negative times written as 00:00:00", cue=index)
     paragraphs: list[str] = []
+    prefix = MinutePrefix()
     for index, cue in cues:
         lines = [line for line in cue.plain_text().split("\n") if line.strip()]
         text = "\n".join(lines)
         head = ""
         if options.timestamps and cue.extra.get(UNTIMED) != "yes":
-            head = _stamp(cue.start_ms) + " "
+            # _stamp, with the HH:MM: prefix cached
+            minute, millis = divmod(max(cue.start_ms, 0), 60_000)
+            second, millis = divmod(millis, 1000)
+            head = f"[{prefix(minute)}{second:02d}.{millis:03d}] " if millis else f"[{prefix(minute)}{second:02d}] "
         # Plain text has no escapes: text that looks like the reader's syntax is read as that syntax.
         if lines and not (options.speakers and cue.speaker) and (
             _SPEAKER.match(lines[0]) or (not head and _STAMP.match(lines[0]))

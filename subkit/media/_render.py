@@ -460,6 +460,88 @@ def _label(bar: int) -> str:
             f"drawtext=text='%{{pts\\:hms}}':x=6:y=({bar}-th)/2:fontsize={bar * 3 // 4}:fontcolor=white")
 
 
+def _seek_groups(video: str | Path, times: Sequence[int]) -> tuple[tuple[int, int], list[list[int]]]:
+    """The video's frame size, and ``times`` (sorted) in runs that one seek can serve.
+
+    One ffprobe run asks for the frame size and, for each moment, the packet an
+    input seek to it starts decoding from (``-read_intervals T%+#1``). Moments
+    whose seeks land on the same keyframe form one run: decoding from that
+    keyframe once passes all of them, where a seek per moment would decode the
+    frames before the first one again for each. When the answer cannot be
+    trusted (no keyframe flag, a container that does not start at 0, a failed
+    seek) every moment is a run of its own, which is always correct, only slower.
+
+    Raises:
+        SubkitIOError: the file does not exist.
+        MediaError: ffprobe cannot read it.
+        ConfigError: ffprobe is missing, or the file has no video stream.
+    """
+    name = str(video)
+    alone = [[ms] for ms in times]
+    if not Path(name).is_file():
+        raise SubkitIOError(f"{name}: no such file", path=name)
+    intervals = ",".join(f"{_seconds(ms)}%+#1" for ms in times)
+    try:
+        out = run_ffprobe(["-select_streams", "v:0", "-read_intervals", intervals, "-show_entries",
+                           "stream=width,height:format=start_time:packet=pts_time,flags", "-of", "json", name],
+                          timeout=60)
+    except MediaError:
+        info = probe_video(video)  # says what is wrong with the file, or gives its size without the seek points
+        return (info.width, info.height), alone
+    data = json.loads(out.decode("utf-8", errors="replace") or "{}")
+    stream = next((s for s in data.get("streams", []) if s.get("width")), None)
+    if stream is None:
+        raise ConfigError(f"{name} has no video stream to draw on")
+    size = (int(stream["width"]), int(stream["height"]))
+    packets = data.get("packets", [])
+    start = data.get("format", {}).get("start_time")
+    try:
+        offset = float(start) if start not in (None, "N/A") else 0.0
+        keys = [float(packet["pts_time"]) for packet in packets if "K" in str(packet.get("flags", ""))]
+    except (KeyError, ValueError):
+        return size, alone
+    # ffprobe seeks to absolute times, ffmpeg's -ss counts from the start: they agree only when it is 0.
+    if abs(offset) > 0.0005 or len(keys) != len(packets) or len(keys) != len(times):
+        return size, alone
+    groups: list[list[int]] = []
+    for index, ms in enumerate(times):
+        if groups and keys[index] == keys[index - 1]:
+            groups[-1].append(ms)
+        else:
+            groups.append([ms])
+    return size, groups
+
+
+#: Decoding threads per seek of a sheet over a video: frame threads keep two cores busy, one frame ahead.
+_SHEET_THREADS = 2
+
+
+def _video_tiles(source: str, groups: list[list[int]], frame_size: tuple[int, int]) -> tuple[list[str], str]:
+    """Inputs and the start of the filter graph giving one frame per moment, in order, into ``concat``.
+
+    Each run of moments is one input seeked (accurately) to its first moment;
+    ``split`` hands its frames to one branch per moment, where ``trim`` keeps
+    the first frame at or after that moment (the frame a seek to it gives).
+    """
+    inputs: list[str] = []
+    parts: list[str] = []
+    tile = 0
+    for number, group in enumerate(groups):
+        inputs += ["-threads", str(_SHEET_THREADS), "-ss", _seconds(group[0]), "-i", source]
+        branches = [f"[{number}:v]"]
+        if len(group) > 1:
+            labels = [f"[s{number}_{index}]" for index in range(len(group))]
+            parts.append(f"[{number}:v]split={len(group)}{''.join(labels)}")
+            branches = labels
+        for label, ms in zip(branches, group, strict=True):
+            skip = f"trim=start={_seconds(ms - group[0])}," if ms > group[0] else ""
+            parts.append(f"{label}{skip}trim=end_frame=1,setpts=PTS-STARTPTS,"
+                         f"scale={frame_size[0]}:{frame_size[1]},setsar=1[f{tile}]")
+            tile += 1
+    graph = ";".join(parts) + ";" + "".join(f"[f{n}]" for n in range(tile)) + f"concat=n={tile}:v=1:a=0,"
+    return inputs, graph
+
+
 def contact_sheet(
     doc: Document,
     *,
@@ -499,17 +581,9 @@ def contact_sheet(
     if not times or len(times) > columns * rows or times[0] < 0:
         raise ConfigError(f"a {columns}x{rows} sheet shows 1 to {columns * rows} moments at or after 0")
     if video is not None:
-        info = probe_video(video)
-        frame_size = _check_size(size) if size else (info.width, info.height)
-        source = str(Path(video).resolve())
-        inputs: list[str] = []
-        parts = []
-        for number, ms in enumerate(times):
-            inputs += ["-threads", "1", "-ss", _seconds(ms), "-i", source]
-            parts.append(f"[{number}:v]trim=end_frame=1,setpts=PTS-STARTPTS,"
-                         f"scale={frame_size[0]}:{frame_size[1]},setsar=1[f{number}]")
-        graph = ";".join(parts) + ";" + "".join(f"[f{n}]" for n in range(len(times)))
-        graph += f"concat=n={len(times)}:v=1:a=0,"
+        (width, height), groups = _seek_groups(video, times)
+        frame_size = _check_size(size) if size else (width, height)
+        inputs, graph = _video_tiles(str(Path(video).resolve()), groups, frame_size)
     else:
         frame_size = _check_size(size or DEFAULT_SIZE)
         inputs = ["-f", "lavfi", "-i",

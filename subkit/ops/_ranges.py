@@ -132,12 +132,16 @@ def subtract(start_ms: int, end_ms: int, ranges: Sequence[TimeRange]) -> list[tu
     return parts
 
 
-def cut_time(ms: int, ranges: Sequence[TimeRange], starts: Sequence[int] | None = None) -> int:
+def cut_time(
+    ms: int, ranges: Sequence[TimeRange], starts: Sequence[int] | None = None, removed: Sequence[int] | None = None
+) -> int:
     """Where ``ms`` lands once ``ranges`` (merged, sorted) are cut out and the rest closed up.
 
     A time inside a range lands on the cut point (the range's start, moved by
-    the earlier cuts). ``starts`` is ``[r.start_ms for r in ranges]``, passed to
-    save rebuilding it on every call.
+    the earlier cuts). ``starts`` is ``[r.start_ms for r in ranges]`` and
+    ``removed`` the prefix sums of the range lengths (``removed[i]``: the
+    length of ``ranges[:i]``), passed to save rebuilding them on every call:
+    with both, a call costs a binary search instead of a pass over the ranges.
 
     >>> ranges = (TimeRange(10, 20), TimeRange(30, 40))
     >>> [cut_time(t, ranges) for t in (5, 15, 25, 35, 50)]
@@ -145,8 +149,11 @@ def cut_time(ms: int, ranges: Sequence[TimeRange], starts: Sequence[int] | None 
     """
     keys = starts if starts is not None else [r.start_ms for r in ranges]
     index = bisect.bisect_right(keys, ms)
-    removed = sum(r.duration_ms for r in ranges[: max(index - 1, 0)])
+    if removed is not None:
+        total = removed[max(index - 1, 0)]
+    else:
+        total = sum(r.duration_ms for r in ranges[: max(index - 1, 0)])
     if index:
         last = ranges[index - 1]
-        removed += min(ms, last.end_ms) - last.start_ms
-    return ms - removed
+        total += min(ms, last.end_ms) - last.start_ms
+    return ms - total

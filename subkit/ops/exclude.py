@@ -13,8 +13,10 @@ merged first.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Iterable, Sequence
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from subkit.errors import OperationError
 from subkit.model import Cue, Document, Word
@@ -30,9 +32,33 @@ MODES = ("drop", "clip", "cut")
 Mode = Literal["drop", "clip", "cut"]
 
 
-def _overlaps(start: int, end: int, ranges: Sequence[TimeRange]) -> bool:
+class _Cuts(NamedTuple):
+    """Merged, sorted ranges with their look-up keys: each question about a time is a binary search.
+
+    ``removed[i]`` is the total length of ``ranges[:i]`` (prefix sums).
+    """
+
+    ranges: tuple[TimeRange, ...]
+    starts: list[int]
+    ends: list[int]
+    removed: list[int]
+
+    @classmethod
+    def of(cls, ranges: tuple[TimeRange, ...]) -> _Cuts:
+        return cls(ranges, [r.start_ms for r in ranges], [r.end_ms for r in ranges],
+                   list(itertools.accumulate((r.duration_ms for r in ranges), initial=0)))
+
+    def cut(self, ms: int) -> int:
+        """Where ``ms`` lands once the ranges are cut out (see :func:`cut_time`)."""
+        return cut_time(ms, self.ranges, self.starts, self.removed)
+
+
+def _overlaps(start: int, end: int, cuts: _Cuts) -> bool:
     """Whether ``[start, end)`` shares time with a range (a zero-length cue inside one counts)."""
-    for item in ranges:
+    # Ranges ending at or before ``start`` cannot share time with it: start at the first one after.
+    ranges = cuts.ranges
+    for index in range(bisect.bisect_right(cuts.ends, start), len(ranges)):
+        item = ranges[index]
         if item.start_ms >= end and not (start == end == item.start_ms):
             break
         if start < item.end_ms and (end > item.start_ms or start == end >= item.start_ms):
@@ -115,28 +141,28 @@ def _clip(cue: Cue, ranges: Sequence[TimeRange]) -> list[Cue]:
     return [p for p in pieces if p is not None]
 
 
-def _cut(cue: Cue, ranges: Sequence[TimeRange], starts: Sequence[int]) -> Cue | None:
-    start = cut_time(cue.start_ms, ranges, starts)
-    end = cut_time(cue.end_ms, ranges, starts)
+def _cut(cue: Cue, cuts: _Cuts) -> Cue | None:
+    start = cuts.cut(cue.start_ms)
+    end = cuts.cut(cue.end_ms)
     if end <= start and cue.end_ms > cue.start_ms:
         return None
     if not cue.words:
         return cue.replace(start_ms=start, end_ms=end)
     # Words said during a cut range go with it; the others move with the time.
-    kept = [w for w in cue.words if not _inside(w, ranges)]
+    kept = [w for w in cue.words if not _inside(w, cuts)]
     if not any(w.text.strip() for w in kept):
         return None
-    moved = _move_words(cue.words, ranges, starts, start, end)
+    moved = _move_words(cue.words, cuts, start, end)
     if len(kept) == len(cue.words):
         return cue.replace(start_ms=start, end_ms=end, words=moved)
     if not cue.words_align():
         return cue.replace(start_ms=start, end_ms=end, words=tuple(w for w, old in zip(moved, cue.words, strict=True)
-                                                                   if not _inside(old, ranges)))
+                                                                   if not _inside(old, cuts)))
     edits: list[Edit] = []
     offset = 0
     text = cue.plain_text()
     for word in cue.words:
-        if _inside(word, ranges) and word.text.strip():
+        if _inside(word, cuts) and word.text.strip():
             s, e = collapse_removal(text, offset, offset + len(word.text.rstrip()))
             if edits and s < edits[-1][1]:
                 s = edits[-1][1]
@@ -148,20 +174,20 @@ def _cut(cue: Cue, ranges: Sequence[TimeRange], starts: Sequence[int]) -> Cue | 
     return edited.replace(start_ms=start, end_ms=end)
 
 
-def _move_words(
-    words: Sequence[Word], ranges: Sequence[TimeRange], starts: Sequence[int], start: int, end: int
-) -> tuple[Word, ...]:
+def _move_words(words: Sequence[Word], cuts: _Cuts, start: int, end: int) -> tuple[Word, ...]:
     """``words`` moved through the cut, clamped to the cue's new times."""
     return tuple(
-        Word(text=w.text, start_ms=min(max(cut_time(w.start_ms, ranges, starts), start), end),
-             end_ms=min(max(cut_time(w.end_ms, ranges, starts), start), end), confidence=w.confidence, kind=w.kind)
+        Word(text=w.text, start_ms=min(max(cuts.cut(w.start_ms), start), end),
+             end_ms=min(max(cuts.cut(w.end_ms), start), end), confidence=w.confidence, kind=w.kind)
         for w in words
     )
 
 
-def _inside(word: Word, ranges: Sequence[TimeRange]) -> bool:
-    """Whether a word lies wholly within one range."""
-    return any(r.start_ms <= word.start_ms and word.end_ms <= r.end_ms for r in ranges)
+def _inside(word: Word, cuts: _Cuts) -> bool:
+    """Whether a word lies wholly within one range (the ranges are disjoint: only the last starting
+    at or before it can hold it)."""
+    index = bisect.bisect_right(cuts.starts, word.start_ms) - 1
+    return index >= 0 and word.end_ms <= cuts.ends[index]
 
 
 def exclude(
@@ -204,13 +230,13 @@ def exclude(
     merged = merge_ranges(ranges)
     if not merged:
         raise OperationError("exclude needs at least one time range")
-    starts = [r.start_ms for r in merged]
+    cuts = _Cuts.of(merged)
     cues: list[Cue] = []
     dropped = changed = split = moved = 0
     for cue in doc.cues:
-        hit = _overlaps(cue.start_ms, cue.end_ms, merged)
+        hit = _overlaps(cue.start_ms, cue.end_ms, cuts)
         if mode == "cut":
-            new = _cut(cue, merged, starts)
+            new = _cut(cue, cuts)
             if new is None:
                 dropped += 1
                 continue

@@ -146,3 +146,23 @@ def test_exclude_properties(source: object, ranges: list[tuple[int, int]], mode:
         assert all(c.start_ms <= w.start_ms <= w.end_ms <= c.end_ms for w in c.words)
         # Words that joined to the text still do after clipping or cutting.
         assert not (aligned and c.words) or c.words_align()
+
+
+def test_cut_reads_each_range_length_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``cut`` with many ranges does not walk the earlier ranges for every cue: the lengths are summed once."""
+    reads = 0
+    length = TimeRange.duration_ms
+
+    def counted(self: TimeRange) -> int:
+        nonlocal reads
+        reads += 1
+        return length.fget(self)  # type: ignore[attr-defined,no-any-return]
+
+    monkeypatch.setattr(TimeRange, "duration_ms", property(counted))
+    ranges = [(10_000 * i + 2_000, 10_000 * i + 3_000) for i in range(500)]
+    cues = [worded(10_000 * i, 10_000 * i + 5_000, "one two three four") for i in range(500)]
+    result = exclude(doc(*cues), ranges, mode="cut")
+    assert reads == len(ranges)
+    # Each cue loses the second it spanned (and the word said in it); cue i moves back by i seconds.
+    assert [(c.start_ms, c.end_ms) for c in result.cues[:3]] == [(0, 4_000), (9_000, 13_000), (18_000, 22_000)]
+    assert result.cues[-1].start_ms == 10_000 * 499 - 499 * 1_000
