@@ -316,7 +316,7 @@ def plan_targets(
         target = str((out_dir if out_dir is not None else Path(source).parent) / name)
         key = Path(target).resolve()
         if key in sources:
-            raise click.UsageError(f"{source} -> {target}: refusing to overwrite an input; give --out-dir or --name")
+            raise click.UsageError(f"{source} -> {target}: refusing to overwrite an input; give OUT or --out-dir")
         if key in seen:
             raise click.UsageError(f"{source} and {seen[key]} would both be written to {target}: give --name")
         seen[key] = source
