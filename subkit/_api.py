@@ -10,7 +10,7 @@ import typing
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import PurePath
-from typing import Any, Literal
+from typing import IO, Any, Literal, overload
 
 from subkit import _encoding, _io, _magic
 from subkit._gc import PAUSE_FROM, PAUSE_FROM_CUES, gc_paused
@@ -257,7 +257,7 @@ def _check_content(doc: Document, text: str, source: str | None) -> Document:
         count = len(doc.cues)
         message = (f"no time anywhere: read as {count} cue{'s' if count != 1 else ''} of 0 ms at 0:00, "
                    "which no player shows")
-        action = "name the format with --from (format=) if this is a subtitle file"
+        action = "name the format with format= if this is a subtitle file"
     else:
         return doc
     return dataclasses.replace(doc, diagnostics=(*doc.diagnostics, Diagnostic(message=message, action=action,
@@ -275,7 +275,7 @@ def _finish(doc: Document, spec: FormatSpec, info: LoadInfo) -> Document:
 
 
 def load(
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | IO[str] | IO[bytes],
     *,
     format: str | None = None,
     encoding: str | None = None,
@@ -293,10 +293,17 @@ def load(
     MP4 ``wvtt``/``stpp`` or WebVTT segments, from the manifest's folder; see
     :mod:`subkit._streams`); ``language=`` picks among several tracks.
 
+    ``path`` may also be an open file object, binary (``open(p, "rb")``,
+    ``io.BytesIO``: decoded as :func:`loads` decodes bytes) or text
+    (``io.StringIO``); its ``name``, when it has one, serves as the file name.
+
     Raises:
         SubkitIOError: the file cannot be read.
         UnknownFormatError, FormatDetectionError, ParseError, ConfigError: as :func:`loads`.
     """
+    if hasattr(path, "read"):
+        return _load_stream(path, format=format, encoding=encoding, strict=strict, language=language,
+                            options_for=options_for, **options)
     name = os.fspath(path)
     data = _io.read_bytes(name)
     source = "<stdin>" if name == "-" else name
@@ -313,6 +320,29 @@ def load(
     if format or doc.loaded is None:
         return doc
     return note_misnamed(doc, get(doc.loaded.format), name, strict=strict)
+
+
+def _stream_name(stream: Any) -> str | None:
+    name = getattr(stream, "name", None)
+    return name if isinstance(name, str) and not name.startswith("<") else None
+
+
+def _load_stream(stream: Any, **kwargs: Any) -> Document:
+    """:func:`load` of an open file object.
+
+    Raises:
+        SubkitIOError: reading failed.
+        ConfigError: ``read()`` gave neither text nor bytes.
+    """
+    name = _stream_name(stream)
+    try:
+        data = stream.read()
+    except OSError as exc:
+        raise SubkitIOError(f"{name or 'the file object'}: cannot read: {exc.strerror or exc}", path=name or "",
+                            errno=exc.errno) from None
+    if not isinstance(data, (str, bytes)):
+        raise ConfigError(f"load() read {type(data).__name__} from the file object; expected str or bytes")
+    return loads(data, source=name, **kwargs)
 
 
 #: Extensions whose format has a signature: a file so named whose content is read as another format is
@@ -374,17 +404,62 @@ def render(
     return WriteResult(data, spec.name, report)
 
 
+def _outside_level() -> int:
+    """The ``stacklevel`` of the first frame outside the subkit package, counted from the caller of this."""
+    import sys
+
+    package = str(PurePath(__file__).parent) + os.sep
+    frame = sys._getframe(1)
+    level = 1
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(package):
+        frame = frame.f_back
+        level += 1
+    return level
+
+
 def _warn(result: WriteResult) -> None:
+    """Emit the :class:`LossyConversionWarning` of a lossy write, pointing at the user's line that asked for it."""
     if result.losses:
         warnings.warn(
             f"writing {result.format} lost: " + "; ".join(str(loss) for loss in result.losses),
             LossyConversionWarning,
-            stacklevel=3,
+            stacklevel=_outside_level(),
         )
+
+
+#: The formats whose writers give ``bytes`` (their names and aliases), for the typing of :func:`dumps`.
+BinaryFormat = Literal["ebu_stl", "stl", "cheetah_cap", "mp4_wvtt", "wvtt", "fmp4_webvtt", "mp4_stpp", "stpp",
+                       "fmp4_ttml"]
+
+
+#: The formats whose writers give ``str`` (their names and aliases), for the typing of :func:`dumps`.
+TextFormat = Literal[
+    "srt", "subrip", "webvtt", "vtt", "ass", "ssa", "ttml", "imsc", "imsc1", "smpte_tt", "dfxp", "ebu_tt_d", "ebuttd",
+    "ebu_tt", "itt", "sami", "sbv", "microdvd", "subviewer", "subviewer2", "subviewer1", "mpl2", "tmplayer", "tmp",
+    "lrc", "spruce_stl", "dvdsp_stl", "scc", "mcc", "transcript", "text", "qt_text", "qttext", "avid_ds", "subcap",
+    "avid_dvd", "transcript_csv", "csv", "tsv", "whisper_json", "whisper", "rev_json", "rev", "facebook_srt",
+    "facebook", "subkit_json", "subkit-json", "json-model",
+]
+
+
+@overload
+def dumps(doc: Document, format: BinaryFormat, *, strict: bool = False, **options: Any) -> bytes: ...
+
+
+@overload
+def dumps(doc: Document, format: TextFormat, *, strict: bool = False, **options: Any) -> str: ...
+
+
+@overload
+def dumps(doc: Document, format: str, *, strict: bool = False, **options: Any) -> str | bytes: ...
 
 
 def dumps(doc: Document, format: str, *, strict: bool = False, **options: Any) -> str | bytes:
     """Serialise ``doc`` as ``format``; ``str`` for text formats, ``bytes`` for binary ones.
+
+    The return type follows the format for type checkers: ``dumps(doc, "srt")``
+    is ``str`` (:data:`TextFormat`), ``dumps(doc, "ebu_stl")`` is ``bytes``
+    (:data:`BinaryFormat`); a format name only known at run time gives ``str | bytes``.
 
     A lossy write emits a :class:`~subkit.errors.LossyConversionWarning`; use
     :func:`render` to get the loss report itself.
@@ -409,7 +484,7 @@ def dumps(doc: Document, format: str, *, strict: bool = False, **options: Any) -
 
 def dump(
     doc: Document,
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | IO[str] | IO[bytes],
     *,
     format: str | None = None,
     encoding: str = "utf-8",
@@ -428,12 +503,21 @@ def dump(
     ``bom`` starts the file with a byte order mark in ``encoding`` (a Unicode
     one); it is the writers' ``bom`` option.
 
+    ``path`` may also be an open file object: a binary one (``open(p, "wb")``,
+    ``io.BytesIO``) gets the bytes in ``encoding``, a text one (``io.StringIO``,
+    ``sys.stdout``) the text, which binary formats cannot give. The format is
+    ``format``, else the extension of the object's ``name``. Nothing is
+    written atomically there: the object is the caller's.
+
     Raises:
         UnknownFormatError: no format for ``format`` or the extension.
         UnsupportedFeatureError: ``strict`` and something would be dropped.
         SubkitIOError: the file cannot be written, or the text not encoded.
-        ConfigError: ``bom`` with a binary format or a non-Unicode encoding.
+        ConfigError: ``bom`` with a binary format or a non-Unicode encoding, or a binary format for a
+            text file object.
     """
+    if hasattr(path, "write"):
+        return _dump_stream(doc, path, format=format, encoding=encoding, bom=bom, strict=strict, **options)
     name = os.fspath(path)
     if format:
         spec = get(format)
@@ -470,6 +554,58 @@ def dump(
     else:
         payload = data
     _io.write_bytes(name, payload, force=force)
+    return result
+
+
+def _is_binary_stream(stream: Any) -> bool:
+    import io
+
+    if isinstance(stream, io.TextIOBase):
+        return False
+    if isinstance(stream, (io.RawIOBase, io.BufferedIOBase)):
+        return True
+    mode = getattr(stream, "mode", None)
+    return isinstance(mode, str) and "b" in mode
+
+
+def _dump_stream(doc: Document, stream: Any, *, format: str | None, encoding: str, bom: bool, strict: bool,
+                 **options: Any) -> WriteResult:
+    """:func:`dump` to an open file object.
+
+    Raises:
+        UnknownFormatError: no ``format`` and no extension to tell it.
+        ConfigError: a binary format for a text file object; a bad encoding.
+        SubkitIOError: writing failed, or the text cannot be encoded.
+    """
+    name = _stream_name(stream) or ""
+    if format:
+        spec = get(format)
+    elif name:
+        spec = for_path(name)
+    else:
+        raise UnknownFormatError("writing to a file object needs format= (it has no name to tell it by)", name="")
+    result = render(doc, spec.name, strict=strict, bom=bom, **options)
+    _warn(result)
+    data = result.data
+    binary = _is_binary_stream(stream)
+    if isinstance(data, bytes) and not binary:
+        raise ConfigError(f"{spec.name} is a binary format: pass a binary file object (open(..., 'wb'), BytesIO)")
+    payload: str | bytes = data
+    if binary and isinstance(data, str):
+        if data.startswith("\ufeff") and encoding.lower().replace("_", "-") in ("utf-16", "utf16", "utf-32", "utf32"):
+            data = data[1:]  # these codecs write their own byte order mark
+        try:
+            payload = data.encode(encoding)
+        except LookupError:
+            raise ConfigError(f"unknown encoding {encoding!r}") from None
+        except UnicodeEncodeError as exc:
+            raise SubkitIOError(f"{name or 'the file object'}: {exc.object[exc.start:exc.end]!r} cannot be encoded "
+                                f"in {encoding}", path=name) from None
+    try:
+        stream.write(payload)
+    except OSError as exc:
+        raise SubkitIOError(f"{name or 'the file object'}: cannot write: {exc.strerror or exc}", path=name,
+                            errno=exc.errno) from None
     return result
 
 

@@ -163,7 +163,7 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
         with open(path, "rb") as handle:
             return handle.read()
     except OSError as exc:
-        raise SubkitIOError(f"{path}: cannot read: {exc.strerror or exc}", path=str(path)) from None
+        raise SubkitIOError(f"{path}: cannot read: {exc.strerror or exc}", path=str(path), errno=exc.errno) from None
 
 
 #: Temporary files of :func:`atomic_write` start with this, beside their target:
@@ -227,7 +227,7 @@ def sweep_stale(folder: str) -> list[str]:
 
 
 def _error(path: str, exc: OSError, what: str = "cannot write") -> SubkitIOError:
-    return SubkitIOError(f"{path}: {what}: {exc.strerror or exc}", path=path)
+    return SubkitIOError(f"{path}: {what}: {exc.strerror or exc}", path=path, errno=exc.errno)
 
 
 #: Characters encoded at a time by :func:`encode_chunks`.
@@ -340,11 +340,11 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | Iterable[bytes], *,
         raise _error(name, exc) from None
     if info is not None and not stat.S_ISREG(info.st_mode):
         if stat.S_ISDIR(info.st_mode):
-            raise SubkitIOError(f"{name}: is a folder", path=name)
+            raise SubkitIOError(f"{name}: is a folder", path=name, errno=errno.EISDIR)
         _write_through(name, data)
         return
     if info is not None and not info.st_mode & 0o222 and not force:
-        raise SubkitIOError(f"{name}: the file is read-only; pass --force (force=True) to replace it", path=name)
+        raise SubkitIOError(f"{name}: the file is read-only; pass force=True to replace it", path=name)
     target = os.path.realpath(name)
     folder = os.path.dirname(target) or "."
     sweep_stale(folder)
@@ -417,7 +417,8 @@ def write_files(folder: str | os.PathLike[str], files: Iterable[tuple[str, bytes
     try:
         os.makedirs(base, exist_ok=True)
     except OSError as exc:
-        raise SubkitIOError(f"{base}: cannot create the folder: {exc.strerror or exc}", path=base) from None
+        raise SubkitIOError(f"{base}: cannot create the folder: {exc.strerror or exc}", path=base,
+                            errno=exc.errno) from None
     staged: list[tuple[str, str]] = []
     folders = {base}
     try:
@@ -449,6 +450,6 @@ def write_files(folder: str | os.PathLike[str], files: Iterable[tuple[str, bytes
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
         if isinstance(exc, OSError):
-            raise SubkitIOError(f"{base}: cannot write: {exc.strerror or exc}", path=base) from None
+            raise SubkitIOError(f"{base}: cannot write: {exc.strerror or exc}", path=base, errno=exc.errno) from None
         raise
     return [target for _, target in staged]

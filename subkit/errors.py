@@ -25,7 +25,7 @@ The tree::
     │   ├── ProviderProtocolError
     │   └── ProviderTransportError
     ├── ConfigError                  bad options or configuration
-    └── SubkitIOError                a file could not be read or written
+    └── SubkitIOError                a file could not be read or written (also an OSError, with errno)
 
     Warning
     └── SubkitWarning
@@ -209,17 +209,76 @@ class ConfigError(SubkitError):
     """Bad options, settings or configuration."""
 
 
-class SubkitIOError(SubkitError):
-    """A file could not be read or written.
+class SubkitIOError(SubkitError, OSError):
+    """A file could not be read or written; also an :class:`OSError`.
+
+    With an ``errno`` it is also the matching built-in subclass, so that
+    ``except FileNotFoundError`` (``ENOENT``), ``except PermissionError``
+    (``EACCES``/``EPERM``), ``IsADirectoryError``, ``NotADirectoryError`` and
+    ``FileExistsError`` catch it as they would the ``OSError`` it replaces.
 
     Attributes:
-        path: the file concerned.
+        path: the file concerned (also ``filename``).
+        errno: the operating system's error number, if there was one (``strerror`` its text).
     """
 
     path: str
 
-    def __init__(self, message: str, *, path: str = "") -> None:
-        super().__init__(message, path=path)
+    def __new__(cls, message: str = "", *, path: str = "", errno: int | None = None) -> SubkitIOError:
+        if cls is SubkitIOError and errno is not None:
+            cls = _IO_KINDS.get(errno, cls)
+        return super().__new__(cls, message)
+
+    def __init__(self, message: str, *, path: str = "", errno: int | None = None) -> None:
+        super().__init__(message, path=path, errno=errno)
+        self.filename = path or None
+        if errno is not None:
+            import os
+
+            self.strerror = os.strerror(errno)
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_io, (self.message, self._attrs))
+
+
+def _rebuild_io(message: str, attrs: dict[str, Any]) -> SubkitIOError:
+    """Recreate a :class:`SubkitIOError` (of the subclass its errno picks) from its pickled parts."""
+    return SubkitIOError(message, **attrs)
+
+
+class _NotFoundError(SubkitIOError, FileNotFoundError):
+    """A :class:`SubkitIOError` for ``ENOENT``."""
+
+
+class _PermissionError(SubkitIOError, PermissionError):
+    """A :class:`SubkitIOError` for ``EACCES`` and ``EPERM``."""
+
+
+class _IsADirectoryError(SubkitIOError, IsADirectoryError):
+    """A :class:`SubkitIOError` for ``EISDIR``."""
+
+
+class _NotADirectoryError(SubkitIOError, NotADirectoryError):
+    """A :class:`SubkitIOError` for ``ENOTDIR``."""
+
+
+class _ExistsError(SubkitIOError, FileExistsError):
+    """A :class:`SubkitIOError` for ``EEXIST``."""
+
+
+def _io_kinds() -> dict[int, type[SubkitIOError]]:
+    import errno as codes
+
+    return {codes.ENOENT: _NotFoundError, codes.EACCES: _PermissionError, codes.EPERM: _PermissionError,
+            codes.EISDIR: _IsADirectoryError, codes.ENOTDIR: _NotADirectoryError, codes.EEXIST: _ExistsError}
+
+
+_IO_KINDS = _io_kinds()
+for _kind in set(_IO_KINDS.values()):  # tracebacks and reprs name the public class
+    _kind.__name__ = _kind.__qualname__ = "SubkitIOError"
 
 
 class ProviderError(SubkitError):

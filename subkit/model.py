@@ -29,6 +29,8 @@ edge with :mod:`fractions` arithmetic and record the frame rate in
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -36,7 +38,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from subkit.errors import FrozenModelError, ModelError
 
 if TYPE_CHECKING:
+    import os
     from fractions import Fraction
+    from typing import IO
 
     from subkit.formats import WriteResult
 
@@ -134,6 +138,19 @@ def _refuse_deletion(self: Any, name: str) -> None:
     raise FrozenModelError(f"{type(self).__name__} objects are immutable: cannot delete {name!r}")
 
 
+_RGB_FUNCTION = re.compile(r"(rgba?)\(\s*([^,()]+,[^,()]+,[^,()]+?)\s*(?:,\s*([^,()]+?)\s*)?\)")
+
+
+def _channel(text: str, scale: int) -> int | None:
+    """One ``rgb()`` argument as 0-255: ``128``, ``50%``, or (``scale`` 1, alpha) ``0.5``."""
+    part = text.strip()
+    try:
+        value = float(part[:-1]) / 100 * 255 if part.endswith("%") else float(part) * (255 if scale == 1 else 1)
+    except ValueError:
+        return None
+    return int(value + 0.5) if 0 <= value <= 255 else None
+
+
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class Color:
     """An sRGB colour with opacity.
@@ -160,16 +177,54 @@ class Color:
 
     @classmethod
     def from_hex(cls, text: str) -> Color:
-        """Parse ``#RRGGBB`` or ``#RRGGBBAA`` (alpha as opacity).
+        """Parse a colour: ``#RRGGBB``, ``#RRGGBBAA`` (alpha as opacity), and everything :meth:`parse` reads.
 
         Raises:
-            ModelError: when ``text`` is not such a colour (a ``ValueError`` too).
+            ModelError: when ``text`` is not a colour (a ``ValueError`` too).
         """
-        digits = text[1:] if text.startswith("#") else text
-        if len(digits) not in (6, 8) or any(c not in "0123456789abcdefABCDEF" for c in digits):
-            raise ModelError(f"not a #RRGGBB colour: {text!r}")
-        alpha = int(digits[6:8], 16) if len(digits) == 8 else 255
-        return cls(r=int(digits[0:2], 16), g=int(digits[2:4], 16), b=int(digits[4:6], 16), a=alpha)
+        return cls.parse(text)
+
+    @classmethod
+    def parse(cls, text: str) -> Color:
+        """Parse a CSS colour: a name (all 148 CSS names: ``lightblue``, ``darkred``...), ``#rgb``, ``#rgba``,
+        ``#rrggbb``, ``#rrggbbaa`` (the ``#`` may be left out), ``rgb(r, g, b)`` or ``rgba(r, g, b, a)``
+        (``a`` from 0 to 1, or a percentage; channels may be percentages).
+
+        Raises:
+            ModelError: when ``text`` is not a colour (a ``ValueError`` too).
+
+        >>> Color.parse("lightblue").to_hex(), Color.parse("#f80").to_hex(), Color.parse("rgba(255, 0, 0, 0.5)").a
+        ('#ADD8E6', '#FF8800', 128)
+        """
+        value = str(text).strip()
+        lowered = value.lower()
+        function = _RGB_FUNCTION.fullmatch(lowered)
+        if function:
+            channels = [_channel(part, 255) for part in function.group(2).split(",")[:3]]
+            alpha = _channel(function.group(3), 1) if function.group(3) is not None else 255
+            if None not in channels and alpha is not None:
+                r, g, b = (int(c) for c in channels if c is not None)
+                return cls(r=r, g=g, b=b, a=alpha)
+            raise ModelError(f"not a colour: {text!r}")
+        digits = lowered[1:] if lowered.startswith("#") else lowered
+        if len(digits) in (3, 4, 6, 8) and all(c in "0123456789abcdef" for c in digits):
+            if len(digits) in (3, 4):
+                digits = "".join(c * 2 for c in digits)
+            alpha = int(digits[6:8], 16) if len(digits) == 8 else 255
+            return cls(r=int(digits[0:2], 16), g=int(digits[2:4], 16), b=int(digits[4:6], 16), a=alpha)
+        if lowered == "transparent":
+            return cls(r=0, g=0, b=0, a=0)
+        import webcolors
+
+        try:
+            rgb = webcolors.name_to_rgb(lowered)
+        except ValueError:
+            names = webcolors.names()
+            close = difflib.get_close_matches(lowered, names, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ModelError(f"not a colour: {text!r}{hint}; use a CSS name, #rgb, #rrggbb, #rrggbbaa "
+                             "or rgb(r, g, b)") from None
+        return cls(r=rgb.red, g=rgb.green, b=rgb.blue)
 
     def to_hex(self, *, alpha: bool | None = None) -> str:
         """Format as ``#RRGGBB``, or ``#RRGGBBAA`` when translucent or asked."""
@@ -724,14 +779,14 @@ class Document:
 
     def save(
         self,
-        path: str,
+        path: str | os.PathLike[str] | IO[str] | IO[bytes],
         *,
         format: str | None = None,
         encoding: str = "utf-8",
         strict: bool = False,
         **options: Any,
     ) -> WriteResult:
-        """Write to ``path`` (``"-"`` for stdout) atomically; see :func:`subkit.dump`.
+        """Write to ``path`` (``"-"`` for stdout, or an open file object) atomically; see :func:`subkit.dump`.
 
         Raises:
             UnknownFormatError: no format for ``format`` or the file extension.

@@ -12,7 +12,8 @@ notation       example                     used by
 SRT            ``01:02:03,456``            SRT (``.`` also read)
 WebVTT         ``01:02:03.456``/``02:03.456``  WebVTT cue times, inner timestamps
 ASS            ``1:02:03.45``              ASS/SSA (centiseconds)
-clock          ``1:02:03.5``, ``62.5``     CLI arguments (ranges, offsets)
+duration       ``1m30s``, ``1.5``, ``2f``  every option and function taking a time
+                                           (:func:`parse_duration`, :func:`to_ms`)
 SMPTE          ``01:02:03:04``/``;04``     frame-based formats (NDF and DF)
 =============  ==========================  ====================================
 """
@@ -20,12 +21,14 @@ SMPTE          ``01:02:03:04``/``;04``     frame-based formats (NDF and DF)
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from fractions import Fraction
 
 __all__ = [
     "FPS_23_976",
     "FPS_29_97",
     "FPS_59_94",
+    "Duration",
     "MinutePrefix",
     "format_ass",
     "format_clock",
@@ -37,11 +40,13 @@ __all__ = [
     "ms_to_frames",
     "parse_ass",
     "parse_clock",
+    "parse_duration",
     "parse_fps",
     "parse_timecode",
     "parse_vtt",
     "round_half_up",
     "timecode_to_frames",
+    "to_ms",
 ]
 
 #: 24000/1001 frames per second ("23.976").
@@ -316,13 +321,119 @@ def parse_ass(text: str) -> int | None:
     return -value if sign else value
 
 
-_CLOCK = re.compile(r"\s*(-?)(?:(?:(\d+):)?(\d+):)?(\d+)(?:[.,](\d+))?\s*(ms|s)?\s*")
+_CLOCK = re.compile(r"(?:(?:(\d+):)?(\d+):)?(\d+)(?:[.,](\d+))?")
+_NUMBER = r"(\d+(?:[.,]\d+)?)"
+_UNITS = re.compile(rf"(?:{_NUMBER}\s*h)?\s*(?:{_NUMBER}\s*(?:min|m(?!s)))?\s*(?:{_NUMBER}\s*s)?\s*(?:{_NUMBER}\s*ms)?",
+                    re.IGNORECASE)
+_FRAME_COUNT = re.compile(r"(\d+)\s*f", re.IGNORECASE)
+_SMPTE = re.compile(r"\d{1,3}:\d{1,2}:\d{1,2}[:;]\d{1,3}")
+
+#: A time as library functions take it: ``int`` milliseconds, a ``timedelta``, or a duration string.
+Duration = int | timedelta | str
+
+#: The duration syntax, for error messages.
+DURATION_HINT = "e.g. 1500ms, 1.5s, 1m30s, 1h, 90 (seconds), 01:02:03.500, or HH:MM:SS:FF with a frame rate"
+
+
+def _decimal(text: str) -> Fraction:
+    return Fraction(text.replace(",", "."))
+
+
+def parse_duration(text: str, *, fps: Fraction | None = None, name: str | None = None) -> int:
+    """Milliseconds of a duration in the one syntax every option and function shares.
+
+    ====================  ===========================================
+    form                  meaning
+    ====================  ===========================================
+    ``90``, ``1.5``       seconds (a bare number is always seconds)
+    ``1500ms``            milliseconds
+    ``1.5s``              seconds
+    ``2m``, ``2min``      minutes
+    ``1h``                hours
+    ``1h2m3.5s``          units combined, largest first
+    ``01:02:03.500``      clock (``02:03.5`` and ``,`` also read)
+    ``01:02:03:12``       SMPTE timecode; ``;`` before the frames is drop-frame (needs ``fps``)
+    ``12f``               frames (needs ``fps``)
+    ====================  ===========================================
+
+    A leading ``+`` or ``-`` gives the sign. Fractions of a millisecond round
+    half up, once.
+
+    Args:
+        text: the duration.
+        fps: the programme's frame rate, for timecodes and frame counts.
+        name: the option or argument the text came from, named in errors.
+
+    Raises:
+        ValueError: when ``text`` is not a duration, or needs a frame rate that was not given.
+
+    >>> parse_duration("1m30s"), parse_duration("90"), parse_duration("1500ms"), parse_duration("01:00:00.5")
+    (90000, 90000, 1500, 3600500)
+    """
+    where = f"{name}: " if name else ""
+    cleaned = str(text).strip()
+    sign = 1
+    if cleaned[:1] in "+-" and cleaned:
+        sign = -1 if cleaned[0] == "-" else 1
+        cleaned = cleaned[1:].strip()
+    if not cleaned:
+        raise ValueError(f"{where}not a duration: {text!r} ({DURATION_HINT})")
+    frames = _FRAME_COUNT.fullmatch(cleaned)
+    smpte = _SMPTE.fullmatch(cleaned)
+    if frames or smpte:
+        if fps is None:
+            raise ValueError(f"{where}{text!r} counts frames: give the frame rate (--fps)")
+        count = int(frames.group(1)) if frames else parse_timecode(cleaned, fps)
+        return sign * frames_to_ms(count, fps)
+    clock = _CLOCK.fullmatch(cleaned)
+    if clock:
+        h, m, s, frac = clock.groups()
+        if (h or m) and int(s) > 59:
+            raise ValueError(f"{where}seconds above 59 in {text!r}")
+        if h and m and int(m) > 59:
+            raise ValueError(f"{where}minutes above 59 in {text!r}")
+        seconds = Fraction((int(h or 0) * 60 + int(m or 0)) * 60 + int(s))
+        if frac:
+            seconds += Fraction(int(frac), 10 ** len(frac))
+        return sign * round_half_up(seconds * 1000)
+    units = _UNITS.fullmatch(cleaned)
+    if units and any(units.groups()):
+        h, m, s, ms = (_decimal(g) if g else Fraction(0) for g in units.groups())
+        return sign * round_half_up(((h * 60 + m) * 60 + s) * 1000 + ms)
+    raise ValueError(f"{where}not a duration: {text!r} ({DURATION_HINT})")
+
+
+def to_ms(value: Duration, *, fps: Fraction | None = None, name: str | None = None) -> int:
+    """Milliseconds of a time given to a library function: ``int`` ms, a :class:`~datetime.timedelta`, or a string.
+
+    Strings use :func:`parse_duration` (a bare number is seconds). A ``float``
+    is refused: ``2.0`` could mean seconds or milliseconds.
+
+    Raises:
+        ValueError: not a time (a float, a bool, or text that is not a duration).
+
+    >>> to_ms(1500), to_ms(timedelta(seconds=1.5)), to_ms("1.5s")
+    (1500, 1500, 1500)
+    """
+    where = f"{name}: " if name else ""
+    if isinstance(value, bool):
+        raise ValueError(f"{where}not a time: {value!r}")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, timedelta):
+        return round_half_up(Fraction(value // timedelta(microseconds=1), 1000))
+    if isinstance(value, str):
+        return parse_duration(value, fps=fps, name=name)
+    if isinstance(value, float):
+        raise ValueError(f"{where}{value!r} is ambiguous: give int milliseconds ({round(value * 1000)}), "
+                         f"a timedelta, or a string such as '{value:g}s'")
+    raise ValueError(f"{where}not a time: {value!r} (int milliseconds, timedelta or a duration string)")
 
 
 def parse_clock(text: str) -> int:
-    """Milliseconds of a human time: ``1:02:03.5``, ``02:03,250``, ``62.5``, ``62.5s``, ``1500ms``.
+    """Milliseconds of a human time: ``1:02:03.5``, ``02:03,250``, ``62.5``, ``62.5s``, ``1500ms``, ``1m30s``.
 
-    The fraction is decimal (``.5`` is 500 ms).
+    The same syntax as :func:`parse_duration`, without frames.
 
     Raises:
         ValueError: when ``text`` is not a time.
@@ -330,26 +441,7 @@ def parse_clock(text: str) -> int:
     >>> parse_clock("1:02:03.5"), parse_clock("90"), parse_clock("250ms")
     (3723500, 90000, 250)
     """
-    match = _CLOCK.fullmatch(text)
-    if not match:
-        raise ValueError(f"not a time: {text!r}")
-    sign, h, m, s, frac, unit = match.groups()
-    if unit == "ms":
-        if h or m or frac:
-            raise ValueError(f"not a time: {text!r}")
-        value = int(s)
-    else:
-        if unit == "s" and (h or m):
-            raise ValueError(f"not a time: {text!r}")
-        millis = int((frac or "0")[:3].ljust(3, "0"))
-        if frac and len(frac) > 3:
-            millis = round_half_up(Fraction(int(frac), 10 ** len(frac)) * 1000)
-        if (h or m) and int(s) > 59:
-            raise ValueError(f"seconds above 59 in {text!r}")
-        if h and m and int(m) > 59:
-            raise ValueError(f"minutes above 59 in {text!r}")
-        value = ((int(h or 0) * 60 + int(m or 0)) * 60 + int(s)) * 1000 + millis
-    return -value if sign else value
+    return parse_duration(text)
 
 
 def format_clock(ms: int) -> str:

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 
 #: Formats whose tests live with a family's test module.
-TESTED_WITH = {"dfxp": "ttml", "ebu_tt_d": "ttml"}
+TESTED_WITH = {"dfxp": "ttml", "ebu_tt_d": "ttml", "itt": "ttml_delivery"}
 
 #: Fixtures whose content honestly fits another format better: the name, not the content, picks theirs.
 DETECTED_AS_OTHER = {

@@ -76,7 +76,7 @@ def test_empty_file_and_prose_warn(tmp_path: Path) -> None:
     prose = tmp_path / "notes.txt"
     prose.write_text("It was a dark and stormy night.\nThe rain fell in torrents.\n")
     (diag,) = subkit.load(prose).diagnostics
-    assert "read as 1 cue of 0 ms" in diag.message and "--from" in diag.action
+    assert "read as 1 cue of 0 ms" in diag.message and "format=" in diag.action
     result = CliRunner().invoke(cli, ["convert", str(empty), str(tmp_path / "e.vtt")])
     assert result.exit_code == 0 and "the input is empty" in result.stderr
     # Named formats are taken at their word.

@@ -67,13 +67,13 @@ def test_read_only_file_is_refused_unless_forced(tmp_path: Path) -> None:
     target = tmp_path / "keep.srt"
     target.write_text("old")
     target.chmod(0o444)
-    with pytest.raises(SubkitIOError, match="read-only; pass --force"):
+    with pytest.raises(SubkitIOError, match="read-only; pass force=True"):
         _io.atomic_write(target, b"new")
     assert target.read_text() == "old"
     _io.atomic_write(target, b"new", force=True)
     assert target.read_text() == "new" and stat.S_IMODE(target.stat().st_mode) == 0o444
     result = CliRunner().invoke(cli, ["convert", str(_srt(tmp_path)), str(target)])
-    assert result.exit_code == 1 and "read-only" in result.stderr
+    assert result.exit_code == 1 and "read-only; pass --force" in result.stderr
     result = CliRunner().invoke(cli, ["convert", "--force", str(_srt(tmp_path)), str(target)])
     assert result.exit_code == 0 and "Hello" in target.read_text()
 

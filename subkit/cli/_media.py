@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from subkit.cli._shared import echo_warnings, format_diagnostic, load_input
+from subkit.cli._shared import diagnostic_lines, echo_warnings, load_input
 from subkit.errors import SubkitWarning
 from subkit.formats import FormatSpec
 from subkit.model import Document
@@ -85,7 +85,7 @@ def load_captions(path: str, format: FormatSpec | None, *, quiet: bool) -> Docum
     """
     loaded = load_input(path, format=format)
     if not quiet:
-        echo_warnings([format_diagnostic(diag, loaded.name) for diag in loaded.doc.diagnostics])
+        echo_warnings(diagnostic_lines(loaded.doc.diagnostics, loaded.name))
     return loaded.doc
 
 

@@ -15,6 +15,7 @@ declared field types, so a new option needs no CLI change. ``subkit formats
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import types
 import typing
 from collections.abc import Iterable
@@ -137,7 +138,10 @@ def format_options(spec: FormatSpec, kind: Kind, pairs: Iterable[str]) -> dict[s
             raise ConfigError(f"{kind} option {pair!r}: expected KEY=VALUE")
         if key not in fields:
             known = ", ".join(sorted(fields)) or "none"
-            raise ConfigError(f"the {spec.name} {kind}er has no option {key!r} (its options: {known})")
+            close = difflib.get_close_matches(key, list(fields), n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            role = "reader" if kind == "read" else "writer"
+            raise ConfigError(f"the {spec.name} {role} has no option {key!r} ({hint}its options: {known})")
         try:
             values[key] = convert_value(text, fields[key])
         except ValueError as exc:

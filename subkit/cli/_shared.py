@@ -126,7 +126,7 @@ def describe(exc: BaseException, *names: str) -> str:
     does); writer errors do not, so they get the first of ``names`` in front
     unless the message mentions one of them.
     """
-    message = " ".join(str(exc).split()) or type(exc).__name__
+    message = cli_words(" ".join(str(exc).split()) or type(exc).__name__)
     if names and not any(name in message for name in names):
         message = f"{names[0]}: {message}"
     return message
@@ -326,7 +326,20 @@ def load_input(
 
 def format_diagnostic(diag: Diagnostic, name: str) -> str:
     """``file:line: severity: message; action``, as compilers print warnings."""
-    return str(diag if diag.source else dataclasses.replace(diag, source=name))
+    return cli_words(str(diag if diag.source else dataclasses.replace(diag, source=name)))
+
+
+#: The library's advice in Python words, and the same advice on the command line.
+_CLI_WORDS = (("name it with format=", "name it with --from/--to"), ("name one with format=", "name one with --from"),
+              ("name the format with format=", "name the format with --from"), ("pass force=True", "pass --force"))
+
+
+def cli_words(message: str) -> str:
+    """``message`` with the library's Python advice (``format=``, ``force=True``) said as options."""
+    for python, option in _CLI_WORDS:
+        if python in message:
+            message = message.replace(python, option)
+    return message
 
 
 def format_loss(loss: Loss, target: str, name: str) -> str:
@@ -368,3 +381,45 @@ def echo_warnings(lines: Sequence[str]) -> None:
     """Print warning lines on standard error."""
     for line in lines:
         click.echo(line, err=True)
+
+
+def diagnostic_lines(diags: Sequence[Diagnostic], name: str, *, keep: int = 1) -> list[str]:
+    """The diagnostics as lines, near-identical ones grouped per kind with a count.
+
+    Diagnostics of one kind (the same severity and message once its numbers
+    are set aside) are printed ``keep`` times; the last of those lines then says
+    how many more there were and on which lines, so that a file with one flaw in
+    every packet gives one line per flaw, not hundreds. A reader's own
+    ``more of the same: ...`` notice joins the group it speaks of.
+    """
+    import re
+
+    number = re.compile(r"\d+")
+    prefix = "more of the same: "
+
+    def kind(diag: Diagnostic) -> tuple[str, str]:
+        return diag.severity, number.sub("#", diag.message.removeprefix(prefix))
+
+    groups: dict[tuple[str, str], list[Diagnostic]] = {}
+    for diag in diags:
+        groups.setdefault(kind(diag), []).append(diag)
+    lines: list[str] = []
+    for diag in diags:
+        group = groups[kind(diag)]
+        shown = [item for item in group if not item.message.startswith(prefix)]
+        capped = len(shown) != len(group)
+        if diag.message.startswith(prefix) and shown:
+            continue
+        position = next(i for i, item in enumerate(group) if item is diag)
+        if position >= keep:
+            continue
+        text = format_diagnostic(diag, name)
+        rest = shown[keep:]
+        if position == min(keep, len(shown)) - 1 and (rest or capped):
+            numbers = [item.line for item in rest if item.line is not None]
+            where = f", lines {min(numbers)}-{max(numbers)}" if len(numbers) > 1 else \
+                f", line {numbers[0]}" if numbers else ""
+            more = " and more not listed" if capped else ""
+            text += f" (and {len(rest)} more like it{where}{more})"
+        lines.append(text)
+    return lines

@@ -61,9 +61,10 @@ def _options(function: F) -> F:
                      help="Merge adjacent identical cues that touch or overlap."),
         click.option("--fix-overlaps/--no-fix-overlaps", default=True,
                      help="End a cue where the next one starts."),
-        click.option("--min-gap", metavar="TIME|Nf", help="Minimum gap between cues (80, 0.08s, or 2f frames)."),
-        click.option("--fps", metavar="FPS",
-                     help="Frame rate of frame limits (default: the file's, the profile's, else 23.976)."),
+        click.option("--min-gap", metavar="TIME|Nf", help="Minimum gap between cues (80ms, 0.08s, or 2f frames)."),
+        click.option("--fps", metavar="RATE",
+                     help="The programme's frame rate, for frame limits "
+                          "(default: the file's, the profile's, else 23.976)."),
         click.option("--min-duration", metavar="TIME", help="Lengthen shorter cues."),
         click.option("--max-duration", metavar="TIME", help="Shorten longer cues."),
     ]
@@ -99,12 +100,13 @@ def _build(
         "rolling": rolling, "strip_styling": strip_styling, "remove_empty": remove_empty,
         "merge_identical": merge_identical, "fix_overlaps": fix_overlaps,
     }
+    rate = parse_rate(fps) if fps is not None else None
     if min_gap is not None:
         text = min_gap.strip()
-        if text.lower().endswith("f") and text[:-1].isdigit():
+        if text.lower().endswith("f") and text[:-1].strip().isdigit():
             kwargs["min_gap_frames"] = int(text[:-1])
         else:
-            kwargs["min_gap_ms"] = parse_ms(text)
+            kwargs["min_gap_ms"] = parse_ms(text, "--min-gap", fps=rate)
     fix_names(rules)
     if profile is not None:
         load_profile(profile)
@@ -112,12 +114,12 @@ def _build(
                if value is not None}
     if options:
         kwargs["rule_options"] = options
-    if fps is not None:
-        kwargs["fps"] = parse_rate(fps)
+    if rate is not None:
+        kwargs["fps"] = rate
     if min_duration is not None:
-        kwargs["min_duration_ms"] = parse_ms(min_duration)
+        kwargs["min_duration_ms"] = parse_ms(min_duration, "--min-duration", fps=rate)
     if max_duration is not None:
-        kwargs["max_duration_ms"] = parse_ms(max_duration)
+        kwargs["max_duration_ms"] = parse_ms(max_duration, "--max-duration", fps=rate)
     if kwargs.get("min_duration_ms", 0) > kwargs.get("max_duration_ms", float("inf")):
         raise OperationError("--min-duration is above --max-duration")
     return OpStep("clean", clean, kwargs)

@@ -19,6 +19,7 @@ import click
 
 import subkit
 from subkit import formats
+from subkit.cli._ops import plan_targets
 from subkit.cli._options import format_options, takes_fps
 from subkit.cli._shared import (
     EXIT_INTERRUPTED,
@@ -26,10 +27,10 @@ from subkit.cli._shared import (
     EncodingType,
     FormatType,
     describe,
+    diagnostic_lines,
     diagnostic_record,
     echo_json,
     echo_warnings,
-    format_diagnostic,
     format_loss,
     load_input,
     loss_record,
@@ -102,6 +103,12 @@ def output_name(source: str, target: FormatSpec) -> str:
 def _plan(paths: tuple[str, ...], settings: _Settings, out_dir: Path | None, as_json: bool) -> list[_Job]:
     """Pair inputs with outputs, or fail with a usage error."""
     if out_dir is None:
+        if len(paths) != 2 and "-" not in paths:
+            # One IN, or several: each is written beside its input as IN.stem + the --to extension.
+            if settings.to_spec is None:
+                raise click.UsageError("name the output format with --to FORMAT (or give IN OUT)")
+            return [_Job(source, target) for source, target in plan_targets(
+                paths, out_dir=None, template="{stem}{ext}", to_spec=settings.to_spec, command="convert")]
         if len(paths) != 2:
             raise click.UsageError(
                 f"expected IN and OUT, got {len(paths)} path(s); to convert several files use --out-dir DIR"
@@ -241,7 +248,7 @@ def _convert(job: _Job, settings: _Settings, inputs: set[Path], written: set[Pat
                 path=job.target,
             )
     if not settings.quiet:
-        echo_warnings([format_diagnostic(diag, job.source_name) for diag in doc.diagnostics])
+        echo_warnings(diagnostic_lines(doc.diagnostics, job.source_name))
     # The loss report is printed below as part of the command's output; as a
     # Python warning it would also show up as a traceback-like line (or, under
     # -W error, as an exception), so it is silenced here.

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 import click
 
 from subkit.cli._ops import OpStep, op_command, op_step
+from subkit.errors import OperationError
 from subkit.ops._ranges import merge_ranges
 from subkit.ops.exclude import MODES, exclude
 
@@ -36,11 +37,13 @@ Examples:
 def _options(function: F) -> F:
     function = click.option("-m", "--mode", type=click.Choice(MODES), default="drop", show_default=True,
                             help="What to do with the cues in a range.")(function)
-    return click.option("-r", "--range", "ranges", multiple=True, required=True, metavar="START-END",
+    return click.option("--range", "ranges", multiple=True, metavar="START-END",
                         help="A time range to exclude (repeatable).")(function)
 
 
 def _build(ranges: tuple[str, ...], mode: str) -> OpStep:
+    if not ranges:
+        raise OperationError("exclude needs --range START-END (the short -r is --read-option, as in every command)")
     return OpStep("exclude", exclude, {"ranges": merge_ranges(ranges), "mode": mode})
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
+import re
 from typing import Any, Literal
 
 import click
@@ -35,13 +38,68 @@ def _options(spec: FormatSpec, kind: Literal["read", "write"]) -> dict[str, str]
     return {name: describe_type(annotation) for name, annotation in fields.items()}
 
 
+_ATTRIBUTE = re.compile(r"^(\s*)([a-z_][a-z0-9_]*(?:, [a-z_][a-z0-9_]*)*):\s*(.*)$")
+
+
+def _attribute_docs(cls: type) -> dict[str, str]:
+    """The ``Attributes:`` entries of ``cls``'s docstring and its bases', as one sentence each."""
+    docs: dict[str, str] = {}
+    for klass in reversed(cls.__mro__):
+        text = inspect.cleandoc(klass.__dict__.get("__doc__") or "")
+        inside = False
+        names: list[str] = []
+        indent = 0
+        for line in text.splitlines():
+            if line.strip() == "Attributes:":
+                inside, names = True, []
+                continue
+            if not inside:
+                continue
+            if line and not line.startswith(" "):
+                inside = False
+                continue
+            match = _ATTRIBUTE.match(line)
+            if match and (not names or len(match.group(1)) <= indent):
+                indent = len(match.group(1))
+                names = match.group(2).split(", ")
+                for name in names:
+                    docs[name] = match.group(3).strip()
+            elif names and line.strip():
+                for name in names:
+                    docs[name] = f"{docs[name]} {line.strip()}".strip()
+    return docs
+
+
+def _option_details(spec: FormatSpec, kind: Literal["read", "write"]) -> list[dict[str, Any]]:
+    """Each format-specific option: name, accepted values, default and meaning (for ``--verbose``)."""
+    if not (spec.can_read if kind == "read" else spec.can_write):
+        return []
+    try:
+        fields = option_fields(spec, kind)
+        module = spec.load()
+    except ImportError:
+        return []
+    cls = module.ReadOptions if kind == "read" else module.WriteOptions
+    docs = _attribute_docs(cls)
+    defaults = {f.name: f.default for f in dataclasses.fields(cls) if f.default is not dataclasses.MISSING}
+    details = []
+    for name, annotation in fields.items():
+        default = defaults.get(name)
+        if not isinstance(default, (str, int, float, bool, type(None))):
+            default = str(default)
+        details.append({"name": name, "values": describe_type(annotation), "default": default,
+                        "meaning": docs.get(name, "").replace("``", "").replace(":attr:", "")})
+    return details
+
+
 def format_record(spec: FormatSpec) -> dict[str, Any]:
     """One row of ``subkit formats --json``.
 
     ``features`` is ``null`` when the implementation could not be imported
     (``available`` is then false). ``read_options`` and ``write_options`` map
     the format's own options (``-r``/``-w KEY=VALUE`` of ``subkit convert``)
-    to their types.
+    to their types; ``read_option_details`` and ``write_option_details`` list each
+    option's accepted values, default and meaning.
     """
     features = _features(spec)
     return {
@@ -56,6 +114,8 @@ def format_record(spec: FormatSpec) -> dict[str, Any]:
         "features": features,
         "read_options": _options(spec, "read"),
         "write_options": _options(spec, "write"),
+        "read_option_details": _option_details(spec, "read"),
+        "write_option_details": _option_details(spec, "write"),
     }
 
 
@@ -82,13 +142,18 @@ def _table(records: list[dict[str, Any]]) -> list[str]:
 
 def _option_lines(records: list[dict[str, Any]]) -> list[str]:
     """The reader and writer options of each format that has any, for ``--verbose``."""
-    lines = ["", "OPTIONS (subkit convert -r KEY=VALUE / -w KEY=VALUE; --fps sets fps)"]
+    lines = ["", "OPTIONS (subkit convert -r KEY=VALUE / -w KEY=VALUE; --fps sets fps, --language language)"]
     for record in records:
         for kind in ("read", "write"):
-            options = record[f"{kind}_options"]
-            if options:
-                listed = ", ".join(f"{name}: {kind_}" for name, kind_ in options.items())
-                lines.append(f"{record['name']} {kind}: {listed}")
+            details = record[f"{kind}_option_details"]
+            if details:
+                lines.append(f"{record['name']} {'reader' if kind == 'read' else 'writer'}:")
+            for detail in details:
+                default = detail["default"]
+                shown = "none" if default is None else str(default).lower() if isinstance(default, bool) else default
+                lines.append(f"  {detail['name']} = {detail['values']} (default: {shown})")
+                if detail["meaning"]:
+                    lines.append(f"      {detail['meaning']}")
     return lines
 
 

@@ -11,9 +11,9 @@ from subkit.cli._shared import (
     EncodingType,
     FormatType,
     Loaded,
+    diagnostic_lines,
     diagnostic_record,
     echo_json,
-    format_diagnostic,
     load_input,
     translate,
 )
@@ -146,12 +146,12 @@ def _text(doc: Document, facts: dict[str, Any], name: str) -> list[str]:
     rows.append(("diagnostics", str(len(doc.diagnostics)) if doc.diagnostics else "none"))
     width = max(len(label) for label, _ in rows) + 1
     lines = [f"{label + ':':<{width}} {value}" for label, value in rows]
-    lines.extend(f"  {format_diagnostic(diag, name)}" for diag in doc.diagnostics)
+    lines.extend(f"  {line}" for line in diagnostic_lines(doc.diagnostics, name))
     return lines
 
 
 @click.command("info")
-@click.argument("file", metavar="FILE")
+@click.argument("files", metavar="FILE...", nargs=-1, required=True)
 @click.option("-f", "--from", "from_spec", type=FormatType(), metavar="FORMAT",
               help="Format of FILE; detected from the content (and extension) when omitted.")
 @click.option("-e", "--encoding", type=EncodingType(), metavar="ENCODING",
@@ -160,14 +160,16 @@ def _text(doc: Document, facts: dict[str, Any], name: str) -> list[str]:
 @click.option("-v", "--verbose", is_flag=True,
               help="Also print a disassembly of the file's codes, for formats that have one (SCC, MCC).")
 def info_command(
-    file: str, from_spec: FormatSpec | None, encoding: str | None, as_json: bool, verbose: bool = False
+    files: tuple[str, ...], from_spec: FormatSpec | None, encoding: str | None, as_json: bool, verbose: bool = False
 ) -> None:
     """Describe a subtitle file: format, cues, timing, features.
 
     Prints the detected format and encoding, the number of cues and their time
     span, styles, regions, canvas and frame rate, the model features the file
     uses (italic, positions, word timing ...) and what the reader had to repair,
-    with line numbers. FILE may be "-" for standard input.
+    with line numbers. FILE may be "-" for standard input; several files or a
+    folder (its subtitle files) are described one after the other (with
+    --json, as a list).
 
     With --verbose, formats made of codes (SCC, MCC) are also disassembled:
     one line per command with its timecode, its words and what it means.
@@ -178,19 +180,28 @@ def info_command(
       subkit info --json movie.srt | jq .features
       subkit info --verbose captions.scc
     """
-    try:
-        loaded = load_input(file, format=from_spec, encoding=encoding)
-    except SubkitError as exc:
-        raise translate(exc, "<stdin>" if file == "-" else file) from exc
-    facts = document_facts(loaded)
-    if as_json:
-        echo_json(facts)
-    else:
+    from subkit.cli._ops import expand_inputs
+
+    paths = expand_inputs(files)
+    records = []
+    for number, file in enumerate(paths):
+        try:
+            loaded = load_input(file, format=from_spec, encoding=encoding)
+        except SubkitError as exc:
+            raise translate(exc, "<stdin>" if file == "-" else file) from exc
+        facts = document_facts(loaded)
+        records.append(facts)
+        if as_json:
+            continue
+        if len(paths) > 1:
+            click.echo(("\n" if number else "") + f"== {loaded.name}")
         for line in _text(loaded.doc, facts, loaded.name):
             click.echo(line)
         if verbose:
             for line in _disassembly(file, loaded, encoding):
                 click.echo(line)
+    if as_json:
+        echo_json(records[0] if len(files) == 1 and len(records) == 1 else records)
 
 
 def _disassembly(file: str, loaded: Loaded, encoding: str | None) -> list[str]:

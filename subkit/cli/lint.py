@@ -8,13 +8,13 @@ from typing import Any
 
 import click
 
-from subkit.cli._ops import OpStep, RunSettings, op_step, output_spec, write_output
+from subkit.cli._ops import OpStep, RunSettings, expand_inputs, op_step, output_spec, write_output
 from subkit.cli._shared import (
     EncodingType,
     FormatType,
+    diagnostic_lines,
     echo_json,
     echo_warnings,
-    format_diagnostic,
     format_loss,
     load_input,
 )
@@ -92,7 +92,7 @@ def _shot_changes(video: str | None, shot_file: str | None, unit: str | None, th
 
 
 @click.command("lint", epilog=_EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("sources", metavar="FILE...", nargs=-1)
+@click.argument("sources", metavar="FILE|FOLDER...", nargs=-1)
 @click.option("-p", "--profile", default="default", show_default=True, metavar="NAME|FILE",
               help="A built-in profile (see --list-profiles) or a JSON profile file.")
 @click.option("--rules", metavar="SELECTION", help="Rules to run: all, a list of ids, +id to add, -id to drop.")
@@ -158,6 +158,7 @@ def lint_command(
 
     if not sources:
         raise click.UsageError("give at least one FILE (or --list-rules / --list-profiles)")
+    sources = tuple(expand_inputs(sources))  # a folder stands for the subtitle files in it
     if as_json and as_csv:
         raise click.UsageError("--json and --csv both print on stdout: choose one")
     if (output or out_dir) and not fix:
@@ -176,7 +177,7 @@ def lint_command(
     for source in sources:
         loaded = load_input(source, format=from_spec, encoding=encoding)
         if not quiet:
-            echo_warnings([format_diagnostic(diag, loaded.name) for diag in loaded.doc.diagnostics])
+            echo_warnings(diagnostic_lines(loaded.doc.diagnostics, loaded.name))
         try:
             shots = _shot_changes(video, shot_file, shot_unit, shot_threshold, loaded.doc, fps, resolved)
             doc = loaded.doc

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import click
 
+from subkit._lang import check_language_tag
 from subkit.cli._ops import RunSettings, io_options, output_spec, write_output
 from subkit.cli._shared import (
+    EncodingType,
+    FormatType,
+    diagnostic_lines,
     diagnostic_record,
     echo_json,
     echo_warnings,
-    format_diagnostic,
     format_loss,
     load_input,
     loss_record,
 )
 from subkit.formats import FormatSpec
+from subkit.model import Color, RunStyle
 from subkit.ops._report import ChangeReport
 from subkit.ops.merge import LAYOUTS, merge
 
@@ -29,6 +33,13 @@ __all__ = ["merge_command"]
               help="stack: B's lines under A's in one cue; ass-top-bottom: two ASS styles, A on top.")
 @click.option("--lang-a", "language_a", metavar="TAG", help="Language of A (default: A's own, if known).")
 @click.option("--lang-b", "language_b", metavar="TAG", help="Language of B (default: B's own, if known).")
+@click.option("--from-b", "from_b", type=FormatType(), metavar="FORMAT",
+              help="Format of B when it differs from --from (default: detected).")
+@click.option("--encoding-b", "encoding_b", type=EncodingType(), metavar="ENCODING",
+              help="Text encoding of B when it differs from --encoding (default: detected).")
+@click.option("--color-b", "color_b", metavar="COLOUR",
+              help="Colour of B's lines (a CSS name, #rgb, #rrggbb, #rrggbbaa, rgb()).")
+@click.option("--italic-b", "italic_b", is_flag=True, help="Show B's lines in italics.")
 @io_options
 def merge_command(
     primary: str,
@@ -37,6 +48,10 @@ def merge_command(
     layout: str,
     language_a: str | None,
     language_b: str | None,
+    from_b: FormatSpec | None,
+    encoding_b: str | None,
+    color_b: str | None,
+    italic_b: bool,
     from_spec: FormatSpec | None,
     to_spec: FormatSpec | None,
     encoding: str | None,
@@ -57,21 +72,39 @@ def merge_command(
     \b
     Examples:
       subkit merge movie.en.srt movie.fr.srt movie.en-fr.srt --lang-a en --lang-b fr
-      subkit merge en.vtt es.vtt both.ass --layout ass-top-bottom
+      subkit merge en.vtt es.vtt both.ass --layout ass-top-bottom --color-b lightblue --italic-b
+      subkit merge en.srt zh.srt both.srt --encoding-b gb18030 --lang-b zh-Hans
+
+    --from, --encoding and -r apply to A, and to B unless --from-b or
+    --encoding-b say otherwise.
     """
     if primary == secondary == "-":
         raise click.UsageError("only one of A and B can be standard input")
     if target == "-" and as_json:
         raise click.UsageError("--json needs an output file: standard output carries the subtitles")
+    for value, flag in ((language_a, "--lang-a"), (language_b, "--lang-b")):
+        if value is not None:
+            try:
+                check_language_tag(value, name=flag)
+            except ValueError as exc:
+                raise click.BadParameter(str(exc).removeprefix(f"{flag}: "), param_hint=flag) from None
+    look = None
+    if color_b is not None or italic_b:
+        try:
+            color = Color.parse(color_b) if color_b is not None else None
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--color-b") from None
+        look = RunStyle(color=color, italic=True if italic_b else None)
     settings = RunSettings(from_spec, to_spec, encoding, out_encoding, strict, quiet, as_json, read_pairs, write_pairs)
     first = load_input(primary, format=from_spec, encoding=encoding, strict=strict, options=settings.read_options)
-    second = load_input(secondary, format=from_spec, encoding=encoding, strict=strict, options=settings.read_options)
+    second = load_input(secondary, format=from_b or from_spec, encoding=encoding_b or encoding, strict=strict,
+                        options=settings.read_options)
     if not quiet:
         for loaded in (first, second):
-            echo_warnings([format_diagnostic(diag, loaded.name) for diag in loaded.doc.diagnostics])
+            echo_warnings(diagnostic_lines(loaded.doc.diagnostics, loaded.name))
     report = ChangeReport()
     doc = merge(first.doc, second.doc, layout=layout, primary_language=language_a,
-                secondary_language=language_b, report=report)
+                secondary_language=language_b, secondary_style=look, report=report)
     written = write_output(doc, target, output_spec(target, to_spec, first.format), settings)
     target_name = "<stdout>" if target == "-" else target
     if not quiet:

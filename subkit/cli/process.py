@@ -114,8 +114,15 @@ def split_steps(args: Sequence[str]) -> tuple[str | None, list[tuple[str, list[s
 
 def _build(ctx: click.Context, name: str, args: list[str]) -> Callable[[Document], Document]:
     command = load_step(name)
-    with command.make_context(name, list(args), parent=ctx) as step_ctx:
-        function = step_ctx.invoke(command.callback, **step_ctx.params)  # type: ignore[arg-type]
+    try:
+        with command.make_context(name, list(args), parent=ctx) as step_ctx:
+            function = step_ctx.invoke(command.callback, **step_ctx.params)  # type: ignore[arg-type]
+    except click.UsageError as exc:
+        # The usage line shown is that of "subkit NAME" (whose options the step takes), not process's IN/OUT pieces.
+        exc.ctx = click.Context(command, info_name=name, parent=ctx.find_root())
+        if not exc.message.startswith("step "):
+            exc.message = f"step {name}: {exc.message}"
+        raise
     if not callable(function):
         raise TypeError(f"step {name!r} did not return a function")
     return function  # type: ignore[no-any-return]

@@ -11,9 +11,9 @@ from subkit.cli._ops import parse_ms
 from subkit.cli._shared import (
     EncodingType,
     FormatType,
+    diagnostic_lines,
     echo_json,
     echo_warnings,
-    format_diagnostic,
     format_loss,
     load_input,
     loss_record,
@@ -91,12 +91,12 @@ def segment_command(
       subkit segment movie.srt cmaf/ --container fmp4 --codec stpp --manifest both
     """
     try:
-        duration_ms = parse_ms(duration) if duration is not None else None
+        duration_ms = parse_ms(duration, "--duration") if duration is not None else None
     except OperationError as exc:
         raise click.BadParameter(str(exc), param_hint="--duration") from None
     loaded = load_input(source, format=from_spec, encoding=encoding)
     if not quiet:
-        echo_warnings([format_diagnostic(diag, loaded.name) for diag in loaded.doc.diagnostics])
+        echo_warnings(diagnostic_lines(loaded.doc.diagnostics, loaded.name))
     if (container, codec, manifest) != ("ts-webvtt", "wvtt", "hls"):
         _package_command(loaded.doc, source, loaded.format, out_dir, seconds, container=container, codec=codec,
                          manifest=manifest, language=language, timescale=timescale, variants=variants,

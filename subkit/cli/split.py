@@ -8,10 +8,10 @@ import click
 
 from subkit.cli._ops import RunSettings, io_options, output_spec, write_output
 from subkit.cli._shared import (
+    diagnostic_lines,
     diagnostic_record,
     echo_json,
     echo_warnings,
-    format_diagnostic,
     format_loss,
     load_input,
     loss_record,
@@ -68,7 +68,7 @@ def split_command(
     settings = RunSettings(from_spec, to_spec, encoding, out_encoding, strict, quiet, as_json, read_pairs, write_pairs)
     loaded = load_input(source, format=from_spec, encoding=encoding, strict=strict, options=settings.read_options)
     if not quiet:
-        echo_warnings([format_diagnostic(diag, loaded.name) for diag in loaded.doc.diagnostics])
+        echo_warnings(diagnostic_lines(loaded.doc.diagnostics, loaded.name))
     report = ChangeReport()
     first, second = split(loaded.doc, by=by, primary_lines=primary_lines, report=report)
     records: list[dict[str, Any]] = []

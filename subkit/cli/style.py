@@ -9,18 +9,28 @@ SRT (and the rest) inline colours with one cue per word state.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from subkit import formats
-from subkit.cli._ops import OpStep, RunSettings, io_options, op_step, output_spec, write_output
+from subkit.cli._ops import (
+    MANY_INPUTS,
+    OpStep,
+    RunSettings,
+    io_options,
+    op_step,
+    output_spec,
+    plan_targets,
+    write_output,
+)
 from subkit.cli._shared import (
     FormatType,
+    diagnostic_lines,
     diagnostic_record,
     echo_json,
     echo_warnings,
-    format_diagnostic,
     format_loss,
     load_input,
     loss_record,
@@ -40,9 +50,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 #: Setting name -> (flag declarations, click type or None for an on/off pair, help).
 SETTING_FLAGS: dict[str, tuple[str, Any, str]] = {
     "style": ("--style", click.Choice(STYLES), "Caption style."),
-    "line_color": ("--line-color", str, "Text colour, #RRGGBB (default #FFFFFF)."),
-    "word_color": ("--word-color", str, "Colour of the sung/current/shown word, #RRGGBB (default #FFFF00)."),
-    "outline_color": ("--outline-color", str, "Outline colour, #RRGGBB (default #000000)."),
+    "line_color": ("--line-color", str, "Text colour: #RRGGBB, #rgb, #RRGGBBAA, a CSS name, rgb() (default #FFFFFF)."),
+    "word_color": ("--word-color", str, "Colour of the sung/current/shown word, as --line-color (default #FFFF00)."),
+    "outline_color": ("--outline-color", str, "Outline colour, as --line-color (default #000000)."),
     "all_caps": ("--all-caps/--no-all-caps", None, "Upper-case the text."),
     "max_words_per_line": ("--max-words-per-line", int, "Words per line, 0 for no limit."),
     "x": ("--x", int, "Anchor x in canvas pixels (needs --y)."),
@@ -138,7 +148,7 @@ def _run(source: str, target: str, run: RunSettings, settings: StyleSettings, es
     spec = output_spec(target, run.to_spec, loaded.format)
     doc = loaded.doc
     if not run.quiet:
-        echo_warnings([format_diagnostic(diag, source_name) for diag in doc.diagnostics])
+        echo_warnings(diagnostic_lines(doc.diagnostics, source_name))
     losses = LossReport(spec.name, strict=run.strict)
     report = ChangeReport()
     styled = style(doc, settings, target=spec.name, estimate=estimate, sweep=sweep,  # type: ignore[arg-type]
@@ -163,14 +173,18 @@ def _run(source: str, target: str, run: RunSettings, settings: StyleSettings, es
         })
 
 
-@click.command("style", help=HELP, context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("source", metavar="IN")
-@click.argument("target", metavar="OUT")
+@click.command("style", help=HELP + MANY_INPUTS, context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("paths", nargs=-1, required=True, metavar="IN... [OUT]")
+@click.option("-d", "--out-dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Write every output into DIR (created if missing), named by --name.")
+@click.option("--name", "template", metavar="TEMPLATE",
+              help="Output file names for several inputs (default {stem}.style{ext}).")
 @io_options
 @style_options
 def style_command(
-    source: str,
-    target: str,
+    paths: tuple[str, ...],
+    out_dir: Path | None,
+    template: str | None,
     from_spec: FormatSpec | None,
     to_spec: FormatSpec | None,
     encoding: str | None,
@@ -182,9 +196,14 @@ def style_command(
     write_pairs: tuple[str, ...],
     **options: Any,
 ) -> None:
-    run = RunSettings(from_spec, to_spec, encoding, out_encoding, strict, quiet, as_json, read_pairs, write_pairs)
     settings = _settings_or_usage(options)
-    _run(source, target, run, settings, options["estimate"], options["sweep"])
+    jobs = plan_targets(paths, out_dir=out_dir, template=template, to_spec=to_spec, command="style")
+    run = RunSettings(from_spec, to_spec, encoding, out_encoding, strict, quiet, as_json and len(jobs) == 1,
+                      read_pairs, write_pairs)
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    for source, target in jobs:
+        _run(source, target, run, settings, options["estimate"], options["sweep"])
 
 
 def _styled(doc: Document, *, target: str, report: ChangeReport | None = None, **options: Any) -> Document:

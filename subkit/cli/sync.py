@@ -103,7 +103,7 @@ def _kwargs(
     if ref_spec is not None and reference is None:
         raise OperationError("--ref-from goes with --to-subtitle")
     kwargs: dict[str, Any] = {
-        "max_offset_ms": parse_ms(max_offset),
+        "max_offset_ms": parse_ms(max_offset, "--max-offset"),
         "split": not no_split,
         "fps_ratios": _ratios(fps_ratios),
         "min_confidence": DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence,
@@ -112,7 +112,7 @@ def _kwargs(
     if kwargs["max_offset_ms"] < 10:
         raise OperationError(f"--max-offset must be at least 10ms, got {max_offset!r}")
     if split_penalty is not None:
-        kwargs["split_penalty_ms"] = parse_ms(split_penalty)
+        kwargs["split_penalty_ms"] = parse_ms(split_penalty, "--split-penalty")
     return kwargs
 
 

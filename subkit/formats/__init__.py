@@ -53,8 +53,12 @@ def get(name: str) -> FormatSpec:
     key = name.strip().lower().replace("-", "_").lstrip(".")
     spec = _BY_NAME.get(key)
     if spec is None:
+        import difflib
+
+        close = difflib.get_close_matches(key, list(_BY_NAME), n=1, cutoff=0.6)
+        hint = f"did you mean {_BY_NAME[close[0]].name!r}? " if close else ""
         raise UnknownFormatError(
-            f"unknown format {name!r} (known: {', '.join(names())})", name=name
+            f"unknown format {name!r} ({hint}known: {', '.join(names())})", name=name
         )
     return spec
 
@@ -88,7 +92,7 @@ def for_path(path: str) -> FormatSpec:
     found = _by_extension(str(path))
     if not found:
         raise UnknownFormatError(
-            f"cannot tell the format of {path!r} from its extension; name it with --to/--from or format=",
+            f"cannot tell the format of {path!r} from its extension; name it with format=",
             name=str(path),
         )
     return found[0]
@@ -143,13 +147,13 @@ def detect(
             return preferred[0]
         names_ = ", ".join(spec.name for spec in candidates)
         raise FormatDetectionError(
-            f"{path or 'the input'} could be any of: {names_}; name one with --from or format=",
+            f"{path or 'the input'} could be any of: {names_}; name one with format=",
             candidates=tuple(spec.name for spec in candidates),
         )
     if by_ext:
         return by_ext[0]
     raise FormatDetectionError(
-        f"{path or 'the input'}: no known subtitle format recognised; name one with --from or format=",
+        f"{path or 'the input'}: no known subtitle format recognised; name one with format=",
         candidates=(),
     )
 

@@ -24,16 +24,16 @@ HTML_COLORS: dict[str, str] = {
 
 
 def parse_color(value: str) -> Color | None:
-    """A colour from ``#RRGGBB``, ``#RGB``, ``RRGGBB`` or a keyword; ``None`` if unreadable."""
+    """A colour from ``#RRGGBB``, ``#RGB``, ``RRGGBB``, any CSS name or ``rgb()``; ``None`` if unreadable."""
     text = value.strip().strip("\"'").strip()
     lowered = text.lower()
     if lowered in HTML_COLORS:
         return Color.from_hex(HTML_COLORS[lowered])
     digits = text[1:] if text.startswith("#") else text
-    if len(digits) == 3 and all(c in "0123456789abcdefABCDEF" for c in digits):
-        digits = "".join(c * 2 for c in digits)
+    if len(digits) == 8 and all(c in "0123456789abcdefABCDEF" for c in digits):
+        digits = digits[:6]  # players ignore the alpha of a font colour
     try:
-        return Color.from_hex(digits[:6]) if len(digits) in (6, 8) else None
+        return Color.parse(digits if len(digits) in (3, 6) else text)
     except ValueError:
         return None
 

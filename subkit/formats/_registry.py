@@ -56,6 +56,7 @@ FORMATS: tuple[FormatSpec, ...] = (
     FormatSpec("dfxp", "DFXP (TTML 2006 draft namespace)", "subkit.formats.dfxp", (".dfxp",)),
     FormatSpec("ebu_tt_d", "EBU-TT-D (EBU Tech 3380)", "subkit.formats.ebu_tt_d", (".ebuttd.xml", ".ebu-tt-d.xml"),
                aliases=("ebuttd", "ebu_tt")),
+    FormatSpec("itt", "iTunes Timed Text (TTML, SMPTE time base)", "subkit.formats.itt", (".itt",)),
     FormatSpec("sami", "SAMI (Synchronized Accessible Media Interchange)", "subkit.formats.sami",
                (".smi", ".sami")),
     FormatSpec("sbv", "YouTube SBV", "subkit.formats.sbv", (".sbv",)),

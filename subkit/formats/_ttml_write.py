@@ -27,9 +27,13 @@ cue, in document order:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from fractions import Fraction
 from typing import Any
 
+from subkit._lang import writer_language
+from subkit.errors import ConfigError
 from subkit.formats._features import report_unsupported
 from subkit.formats._ttml_common import (
     NS_EBUTTM,
@@ -43,8 +47,9 @@ from subkit.formats._ttml_common import (
 from subkit.formats._ttml_read import RAW_FORMAT
 from subkit.formats._ttml_words import NS_SUBKIT, words_metadata
 from subkit.model import Color, Cue, Document, LineBreak, LossReport, Raw, Run, RunStyle, Style, Word
+from subkit.timing import format_timecode, ms_to_frames, parse_fps
 
-__all__ = ["DFXP", "EBU_TT_D", "IMSC1", "Profile", "write_document"]
+__all__ = ["DFXP", "EBU_TT_D", "IMSC1", "ITT", "PROFILES", "Profile", "Timing", "write_document"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +87,8 @@ class Profile:
     frame_rate: bool
     features: frozenset[str]
     by_reference: bool = False
+    designator_attr: str = "ttp:profile"
+    smpte_allowed: bool = True
 
 
 _COMMON = frozenset(
@@ -96,6 +103,13 @@ IMSC1 = Profile(
     root_extent=True, always_regions=False, images=True, frame_rate=True,
     features=_COMMON | {"speaker", "voice", "forced"},
 )
+#: Apple iTunes Timed Text (``itt``): SMPTE time base, frame-based times, no profile designator.
+ITT = Profile(
+    name="itt", ns="http://www.w3.org/ns/ttml", ns_tts="http://www.w3.org/ns/ttml#styling",
+    ns_ttp="http://www.w3.org/ns/ttml#parameter", ns_ttm="http://www.w3.org/ns/ttml#metadata",
+    designator=None, agents=False, forced=False, px_fonts=False, root_extent=False, always_regions=True,
+    images=False, frame_rate=True, features=_COMMON - {"word-timing", "karaoke"},
+)
 #: The 2006/10 DFXP draft namespace (``dfxp``).
 DFXP = Profile(
     name="dfxp", ns="http://www.w3.org/2006/10/ttaf1", ns_tts="http://www.w3.org/2006/10/ttaf1#styling",
@@ -108,8 +122,59 @@ EBU_TT_D = Profile(
     name="ebu_tt_d", ns="http://www.w3.org/ns/ttml", ns_tts="http://www.w3.org/ns/ttml#styling",
     ns_ttp="http://www.w3.org/ns/ttml#parameter", ns_ttm="http://www.w3.org/ns/ttml#metadata",
     designator=None, agents=False, forced=False, px_fonts=False, root_extent=False, always_regions=True,
-    images=False, frame_rate=False, features=_COMMON - {"strike"}, by_reference=True,
+    images=False, frame_rate=False, features=_COMMON - {"strike"}, by_reference=True, smpte_allowed=False,
 )
+#: The ``profile`` writer option of ``ttml``: the IMSC1 text profile with another designator, or another member.
+PROFILES: dict[str, Profile] = {
+    "imsc1": replace(IMSC1, smpte_allowed=False),
+    "imsc1.1": replace(IMSC1, designator="http://www.w3.org/ns/ttml/profile/imsc1.1/text",
+                       designator_attr="ttp:contentProfiles", smpte_allowed=False),
+    "smpte-tt": replace(IMSC1, designator="http://www.smpte-ra.org/schemas/2052-1/2010/profiles/smpte-tt-full"),
+    "dfxp-full": replace(IMSC1, designator="http://www.w3.org/ns/ttml/profile/dfxp-full"),
+    "none": replace(IMSC1, designator=None),
+    "ebu-tt-d": EBU_TT_D,
+    "dfxp": DFXP,
+    "itt": ITT,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    """How the writer spells times and names the document's language.
+
+    Attributes:
+        language: ``xml:lang`` of the root (default: the document's language).
+        fps: the frame rate for ``ttp:frameRate`` and frame-based times (default: the document's).
+        frames: write clock times with frames (``hh:mm:ss:ff``) instead of milliseconds.
+        smpte: ``ttp:timeBase="smpte"`` (times are SMPTE timecodes; implies ``frames``).
+    """
+
+    language: str | None = None
+    fps: str | Fraction | None = None
+    frames: bool = False
+    smpte: bool = False
+
+
+class _FrameClock:
+    """``hh:mm:ss:ff``: media time (whole seconds plus frames at the effective rate) or SMPTE labels."""
+
+    __slots__ = ("nominal", "rate", "smpte")
+
+    def __init__(self, rate: Fraction, smpte: bool) -> None:
+        self.rate = rate
+        self.nominal = round(rate)
+        self.smpte = smpte
+
+    def __call__(self, ms: int) -> str:
+        if self.smpte:
+            return format_timecode(ms_to_frames(ms, self.rate), self.rate)
+        seconds, rest = divmod(ms, 1000)
+        frame = ms_to_frames(rest, self.rate)
+        if frame >= self.nominal:
+            seconds, frame = seconds + 1, 0
+        minutes, second = divmod(seconds, 60)
+        hours, minute = divmod(minutes, 60)
+        return f"{hours:02d}:{minute:02d}:{second:02d}:{frame:02d}"
 
 _DISPLAY_ALIGN = {1: "after", 2: "after", 3: "after", 4: "center", 5: "center", 6: "center", 7: "before",
                   8: "before", 9: "before"}
@@ -163,7 +228,7 @@ class _Writer:
         self.doc = doc
         self.profile = profile
         self.report = report
-        self.clock = _Clock()
+        self.clock: Callable[[int], str] = _Clock()
         self.span_cache: dict[RunStyle, str] = {}
         self.agents: dict[str, str] = {}
         self.ids: set[str] = set()
@@ -401,14 +466,46 @@ def _needs_preserve(cue: Cue) -> bool:
     return False
 
 
-def write_document(doc: Document, profile: Profile, report: LossReport) -> str:
+def _frame_rate(doc: Document, profile: Profile, timing: Timing) -> Fraction | None:
+    """The rate written as ``ttp:frameRate``, checked against what the profile allows.
+
+    Raises:
+        ConfigError: frame-based times without a frame rate, or in a profile that allows only media time.
+    """
+    try:
+        rate = parse_fps(timing.fps) if timing.fps is not None else doc.frame_rate
+    except ValueError as exc:
+        raise ConfigError(f"{profile.name} writer option fps: {exc}") from None
+    if rate is None and profile is ITT:
+        rate = Fraction(30)  # iTT needs a frame rate; 30 is the rate Apple's own examples use
+    framed = timing.frames or timing.smpte or profile is ITT
+    if framed and not profile.frame_rate:
+        raise ConfigError(f"{profile.name} times are media time in milliseconds only (no frame-based times)")
+    if (timing.smpte or profile is ITT) and not profile.smpte_allowed:
+        raise ConfigError(f"the {profile.name} profile allows only media time: choose profile=smpte-tt, dfxp or none "
+                          "for time_base=smpte")
+    if framed and rate is None:
+        raise ConfigError(f"frame-based {profile.name} times need a frame rate: give fps (convert --fps)")
+    if rate is not None and framed and rate != round(rate) and rate * 1001 != round(rate) * 1000:
+        raise ConfigError(f"TTML cannot state the frame rate {rate} (an integer rate, or one times 1000/1001)")
+    return rate
+
+
+def write_document(doc: Document, profile: Profile, report: LossReport, timing: Timing | None = None) -> str:
     """Serialise ``doc`` in ``profile``; losses go to ``report``.
 
     Raises:
+        ConfigError: ``timing`` asks for something the profile cannot write.
         UnsupportedFeatureError: the report is strict and something would be lost.
     """
+    timing = timing or Timing()
+    writer_language(timing.language, profile.name)
+    rate = _frame_rate(doc, profile, timing)
     dropped = report_unsupported(doc, profile.features, report, raw_format=RAW_FORMAT)
     writer = _Writer(doc, profile, report)
+    smpte = timing.smpte or profile is ITT
+    if rate is not None and (timing.frames or smpte):
+        writer.clock = _FrameClock(rate, smpte)
     taken = writer.ids
     # Cue ids first: they are the most likely to be referred to from outside.
     cue_ids: list[str | None] = []
@@ -538,9 +635,8 @@ def write_document(doc: Document, profile: Profile, report: LossReport) -> str:
     if writer.uses_words:
         root.append(f' xmlns:sk="{NS_SUBKIT}"')
     if profile.designator:
-        root.append(f' ttp:profile="{profile.designator}"')
-    root.append(' ttp:timeBase="media"')
-    rate = doc.frame_rate
+        root.append(f' {profile.designator_attr}="{profile.designator}"')
+    root.append(' ttp:timeBase="smpte"' if smpte else ' ttp:timeBase="media"')
     if rate is not None and profile.frame_rate:
         # The effective rate as TTML spells it: an integer rate and, for 29.97 and the like, a multiplier.
         nominal = round(rate)
@@ -548,11 +644,14 @@ def write_document(doc: Document, profile: Profile, report: LossReport) -> str:
             root.append(f' ttp:frameRate="{nominal}"')
         elif nominal > 0 and rate * 1001 == nominal * 1000:
             root.append(f' ttp:frameRate="{nominal}" ttp:frameRateMultiplier="1000 1001"')
+        if smpte:
+            root.append(' ttp:dropMode="nonDrop"')
     cells = doc.header.get("ttml.cellResolution")
     if cells and (not profile.by_reference or re.fullmatch(r"[1-9][0-9]* [1-9][0-9]*", cells)):
         root.append(f' ttp:cellResolution="{_attr(cells)}"')
-    if doc.language:
-        root.append(f' xml:lang="{_attr(doc.language)}"')
+    language = timing.language if timing.language is not None else doc.language
+    if language:
+        root.append(f' xml:lang="{_attr(language)}"')
     else:
         root.append(' xml:lang=""')
     if profile.root_extent and (doc.canvas is not None or writer.uses_px):

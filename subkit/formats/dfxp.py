@@ -8,11 +8,12 @@ extensions. See ``docs/formats/dfxp.md``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from subkit.formats._base import BaseWriteOptions
 from subkit.formats._ttml_common import classify
 from subkit.formats._ttml_read import TtmlReadOptions, read_document
-from subkit.formats._ttml_write import DFXP, write_document
+from subkit.formats._ttml_write import DFXP, Timing, write_document
 from subkit.model import Document, LossReport
 
 __all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
@@ -30,7 +31,19 @@ class ReadOptions(TtmlReadOptions):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class WriteOptions(BaseWriteOptions):
-    """DFXP writer options (only the common ones)."""
+    """DFXP writer options.
+
+    Attributes:
+        language: the document's language as a BCP 47 tag (``xml:lang`` on ``tt``); default: the document's own.
+        fps: the frame rate for ``ttp:frameRate`` and frame-based times; default: the document's.
+        time_format: ``clock`` (``hh:mm:ss.mmm``) or ``frames`` (``hh:mm:ss:ff``, needs a frame rate).
+        time_base: ``media`` or ``smpte`` (``ttp:timeBase="smpte"``, SMPTE timecodes in non-drop mode).
+    """
+
+    language: str | None = None
+    fps: str | None = None
+    time_format: Literal["clock", "frames"] = "clock"
+    time_base: Literal["media", "smpte"] = "media"
 
 
 def sniff(head: str) -> bool:
@@ -53,4 +66,6 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     Raises:
         UnsupportedFeatureError: strict and something would be dropped.
     """
-    return write_document(doc, DFXP, report)
+    timing = Timing(language=options.language, fps=options.fps, frames=options.time_format == "frames",
+                    smpte=options.time_base == "smpte")
+    return write_document(doc, DFXP, report, timing)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from subkit.formats._base import BaseWriteOptions
 from subkit.formats._ttml_common import classify
 from subkit.formats._ttml_read import TtmlReadOptions, read_document
-from subkit.formats._ttml_write import EBU_TT_D, write_document
+from subkit.formats._ttml_write import EBU_TT_D, Timing, write_document
 from subkit.model import Document, LossReport
 
 __all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
@@ -32,7 +32,14 @@ class ReadOptions(TtmlReadOptions):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class WriteOptions(BaseWriteOptions):
-    """EBU-TT-D writer options (only the common ones)."""
+    """EBU-TT-D writer options (its times are media time in milliseconds, as the profile requires).
+
+    Attributes:
+        language: the document's language as a BCP 47 tag (``xml:lang`` on ``tt``, which EBU-TT-D requires);
+            default: the document's own.
+    """
+
+    language: str | None = None
 
 
 def sniff(head: str) -> bool:
@@ -55,4 +62,4 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     Raises:
         UnsupportedFeatureError: strict and something would be dropped.
     """
-    return write_document(doc, EBU_TT_D, report)
+    return write_document(doc, EBU_TT_D, report, Timing(language=options.language))

@@ -16,11 +16,12 @@ leniencies and what the writer loses.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from subkit.formats._base import BaseWriteOptions
 from subkit.formats._ttml_common import classify
 from subkit.formats._ttml_read import TtmlReadOptions, read_document
-from subkit.formats._ttml_write import IMSC1, write_document
+from subkit.formats._ttml_write import IMSC1, PROFILES, Timing, write_document
 from subkit.model import Document, LossReport
 
 __all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
@@ -38,7 +39,25 @@ class ReadOptions(TtmlReadOptions):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class WriteOptions(BaseWriteOptions):
-    """TTML writer options (only the common ones)."""
+    """TTML writer options.
+
+    Attributes:
+        language: the document's language as a BCP 47 tag (``xml:lang`` on ``tt``); default: the document's own.
+        profile: ``imsc1`` (IMSC1 text, the default), ``imsc1.1`` (IMSC1.1 text, ``ttp:contentProfiles``),
+            ``smpte-tt`` (SMPTE ST 2052-1), ``dfxp-full`` (TTML1 DFXP full), ``none`` (no designator),
+            or another family member: ``ebu-tt-d``, ``dfxp`` (the 2006 namespace), ``itt`` (iTunes Timed Text).
+        fps: the frame rate for ``ttp:frameRate`` and frame-based times (``25``, ``29.97``, ``30000/1001``);
+            default: the document's.
+        time_format: ``clock`` (``hh:mm:ss.mmm``) or ``frames`` (``hh:mm:ss:ff``, needs a frame rate).
+        time_base: ``media`` or ``smpte`` (``ttp:timeBase="smpte"``, SMPTE timecodes in non-drop mode;
+            not in the IMSC profiles, whose time base is media).
+    """
+
+    language: str | None = None
+    profile: Literal["imsc1", "imsc1.1", "smpte-tt", "dfxp-full", "none", "ebu-tt-d", "dfxp", "itt"] = "imsc1"
+    fps: str | None = None
+    time_format: Literal["clock", "frames"] = "clock"
+    time_base: Literal["media", "smpte"] = "media"
 
 
 def sniff(head: str) -> bool:
@@ -56,9 +75,12 @@ def read(data: str, *, options: ReadOptions) -> Document:
 
 
 def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
-    """Serialise ``doc`` as IMSC1 text-profile TTML.
+    """Serialise ``doc`` as IMSC1 text-profile TTML (or the profile ``options`` name).
 
     Raises:
+        ConfigError: a frame-based time format without a frame rate, or a time base the profile forbids.
         UnsupportedFeatureError: strict and something would be dropped.
     """
-    return write_document(doc, IMSC1, report)
+    timing = Timing(language=options.language, fps=options.fps, frames=options.time_format == "frames",
+                    smpte=options.time_base == "smpte")
+    return write_document(doc, PROFILES[options.profile], report, timing)

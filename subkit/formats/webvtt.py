@@ -64,6 +64,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Final, Literal, NamedTuple
 
+from subkit._lang import writer_language
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink, LineCounter
 from subkit.formats._features import report_unsupported
 from subkit.formats._html import HTML_COLORS
@@ -189,12 +190,15 @@ class WriteOptions(BaseWriteOptions):
         regions: ``"keep"`` writes REGION blocks and ``region:`` settings;
             ``"drop"`` leaves them out and reports the loss (FFmpeg's reader
             also stops at the first REGION block).
+        language: the ``Language:`` header (a BCP 47 tag); default: the
+            document's language.
     """
 
     alignment: bool = True
     short_times: bool = False
     stylesheets: Literal["keep", "inline", "drop"] = "keep"
     regions: Literal["keep", "drop"] = "keep"
+    language: str | None = None
 
     def __post_init__(self) -> None:
         if self.stylesheets not in ("keep", "inline", "drop"):
@@ -1235,7 +1239,10 @@ class _Writer:
                 first = "" if "-->" in first else first
                 lines = [line for line in lines if "-->" not in line]
             lines = [line for line in lines if line]
-        language = self.doc.language
+        language = self.options.language if self.options.language is not None else self.doc.language
+        if self.options.language is not None:  # the option replaces a Language: line of the source
+            first = "" if _LANGUAGE.fullmatch(first) else first
+            lines = [line for line in lines if not _LANGUAGE.fullmatch(line)]
         if language and not any(_LANGUAGE.fullmatch(line) for line in (first, *lines)):
             # The language goes on the signature line when that is free: W3C's syntax has no header
             # lines after it (validators reject them, players skip them), and readers that know the
@@ -1782,7 +1789,9 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
 
     Raises:
         UnsupportedFeatureError: strict and something would be dropped.
+        ConfigError: a ``language`` option that is not a BCP 47 tag.
     """
+    writer_language(options.language, NAME)
     report_unsupported(doc, FEATURES, report, raw_format=NAME)
     if options.stylesheets == "inline" and doc.stylesheets:
         doc = _inline_stylesheets(doc, report)

@@ -36,7 +36,7 @@ from typing import Literal
 from subkit._api import render as _write
 from subkit.errors import ConfigError, LossyConversionWarning, SubkitIOError, SubkitWarning
 from subkit.media._ffmpeg import MediaError, find_tool, run_ffmpeg, run_ffmpeg_progress, run_ffprobe
-from subkit.model import Document, Loss, Run
+from subkit.model import Color, Document, Loss, Run
 
 __all__ = [
     "AssScript",
@@ -134,20 +134,20 @@ def parse_size(text: str) -> tuple[int, int]:
 
 
 def parse_color(text: str) -> str:
-    """A background colour as ffmpeg writes it: ``#203040`` -> ``0x203040``; names (``black``) pass through.
+    """A background colour as ffmpeg writes it: ``#203040`` -> ``0x203040``; any CSS colour (``navy``, ``#abc``,
+    ``rgb(0, 0, 128)``, ``#20304080`` with alpha).
 
     Raises:
-        ConfigError: neither ``#RRGGBB`` nor a plain colour name.
+        ConfigError: not a colour.
 
-    >>> parse_color("#203040"), parse_color("navy")
-    ('0x203040', 'navy')
+    >>> parse_color("#203040"), parse_color("navy"), parse_color("#20304080")
+    ('0x203040', '0x000080', '0x20304080')
     """
-    value = text.strip()
-    if re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
-        return "0x" + value[1:].upper()
-    if re.fullmatch(r"[A-Za-z]{3,30}", value):
-        return value
-    raise ConfigError(f"not a colour: {text!r} (expected #RRGGBB or a name such as black)")
+    try:
+        color = Color.parse(text)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    return "0x" + color.to_hex()[1:]
 
 
 def _check_size(size: tuple[int, int]) -> tuple[int, int]:

@@ -42,7 +42,9 @@ class TimeRange:
 
 
 def parse_time(text: str) -> int:
-    """Milliseconds of ``hh:mm:ss.mmm``, ``m:ss``, ``12.5``, ``12.5s`` or ``1500ms``.
+    """Milliseconds of ``hh:mm:ss.mmm``, ``m:ss``, ``12.5`` (seconds), ``12.5s``, ``1m30s`` or ``1500ms``.
+
+    The syntax of :func:`subkit.timing.parse_duration`.
 
     Raises:
         OperationError: when ``text`` is not a time.

@@ -5,7 +5,8 @@ Revid's ``POST /paid/media/generate/ass`` takes a ``settings`` object (see
 ``canvas_height``. :class:`StyleSettings` holds the same keys with the same
 names and defaults, and checks them as Revid's schema does (unknown keys
 rejected, types, the enumerations), plus what Revid leaves to chance:
-colours must be ``#RRGGBB`` (Revid silently turns anything else white) and
+colours must be colours (``#RRGGBB``; any CSS colour is accepted and stored as
+``#RRGGBB``/``#RRGGBBAA``, where Revid silently turns anything else white) and
 numbers must lie in sensible ranges.
 """
 
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from subkit.errors import OperationError
+from subkit.model import Color
 
 __all__ = ["ALIGNMENTS", "POSITIONS", "REQUEST_KEYS", "STYLES", "StyleSettings"]
 
@@ -130,8 +132,14 @@ class StyleSettings:
                 raise OperationError(f"style setting {name} must be true or false, not {value!r}")
         for name in _COLORS:
             value = getattr(self, name)
-            if not isinstance(value, str) or not _COLOR.fullmatch(value):
-                raise OperationError(f"style setting {name} must be a colour written #RRGGBB, not {value!r}")
+            if isinstance(value, str) and not _COLOR.fullmatch(value):
+                try:  # any CSS colour (a name, #rgb, #rrggbbaa, rgb()), stored as #RRGGBB or #RRGGBBAA
+                    object.__setattr__(self, name, Color.parse(value).to_hex())
+                except ValueError as exc:
+                    raise OperationError(f"style setting {name}: {exc}") from None
+            elif not isinstance(value, str):
+                raise OperationError(f"style setting {name} must be a colour (#RRGGBB, a CSS name, rgb()), "
+                                     f"not {value!r}")
         for name, choices in _CHOICES.items():
             value = getattr(self, name)
             if value not in choices:

@@ -30,8 +30,9 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Literal
 
+from subkit._lang import check_language_tag
 from subkit.errors import OperationError
-from subkit.model import ContentItem, Cue, Document, LineBreak, Placement, Run, Style
+from subkit.model import Color, ContentItem, Cue, Document, LineBreak, Placement, Run, RunStyle, Style
 from subkit.ops._report import ChangeReport, add_to
 
 __all__ = ["LAYOUTS", "SPLIT_MODES", "merge", "split"]
@@ -97,6 +98,7 @@ def merge(
     layout: Literal["stack", "ass-top-bottom"] | str = "stack",
     primary_language: str | None = None,
     secondary_language: str | None = None,
+    secondary_style: RunStyle | None = None,
     report: ChangeReport | None = None,
 ) -> Document:
     """Merge two documents into one bilingual document.
@@ -115,18 +117,30 @@ def merge(
         primary: the document shown on top.
         secondary: the other one (a translation).
         layout: ``stack`` or ``ass-top-bottom``.
-        primary_language, secondary_language: BCP 47 tags.
+        primary_language, secondary_language: BCP 47 tags (checked).
+        secondary_style: how the secondary language looks (``RunStyle(color=..., italic=True)``, as
+            bilingual viewers show it): set on its runs in ``stack``; in ``ass-top-bottom`` the colour,
+            italic, bold and font go into the ``Bottom`` style.
         report: counts ``cues stacked`` and ``cues unpaired``.
 
     Raises:
-        OperationError: an unknown layout.
+        OperationError: an unknown layout, or a language that is not a BCP 47 tag.
     """
     if layout not in LAYOUTS:
         raise OperationError(f"unknown merge layout {layout!r} (choose from {', '.join(LAYOUTS)})")
+    for value, label in ((primary_language, "primary_language"), (secondary_language, "secondary_language")):
+        if value is not None:
+            try:
+                check_language_tag(value, name=label)
+            except ValueError as exc:
+                raise OperationError(str(exc)) from None
+    if secondary_style is not None and layout == "stack":
+        secondary = secondary.with_cues([cue.replace(content=_styled(cue.content, secondary_style))
+                                         for cue in secondary.cues])
     first = _language(primary, primary_language)
     second = _language(secondary, secondary_language)
     if layout == "ass-top-bottom":
-        return _top_bottom(primary, secondary, first, second)
+        return _top_bottom(primary, secondary, first, second, secondary_style)
     owners = _assign(primary.cues, secondary.cues)
     extra: dict[int, list[Cue]] = {}
     unpaired: list[Cue] = []
@@ -153,16 +167,29 @@ def merge(
     return primary.replace(cues=tuple(merged), language=None)
 
 
-def _top_bottom(primary: Document, secondary: Document, first: str | None, second: str | None) -> Document:
+def _styled(content: Sequence[ContentItem], style: RunStyle) -> tuple[ContentItem, ...]:
+    """``content`` with ``style``'s set fields laid over each run's own."""
+    overrides = {f.name: getattr(style, f.name) for f in dataclasses.fields(style)
+                 if getattr(style, f.name) not in (None, ())}
+    return tuple(Run(item.text, item.style.merged(**overrides)) if type(item) is Run else item for item in content)
+
+
+def _top_bottom(primary: Document, secondary: Document, first: str | None, second: str | None,
+                look: RunStyle | None = None) -> Document:
     base = primary.styles.get("Default") or Style(name="Default")
     styles = dict(primary.styles)
     styles[TOP_STYLE] = dataclasses.replace(base, name=TOP_STYLE, align=8)
-    styles[BOTTOM_STYLE] = dataclasses.replace(base, name=BOTTOM_STYLE, align=2)
+    bottom: dict[str, Color | bool | str | float | None] = {}
+    if look is not None:
+        bottom = {key: value for key, value in (("primary_color", look.color), ("italic", look.italic),
+                                                ("bold", look.bold), ("font_family", look.font_family),
+                                                ("font_size", look.font_size)) if value is not None}
+    styles[BOTTOM_STYLE] = dataclasses.replace(base, name=BOTTOM_STYLE, align=2, **bottom)  # type: ignore[arg-type]
     top = [c.replace(style=TOP_STYLE, language=c.language or first, placement=_unaligned(c.placement))
            for c in primary.cues]
-    bottom = [c.replace(style=BOTTOM_STYLE, language=c.language or second, placement=_unaligned(c.placement))
+    lower = [c.replace(style=BOTTOM_STYLE, language=c.language or second, placement=_unaligned(c.placement))
               for c in secondary.cues]
-    cues = sorted([*top, *bottom], key=lambda c: c.start_ms)
+    cues = sorted([*top, *lower], key=lambda c: c.start_ms)
     return primary.replace(cues=tuple(cues), styles=styles, language=None)
 
 

@@ -12,6 +12,7 @@ subkit's own per rule: ``"regex"``, ``"ignore_case"`` and ``"whole_word"``.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import re
@@ -86,7 +87,7 @@ class Rule:
             OperationError: the replacement names a group the pattern lacks.
         """
         if not self.regex:
-            return self.replace
+            return _match_case(self.replace, match.group(0))
         try:
             return match.expand(self.replace)
         except (re.error, IndexError) as exc:
@@ -104,7 +105,10 @@ class Rule:
             raise OperationError(f"a replace rule must be an object with 'find' and 'replace', got {data!r}")
         unknown = sorted(set(data) - RULE_KEYS)
         if unknown:
-            raise OperationError(f"unknown key(s) in replace rule: {', '.join(unknown)}")
+            hints = [f"{key!r} (did you mean {close[0]!r}?)" if (close := difflib.get_close_matches(
+                str(key), sorted(RULE_KEYS), n=1)) else repr(key) for key in unknown]
+            raise OperationError(f"unknown key(s) in replace rule: {', '.join(hints)}; "
+                                 f"a rule has {', '.join(sorted(RULE_KEYS))}")
         if "find" not in data:
             raise OperationError(f"replace rule without 'find': {dict(data)!r}")
         switches = {"regex": regex, "ignore_case": ignore_case, "whole_word": whole_word}
@@ -140,6 +144,41 @@ def load_rules(source: str | os.PathLike[str] | Sequence[Mapping[str, Any]], **d
     if not isinstance(data, list):
         raise OperationError("replace rules must be a JSON list of {\"find\": ..., \"replace\": ...} objects")
     return [Rule.from_mapping(item, **defaults) for item in data]
+
+
+def _match_case(replacement: str, found: str) -> str:
+    """``replacement`` in the case of ``found`` when the rule wrote it in lower case.
+
+    ``Damn it!`` with ``damn -> darn`` keeps its sentence case (``Darn it!``) and
+    ``DAMN`` gives ``DARN``; a replacement with capitals of its own is kept as written.
+
+    >>> _match_case("darn", "Damn"), _match_case("darn", "DAMN"), _match_case("iPhone", "IPHONE")
+    ('Darn', 'DARN', 'iPhone')
+    """
+    if not replacement or replacement != replacement.lower() or not any(c.isalpha() for c in found):
+        return replacement
+    if len(found) > 1 and found.isupper():
+        return replacement.upper()
+    if found[0].isupper():
+        return replacement[0].upper() + replacement[1:]
+    return replacement
+
+
+#: What a line may hold once a rule has emptied it of words: it is then removed (``Um.`` -> ``.``).
+_LEFTOVER = frozenset(".,;:!?…-–—\"'()[] ")
+
+
+def _leftovers(before: str, cue: Cue) -> Cue | None:
+    """``cue`` without the lines a rule left holding only punctuation (lines that had words before)."""
+    had = set(before.split("\n"))
+    text = cue.plain_text()
+    edits: list[Edit] = []
+    offset = 0
+    for line in text.split("\n"):
+        if line.strip() and set(line) <= _LEFTOVER and line not in had:
+            edits.append((offset, offset + len(line), ""))
+        offset += len(line) + 1
+    return edit_cue(cue, edits) if edits else cue
 
 
 def _coerce(rules: Iterable[Rule | Mapping[str, Any]] | Rule) -> list[Rule]:
@@ -198,7 +237,10 @@ def replace(
     Matches are found in each cue's plain text, line breaks as ``"\\n"``, so a
     match may cross styled runs; the replacement takes the style of the text
     it replaces. Removing text also removes the space that would double
-    around it, and drops lines and cues left empty. Timed words follow: a
+    around it, and drops lines and cues left empty or holding only the
+    punctuation of removed words (``Um.``). A literal replacement written in
+    lower case takes the case of what it replaces (``Damn it!`` -> ``Darn it!``).
+    Timed words follow: a
     replaced word is renamed, a removed one disappears from the timings.
 
     Args:
@@ -220,10 +262,13 @@ def replace(
         for rule in checked:
             assert current is not None
             aligned = current.words_align()
-            edits = _cue_edits(rule, current.plain_text())
+            before = current.plain_text()
+            edits = _cue_edits(rule, before)
             if edits:
                 replaced += len(edits)
                 current = edit_cue(current, edits)
+                if current is not None:
+                    current = _leftovers(before, current)
                 if current is None:
                     break
             if current.words and not aligned:

@@ -22,9 +22,8 @@ from fractions import Fraction
 
 from subkit.errors import OperationError
 from subkit.model import Cue, Document, Word
-from subkit.ops._ranges import parse_time
 from subkit.ops._report import ChangeReport, add_to
-from subkit.timing import parse_fps, round_half_up
+from subkit.timing import Duration, parse_fps, round_half_up, to_ms
 
 __all__ = ["FRAME_RATES", "convert_fps", "parse_rate", "retime", "scale", "shift", "snap", "sync"]
 
@@ -61,14 +60,11 @@ def parse_rate(value: str | float | Fraction) -> Fraction:
         raise OperationError(str(exc)) from None
 
 
-def _offset(value: int | str) -> int:
-    if isinstance(value, bool):
-        raise OperationError(f"not a time offset: {value!r}")
-    if isinstance(value, int):
-        return value
-    text = value.strip()
-    sign = -1 if text.startswith("-") else 1
-    return sign * parse_time(text.lstrip("+-"))
+def _offset(value: Duration, name: str = "offset") -> int:
+    try:
+        return to_ms(value, name=name)
+    except ValueError as exc:
+        raise OperationError(str(exc)) from None
 
 
 def _apply(doc: Document, mapping: TimeMap, report: ChangeReport | None) -> Document:
@@ -106,19 +102,19 @@ def _apply(doc: Document, mapping: TimeMap, report: ChangeReport | None) -> Docu
     return doc.with_cues(cues)
 
 
-def _shift_map(offset: int | str) -> TimeMap:
+def _shift_map(offset: Duration) -> TimeMap:
     delta = _offset(offset)
     return lambda ms: Fraction(ms + delta)
 
 
-def _scale_map(factor: float | str | Fraction, anchor: int | str) -> TimeMap:
+def _scale_map(factor: float | str | Fraction, anchor: Duration) -> TimeMap:
     try:
         ratio = Fraction(str(factor)) if not isinstance(factor, Fraction) else factor
     except (ValueError, ZeroDivisionError):
         raise OperationError(f"not a scale factor: {factor!r}") from None
     if ratio <= 0:
         raise OperationError(f"the scale factor must be positive, got {factor!r}")
-    pivot = _offset(anchor)
+    pivot = _offset(anchor, "anchor")
     return lambda ms: pivot + (ms - pivot) * ratio
 
 
@@ -127,10 +123,10 @@ def _fps_map(source: float | str | Fraction, target: float | str | Fraction) -> 
     return lambda ms: ms * ratio
 
 
-def _sync_map(points: Sequence[tuple[int | str, int | str]]) -> TimeMap:
+def _sync_map(points: Sequence[tuple[Duration, Duration]]) -> TimeMap:
     if len(points) != 2:
         raise OperationError(f"sync needs exactly two points OLD=NEW, got {len(points)}")
-    (a, b), (c, d) = ((_offset(o), _offset(n)) for o, n in points)
+    (a, b), (c, d) = ((_offset(o, "sync_points"), _offset(n, "sync_points")) for o, n in points)
     if a == c:
         raise OperationError("the two sync points need different old times")
     slope = Fraction(d - b, c - a)
@@ -156,8 +152,11 @@ def _compose(maps: Sequence[TimeMap]) -> TimeMap:
     return mapping
 
 
-def shift(doc: Document, offset: int | str, *, report: ChangeReport | None = None) -> Document:
-    """Move every cue by ``offset`` milliseconds (or a time string: ``"1.5s"``, ``"-0:02"``).
+def shift(doc: Document, offset: Duration, *, report: ChangeReport | None = None) -> Document:
+    """Move every cue by ``offset``: ``int`` milliseconds, a ``timedelta``, or a duration (``"1.5s"``, ``"-0:02"``).
+
+    A float is refused (``2.0`` could be seconds or milliseconds); a bare
+    number in a string is seconds (:func:`subkit.timing.parse_duration`).
 
     Raises:
         OperationError: a bad offset.
@@ -166,7 +165,7 @@ def shift(doc: Document, offset: int | str, *, report: ChangeReport | None = Non
 
 
 def scale(
-    doc: Document, factor: float | str | Fraction, *, anchor: int | str = 0, report: ChangeReport | None = None
+    doc: Document, factor: float | str | Fraction, *, anchor: Duration = 0, report: ChangeReport | None = None
 ) -> Document:
     """Stretch times by ``factor`` around ``anchor`` (a time that stays put): ``anchor + (t - anchor) * factor``.
 
@@ -200,7 +199,7 @@ def convert_fps(
 
 def sync(
     doc: Document,
-    points: Sequence[tuple[int | str, int | str]],
+    points: Sequence[tuple[Duration, Duration]],
     *,
     report: ChangeReport | None = None,
 ) -> Document:
@@ -227,11 +226,11 @@ def snap(doc: Document, fps: float | str | Fraction, *, report: ChangeReport | N
 def retime(
     doc: Document,
     *,
-    shift_by: int | str | None = None,
+    shift_by: Duration | None = None,
     scale_by: float | str | Fraction | None = None,
-    anchor: int | str = 0,
+    anchor: Duration = 0,
     fps: tuple[float | str | Fraction, float | str | Fraction] | None = None,
-    sync_points: Sequence[tuple[int | str, int | str]] | None = None,
+    sync_points: Sequence[tuple[Duration, Duration]] | None = None,
     snap_to: float | str | Fraction | None = None,
     report: ChangeReport | None = None,
 ) -> Document:
@@ -255,7 +254,7 @@ def retime(
     if snap_to is not None:
         maps.append(_snap_map(snap_to))
     if not maps:
-        raise OperationError("retime needs --shift, --scale, --fps, --sync or --snap")
+        raise OperationError("retime needs one of shift_by, scale_by, fps, sync_points or snap_to")
     result = _apply(doc, _compose(maps), report)
     if fps is not None and doc.frame_rate is not None:
         result = result.replace(frame_rate=parse_rate(fps[1]))

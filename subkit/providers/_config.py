@@ -10,9 +10,12 @@ The config file is TOML with one table per provider::
     api_key = "..."
     base_url = "https://openapi.akool.com"
 
-It is found at ``$SUBKIT_CONFIG`` if set, else
-``$XDG_CONFIG_HOME/subkit/config.toml`` (``~/.config/subkit/config.toml``
-when ``XDG_CONFIG_HOME`` is unset). Python 3.10 has no ``tomllib``: there the
+It is found at ``$SUBKIT_CONFIG`` if set, else in the platform's user config
+folder (``platformdirs``): ``$XDG_CONFIG_HOME/subkit/config.toml`` on Linux
+(``~/.config/subkit/config.toml`` when ``XDG_CONFIG_HOME`` is unset),
+``~/Library/Application Support/subkit/config.toml`` on macOS,
+``%APPDATA%\\subkit\\config.toml`` on Windows. A file at the old
+``~/.config/subkit/config.toml`` is still used when the platform's is missing. Python 3.10 has no ``tomllib``: there the
 file is read with ``tomli`` when installed, and a file whose name ends in
 ``.json`` is read as JSON (the same tables as JSON objects) on any version.
 
@@ -50,8 +53,13 @@ def config_path() -> Path:
     explicit = os.environ.get(CONFIG_ENV)
     if explicit:
         return Path(explicit).expanduser()
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path("~/.config").expanduser())
-    return Path(base) / "subkit" / "config.toml"
+    import platformdirs
+
+    found = Path(platformdirs.user_config_dir("subkit", appauthor=False, roaming=True)) / "config.toml"
+    legacy = Path("~/.config/subkit/config.toml").expanduser()
+    if not found.is_file() and "XDG_CONFIG_HOME" not in os.environ and legacy.is_file():
+        return legacy
+    return found
 
 
 def _parse_toml(text: str, path: Path) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from subkit.errors import OperationError
 from subkit.model import Cue, Document
-from subkit.timing import format_clock, parse_clock, round_half_up
+from subkit.timing import format_clock, parse_duration, round_half_up
 
 __all__ = ["DEFAULT_FPS", "Check", "Context", "Finding", "Fix", "Rule", "Severity", "Span", "parse_span"]
 
@@ -87,7 +87,7 @@ def parse_span(value: Any, *, name: str = "value") -> Span:
             raise OperationError(f"{name}: division by zero in {text!r}")
         return Span(round_half_up(Fraction(int(fraction.group(1)) * 1000, int(fraction.group(2)))))
     try:
-        ms = parse_clock(text)
+        ms = parse_duration(text)
     except ValueError:
         raise OperationError(f"{name}: not a length of time: {text!r} (try 2f, 833ms, 0.5s or 5/6s)") from None
     if ms < 0:

@@ -58,7 +58,7 @@ def test_clean_durations_and_json(runner: CliRunner, tmp_path: Path) -> None:
     source = tmp_path / "in.srt"
     source.write_text(SRT, encoding="utf-8")
     result = runner.invoke(cli, ["clean", str(source), str(tmp_path / "out.srt"), "--hi", "--max-duration", "1.5s",
-                                 "--min-duration", "1000", "--json"])
+                                 "--min-duration", "1000ms", "--json"])
     assert result.exit_code == 0, result.stderr
     (step,) = json.loads(result.stdout)["steps"]
     assert step["step"] == "clean" and step["changes"]["durations shortened"] == 3

@@ -301,8 +301,8 @@ def test_convert_refuses_to_overwrite_its_input(runner: CliRunner, demo: Path) -
     [
         (["convert", "-f", "srt", "IN", "-"], "needs --to"),
         (["convert", "-f", "srt", "--json", "--to", "srt", "IN", "-"], "--json needs an output file"),
-        (["convert", "-f", "srt", "IN"], "expected IN and OUT"),
-        (["convert", "-f", "srt", "IN", "IN", "OUT"], "expected IN and OUT"),
+        (["convert", "-f", "srt", "IN"], "name the output format with --to FORMAT"),
+        (["convert", "-f", "srt", "IN", "IN", "OUT"], "name the output format with --to FORMAT"),
         (["convert", "--to", "nope", "IN", "OUT"], "unknown format 'nope'"),
         (["convert", "--from", "nope", "IN", "OUT"], "unknown format 'nope'"),
         (["convert", "--encoding", "klingon", "IN", "OUT"], "unknown encoding 'klingon'"),

@@ -31,7 +31,8 @@ def test_exclude_drop_by_default(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_exclude_cut_to_stdout_keeps_the_input_format(runner: CliRunner, tmp_path: Path) -> None:
-    result = runner.invoke(cli, ["exclude", "-", "-", "-r", "2-3", "-r", "5-9", "--mode", "cut", "-q"], input=SRT)
+    result = runner.invoke(cli, ["exclude", "-", "-", "--range", "2-3", "--range", "5-9", "--mode", "cut", "-q"],
+                           input=SRT)
     assert result.exit_code == 0, result.stderr
     doc = subkit.loads(result.stdout, format="srt")
     assert [(c.start_ms, c.end_ms) for c in doc] == [(1000, 2000), (2000, 4000), (5000, 6000)]
@@ -40,7 +41,7 @@ def test_exclude_cut_to_stdout_keeps_the_input_format(runner: CliRunner, tmp_pat
 
 def test_exclude_json_summary(runner: CliRunner, tmp_path: Path) -> None:
     source, out = _write(tmp_path), tmp_path / "out.vtt"
-    result = runner.invoke(cli, ["exclude", str(source), str(out), "-r", "4-10.5", "-m", "clip", "--json"])
+    result = runner.invoke(cli, ["exclude", str(source), str(out), "--range", "4-10.5", "-m", "clip", "--json"])
     assert result.exit_code == 0, result.stderr
     summary = json.loads(result.stdout)
     assert summary["from"] == "srt" and summary["to"] == "webvtt"
@@ -60,7 +61,7 @@ def test_exclude_bad_range_is_a_usage_error(runner: CliRunner, tmp_path: Path) -
 
 
 def test_exclude_unreadable_input_exit_1(runner: CliRunner, tmp_path: Path) -> None:
-    result = runner.invoke(cli, ["exclude", str(tmp_path / "nope.srt"), str(tmp_path / "o.srt"), "-r", "1-2"])
+    result = runner.invoke(cli, ["exclude", str(tmp_path / "nope.srt"), str(tmp_path / "o.srt"), "--range", "1-2"])
     assert result.exit_code == 1
     assert result.stderr.startswith("subkit: ")
 
@@ -71,3 +72,14 @@ def test_exclude_through_a_subprocess() -> None:
     assert [c.plain_text() for c in subkit.loads(completed.stdout, format="srt")] == ["one", "three"]
     bad = run_subkit("exclude", "-", "-", "--range", "4-3", input=SRT)
     assert bad.returncode == 2 and "subkit" in bad.stderr
+
+
+def test_short_r_is_the_read_option_everywhere(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["exclude", "-", "-", "-r", "2-3"], input=SRT)
+    assert result.exit_code == 2
+    assert "exclude needs --range START-END (the short -r is --read-option" in result.stderr
+    result = runner.invoke(cli, ["exclude", "-", "-", "--range", "2-3", "-w", "short_times=yes", "--to", "vtt"],
+                           input=SRT)
+    assert result.exit_code == 0, result.stderr
+    times = [line for line in result.stdout.splitlines() if " --> " in line]
+    assert times and all(len(line.split(" --> ")[0]) == len("00:01.000") for line in times)

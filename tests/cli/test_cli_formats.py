@@ -33,6 +33,10 @@ def test_formats_json(runner: CliRunner) -> None:
     records = json.loads(result.stdout)
     assert [r["name"] for r in records] == [spec.name for spec in FORMATS]
     by_name = {r["name"]: r for r in records}
+    srt_details = by_name["srt"].pop("write_option_details")
+    assert [(d["name"], d["values"], d["default"]) for d in srt_details] == [
+        ("bom", "bool", False), ("alignment", "bool", True), ("speaker_prefix", "bool", False)]
+    assert all(d["meaning"] for d in srt_details) and by_name["srt"].pop("read_option_details") == []
     assert by_name["srt"] == {
         "name": "srt",
         "title": "SubRip",

@@ -28,7 +28,7 @@ def test_values_follow_the_declared_types() -> None:
 
 
 def test_unknown_option_lists_the_formats_options() -> None:
-    options = r"alignment, bom, regions, short_times, stylesheets"
+    options = r"alignment, bom, language, regions, short_times, stylesheets"
     with pytest.raises(ConfigError, match=rf"has no option 'colour' \(its options: {options}\)"):
         format_options(formats.get("webvtt"), "write", ["colour=red"])
     with pytest.raises(ConfigError, match="expected KEY=VALUE"):
@@ -79,7 +79,9 @@ def test_write_and_read_options(runner: CliRunner, demo: Path, tmp_path: Path) -
 def test_formats_verbose_lists_options(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["formats", "--verbose"])
     assert result.exit_code == 0, result.stderr
-    assert "lrc write: bom: bool, enhanced: bool | none, precision: 2 | 3" in result.stdout
+    assert "lrc writer:\n  bom = bool (default: false)\n" in result.stdout
+    assert "  enhanced = bool | none (default: none)\n" in result.stdout
+    assert "  precision = 2 | 3 (default: 2)\n" in result.stdout
     records = json.loads(runner.invoke(cli, ["formats", "--json"]).stdout)
     by_name = {record["name"]: record for record in records}
     assert by_name["microdvd"]["read_options"]["fps"].startswith("str")

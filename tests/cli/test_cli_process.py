@@ -87,8 +87,8 @@ def test_process_usage_errors(runner: CliRunner, tmp_path: Path, chain: list[str
 
 def test_process_through_a_subprocess(tmp_path: Path) -> None:
     source = _file(tmp_path)
-    completed = run_subkit("process", "--to", "srt", str(source), "-", "exclude", "-r", "10-20", "replace", "--find",
-                           "um")
+    completed = run_subkit("process", "--to", "srt", str(source), "-", "exclude", "--range", "10-20", "replace",
+                           "--find", "um")
     assert completed.returncode == 0, completed.stderr
     doc = subkit.loads(completed.stdout, format="srt")
     assert [c.plain_text() for c in doc] == ["hello there", "[MUSIC] clean me"]

@@ -61,7 +61,7 @@ def test_settings_file_and_flags_override_it(runner: CliRunner, talk: Path, tmp_
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--line-color", "white"], "line_color must be a colour written #RRGGBB"),
+        (["--line-color", "whitish"], "line_color: not a colour: 'whitish' (did you mean 'white'?)"),
         (["--x", "10"], "x and y go together"),
         (["--canvas-width", "100"], "canvas_width and canvas_height go together"),
         (["--font-size", "0"], "font_size must be within 1-1000"),
@@ -156,9 +156,12 @@ def test_process_step_to_stdout_takes_the_input_format(runner: CliRunner, talk: 
 
 
 def test_process_step_bad_settings(runner: CliRunner, talk: Path, tmp_path: Path) -> None:
-    result = runner.invoke(cli, ["process", str(talk), str(tmp_path / "o.ass"), "style", "--word-color", "red"])
+    result = runner.invoke(cli, ["process", str(talk), str(tmp_path / "o.ass"), "style", "--word-color", "rde"])
     assert result.exit_code == 2
-    assert "word_color must be a colour" in result.stderr
+    assert "word_color: not a colour: 'rde' (did you mean 'red'?)" in result.stderr
+    result = runner.invoke(cli, ["process", str(talk), str(tmp_path / "o.ass"), "style", "--line-color", "darkred"])
+    assert result.exit_code == 0, result.stderr
+    assert "&H0000008B" in (tmp_path / "o.ass").read_text(encoding="utf-8").upper()
 
 
 def test_help_lists_every_setting(runner: CliRunner) -> None:

@@ -76,7 +76,7 @@ def test_sync_options_reach_the_op(runner: CliRunner, tmp_path: Path) -> None:
         ([], "exactly one of --to-audio"),
         (["--to-audio", "a.mkv", "--to-subtitle", "b.srt"], "exactly one of --to-audio"),
         (["--to-subtitle", "b.srt", "--fps-ratios", "fast"], "frame-rate ratio"),
-        (["--to-subtitle", "b.srt", "--max-offset", "soon"], "not a time"),
+        (["--to-subtitle", "b.srt", "--max-offset", "soon"], "--max-offset: not a duration"),
         (["--to-audio", "a.mkv", "--ref-from", "srt"], "--ref-from goes with --to-subtitle"),
     ],
 )
@@ -93,7 +93,7 @@ def test_sync_step_in_process(runner: CliRunner, tmp_path: Path) -> None:
     source, reference = _files(tmp_path, shift(truth, -1800), truth)
     out = tmp_path / "out.vtt"
     result = runner.invoke(cli, ["process", "--json", str(source), str(out), "sync", "--to-subtitle", str(reference),
-                                 "retime", "--shift", "100"])
+                                 "retime", "--shift", "100ms"])
     assert result.exit_code == 0, result.stderr
     fixed = subkit.load(str(out))
     assert [c.start_ms for c in fixed] == [c.start_ms + 100 for c in truth]

@@ -118,6 +118,8 @@ def test_convert_without_a_locale_fails_cleanly(source: Path, tmp_path: Path) ->
 
 def test_language_for_a_writer_without_it_is_refused(source: Path, tmp_path: Path) -> None:
     code, err = run("convert", str(source), str(tmp_path / "x.vtt"), "--language", "en_US")
-    assert code != 0 and "does not apply to webvtt" in err
+    assert code != 0 and "'en_US' is a locale, not a BCP 47 tag: write 'en-US'" in err  # WebVTT records BCP 47
+    code, err = run("convert", str(source), str(tmp_path / "x.sbv"), "--language", "en_US")
+    assert code != 0 and "does not apply to sbv" in err
     code, err = run("convert", str(source), str(tmp_path / "y.srt"), "--to", "facebook_srt", "-l", "bad")
     assert code != 0 and "Facebook locale" in err

@@ -33,8 +33,8 @@ TEXTS = ["", "a", "Hello there", "w " * 2000, "\n".join(["abc def"] * 300), "x" 
 
 #: Formats whose reader skips a cue without text by design (an empty ``<p>`` presents nothing in TTML);
 #: their writers write it, so it is not a loss of theirs.
-#: (mp4_stpp carries TTML documents, read by the same reader.)
-EMPTY_SKIPPED_ON_READ = frozenset({"ttml", "dfxp", "ebu_tt_d", "mp4_stpp"})
+#: (mp4_stpp carries TTML documents, and itt is TTML, read by the same reader.)
+EMPTY_SKIPPED_ON_READ = frozenset({"ttml", "dfxp", "ebu_tt_d", "mp4_stpp", "itt"})
 
 WRITERS = [spec.name for spec in FORMATS if spec.can_write and spec.can_read]
 

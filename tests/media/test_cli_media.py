@@ -74,7 +74,7 @@ def test_render_usage_errors(runner: CliRunner, subs: tuple[Path, Path], tmp_pat
     result = runner.invoke(cli, ["render", str(srt), "-o", str(tmp_path / "x.png")])
     assert result.exit_code == 2 and "exactly one of --at" in result.stderr
     result = runner.invoke(cli, ["render", str(srt), "--at", "soon", "-o", str(tmp_path / "x.png")])
-    assert result.exit_code == 2 and "not a time" in result.stderr
+    assert result.exit_code == 2 and "not a duration" in result.stderr
     result = runner.invoke(cli, ["render", str(srt), "--at", "1s", "-o", str(tmp_path / "x.jpg")])
     assert result.exit_code == 2 and "PNG" in result.stderr
     result = runner.invoke(cli, ["render", str(srt), "--clip", "5s-2s", "-o", str(tmp_path / "x.mp4")])

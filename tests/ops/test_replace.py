@@ -36,7 +36,7 @@ def test_substring_match_when_asked() -> None:
 
 def test_ignore_case() -> None:
     source = doc(cue(0, 1000, "Colour and COLOUR"))
-    assert _texts(replace(source, [Rule("colour", "color", ignore_case=True)])) == ["color and color"]
+    assert _texts(replace(source, [Rule("colour", "color", ignore_case=True)])) == ["Color and COLOR"]
     assert _texts(replace(source, [Rule("colour", "color")])) == ["Colour and COLOUR"]
 
 

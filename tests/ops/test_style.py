@@ -72,8 +72,9 @@ def test_from_json_reads_the_settings_object_and_the_request_body() -> None:
         ({"word_colour": "#FFFFFF"}, r"unknown style setting 'word_colour' \(did you mean 'word_color'\?\)"),
         ({"fontsize": 3}, r"did you mean 'font_size'\?"),
         ({"zzz": 1}, "unknown style setting 'zzz'$"),
-        ({"line_color": "white"}, "line_color must be a colour written #RRGGBB, not 'white'"),
-        ({"line_color": "#FFF"}, "#RRGGBB"),
+        ({"line_color": "whit"}, r"line_color: not a colour: 'whit' \(did you mean 'white'\?\)"),
+        ({"line_color": "#FFFF0"}, "#rrggbb"),
+        ({"line_color": 7}, "must be a colour"),
         ({"style": "karoke"}, "style must be one of classic, karaoke, .*not 'karoke' \\(did you mean 'karaoke'\\?\\)"),
         ({"position": "bottom"}, "position must be one of"),
         ({"alignment": "middle"}, "alignment must be one of left, center, right"),
@@ -162,9 +163,16 @@ def test_validation_rejects_or_accepts_but_never_crashes(data: dict[str, Any]) -
 
 @given(st.text(max_size=9).filter(lambda t: re.fullmatch(r"#[0-9A-Fa-f]{6}", t) is None),
        st.sampled_from(["line_color", "word_color", "outline_color"]))
-def test_any_colour_not_written_rrggbb_is_rejected(text: str, name: str) -> None:
-    with pytest.raises(OperationError, match=f"{name} must be a colour written #RRGGBB"):
-        StyleSettings.from_json({name: text})
+def test_a_setting_colour_is_any_css_colour_or_rejected(text: str, name: str) -> None:
+    from subkit.model import Color
+
+    try:
+        expected = Color.parse(text).to_hex()
+    except ValueError:
+        with pytest.raises(OperationError, match=f"{name}: not a colour"):
+            StyleSettings.from_json({name: text})
+    else:
+        assert getattr(StyleSettings.from_json({name: text}), name) == expected
 
 
 @given(st.sampled_from(["max_words_per_line", "font_size", "outline_width", "spacing", "angle", "shadow_offset"]),
@@ -506,3 +514,10 @@ def test_corpus_file_styles_and_reads_back(corpus: Path, number: int, path: str,
     spoken = [w for c in doc if not c.comment for w in c.plain_text().split()]
     if chosen == "classic" and target == "ass":
         assert sum(len(c.plain_text().split()) for c in back) == len(spoken)
+
+
+def test_settings_colours_take_any_css_colour() -> None:
+    from subkit.ops._style_settings import StyleSettings
+
+    settings = StyleSettings(line_color="lightblue", word_color="#f80", outline_color="rgba(0, 0, 0, 0.5)")
+    assert (settings.line_color, settings.word_color, settings.outline_color) == ("#ADD8E6", "#FF8800", "#00000080")
