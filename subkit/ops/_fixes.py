@@ -195,6 +195,8 @@ def rebalance(text: str, max_cpl: int, max_lines: int) -> str | None:
         return None
     # Only spaces and breaks separate words: a no-break space or a direction mark stays inside its word.
     words = [word for word in re.split(r"[ \n]+", text) if word]
+    if any(not word.strip() for word in words):
+        return None  # a "word" of other white space alone (a no-break space) would become a blank line
     if len(words) == 1 and len(words[0]) > max_cpl and all(_wide(c) for c in words[0]):
         # Scripts written without spaces (Japanese, Chinese) break between any two characters.
         return _rebalance_unspaced(words[0], max_cpl, max_lines)
