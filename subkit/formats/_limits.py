@@ -13,7 +13,7 @@ import dataclasses
 
 from subkit.model import Document, LossReport
 
-__all__ = ["HOURS_99", "HOURS_9999", "clamp_times"]
+__all__ = ["HOURS_99", "HOURS_9999", "clamp_sample_durations", "clamp_times"]
 
 _HOUR = 3_600_000
 
@@ -49,3 +49,25 @@ def clamp_times(doc: Document, limit_ms: int, report: LossReport, label: str) ->
             cue, start_ms=min(cue.start_ms, limit_ms), end_ms=min(cue.end_ms, limit_ms), words=()
         )
     return dataclasses.replace(doc, cues=tuple(cues))
+
+
+def clamp_sample_durations(doc: Document, timescale: int, report: LossReport) -> Document:
+    """``doc`` with every cue shortened to what one MP4 sample of ``timescale`` ticks can last.
+
+    ``trun`` states a sample's duration as a 32-bit count of ticks (49.7 days at 1000 ticks a second); a longer
+    gap between cues is split into several empty samples, but one cue lasts one sample. A shortened cue is
+    reported as a ``time`` loss.
+
+    Raises:
+        UnsupportedFeatureError: strict and a cue is longer than that.
+    """
+    longest = (0xFFFFFFFF * 1000) // max(timescale, 1)
+    late = [index for index, cue in enumerate(doc.cues) if cue.end_ms - cue.start_ms > longest]
+    if not late:
+        return doc
+    report.add("time", f"cues longer than one sample can last ({longest // 3_600_000} hours) shortened to it",
+               cue=late[0], count=len(late))
+    cues = list(doc.cues)
+    for index in late:
+        cues[index] = cues[index].replace(end_ms=cues[index].start_ms + longest, words=())
+    return doc.with_cues(cues)

@@ -112,8 +112,13 @@ def _sample_relative(parsed: list[tuple[TimedSample, Document, list[tuple[Cue, A
     its cues are shifted by the sample's start.
     """
     relative = False
+    previous: Document | None = None
     for sample, piece, _ in parsed:
-        if not piece.cues or sample.start_ms <= 0:
+        repeated = piece is previous or (previous is not None and piece.cues == previous.cues)
+        previous = piece
+        # A sample repeating the one before (a stretch longer than one 32-bit sample duration, split)
+        # says nothing: its document was written for the first of them.
+        if not piece.cues or sample.start_ms <= 0 or repeated:
             continue
         if _meets(piece.cues, sample.start_ms, sample.end_ms, 0):
             return False
@@ -241,9 +246,11 @@ class _Encoder:
     handler = b"subt"
 
     def __init__(self, doc: Document, options: WriteOptions, report: LossReport) -> None:
+        from subkit.formats._limits import clamp_sample_durations
         from subkit.formats._ttml_common import is_ncname
         from subkit.formats._ttml_write import write_document
 
+        doc = clamp_sample_durations(doc, options.timescale, report)
         write_document(doc, IMSC1, report)  # the losses, once for the whole document
         # Cue ids the whole-document writer drops (not XML names, or repeated) are dropped here too: a
         # fragment would otherwise keep the second of two equal ids when the first is elsewhere.

@@ -246,7 +246,9 @@ class _Encoder:
 
     def __init__(self, doc: Document, options: WriteOptions, report: LossReport) -> None:
         from subkit.formats import webvtt
+        from subkit.formats._limits import clamp_sample_durations
 
+        doc = clamp_sample_durations(doc, options.timescale, report)
         text = webvtt.write(doc, options=webvtt.WriteOptions(strict=options.strict), report=report)
         header: list[str] = []
         cues: list[_WvttCue] = []
