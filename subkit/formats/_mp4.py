@@ -527,6 +527,14 @@ def _read_traf(data: bytes, moof: Box, traf: Box, track: Track, defaults: dict[i
         if tpos + row * count > trun.end:
             track.problems.append(f"trun at byte {trun.offset} lists more samples than it holds; cut short")
             count = (trun.end - tpos) // row if row else count
+        if not row:
+            # Samples with no row of their own take the defaults: as many as the data can hold (empty ones
+            # at most _MAX_EMPTY_SAMPLES), so that a damaged count cannot make billions of them.
+            most = (len(data) - offset) // size if size else _MAX_EMPTY_SAMPLES
+            if count > max(most, 0):
+                track.problems.append(f"trun at byte {trun.offset} lists {count} samples the data cannot hold; "
+                                      f"read {max(most, 0)}")
+                count = max(most, 0)
         for _ in range(count):
             values = dict(zip(present, struct.unpack_from(f">{len(present)}I", data, tpos), strict=True))
             tpos += row
@@ -540,6 +548,10 @@ def _read_traf(data: bytes, moof: Box, traf: Box, track: Track, defaults: dict[i
             offset += sample_size
         data_end = offset
     next_time[tid] = time
+
+
+#: The most samples without data one ``trun`` may make (a damaged sample count is not believed past it).
+_MAX_EMPTY_SAMPLES = 100_000
 
 
 def read_track(data: bytes, wanted: Callable[[str], bool], *, assume_codec: str,

@@ -28,8 +28,9 @@ def _triples(doc: Document) -> list[tuple[int, int, str]]:
     return [(c.start_ms, c.end_ms, c.plain_text()) for c in doc.cues]
 
 
-def _key(cue: Cue) -> tuple[int, int]:
-    return cue.start_ms, cue.end_ms
+def _key(cue: Cue) -> tuple[int, int, str]:
+    # Cues with the same times may come back in another order: their text orders them too.
+    return cue.start_ms, cue.end_ms, cue.plain_text()
 
 
 def _samples(data: bytes) -> list[tuple[int, int, bytes]]:
