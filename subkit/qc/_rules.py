@@ -343,23 +343,31 @@ def _shot_change_fix(ctx: Context, params: Mapping[str, Any]) -> Document:
 # ---------------------------------------------------------------- layout
 
 
-@_rule("cpl", "a line is longer than the limit, in characters", "error", "layout", max_cpl=42)
-def _cpl(ctx: Context, params: Mapping[str, Any]) -> Iterator[Finding]:
-    limit = int(params["max_cpl"])
+def _long_lines(ctx: Context, rule: str, limit: int, said: str) -> Iterator[Finding]:
+    """Lines longer than ``limit``; ``said`` words the finding (``{length}``, ``{limit}``, ``{line}``)."""
     for index, _ in _shown(ctx):
         for number, line in enumerate(ctx.text(index).split("\n"), 1):
             if len(line) > limit:
-                yield ctx.finding(RULES["cpl"], index, len(line), limit,
-                                  f"line {number} has {len(line)} characters (limit {limit})", line=number)
+                yield ctx.finding(RULES[rule], index, len(line), limit,
+                                  said.format(length=len(line), limit=limit, line=number), line=number)
+
+
+def _many_lines(ctx: Context, rule: str, limit: int, said: str) -> Iterator[Finding]:
+    """Cues of more than ``limit`` lines; ``said`` words the finding (``{count}``, ``{limit}``)."""
+    for index, _ in _shown(ctx):
+        count = ctx.text(index).count("\n") + 1
+        if count > limit:
+            yield ctx.finding(RULES[rule], index, count, limit, said.format(count=count, limit=limit))
+
+
+@_rule("cpl", "a line is longer than the limit, in characters", "error", "layout", max_cpl=42)
+def _cpl(ctx: Context, params: Mapping[str, Any]) -> Iterator[Finding]:
+    yield from _long_lines(ctx, "cpl", int(params["max_cpl"]), "line {line} has {length} characters (limit {limit})")
 
 
 @_rule("max-lines", "a cue has more lines than the limit", "error", "layout", max_lines=2)
 def _max_lines(ctx: Context, params: Mapping[str, Any]) -> Iterator[Finding]:
-    limit = int(params["max_lines"])
-    for index, _ in _shown(ctx):
-        count = len(ctx.text(index).split("\n"))
-        if count > limit:
-            yield ctx.finding(RULES["max-lines"], index, count, limit, f"{count} lines (limit {limit})")
+    yield from _many_lines(ctx, "max-lines", int(params["max_lines"]), "{count} lines (limit {limit})")
 
 
 def _rebreak_fix(ctx: Context, params: Mapping[str, Any]) -> Document:
@@ -589,21 +597,13 @@ def _colors(ctx: Context, params: Mapping[str, Any]) -> Iterator[Finding]:
 
 @_rule("cea608-columns", "a line is longer than the 608 grid's 32 columns", "error", "cea608", columns=32)
 def _608_columns(ctx: Context, params: Mapping[str, Any]) -> Iterator[Finding]:
-    limit = int(params["columns"])
-    for index, _ in _shown(ctx):
-        for number, line in enumerate(ctx.text(index).split("\n"), 1):
-            if len(line) > limit:
-                yield ctx.finding(RULES["cea608-columns"], index, len(line), limit,
-                                  f"line {number} needs {len(line)} columns (608 has {limit})", line=number)
+    yield from _long_lines(ctx, "cea608-columns", int(params["columns"]),
+                           "line {line} needs {length} columns (608 has {limit})")
 
 
 @_rule("cea608-rows", "more rows than a 608 caption may hold at once", "error", "cea608", rows=4)
 def _608_rows(ctx: Context, params: Mapping[str, Any]) -> Iterator[Finding]:
-    limit = int(params["rows"])
-    for index, _ in _shown(ctx):
-        count = len(ctx.text(index).split("\n"))
-        if count > limit:
-            yield ctx.finding(RULES["cea608-rows"], index, count, limit, f"{count} rows (608 shows at most {limit})")
+    yield from _many_lines(ctx, "cea608-rows", int(params["rows"]), "{count} rows (608 shows at most {limit})")
 
 
 @_rule("cea608-charset", "a character that the 608 character sets do not have", "error", "cea608")
