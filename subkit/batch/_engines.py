@@ -77,6 +77,7 @@ class _Worker:
         self.chunk: list[Task] = []
         self.index = 0
         self.started = time.monotonic()
+        self.ready = False  # the worker has started up: its files' time runs from here
 
     @property
     def current(self) -> Task | None:
@@ -155,7 +156,7 @@ def run_pool(tasks: Sequence[Task], job: Job, on_result: OnResult, *, jobs: int,
             timeout = None
             now = time.monotonic()
             if job.timeout is not None:
-                busy = [w.started + job.timeout for w in active if w.current is not None]
+                busy = [w.started + job.timeout for w in active if w.ready and w.current is not None]
                 timeout = max(0.0, min(busy) - now) if busy else None
             ready = set(wait([w.conn for w in active], timeout))
             for worker in list(active):
@@ -163,10 +164,14 @@ def run_pool(tasks: Sequence[Task], job: Job, on_result: OnResult, *, jobs: int,
                 retire = False
                 while worker.conn in ready and worker.conn.poll():
                     try:
-                        result: FileResult = worker.conn.recv()
+                        result: FileResult | str = worker.conn.recv()
                     except (EOFError, OSError):
                         gone = True
                         break
+                    if isinstance(result, str):  # "ready": start-up is over, the first file begins now
+                        worker.ready = True
+                        worker.started = time.monotonic()
+                        continue
                     worker.index += 1
                     worker.started = time.monotonic()
                     on_result(result)
@@ -185,7 +190,7 @@ def run_pool(tasks: Sequence[Task], job: Job, on_result: OnResult, *, jobs: int,
                     fail(worker, "crashed", _died(worker))
                     replace(worker)
                     continue
-                if job.timeout is not None and worker.current is not None \
+                if job.timeout is not None and worker.ready and worker.current is not None \
                         and time.monotonic() - worker.started > job.timeout:
                     worker.process.kill()
                     worker.process.wait()

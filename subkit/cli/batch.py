@@ -119,6 +119,8 @@ def _pairs(spec: FormatSpec | None, kind: str, pairs: Sequence[str], flag: str) 
               help="A reader option (needs --from), repeatable.")
 @click.option("--write-option", "write_pairs", multiple=True, metavar="KEY=VALUE",
               help="A writer option of --to's format, repeatable.")
+@click.option("--sync-each", is_flag=True,
+              help="Sync each output to disk before its rename (default: in groups, before the journal records them).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary on stderr.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
 @click.pass_context
@@ -146,6 +148,7 @@ def batch_command(
     strict: bool,
     read_pairs: tuple[str, ...],
     write_pairs: tuple[str, ...],
+    sync_each: bool,
     quiet: bool,
     as_json: bool,
 ) -> None:
@@ -202,7 +205,8 @@ def batch_command(
     try:
         summary = batch.run(tasks, steps=steps, journal=journal, resume=resume, engine=engine, jobs=jobs,
                             chunk=chunk, timeout=timeout, memory_mb=memory_mb, strict=strict,
-                            out_encoding=out_encoding, scheduler=scheduler, address=address, progress=update)
+                            out_encoding=out_encoding, scheduler=scheduler, address=address, progress=update,
+                            sync_each=sync_each)
     finally:
         close()
     if not quiet:
