@@ -190,6 +190,19 @@ def _unchanged(task: Task, entry: dict[str, Any]) -> bool:
         return False
 
 
+def _check_settings(engine: str, jobs: int | None, timeout: float | None, memory_mb: int | None) -> None:
+    if engine not in (*ENGINES, "inline"):
+        raise ConfigError(f"unknown engine {engine!r} (engines: {', '.join(ENGINES)})")
+    if jobs is not None and jobs < 1:
+        raise ConfigError("jobs must be at least 1")
+    if timeout is not None and timeout <= 0:
+        raise ConfigError("the time limit must be positive")
+    if memory_mb is not None and memory_mb <= 0:
+        raise ConfigError("the memory limit must be positive")
+    if engine == "inline" and (timeout is not None or memory_mb is not None):
+        raise ConfigError("the inline engine cannot enforce limits; use the process engine")
+
+
 def run(
     tasks: Sequence[Task],
     *,
@@ -242,16 +255,7 @@ def run(
             or two tasks with the same output.
         SubkitIOError: the journal cannot be read or written.
     """
-    if engine not in (*ENGINES, "inline"):
-        raise ConfigError(f"unknown engine {engine!r} (engines: {', '.join(ENGINES)})")
-    if jobs is not None and jobs < 1:
-        raise ConfigError("jobs must be at least 1")
-    if timeout is not None and timeout <= 0:
-        raise ConfigError("the time limit must be positive")
-    if memory_mb is not None and memory_mb <= 0:
-        raise ConfigError("the memory limit must be positive")
-    if engine == "inline" and (timeout is not None or memory_mb is not None):
-        raise ConfigError("the inline engine cannot enforce limits; use the process engine")
+    _check_settings(engine, jobs, timeout, memory_mb)
     check_collisions(tasks)
     workers = jobs or default_jobs()
     # Workers of a remote cluster write on their own machines, which this process cannot sync.
