@@ -81,6 +81,19 @@ def progress_printer(total: int, every: int) -> Any:
     return report
 
 
+def cpu_seconds() -> float:
+    """CPU time (user and system) of this process and of its ended children so far.
+
+    Files per CPU second is what one core does when nothing else runs on it: on a loaded machine
+    the wall time says how much of the cores the run got, the CPU time what it needed.
+    """
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def peak_rss_mib() -> dict[str, float]:
     """Peak resident memory of this process and of its largest child so far (MiB; Linux reports KiB)."""
     import resource
@@ -94,13 +107,16 @@ def timed_run(files: list[Path], to: str, *, make_tasks: Any = None, **kwargs: A
     folder = Path(tempfile.mkdtemp(prefix="subkit-bench-batch-"))
     try:
         tasks = (make_tasks or tasks_for)(files, folder / "out", to)
+        before = cpu_seconds()
         started = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             summary = batch.run(tasks, journal=folder / "out" / batch.JOURNAL_NAME, **kwargs)
         wall = time.perf_counter() - started
+        cpu = cpu_seconds() - before
         return {"wall": wall, "files": len(tasks), "converted": summary.converted, "failed": len(summary.failed),
-                "files_per_second": len(tasks) / wall,
+                "files_per_second": len(tasks) / wall, "cpu_seconds": cpu,
+                "files_per_cpu_second": len(tasks) / cpu if cpu > 0 else None,
                 "slowest": sorted(((r.seconds, Path(r.input).name) for r in summary.results), reverse=True)[:3]}
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -188,8 +204,8 @@ def main(argv: list[str] | None = None) -> None:
                          per_file_processes(files, args.to, args.exec_sample)))
     results["corpus"] = dict(rows)
     print(f"corpus mix -> {args.to}, {batch.default_jobs()} cores, load {results['machine']['load']}\n")
-    print("| run | files | converted | wall s | files/s | notes |")
-    print("|---|---:|---:|---:|---:|---|")
+    print("| run | files | converted | wall s | files/s | files per CPU second | notes |")
+    print("|---|---:|---:|---:|---:|---:|---|")
     for name, row in rows:
         notes = ""
         if "cold_start" in row:
@@ -197,8 +213,9 @@ def main(argv: list[str] | None = None) -> None:
         if row.get("slowest"):
             notes += ("; " if notes else "") + "slowest: " + ", ".join(
                 f"{n} {s:.2f} s" for s, n in row["slowest"][:2])
+        per_cpu = row.get("files_per_cpu_second")
         print(f"| {name} | {row['files']} | {row.get('converted', row['files'])} | {row['wall']:.2f} | "
-              f"{row['files_per_second']:.0f} | {notes} |")
+              f"{row['files_per_second']:.0f} | {f'{per_cpu:.0f}' if per_cpu else '-'} | {notes} |")
     if args.archive:
         folder = Path(tempfile.mkdtemp(prefix="subkit-bench-archive-"))
         try:
@@ -214,7 +231,8 @@ def main(argv: list[str] | None = None) -> None:
             rate = row["files_per_second"]
             print(f"\nsynthetic archive: {row['files']} files (generated in {generated:.1f} s), "
                   f"{row['converted']} converted in {row['wall']:.1f} s = {rate:.0f} files/s with "
-                  f"{args.archive_jobs} jobs; 1,000,000 files at that rate: {1_000_000 / rate / 60:.0f} min; "
+                  f"{args.archive_jobs} jobs; {row['files_per_cpu_second']:.0f} files per CPU second; "
+                  f"1,000,000 files at that rate: {1_000_000 / rate / 60:.0f} min; "
                   f"peak RSS {row['peak_rss_mib']['parent']:.0f} MiB (parent), "
                   f"{row['peak_rss_mib']['largest_worker']:.0f} MiB (largest worker); load {load} -> "
                   f"{row['load_after']}")
