@@ -179,9 +179,21 @@ def lower(
     dropped = report_unsupported(doc, supported, report, raw_format=raw_format, messages=messages)
     drop_comments = "comment" not in supported
     cues = doc.cues
+    # The cues that will be written: a cue left out is reported for that alone, not for its times too.
+    written: list[int] | range = range(len(cues))
+    empty: list[int] = []
+    if drop_comments or lowering.empty == "drop":
+        written = []
+        for index, cue in enumerate(cues):
+            if drop_comments and cue.comment:
+                continue
+            if lowering.empty == "drop" and is_empty(cue):
+                empty.append(index)
+                continue
+            written.append(index)
     changed: list[Cue] | None = None
     if lowering.negative == "clamp":
-        negative = [index for index, cue in enumerate(cues) if cue.start_ms < 0 or cue.end_ms < 0]
+        negative = [index for index in written if cues[index].start_ms < 0 or cues[index].end_ms < 0]
         if negative:
             report.add("negative-time", f"negative times clamped to {lowering.zero_label}", cue=negative[0],
                        count=len(negative))
@@ -192,7 +204,7 @@ def lower(
     limit = lowering.max_ms
     if limit is not None:
         source = changed if changed is not None else cues
-        late = [index for index, cue in enumerate(source) if cue.end_ms > limit]
+        late = [index for index in written if source[index].end_ms > limit]
         if late:
             report.add("time-range", f"times after {lowering.max_label or limit} clamped to it", cue=late[0],
                        count=len(late))
@@ -202,18 +214,15 @@ def lower(
                 changed[index] = cue.replace(start_ms=min(cue.start_ms, limit), end_ms=limit, words=())
     if changed is not None:
         doc = doc.with_cues(changed)
-    lowered = Lowered(doc, dropped, drop_comments)
-    if lowering.empty == "drop" or lowering.overlaps == "cut":
-        kept = lowered.cues
-        if lowering.empty == "drop":
-            empty = [index for index, cue in kept if is_empty(cue)]
-            if empty:
-                report.add("empty-cue", "cues without text left out", cue=empty[0], count=len(empty))
-                kept = [(index, cue) for index, cue in kept if not is_empty(cue)]
-        if lowering.overlaps == "cut":
-            kept = _cut_overlaps(kept, report)
-        lowered = Lowered(doc, dropped, drop_comments, kept)
-    return lowered
+    if empty:
+        report.add("empty-cue", "cues without text left out", cue=empty[0], count=len(empty))
+    if lowering.empty == "keep" and lowering.overlaps == "keep":
+        return Lowered(doc, dropped, drop_comments)  # the cues are listed when a writer asks for them
+    final = doc.cues
+    kept = [(index, final[index]) for index in written]
+    if lowering.overlaps == "cut":
+        kept = _cut_overlaps(kept, report)
+    return Lowered(doc, dropped, drop_comments, kept)
 
 
 def _cut_overlaps(cues: list[tuple[int, Cue]], report: LossReport) -> list[tuple[int, Cue]]:
