@@ -3,17 +3,16 @@
 A writer whose timestamps have a fixed number of hour digits cannot write a
 time past its last representable instant: the text would not read back
 (``100:00:00.000`` in a two-digit field, ``277777:46:40,000`` in SRT). Such
-writers clamp the times to that instant first and report it as a ``time``
-loss (strict refuses), so the output always reads back through their reader.
+writers declare that instant as ``max_ms`` of their lowering (see
+:mod:`subkit.formats._lower`), which clamps the times to it and reports a
+``time-range`` loss (strict refuses), so the output always reads back.
 """
 
 from __future__ import annotations
 
-import dataclasses
-
 from subkit.model import Document, LossReport
 
-__all__ = ["HOURS_99", "HOURS_9999", "clamp_sample_durations", "clamp_times"]
+__all__ = ["HOURS_99", "HOURS_9999", "clamp_sample_durations"]
 
 _HOUR = 3_600_000
 
@@ -21,34 +20,6 @@ _HOUR = 3_600_000
 HOURS_99 = 100 * _HOUR - 1000
 #: The last millisecond SRT's four hour digits can hold.
 HOURS_9999 = 10_000 * _HOUR - 1
-
-
-def clamp_times(doc: Document, limit_ms: int, report: LossReport, label: str) -> Document:
-    """``doc`` with every time past ``limit_ms`` set to it, the change reported as a ``time`` loss.
-
-    Args:
-        doc: the document to write.
-        limit_ms: the last time the format can write.
-        report: where the loss goes.
-        label: the limit as the format writes it, for the message.
-
-    Returns:
-        ``doc`` itself when no time is past the limit.
-
-    Raises:
-        UnsupportedFeatureError: strict and a time is past the limit.
-    """
-    late = [index for index, cue in enumerate(doc.cues) if cue.end_ms > limit_ms or cue.start_ms > limit_ms]
-    if not late:
-        return doc
-    report.add("time", f"times after {label} clamped to it", cue=late[0], count=len(late))
-    cues = list(doc.cues)
-    for index in late:
-        cue = cues[index]
-        cues[index] = dataclasses.replace(
-            cue, start_ms=min(cue.start_ms, limit_ms), end_ms=min(cue.end_ms, limit_ms), words=()
-        )
-    return dataclasses.replace(doc, cues=tuple(cues))
 
 
 def clamp_sample_durations(doc: Document, timescale: int, report: LossReport) -> Document:

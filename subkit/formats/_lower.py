@@ -111,6 +111,9 @@ class Lowering:
     overlaps: Literal["keep", "cut"] = "keep"
 
 
+_ALL_FEATURES = frozenset(FEATURE_MESSAGES)
+
+
 class Lowered:
     """The outcome of :func:`lower`.
 
@@ -151,7 +154,7 @@ def lower(
     lowering: Lowering,
     report: LossReport,
     *,
-    options: BaseWriteOptions,
+    options: BaseWriteOptions | None,
     supported: Iterable[str],
     raw_format: str | None = None,
     messages: dict[str, str] | None = None,
@@ -162,7 +165,8 @@ def lower(
         doc: the document to write.
         lowering: the writer's declaration.
         report: where the losses go.
-        options: the writer's options (``strict`` makes ``report`` strict).
+        options: the writer's options (``strict`` makes ``report`` strict); ``None`` from an inner writer
+            whose caller passed them already.
         supported: the feature keys the writer can express with these options.
         raw_format: the format whose raw markup the writer writes back.
         messages: feature messages that differ from the usual ones.
@@ -173,10 +177,13 @@ def lower(
     Raises:
         UnsupportedFeatureError: strict and something would be dropped or changed.
     """
-    if options.strict:
+    if options is not None and options.strict:
         report.strict = True
     supported = supported if isinstance(supported, (set, frozenset)) else set(supported)
-    dropped = report_unsupported(doc, supported, report, raw_format=raw_format, messages=messages)
+    if supported >= _ALL_FEATURES:
+        dropped: set[str] = set()  # a lossless writer: no cue needs looking at
+    else:
+        dropped = report_unsupported(doc, supported, report, raw_format=raw_format, messages=messages)
     drop_comments = "comment" not in supported
     cues = doc.cues
     # The cues that will be written: a cue left out is reported for that alone, not for its times too.
