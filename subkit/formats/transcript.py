@@ -53,7 +53,8 @@ NAME = "transcript"
 #: What the writer can express.
 FEATURES = frozenset({"speaker"})
 #: How documents are lowered before writing (see :mod:`subkit.formats._lower`).
-LOWERING = Lowering(zero_label="00:00:00")
+#: Timestamps have two hour digits: later times would read back as text.
+LOWERING = Lowering(zero_label="00:00:00", max_ms=100 * 3_600_000 - 1, max_label="99:59:59.999")
 #: Without timestamps no time is written: there is nothing to clamp (the times are reported as ``timing``).
 _UNSTAMPED = Lowering(negative="keep")
 
