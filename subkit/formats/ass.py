@@ -1190,7 +1190,7 @@ class _Writer:
         return ("Comment: " if cue.comment else "Dialogue: ") + ",".join(fields)
 
     def write(self, features: frozenset[str]) -> str:
-        """The whole script; reports what the format cannot express."""
+        """The whole script (``write_script`` has lowered the document and reported its features)."""
         sections = [self.script_info(), *self.raw_sections(garbage=True), self.styles(),
                     *self.attachments(), self.events(), *self.raw_sections(garbage=False)]
         return "\n\n".join("\n".join(lines) for lines in sections) + "\n"
