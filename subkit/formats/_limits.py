@@ -27,7 +27,7 @@ def clamp_sample_durations(doc: Document, timescale: int, report: LossReport) ->
 
     ``trun`` states a sample's duration as a 32-bit count of ticks (49.7 days at 1000 ticks a second); a longer
     gap between cues is split into several empty samples, but one cue lasts one sample. A shortened cue is
-    reported as a ``time`` loss.
+    reported as a ``time-range`` loss.
 
     Raises:
         UnsupportedFeatureError: strict and a cue is longer than that.
@@ -36,7 +36,7 @@ def clamp_sample_durations(doc: Document, timescale: int, report: LossReport) ->
     late = [index for index, cue in enumerate(doc.cues) if cue.end_ms - cue.start_ms > longest]
     if not late:
         return doc
-    report.add("time", f"cues longer than one sample can last ({longest // 3_600_000} hours) shortened to it",
+    report.add("time-range", f"cues longer than one sample can last ({longest // 3_600_000} hours) shortened to it",
                cue=late[0], count=len(late))
     cues = list(doc.cues)
     for index in late:

@@ -43,6 +43,7 @@ CASES: dict[str, tuple[Cue, ...]] = {
     "comment": (_cue(1000, 2000, "a"), _cue(2000, 3000, "a note", comment=True), _cue(4000, 5000, "b")),
     "zero-length": (_cue(1000, 2000, "a"), _cue(3000, 3000, "no time"), _cue(4000, 5000, "b")),
     "late": (_cue(1000, 2000, "a"), _cue(12_000 * HOUR, 12_000 * HOUR + 2000, "past every format's last time")),
+    "long": (_cue(1000, 1300 * HOUR, "longer than a 32-bit count of milliseconds"),),
     "empty": (_cue(1000, 2000, "a"), Cue(start_ms=3000, end_ms=4000, content=()), _cue(5000, 6000, "b")),
     "styled": (
         Cue(
