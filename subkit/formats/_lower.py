@@ -39,7 +39,7 @@ __all__ = ["LOSS_KEYS", "LOWERING_KEYS", "Lowered", "Lowering", "is_empty", "low
 #: Loss keys of the lowering stage itself (the timeline changes every writer shares).
 LOWERING_KEYS: dict[str, str] = {
     "negative-time": "times before zero clamped to zero (or to the timecode origin)",
-    "time-range": "times after the last one the format can write clamped to it, or the cues dropped",
+    "time-range": "times the format cannot write (past its last time, longer than one sample) clamped, or cues dropped",
     "empty-cue": "cues without text left out (the format cannot write them, or they would end another cue)",
     "overlap": "overlapping cues cut: a cue ends when the next one starts (the format shows one at a time)",
     "precision": "times rounded to the format's resolution (tenths, whole seconds, centiseconds)",
