@@ -13,10 +13,12 @@ from types import ModuleType
 
 from subkit.errors import FormatDetectionError, UnknownFormatError
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink, WriteResult
+from subkit.formats._lower import LOSS_KEYS
 from subkit.formats._registry import FORMATS, FormatSpec
 
 __all__ = [
     "FORMATS",
+    "LOSS_KEYS",
     "BaseReadOptions",
     "BaseWriteOptions",
     "DiagnosticSink",

@@ -5,12 +5,17 @@ A format module (``subkit/formats/<name>.py``) exposes:
 * ``NAME``: its identifier;
 * ``FEATURES``: a frozenset of the feature keys (see :mod:`subkit.formats._features`)
   its writer can express;
+* ``LOWERING``: how its writer lowers a document first (a
+  :class:`~subkit.formats._lower.Lowering` row: negative times, the last
+  writable time, empty cues, overlaps);
 * ``ReadOptions`` / ``WriteOptions``: dataclasses deriving from the bases here;
 * ``sniff(head) -> bool``: whether the first few KiB look like this format;
 * ``read(data, *, options) -> Document``: ``data`` is ``str`` with ``\\n``
   newlines (``bytes`` for binary formats);
-* ``write(doc, *, options, report) -> str | bytes``: lowers the document to the
-  format and records in ``report`` what it had to drop.
+* ``write(doc, *, options, report) -> str | bytes``: passes the document
+  through :func:`~subkit.formats._lower.lower` with its ``LOWERING``, then
+  writes it, recording in ``report`` what it had to drop under the keys of
+  :data:`~subkit.formats._lower.LOSS_KEYS`.
 """
 
 from __future__ import annotations
@@ -44,7 +49,8 @@ class BaseWriteOptions:
 
     Attributes:
         strict: raise :class:`~subkit.errors.UnsupportedFeatureError` instead of
-            dropping something the format cannot express.
+            dropping or changing something the format cannot express (the
+            lowering stage makes the writer's loss report strict).
         bom: start the text with a byte order mark (U+FEFF), which some
             players need to take long UTF-8 files as UTF-8 (GStreamer's SRT
             reader); text formats only.

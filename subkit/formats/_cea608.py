@@ -1002,7 +1002,7 @@ def encode(
         end = ms_to_frames(cue.end_ms, fps)
         if end >= limit:
             # SMPTE labels have two hour digits: nothing at or after 100:00:00:00 can be written.
-            report.add("timing", "captions at or after 100 hours dropped (timecodes have two hour digits)",
+            report.add("time-range", "captions at or after 100 hours dropped (timecodes have two hour digits)",
                        cue=index)
             continue
         plans.append((index, start, end, cue_mode, depth, layout))

@@ -3,17 +3,16 @@
 A writer whose timestamps have a fixed number of hour digits cannot write a
 time past its last representable instant: the text would not read back
 (``100:00:00.000`` in a two-digit field, ``277777:46:40,000`` in SRT). Such
-writers clamp the times to that instant first and report it as a ``time``
-loss (strict refuses), so the output always reads back through their reader.
+writers declare that instant as ``max_ms`` of their lowering (see
+:mod:`subkit.formats._lower`), which clamps the times to it and reports a
+``time-range`` loss (strict refuses), so the output always reads back.
 """
 
 from __future__ import annotations
 
-import dataclasses
-
 from subkit.model import Document, LossReport
 
-__all__ = ["HOURS_99", "HOURS_9999", "clamp_sample_durations", "clamp_times"]
+__all__ = ["HOURS_99", "HOURS_9999", "clamp_sample_durations"]
 
 _HOUR = 3_600_000
 
@@ -23,40 +22,12 @@ HOURS_99 = 100 * _HOUR - 1000
 HOURS_9999 = 10_000 * _HOUR - 1
 
 
-def clamp_times(doc: Document, limit_ms: int, report: LossReport, label: str) -> Document:
-    """``doc`` with every time past ``limit_ms`` set to it, the change reported as a ``time`` loss.
-
-    Args:
-        doc: the document to write.
-        limit_ms: the last time the format can write.
-        report: where the loss goes.
-        label: the limit as the format writes it, for the message.
-
-    Returns:
-        ``doc`` itself when no time is past the limit.
-
-    Raises:
-        UnsupportedFeatureError: strict and a time is past the limit.
-    """
-    late = [index for index, cue in enumerate(doc.cues) if cue.end_ms > limit_ms or cue.start_ms > limit_ms]
-    if not late:
-        return doc
-    report.add("time", f"times after {label} clamped to it", cue=late[0], count=len(late))
-    cues = list(doc.cues)
-    for index in late:
-        cue = cues[index]
-        cues[index] = dataclasses.replace(
-            cue, start_ms=min(cue.start_ms, limit_ms), end_ms=min(cue.end_ms, limit_ms), words=()
-        )
-    return dataclasses.replace(doc, cues=tuple(cues))
-
-
 def clamp_sample_durations(doc: Document, timescale: int, report: LossReport) -> Document:
     """``doc`` with every cue shortened to what one MP4 sample of ``timescale`` ticks can last.
 
     ``trun`` states a sample's duration as a 32-bit count of ticks (49.7 days at 1000 ticks a second); a longer
     gap between cues is split into several empty samples, but one cue lasts one sample. A shortened cue is
-    reported as a ``time`` loss.
+    reported as a ``time-range`` loss.
 
     Raises:
         UnsupportedFeatureError: strict and a cue is longer than that.
@@ -65,7 +36,7 @@ def clamp_sample_durations(doc: Document, timescale: int, report: LossReport) ->
     late = [index for index, cue in enumerate(doc.cues) if cue.end_ms - cue.start_ms > longest]
     if not late:
         return doc
-    report.add("time", f"cues longer than one sample can last ({longest // 3_600_000} hours) shortened to it",
+    report.add("time-range", f"cues longer than one sample can last ({longest // 3_600_000} hours) shortened to it",
                cue=late[0], count=len(late))
     cues = list(doc.cues)
     for index in late:

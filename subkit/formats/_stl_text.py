@@ -292,7 +292,6 @@ class EncodedText:
         unencodable: characters outside the table (written as ``?``).
         glued: colour changes between two letters, which cost a blank cell.
         approximated: colours that were not teletext colours.
-        foreign_raw: raw codes of this format that were not of the ``{XX}`` form.
     """
 
     data: bytes
@@ -301,7 +300,6 @@ class EncodedText:
     unencodable: list[str] = field(default_factory=list)
     glued: int = 0
     approximated: int = 0
-    foreign_raw: int = 0
 
 
 def encode_rows(
@@ -351,8 +349,7 @@ def encode_rows(
         for item in line:
             if type(item) is Raw:
                 match = _RAW_MARKUP.fullmatch(item.markup)
-                if match is None:
-                    result.foreign_raw += 1
+                if match is None:  # not a ``{XX}`` code: nothing the reader made, nothing to write
                     continue
                 row.append(int(match.group(1), 16))
                 width += 1

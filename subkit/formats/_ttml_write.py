@@ -34,7 +34,8 @@ from typing import Any
 
 from subkit._lang import writer_language
 from subkit.errors import ConfigError
-from subkit.formats._features import report_unsupported
+from subkit.formats._base import BaseWriteOptions
+from subkit.formats._lower import Lowering, lower
 from subkit.formats._ttml_common import (
     NS_EBUTTM,
     NS_EBUTTS,
@@ -49,7 +50,7 @@ from subkit.formats._ttml_words import NS_SUBKIT, words_metadata
 from subkit.model import Color, Cue, Document, LineBreak, LossReport, Raw, Run, RunStyle, Style, Word
 from subkit.timing import format_timecode, ms_to_frames, parse_fps
 
-__all__ = ["DFXP", "EBU_TT_D", "IMSC1", "ITT", "PROFILES", "Profile", "Timing", "write_document"]
+__all__ = ["DFXP", "EBU_TT_D", "IMSC1", "ITT", "LOWERING", "PROFILES", "Profile", "Timing", "write_document"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -491,8 +492,13 @@ def _frame_rate(doc: Document, profile: Profile, timing: Timing) -> Fraction | N
     return rate
 
 
-def write_document(doc: Document, profile: Profile, report: LossReport, timing: Timing | None = None) -> str:
-    """Serialise ``doc`` in ``profile``; losses go to ``report``.
+#: How every TTML profile lowers documents (see :mod:`subkit.formats._lower`): media time has no limit.
+LOWERING = Lowering(zero_label="00:00:00.000")
+
+
+def write_document(doc: Document, profile: Profile, report: LossReport, timing: Timing | None = None,
+                   options: BaseWriteOptions | None = None) -> str:
+    """Serialise ``doc`` in ``profile``; losses go to ``report`` (``options.strict`` makes it strict).
 
     Raises:
         ConfigError: ``timing`` asks for something the profile cannot write.
@@ -501,7 +507,8 @@ def write_document(doc: Document, profile: Profile, report: LossReport, timing: 
     timing = timing or Timing()
     writer_language(timing.language, profile.name)
     rate = _frame_rate(doc, profile, timing)
-    dropped = report_unsupported(doc, profile.features, report, raw_format=RAW_FORMAT)
+    lowered = lower(doc, LOWERING, report, options=options, supported=profile.features, raw_format=RAW_FORMAT)
+    doc, dropped = lowered.doc, lowered.dropped
     writer = _Writer(doc, profile, report)
     smpte = timing.smpte or profile is ITT
     if rate is not None and (timing.frames or smpte):
@@ -532,17 +539,11 @@ def write_document(doc: Document, profile: Profile, report: LossReport, timing: 
     uses_images = False
     clock = writer.clock
     aligned: set[int] = set()
-    negative = 0
-    first_negative: int | None = None
     next_id = 0
     for index, cue in enumerate(doc.cues):
         if cue.comment:
             continue
         start, end = cue.start_ms, cue.end_ms
-        if start < 0 or end < 0:
-            negative += 1
-            first_negative = index if first_negative is None else first_negative
-            start, end = max(start, 0), max(end, 0)
         image = cue.extra.get("ttml.backgroundImage") if cue.extra else None
         if image is not None and not cue.content:
             if profile.images:
@@ -604,8 +605,6 @@ def write_document(doc: Document, profile: Profile, report: LossReport, timing: 
         writer.content(cue, index, paragraph)
         paragraph.append("</p>\n")
         items.append(("".join(paragraph), own_region))
-    if negative:
-        report.add("negative-time", "negative times clamped to 00:00:00.000", cue=first_negative, count=negative)
     if writer.raw_dropped:
         report.add("raw", "TTML animations and foreign markup dropped (outside EBU-TT-D)", cue=writer.first_raw,
                    count=writer.raw_dropped)

@@ -69,7 +69,7 @@ from subkit.formats._ass_tags import (
     karaoke_tags,
 )
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
-from subkit.formats._features import report_unsupported
+from subkit.formats._lower import Lowering, lower
 from subkit.formats._placement import exact_anchor, nearest_alignment
 from subkit.model import (
     NOWHERE,
@@ -88,7 +88,7 @@ from subkit.model import (
 )
 from subkit.timing import ass_round, round_half_up
 
-__all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
+__all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
 
 NAME = "ass"
 
@@ -100,6 +100,9 @@ FEATURES = frozenset(
         "attachments",
     }
 )  # fmt: skip
+#: How documents are lowered before writing (see :mod:`subkit.formats._lower`).
+#: The last time is 9:59:59.99 (one hour digit); comment cues are written as Comment lines.
+LOWERING = Lowering(max_ms=3_599_999 * 10, zero_label="0:00:00.00", max_label="9:59:59.99")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1117,31 +1120,20 @@ class _Writer:
         return sections
 
     def events(self) -> list[str]:
-        """The ``[Events]`` section; reports clamped times."""
+        """The ``[Events]`` section (times were lowered by the stage)."""
         doc = self.doc
         if self.flavour == "ass":
             lines = ["[Events]", f"Format: {ASS_EVENT_FIELDS}"]
         else:
             lines = ["[Events]", f"Format: {SSA_EVENT_FIELDS}"]
         canvas = _canvas(doc, self.options)
-        negative: list[int] = []
-        late: list[int] = []
         self.clock = _ClockFormatter()
         for index, cue in enumerate(doc.cues):
             start_cs = ass_round(cue.start_ms) // 10
             end_cs = ass_round(cue.end_ms) // 10
             if cue.end_ms > cue.start_ms and end_cs <= start_cs and start_cs < _MAX_CS:
                 end_cs = start_cs + 1  # rounding must not swallow a cue (formats.md §19)
-            if cue.start_ms < 0 or cue.end_ms < 0:
-                negative.append(index)
-            if cue.end_ms > _MAX_CS * 10:
-                late.append(index)
             lines.append(self.event_line(cue, index, start_cs, end_cs, canvas))
-        if negative:
-            self.report.add("negative-time", "negative times clamped to 0:00:00.00", cue=negative[0],
-                            count=len(negative))
-        if late:
-            self.report.add("time-range", "times after 9:59:59.99 clamped to it", cue=late[0], count=len(late))
         return lines
 
     def event_line(self, cue: Cue, index: int, start_cs: int, end_cs: int, canvas: tuple[int, int]) -> str:
@@ -1198,8 +1190,7 @@ class _Writer:
         return ("Comment: " if cue.comment else "Dialogue: ") + ",".join(fields)
 
     def write(self, features: frozenset[str]) -> str:
-        """The whole script; reports what the format cannot express."""
-        report_unsupported(self.doc, features, self.report, raw_format="ass")
+        """The whole script (``write_script`` has lowered the document and reported its features)."""
         sections = [self.script_info(), *self.raw_sections(garbage=True), self.styles(),
                     *self.attachments(), self.events(), *self.raw_sections(garbage=False)]
         return "\n\n".join("\n".join(lines) for lines in sections) + "\n"
@@ -1217,6 +1208,7 @@ def write_script(doc: Document, options: WriteOptions, report: LossReport, flavo
     Raises:
         UnsupportedFeatureError: strict and something would be dropped.
     """
+    doc = lower(doc, LOWERING, report, options=options, supported=features, raw_format="ass").doc
     return _Writer(doc, options, report, flavour).write(features)
 
 

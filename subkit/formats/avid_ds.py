@@ -41,12 +41,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from subkit.formats._base import DiagnosticSink
-from subkit.formats._features import report_unsupported
-from subkit.formats._limits import HOURS_99, clamp_times
+from subkit.formats._limits import HOURS_99
+from subkit.formats._lower import Lowering, lower
 from subkit.formats._text_blocks import (
     FpsReadOptions,
     FpsWriteOptions,
-    Tally,
     checked_end,
     clamped_timecode,
     plain_lines,
@@ -55,12 +54,14 @@ from subkit.formats._text_blocks import (
 )
 from subkit.model import Cue, Document, LossReport, content_from_text
 
-__all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
+__all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
 
 NAME = "avid_ds"
 
 #: What the writer can express: plain text with line breaks only.
 FEATURES: frozenset[str] = frozenset()
+#: How documents are lowered before writing (see :mod:`subkit.formats._lower`).
+LOWERING = Lowering(max_ms=HOURS_99, zero_label="00:00:00:00", max_label="99:59:59", empty="drop")
 
 #: The frame rate assumed when the options name none.
 DEFAULT_FPS = Fraction(25)
@@ -193,27 +194,17 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     Raises:
         UnsupportedFeatureError: strict and something would be dropped.
     """
-    doc = clamp_times(doc, HOURS_99, report, "99:59:59")
-    report_unsupported(doc, FEATURES, report, raw_format=NAME)
+    lowered = lower(doc, LOWERING, report, options=options, supported=FEATURES, raw_format=NAME)
+    doc = lowered.doc
     fps, drop_frame = write_rate(options, doc, DEFAULT_FPS)
     comments = doc.header.get(f"{NAME}.comments") if doc.header else None
     out = [f"{comments or DEFAULT_COMMENT}\n\n<begin subtitles>\n"]
-    negative, empty = Tally(), Tally()
-    for number, cue in enumerate(doc.cues):
-        if cue.comment:
-            continue
+    for _, cue in lowered.cues:
         text = plain_lines(cue)
-        if not text:
-            empty.add(number)
-            continue
-        if cue.start_ms < 0 or cue.end_ms < 0:
-            negative.add(number)
         start = clamped_timecode(cue.start_ms, fps, drop_frame=drop_frame)
         end = clamped_timecode(cue.end_ms, fps, drop_frame=drop_frame)
         out.append(f"{start} {end}\n{text}\n\n")
     if out[-1].endswith("\n\n") and len(out) > 1:
         out[-1] = out[-1][:-1]
     out.append("<end subtitles>\n")
-    negative.report_to(report, "negative-time", "negative times clamped to 00:00:00:00")
-    empty.report_to(report, "empty-cue", "cues without text dropped")
     return "".join(out)

@@ -34,16 +34,19 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
-from subkit.formats._features import report_unsupported
+from subkit.formats._lower import Lowering, lower
 from subkit.model import PLAIN, ContentItem, Cue, Document, LineBreak, LossReport, Run, RunStyle
 from subkit.timing import frames_to_ms, frames_to_timecode, ms_to_frames, parse_fps, timecode_to_frames
 
-__all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
+__all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
 
 NAME = "avid_dvd"
 
 #: What the writer can express (italics of whole captions).
 FEATURES = frozenset({"italic"})
+#: How documents are lowered before writing (see :mod:`subkit.formats._lower`).
+#: Times past 99 hours are clamped by the writer, on the frame grid (99:59:59 and the last frame).
+LOWERING = Lowering(zero_label="00:00:00:00")
 
 _TC = r"(\d{1,2})[:.,](\d{1,2})[:.,](\d{1,2})[:.,](\d{1,3})"
 _TIMING = re.compile(rf"^[ \t]*(\d+)([ \t]+){_TC}([ \t]+){_TC}(?:([ \t])(.*))?$")
@@ -161,7 +164,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     Raises:
         UnsupportedFeatureError: strict and something would be dropped.
     """
-    report_unsupported(doc, FEATURES, report, raw_format=NAME)
+    lowered = lower(doc, LOWERING, report, options=options, supported=FEATURES, raw_format=NAME)
     rate = parse_fps(options.fps) if options.fps is not None else (doc.frame_rate or _DEFAULT_FPS)
     nominal = Fraction(round(rate))
 
@@ -173,20 +176,14 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
 
     out: list[str] = []
     italic = False
-    number = 0
-    for index, cue in enumerate(doc.cues):
-        if cue.comment:
-            continue  # reported by report_unsupported: Avid DVD has no comment captions
-        number += 1
+    for number, (index, cue) in enumerate(lowered.cues, 1):
         runs = [item for item in cue.content if type(item) is Run and item.text]
         cue_italic = bool(runs) and all(run.style.italic for run in runs)
         if not cue_italic and any(run.style.italic for run in runs):
             report.add("italic", "italics of part of a caption dropped (Avid DVD switches whole captions)",
                        cue=index)
-        if cue.start_ms < 0:
-            report.add("negative-time", "negative times written as 00:00:00:00", cue=index)
         if max(cue.start_ms, cue.end_ms) >= 100 * 3_600_000:
-            report.add("time", "times beyond 99 hours written as 99:59:59", cue=index)
+            report.add("time-range", "times beyond 99 hours written as 99:59:59", cue=index)
         if cue_italic != italic:
             out.append(f"$Italic = {'TRUE' if cue_italic else 'FALSE'}\n")
             italic = cue_italic

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
-from subkit.formats._features import report_unsupported
+from subkit.formats._lower import Lowering, lower
 from subkit.model import (
     NOWHERE,
     PLAIN,
@@ -61,12 +61,15 @@ from subkit.model import (
 )
 from subkit.timing import frames_to_ms, frames_to_timecode, ms_to_frames, parse_fps, timecode_to_frames
 
-__all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
+__all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
 
 NAME = "cheetah_cap"
 
 #: What the writer can express.
 FEATURES = frozenset({"italic", "alignment"})
+#: How documents are lowered before writing (see :mod:`subkit.formats._lower`).
+#: Times past 255 hours are clamped by the writer, on the frame grid.
+LOWERING = Lowering(zero_label="00:00:00:00")
 
 HEADER_SIZE = 128
 #: Bytes 6-9 of the header as Subtitle Edit writes them (meaning unknown).
@@ -303,13 +306,12 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> bytes:
     Raises:
         UnsupportedFeatureError: strict and something would be dropped.
     """
-    report_unsupported(doc, FEATURES, report, raw_format=NAME)
+    lowered = lower(doc, LOWERING, report, options=options, supported=FEATURES, raw_format=NAME)
     rate = parse_fps(options.fps) if options.fps is not None else (doc.frame_rate or _DEFAULT_RATE)
     nominal = Fraction(round(rate))
     records = bytearray()
     count = 0
-    # Comment cues are reported by report_unsupported: CAP has no comment captions.
-    written = [(index, cue) for index, cue in enumerate(doc.cues) if not cue.comment]
+    written = lowered.cues
     for position, (index, cue) in enumerate(written):
         lines: list[list[ContentItem]] = [[]]
         for item in cue.content:
@@ -344,10 +346,8 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> bytes:
             text = text[: 255 - header_size - 1]
         start = frames_to_timecode(max(ms_to_frames(cue.start_ms, rate), 0), nominal)
         end = frames_to_timecode(max(ms_to_frames(cue.end_ms, rate), 0), nominal)
-        if cue.start_ms < 0:
-            report.add("negative-time", "negative times written as 00:00:00:00", cue=index)
         if max(start[0], end[0]) > 255:
-            report.add("time", "times beyond 255 hours written as 255:59:59", cue=index)
+            report.add("time-range", "times beyond 255 hours written as 255:59:59", cue=index)
             start, end = _clamp(start, nominal), _clamp(end, nominal)
         multi = 0x02 if written_lines > 1 else 0x01
         record = bytearray([0, (0x40 if unset else 0x60) | multi, *start])

@@ -13,10 +13,10 @@ from typing import Literal
 from subkit.formats._base import BaseWriteOptions
 from subkit.formats._ttml_common import classify
 from subkit.formats._ttml_read import TtmlReadOptions, read_document
-from subkit.formats._ttml_write import DFXP, Timing, write_document
+from subkit.formats._ttml_write import DFXP, LOWERING, Timing, write_document
 from subkit.model import Document, LossReport
 
-__all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
+__all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
 
 NAME = "dfxp"
 
@@ -68,4 +68,4 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     """
     timing = Timing(language=options.language, fps=options.fps, frames=options.time_format == "frames",
                     smpte=options.time_base == "smpte")
-    return write_document(doc, DFXP, report, timing)
+    return write_document(doc, DFXP, report, timing, options)

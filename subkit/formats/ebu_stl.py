@@ -52,18 +52,24 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
-from subkit.formats._features import report_unsupported
 from subkit.formats._iso6937 import CHARSETS, Charset
+from subkit.formats._lower import Lowering, lower
 from subkit.formats._stl_text import decode_text_field, encode_rows
 from subkit.model import NOWHERE, ContentItem, Cue, Document, LineBreak, LossReport, Placement, Run
 from subkit.timing import frames_to_ms, frames_to_timecode, ms_to_frames, parse_fps, timecode_to_frames
 
-__all__ = ["FEATURES", "GSI_FIELDS", "LANGUAGES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
+__all__ = [
+    "FEATURES", "GSI_FIELDS", "LANGUAGES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write",
+]
 
 NAME = "ebu_stl"
 
 #: What the writer can express.
 FEATURES = frozenset({"italic", "underline", "color", "background", "alignment", "comment"})
+#: How documents are lowered before writing (see :mod:`subkit.formats._lower`).
+#: Times count from the timecode origin, on the frame grid: the writer clamps them there (``negative-time``
+#: before the origin, ``time-range`` past 99 hours).
+LOWERING = Lowering(negative="keep")
 
 #: GSI fields in file order: (abbreviation, byte offset, length).
 GSI_FIELDS: tuple[tuple[str, int, int], ...] = (
@@ -575,8 +581,8 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> bytes:
     Raises:
         UnsupportedFeatureError: strict and something would be dropped or changed.
     """
-    report_unsupported(doc, FEATURES, report, raw_format=NAME,
-                       messages={"line": "WebVTT line settings approximated by the nearest top, middle or bottom VP"})
+    lower(doc, LOWERING, report, options=options, supported=FEATURES, raw_format=NAME,
+          messages={"line": "WebVTT line settings approximated by the nearest top, middle or bottom VP"})
     header = doc.header
 
     rate: Fraction | None = parse_fps(options.fps) if options.fps is not None else None
@@ -647,7 +653,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> bytes:
         tci = frames_to_timecode(start, nominal)
         tco = frames_to_timecode(end, nominal)
         if max(tci[0], tco[0]) > 99:
-            report.add("time", "times beyond 99 hours written as 99:59:59", cue=index)
+            report.add("time-range", "times beyond 99 hours written as 99:59:59", cue=index)
             tci, tco = (min(tci[0], 99), 59, 59, 0), (min(tco[0], 99), 59, 59, 0)
         if first_tci is None:
             first_tci = tci

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from subkit.formats._base import BaseWriteOptions
 from subkit.formats._ttml_common import classify
 from subkit.formats._ttml_read import TtmlReadOptions, read_document
-from subkit.formats._ttml_write import EBU_TT_D, Timing, write_document
+from subkit.formats._ttml_write import EBU_TT_D, LOWERING, Timing, write_document
 from subkit.model import Document, LossReport
 
-__all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
+__all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
 
 NAME = "ebu_tt_d"
 
@@ -62,4 +62,4 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     Raises:
         UnsupportedFeatureError: strict and something would be dropped.
     """
-    return write_document(doc, EBU_TT_D, report, Timing(language=options.language))
+    return write_document(doc, EBU_TT_D, report, Timing(language=options.language), options)

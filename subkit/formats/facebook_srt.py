@@ -29,6 +29,7 @@ from subkit.model import Document, LossReport
 
 __all__ = [
     "FEATURES",
+    "LOWERING",
     "NAME",
     "ReadOptions",
     "WriteOptions",
@@ -44,6 +45,8 @@ NAME = "facebook_srt"
 
 #: What the writer can express: SRT's features.
 FEATURES = srt.FEATURES
+#: How documents are lowered: SRT's way (its writer runs the stage).
+LOWERING = srt.LOWERING
 
 _LOCALE = re.compile(r"([A-Za-z]{2})[-_]([A-Za-z]{2})")
 _IN_NAME = re.compile(r"\.([a-z]{2}_[A-Z]{2})\.srt$")

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 from subkit.formats._base import BaseWriteOptions
 from subkit.formats._ttml_read import TtmlReadOptions, read_document
-from subkit.formats._ttml_write import ITT, Timing, write_document
+from subkit.formats._ttml_write import ITT, LOWERING, Timing, write_document
 from subkit.model import Document, LossReport
 
-__all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
+__all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
 
 NAME = "itt"
 
@@ -65,4 +65,5 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
         ConfigError: a frame rate TTML cannot state.
         UnsupportedFeatureError: strict and something would be dropped.
     """
-    return write_document(doc, ITT, report, Timing(language=options.language, fps=options.fps, smpte=True))
+    return write_document(doc, ITT, report, Timing(language=options.language, fps=options.fps, smpte=True),
+                          options)

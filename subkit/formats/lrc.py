@@ -40,16 +40,19 @@ from dataclasses import dataclass
 from typing import Literal
 
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
-from subkit.formats._features import report_unsupported
+from subkit.formats._lower import Lowering, lower
 from subkit.formats._timed_lines import LAST_CUE_MS, close_ends, flat_text, next_starts, units
 from subkit.model import Cue, Document, LossReport, Run, Word
 
-__all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
+__all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
 
 NAME = "lrc"
 
 #: What the writer can express (word timing with ``enhanced`` on, the default).
 FEATURES = frozenset({"word-timing"})
+#: How documents are lowered before writing (see :mod:`subkit.formats._lower`).
+#: Negative times are written as such (the reader takes them back).
+LOWERING = Lowering(negative="keep")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -268,7 +271,8 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
         UnsupportedFeatureError: strict and something would be dropped.
     """
     enhanced = options.enhanced is not False
-    report_unsupported(doc, FEATURES if enhanced else frozenset(), report, raw_format=NAME)
+    lowered = lower(doc, LOWERING, report, options=options, supported=FEATURES if enhanced else frozenset(),
+                    raw_format=NAME)
     precision = options.precision
     unit = 10 if precision == 2 else 1
     out: list[str] = []
@@ -278,8 +282,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
         if key.startswith("lrc.") and key != "lrc.ti":
             out.append(f"[{key[4:]}:{value}]\n")
     # Lines go forward in time: cues in order of their start (stable; players read the file in order).
-    cues = sorted(((index, cue) for index, cue in enumerate(doc.cues) if not cue.comment),
-                  key=lambda pair: units(pair[1].start_ms, unit))
+    cues = sorted(lowered.cues, key=lambda pair: units(pair[1].start_ms, unit))
     ticks = [(units(cue.start_ms, unit), units(cue.end_ms, unit)) for _, cue in cues]
     followers = next_starts([start for start, _ in ticks])
     for position, (index, cue) in enumerate(cues):

@@ -36,17 +36,22 @@ from fractions import Fraction
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
 from subkit.formats._cdp import RATE_CODES, LineWriter, expand, parse_anc
 from subkit.formats._cea608 import Decoder, Throttle, captions_to_cues, describe, encode, has_odd_parity
-from subkit.formats._features import report_unsupported
+from subkit.formats._lower import Lowering, lower
 from subkit.formats.scc import Instruction
 from subkit.model import Document, LossReport
 from subkit.timing import format_timecode, parse_fps, timecode_to_frames
 
-__all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "disassemble", "read", "sniff", "write"]
+__all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "disassemble", "read", "sniff", "write"]
 
 NAME = "mcc"
 
 #: What the writer can express (608 captions: as SCC).
 FEATURES = frozenset({"italic", "underline", "color", "alignment", "position", "caption-mode"})
+#: How documents are lowered before writing (see :mod:`subkit.formats._lower`).
+#: The 608 schedule lowers the timeline itself: a caption that cannot be on screen in time, one with a
+#: negative time included, goes at the first frame it can (``timing``); one at or after 100 hours is
+#: dropped (``time-range``).
+LOWERING = Lowering(negative="keep")
 
 #: The description block every generated file must include (the MacCaption format's condition).
 COMMENT_BLOCK = """\
@@ -325,7 +330,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
         UnsupportedFeatureError: strict and something would be lost.
         ValueError: a frame rate MCC has no code for.
     """
-    report_unsupported(doc, FEATURES, report, raw_format=NAME)
+    lower(doc, LOWERING, report, options=options, supported=FEATURES, raw_format=NAME)
     fps = parse_fps(options.fps) if options.fps is not None else (doc.frame_rate or Fraction(30000, 1001))
     code = _rate_code(fps)
     nominal = round(fps)

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
-from subkit.formats._features import report_unsupported
+from subkit.formats._lower import Lowering, lower
 from subkit.formats._timed_lines import close_ends
 from subkit.model import (
     NOWHERE,
@@ -55,12 +55,15 @@ from subkit.model import (
 )
 from subkit.timing import FPS_23_976, frames_to_ms, ms_to_frames, parse_fps
 
-__all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "format_fps", "read", "sniff", "write"]
+__all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "format_fps", "read", "sniff", "write"]
 
 NAME = "microdvd"
 
 #: What the writer can express.
 FEATURES = frozenset({"italic", "bold", "underline", "strike", "color", "font", "alignment"})
+#: How documents are lowered before writing (see :mod:`subkit.formats._lower`).
+#: Negative frame numbers are written as such (the reader takes them back).
+LOWERING = Lowering(negative="keep")
 
 #: The frame rate assumed when neither the file nor the options give one.
 DEFAULT_FPS = FPS_23_976
@@ -375,7 +378,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     Raises:
         UnsupportedFeatureError: strict and something would be dropped.
     """
-    report_unsupported(doc, FEATURES, report, raw_format=NAME)
+    lowered = lower(doc, LOWERING, report, options=options, supported=FEATURES, raw_format=NAME)
     rate = _fps_option(options.fps) or doc.frame_rate
     if rate is None:
         report.add("frame-rate", "no frame rate known; wrote at 23.976 fps")
@@ -383,9 +386,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     out: list[str] = []
     if options.fps_header:
         out.append(f"{{1}}{{1}}{format_fps(rate)}\n")
-    for index, cue in enumerate(doc.cues):
-        if cue.comment:
-            continue
+    for index, cue in lowered.cues:
         start = ms_to_frames(cue.start_ms, rate)
         end = ms_to_frames(cue.end_ms, rate)
         out.append(f"{{{start}}}{{{end}}}{_cue_text(cue, index, report)}\n")

@@ -51,10 +51,10 @@ from subkit.formats._mp4_track import (
     plan_spans,
     read_samples,
 )
-from subkit.formats._ttml_write import IMSC1
+from subkit.formats._ttml_write import IMSC1, LOWERING
 from subkit.model import Cue, Diagnostic, Document, LossReport
 
-__all__ = ["CODECS", "FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
+__all__ = ["CODECS", "FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
 
 NAME = "mp4_stpp"
 
@@ -251,7 +251,7 @@ class _Encoder:
         from subkit.formats._ttml_write import write_document
 
         doc = clamp_sample_durations(doc, options.timescale, report)
-        write_document(doc, IMSC1, report)  # the losses, once for the whole document
+        write_document(doc, IMSC1, report, options=options)  # the losses, once for the whole document
         # Cue ids the whole-document writer drops (not XML names, or repeated) are dropped here too: a
         # fragment would otherwise keep the second of two equal ids when the first is elsewhere.
         taken: set[str] = set()

@@ -47,10 +47,11 @@ from subkit.formats._mp4_track import (
     read_samples,
 )
 from subkit.formats.webvtt import FEATURES as WEBVTT_FEATURES
+from subkit.formats.webvtt import LOWERING as WEBVTT_LOWERING
 from subkit.model import Document, LossReport
 from subkit.timing import format_vtt
 
-__all__ = ["CODECS", "FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
+__all__ = ["CODECS", "FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
 
 NAME = "mp4_wvtt"
 
@@ -59,6 +60,8 @@ CODECS = "wvtt"
 
 #: What the writer can express: what WebVTT can.
 FEATURES = WEBVTT_FEATURES
+#: How documents are lowered: WebVTT's way (its writer runs the stage), cues then cut to what a sample can last.
+LOWERING = WEBVTT_LOWERING
 
 #: ``Document.header`` key of the ``vlab`` source label.
 LABEL_KEY = "mp4_wvtt.label"

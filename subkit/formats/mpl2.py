@@ -24,16 +24,19 @@ import re
 from dataclasses import dataclass
 
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
-from subkit.formats._features import report_unsupported
+from subkit.formats._lower import Lowering, lower
 from subkit.formats._timed_lines import close_ends, format_slash_lines, parse_slash_lines, units
 from subkit.model import Cue, Document, LossReport
 
-__all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
+__all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
 
 NAME = "mpl2"
 
 #: What the writer can express.
 FEATURES = frozenset({"italic"})
+#: How documents are lowered before writing (see :mod:`subkit.formats._lower`).
+#: Negative times are written as such (the reader takes them back).
+LOWERING = Lowering(negative="keep")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -104,11 +107,9 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     Raises:
         UnsupportedFeatureError: strict and something would be dropped.
     """
-    report_unsupported(doc, FEATURES, report, raw_format=NAME)
+    lowered = lower(doc, LOWERING, report, options=options, supported=FEATURES, raw_format=NAME)
     out: list[str] = []
-    for index, cue in enumerate(doc.cues):
-        if cue.comment:
-            continue
+    for index, cue in lowered.cues:
         if cue.start_ms % 100 or cue.end_ms % 100:
             report.add("precision", "times rounded to tenths of a second", cue=index)
         start = units(cue.start_ms, 100)

@@ -51,18 +51,22 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from subkit.formats._base import BaseWriteOptions, DiagnosticSink
-from subkit.formats._features import report_unsupported
-from subkit.formats._limits import clamp_times
-from subkit.formats._text_blocks import LastCueReadOptions, Tally
+from subkit.formats._lower import Lowering, lower
+from subkit.formats._text_blocks import LastCueReadOptions
 from subkit.model import ContentItem, Cue, Document, LineBreak, LossReport, Raw, Run, RunStyle
 from subkit.timing import MinutePrefix, round_half_up
 
-__all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "default_header", "read", "sniff", "write"]
+__all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "default_header", "read", "sniff", "write"]
 
 NAME = "qt_text"
 
 #: What the writer can express.
 FEATURES = frozenset({"italic", "bold", "underline"})
+#: How documents are lowered before writing (see :mod:`subkit.formats._lower`).
+#: A stamp with no text clears the screen, and one cue shows at a time: empty cues cannot be written and
+#: overlapping cues are cut where the next one starts.
+LOWERING = Lowering(max_ms=1000 * 3_600_000 - 1000, zero_label="00:00:00.000", max_label="999:59:59", empty="drop",
+                    overlaps="cut")
 
 #: The time scale assumed when the file names none (as QuickTime does).
 DEFAULT_TIME_SCALE = 30
@@ -283,8 +287,8 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     Raises:
         UnsupportedFeatureError: strict and something would be dropped.
     """
-    doc = clamp_times(doc, 1000 * 3_600_000 - 1000, report, "999:59:59")
-    report_unsupported(doc, FEATURES, report, raw_format=NAME)
+    lowered = lower(doc, LOWERING, report, options=options, supported=FEATURES, raw_format=NAME)
+    doc = lowered.doc
     own = {key: value for key, value in doc.header.items() if key.startswith(f"{NAME}.")}
     header = own if own else default_header()
     scale = options.time_scale
@@ -304,17 +308,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     state = dict.fromkeys(_SWITCHES, False)
     for key in header:
         _switch(state, key[len(NAME) + 1 :])
-    cues: list[tuple[int, Cue]] = []
-    empty, overlaps = Tally(), Tally()
-    for number, cue in enumerate(doc.cues):
-        if cue.comment:
-            continue
-        if not any(isinstance(item, Run) and item.text.strip() for item in cue.content):
-            # A stamp with no text clears the screen: an empty cue cannot be written.
-            empty.add(number)
-            continue
-        cues.append((number, cue))
-    cues.sort(key=lambda entry: max(entry[1].start_ms, 0))
+    cues = lowered.cues  # in order of start, without overlaps
     prefix = MinutePrefix()
     width = len(str(scale - 1))
 
@@ -323,17 +317,12 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
         minute, seconds = divmod(seconds, 60)
         return f"[{prefix(minute)}{seconds:02d}.{fraction:0{width}d}]"
 
-    for position, (number, cue) in enumerate(cues):
-        start, end = max(cue.start_ms, 0), max(cue.end_ms, 0)
-        following = max(cues[position + 1][1].start_ms, 0) if position + 1 < len(cues) else None
-        if following is not None and following < end:
-            overlaps.add(number)
-            end = following
+    for position, (_, cue) in enumerate(cues):
+        start, end = cue.start_ms, cue.end_ms
+        following = cues[position + 1][1].start_ms if position + 1 < len(cues) else None
         out.append(f"{stamp(start)}\n{_text(cue, state)}\n")
         if following is None or following > end:
             out.append(f"{stamp(end)}\n\n")
-    empty.report_to(report, "empty-cue", "cues without text dropped")
-    overlaps.report_to(report, "overlap", "overlapping cues cut where the next one starts")
     return "".join(out)
 
 

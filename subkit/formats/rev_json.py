@@ -50,12 +50,13 @@ from subkit.formats._asr_json import (
     seconds_to_ms,
 )
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
-from subkit.formats._features import report_unsupported
+from subkit.formats._lower import Lowering, lower
 from subkit.formats._timed_lines import flat_text
 from subkit.model import Cue, Document, LossReport, Run, Word
 
 __all__ = [
     "FEATURES",
+    "LOWERING",
     "MAX_CUE_CHARS",
     "MAX_CUE_MS",
     "NAME",
@@ -72,6 +73,9 @@ NAME = "rev_json"
 
 #: What the writer can express.
 FEATURES = frozenset({"word-timing", "speaker"})
+#: How documents are lowered before writing (see :mod:`subkit.formats._lower`).
+#: Negative times are written as such (the reader takes them back).
+LOWERING = Lowering(negative="keep")
 
 #: A silence at least this long between two words starts a new cue.
 PAUSE_MS = 1000
@@ -282,16 +286,14 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     Raises:
         UnsupportedFeatureError: strict and something would be dropped.
     """
-    report_unsupported(doc, FEATURES, report, raw_format=NAME)
+    lowered = lower(doc, LOWERING, report, options=options, supported=FEATURES, raw_format=NAME)
     numbers: dict[str, int] = {}
     for cue in doc.cues:
         kept = cue.extra.get(f"{NAME}.speaker", "")
         if cue.speaker is not None and kept.isdigit():
             numbers.setdefault(cue.speaker, int(kept))
     monologues: list[dict[str, Any]] = []
-    for index, cue in enumerate(doc.cues):
-        if cue.comment:
-            continue
+    for index, cue in lowered.cues:
         text = flat_text(cue, index, report)
         words = cue.words
         if not words or not cue.words_align():

@@ -68,13 +68,14 @@ import re
 from dataclasses import dataclass
 
 from subkit.formats._base import BaseWriteOptions, DiagnosticSink, LineCounter
-from subkit.formats._features import report_unsupported
 from subkit.formats._html import color_to_html, parse_color, tags_for_style
+from subkit.formats._lower import Lowering, lower
 from subkit.formats._text_blocks import LastCueReadOptions, Tally
 from subkit.model import PLAIN, ContentItem, Cue, Document, LineBreak, LossReport, Raw, Run, RunStyle
 
 __all__ = [
     "FEATURES",
+    "LOWERING",
     "NAME",
     "ReadOptions",
     "WriteOptions",
@@ -88,6 +89,9 @@ NAME = "sami"
 
 #: What the writer can express.
 FEATURES = frozenset({"italic", "bold", "underline", "strike", "color", "background", "font", "language", "speaker"})
+#: How documents are lowered before writing (see :mod:`subkit.formats._lower`).
+#: Cues without text and overlaps are handled per class (language track) by the writer.
+LOWERING = Lowering()
 
 #: The base rule of a style sheet the writer makes for a document that has none.
 BASE_RULE = (
@@ -666,11 +670,11 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     Raises:
         UnsupportedFeatureError: strict and something would be dropped.
     """
-    supported = set(FEATURES)
-    report_unsupported(doc, supported, report, raw_format=NAME)
+    lowered = lower(doc, LOWERING, report, options=options, supported=FEATURES, raw_format=NAME)
+    doc = lowered.doc
     css = doc.header.get(f"{NAME}.style", "") if doc.header else ""
     classes = parse_classes(css)
-    cues = [(n, c) for n, c in enumerate(doc.cues) if not c.comment]
+    cues = lowered.cues
     if options.language is not None:
         cues = [(n, c) for n, c in cues if _matches(c.language or doc.language, options.language)]
     added: list[str | None] = []
@@ -693,14 +697,13 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
         css = css + "\n" + stylesheet(added, base="")
 
     events: list[tuple[int, int, int, str, Cue | None]] = []
-    overlaps, negative = Tally(), Tally()
+    overlaps = Tally()
     for class_index, (cls, track) in enumerate(tracks.items()):
-        track.sort(key=lambda entry: max(entry[1].start_ms, 0))
+        # Overlaps are cut per class (language), not across them: the stage's overlap cut does not apply.
+        track.sort(key=lambda entry: entry[1].start_ms)
         for position, (number, cue) in enumerate(track):
-            start, end = max(cue.start_ms, 0), max(cue.end_ms, 0)
-            if cue.start_ms < 0 or cue.end_ms < 0:
-                negative.add(number)
-            following = max(track[position + 1][1].start_ms, 0) if position + 1 < len(track) else None
+            start, end = cue.start_ms, cue.end_ms
+            following = track[position + 1][1].start_ms if position + 1 < len(track) else None
             if following is not None and following < end:
                 overlaps.add(number)
                 end = following
@@ -733,6 +736,5 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
         out.append(f"<SYNC Start={time}>{''.join(parts)}</SYNC>\n")
     out.append("</BODY>\n</SAMI>\n")
     overlaps.report_to(report, "overlap", "overlapping cues of one language cut where the next starts")
-    negative.report_to(report, "negative-time", "negative times clamped to 0")
     empty.report_to(report, "empty-cue", "cues without text dropped")
     return "".join(out)

@@ -28,18 +28,20 @@ import re
 from dataclasses import dataclass
 
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
-from subkit.formats._features import report_unsupported
-from subkit.formats._limits import HOURS_99, clamp_times
-from subkit.formats._text_blocks import Tally, checked_end, plain_lines
+from subkit.formats._limits import HOURS_99
+from subkit.formats._lower import Lowering, lower
+from subkit.formats._text_blocks import checked_end, plain_lines
 from subkit.model import ContentItem, Cue, Document, LossReport, content_from_text
 from subkit.timing import MinutePrefix
 
-__all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
+__all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
 
 NAME = "sbv"
 
 #: What the writer can express (the speaker as a ``>> NAME:`` prefix).
 FEATURES = frozenset({"speaker"})
+#: How documents are lowered before writing (see :mod:`subkit.formats._lower`).
+LOWERING = Lowering(max_ms=HOURS_99, zero_label="0:00:00.000", max_label="99:59:59")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -207,22 +209,16 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     Raises:
         UnsupportedFeatureError: strict and something would be dropped.
     """
-    doc = clamp_times(doc, HOURS_99, report, "99:59:59")
     supported = set(FEATURES) if options.speaker_prefix else set()
-    report_unsupported(doc, supported, report, raw_format=NAME)
+    lowered = lower(doc, LOWERING, report, options=options, supported=supported, raw_format=NAME)
     out: list[str] = []
-    negative = Tally()
     prefix = MinutePrefix(1)
 
     def format_time(ms: int) -> str:  # the module's format_time, with the H:MM: prefix cached
         minute, rest = divmod(max(ms, 0), 60_000)
         return f"{prefix(minute)}{rest // 1000:02d}.{rest % 1000:03d}"
 
-    for number, cue in enumerate(doc.cues):
-        if cue.comment:
-            continue
-        if cue.start_ms < 0 or cue.end_ms < 0:
-            negative.add(number)
+    for _, cue in lowered.cues:
         text = plain_lines(cue)
         if options.speaker_prefix and cue.speaker:
             text = f">> {cue.speaker}: {text}"
@@ -231,5 +227,4 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
             if text
             else f"{format_time(cue.start_ms)},{format_time(cue.end_ms)}\n\n"
         )
-    negative.report_to(report, "negative-time", "negative times clamped to 0:00:00.000")
     return "".join(out)

@@ -34,12 +34,13 @@ from fractions import Fraction
 
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
 from subkit.formats._cea608 import Decoder, Throttle, captions_to_cues, describe, encode, has_odd_parity
-from subkit.formats._features import report_unsupported
+from subkit.formats._lower import Lowering, lower
 from subkit.model import Document, LossReport
 from subkit.timing import FPS_29_97, format_timecode, parse_fps, timecode_to_frames
 
 __all__ = [
     "FEATURES",
+    "LOWERING",
     "NAME",
     "Instruction",
     "ReadOptions",
@@ -54,6 +55,11 @@ NAME = "scc"
 
 #: What the writer can express (colours and positions within the 608 grid and palette).
 FEATURES = frozenset({"italic", "underline", "color", "alignment", "position", "caption-mode"})
+#: How documents are lowered before writing (see :mod:`subkit.formats._lower`).
+#: The 608 schedule lowers the timeline itself: a caption that cannot be on screen in time, one with a
+#: negative time included, goes at the first frame it can (``timing``); one at or after 100 hours is
+#: dropped (``time-range``).
+LOWERING = Lowering(negative="keep")
 
 HEADER = "Scenarist_SCC V1.0"
 
@@ -275,7 +281,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     Raises:
         UnsupportedFeatureError: strict and something would be lost.
     """
-    report_unsupported(doc, FEATURES, report, raw_format=NAME)
+    lower(doc, LOWERING, report, options=options, supported=FEATURES, raw_format=NAME)
     fps, drop = _write_rate(doc, options.fps, options.drop_frame)
     scheduled = encode(
         doc, fps=fps, report=report, mode=options.mode, roll_up_rows=options.roll_up_rows, channel=options.channel

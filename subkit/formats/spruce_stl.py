@@ -47,12 +47,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from subkit.formats._base import DiagnosticSink
-from subkit.formats._features import report_unsupported
-from subkit.formats._limits import HOURS_99, clamp_times
+from subkit.formats._limits import HOURS_99
+from subkit.formats._lower import Lowering, lower
 from subkit.formats._text_blocks import (
     FpsReadOptions,
     FpsWriteOptions,
-    Tally,
     checked_end,
     clamped_timecode,
     timecode_ms,
@@ -61,12 +60,14 @@ from subkit.formats._text_blocks import (
 from subkit.model import NOWHERE, ContentItem, Cue, Document, LineBreak, LossReport, Placement, Run, RunStyle
 from subkit.timing import parse_fps
 
-__all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "default_header", "read", "sniff", "write"]
+__all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "default_header", "read", "sniff", "write"]
 
 NAME = "spruce_stl"
 
 #: What the writer can express.
 FEATURES = frozenset({"italic", "bold", "underline", "alignment", "forced"})
+#: How documents are lowered before writing (see :mod:`subkit.formats._lower`).
+LOWERING = Lowering(max_ms=HOURS_99, zero_label="00:00:00:00", max_label="99:59:59")
 
 #: The frame rate assumed when neither the options nor the file name one.
 DEFAULT_FPS = Fraction(25)
@@ -380,8 +381,8 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     Raises:
         UnsupportedFeatureError: strict and something would be dropped.
     """
-    doc = clamp_times(doc, HOURS_99, report, "99:59:59")
-    report_unsupported(doc, FEATURES, report, raw_format=NAME)
+    lowered = lower(doc, LOWERING, report, options=options, supported=FEATURES, raw_format=NAME)
+    doc = lowered.doc
     fps, drop_frame = write_rate(options, doc, DEFAULT_FPS)
     separator = "\t,\t" if options.tabs else " , "
     header = doc.header.get(f"{NAME}.header") if doc.header else None
@@ -389,10 +390,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
         header = _DEFAULT_HEADER
     state = _header_state(header)
     out = [header + "\n\n"] if header else []
-    negative = Tally()
-    for number, cue in enumerate(doc.cues):
-        if cue.comment:
-            continue
+    for _, cue in lowered.cues:
         before = cue.extra.get(f"{NAME}.before") if cue.extra else None
         if before:
             out.append(before + "\n")
@@ -407,12 +405,9 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
         if vert != state.vert:
             state.vert = vert
             out.append(f"$VertAlign = {({0: 'Bottom', 3: 'Center', 6: 'Top'})[vert]}\n")
-        if cue.start_ms < 0 or cue.end_ms < 0:
-            negative.add(number)
         start = clamped_timecode(cue.start_ms, fps, drop_frame=drop_frame)
         end = clamped_timecode(cue.end_ms, fps, drop_frame=drop_frame)
         out.append(f"{start}{separator}{end}{separator}{_text(cue, state)}\n")
-    negative.report_to(report, "negative-time", "negative times clamped to 00:00:00:00")
     return "".join(out)
 
 

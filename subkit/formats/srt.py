@@ -29,9 +29,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink, LineCounter
-from subkit.formats._features import report_unsupported
 from subkit.formats._html import TagState, parse_tagged_line, tags_for_style
-from subkit.formats._limits import HOURS_9999, clamp_times
+from subkit.formats._limits import HOURS_9999
+from subkit.formats._lower import Lowering, lower
 from subkit.formats._placement import nearest_alignment
 from subkit.model import (
     EMPTY,
@@ -58,6 +58,8 @@ NAME = "srt"
 FEATURES = frozenset(
     {"italic", "bold", "underline", "strike", "color", "font", "alignment", "position"}
 )
+#: How documents are lowered before writing (see :mod:`subkit.formats._lower`).
+LOWERING = Lowering(max_ms=HOURS_9999, zero_label="00:00:00,000", max_label="9999:59:59,999")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -457,29 +459,20 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     Raises:
         UnsupportedFeatureError: strict and something would be dropped.
     """
-    doc = clamp_times(doc, HOURS_9999, report, "9999:59:59,999")
     supported = set(FEATURES)
     if options.speaker_prefix:
         supported.add("speaker")
     if not options.alignment:
         supported.discard("alignment")
-    dropped = report_unsupported(doc, supported, report, raw_format=NAME)
-    write_align = options.alignment and "alignment" not in dropped
+    lowered = lower(doc, LOWERING, report, options=options, supported=supported, raw_format=NAME)
+    doc = lowered.doc
+    write_align = options.alignment and "alignment" not in lowered.dropped
     fmt = _TimeFormatter()
     out: list[str] = []
-    index = 0
     lost_position = 0
-    negative = 0
     first_lost: int | None = None
-    first_negative: int | None = None
-    for number, cue in enumerate(doc.cues):
-        if cue.comment:
-            continue
-        index += 1
+    for index, (number, cue) in enumerate(lowered.cues, 1):
         start, end = cue.start_ms, cue.end_ms
-        if start < 0 or end < 0:
-            negative += 1
-            first_negative = number if first_negative is None else first_negative
         timing = f"{fmt(start)} --> {fmt(end)}"
         placement = cue.placement
         text = _content_text(cue)
@@ -501,8 +494,6 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
             if write_align and align is not None and not coords:
                 text = f"{{\\an{align}}}{text}"  # first, where players look for it
         out.append(f"{index}\n{timing}\n{text}\n\n")
-    if negative:
-        report.add("negative-time", "negative times clamped to 00:00:00,000", cue=first_negative, count=negative)
     if lost_position:
         report.add("position", "x/y positions cannot be written in SRT", cue=first_lost, count=lost_position)
     return "".join(out)

@@ -29,12 +29,14 @@ from subkit.formats import ass
 from subkit.formats.ass import detect_flavour, read_script, write_script
 from subkit.model import Document, LossReport
 
-__all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
+__all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
 
 NAME = "ssa"
 
 #: What the writer can express: ASS's features minus underline, strike and layers.
 FEATURES = ass.FEATURES - {"underline", "strike", "layer"}
+#: How documents are lowered: as ASS (the script writer they share runs the stage).
+LOWERING = ass.LOWERING
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -27,6 +27,7 @@ from fractions import Fraction
 from typing import Any
 
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
+from subkit.formats._lower import Lowering, lower
 from subkit.model import (
     PLAIN,
     Attachment,
@@ -47,7 +48,7 @@ from subkit.model import (
     Word,
 )
 
-__all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
+__all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
 
 NAME = "subkit_json"
 SCHEMA = 1
@@ -61,6 +62,9 @@ FEATURES = frozenset(
         "caption-mode", "id", "styles", "regions", "stylesheets", "notes", "attachments",
     }
 )  # fmt: skip
+#: How documents are lowered before writing (see :mod:`subkit.formats._lower`).
+#: The model itself: negative times and every feature are kept.
+LOWERING = Lowering(negative="keep")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -146,7 +150,8 @@ def _cue(cue: Cue) -> dict[str, Any]:
 
 
 def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
-    """Serialise ``doc`` losslessly as JSON."""
+    """Serialise ``doc`` losslessly as JSON (the lowering stage finds nothing to change)."""
+    lower(doc, LOWERING, report, options=options, supported=FEATURES)
     body: dict[str, Any] = {"subkit": SCHEMA}
     head = _object(doc, skip=("cues", "styles", "regions", "loaded"))
     body["cues"] = [_cue(cue) for cue in doc.cues]

@@ -47,19 +47,21 @@ import re
 from dataclasses import dataclass
 
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
-from subkit.formats._features import report_unsupported
 from subkit.formats._html import TagState, parse_tagged_line, tags_for_style
-from subkit.formats._limits import HOURS_99, clamp_times
-from subkit.formats._text_blocks import Tally, checked_end
+from subkit.formats._limits import HOURS_99
+from subkit.formats._lower import Lowering, lower
+from subkit.formats._text_blocks import checked_end
 from subkit.model import ContentItem, Cue, Document, LineBreak, LossReport, Raw, Run
 from subkit.timing import MinutePrefix
 
-__all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "default_header", "read", "sniff", "write"]
+__all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "default_header", "read", "sniff", "write"]
 
 NAME = "subviewer"
 
 #: What the writer can express.
 FEATURES = frozenset({"italic", "bold", "underline", "strike", "color", "font"})
+#: How documents are lowered before writing (see :mod:`subkit.formats._lower`).
+LOWERING = Lowering(max_ms=HOURS_99, zero_label="00:00:00.00", max_label="99:59:59")
 
 #: The information tags in the order SubViewer writes them (TITLE is ``doc.title``).
 INFO_TAGS = ("AUTHOR", "SOURCE", "PRG", "FILEPATH", "DELAY", "CD TRACK", "COMMENT")
@@ -270,8 +272,8 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     Raises:
         UnsupportedFeatureError: strict and something would be dropped.
     """
-    doc = clamp_times(doc, HOURS_99, report, "99:59:59")
-    report_unsupported(doc, FEATURES, report, raw_format=NAME)
+    lowered = lower(doc, LOWERING, report, options=options, supported=FEATURES, raw_format=NAME)
+    doc = lowered.doc
     own = {key: value for key, value in doc.header.items() if key.startswith(f"{NAME}.")}
     header = own if own else default_header()
     out = ["[INFORMATION]\n", f"[TITLE]{doc.title or ''}\n"]
@@ -285,18 +287,12 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     style = [f"[{tag}]{header[f'{NAME}.{tag}']}" for tag in STYLE_TAGS if f"{NAME}.{tag}" in header]
     if style:
         out.append(",".join(style) + "\n")
-    negative = Tally()
     prefix = MinutePrefix()
 
     def clock(ms: int) -> str:  # format_time, with the HH:MM: prefix cached
         minute, cs = divmod((max(ms, 0) + 5) // 10, 6000)
         return f"{prefix(minute)}{cs // 100:02d}.{cs % 100:02d}"
 
-    for number, cue in enumerate(doc.cues):
-        if cue.comment:
-            continue
-        if cue.start_ms < 0 or cue.end_ms < 0:
-            negative.add(number)
+    for _, cue in lowered.cues:
         out.append(f"\n{clock(cue.start_ms)},{clock(cue.end_ms)}\n{_text(cue)}\n")
-    negative.report_to(report, "negative-time", "negative times clamped to 00:00:00.00")
     return "".join(out)

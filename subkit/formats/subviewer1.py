@@ -48,18 +48,20 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from subkit.formats._base import BaseWriteOptions, DiagnosticSink
-from subkit.formats._features import report_unsupported
-from subkit.formats._limits import HOURS_99, clamp_times
+from subkit.formats._limits import HOURS_99
+from subkit.formats._lower import Lowering, lower
 from subkit.formats._text_blocks import LastCueReadOptions, Tally, plain_lines
 from subkit.model import Cue, Document, LossReport, content_from_text
 from subkit.timing import MinutePrefix, round_half_up
 
-__all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "default_header", "read", "sniff", "write"]
+__all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "default_header", "read", "sniff", "write"]
 
 NAME = "subviewer1"
 
 #: What the writer can express: plain text with line breaks only.
 FEATURES: frozenset[str] = frozenset()
+#: How documents are lowered before writing (see :mod:`subkit.formats._lower`).
+LOWERING = Lowering(max_ms=HOURS_99, zero_label="00:00:00", max_label="99:59:59")
 
 #: The header tags in the order SubViewer 1.0 writes them (TITLE is ``doc.title``, DELAY is applied).
 HEADER_TAGS = ("AUTHOR", "SOURCE", "PRG", "FILEPATH", "DELAY", "CD TRACK")
@@ -218,13 +220,13 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
 
     Each cue is written as its start line, its text (``|`` between lines) and
     its end line followed by an empty line. Times are rounded to whole seconds
-    (reported as ``timing``); styling is dropped; comment cues are left out.
+    (reported as ``precision``); styling is dropped; comment cues are left out.
 
     Raises:
         UnsupportedFeatureError: strict and something would be dropped.
     """
-    doc = clamp_times(doc, HOURS_99, report, "99:59:59")
-    report_unsupported(doc, FEATURES, report, raw_format=NAME)
+    lowered = lower(doc, LOWERING, report, options=options, supported=FEATURES, raw_format=NAME)
+    doc = lowered.doc
     own = {key: value for key, value in doc.header.items() if key.startswith(f"{NAME}.")}
     header = own if own else default_header()
     out = ["[TITLE]\n", f"{doc.title or ''}\n"]
@@ -243,9 +245,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
         minute, seconds = divmod(max((ms + 500) // 1000, 0), 60)  # half up, as round_half_up
         return f"[{prefix(minute)}{seconds:02d}]"
 
-    for number, cue in enumerate(doc.cues):
-        if cue.comment:
-            continue
+    for number, cue in lowered.cues:
         if cue.start_ms % 1000 or cue.end_ms % 1000:
             rounded.add(number)
         text = plain_lines(cue, "|")
@@ -255,6 +255,6 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
             continue
         out.append(f"{clock(cue.start_ms)}\n{text}\n{clock(cue.end_ms)}\n\n")
     out.append(f"[end]\n{_END}\n")
-    rounded.report_to(report, "timing", "times rounded to whole seconds")
+    rounded.report_to(report, "precision", "times rounded to whole seconds")
     empty.report_to(report, "empty-cue", "cues without text dropped")
     return "".join(out)

@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
-from subkit.formats._features import report_unsupported
-from subkit.formats._limits import HOURS_99, clamp_times
+from subkit.formats._limits import HOURS_99
+from subkit.formats._lower import Lowering, lower
 from subkit.formats._timed_lines import (
     LAST_CUE_MS,
     close_ends,
@@ -44,12 +44,15 @@ from subkit.formats._timed_lines import (
 from subkit.model import ContentItem, Cue, Document, LineBreak, LossReport
 from subkit.timing import MinutePrefix
 
-__all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
+__all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
 
 NAME = "tmplayer"
 
 #: What the writer can express.
 FEATURES = frozenset({"italic"})
+#: How documents are lowered before writing (see :mod:`subkit.formats._lower`).
+#: Negative times are written as such (the reader takes them back).
+LOWERING = Lowering(negative="keep", max_ms=HOURS_99, max_label="99:59:59")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -158,11 +161,9 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     Raises:
         UnsupportedFeatureError: strict and something would be dropped.
     """
-    doc = clamp_times(doc, HOURS_99, report, "99:59:59")
-    report_unsupported(doc, FEATURES, report, raw_format=NAME)
+    lowered = lower(doc, LOWERING, report, options=options, supported=FEATURES, raw_format=NAME)
     # Lines go forward in time: cues in order of their start second (stable; players read the file in order).
-    cues = sorted(((index, cue) for index, cue in enumerate(doc.cues) if not cue.comment),
-                  key=lambda pair: units(pair[1].start_ms, 1000))
+    cues = sorted(lowered.cues, key=lambda pair: units(pair[1].start_ms, 1000))
     seconds = [(units(cue.start_ms, 1000), units(cue.end_ms, 1000)) for _, cue in cues]
     followers = next_starts([start for start, _ in seconds])
     out: list[str] = []

@@ -41,17 +41,22 @@ import re
 from dataclasses import dataclass
 
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
-from subkit.formats._features import report_unsupported
+from subkit.formats._lower import Lowering, lower
 from subkit.formats._timed_lines import close_ends, next_starts
 from subkit.model import Cue, Document, LossReport, content_from_text
 from subkit.timing import MinutePrefix
 
-__all__ = ["FEATURES", "NAME", "UNTIMED", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
+__all__ = ["FEATURES", "LOWERING", "NAME", "UNTIMED", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
 
 NAME = "transcript"
 
 #: What the writer can express.
 FEATURES = frozenset({"speaker"})
+#: How documents are lowered before writing (see :mod:`subkit.formats._lower`).
+#: Timestamps have two hour digits: later times would read back as text.
+LOWERING = Lowering(zero_label="00:00:00", max_ms=100 * 3_600_000 - 1, max_label="99:59:59.999")
+#: Without timestamps no time is written: there is nothing to clamp (the times are reported as ``timing``).
+_UNSTAMPED = Lowering(negative="keep")
 
 #: The ``Cue.extra`` key marking a cue that had no timestamp.
 UNTIMED = f"{NAME}.untimed"
@@ -225,8 +230,9 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     Raises:
         UnsupportedFeatureError: strict and something would be dropped.
     """
-    report_unsupported(doc, FEATURES if options.speakers else frozenset(), report, raw_format=NAME)
-    cues = [(index, cue) for index, cue in enumerate(doc.cues) if not cue.comment]
+    lowered = lower(doc, LOWERING if options.timestamps else _UNSTAMPED, report, options=options,
+                    supported=FEATURES if options.speakers else frozenset(), raw_format=NAME)
+    cues = lowered.cues
     timed = [(index, cue) for index, cue in cues if cue.extra.get(UNTIMED) != "yes"]
     followers = next_starts([cue.start_ms for _, cue in timed])
     if not options.timestamps and timed:
@@ -237,8 +243,6 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
             expected = following if following is not None else cue.start_ms + _LAST_MS
             if cue.end_ms != expected:
                 report.add("end-time", "end times not written: a cue lasts until the next one", cue=index)
-            if cue.start_ms < 0:
-                report.add("negative-time", "negative times written as 00:00:00", cue=index)
     paragraphs: list[str] = []
     prefix = MinutePrefix()
     for index, cue in cues:

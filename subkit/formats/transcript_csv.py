@@ -43,16 +43,19 @@ from fractions import Fraction
 from typing import Literal
 
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
-from subkit.formats._features import report_unsupported
+from subkit.formats._lower import Lowering, lower
 from subkit.model import Cue, Document, LossReport, content_from_text
 from subkit.timing import frames_to_ms, parse_fps, round_half_up
 
-__all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
+__all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
 
 NAME = "transcript_csv"
 
 #: What the writer can express.
 FEATURES = frozenset({"speaker"})
+#: How documents are lowered before writing (see :mod:`subkit.formats._lower`).
+#: Negative times are written as such (the reader takes them back).
+LOWERING = Lowering(negative="keep")
 
 _TEXT_NAMES = ("text", "transcript", "caption", "subtitle", "word", "words")
 _NUMBER = re.compile(r"\s*-?\d+(?:\.\d+)?\s*")
@@ -237,15 +240,13 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     Raises:
         UnsupportedFeatureError: strict and something would be dropped.
     """
-    report_unsupported(doc, FEATURES, report, raw_format=NAME)
+    lowered = lower(doc, LOWERING, report, options=options, supported=FEATURES, raw_format=NAME)
     speakers = any(cue.speaker for cue in doc.cues)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=options.delimiter, lineterminator="\n")
     if options.header:
         writer.writerow(["start", "end", *(["speaker"] if speakers else []), "text"])
-    for cue in doc.cues:
-        if cue.comment:
-            continue
+    for _, cue in lowered.cues:
         text = "\n".join(line for line in cue.plain_text().split("\n") if line.strip())
         row = [_format(cue.start_ms, options.unit), _format(cue.end_ms, options.unit)]
         if speakers:

@@ -21,10 +21,10 @@ from typing import Literal
 from subkit.formats._base import BaseWriteOptions
 from subkit.formats._ttml_common import classify
 from subkit.formats._ttml_read import TtmlReadOptions, read_document
-from subkit.formats._ttml_write import IMSC1, PROFILES, Timing, write_document
+from subkit.formats._ttml_write import IMSC1, LOWERING, PROFILES, Timing, write_document
 from subkit.model import Document, LossReport
 
-__all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
+__all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
 
 NAME = "ttml"
 
@@ -83,4 +83,4 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     """
     timing = Timing(language=options.language, fps=options.fps, frames=options.time_format == "frames",
                     smpte=options.time_base == "smpte")
-    return write_document(doc, PROFILES[options.profile], report, timing)
+    return write_document(doc, PROFILES[options.profile], report, timing, options)

@@ -66,8 +66,8 @@ from typing import Final, Literal, NamedTuple
 
 from subkit._lang import writer_language
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink, LineCounter
-from subkit.formats._features import report_unsupported
 from subkit.formats._html import HTML_COLORS
+from subkit.formats._lower import Lowering, lower
 from subkit.formats._vtt_cuetext import (
     BUILTIN_COLORS,
     Element,
@@ -106,6 +106,7 @@ from subkit.timing import format_vtt
 
 __all__ = [
     "FEATURES",
+    "LOWERING",
     "NAME",
     "ParsedCue",
     "ParsedFile",
@@ -127,6 +128,8 @@ FEATURES = frozenset(
         "regions", "stylesheets", "notes",
     }
 )  # fmt: skip
+#: How documents are lowered before writing (see :mod:`subkit.formats._lower`).
+LOWERING = Lowering(zero_label="00:00:00.000")
 
 #: The key of the header text in :attr:`Document.header`.
 HEADER_KEY: Final = "webvtt.header"
@@ -1330,8 +1333,6 @@ class _Writer:
                 lines.append(ident)
         short = self.options.short_times
         timing = f"{format_vtt(cue.start_ms, short=short)} --> {format_vtt(cue.end_ms, short=short)}"
-        if cue.start_ms < 0 or cue.end_ms < 0:
-            self.lose("timing", "negative times clamped to 0", index)
         settings = self.settings(cue, index)
         lines.append(f"{timing} {settings}" if settings else timing)
         text = self.text(cue, index)
@@ -1792,7 +1793,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
         ConfigError: a ``language`` option that is not a BCP 47 tag.
     """
     writer_language(options.language, NAME)
-    report_unsupported(doc, FEATURES, report, raw_format=NAME)
+    doc = lower(doc, LOWERING, report, options=options, supported=FEATURES, raw_format=NAME).doc
     if options.stylesheets == "inline" and doc.stylesheets:
         doc = _inline_stylesheets(doc, report)
     return _Writer(doc, options, report).run()

@@ -56,16 +56,19 @@ from subkit.formats._asr_json import (
     trailing_spaces,
 )
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
-from subkit.formats._features import report_unsupported
+from subkit.formats._lower import Lowering, lower
 from subkit.formats._timed_lines import flat_text
 from subkit.model import Cue, Document, LossReport, Run, Word
 
-__all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
+__all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
 
 NAME = "whisper_json"
 
 #: What the writer can express.
 FEATURES = frozenset({"word-timing", "speaker"})
+#: How documents are lowered before writing (see :mod:`subkit.formats._lower`).
+#: Negative times are written as such (the reader takes them back).
+LOWERING = Lowering(negative="keep")
 
 #: Segment fields kept in ``Cue.extra`` (as JSON text) and written back.
 KEPT_FIELDS = ("seek", "tokens", "temperature", "avg_logprob", "compression_ratio", "no_speech_prob", "confidence")
@@ -192,11 +195,9 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
         UnsupportedFeatureError: strict and something would be dropped.
     """
     supported = set(FEATURES) if options.words else FEATURES - {"word-timing"}
-    report_unsupported(doc, supported, report, raw_format=NAME)
+    lowered = lower(doc, LOWERING, report, options=options, supported=supported, raw_format=NAME)
     segments: list[dict[str, Any]] = []
-    for index, cue in enumerate(doc.cues):
-        if cue.comment:
-            continue
+    for index, cue in lowered.cues:
         text = flat_text(cue, index, report)
         segment: dict[str, Any] = {"id": len(segments)}
         for key in KEPT_FIELDS[:1]:

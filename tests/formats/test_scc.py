@@ -245,7 +245,7 @@ def test_captions_past_the_timecode_range_are_reported(fmt: str) -> None:
     early = plain_cue(frames(100), frames(200), "early")
     late = plain_cue(hundred_hours + 1000, hundred_hours + 3000, "too late")
     result = subkit.render(Document(cues=(early, late)), fmt)
-    assert [(loss.feature, loss.first_cue) for loss in result.losses] == [("timing", 1)]
+    assert [(loss.feature, loss.first_cue) for loss in result.losses] == [("time-range", 1)]
     assert [c.plain_text() for c in subkit.loads(result.data, format=fmt).cues] == ["early"]
     with pytest.raises(UnsupportedFeatureError, match="100 hours"):
         subkit.render(Document(cues=(early, late)), fmt, strict=True)

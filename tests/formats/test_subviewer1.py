@@ -111,7 +111,7 @@ def test_writer_rounds_to_seconds_and_reports() -> None:
     result = subkit.render(Document(cues=cues), "subviewer1")
     text = str(result.data)
     assert "[BEGIN]\n******** START SCRIPT ********\n[00:00:01]\na|b\n[00:00:03]\n\n[end]\n" in text
-    assert [loss.feature for loss in result.losses] == ["italic", "timing", "empty-cue"]
+    assert [loss.feature for loss in result.losses] == ["italic", "precision", "empty-cue"]
     with pytest.raises(UnsupportedFeatureError):
         subkit.render(Document(cues=cues[1:]), "subviewer1", strict=True)
     assert dict(read(text).header) == subviewer1.default_header()

@@ -560,7 +560,7 @@ def test_writer_reports_and_strict_refuses() -> None:
     doc = Document(cues=(Cue(start_ms=-5, end_ms=10, content=(Run("x"),), placement=Placement(x=1.0, y=2.0),
                              id="1", comment=False, effect="fx"),))
     _, losses = render(doc)
-    assert losses == ["position", "effect", "id", "negative-time"]
+    assert losses == ["position", "effect", "negative-time", "id"]  # the lowering stage first
     with pytest.raises(UnsupportedFeatureError):
         render(doc, strict=True)
 
