@@ -333,92 +333,111 @@ def encode_rows(
             out.append(NEWLINE)
             if double_height:
                 out.append(NEWLINE)
-        row = bytearray()
-        width = 0
-        colour: Color | None = None
-        background: Color | None = None
-        italic = underline = False
-        at_start = True
-        last_char: str | None = None
-        if double_height:
-            row.append(DOUBLE_HEIGHT)
-            width += 1
-        if boxed and not teletext:
-            row.append(BOX_ON)
-        head = len(row)
+        row = _Row(result, teletext=teletext, double_height=double_height, boxed=boxed)
         for item in line:
             if type(item) is Raw:
-                match = _RAW_MARKUP.fullmatch(item.markup)
-                if match is None:  # not a ``{XX}`` code: nothing the reader made, nothing to write
-                    continue
-                row.append(int(match.group(1), 16))
-                width += 1
-                continue
-            assert isinstance(item, Run)
-            if not item.text:
-                continue
-            style = item.style
-            want_colour = style.color
-            if want_colour is not None:
-                snapped = nearest_colour(want_colour)
-                if snapped != Color(r=want_colour.r, g=want_colour.g, b=want_colour.b):
-                    result.approximated += 1
-                want_colour = None if snapped == _WHITE else snapped
-            want_background = style.background
-            if want_background is not None:
-                snapped = nearest_colour(want_background)
-                if snapped != Color(r=want_background.r, g=want_background.g, b=want_background.b):
-                    result.approximated += 1
-                want_background = None if snapped == COLOURS[0] else snapped
-            codes = bytearray()
-            if want_background != background:
-                if want_background is None:
-                    codes.append(BLACK_BACKGROUND)
-                else:
-                    codes.append(_CODE_OF[want_background])
-                    codes.append(NEW_BACKGROUND)
-                    colour = None if want_background == _WHITE else want_background
-                background = want_background
-            if want_colour != colour:
-                codes.append(7 if want_colour is None else _CODE_OF[want_colour])
-                colour = want_colour
-            if codes and not at_start and last_char != " " and not item.text.startswith(" "):
-                result.glued += 1
-            if codes:
-                width += len(codes)
-                if at_start and teletext:
-                    row[head:head] = codes  # before the start box, as teletext subtitles usually have it
-                    head += len(codes)
-                else:
-                    row += codes
-            if bool(style.italic) != italic:
-                italic = bool(style.italic)
-                row.append(ITALIC_ON if italic else ITALIC_OFF)
-            if bool(style.underline) != underline:
-                underline = bool(style.underline)
-                row.append(UNDERLINE_ON if underline else UNDERLINE_OFF)
-            if at_start and teletext:
-                row[head:head] = bytes([START_BOX, START_BOX])
-                width += 2
-            encoded, bad = charset.encode(item.text)
-            result.unencodable.extend(bad)
-            row += encoded
-            width += len(item.text)
-            last_char = item.text[-1]
-            at_start = False
-        if italic:
-            row.append(ITALIC_OFF)
-        if underline:
-            row.append(UNDERLINE_OFF)
-        if boxed and not teletext:
-            row.append(BOX_OFF)
-        if centre_in is not None and width < centre_in:
-            padding = (centre_in - width) // 2
-            row[0:0] = b" " * padding
-            width += padding
-        out += row
-        result.widths.append(width)
+                row.raw(item)
+            elif isinstance(item, Run) and item.text:
+                row.run(item, charset)
+        out += row.finish(centre_in)
+        result.widths.append(row.width)
     if not lines and double_height:
         out.append(DOUBLE_HEIGHT)  # an empty subtitle keeps its double height
     result.data = bytes(out)
     return result
+
+
+class _Row:
+    """One row of a text field being encoded: its bytes, its width in cells and the attributes in force."""
+
+    def __init__(self, result: EncodedText, *, teletext: bool, double_height: bool, boxed: bool) -> None:
+        self.result = result
+        self.teletext = teletext
+        self.boxed = boxed and not teletext
+        self.data = bytearray()
+        self.width = 0
+        self.colour: Color | None = None
+        self.background: Color | None = None
+        self.italic = self.underline = False
+        self.at_start = True
+        self.last_char: str | None = None
+        if double_height:
+            self.data.append(DOUBLE_HEIGHT)
+            self.width += 1
+        if self.boxed:
+            self.data.append(BOX_ON)
+        self.head = len(self.data)  # where teletext colour codes and the start box go
+
+    def raw(self, item: Raw) -> None:
+        """A raw ``{XX}`` code of this format, written as its byte; other raw markup is not this format's."""
+        match = _RAW_MARKUP.fullmatch(item.markup)
+        if match is not None:
+            self.data.append(int(match.group(1), 16))
+            self.width += 1
+
+    def run(self, item: Run, charset: Charset) -> None:
+        """A run of text, after the codes that change colour, background, italics and underline to its style."""
+        style = item.style
+        codes = self._colour_codes(self._snap(style.color, _WHITE), self._snap(style.background, COLOURS[0]))
+        if codes and not self.at_start and self.last_char != " " and not item.text.startswith(" "):
+            self.result.glued += 1
+        if codes:
+            self.width += len(codes)
+            if self.at_start and self.teletext:
+                self.data[self.head:self.head] = codes  # before the start box, as teletext subtitles usually have it
+                self.head += len(codes)
+            else:
+                self.data += codes
+        if bool(style.italic) != self.italic:
+            self.italic = bool(style.italic)
+            self.data.append(ITALIC_ON if self.italic else ITALIC_OFF)
+        if bool(style.underline) != self.underline:
+            self.underline = bool(style.underline)
+            self.data.append(UNDERLINE_ON if self.underline else UNDERLINE_OFF)
+        if self.at_start and self.teletext:
+            self.data[self.head:self.head] = bytes([START_BOX, START_BOX])
+            self.width += 2
+        encoded, bad = charset.encode(item.text)
+        self.result.unencodable.extend(bad)
+        self.data += encoded
+        self.width += len(item.text)
+        self.last_char = item.text[-1]
+        self.at_start = False
+
+    def _snap(self, wanted: Color | None, default: Color) -> Color | None:
+        """``wanted`` as the nearest teletext colour (counted when it had to move); ``None`` for the default."""
+        if wanted is None:
+            return None
+        snapped = nearest_colour(wanted)
+        if snapped != Color(r=wanted.r, g=wanted.g, b=wanted.b):
+            self.result.approximated += 1
+        return None if snapped == default else snapped
+
+    def _colour_codes(self, colour: Color | None, background: Color | None) -> bytearray:
+        codes = bytearray()
+        if background != self.background:
+            if background is None:
+                codes.append(BLACK_BACKGROUND)
+            else:
+                codes.append(_CODE_OF[background])
+                codes.append(NEW_BACKGROUND)
+                self.colour = None if background == _WHITE else background
+            self.background = background
+        if colour != self.colour:
+            codes.append(7 if colour is None else _CODE_OF[colour])
+            self.colour = colour
+        return codes
+
+    def finish(self, centre_in: int | None) -> bytearray:
+        """The row's bytes, attributes closed, padded to sit centred in ``centre_in`` cells if given."""
+        if self.italic:
+            self.data.append(ITALIC_OFF)
+        if self.underline:
+            self.data.append(UNDERLINE_OFF)
+        if self.boxed:
+            self.data.append(BOX_OFF)
+        if centre_in is not None and self.width < centre_in:
+            padding = (centre_in - self.width) // 2
+            self.data[0:0] = b" " * padding
+            self.width += padding
+        return self.data
