@@ -46,7 +46,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from subkit.model import Cue, Document, LineBreak, LossReport, Raw, Run
+from subkit.model import Cue, Document, LineBreak, LossReport, Placement, Raw, Run, RunStyle
 
 __all__ = ["FEATURE_MESSAGES", "cue_features", "document_features", "report_unsupported"]
 
@@ -96,37 +96,47 @@ def cue_features(cue: Cue, raw_format: str | None = None) -> set[str]:
     found: set[str] = set()
     for item in cue.content:
         if type(item) is Run:
-            style = item.style
-            if style.italic:
-                found.add("italic")
-            if style.bold or style.weight is not None:
-                found.add("bold")
-            if style.underline:
-                found.add("underline")
-            if style.strike:
-                found.add("strike")
-            if style.color is not None:
-                found.add("color")
-            if style.background is not None:
-                found.add("background")
-            if style.outline_color is not None or style.shadow_color is not None:
-                found.add("outline")
-            if style.font_family is not None or style.font_size is not None:
-                found.add("font")
-            if style.classes:
-                found.add("classes")
-            if style.language is not None:
-                found.add("language")
-            if style.voice is not None:
-                found.add("voice")
-            if style.ruby is not None:
-                found.add("ruby")
+            _style_features(item.style, found)
         elif type(item) is Raw:
             if item.format != raw_format:
                 found.add("raw")
         elif type(item) is not LineBreak:  # pragma: no cover - exhaustive
             raise TypeError(f"unexpected content item {item!r}")
-    p = cue.placement
+    _placement_features(cue.placement, found)
+    _cue_features(cue, found)
+    return found
+
+
+def _style_features(style: RunStyle, found: set[str]) -> None:
+    """Add the feature keys a run's style uses to ``found``."""
+    if style.italic:
+        found.add("italic")
+    if style.bold or style.weight is not None:
+        found.add("bold")
+    if style.underline:
+        found.add("underline")
+    if style.strike:
+        found.add("strike")
+    if style.color is not None:
+        found.add("color")
+    if style.background is not None:
+        found.add("background")
+    if style.outline_color is not None or style.shadow_color is not None:
+        found.add("outline")
+    if style.font_family is not None or style.font_size is not None:
+        found.add("font")
+    if style.classes:
+        found.add("classes")
+    if style.language is not None:
+        found.add("language")
+    if style.voice is not None:
+        found.add("voice")
+    if style.ruby is not None:
+        found.add("ruby")
+
+
+def _placement_features(p: Placement, found: set[str]) -> None:
+    """Add the feature keys a cue's placement uses to ``found``."""
     if p.align is not None or p.text_align is not None:
         found.add("alignment")
     if p.x is not None:
@@ -141,6 +151,10 @@ def cue_features(cue: Cue, raw_format: str | None = None) -> set[str]:
         found.add("margins")
     if p.layer:
         found.add("layer")
+
+
+def _cue_features(cue: Cue, found: set[str]) -> None:
+    """Add the feature keys of the cue's own fields (not its text or placement) to ``found``."""
     if cue.speaker is not None:
         found.add("speaker")
     if cue.language is not None:
@@ -161,7 +175,6 @@ def cue_features(cue: Cue, raw_format: str | None = None) -> set[str]:
         found.add("id")
     if cue.style is not None:
         found.add("styles")
-    return found
 
 
 def document_features(doc: Document, raw_format: str | None = None) -> dict[str, tuple[int, int | None]]:
