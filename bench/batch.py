@@ -61,11 +61,39 @@ def tasks_for(files: list[Path], out: Path, to: str) -> list[batch.Task]:
     return [batch.Task(str(p), str(out / f"{i:07d}{ext}"), to) for i, p in enumerate(files)]
 
 
-def timed_run(files: list[Path], to: str, **kwargs: Any) -> dict[str, Any]:
+def archive_tasks(files: list[Path], out: Path, to: str) -> list[batch.Task]:
+    """Tasks that keep the archive's folders of 1,000 (one output folder per input folder)."""
+    ext = subkit.formats.get(to).extensions[0]
+    return [batch.Task(str(p), str(out / p.parent.name / (p.stem + ext)), to) for p in files]
+
+
+def progress_printer(total: int, every: int) -> Any:
+    """A ``progress`` callback printing the count, the rate and the load every ``every`` files."""
+    started = time.perf_counter()
+
+    def report(result: batch.FileResult, done: int, total_: int) -> None:
+        if done % every == 0 or done == total:
+            wall = time.perf_counter() - started
+            load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+            print(f"  {done:>9,} of {total:,} files in {wall:7.1f} s: {done / wall:6.0f} files/s, load {load:.1f}",
+                  file=sys.stderr, flush=True)
+
+    return report
+
+
+def peak_rss_mib() -> dict[str, float]:
+    """Peak resident memory of this process and of its largest child so far (MiB; Linux reports KiB)."""
+    import resource
+
+    return {"parent": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "largest_worker": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+
+
+def timed_run(files: list[Path], to: str, *, make_tasks: Any = None, **kwargs: Any) -> dict[str, Any]:
     """One batch run into a fresh folder; its wall time and counts."""
     folder = Path(tempfile.mkdtemp(prefix="subkit-bench-batch-"))
     try:
-        tasks = tasks_for(files, folder / "out", to)
+        tasks = (make_tasks or tasks_for)(files, folder / "out", to)
         started = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -123,6 +151,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--jobs", default="1,2")
     parser.add_argument("--engines", default="process,dask,ray")
     parser.add_argument("--archive", type=int, default=20000, help="synthetic files (0: none)")
+    parser.add_argument("--archive-jobs", type=int, default=2, help="worker processes for the archive")
     parser.add_argument("--repeat", type=int, default=2, help="rounds; the best of each row is reported")
     parser.add_argument("--exec-sample", type=int, default=20, help="files run as one process each")
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results" / "batch.json")
@@ -176,13 +205,19 @@ def main(argv: list[str] | None = None) -> None:
             started = time.perf_counter()
             files = archive(folder / "in", args.archive)
             generated = time.perf_counter() - started
-            row = timed_run(files, "webvtt", engine="process", jobs=2)
-            row["generate_seconds"] = generated
+            load = os.getloadavg() if hasattr(os, "getloadavg") else None
+            row = timed_run(files, "webvtt", make_tasks=archive_tasks, engine="process", jobs=args.archive_jobs,
+                            progress=progress_printer(len(files), max(1000, len(files) // 20)))
+            row.update(generate_seconds=generated, load_before=load, peak_rss_mib=peak_rss_mib(),
+                       load_after=os.getloadavg() if hasattr(os, "getloadavg") else None)
             results["archive"] = row
             rate = row["files_per_second"]
             print(f"\nsynthetic archive: {row['files']} files (generated in {generated:.1f} s), "
-                  f"{row['converted']} converted in {row['wall']:.1f} s = {rate:.0f} files/s with 2 jobs; "
-                  f"1,000,000 files at that rate: {1_000_000 / rate / 60:.0f} min")
+                  f"{row['converted']} converted in {row['wall']:.1f} s = {rate:.0f} files/s with "
+                  f"{args.archive_jobs} jobs; 1,000,000 files at that rate: {1_000_000 / rate / 60:.0f} min; "
+                  f"peak RSS {row['peak_rss_mib']['parent']:.0f} MiB (parent), "
+                  f"{row['peak_rss_mib']['largest_worker']:.0f} MiB (largest worker); load {load} -> "
+                  f"{row['load_after']}")
         finally:
             shutil.rmtree(folder, ignore_errors=True)
     args.results.parent.mkdir(parents=True, exist_ok=True)

@@ -491,6 +491,7 @@ def dump(
     bom: bool = False,
     strict: bool = False,
     force: bool = False,
+    durable: bool = True,
     **options: Any,
 ) -> WriteResult:
     """Write ``doc`` to ``path`` atomically (``"-"`` for standard output).
@@ -500,6 +501,8 @@ def dump(
     never leaves a truncated or clobbered file; a symbolic link's target is
     replaced, devices and FIFOs (``/dev/stdout``) are written through, and a
     read-only file is refused unless ``force`` (see :func:`subkit._io.atomic_write`).
+    ``durable=False`` skips syncing the file to disk before the rename, for a
+    caller that syncs many files at once (the rename stays atomic).
     ``bom`` starts the file with a byte order mark in ``encoding`` (a Unicode
     one); it is the writers' ``bom`` option.
 
@@ -534,7 +537,7 @@ def dump(
             "".encode(encoding)
         except LookupError:
             raise ConfigError(f"unknown encoding {encoding!r}") from None
-        _io.write_bytes(name, _encoded(data, encoding, name), force=force)
+        _io.write_bytes(name, _encoded(data, encoding, name), force=force, durable=durable)
         return result
     if isinstance(data, str):
         codec = encoding.lower().replace("_", "-")
@@ -553,7 +556,7 @@ def dump(
             ) from None
     else:
         payload = data
-    _io.write_bytes(name, payload, force=force)
+    _io.write_bytes(name, payload, force=force, durable=durable)
     return result
 
 

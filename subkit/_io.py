@@ -305,7 +305,8 @@ def _truncatable(target: str) -> bool:
     return False
 
 
-def atomic_write(path: str | os.PathLike[str], data: bytes | Iterable[bytes], *, force: bool = False) -> None:
+def atomic_write(path: str | os.PathLike[str], data: bytes | Iterable[bytes], *, force: bool = False,
+                 durable: bool = True) -> None:
     """Write ``data`` to ``path`` so that the old file is intact or wholly replaced, never half-written.
 
     * A regular file is replaced through a temporary file beside it
@@ -321,6 +322,12 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | Iterable[bytes], *,
     * A file with several hard links is replaced like any other: the other
       names keep the old content (rewriting it in place could leave it half
       written).
+    * With ``durable`` (the default) the temporary file is synced to disk
+      before the rename, so a power cut leaves the old file or the new one.
+      ``durable=False`` skips that sync (the rename is still atomic for any
+      process that reads the file, and a killed writer leaves no partial
+      file); the caller then syncs many files at once, as ``subkit batch``
+      does before it journals them.
 
     Raises:
         SubkitIOError: the file cannot be written, or is read-only.
@@ -356,7 +363,8 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | Iterable[bytes], *,
     try:
         try:
             _write_all(fd, data)
-            os.fsync(fd)
+            if durable:
+                os.fsync(fd)
         finally:
             os.close(fd)
         if info is not None:
@@ -376,7 +384,8 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | Iterable[bytes], *,
         raise
 
 
-def write_bytes(path: str | os.PathLike[str], data: bytes | Iterable[bytes], *, force: bool = False) -> None:
+def write_bytes(path: str | os.PathLike[str], data: bytes | Iterable[bytes], *, force: bool = False,
+                durable: bool = True) -> None:
     """Write to ``path`` with :func:`atomic_write`, or to standard output for ``"-"``.
 
     A failed write to standard output (a full disk, a closed pipe) is an
@@ -397,7 +406,7 @@ def write_bytes(path: str | os.PathLike[str], data: bytes | Iterable[bytes], *, 
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise _error("<stdout>", exc) from None
         return
-    atomic_write(path, data, force=force)
+    atomic_write(path, data, force=force, durable=durable)
 
 
 def write_files(folder: str | os.PathLike[str], files: Iterable[tuple[str, bytes]], *,

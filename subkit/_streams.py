@@ -153,23 +153,14 @@ def parse_mpd(text: str, *, language: str | None = None) -> StreamTrack:
         raise ParseError("not a DASH MPD", format="dash")
     track = StreamTrack()
     total = _iso_duration(root.get("mediaPresentationDuration"))
-    candidates: list[tuple[Any, Any, Any, list[str]]] = []
-    for period in _children(root, "Period"):
-        for aset in _children(period, "AdaptationSet"):
-            for rep in _children(aset, "Representation"):
-                codecs = rep.get("codecs") or aset.get("codecs") or ""
-                mime = rep.get("mimeType") or aset.get("mimeType") or ""
-                kind = aset.get("contentType") or ""
-                if codecs.split(".")[0] in _TEXT_CODECS or (kind == "text" and mime == "application/mp4"):
-                    bases = [_text(_child(el, "BaseURL")) for el in (root, period, aset, rep)]
-                    candidates.append((period, aset, rep, [b for b in bases if b]))
+    candidates = _text_representations(root)
     if not candidates:
         raise ParseError("the MPD has no wvtt or stpp text track", format="dash")
     chosen = next((c for c in candidates if language and (c[1].get("lang") or "").lower() == language.lower()),
                   candidates[0])
     if len(candidates) > 1:
         track.notes.append(f"{len(candidates)} text representations; read {chosen[2].get('id')!r}")
-    period, aset, rep, bases = chosen
+    _, aset, rep, bases = chosen
     track.codecs = rep.get("codecs") or aset.get("codecs")
     track.language = aset.get("lang") or rep.get("lang")
     base = ""
@@ -182,39 +173,7 @@ def parse_mpd(text: str, *, language: str | None = None) -> StreamTrack:
         template = _child(aset, "SegmentTemplate")
     seg_list = _child(rep, "SegmentList") if _child(rep, "SegmentList") is not None else _child(aset, "SegmentList")
     if template is not None:
-        timescale = int(template.get("timescale") or 1)
-        number = int(template.get("startNumber") or 1)
-        if template.get("initialization"):
-            track.init = base + _fill(template.get("initialization"), values)
-        media = template.get("media") or ""
-        timeline = _child(template, "SegmentTimeline")
-        if timeline is not None:
-            time = 0
-            entries = _children(timeline, "S")
-            for index, s in enumerate(entries):
-                time = int(s.get("t")) if s.get("t") is not None else time
-                duration = int(s.get("d") or 0)
-                repeat = int(s.get("r") or 0)
-                if repeat < 0:  # until the next S or the end of the period
-                    if index + 1 < len(entries) and entries[index + 1].get("t") is not None:
-                        repeat = max((int(entries[index + 1].get("t")) - time) // max(duration, 1) - 1, 0)
-                    elif total is not None:
-                        repeat = max(int((total * timescale - time + duration - 1) // max(duration, 1)) - 1, 0)
-                    else:
-                        repeat = 0
-                for _ in range(repeat + 1):
-                    track.segments.append(base + _fill(media, {**values, "Number": number, "Time": time}))
-                    number += 1
-                    time += duration
-        else:
-            duration = int(template.get("duration") or 0)
-            if duration <= 0 or total is None:
-                raise ParseError("a SegmentTemplate without a timeline needs @duration and the MPD's "
-                                 "mediaPresentationDuration", format="dash")
-            count = max(int(-(-total * timescale // duration)), 1)
-            for index in range(count):
-                track.segments.append(base + _fill(media, {**values, "Number": number + index,
-                                                           "Time": index * duration}))
+        _template_segments(track, template, base, values, total)
     elif seg_list is not None:
         init = _child(seg_list, "Initialization")
         if init is not None and init.get("sourceURL"):
@@ -225,6 +184,69 @@ def parse_mpd(text: str, *, language: str | None = None) -> StreamTrack:
     else:
         raise ParseError("the text representation names no segments", format="dash")
     return track
+
+
+def _text_representations(root: Any) -> list[tuple[Any, Any, Any, list[str]]]:
+    """Every text representation of the MPD: its period, adaptation set, element and ``BaseURL`` chain."""
+    candidates: list[tuple[Any, Any, Any, list[str]]] = []
+    for period in _children(root, "Period"):
+        for aset in _children(period, "AdaptationSet"):
+            for rep in _children(aset, "Representation"):
+                codecs = rep.get("codecs") or aset.get("codecs") or ""
+                mime = rep.get("mimeType") or aset.get("mimeType") or ""
+                kind = aset.get("contentType") or ""
+                if codecs.split(".")[0] in _TEXT_CODECS or (kind == "text" and mime == "application/mp4"):
+                    bases = [_text(_child(el, "BaseURL")) for el in (root, period, aset, rep)]
+                    candidates.append((period, aset, rep, [b for b in bases if b]))
+    return candidates
+
+
+def _template_segments(track: StreamTrack, template: Any, base: str, values: dict[str, int | str],
+                       total: float | None) -> None:
+    """Fill ``track`` from a ``SegmentTemplate``: its timeline, or ``@duration`` over the presentation.
+
+    Raises:
+        ParseError: no timeline and no ``@duration`` or presentation duration to count segments by.
+    """
+    timescale = int(template.get("timescale") or 1)
+    number = int(template.get("startNumber") or 1)
+    if template.get("initialization"):
+        track.init = base + _fill(template.get("initialization"), values)
+    media = template.get("media") or ""
+    timeline = _child(template, "SegmentTimeline")
+    if timeline is not None:
+        for index, time in _timeline(_children(timeline, "S"), number, timescale, total):
+            track.segments.append(base + _fill(media, {**values, "Number": index, "Time": time}))
+        return
+    duration = int(template.get("duration") or 0)
+    if duration <= 0 or total is None:
+        raise ParseError("a SegmentTemplate without a timeline needs @duration and the MPD's "
+                         "mediaPresentationDuration", format="dash")
+    count = max(int(-(-total * timescale // duration)), 1)
+    for index in range(count):
+        track.segments.append(base + _fill(media, {**values, "Number": number + index, "Time": index * duration}))
+
+
+def _timeline(entries: list[Any], number: int, timescale: int, total: float | None) -> list[tuple[int, int]]:
+    """``(number, time)`` of each segment of a ``SegmentTimeline`` (``@r="-1"`` runs to the next ``S`` or the end)."""
+    segments: list[tuple[int, int]] = []
+    time = 0
+    for index, s in enumerate(entries):
+        time = int(s.get("t")) if s.get("t") is not None else time
+        duration = int(s.get("d") or 0)
+        repeat = int(s.get("r") or 0)
+        if repeat < 0:  # until the next S or the end of the period
+            if index + 1 < len(entries) and entries[index + 1].get("t") is not None:
+                repeat = max((int(entries[index + 1].get("t")) - time) // max(duration, 1) - 1, 0)
+            elif total is not None:
+                repeat = max(int((total * timescale - time + duration - 1) // max(duration, 1)) - 1, 0)
+            else:
+                repeat = 0
+        for _ in range(repeat + 1):
+            segments.append((number, time))
+            number += 1
+            time += duration
+    return segments
 
 
 def _text(el: Any) -> str:

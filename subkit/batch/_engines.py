@@ -77,6 +77,7 @@ class _Worker:
         self.chunk: list[Task] = []
         self.index = 0
         self.started = time.monotonic()
+        self.ready = False  # the worker has started up: its files' time runs from here
 
     @property
     def current(self) -> Task | None:
@@ -113,86 +114,109 @@ def run_pool(tasks: Sequence[Task], job: Job, on_result: OnResult, *, jobs: int,
     """
     if not tasks:
         return
-    size = size or chunk_size(len(tasks), jobs)
-    pending: deque[Task] = deque(tasks)
-    active: list[_Worker] = []
+    pool = _Pool(tasks, job, on_result, size or chunk_size(len(tasks), jobs))
+    try:
+        pool.start(jobs)
+        while pool.active:
+            ready = set(wait([w.conn for w in pool.active], pool.wait_time()))
+            for worker in list(pool.active):
+                pool.serve(worker, worker.conn in ready)
+    finally:
+        pool.close()
 
-    def give(worker: _Worker) -> bool:
-        if not pending:
+
+class _Pool:
+    """The state of :func:`run_pool`: the queue of tasks and the workers on them."""
+
+    def __init__(self, tasks: Sequence[Task], job: Job, on_result: OnResult, size: int) -> None:
+        self.pending: deque[Task] = deque(tasks)
+        self.job = job
+        self.on_result = on_result
+        self.size = size
+        self.active: list[_Worker] = []
+
+    def start(self, jobs: int) -> None:
+        for _ in range(min(jobs, math.ceil(len(self.pending) / self.size))):
+            worker = _Worker(self.job)
+            self.active.append(worker)
+            self.give(worker)
+
+    def wait_time(self) -> float | None:
+        """Seconds until the first running file reaches the time limit (``None``: no limit)."""
+        if self.job.timeout is None:
+            return None
+        busy = [w.started + self.job.timeout for w in self.active if w.ready and w.current is not None]
+        return max(0.0, min(busy) - time.monotonic()) if busy else None
+
+    def give(self, worker: _Worker) -> bool:
+        """Hand ``worker`` its next chunk; ``False`` (and tell it to stop) when none is left."""
+        if not self.pending:
             worker.chunk, worker.index = [], 0
             with contextlib.suppress(OSError):
                 worker.send.send(None)
             return False
-        worker.chunk = [pending.popleft() for _ in range(min(size, len(pending)))]
+        worker.chunk = [self.pending.popleft() for _ in range(min(self.size, len(self.pending)))]
         worker.index = 0
         worker.started = time.monotonic()
         worker.send.send(worker.chunk)
         return True
 
-    def replace(worker: _Worker) -> None:
-        worker.kill()
-        active.remove(worker)
-        if pending:
-            fresh = _Worker(job)
-            active.append(fresh)
-            give(fresh)
+    def serve(self, worker: _Worker, readable: bool) -> None:
+        """Take what ``worker`` sent, then end it if it is idle, dead or over the time limit."""
+        retire, gone = self._receive(worker) if readable else (False, False)
+        if retire:
+            self.replace(worker)  # it is idle or ending: nothing is lost by ending it now
+        elif gone:
+            self.fail(worker, "crashed", _died(worker))
+            self.replace(worker)
+        elif self.job.timeout is not None and worker.ready and worker.current is not None \
+                and time.monotonic() - worker.started > self.job.timeout:
+            worker.process.kill()
+            worker.process.wait()
+            self.fail(worker, "timeout", f"took longer than {self.job.timeout:g} s; its worker was ended")
+            self.replace(worker)
 
-    def fail(worker: _Worker, reason: str, message: str) -> None:
+    def _receive(self, worker: _Worker) -> tuple[bool, bool]:
+        """Read every message waiting from ``worker``; return (retire it, it is gone)."""
+        while worker.conn.poll():
+            try:
+                result: FileResult | str = worker.conn.recv()
+            except (EOFError, OSError):
+                return False, True
+            if isinstance(result, str):  # "ready": start-up is over, the first file begins now
+                worker.ready = True
+                worker.started = time.monotonic()
+                continue
+            worker.index += 1
+            worker.started = time.monotonic()
+            self.on_result(result)
+            if result.reason == "memory":
+                self.pending.extendleft(reversed(worker.chunk[worker.index:]))
+                worker.chunk = []
+                return True, False
+            if worker.current is None and not self.give(worker):
+                return True, False
+        return False, False
+
+    def replace(self, worker: _Worker) -> None:
+        worker.kill()
+        self.active.remove(worker)
+        if self.pending:
+            fresh = _Worker(self.job)
+            self.active.append(fresh)
+            self.give(fresh)
+
+    def fail(self, worker: _Worker, reason: str, message: str) -> None:
         task = worker.current
         if task is not None:
             remove_temporaries([task.output], worker.process.pid)
-            on_result(FileResult(task.input, task.output, FAILED, reason=reason, error=message,
-                                 seconds=time.monotonic() - worker.started))
-            pending.extendleft(reversed(worker.rest()))
+            self.on_result(FileResult(task.input, task.output, FAILED, reason=reason, error=message,
+                                      seconds=time.monotonic() - worker.started))
+            self.pending.extendleft(reversed(worker.rest()))
         worker.chunk = []
 
-    try:
-        for _ in range(min(jobs, math.ceil(len(tasks) / size))):
-            worker = _Worker(job)
-            active.append(worker)
-            give(worker)
-        while active:
-            timeout = None
-            now = time.monotonic()
-            if job.timeout is not None:
-                busy = [w.started + job.timeout for w in active if w.current is not None]
-                timeout = max(0.0, min(busy) - now) if busy else None
-            ready = set(wait([w.conn for w in active], timeout))
-            for worker in list(active):
-                gone = False
-                retire = False
-                while worker.conn in ready and worker.conn.poll():
-                    try:
-                        result: FileResult = worker.conn.recv()
-                    except (EOFError, OSError):
-                        gone = True
-                        break
-                    worker.index += 1
-                    worker.started = time.monotonic()
-                    on_result(result)
-                    if result.reason == "memory":
-                        pending.extendleft(reversed(worker.chunk[worker.index:]))
-                        worker.chunk = []
-                        retire = True
-                        break
-                    if worker.current is None and not give(worker):
-                        retire = True
-                        break
-                if retire:
-                    replace(worker)  # it is idle or ending: nothing is lost by ending it now
-                    continue
-                if gone:
-                    fail(worker, "crashed", _died(worker))
-                    replace(worker)
-                    continue
-                if job.timeout is not None and worker.current is not None \
-                        and time.monotonic() - worker.started > job.timeout:
-                    worker.process.kill()
-                    worker.process.wait()
-                    fail(worker, "timeout", f"took longer than {job.timeout:g} s; its worker was ended")
-                    replace(worker)
-    finally:
-        for worker in active:
+    def close(self) -> None:
+        for worker in self.active:
             worker.kill()
             if worker.current is not None:
                 remove_temporaries([worker.current.output], worker.process.pid)

@@ -80,6 +80,9 @@ class Journal:
     def append(self, entry: dict[str, Any], *, sync: bool = True) -> None:
         """Append one event; with ``sync`` (the default) it is on disk when this returns.
 
+        Without ``sync`` the event is handed to the system (a killed process
+        keeps it) and reaches the disk at the next :meth:`sync`.
+
         Raises:
             SubkitIOError: the journal cannot be written.
             ValueError: the event has no string under the journal's key.
@@ -95,6 +98,7 @@ class Journal:
                 if sync:
                     self._sync(handle)
                 else:
+                    handle.flush()  # with the system: a killed process loses no event
                     self._dirty = True
             except OSError as exc:
                 raise self._error(exc) from None

@@ -34,6 +34,8 @@ class Job:
         out_encoding: the text encoding of the outputs.
         timeout: seconds a file may take before its worker is killed (``None``: no limit).
         memory_mb: megabytes of memory a worker may add to what it uses at start (``None``: no limit).
+        sync_each: sync every output to disk before its rename; otherwise the run syncs the
+            outputs in groups, before it journals them as done.
     """
 
     steps: Sequence[Callable[[Document], Document]] = ()
@@ -41,6 +43,7 @@ class Job:
     out_encoding: str = "utf-8"
     timeout: float | None = None
     memory_mb: int | None = None
+    sync_each: bool = False
 
     @property
     def limited(self) -> bool:
@@ -62,6 +65,7 @@ class FileResult:
         changes: what the steps changed, count by kind.
         seconds: the time the file took in its worker.
         signature: the input's ``size``, ``mtime_ns`` and ``sha1`` when it was read.
+        output_size: the size in bytes of the output written.
     """
 
     input: str
@@ -73,6 +77,7 @@ class FileResult:
     changes: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     signature: dict[str, Any] = field(default_factory=dict)
+    output_size: int | None = None
 
     def record(self) -> dict[str, Any]:
         """The JSON object of the ``--json`` report."""
@@ -191,10 +196,12 @@ def convert(task: Task, job: Job) -> FileResult:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", LossyConversionWarning)
             written = subkit.dump(doc.replace(diagnostics=()), task.output, format=out_spec.name,
-                                  encoding=job.out_encoding, strict=job.strict, **write_options)
+                                  encoding=job.out_encoding, strict=job.strict, durable=job.sync_each,
+                                  **write_options)
         losses = {loss.feature: loss.count for loss in written.losses}
         return FileResult(task.input, task.output, CONVERTED, losses=losses, changes=changes,
-                          seconds=time.perf_counter() - started, signature=sig)
+                          seconds=time.perf_counter() - started, signature=sig,
+                          output_size=os.stat(task.output).st_size)
     except SubkitError as exc:
         reason, message = "error", str(exc)
     except MemoryError:

@@ -1,9 +1,11 @@
 """A worker of the local pool: ``python -m subkit.batch._worker READ_FD WRITE_FD``.
 
-It reads the :class:`~subkit.batch._work.Job` and then chunks of tasks from
-one pipe, and writes one :class:`~subkit.batch._work.FileResult` per file on
-the other, until it reads ``None`` or the parent goes away. Ctrl-C is the
-parent's business: the worker ignores it and is ended by the parent.
+It reads the :class:`~subkit.batch._work.Job`, answers ``"ready"`` once it has
+started (so that a file's time limit does not count the worker's start-up),
+then reads chunks of tasks from one pipe and writes one
+:class:`~subkit.batch._work.FileResult` per file on the other, until it
+reads ``None`` or the parent goes away. Ctrl-C is the parent's business: the
+worker ignores it and is ended by the parent.
 """
 
 from __future__ import annotations
@@ -48,14 +50,19 @@ def main(read_fd: int, write_fd: int) -> None:
         job: Job = down.recv()
     except (EOFError, OSError):
         return
-    if job.memory_mb is not None and sys.platform != "win32":
-        # Load the formats' modules first, so that the limit is on what a file needs, not on imports.
+    if job.limited:
+        # Load the formats' modules first, so that the limits are on what a file needs, not on imports.
         from subkit import formats
 
         for name in formats.names():
             with contextlib.suppress(Exception):  # a format whose import fails fails its files, not the worker
                 formats.module(name)
-        limit_memory(job.memory_mb)
+        if job.memory_mb is not None and sys.platform != "win32":
+            limit_memory(job.memory_mb)
+    try:
+        up.send("ready")
+    except OSError:
+        return
     while True:
         try:
             chunk = down.recv()

@@ -104,6 +104,8 @@ def _pairs(spec: FormatSpec | None, kind: str, pairs: Sequence[str], flag: str) 
               help="End a file that takes longer, report it, go on.")
 @click.option("--memory-per-file", "memory_mb", type=click.IntRange(min=1), metavar="MB",
               help="Memory a worker may allocate for a file; a file needing more fails.")
+@click.option("--sync-each", is_flag=True,
+              help="Sync each output to disk before its rename (default: in groups, before the journal records them).")
 @io_options(
     "to", "out_dir", "name", "from", "encoding", "out_encoding", "strict", "read", "write", "quiet", "json",
     to={"help": "Format to write (a manifest row's format column wins)."},
@@ -136,6 +138,7 @@ def batch_command(
     chunk: int | None,
     timeout: float | None,
     memory_mb: int | None,
+    sync_each: bool,
 ) -> None:
     """Convert many files through one pipeline, resumable, in parallel.
 
@@ -193,7 +196,8 @@ def batch_command(
     try:
         summary = batch.run(tasks, steps=steps, journal=journal, resume=resume, engine=engine, jobs=jobs,
                             chunk=chunk, timeout=timeout, memory_mb=memory_mb, strict=settings.strict,
-                            out_encoding=settings.out_encoding, scheduler=scheduler, address=address, progress=update)
+                            out_encoding=settings.out_encoding, scheduler=scheduler, address=address, progress=update,
+                            sync_each=sync_each)
     finally:
         close()
     if not quiet:

@@ -122,18 +122,36 @@ def _resolve(data: Mapping[str, Any], seen: tuple[str, ...] = ()) -> Profile:
                              f"(known: {', '.join(sorted(PROFILE_KEYS))})")
     if name in seen:
         raise OperationError(f"profile {name!r} extends itself (through {' -> '.join(seen)})")
-    base_name = data.get("extends")
-    if base_name is None:
-        base = Profile(name=name)
-    else:
-        definitions = _builtin()
-        if base_name not in definitions:
-            raise OperationError(
-                f"profile {name!r} extends unknown profile {base_name!r} (known: {', '.join(profile_names())})")
-        base = _resolve(definitions[base_name], (*seen, name))
+    base = _base_profile(data.get("extends"), name, seen)
     rules = {rule: dict(params) for rule, params in base.rules.items()}
     severities = dict(base.severities)
-    changes = data.get("rules", {})
+    _apply_rule_changes(data.get("rules", {}), name, rules, severities)
+    _apply_legacy_keys(data, name, rules)
+    for rule_id, params in rules.items():
+        for key, value in params.items():
+            _check_param(rule_id, key, value, name)
+    fps = _parse_fps(data["fps"], name) if data.get("fps") is not None else base.fps
+    _check_durations(rules, fps, name)
+    return Profile(name=name, title=str(data.get("title", base.title)),
+                   document=str(data.get("document", base.document)),
+                   version=str(data.get("version", base.version)), language=data.get("language", base.language),
+                   fps=fps, rules=rules, severities=severities)
+
+
+def _base_profile(base_name: Any, name: str, seen: tuple[str, ...]) -> Profile:
+    """The profile ``name`` extends (resolved), or an empty one."""
+    if base_name is None:
+        return Profile(name=name)
+    definitions = _builtin()
+    if base_name not in definitions:
+        raise OperationError(
+            f"profile {name!r} extends unknown profile {base_name!r} (known: {', '.join(profile_names())})")
+    return _resolve(definitions[base_name], (*seen, name))
+
+
+def _apply_rule_changes(changes: Any, name: str, rules: dict[str, dict[str, Any]],
+                        severities: dict[str, Severity]) -> None:
+    """Apply a profile's ``rules`` object: ``null`` drops a rule, an object sets parameters and ``severity``."""
     if not isinstance(changes, Mapping):
         raise OperationError(f"profile {name!r}: rules must be an object of rule ids")
     for rule_id, params in changes.items():
@@ -153,6 +171,10 @@ def _resolve(data: Mapping[str, Any], seen: tuple[str, ...] = ()) -> Profile:
             _check_param(rule_id, key, value, name)
             merged[key] = value
         rules[rule_id] = merged
+
+
+def _apply_legacy_keys(data: Mapping[str, Any], name: str, rules: dict[str, dict[str, Any]]) -> None:
+    """Apply the flat keys of older profiles (one rule parameter each) and ``overlaps``."""
     for key, (rule_id, param) in LEGACY_KEYS.items():
         if key in data:
             value = data[key]
@@ -167,21 +189,16 @@ def _resolve(data: Mapping[str, Any], seen: tuple[str, ...] = ()) -> Profile:
             rules.setdefault("overlap", {})
         else:
             rules.pop("overlap", None)
-    for rule_id, params in rules.items():
-        for key, value in params.items():
-            _check_param(rule_id, key, value, name)
-    fps_for_check = _parse_fps(data["fps"], name) if data.get("fps") is not None else base.fps
+
+
+def _check_durations(rules: Mapping[str, Mapping[str, Any]], fps: Fraction | None, name: str) -> None:
+    """Refuse a minimum duration above the maximum (frames counted at ``fps``, else 23.976)."""
     if "min-duration" in rules and "max-duration" in rules:
-        rate = fps_for_check or Fraction(24000, 1001)
+        rate = fps or Fraction(24000, 1001)
         low = parse_span(rules["min-duration"]["min_duration"]).ms(rate)
         high = parse_span(rules["max-duration"]["max_duration"]).ms(rate)
         if low > high:
             raise OperationError(f"profile {name!r}: the minimum duration ({low} ms) is above the maximum ({high} ms)")
-    fps = _parse_fps(data["fps"], name) if data.get("fps") is not None else base.fps
-    return Profile(name=name, title=str(data.get("title", base.title)),
-                   document=str(data.get("document", base.document)),
-                   version=str(data.get("version", base.version)), language=data.get("language", base.language),
-                   fps=fps, rules=rules, severities=severities)
 
 
 def _known_rule(rule_id: str, profile: str) -> Any:

@@ -180,6 +180,55 @@ def test_resume_skips_done_files_and_redoes_changed_ones(tmp_path: Path) -> None
     assert "changed" in (tmp_path / "out" / "f1.vtt").read_text(encoding="utf-8")
 
 
+def test_an_unsynced_journal_event_survives_the_process(tmp_path: Path) -> None:
+    path = tmp_path / "j.jsonl"
+    journal = Journal(path, key="input")
+    journal.append({"input": "a", "event": "done"}, sync=False)
+    # Not synced, not closed: a process killed now has still handed the line to the system.
+    assert Journal(path, key="input").state["a"]["event"] == "done"
+    journal.close()
+
+
+def test_resume_redoes_an_output_cut_short_by_a_power_failure(tmp_path: Path) -> None:
+    src = _files(tmp_path / "in", {f"f{i}.srt": f"text {i}" for i in range(3)})
+    journal = tmp_path / "out" / batch.JOURNAL_NAME
+    tasks = batch.plan([src], out_dir=tmp_path / "out", to_format="webvtt")
+    assert batch.run(tasks, engine="inline", journal=journal).converted == 3
+    sizes = {json.loads(line)["output"]: json.loads(line)["output_size"]
+             for line in journal.read_text(encoding="utf-8").splitlines()}
+    assert sizes == {str(Path(t.output).absolute()): Path(t.output).stat().st_size for t in tasks}
+    (tmp_path / "out" / "f1.vtt").write_bytes(b"")  # renamed into place, its data never reached the disk
+    again = batch.run(tasks, engine="inline", journal=journal, resume=True)
+    assert [Path(r.input).name for r in again.results if r.status == "converted"] == ["f1.srt"]
+    assert (tmp_path / "out" / "f1.vtt").read_bytes() == _reference(str(src / "f1.srt"), "webvtt")
+
+
+@pytest.mark.parametrize("sync_each", [False, True])
+def test_outputs_are_synced_in_groups_unless_each_is_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           sync_each: bool) -> None:
+    src = _files(tmp_path / "in", {f"f{i}.srt": f"text {i}" for i in range(5)})
+    calls = {"fsync": 0, "sync": 0}
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        calls["fsync"] += 1
+        real_fsync(fd)
+
+    def sync() -> None:
+        calls["sync"] += 1
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "sync", sync)
+    tasks = batch.plan([src], out_dir=tmp_path / "out", to_format="webvtt")
+    summary = batch.run(tasks, engine="inline", journal=tmp_path / "j.jsonl", sync_each=sync_each)
+    assert summary.converted == 5
+    if sync_each:
+        assert calls["fsync"] >= 5 and calls["sync"] == 0
+    else:
+        # The outputs are synced at once before the journal (one journal fsync at the end).
+        assert calls["sync"] >= 1 and calls["fsync"] <= 2
+
+
 def test_one_input_to_several_outputs_resumes_each(tmp_path: Path) -> None:
     _files(tmp_path / "in", {"master.srt": "one"})
     (tmp_path / "m.jsonl").write_text("".join(
@@ -248,6 +297,18 @@ def test_a_slow_file_is_ended_at_the_time_limit_and_the_batch_goes_on(tmp_path: 
     assert summary.converted == 3
     assert [(Path(r.input).name, r.reason) for r in summary.failed] == [("b.srt", "timeout")]
     assert summary.seconds < 30
+
+
+def test_a_worker_s_start_up_does_not_count_against_the_time_limit(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every worker takes 1.5 s to start (a slow disk, a loaded machine); each file is quick.
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text("import time\ntime.sleep(1.5)\n", encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(site), os.environ["PYTHONPATH"]]))
+    src = _files(tmp_path / "in", {"a.srt": "fine", "b.srt": "fine too"})
+    summary = batch.run(batch.plan([src], out_dir=tmp_path / "out", to_format="webvtt"), jobs=1, timeout=1.0)
+    assert summary.converted == 2, [r.error for r in summary.failed]
 
 
 def test_a_worker_that_dies_fails_its_file_only(tmp_path: Path) -> None:

@@ -65,6 +65,26 @@ def test_batch_converts_a_folder_with_steps_and_reports_json(runner: CliRunner, 
     assert (out / JOURNAL_NAME).is_file()
 
 
+def test_batch_sync_each_reaches_the_run(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from subkit import batch
+
+    src = _tree(tmp_path / "in", 3)
+    seen: list[bool] = []
+    real = batch.run
+
+    def run(*args: object, **kwargs: object) -> batch.Summary:
+        seen.append(bool(kwargs["sync_each"]))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch, "run", run)
+    for flag in ([], ["--sync-each"]):
+        out = tmp_path / f"out{len(flag)}"
+        result = runner.invoke(cli, ["batch", str(src), "--to", "vtt", "-o", str(out), "--jobs", "1", "-q", *flag])
+        assert result.exit_code == 0, result.output + result.stderr
+        assert len(list(out.rglob("*.vtt"))) == 3
+    assert seen == [False, True]
+
+
 def test_batch_refuses_collisions_naming_both_inputs(runner: CliRunner, tmp_path: Path) -> None:
     src = _tree(tmp_path / "in", 4)
     (src / "part1" / "ep000.srt").write_bytes((src / "part0" / "ep000.srt").read_bytes())
