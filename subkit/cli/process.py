@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import click
 
 from subkit.cli._ops import pipeline
-from subkit.cli._run import READ_WRITE, RunSettings, io_options, pass_settings, plan_jobs, run_jobs
+from subkit.cli._run import READ_WRITE, Job, RunSettings, io_options, pass_settings, plan_jobs, run_jobs
 from subkit.model import Document
 
 __all__ = ["STEPS", "load_step", "process_command", "split_chain", "split_steps"]
@@ -185,11 +186,13 @@ def process_command(settings: RunSettings, ctx: click.Context, /, source: str, c
     """
     paths, saved, plan = split_chain(chain)
     if saved is not None:
-        if paths:
-            raise click.UsageError("the output is given twice (OUT and save)" if len(paths) == 1 else
-                                   "'save OUT' takes one IN: for several inputs use --out-dir or --name")
-        paths = [saved]
-    # Planned before the steps are built, so that a step finds the run's settings complete in ctx.obj.
-    jobs = plan_jobs([source, *paths], settings, command="process")
+        if len(paths) == 1:
+            raise click.UsageError("the output is given twice (OUT and save)")
+        if paths or Path(source).is_dir() or settings.out_dir is not None or settings.template is not None:
+            raise click.UsageError("'save OUT' takes one IN: for several inputs use --out-dir or --name")
+        jobs = [Job((source,), (saved,))]
+    else:
+        jobs = plan_jobs([source, *paths], settings, command="process")
+    # The jobs are planned before the steps are built, so that a step finds the run's settings in ctx.obj.
     functions = [_build(ctx, name, args) for name, args in plan]
     run_jobs(jobs, settings, pipeline(functions))
