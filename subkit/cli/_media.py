@@ -17,13 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from subkit.cli._shared import diagnostic_lines, echo_warnings, load_input
+from subkit.cli._shared import echo_warnings
 from subkit.errors import SubkitWarning
-from subkit.formats import FormatSpec
-from subkit.model import Document
 from subkit.timing import format_clock, parse_clock
 
-__all__ = ["ClockType", "RangeType", "load_captions", "progress_printer", "shown_warnings"]
+__all__ = ["ClockType", "RangeType", "progress_printer", "shown_warnings"]
 
 if TYPE_CHECKING:
     _IntParam = click.ParamType[int]
@@ -75,18 +73,6 @@ class RangeType(_RangeParam):
         if end <= start:
             self.fail(f"{value!r} ends before it starts", param, ctx)
         return start, end
-
-
-def load_captions(path: str, format: FormatSpec | None, *, quiet: bool) -> Document:
-    """Read a subtitle file, printing its read diagnostics unless ``quiet``.
-
-    Raises:
-        SubkitError: the file cannot be read.
-    """
-    loaded = load_input(path, format=format)
-    if not quiet:
-        echo_warnings(diagnostic_lines(loaded.doc.diagnostics, loaded.name))
-    return loaded.doc
 
 
 @contextmanager

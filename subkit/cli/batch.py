@@ -19,7 +19,8 @@ import click
 
 from subkit import batch
 from subkit.cli._options import format_options
-from subkit.cli._shared import EncodingType, FormatType, echo_json, echo_warnings
+from subkit.cli._run import RunSettings, io_options, pass_settings
+from subkit.cli._shared import echo_json, echo_warnings
 from subkit.cli.process import _build, split_steps
 from subkit.errors import ConfigError
 from subkit.formats import FormatSpec
@@ -85,17 +86,11 @@ def _pairs(spec: FormatSpec | None, kind: str, pairs: Sequence[str], flag: str) 
 
 @click.command("batch", cls=_StepsCommand, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("inputs", nargs=-1, metavar="[IN]...", type=click.Path(exists=True, path_type=Path))
-@click.option("-t", "--to", "to_spec", type=FormatType(writable=True), metavar="FORMAT",
-              help="Format to write (a manifest row's format column wins).")
-@click.option("-o", "--out-dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
-              help="Folder for the outputs (and the journal).")
 @click.option("-m", "--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="CSV (with a header) or JSON Lines: input, output, format, from, encoding, read_options, "
                    "write_options per row.")
 @click.option("--include", multiple=True, metavar="GLOB", help="Only files of a folder matching GLOB (repeatable).")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files of a folder matching GLOB (repeatable).")
-@click.option("--name", "template", default=batch.DEFAULT_TEMPLATE, show_default=True, metavar="TEMPLATE",
-              help="Output name under DIR: {relpath} {reldir} {name} {stem} {lang} {ext} {suffix}.")
 @click.option("--journal", type=click.Path(dir_okay=False, path_type=Path),
               help="The journal file [default: DIR/subkit-batch.jsonl].")
 @click.option("--resume", is_flag=True, help="Continue the run the journal records, skipping what it finished.")
@@ -109,30 +104,31 @@ def _pairs(spec: FormatSpec | None, kind: str, pairs: Sequence[str], flag: str) 
               help="End a file that takes longer, report it, go on.")
 @click.option("--memory-per-file", "memory_mb", type=click.IntRange(min=1), metavar="MB",
               help="Memory a worker may allocate for a file; a file needing more fails.")
-@click.option("-f", "--from", "from_spec", type=FormatType(), metavar="FORMAT",
-              help="Format of the inputs; detected per file when omitted.")
-@click.option("-e", "--encoding", type=EncodingType(), metavar="ENCODING", help="Text encoding of the inputs.")
-@click.option("--out-encoding", type=EncodingType(), default="utf-8", show_default=True, metavar="ENCODING",
-              help="Text encoding of the outputs.")
-@click.option("--strict", is_flag=True, help="Fail a file on any flaw or anything its output cannot express.")
-@click.option("--read-option", "read_pairs", multiple=True, metavar="KEY=VALUE",
-              help="A reader option (needs --from), repeatable.")
-@click.option("--write-option", "write_pairs", multiple=True, metavar="KEY=VALUE",
-              help="A writer option of --to's format, repeatable.")
 @click.option("--sync-each", is_flag=True,
               help="Sync each output to disk before its rename (default: in groups, before the journal records them).")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary on stderr.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
+@io_options(
+    "to", "out_dir", "name", "from", "encoding", "out_encoding", "strict", "read", "write", "quiet", "json",
+    to={"help": "Format to write (a manifest row's format column wins)."},
+    out_dir={"decls": ("-o", "-d", "--out-dir"), "help": "Folder for the outputs (and the journal)."},
+    name={"default": batch.DEFAULT_TEMPLATE, "show_default": True,
+          "help": "Output name under DIR: {relpath} {reldir} {name} {stem} {lang} {ext} {suffix}."},
+    encoding={"help": "Text encoding of the inputs; detected per file when omitted."},
+    strict={"help": "Fail a file on any flaw or anything its output cannot express."},
+    read={"help": "A reader option (needs --from), repeatable."},
+    write={"help": "A writer option of --to's format, repeatable."},
+    quiet={"help": "No progress bar and no summary on stderr."},
+    json={"help": "Print the report as JSON on stdout."},
+)
 @click.pass_context
+@pass_settings
 def batch_command(
+    settings: RunSettings,
     ctx: click.Context,
+    /,
     inputs: tuple[Path, ...],
-    to_spec: FormatSpec | None,
-    out_dir: Path | None,
     manifest: Path | None,
     include: tuple[str, ...],
     exclude: tuple[str, ...],
-    template: str,
     journal: Path | None,
     resume: bool,
     jobs: int | None,
@@ -142,15 +138,7 @@ def batch_command(
     chunk: int | None,
     timeout: float | None,
     memory_mb: int | None,
-    from_spec: FormatSpec | None,
-    encoding: str | None,
-    out_encoding: str,
-    strict: bool,
-    read_pairs: tuple[str, ...],
-    write_pairs: tuple[str, ...],
     sync_each: bool,
-    quiet: bool,
-    as_json: bool,
 ) -> None:
     """Convert many files through one pipeline, resumable, in parallel.
 
@@ -169,6 +157,9 @@ def batch_command(
       subkit batch --manifest jobs.csv -o out --resume --timeout-per-file 30
       subkit batch archive/ --to srt -o out --engine dask --scheduler tcp://10.0.0.5:8786
     """
+    to_spec, from_spec, out_dir, template = settings.to_spec, settings.from_spec, settings.out_dir, settings.template
+    encoding, quiet = settings.encoding, settings.quiet
+    assert template is not None  # --name has a default here
     step_args = ctx.meta.get("batch.steps", [])
     steps: list[Callable[..., Any]] = []
     if step_args:
@@ -186,8 +177,8 @@ def batch_command(
         raise click.UsageError("--out-dir DIR is needed")
     if journal is None and out_dir is not None:
         journal = out_dir / batch.JOURNAL_NAME
-    read_options = _pairs(from_spec, "read", read_pairs, "--read-option")
-    write_options = _pairs(to_spec, "write", write_pairs, "--write-option")
+    read_options = _pairs(from_spec, "read", settings.read_pairs, "--read-option")
+    write_options = _pairs(to_spec, "write", settings.write_pairs, "--write-option")
     to_name = to_spec.name if to_spec is not None else None
     from_name = from_spec.name if from_spec is not None else None
     if manifest is not None:
@@ -204,14 +195,14 @@ def batch_command(
     update, close = _progress(None if quiet else sys.stderr)
     try:
         summary = batch.run(tasks, steps=steps, journal=journal, resume=resume, engine=engine, jobs=jobs,
-                            chunk=chunk, timeout=timeout, memory_mb=memory_mb, strict=strict,
-                            out_encoding=out_encoding, scheduler=scheduler, address=address, progress=update,
+                            chunk=chunk, timeout=timeout, memory_mb=memory_mb, strict=settings.strict,
+                            out_encoding=settings.out_encoding, scheduler=scheduler, address=address, progress=update,
                             sync_each=sync_each)
     finally:
         close()
     if not quiet:
         echo_warnings(summary.lines())
-    if as_json:
+    if settings.as_json:
         echo_json(summary.record())
     if summary.interrupted:
         ctx.exit(EXIT_INTERRUPTED)

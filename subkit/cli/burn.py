@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import click
 
-from subkit.cli._media import RangeType, end_progress, load_captions, progress_printer, shown_warnings
-from subkit.cli._shared import FormatType
-from subkit.formats import FormatSpec
+from subkit.cli._media import RangeType, end_progress, progress_printer, shown_warnings
+from subkit.cli._run import RunSettings, io_options, pass_settings, read_input
 
 __all__ = ["burn_command"]
 
@@ -21,10 +20,11 @@ __all__ = ["burn_command"]
 @click.option("--crf", type=int, help="Quality (x264/x265: default 20, lower is better).")
 @click.option("--preset", help="Encoder preset (x264/x265: default veryfast; ultrafast is quickest).")
 @click.option("--clip", type=RangeType(), metavar="START-END", help="Only this part of the video (10s-20s).")
-@click.option("-f", "--from", "from_spec", type=FormatType(), metavar="FORMAT",
-              help="Format of IN; detected when omitted.")
-@click.option("-q", "--quiet", is_flag=True, help="Do not print losses, missing fonts, diagnostics or progress.")
+@io_options("from", "quiet", quiet={"help": "Do not print losses, missing fonts, diagnostics or progress."})
+@pass_settings
 def burn_command(
+    settings: RunSettings,
+    /,
     video: str,
     source: str,
     output: str,
@@ -32,8 +32,6 @@ def burn_command(
     crf: int | None,
     preset: str | None,
     clip: tuple[int, int] | None,
-    from_spec: FormatSpec | None,
-    quiet: bool,
 ) -> None:
     """Draw captions into a video for good, keeping its audio.
 
@@ -53,9 +51,9 @@ def burn_command(
 
     if output == "-":
         raise click.UsageError("burn writes a video file: give -o OUT.mp4 (or .mkv, .mov)")
-    doc = load_captions(source, from_spec, quiet=quiet)
-    progress = progress_printer("burning") if not quiet else None
-    with shown_warnings("<stdin>" if source == "-" else source, quiet=quiet):
+    doc = read_input(source, settings).doc
+    progress = progress_printer("burning") if not settings.quiet else None
+    with shown_warnings("<stdin>" if source == "-" else source, quiet=settings.quiet):
         try:
             _render.burn(video, doc, output, start_ms=clip[0] if clip else None, end_ms=clip[1] if clip else None,
                          encoder=encoder, crf=crf, preset=preset, progress=progress)

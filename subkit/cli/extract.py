@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 from typing import Any
 
 import click
 
-import subkit
+from subkit.cli._run import RunSettings, io_options, pass_settings, write_output
 from subkit.cli._shared import (
     EXIT_OK,
-    FormatType,
     echo_json,
     echo_warnings,
     format_loss,
     loss_record,
     report_failure,
 )
-from subkit.errors import LossyConversionWarning, SubkitError, SubkitIOError, UnsupportedFeatureError
+from subkit.errors import SubkitError, SubkitIOError, UnsupportedFeatureError
 from subkit.formats import FormatSpec, for_path
 
 __all__ = ["extract_command"]
@@ -35,25 +33,22 @@ def _name(video: str, index: int, language: str | None, spec: FormatSpec) -> str
 @click.option("--track", type=int, metavar="N", help="The track's index (as subkit tracks lists it).")
 @click.option("--lang", "language", metavar="LANG", help="The first track in this language (fr, fre, fra).")
 @click.option("-o", "--output", metavar="OUT", help="Write the track here ('-' for standard output, with --to).")
-@click.option("-d", "--out-dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
-              help="Write every text track (or the one chosen) into DIR as FILE.INDEX.LANG.EXT; needs --to.")
-@click.option("-t", "--to", "to_spec", type=FormatType(writable=True), metavar="FORMAT",
-              help="Format to write; taken from OUT's extension when omitted.")
-@click.option("--strict", is_flag=True, help="Fail when the target format cannot hold everything.")
-@click.option("-q", "--quiet", is_flag=True, help="Do not print conversion losses.")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary on standard output.")
+@io_options("out_dir", "to", "strict", "quiet", "json",
+            out_dir={"help": "Write every text track (or the one chosen) into DIR as FILE.INDEX.LANG.EXT; "
+                             "needs --to."},
+            strict={"help": "Fail when the target format cannot hold everything."},
+            quiet={"help": "Do not print conversion losses."},
+            json={"help": "Print a JSON summary on standard output."})
 @click.pass_context
+@pass_settings
 def extract_command(
+    settings: RunSettings,
     ctx: click.Context,
+    /,
     path: str,
     track: int | None,
     language: str | None,
     output: str | None,
-    out_dir: Path | None,
-    to_spec: FormatSpec | None,
-    strict: bool,
-    quiet: bool,
-    as_json: bool,
 ) -> None:
     """Extract subtitle tracks from a video into any format.
 
@@ -71,6 +66,7 @@ def extract_command(
     """
     from subkit.media import _tracks
 
+    out_dir, to_spec, quiet, as_json = settings.out_dir, settings.to_spec, settings.quiet, settings.as_json
     if (output is None) == (out_dir is None):
         raise click.UsageError("give either -o OUT or --out-dir DIR")
     if out_dir is not None and to_spec is None:
@@ -114,9 +110,7 @@ def extract_command(
     extracted = _tracks.extract_all(path, [job[0] for job in readable]) if readable else []
     for (item, target, spec), (_item, doc) in zip(readable, extracted, strict=True):
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", LossyConversionWarning)
-                result = subkit.dump(doc, target, format=spec.name, strict=strict)
+            result = write_output(doc, target, spec, settings)
         except SubkitError as exc:
             status = max(status, report_failure(exc, target))
             records.append({"track": item.index, "output": target, "ok": False, "error": str(exc)})

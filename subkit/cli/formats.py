@@ -10,6 +10,7 @@ from typing import Any, Literal
 import click
 
 from subkit.cli._options import describe_type, option_fields
+from subkit.cli._run import RunSettings, io_options, pass_settings
 from subkit.cli._shared import echo_json
 from subkit.formats import FORMATS, FormatSpec
 
@@ -158,9 +159,10 @@ def _option_lines(records: list[dict[str, Any]]) -> list[str]:
 
 
 @click.command("formats")
-@click.option("--json", "as_json", is_flag=True, help="Print the table as a JSON list.")
+@io_options("json", json={"help": "Print the table as a JSON list."})
 @click.option("-v", "--verbose", is_flag=True, help="Also list each reader's and writer's own options.")
-def formats_command(as_json: bool, verbose: bool) -> None:
+@pass_settings
+def formats_command(settings: RunSettings, /, verbose: bool) -> None:
     """List the formats subkit reads and writes.
 
     For each format: its identifier (the value of --from/--to), other names it
@@ -169,7 +171,7 @@ def formats_command(as_json: bool, verbose: bool) -> None:
     conversion to a format drops, and reports, any other feature.
     """
     records = [format_record(spec) for spec in FORMATS]
-    if as_json:
+    if settings.as_json:
         echo_json(records)
     else:
         for line in _table(records) + (_option_lines(records) if verbose else []):

@@ -7,9 +7,8 @@ from typing import Any
 import click
 
 from subkit import _io, formats
+from subkit.cli._run import RunSettings, expand_inputs, io_options, pass_settings
 from subkit.cli._shared import (
-    EncodingType,
-    FormatType,
     Loaded,
     diagnostic_lines,
     diagnostic_record,
@@ -18,7 +17,6 @@ from subkit.cli._shared import (
     translate,
 )
 from subkit.errors import SubkitError, UnknownFormatError
-from subkit.formats import FormatSpec
 from subkit.formats._features import document_features
 from subkit.model import Cue, Document
 from subkit.timing import format_clock
@@ -152,16 +150,11 @@ def _text(doc: Document, facts: dict[str, Any], name: str) -> list[str]:
 
 @click.command("info")
 @click.argument("files", metavar="FILE...", nargs=-1, required=True)
-@click.option("-f", "--from", "from_spec", type=FormatType(), metavar="FORMAT",
-              help="Format of FILE; detected from the content (and extension) when omitted.")
-@click.option("-e", "--encoding", type=EncodingType(), metavar="ENCODING",
-              help="Text encoding of FILE; detected when omitted.")
-@click.option("--json", "as_json", is_flag=True, help="Print the facts as a JSON object.")
+@io_options("from", "encoding", "json", json={"help": "Print the facts as a JSON object."})
 @click.option("-v", "--verbose", is_flag=True,
               help="Also print a disassembly of the file's codes, for formats that have one (SCC, MCC).")
-def info_command(
-    files: tuple[str, ...], from_spec: FormatSpec | None, encoding: str | None, as_json: bool, verbose: bool = False
-) -> None:
+@pass_settings
+def info_command(settings: RunSettings, /, files: tuple[str, ...], verbose: bool = False) -> None:
     """Describe a subtitle file: format, cues, timing, features.
 
     Prints the detected format and encoding, the number of cues and their time
@@ -180,27 +173,25 @@ def info_command(
       subkit info --json movie.srt | jq .features
       subkit info --verbose captions.scc
     """
-    from subkit.cli._ops import expand_inputs
-
     paths = expand_inputs(files)
     records = []
     for number, file in enumerate(paths):
         try:
-            loaded = load_input(file, format=from_spec, encoding=encoding)
+            loaded = load_input(file, format=settings.from_spec, encoding=settings.encoding)
         except SubkitError as exc:
             raise translate(exc, "<stdin>" if file == "-" else file) from exc
         facts = document_facts(loaded)
         records.append(facts)
-        if as_json:
+        if settings.as_json:
             continue
         if len(paths) > 1:
             click.echo(("\n" if number else "") + f"== {loaded.name}")
         for line in _text(loaded.doc, facts, loaded.name):
             click.echo(line)
         if verbose:
-            for line in _disassembly(file, loaded, encoding):
+            for line in _disassembly(file, loaded, settings.encoding):
                 click.echo(line)
-    if as_json:
+    if settings.as_json:
         echo_json(records[0] if len(files) == 1 and len(records) == 1 else records)
 
 

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
 
-from subkit.cli._ops import OpStep, RunSettings, expand_inputs, op_step, output_spec, write_output
-from subkit.cli._shared import (
-    EncodingType,
-    FormatType,
-    diagnostic_lines,
-    echo_json,
-    echo_warnings,
-    format_loss,
-    load_input,
-)
+from subkit.cli._ops import OpStep, op_step
+from subkit.cli._run import RunSettings, expand_inputs, io_options, pass_settings, read_input, write_output
+from subkit.cli._shared import Loaded, echo_json, echo_warnings, format_loss
 from subkit.errors import OperationError
-from subkit.formats import FormatSpec
 from subkit.model import Document
 from subkit.ops._report import ChangeReport
 
@@ -91,6 +85,81 @@ def _shot_changes(video: str | None, shot_file: str | None, unit: str | None, th
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class _Lint:
+    """What every file of a ``subkit lint`` run is checked (and repaired) with."""
+
+    profile: Any
+    fps: str | None
+    video: str | None
+    shot_file: str | None
+    shot_unit: str | None
+    shot_threshold: float
+    fix: bool
+    output: str | None
+
+
+def _usage(sources: tuple[str, ...], settings: RunSettings, lint: _Lint, as_csv: bool) -> list[str]:
+    """The files to lint (folders expanded), after refusing contradictory options.
+
+    Raises:
+        click.UsageError: no FILE, or options that do not go together.
+    """
+    if not sources:
+        raise click.UsageError("give at least one FILE (or --list-rules / --list-profiles)")
+    files = expand_inputs(sources)  # a folder stands for the subtitle files in it
+    wants_output = bool(lint.output or settings.out_dir)
+    refusals = [
+        (settings.as_json and as_csv, "--json and --csv both print on stdout: choose one"),
+        (wants_output and not lint.fix, "-o/--out-dir write the repaired file: add --fix"),
+        (lint.fix and not wants_output, "--fix needs -o OUT (one FILE) or --out-dir DIR for the repaired files"),
+        (bool(lint.output) and len(files) > 1, "-o takes one FILE; use --out-dir for several"),
+        (bool(lint.video and lint.shot_file), "give shot changes by --video or by --shot-changes, not both"),
+    ]
+    for refused, message in refusals:
+        if refused:
+            raise click.UsageError(message)
+    return files
+
+
+def _lint_one(source: str, settings: RunSettings, lint: _Lint) -> tuple[str, Any]:
+    """Read ``source``, repair it (``--fix``, written out), check it; return its name and report.
+
+    Raises:
+        click.UsageError: ``--fix`` would overwrite the input.
+        click.BadParameter: a profile rule cannot run on this file.
+    """
+    from subkit.qc import check
+    from subkit.qc import fix as repair
+
+    loaded = read_input(source, RunSettings(from_spec=settings.from_spec, encoding=settings.encoding,
+                                            quiet=settings.quiet))
+    try:
+        shots = _shot_changes(lint.video, lint.shot_file, lint.shot_unit, lint.shot_threshold, loaded.doc,
+                              lint.fps, lint.profile)
+        doc = loaded.doc
+        if lint.fix:
+            doc, changes = repair(doc, lint.profile, fps=lint.fps, shot_changes=shots)
+            _write_fixed(source, loaded, doc, changes, settings, lint.output)
+        return loaded.name, check(doc, lint.profile, fps=lint.fps, shot_changes=shots)
+    except OperationError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _write_fixed(source: str, loaded: Loaded, doc: Document, changes: dict[str, int], settings: RunSettings,
+                 output: str | None) -> None:
+    """Write the repaired document to ``-o`` or into ``--out-dir`` under the input's name."""
+    target = output or str(Path(settings.out_dir or ".") / Path(loaded.name).name)
+    if target == source:
+        raise click.UsageError(f"--fix would overwrite its input {source}; write elsewhere")
+    spec = settings.output_spec(target, loaded.format)
+    written = write_output(doc, target, spec, RunSettings())
+    if not settings.quiet:
+        summary = ", ".join(f"{rule} {count}" for rule, count in changes.items()) or "nothing to fix"
+        click.echo(f"{loaded.name}: fixed: {summary}; written to {target}", err=True)
+        echo_warnings([format_loss(loss, written.format, target) for loss in written.losses])
+
+
 @click.command("lint", epilog=_EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("sources", metavar="FILE|FOLDER...", nargs=-1)
 @click.option("-p", "--profile", default="default", show_default=True, metavar="NAME|FILE",
@@ -108,14 +177,11 @@ def _shot_changes(video: str | None, shot_file: str | None, unit: str | None, th
               help="scdet threshold for --video (0-100; lower finds more).")
 @click.option("--fix", is_flag=True, help="Repair what the rules can repair; write it with -o or --out-dir.")
 @click.option("-o", "--output", metavar="OUT", help="Where --fix writes the repaired file (one FILE).")
-@click.option("--out-dir", type=click.Path(file_okay=False), help="Where --fix writes repaired files (same names).")
-@click.option("-t", "--to", "to_spec", type=FormatType(writable=True), metavar="FORMAT",
-              help="Format of the repaired file (default: from OUT, else the input's).")
-@click.option("-f", "--from", "from_spec", type=FormatType(), metavar="FORMAT",
-              help="Format of FILE; detected when omitted.")
-@click.option("-e", "--encoding", type=EncodingType(), metavar="ENCODING", help="Text encoding of FILE.")
-@click.option("-q", "--quiet", is_flag=True, help="Print no read diagnostics and no summary.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@io_options("out_dir", "to", "from", "encoding", "quiet", "json",
+            out_dir={"help": "Where --fix writes repaired files (same names)."},
+            to={"help": "Format of the repaired file (default: from OUT, else the input's)."},
+            quiet={"help": "Print no read diagnostics and no summary."},
+            json={"help": "Print the report as JSON."})
 @click.option("--csv", "as_csv", is_flag=True, help="Print the findings as CSV.")
 @click.option("--html", "html_path", metavar="FILE", help="Write a self-contained HTML report with a timeline.")
 @click.option("--list-rules", is_flag=True, expose_value=False, is_eager=True, callback=_list_rules,
@@ -123,8 +189,11 @@ def _shot_changes(video: str | None, shot_file: str | None, unit: str | None, th
 @click.option("--list-profiles", is_flag=True, expose_value=False, is_eager=True, callback=_list_profiles,
               help="List the built-in profiles and exit.")
 @click.pass_context
+@pass_settings
 def lint_command(
+    settings: RunSettings,
     ctx: click.Context,
+    /,
     sources: tuple[str, ...],
     profile: str,
     rules: str | None,
@@ -136,12 +205,6 @@ def lint_command(
     shot_threshold: float,
     fix: bool,
     output: str | None,
-    out_dir: str | None,
-    to_spec: FormatSpec | None,
-    from_spec: FormatSpec | None,
-    encoding: str | None,
-    quiet: bool,
-    as_json: bool,
     as_csv: bool,
     html_path: str | None,
 ) -> None:
@@ -153,58 +216,26 @@ def lint_command(
     anything worse than a note is found (after --fix: anything left), 0 when
     the files pass.
     """
-    from subkit.qc import check, report_csv, report_html, report_text, summary_line
-    from subkit.qc import fix as repair
+    from subkit.qc import report_csv, report_html, report_text, summary_line
 
-    if not sources:
-        raise click.UsageError("give at least one FILE (or --list-rules / --list-profiles)")
-    sources = tuple(expand_inputs(sources))  # a folder stands for the subtitle files in it
-    if as_json and as_csv:
-        raise click.UsageError("--json and --csv both print on stdout: choose one")
-    if (output or out_dir) and not fix:
-        raise click.UsageError("-o/--out-dir write the repaired file: add --fix")
-    if fix and not (output or out_dir):
-        raise click.UsageError("--fix needs -o OUT (one FILE) or --out-dir DIR for the repaired files")
-    if output and len(sources) > 1:
-        raise click.UsageError("-o takes one FILE; use --out-dir for several")
-    if video and shot_file:
-        raise click.UsageError("give shot changes by --video or by --shot-changes, not both")
-    resolved = _profile(profile, rules, sets)
-    if out_dir:
-        Path(out_dir).mkdir(parents=True, exist_ok=True)
+    lint = _Lint(None, fps, video, shot_file, shot_unit, shot_threshold, fix, output)
+    files = _usage(sources, settings, lint, as_csv)
+    lint = dataclasses.replace(lint, profile=_profile(profile, rules, sets))
+    if settings.out_dir:
+        settings.out_dir.mkdir(parents=True, exist_ok=True)
     reports = []
-    failed = False
-    for source in sources:
-        loaded = load_input(source, format=from_spec, encoding=encoding)
-        if not quiet:
-            echo_warnings(diagnostic_lines(loaded.doc.diagnostics, loaded.name))
-        try:
-            shots = _shot_changes(video, shot_file, shot_unit, shot_threshold, loaded.doc, fps, resolved)
-            doc = loaded.doc
-            if fix:
-                doc, changes = repair(doc, resolved, fps=fps, shot_changes=shots)
-                target = output or str(Path(out_dir or ".") / Path(loaded.name).name)
-                if target == source:
-                    raise click.UsageError(f"--fix would overwrite its input {source}; write elsewhere")
-                spec = output_spec(target, to_spec, loaded.format)
-                written = write_output(doc, target, spec, RunSettings())
-                if not quiet:
-                    summary = ", ".join(f"{rule} {count}" for rule, count in changes.items()) or "nothing to fix"
-                    click.echo(f"{loaded.name}: fixed: {summary}; written to {target}", err=True)
-                    echo_warnings([format_loss(loss, written.format, target) for loss in written.losses])
-            report = check(doc, resolved, fps=fps, shot_changes=shots)
-        except OperationError as exc:
-            raise click.BadParameter(str(exc)) from None
-        reports.append((loaded.name, report))
-        failed = failed or report.failed
-        if not as_json and not as_csv:
-            for line in report_text(report, loaded.name):
+    for source in files:
+        name, report = _lint_one(source, settings, lint)
+        reports.append((name, report))
+        if not settings.as_json and not as_csv:
+            for line in report_text(report, name):
                 click.echo(line)
-            if not quiet:
-                click.echo(summary_line(report, loaded.name), err=True)
-    if as_json:
-        files = [{"file": name, **report.to_dict()} for name, report in reports]
-        echo_json(files[0] if len(files) == 1 else {"files": files, "failed": failed})
+            if not settings.quiet:
+                click.echo(summary_line(report, name), err=True)
+    failed = any(report.failed for _, report in reports)
+    if settings.as_json:
+        records = [{"file": name, **report.to_dict()} for name, report in reports]
+        echo_json(records[0] if len(records) == 1 else {"files": records, "failed": failed})
     elif as_csv:
         click.echo(report_csv(reports), nl=False)
     if html_path:

@@ -2,33 +2,121 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
 import click
 
 from subkit._lang import check_language_tag
-from subkit.cli._ops import RunSettings, io_options, output_spec, write_output
-from subkit.cli._shared import (
-    EncodingType,
-    FormatType,
-    diagnostic_lines,
-    diagnostic_record,
-    echo_json,
-    echo_warnings,
-    format_loss,
-    load_input,
-    loss_record,
+from subkit.cli._run import (
+    READ_WRITE,
+    Job,
+    Outcome,
+    RunSettings,
+    Transform,
+    expand_inputs,
+    io_options,
+    output_stem,
+    pass_settings,
+    plan_jobs,
+    run_jobs,
 )
+from subkit.cli._shared import EncodingType, FormatType, Loaded
 from subkit.formats import FormatSpec
 from subkit.model import Color, RunStyle
 from subkit.ops._report import ChangeReport
 from subkit.ops.merge import LAYOUTS, merge
 
-__all__ = ["merge_command"]
+__all__ = ["merge_command", "partner_key"]
+
+#: A trailing language tag of a name (``ep1.en``, ``ep1.pt-BR``), set aside when pairing files by name.
+_LANG = re.compile(r"\.[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+
+
+def partner_key(path: str) -> str:
+    """The name under which a file of A finds its partner in a folder of B: no extension, no language tag.
+
+    >>> partner_key("en/ep1.en.srt"), partner_key("fr/ep1.fr.vtt"), partner_key("ep1.srt")
+    ('ep1', 'ep1', 'ep1')
+    """
+    return _LANG.sub("", output_stem(path))
+
+
+def _pair(jobs: list[Job], with_b: str) -> list[Job]:
+    """Give every job of A its B: the file ``with_b``, or the file of folder ``with_b`` named like it.
+
+    Raises:
+        click.UsageError: a folder of B with no file for an A, or with two.
+    """
+    if with_b == "-" or not Path(with_b).is_dir():
+        return [Job((job.source, with_b), job.targets) for job in jobs]
+    by_key: dict[str, str] = {}
+    for path in expand_inputs([with_b]):
+        key = partner_key(path)
+        if key in by_key:
+            raise click.UsageError(f"{by_key[key]} and {path} in {with_b} both pair with {key}.*: "
+                                   "give B as a file, or keep one of them")
+        by_key[key] = path
+    paired = []
+    for job in jobs:
+        partner = by_key.get(partner_key(job.source))
+        if partner is None:
+            raise click.UsageError(f"{job.source}: no file named {partner_key(job.source)}.* in {with_b}")
+        paired.append(Job((job.source, partner), job.targets))
+    return paired
+
+
+def _plan(paths: Sequence[str], with_b: str | None, settings: RunSettings) -> list[Job]:
+    """``A B OUT`` as given, or (``--with B``) every path an input of A, named as the op commands do.
+
+    Raises:
+        click.UsageError: not ``A B OUT`` without ``--with``; stdin twice; an output collision.
+    """
+    if with_b is None:
+        if len(paths) != 3 or settings.out_dir is not None or settings.template is not None:
+            raise click.UsageError("give A B OUT, or A... --with B to merge B into each A (see --help)")
+        if paths[0] == paths[1] == "-":
+            raise click.UsageError("only one of A and B can be standard input")
+        return [Job((paths[0], paths[1]), (paths[2],))]
+    if with_b == "-" and "-" in paths:
+        raise click.UsageError("only one of A and B can be standard input")
+    also = expand_inputs([with_b]) if with_b != "-" else []
+    return _pair(plan_jobs(paths, settings, command="merge", also_read=also), with_b)
+
+
+def _look(color_b: str | None, italic_b: bool) -> RunStyle | None:
+    """The style of B's lines.
+
+    Raises:
+        click.BadParameter: not a colour.
+    """
+    if color_b is None and not italic_b:
+        return None
+    try:
+        color = Color.parse(color_b) if color_b is not None else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--color-b") from None
+    return RunStyle(color=color, italic=True if italic_b else None)
+
+
+def _transform(layout: str, language_a: str | None, language_b: str | None, look: RunStyle | None) -> Transform:
+    def transform(job: Job, loaded: Sequence[Loaded], specs: Sequence[FormatSpec]) -> Outcome:
+        first, second = loaded
+        report = ChangeReport()
+        doc = merge(first.doc, second.doc, layout=layout, primary_language=language_a,
+                    secondary_language=language_b, secondary_style=look, report=report)
+        line = f"merge: cues {len(first.doc.cues)} + {len(second.doc.cues)} -> {len(doc.cues)}; {report.summary()}"
+        return Outcome([doc], lines=[line], record={"layout": layout, "changes": dict(report)})
+
+    return transform
 
 
 @click.command("merge", context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("primary", metavar="A")
-@click.argument("secondary", metavar="B")
-@click.argument("target", metavar="OUT")
+@click.argument("paths", nargs=-1, required=True, metavar="A B OUT | A... --with B")
+@click.option("--with", "with_b", metavar="B",
+              help="Merge B into every A: a file, or a folder whose files pair with A's by name.")
 @click.option("-l", "--layout", type=click.Choice(LAYOUTS), default="stack", show_default=True,
               help="stack: B's lines under A's in one cue; ass-top-bottom: two ASS styles, A on top.")
 @click.option("--lang-a", "language_a", metavar="TAG", help="Language of A (default: A's own, if known).")
@@ -40,11 +128,13 @@ __all__ = ["merge_command"]
 @click.option("--color-b", "color_b", metavar="COLOUR",
               help="Colour of B's lines (a CSS name, #rgb, #rrggbb, #rrggbbaa, rgb()).")
 @click.option("--italic-b", "italic_b", is_flag=True, help="Show B's lines in italics.")
-@io_options
+@io_options(*READ_WRITE)
+@pass_settings
 def merge_command(
-    primary: str,
-    secondary: str,
-    target: str,
+    settings: RunSettings,
+    /,
+    paths: tuple[str, ...],
+    with_b: str | None,
     layout: str,
     language_a: str | None,
     language_b: str | None,
@@ -52,15 +142,6 @@ def merge_command(
     encoding_b: str | None,
     color_b: str | None,
     italic_b: bool,
-    from_spec: FormatSpec | None,
-    to_spec: FormatSpec | None,
-    encoding: str | None,
-    out_encoding: str,
-    strict: bool,
-    quiet: bool,
-    as_json: bool,
-    read_pairs: tuple[str, ...],
-    write_pairs: tuple[str, ...],
 ) -> None:
     """Merge two subtitle files into one bilingual file.
 
@@ -70,56 +151,29 @@ def merge_command(
     Top and B's in style Bottom (write it as .ass). Undo it with subkit split.
 
     \b
+    Many inputs: with --with B, every A (files, or folders of them) is merged
+    with B and written beside it as A.merge.EXT, or into --out-dir DIR (or a
+    last path that is a folder), named by --name. When B is a folder, each A
+    takes the file of B with its name, language tags set aside: en/ep1.en.srt
+    pairs with fr/ep1.fr.srt.
+
+    \b
     Examples:
       subkit merge movie.en.srt movie.fr.srt movie.en-fr.srt --lang-a en --lang-b fr
       subkit merge en.vtt es.vtt both.ass --layout ass-top-bottom --color-b lightblue --italic-b
       subkit merge en.srt zh.srt both.srt --encoding-b gb18030 --lang-b zh-Hans
+      subkit merge en/ --with fr/ -d both/ --lang-a en --lang-b fr
 
     --from, --encoding and -r apply to A, and to B unless --from-b or
     --encoding-b say otherwise.
     """
-    if primary == secondary == "-":
-        raise click.UsageError("only one of A and B can be standard input")
-    if target == "-" and as_json:
-        raise click.UsageError("--json needs an output file: standard output carries the subtitles")
     for value, flag in ((language_a, "--lang-a"), (language_b, "--lang-b")):
         if value is not None:
             try:
                 check_language_tag(value, name=flag)
             except ValueError as exc:
                 raise click.BadParameter(str(exc).removeprefix(f"{flag}: "), param_hint=flag) from None
-    look = None
-    if color_b is not None or italic_b:
-        try:
-            color = Color.parse(color_b) if color_b is not None else None
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--color-b") from None
-        look = RunStyle(color=color, italic=True if italic_b else None)
-    settings = RunSettings(from_spec, to_spec, encoding, out_encoding, strict, quiet, as_json, read_pairs, write_pairs)
-    first = load_input(primary, format=from_spec, encoding=encoding, strict=strict, options=settings.read_options)
-    second = load_input(secondary, format=from_b or from_spec, encoding=encoding_b or encoding, strict=strict,
-                        options=settings.read_options)
-    if not quiet:
-        for loaded in (first, second):
-            echo_warnings(diagnostic_lines(loaded.doc.diagnostics, loaded.name))
-    report = ChangeReport()
-    doc = merge(first.doc, second.doc, layout=layout, primary_language=language_a,
-                secondary_language=language_b, secondary_style=look, report=report)
-    written = write_output(doc, target, output_spec(target, to_spec, first.format), settings)
-    target_name = "<stdout>" if target == "-" else target
-    if not quiet:
-        echo_warnings([format_loss(loss, written.format, target_name) for loss in written.losses])
-        echo_warnings([f"merge: cues {len(first.doc.cues)} + {len(second.doc.cues)} -> {len(doc.cues)}; "
-                       f"{report.summary()}"])
-    if as_json:
-        echo_json({
-            "inputs": [primary, secondary],
-            "output": target,
-            "to": written.format,
-            "layout": layout,
-            "cues_in": [len(first.doc.cues), len(second.doc.cues)],
-            "cues_out": len(doc.cues),
-            "changes": dict(report),
-            "losses": [loss_record(loss) for loss in written.losses],
-            "diagnostics": [diagnostic_record(d) for loaded in (first, second) for d in loaded.doc.diagnostics],
-        })
+    look = _look(color_b, italic_b)
+    jobs = _plan(paths, with_b, settings)
+    reads: list[dict[str, Any]] = [{}, {"format": from_b, "encoding": encoding_b}]
+    run_jobs(jobs, settings, _transform(layout, language_a, language_b, look), reads=reads)

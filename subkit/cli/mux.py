@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import click
 
-from subkit.cli._media import load_captions
-from subkit.cli._shared import FormatType, echo_json, echo_warnings, format_loss, loss_record
-from subkit.formats import FormatSpec
+from subkit.cli._run import RunSettings, io_options, pass_settings, read_input
+from subkit.cli._shared import echo_json, echo_warnings, format_loss, loss_record
 
 __all__ = ["mux_command"]
 
@@ -21,13 +20,13 @@ __all__ = ["mux_command"]
               help="Name of a track; repeat it for each SUB, in order.")
 @click.option("--default", "default", is_flag=True, help="Mark the first SUB as the default track.")
 @click.option("--forced", "forced", is_flag=True, help="Mark the first SUB as forced (shown without asking).")
-@click.option("-f", "--from", "from_spec", type=FormatType(), metavar="FORMAT",
-              help="Format of the SUB files; detected when omitted.")
 @click.option("--no-verify", is_flag=True, help="Do not read the new tracks back and compare them.")
-@click.option("--strict", is_flag=True, help="Fail when a track's format cannot hold everything.")
-@click.option("-q", "--quiet", is_flag=True, help="Do not print losses, diagnostics or the verification line.")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary on standard output.")
+@io_options("from", "strict", "quiet", "json", strict={"help": "Fail when a track's format cannot hold everything."},
+            quiet={"help": "Do not print losses, diagnostics or the verification line."})
+@pass_settings
 def mux_command(
+    settings: RunSettings,
+    /,
     video: str,
     sources: tuple[str, ...],
     output: str,
@@ -35,11 +34,7 @@ def mux_command(
     titles: tuple[str, ...],
     default: bool,
     forced: bool,
-    from_spec: FormatSpec | None,
     no_verify: bool,
-    strict: bool,
-    quiet: bool,
-    as_json: bool,
 ) -> None:
     """Add subtitle files to a video as tracks, verified after writing.
 
@@ -63,7 +58,8 @@ def mux_command(
             raise click.UsageError(f"{option} is given {len(values)} times for {len(sources)} subtitle file(s)")
     inputs = []
     for number, source in enumerate(sources):
-        doc = load_captions(source, from_spec, quiet=quiet)
+        # Each track is read on its own terms (not strictly: --strict is about what a track can hold).
+        doc = read_input(source, RunSettings(from_spec=settings.from_spec, quiet=settings.quiet)).doc
         inputs.append(_tracks.SubtitleInput(
             doc,
             language=languages[number] if number < len(languages) else None,
@@ -71,8 +67,8 @@ def mux_command(
             default=default and number == 0,
             forced=forced and number == 0,
         ))
-    result = _tracks.mux(video, inputs, output, verify=not no_verify, strict=strict)
-    if not quiet:
+    result = _tracks.mux(video, inputs, output, verify=not no_verify, strict=settings.strict)
+    if not settings.quiet:
         for source, track in zip(sources, result.tracks, strict=True):
             echo_warnings([format_loss(loss, track.codec, f"{output} (track {track.index} from {source})")
                            for loss in track.losses])
@@ -80,7 +76,7 @@ def mux_command(
             echo_warnings([f"{output}: note: ffmpeg moved every cue by {result.corrected_ms:+d} ms; corrected"])
         if not no_verify:
             echo_warnings([f"{output}: verified {len(result.tracks)} track(s): cue times and text read back equal"])
-    if as_json:
+    if settings.as_json:
         echo_json({"output": output, "verified": not no_verify, "corrected_ms": result.corrected_ms,
                    "tracks": [{"index": track.index, "source": source, "codec": track.codec, "cues": track.cues,
                                "losses": [loss_record(loss) for loss in track.losses]}

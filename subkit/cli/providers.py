@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from subkit.cli._run import RunSettings, io_options, pass_settings
 from subkit.cli._shared import echo_json
 from subkit.providers import PROVIDERS, ProviderSpec, config_path, provider_settings
 
@@ -34,8 +35,9 @@ def provider_record(spec: ProviderSpec, settings: dict[str, str]) -> dict[str, A
 @click.command("providers")
 @click.option("--config", type=click.Path(dir_okay=False), metavar="FILE",
               help="Config file to look in (default: $XDG_CONFIG_HOME/subkit/config.toml).")
-@click.option("--json", "as_json", is_flag=True, help="Print the table as JSON.")
-def providers_command(config: str | None, as_json: bool) -> None:
+@io_options("json", json={"help": "Print the table as JSON."})
+@pass_settings
+def providers_command(run: RunSettings, /, config: str | None) -> None:
     """List the caption providers and their credentials.
 
     A credential is found in the environment (SUBKIT_<PROVIDER>_<KEY>) or in
@@ -44,7 +46,7 @@ def providers_command(config: str | None, as_json: bool) -> None:
     config) points a provider at a sandbox or test server.
     """
     records = [provider_record(spec, provider_settings(spec.name, config=config)) for spec in PROVIDERS]
-    if as_json:
+    if run.as_json:
         echo_json({"config": str(config or config_path()), "providers": records})
         return
     for record in records:

@@ -7,10 +7,9 @@ from pathlib import Path
 import click
 
 from subkit import _io
-from subkit.cli._media import ClockType, RangeType, end_progress, load_captions, progress_printer, shown_warnings
-from subkit.cli._shared import FormatType
+from subkit.cli._media import ClockType, RangeType, end_progress, progress_printer, shown_warnings
+from subkit.cli._run import RunSettings, io_options, pass_settings, read_input
 from subkit.errors import ConfigError
-from subkit.formats import FormatSpec
 
 __all__ = ["parse_grid", "render_command"]
 
@@ -45,13 +44,14 @@ def parse_grid(text: str) -> tuple[int, int]:
 @click.option("--moments", type=click.Choice(["busiest", "even"]), default="busiest", show_default=True,
               help="Which moments a sheet shows: where most text is on screen, or evenly spaced.")
 @click.option("--tile-width", type=int, default=480, show_default=True, help="Width of one sheet tile in pixels.")
-@click.option("-f", "--from", "from_spec", type=FormatType(), metavar="FORMAT",
-              help="Format of IN; detected when omitted.")
 @click.option("--encoder", default="libx264", show_default=True, help="Video encoder of a clip.")
 @click.option("--crf", type=int, help="Quality of a clip (x264/x265: default 20, lower is better).")
 @click.option("--preset", help="Encoder preset of a clip (x264/x265: default veryfast).")
-@click.option("-q", "--quiet", is_flag=True, help="Do not print losses, missing fonts or read diagnostics.")
+@io_options("from", "quiet", quiet={"help": "Do not print losses, missing fonts or read diagnostics."})
+@pass_settings
 def render_command(
+    settings: RunSettings,
+    /,
     source: str,
     output: str,
     at_ms: int | None,
@@ -62,11 +62,9 @@ def render_command(
     background: str,
     moments: str,
     tile_width: int,
-    from_spec: FormatSpec | None,
     encoder: str,
     crf: int | None,
     preset: str | None,
-    quiet: bool,
 ) -> None:
     """Draw captions into a frame, a contact sheet or a short clip.
 
@@ -93,11 +91,11 @@ def render_command(
     if clip is None and output != "-" and Path(output).suffix.lower() != ".png":
         raise ConfigError(f"{output}: frames and sheets are written as PNG (.png)")
     frame_size = _render.parse_size(size) if size else None
-    doc = load_captions(source, from_spec, quiet=quiet)
+    doc = read_input(source, settings).doc
     name = "<stdin>" if source == "-" else source
-    with shown_warnings(name, quiet=quiet):
+    with shown_warnings(name, quiet=settings.quiet):
         if clip is not None:
-            progress = progress_printer("rendering") if not quiet else None
+            progress = progress_printer("rendering") if not settings.quiet else None
             try:
                 _render.preview_clip(doc, output, start_ms=clip[0], end_ms=clip[1], video=video, size=frame_size,
                                      background=background, encoder=encoder, crf=crf, preset=preset,

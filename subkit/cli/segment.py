@@ -8,18 +8,14 @@ import click
 
 from subkit._io import write_files
 from subkit.cli._ops import parse_ms
+from subkit.cli._run import RunSettings, io_options, pass_settings, read_input
 from subkit.cli._shared import (
-    EncodingType,
-    FormatType,
-    diagnostic_lines,
     echo_json,
     echo_warnings,
     format_loss,
-    load_input,
     loss_record,
 )
 from subkit.errors import OperationError
-from subkit.formats import FormatSpec
 from subkit.model import Document, LossReport
 from subkit.ops.segment import DEFAULT_MPEGTS, PLAYLIST_NAME, SEGMENT_NAME, package, write_hls
 
@@ -49,11 +45,11 @@ __all__ = ["segment_command"]
               help="fmp4: ticks per second of the media timeline.")
 @click.option("--variant", "variants", multiple=True, metavar="URI,BANDWIDTH,CODECS",
               help="fmp4 + hls: a video playlist for the master playlist (repeatable).")
-@click.option("-f", "--from", "from_spec", type=FormatType(), metavar="FORMAT", help="Format of IN.")
-@click.option("-e", "--encoding", type=EncodingType(), metavar="ENCODING", help="Text encoding of IN.")
-@click.option("-q", "--quiet", is_flag=True, help="Print no diagnostics or losses.")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary on stdout.")
+@io_options("from", "encoding", "quiet", "json", json={"help": "Print a JSON summary on stdout."})
+@pass_settings
 def segment_command(
+    settings: RunSettings,
+    /,
     source: str,
     out_dir: str,
     seconds: str,
@@ -68,10 +64,6 @@ def segment_command(
     language: str | None,
     timescale: int,
     variants: tuple[str, ...],
-    from_spec: FormatSpec | None,
-    encoding: str | None,
-    quiet: bool,
-    as_json: bool,
 ) -> None:
     """Write WebVTT segments and an HLS playlist for streaming.
 
@@ -94,9 +86,9 @@ def segment_command(
         duration_ms = parse_ms(duration, "--duration") if duration is not None else None
     except OperationError as exc:
         raise click.BadParameter(str(exc), param_hint="--duration") from None
-    loaded = load_input(source, format=from_spec, encoding=encoding)
-    if not quiet:
-        echo_warnings(diagnostic_lines(loaded.doc.diagnostics, loaded.name))
+    loaded = read_input(source, RunSettings(from_spec=settings.from_spec, encoding=settings.encoding,
+                                            quiet=settings.quiet))
+    quiet, as_json = settings.quiet, settings.as_json
     if (container, codec, manifest) != ("ts-webvtt", "wvtt", "hls"):
         _package_command(loaded.doc, source, loaded.format, out_dir, seconds, container=container, codec=codec,
                          manifest=manifest, language=language, timescale=timescale, variants=variants,

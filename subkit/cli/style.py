@@ -8,34 +8,25 @@ SRT (and the rest) inline colours with one cue per word state.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import click
 
-from subkit import formats
-from subkit.cli._ops import (
-    MANY_INPUTS,
-    OpStep,
+from subkit.cli._ops import MANY_INPUTS, OpStep, op_step
+from subkit.cli._run import (
+    READ_WRITE,
+    Job,
+    Outcome,
     RunSettings,
+    Transform,
     io_options,
-    op_step,
-    output_spec,
-    plan_targets,
-    write_output,
+    pass_settings,
+    plan_jobs,
+    run_jobs,
 )
-from subkit.cli._shared import (
-    FormatType,
-    diagnostic_lines,
-    diagnostic_record,
-    echo_json,
-    echo_warnings,
-    format_loss,
-    load_input,
-    loss_record,
-)
-from subkit.errors import OperationError, SubkitError
+from subkit.cli._shared import FormatType, Loaded, echo_warnings, format_loss
+from subkit.errors import OperationError
 from subkit.formats import FormatSpec
 from subkit.model import Document, LossReport
 from subkit.ops._report import ChangeReport
@@ -137,107 +128,47 @@ def _settings_or_usage(options: dict[str, Any]) -> StyleSettings:
         raise click.UsageError(str(exc)) from None
 
 
-def _run(source: str, target: str, run: RunSettings, settings: StyleSettings, estimate: str, sweep: bool) -> None:
-    """Read IN, style it for OUT's format, write OUT; report on stderr (and stdout with ``--json``)."""
-    if target == "-" and run.as_json:
-        raise click.UsageError("--json needs an output file: standard output carries the subtitles")
-    source_name = "<stdin>" if source == "-" else source
-    target_name = "<stdout>" if target == "-" else target
-    loaded = load_input(source, format=run.from_spec, encoding=run.encoding, strict=run.strict,
-                        options=run.read_options)
-    spec = output_spec(target, run.to_spec, loaded.format)
-    doc = loaded.doc
-    if not run.quiet:
-        echo_warnings(diagnostic_lines(doc.diagnostics, source_name))
-    losses = LossReport(spec.name, strict=run.strict)
-    report = ChangeReport()
-    styled = style(doc, settings, target=spec.name, estimate=estimate, sweep=sweep,  # type: ignore[arg-type]
-                   losses=losses, report=report)
-    written = write_output(styled, target, spec, run)
-    all_losses = [*losses, *written.losses]
-    if not run.quiet:
-        echo_warnings([format_loss(loss, spec.name, target_name) for loss in all_losses])
-        echo_warnings([f"style: cues {len(doc.cues)} -> {len(styled.cues)}; {report.summary()}"])
-    if run.as_json:
-        echo_json({
-            "input": source,
-            "output": target,
-            "from": loaded.format,
-            "to": spec.name,
-            "cues_in": len(doc.cues),
-            "cues_out": len(styled.cues),
-            "settings": settings.to_json(),
-            "changes": dict(report),
-            "losses": [loss_record(loss) for loss in all_losses],
-            "diagnostics": [diagnostic_record(diag) for diag in doc.diagnostics],
-        })
+def _transform(settings: StyleSettings, estimate: str, sweep: bool, strict: bool) -> Transform:
+    """Style the one input for its output's format (the layout depends on it)."""
+
+    def transform(job: Job, loaded: Sequence[Loaded], specs: Sequence[FormatSpec]) -> Outcome:
+        doc, spec = loaded[0].doc, specs[0]
+        losses = LossReport(spec.name, strict=strict)
+        report = ChangeReport()
+        styled = style(doc, settings, target=spec.name, estimate=estimate, sweep=sweep,  # type: ignore[arg-type]
+                       losses=losses, report=report)
+        return Outcome([styled], losses=[list(losses)],
+                       lines=[f"style: cues {len(doc.cues)} -> {len(styled.cues)}; {report.summary()}"],
+                       record={"settings": settings.to_json(), "changes": dict(report)})
+
+    return transform
 
 
 @click.command("style", help=HELP + MANY_INPUTS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1, required=True, metavar="IN... [OUT]")
-@click.option("-d", "--out-dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
-              help="Write every output into DIR (created if missing), named by --name.")
-@click.option("--name", "template", metavar="TEMPLATE",
-              help="Output file names for several inputs (default {stem}.style{ext}).")
-@io_options
+@io_options(*READ_WRITE)
 @style_options
-def style_command(
-    paths: tuple[str, ...],
-    out_dir: Path | None,
-    template: str | None,
-    from_spec: FormatSpec | None,
-    to_spec: FormatSpec | None,
-    encoding: str | None,
-    out_encoding: str,
-    strict: bool,
-    quiet: bool,
-    as_json: bool,
-    read_pairs: tuple[str, ...],
-    write_pairs: tuple[str, ...],
-    **options: Any,
-) -> None:
+@pass_settings
+def style_command(run: RunSettings, /, paths: tuple[str, ...], **options: Any) -> None:
     settings = _settings_or_usage(options)
-    jobs = plan_targets(paths, out_dir=out_dir, template=template, to_spec=to_spec, command="style")
-    run = RunSettings(from_spec, to_spec, encoding, out_encoding, strict, quiet, as_json and len(jobs) == 1,
-                      read_pairs, write_pairs)
-    if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    for source, target in jobs:
-        _run(source, target, run, settings, options["estimate"], options["sweep"])
+    jobs = plan_jobs(paths, run, command="style")
+    run_jobs(jobs, run, _transform(settings, options["estimate"], options["sweep"], run.strict))
 
 
-def _styled(doc: Document, *, target: str, report: ChangeReport | None = None, **options: Any) -> Document:
-    """Run the style op for a ``subkit process`` step, printing what ``target`` cannot express."""
+def _styled(doc: Document, *, target: str | None, report: ChangeReport | None = None, **options: Any) -> Document:
+    """Run the style op for a ``subkit process`` step, printing what the output format cannot express.
+
+    Without ``--target`` the layout is that of the format the run writes (the
+    run's settings in ``ctx.obj`` say which, per input), else ASS.
+    """
+    if target is None:
+        context = click.get_current_context(silent=True)
+        run = context.find_object(RunSettings) if context is not None else None
+        target = (run.writing if run is not None else None) or "ass"
     losses = LossReport(target)
     result = style(doc, target=target, losses=losses, report=report, **options)
     echo_warnings([format_loss(loss, target, "style") for loss in losses])
     return result
-
-
-def _process_target() -> str | None:
-    """The output format of the ``subkit process`` run this step belongs to.
-
-    That is ``--to``, else OUT's extension, else (OUT ``-``) IN's extension;
-    ``None`` when none of them says.
-    """
-    context = click.get_current_context(silent=True)
-    parent = context.parent if context is not None else None
-    if parent is None or parent.command.name != "process":
-        return None
-    to_spec = parent.params.get("to_spec")
-    if isinstance(to_spec, FormatSpec):
-        return to_spec.name
-    try:
-        from subkit.cli.process import split_steps
-
-        output, _ = split_steps(parent.params.get("chain") or ())
-        if output and output != "-":
-            return formats.for_path(output).name
-        # Standard output is written in the input's format (by its extension here; content is not read twice).
-        source = parent.params.get("source")
-        return formats.for_path(source).name if source and source != "-" else None
-    except (click.ClickException, SubkitError):
-        return None
 
 
 def _step_options(function: F) -> F:
@@ -250,7 +181,11 @@ def _step_options(function: F) -> F:
 
 def _build_step(target: FormatSpec | None, estimate: str, sweep: bool, **options: Any) -> OpStep:
     settings = build_settings(options)
-    name = target.name if target is not None else (_process_target() or "ass")
+    if target is None:
+        # --to of the run (subkit process, batch) fixes the format; otherwise each job's output says.
+        run = click.get_current_context().find_object(RunSettings)
+        target = run.to_spec if run is not None else None
+    name = target.name if target is not None else None
     return OpStep("style", _styled, {"settings": settings, "target": name, "estimate": estimate, "sweep": sweep})
 
 

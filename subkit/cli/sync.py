@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import click
 
-from subkit.cli._ops import OpStep, RunSettings, io_options, op_step, output_spec, parse_ms, write_output
-from subkit.cli._shared import (
-    diagnostic_record,
-    echo_json,
-    echo_warnings,
-    format_diagnostic,
-    format_loss,
-    load_input,
-    loss_record,
-)
+from subkit.cli._ops import OpStep, op_step, parse_ms
+from subkit.cli._run import Job, Outcome, RunSettings, Transform, io_options, pass_settings, run_jobs
+from subkit.cli._shared import Loaded, echo_json
 from subkit.errors import OperationError
 from subkit.formats import FormatSpec
 from subkit.model import Document
@@ -149,59 +142,47 @@ def _build_step(media: str | None, reference: str | None, ref_spec: str | None, 
 sync_step = op_step("sync", _options, _build_step, HELP)
 
 
+def _transform(kwargs: dict[str, Any], reference: Any, quiet: bool, as_json: bool) -> Transform:
+    def transform(job: Job, loaded: Sequence[Loaded], specs: Sequence[FormatSpec]) -> Outcome:
+        from subkit.ops.sync import sync
+
+        source = loaded[0]
+        changes = ChangeReport()
+        try:
+            doc, sync_report = sync(source.doc, reference, report=changes, progress=_progress(quiet), **kwargs)
+        except OperationError as exc:
+            refused = getattr(exc, "report", None)
+            if as_json and refused is not None:
+                echo_json({"input": source.name, "output": None, "sync": refused.as_dict()})
+            raise
+        return Outcome([doc], lines=[f"sync: {sync_report.summary()}"],
+                       record={"cues": len(doc.cues), "changes": dict(changes), "sync": sync_report.as_dict()})
+
+    return transform
+
+
 @click.command("sync", help=HELP, context_settings={"help_option_names": ["-h", "--help"]})
 @_options
-@io_options
+@io_options("from", "to", "encoding", "out_encoding", "read", "write", "strict", "quiet", "json")
 @click.argument("source", metavar="IN")
 @click.argument("target", metavar="OUT")
+@pass_settings
 def sync_command(
+    settings: RunSettings,
+    /,
     source: str,
     target: str,
     media: str | None,
     reference: str | None,
     ref_spec: str | None,
-    from_spec: FormatSpec | None,
-    to_spec: FormatSpec | None,
-    encoding: str | None,
-    out_encoding: str,
-    strict: bool,
-    quiet: bool,
-    as_json: bool,
-    read_pairs: tuple[str, ...],
-    write_pairs: tuple[str, ...],
     **params: Any,
 ) -> None:
-    from subkit.ops.sync import sync
-
-    if target == "-" and as_json:
+    if target == "-" and settings.as_json:
         raise click.UsageError("--json needs an output file: standard output carries the subtitles")
     try:
         kwargs = _kwargs(media, reference, ref_spec=ref_spec, **params)
     except OperationError as exc:
         raise click.UsageError(str(exc)) from None
-    settings = RunSettings(from_spec, to_spec, encoding, out_encoding, strict, quiet, as_json, read_pairs,
-                           write_pairs)
-    loaded = load_input(source, format=from_spec, encoding=encoding, strict=strict, options=settings.read_options)
-    if not quiet:
-        echo_warnings([format_diagnostic(diag, loaded.name) for diag in loaded.doc.diagnostics])
     ref = _reference(media, reference, ref_spec)
-    changes = ChangeReport()
-    try:
-        doc, sync_report = sync(loaded.doc, ref, report=changes, progress=_progress(quiet), **kwargs)
-    except OperationError as exc:
-        refused = getattr(exc, "report", None)
-        if as_json and refused is not None:
-            echo_json({"input": source, "output": None, "sync": refused.as_dict()})
-        raise
-    spec = output_spec(target, to_spec, loaded.format)
-    written = write_output(doc, target, spec, settings)
-    if not quiet:
-        echo_warnings([format_loss(loss, written.format, target) for loss in written.losses])
-        echo_warnings([f"sync: {sync_report.summary()}"])
-    if as_json:
-        echo_json({
-            "input": source, "output": target, "from": loaded.format, "to": written.format,
-            "cues": len(doc.cues), "changes": dict(changes), "sync": sync_report.as_dict(),
-            "losses": [loss_record(loss) for loss in written.losses],
-            "diagnostics": [diagnostic_record(diag) for diag in loaded.doc.diagnostics],
-        })
+    job = Job((source,), (target,))
+    run_jobs([job], settings, _transform(kwargs, ref, settings.quiet, settings.as_json))

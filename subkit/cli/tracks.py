@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from subkit.cli._run import RunSettings, io_options, pass_settings
 from subkit.cli._shared import echo_json
 
 __all__ = ["tracks_command"]
@@ -11,8 +12,9 @@ __all__ = ["tracks_command"]
 
 @click.command("tracks")
 @click.argument("path", type=click.Path(dir_okay=False), metavar="FILE")
-@click.option("--json", "as_json", is_flag=True, help="Print the tracks as JSON.")
-def tracks_command(path: str, as_json: bool) -> None:
+@io_options("json", json={"help": "Print the tracks as JSON."})
+@pass_settings
+def tracks_command(settings: RunSettings, /, path: str) -> None:
     """List the subtitle tracks of an MKV, MP4, MOV or TS file.
 
     One line per track: the index that "subkit extract --track" takes, the
@@ -27,7 +29,7 @@ def tracks_command(path: str, as_json: bool) -> None:
     from subkit.media import _tracks
 
     found = _tracks.tracks(path)
-    if as_json:
+    if settings.as_json:
         echo_json({"file": path, "tracks": [track.as_json() for track in found]})
         return
     if not found:

@@ -71,7 +71,6 @@ def test_split_steps_respects_option_values() -> None:
         ([], "no steps"),
         (["out.srt"], "no steps"),
         (["out.srt", "explode"], "expected a step name"),
-        (["replace", "--find", "a"], "no output"),
         (["out.srt", "clean", "save", "other.srt"], "given twice"),
         (["clean", "save"], "needs an output"),
         (["clean", "save", "o.srt", "clean"], "must come last"),
