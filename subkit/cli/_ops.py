@@ -41,7 +41,7 @@ from subkit.cli._shared import (
 from subkit.errors import LossyConversionWarning, OperationError, SubkitError
 from subkit.formats import FormatSpec, WriteResult
 from subkit.model import Document
-from subkit.ops._report import ChangeReport
+from subkit.ops import ChangeReport
 from subkit.timing import parse_duration
 
 __all__ = [
