@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FORMATS",
+    "SNIFF_SIZE",
     "BaseReadOptions",
     "BaseWriteOptions",
     "DiagnosticSink",
