@@ -57,7 +57,7 @@ def test_reading_srt_by_name_loads_no_other_format() -> None:
 
 
 #: Names in ``subkit``'s namespace that are submodules, not part of the curated API.
-SUBMODULES = {"errors", "model", "formats", "timing", "cli", "ops", "providers", "media", "qc", "batch"}
+SUBMODULES = {"errors", "model", "formats", "timing", "cli", "ops", "providers", "media", "qc", "batch", "streaming"}
 
 
 def test_all_is_exactly_the_public_namespace_and_sorted() -> None:
