@@ -285,28 +285,12 @@ def _single(name: str, common: _Common, media: str, submit: Submit, finish: Fini
         echo_json({"ok": True, **result.record(), "outputs": outputs})
 
 
-def _media_lines(path: Path) -> list[str]:
-    lines = []
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if line and not line.startswith("#") and line not in lines:
-            lines.append(line)
-    return lines
-
-
-def _stem(media: str) -> str:
-    """A file name stem for a media: its own name plus a short hash (two media never collide)."""
-    base = re.sub(r"[?#].*$", "", media.rstrip("/")).rsplit("/", 1)[-1]
-    base = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(base).stem).strip("-.")[:40] or "media"
-    return f"{base}-{hashlib.sha1(media.encode('utf-8')).hexdigest()[:8]}"
-
-
 def _batch(ctx: click.Context, name: str, common: _Common, submit: Submit, finish: Finish) -> None:
     from subkit import providers
-    from subkit.providers.jobs import fetch_many
+    from subkit.providers.jobs import fetch_many, media_stem, read_media_list
 
     assert common.from_list is not None and common.out_dir is not None
-    media_list = _media_lines(common.from_list)
+    media_list = read_media_list(common.from_list)
     try:
         common.out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -327,7 +311,7 @@ def _batch(ctx: click.Context, name: str, common: _Common, submit: Submit, finis
     try:
         outcomes = fetch_many(
             client, media_list, journal=journal, submit=submit, finish=finish,
-            deliver=lambda media, result: _write(result, common, common.out_dir, _stem(media)),
+            deliver=lambda media, result: _write(result, common, common.out_dir, media_stem(media)),
             concurrency=common.concurrency, idempotent_create=providers.get(name).idempotent_create,
             on_outcome=shown)
     finally:

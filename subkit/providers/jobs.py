@@ -20,7 +20,9 @@ client (:func:`subkit.providers.client`).
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -32,7 +34,17 @@ from subkit.batch import Journal
 from subkit.errors import ProviderError, SubkitError
 from subkit.providers._result import FetchResult
 
-__all__ = ["JOURNAL_NAME", "Deliver", "FetchJournal", "FetchOutcome", "Finish", "Submit", "fetch_many"]
+__all__ = [
+    "JOURNAL_NAME",
+    "Deliver",
+    "FetchJournal",
+    "FetchOutcome",
+    "Finish",
+    "Submit",
+    "fetch_many",
+    "media_stem",
+    "read_media_list",
+]
 
 #: The journal's file name when it is kept in the output folder.
 JOURNAL_NAME = "journal.jsonl"
@@ -91,6 +103,39 @@ class FetchOutcome:
     error: SubkitError | None = None
     unresolved: bool = False
     stage: str = ""
+
+
+def read_media_list(path: str | os.PathLike[str]) -> list[str]:
+    """The media of a list file: one per line, blank lines and ``#`` comments skipped, repeats dropped.
+
+    Raises:
+        SubkitIOError: the file cannot be read.
+    """
+    from subkit.errors import SubkitIOError
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SubkitIOError(f"{path}: cannot read the media list: {exc}", path=str(path)) from None
+    lines: list[str] = []
+    seen: set[str] = set()
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line and not line.startswith("#") and line not in seen:
+            seen.add(line)
+            lines.append(line)
+    return lines
+
+
+def media_stem(media: str) -> str:
+    """A file name stem for a media: its own name plus a short hash, so two media never collide.
+
+    >>> media_stem("https://example.com/shows/ep1.mp4?token=x")
+    'ep1-5a4f1a53'
+    """
+    base = re.sub(r"[?#].*$", "", media.rstrip("/")).rsplit("/", 1)[-1]
+    base = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(base).stem).strip("-.")[:40] or "media"
+    return f"{base}-{hashlib.sha1(media.encode('utf-8')).hexdigest()[:8]}"
 
 
 def fetch_many(

@@ -146,3 +146,17 @@ def test_timeouts_must_be_positive(bad: float) -> None:
         Timeouts.within(bad)
     with pytest.raises(ConfigError):
         Timeouts(read=bad)
+
+
+def test_media_lists_skip_comments_blanks_and_repeats(tmp_path: Path) -> None:
+    from subkit.errors import SubkitIOError
+    from subkit.providers.jobs import media_stem, read_media_list
+
+    path = tmp_path / "media.txt"
+    path.write_text("# episodes\n\n a.mp4 \nb.mp4\na.mp4\n", encoding="utf-8")
+    assert read_media_list(path) == ["a.mp4", "b.mp4"]
+    with pytest.raises(SubkitIOError):
+        read_media_list(tmp_path / "missing.txt")
+    # Same name, different media: different stems; odd characters become dashes.
+    assert media_stem("https://x.example/a/ep 1.mp4") != media_stem("https://y.example/a/ep 1.mp4")
+    assert media_stem("https://x.example/a/ep 1.mp4").startswith("ep-1-")
