@@ -302,3 +302,33 @@ if __name__ == "__main__":  # pragma: no cover - a report for people: python tes
     print(f"cycles: {find_cycles(runtime_graph())}", file=sys.stderr)
     for line in private_violations() + upward_violations():
         print(line, file=sys.stderr)
+
+
+#: Calls that write, move or delete files.
+_WRITERS = frozenset({"write_bytes", "write_text", "write_files", "atomic_write", "mkdir", "makedirs", "unlink", "remove",
+                      "rename", "rmtree"})
+
+
+def _file_writes(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if name in _WRITERS:
+            found.append(f"{path.name}:{node.lineno} {name}()")
+        elif name == "open":
+            modes = [arg for arg in node.args[1:2]] + [k.value for k in node.keywords if k.arg == "mode"]
+            if any(isinstance(m, ast.Constant) and isinstance(m.value, str) and set(m.value) & set("wax+")
+                   for m in modes):
+                found.append(f"{path.name}:{node.lineno} open() for writing")
+    return found
+
+
+def test_ops_never_write_files() -> None:
+    # Ops are pure: segment and package build files in memory, subkit.streaming writes them.
+    found = [hit for path in sorted((ROOT / "ops").glob("*.py")) for hit in _file_writes(path)]
+    assert found == []
+    # The check sees a write where there is one.
+    assert _file_writes(ROOT / "streaming.py")
