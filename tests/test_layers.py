@@ -305,8 +305,8 @@ if __name__ == "__main__":  # pragma: no cover - a report for people: python tes
 
 
 #: Calls that write, move or delete files.
-_WRITERS = frozenset({"write_bytes", "write_text", "write_files", "atomic_write", "mkdir", "makedirs", "unlink", "remove",
-                      "rename", "rmtree"})
+_WRITERS = frozenset({"write_bytes", "write_text", "write_files", "atomic_write", "mkdir", "makedirs",
+                      "unlink", "remove", "rename", "rmtree"})
 
 
 def _file_writes(path: Path) -> list[str]:
