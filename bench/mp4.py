@@ -46,7 +46,7 @@ if str(ROOT) not in sys.path:
 import subkit  # noqa: E402
 from subkit import _io  # noqa: E402
 from subkit.model import Cue, Document  # noqa: E402
-from subkit.ops.segment import package  # noqa: E402
+from subkit.ops import package  # noqa: E402
 from tests.formats.test_mp4_shaka import (  # noqa: E402
     PACKAGER,
     agreement,

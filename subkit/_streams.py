@@ -146,7 +146,7 @@ def parse_mpd(text: str, *, language: str | None = None) -> StreamTrack:
     Raises:
         ParseError: not an MPD, or no text adaptation set in ``wvtt``/``stpp``.
     """
-    from subkit.formats._xml import parse_xml
+    from subkit.formats import parse_xml
 
     root = parse_xml(text.encode("utf-8"), format="dash")
     if _local(root) != "MPD":

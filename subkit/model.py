@@ -42,7 +42,6 @@ if TYPE_CHECKING:
     from fractions import Fraction
     from typing import IO
 
-    from subkit.formats import WriteResult
 
 __all__ = [
     "PLAIN",
@@ -66,6 +65,7 @@ __all__ = [
     "RunStyle",
     "Style",
     "Word",
+    "WriteResult",
     "content_from_text",
 ]
 
@@ -871,6 +871,22 @@ class LossReport:
     def summary(self) -> str:
         """One line per loss."""
         return "\n".join(str(loss) for loss in self._entries.values())
+
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    """The output of a writer and what it lost (what :func:`subkit.dump` and :meth:`Document.save` return).
+
+    Attributes:
+        data: the serialised document (``str`` for text formats).
+        format: the format identifier written.
+        losses: what was dropped or approximated.
+    """
+
+    data: str | bytes
+    format: str
+    losses: LossReport = dataclasses.field(compare=False)
 
 
 for _cls in (Color, RunStyle, Run, Word, Placement, Cue, Style, Region, Note, Diagnostic, Document, Loss):

@@ -16,7 +16,8 @@ import subkit
 #: never a format implementation, the ops, the CLI or the providers.
 IMPORT_SUBKIT = {
     "subkit", "subkit._api", "subkit._encoding", "subkit._gc", "subkit._io", "subkit._magic", "subkit._version",
-    "subkit.errors", "subkit.formats", "subkit.formats._base", "subkit.formats._registry", "subkit.model",
+    "subkit.errors", "subkit.formats", "subkit.formats._base", "subkit.formats._options", "subkit.formats._registry",
+    "subkit.model",
 }  # fmt: skip
 
 #: Third-party packages any of these steps may import: none (chardet and lxml load on demand).
@@ -56,7 +57,7 @@ def test_reading_srt_by_name_loads_no_other_format() -> None:
 
 
 #: Names in ``subkit``'s namespace that are submodules, not part of the curated API.
-SUBMODULES = {"errors", "model", "formats", "timing", "cli", "ops", "providers", "media", "qc", "batch"}
+SUBMODULES = {"errors", "model", "formats", "timing", "cli", "ops", "providers", "media", "qc", "batch", "streaming"}
 
 
 def test_all_is_exactly_the_public_namespace_and_sorted() -> None:

@@ -455,7 +455,7 @@ def reference_speed(work: Path, tools: list[str]) -> str:
     source, reference = work / "long.srt", work / "long-ref.srt"
     subkit.dump(broken, str(source), format="srt")
     subkit.dump(truth, str(reference), format="srt")
-    from subkit.ops.sync import sync
+    from subkit.ops import sync
 
     sync(broken, truth)  # warm: imports
     clock = time.perf_counter()
@@ -465,7 +465,7 @@ def reference_speed(work: Path, tools: list[str]) -> str:
     parts = [f"Reference subtitle of 2,000 cues ({at / 3_600_000:.1f} h, 25/23.976 drift and +7.3 s): subkit "
              f"{in_process:.2f} s in-process ({share:.1%} of starts within 100 ms)"]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    code = ("import sys, time; sys.modules['numpy'] = None\nimport subkit\nfrom subkit.ops.sync import sync\n"
+    code = ("import sys, time; sys.modules['numpy'] = None\nimport subkit\nfrom subkit.ops import sync\n"
             f"a, b = subkit.load({str(source)!r}), subkit.load({str(reference)!r})\n"
             "t = time.perf_counter(); sync(a, b); print(time.perf_counter() - t)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False)

@@ -29,10 +29,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from subkit.batch._engines import ENGINES, run_dask, run_pool, run_ray
+from subkit.batch import _engines, _work
+from subkit.batch._engines import ENGINES
 from subkit.batch._journal import Journal
 from subkit.batch._plan import DEFAULT_TEMPLATE, Task, check_collisions, name_output, plan, read_manifest
-from subkit.batch._work import CONVERTED, FAILED, SKIPPED, FileResult, Job, convert, remove_temporaries
+from subkit.batch._work import CONVERTED, FAILED, SKIPPED, FileResult, Job, remove_temporaries
 from subkit.errors import ConfigError
 
 __all__ = [
@@ -303,14 +304,14 @@ def run(
         # A worker killed while writing (kill -9, a time limit) leaves its hidden temporary: clear them.
         remove_temporaries(task.output for task in todo)
         if engine == "process":
-            run_pool(todo, job, record, jobs=workers, size=chunk)
+            _engines.run_pool(todo, job, record, jobs=workers, size=chunk)
         elif engine == "dask":
-            run_dask(todo, job, record, jobs=workers, size=chunk, scheduler=scheduler)
+            _engines.run_dask(todo, job, record, jobs=workers, size=chunk, scheduler=scheduler)
         elif engine == "ray":
-            run_ray(todo, job, record, jobs=workers, size=chunk, address=address)
+            _engines.run_ray(todo, job, record, jobs=workers, size=chunk, address=address)
         else:
             for task in todo:
-                record(convert(task, job))
+                record(_work.convert(task, job))
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:

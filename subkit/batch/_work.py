@@ -142,7 +142,7 @@ def _typed(options: Mapping[str, Any], spec: formats.FormatSpec, kind: str) -> d
     """Options whose values are ``KEY=VALUE`` text (a CSV manifest) converted to the declared types."""
     if not any(isinstance(value, str) for value in options.values()):
         return dict(options)
-    from subkit.cli._options import format_options  # the same conversion as -r/-w on the command line
+    from subkit.formats import format_options  # the same conversion as -r/-w on the command line
 
     typed = {k: v for k, v in options.items() if not isinstance(v, str)}
     typed.update(format_options(spec, "read" if kind == "read" else "write",
@@ -151,7 +151,7 @@ def _typed(options: Mapping[str, Any], spec: formats.FormatSpec, kind: str) -> d
 
 
 def _apply(doc: Document, steps: Sequence[Callable[[Document], Document]], changes: dict[str, int]) -> Document:
-    from subkit.ops._report import ChangeReport
+    from subkit.ops import ChangeReport
 
     for step in steps:
         run = getattr(step, "run", None)

@@ -35,7 +35,7 @@ from subkit.cli._shared import Loaded
 from subkit.errors import OperationError
 from subkit.formats import FormatSpec
 from subkit.model import Document
-from subkit.ops._report import ChangeReport
+from subkit.ops import ChangeReport
 from subkit.timing import parse_duration
 
 __all__ = [

@@ -47,7 +47,7 @@ def burn_command(
       subkit burn talk.mkv styled.ass -o out.mp4 --preset ultrafast --crf 23
       subkit burn movie.mp4 movie.vtt --clip 1:00-1:30 -o preview.mp4
     """
-    from subkit.media import _render
+    from subkit import media
 
     if output == "-":
         raise click.UsageError("burn writes a video file: give -o OUT.mp4 (or .mkv, .mov)")
@@ -55,7 +55,7 @@ def burn_command(
     progress = progress_printer("burning") if not settings.quiet else None
     with shown_warnings("<stdin>" if source == "-" else source, quiet=settings.quiet):
         try:
-            _render.burn(video, doc, output, start_ms=clip[0] if clip else None, end_ms=clip[1] if clip else None,
+            media.burn(video, doc, output, start_ms=clip[0] if clip else None, end_ms=clip[1] if clip else None,
                          encoder=encoder, crf=crf, preset=preset, progress=progress)
         finally:
             end_progress(progress)

@@ -9,8 +9,7 @@ import click
 
 from subkit.cli._ops import OpStep, op_command, op_step, parse_ms
 from subkit.errors import OperationError
-from subkit.ops.clean import clean, fix_names
-from subkit.ops.retime import parse_rate
+from subkit.ops import clean, fix_names, parse_rate
 from subkit.qc import load_profile
 
 __all__ = ["clean_command", "clean_step"]

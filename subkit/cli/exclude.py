@@ -9,8 +9,7 @@ import click
 
 from subkit.cli._ops import OpStep, op_command, op_step
 from subkit.errors import OperationError
-from subkit.ops._ranges import merge_ranges
-from subkit.ops.exclude import MODES, exclude
+from subkit.ops import EXCLUDE_MODES, exclude, merge_ranges
 
 __all__ = ["exclude_command", "exclude_step"]
 
@@ -35,7 +34,7 @@ Examples:
 
 
 def _options(function: F) -> F:
-    function = click.option("-m", "--mode", type=click.Choice(MODES), default="drop", show_default=True,
+    function = click.option("-m", "--mode", type=click.Choice(EXCLUDE_MODES), default="drop", show_default=True,
                             help="What to do with the cues in a range.")(function)
     return click.option("--range", "ranges", multiple=True, metavar="START-END",
                         help="A time range to exclude (repeatable).")(function)

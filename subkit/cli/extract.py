@@ -64,7 +64,7 @@ def extract_command(
       subkit extract movie.mp4 --track 2 - --to srt
       subkit extract movie.mkv --out-dir subs/ --to srt
     """
-    from subkit.media import _tracks
+    from subkit import media
 
     out_dir, to_spec, quiet, as_json = settings.out_dir, settings.to_spec, settings.quiet, settings.as_json
     if (output is None) == (out_dir is None):
@@ -75,9 +75,9 @@ def extract_command(
         raise click.UsageError("writing to standard output (-) needs --to FORMAT")
     if output == "-" and as_json:
         raise click.UsageError("--json needs an output file: standard output carries the subtitles")
-    found = _tracks.tracks(path, count=False)
+    found = media.tracks(path, count=False)
     if output is not None or track is not None or language is not None:
-        chosen = [_tracks.select_track(found, path, track, language)]
+        chosen = [media.select_track(found, path, track, language)]
     else:
         chosen = list(found)
     jobs: list[tuple[Any, str, FormatSpec]] = []
@@ -107,7 +107,7 @@ def extract_command(
                 raise error
             status = max(status, report_failure(error, path))
             records.append({"track": item.index, "output": target, "ok": False, "error": str(error)})
-    extracted = _tracks.extract_all(path, [job[0] for job in readable]) if readable else []
+    extracted = media.extract_all(path, [job[0] for job in readable]) if readable else []
     for (item, target, spec), (_item, doc) in zip(readable, extracted, strict=True):
         try:
             result = write_output(doc, target, spec, settings)

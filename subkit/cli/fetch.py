@@ -19,7 +19,6 @@ import sys
 import threading
 import warnings
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -27,7 +26,6 @@ from typing import TYPE_CHECKING, Any, TextIO
 import click
 
 import subkit
-from subkit.batch import Journal as SharedJournal
 from subkit.cli._shared import (
     EXIT_OK,
     FormatType,
@@ -38,48 +36,17 @@ from subkit.cli._shared import (
     loss_record,
     report_failure,
 )
-from subkit.errors import ConfigError, LossyConversionWarning, ProviderError, SubkitError, SubkitIOError
+from subkit.errors import ConfigError, LossyConversionWarning, SubkitIOError
 from subkit.formats import FormatSpec
+from subkit.providers.jobs import JOURNAL_NAME, Finish, Submit
+from subkit.providers.jobs import FetchJournal as Journal
+from subkit.timing import parse_duration
 
 if TYPE_CHECKING:
-    from subkit.providers import FetchResult
-    from subkit.providers._http import ProgressEvent
+    from subkit.providers import FetchResult, ProgressEvent
+    from subkit.providers.jobs import FetchOutcome
 
 __all__ = ["JOURNAL_NAME", "Journal", "fetch_command"]
-
-#: The journal file of a batch, in the output folder.
-JOURNAL_NAME = "journal.jsonl"
-
-#: A function that submits one media and returns its job record.
-Submit = Callable[[Any, str], dict[str, Any]]
-#: A function that finishes a job record.
-Finish = Callable[[Any, dict[str, Any]], "FetchResult"]
-
-
-# ---------------------------------------------------------------- journal
-
-
-class Journal(SharedJournal):
-    """The batch journal of ``fetch --from-list``: :class:`subkit.batch.Journal` keyed by media.
-
-    Every event is synced to disk before :meth:`append` returns. Events are
-    ``submitting`` (written before any create is sent), ``submitted`` (with
-    the job record), ``done`` (with the output files) and ``failed`` (with the
-    error). A media whose last event is ``submitting`` may have a job on the
-    service that the journal never heard of: it is not submitted again (as
-    after a ``failed`` create with ``maybe_created``). The state of a media is
-    its last event, so a line cut short by a crash is ignored and nothing else
-    is lost.
-
-    Args:
-        path: the journal file (created if missing).
-
-    Raises:
-        SubkitIOError: the journal exists but cannot be read.
-    """
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(path, key="media")
 
 
 # ---------------------------------------------------------------- progress
@@ -127,9 +94,41 @@ def _progress_stream(quiet: bool) -> TextIO | None:
 # ---------------------------------------------------------------- shared options
 
 
+if TYPE_CHECKING:
+    _FloatParam = click.ParamType[float]
+else:
+    _FloatParam = click.ParamType
+
+
+class _Seconds(_FloatParam):
+    """A duration in the one syntax of every option (a bare number is seconds), converted to seconds.
+
+    Args:
+        zero_ok: accept zero (a wait may be zero; a limit may not).
+    """
+
+    name = "duration"
+
+    def __init__(self, *, zero_ok: bool = False) -> None:
+        self.zero_ok = zero_ok
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            seconds = float(value)
+        else:
+            try:
+                seconds = parse_duration(str(value)) / 1000
+            except ValueError:
+                self.fail(f"not a duration: {value!r} (e.g. 30 seconds, 1.5s, 500ms, 2m, 1h, 1m30s, 00:01:30)",
+                          param, ctx)
+        if seconds < 0 or (seconds == 0 and not self.zero_ok):
+            self.fail(f"must be {'zero or more' if self.zero_ok else 'more than zero'}, got {value!r}", param, ctx)
+        return seconds
+
+
 @dataclass(frozen=True, slots=True)
 class _Common:
-    """The options every provider subcommand takes."""
+    """The options every provider subcommand takes (times in seconds)."""
 
     media_url: str | None
     from_list: Path | None
@@ -164,12 +163,13 @@ _COMMON_OPTIONS: list[Callable[[Any], Any]] = [
                  help="API root (a sandbox or test server); also SUBKIT_<PROVIDER>_BASE_URL."),
     click.option("--config", type=click.Path(dir_okay=False), metavar="FILE",
                  help="Config file with credentials (default: $XDG_CONFIG_HOME/subkit/config.toml)."),
-    click.option("--poll-interval", type=click.FloatRange(0), metavar="SECONDS",
-                 help="First wait between status checks (it grows from there)."),
-    click.option("--deadline", type=click.FloatRange(0, min_open=True), metavar="SECONDS",
-                 help="Give up waiting for a job after this long."),
-    click.option("--timeout", type=click.FloatRange(0, min_open=True), metavar="SECONDS",
-                 help="Read timeout of each HTTP request."),
+    click.option("--poll-interval", type=_Seconds(zero_ok=True), metavar="DURATION",
+                 help="First wait between status checks (it grows from there); 30, 1.5s, 500ms, 1m..."),
+    click.option("--deadline", type=_Seconds(), metavar="DURATION",
+                 help="Give up waiting for a job after this long (1h, 90m, 3600...)."),
+    click.option("--timeout", type=_Seconds(), metavar="DURATION",
+                 help="Longest time one HTTP exchange may take, start to end: connecting, sending, "
+                      "and every byte of the answer (a bare number is seconds)."),
 ]
 
 
@@ -188,7 +188,7 @@ def _pop_common(kwargs: dict[str, Any]) -> _Common:
 
 def _client(name: str, common: _Common, progress: Callable[[ProgressEvent], None]) -> Any:
     from subkit import providers
-    from subkit.providers._http import PollPolicy, Timeouts
+    from subkit.providers import PollPolicy, Timeouts
 
     kwargs: dict[str, Any] = {"progress": progress}
     if common.base_url:
@@ -202,8 +202,8 @@ def _client(name: str, common: _Common, progress: Callable[[ProgressEvent], None
                                     factor=policy.factor,
                                     deadline=policy.deadline if common.deadline is None else common.deadline)
     if common.timeout is not None:
-        base: Timeouts = cls.default_timeouts
-        kwargs["timeouts"] = Timeouts(connect=base.connect, read=common.timeout, write=base.write, pool=base.pool)
+        # --timeout is the whole exchange: connecting, sending and the last byte of the answer.
+        kwargs["timeouts"] = Timeouts.within(common.timeout, cls.default_timeouts)
     return providers.client(name, config=common.config, **kwargs)
 
 
@@ -285,25 +285,12 @@ def _single(name: str, common: _Common, media: str, submit: Submit, finish: Fini
         echo_json({"ok": True, **result.record(), "outputs": outputs})
 
 
-def _media_lines(path: Path) -> list[str]:
-    lines = []
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if line and not line.startswith("#") and line not in lines:
-            lines.append(line)
-    return lines
-
-
-def _stem(media: str) -> str:
-    """A file name stem for a media: its own name plus a short hash (two media never collide)."""
-    base = re.sub(r"[?#].*$", "", media.rstrip("/")).rsplit("/", 1)[-1]
-    base = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(base).stem).strip("-.")[:40] or "media"
-    return f"{base}-{hashlib.sha1(media.encode('utf-8')).hexdigest()[:8]}"
-
-
 def _batch(ctx: click.Context, name: str, common: _Common, submit: Submit, finish: Finish) -> None:
+    from subkit import providers
+    from subkit.providers.jobs import fetch_many, media_stem, read_media_list
+
     assert common.from_list is not None and common.out_dir is not None
-    media_list = _media_lines(common.from_list)
+    media_list = read_media_list(common.from_list)
     try:
         common.out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -311,59 +298,39 @@ def _batch(ctx: click.Context, name: str, common: _Common, submit: Submit, finis
                             path=str(common.out_dir)) from None
     journal = Journal(common.out_dir / JOURNAL_NAME)
     progress = _Progress(_progress_stream(common.quiet))
+    codes: dict[str, int] = {}
+
+    def shown(outcome: FetchOutcome) -> None:
+        if outcome.unresolved and outcome.error is not None:
+            click.echo(f"subkit: {outcome.error}", err=True)
+            codes[outcome.media] = 3
+        elif outcome.error is not None:
+            codes[outcome.media] = report_failure(outcome.error, outcome.media)
+
     client = _client(name, common, progress)
-    records: list[dict[str, Any]] = []
-    status = EXIT_OK
-    lock = threading.Lock()
-
-    def one(media: str) -> tuple[dict[str, Any], int]:
-        last = journal.state.get(media, {})
-        stem = _stem(media)
-        if last.get("event") == "done":
-            return {"media": media, "ok": True, "skipped": "already done", "outputs": last.get("outputs", [])}, 0
-        record = last.get("record") if last.get("event") in ("submitted", "failed") else None
-        # "submitting" last: the run stopped between sending the create and journalling its answer, so the
-        # service may hold a paid job this journal does not know. Rev alone is safe to resubmit (its
-        # client_ref makes the create idempotent); the others must be checked by hand.
-        interrupted = last.get("event") == "submitting"
-        if (interrupted or (last.get("event") == "failed" and last.get("maybe_created"))) \
-                and not record and name != "rev":
-            message = (f"{media}: an earlier run may have created a job whose answer was lost; check the "
-                       f"provider, then remove its lines from {journal.path} to submit again")
-            click.echo(f"subkit: {message}", err=True)
-            return {"media": media, "ok": False, "error": message}, 3
-        stage = "submit"
-        try:
-            if not isinstance(record, dict):
-                journal.append({"media": media, "event": "submitting"})
-                record = submit(client, media)
-                journal.append({"media": media, "event": "submitted", "record": record})
-            stage = "wait"
-            result = finish(client, record)
-            outputs = _write(result, common, common.out_dir, stem)
-            journal.append({"media": media, "event": "done", "record": record,
-                            "outputs": [o["output"] for o in outputs]})
-            return {"media": media, "ok": True, **result.record(), "outputs": outputs}, 0
-        except SubkitError as exc:
-            entry: dict[str, Any] = {"media": media, "event": "failed", "stage": stage, "error": describe(exc)}
-            if isinstance(record, dict) and stage == "wait":
-                entry["record"] = record
-            if isinstance(exc, ProviderError) and exc.maybe_created:
-                entry["maybe_created"] = True
-            journal.append(entry)
-            with lock:
-                code = report_failure(exc, media)
-            return {"media": media, "ok": False, "error": describe(exc, media)}, code
-
     try:
-        with ThreadPoolExecutor(max_workers=common.concurrency) as pool:
-            for record, code in pool.map(one, media_list):
-                records.append(record)
-                status = max(status, code)
+        outcomes = fetch_many(
+            client, media_list, journal=journal, submit=submit, finish=finish,
+            deliver=lambda media, result: _write(result, common, common.out_dir, media_stem(media)),
+            concurrency=common.concurrency, idempotent_create=providers.get(name).idempotent_create,
+            on_outcome=shown)
     finally:
         progress.clear()
         client.close()
         journal.close()
+    records: list[dict[str, Any]] = []
+    for outcome in outcomes:
+        if outcome.skipped:
+            records.append({"media": outcome.media, "ok": True, "skipped": outcome.skipped,
+                            "outputs": outcome.outputs})
+        elif outcome.result is not None:
+            records.append({"media": outcome.media, "ok": True, **outcome.result.record(),
+                            "outputs": outcome.outputs})
+        else:
+            failure = outcome.error or SubkitIOError("failed")
+            error = str(failure) if outcome.unresolved else describe(failure, outcome.media)
+            records.append({"media": outcome.media, "ok": False, "error": error})
+    status = max(codes.values(), default=EXIT_OK)
     if common.as_json:
         echo_json({"ok": status == EXIT_OK, "journal": str(journal.path), "media": records})
     if status != EXIT_OK:

@@ -17,7 +17,7 @@ from subkit.cli._shared import (
     translate,
 )
 from subkit.errors import SubkitError, UnknownFormatError
-from subkit.formats._features import document_features
+from subkit.formats import document_features
 from subkit.model import Cue, Document
 from subkit.timing import format_clock
 

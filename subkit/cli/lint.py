@@ -15,7 +15,7 @@ from subkit.cli._run import RunSettings, expand_inputs, io_options, pass_setting
 from subkit.cli._shared import Loaded, echo_json, echo_warnings, format_loss
 from subkit.errors import OperationError
 from subkit.model import Document
-from subkit.ops._report import ChangeReport
+from subkit.ops import ChangeReport
 
 __all__ = ["lint_command", "lint_step"]
 
@@ -74,7 +74,7 @@ def _list_profiles(ctx: click.Context, _: click.Parameter, value: bool) -> None:
 def _shot_changes(video: str | None, shot_file: str | None, unit: str | None, threshold: float,
                   doc: Document, fps: str | None, profile: Any) -> list[int] | None:
     if video is not None:
-        from subkit.media._shots import detect_shot_changes
+        from subkit.media import detect_shot_changes
 
         return detect_shot_changes(video, threshold=threshold)
     if shot_file is not None:

@@ -26,8 +26,7 @@ from subkit.cli._run import (
 from subkit.cli._shared import EncodingType, FormatType, Loaded
 from subkit.formats import FormatSpec
 from subkit.model import Color, RunStyle
-from subkit.ops._report import ChangeReport
-from subkit.ops.merge import LAYOUTS, merge
+from subkit.ops import LAYOUTS, ChangeReport, merge
 
 __all__ = ["merge_command", "partner_key"]
 

@@ -51,7 +51,7 @@ def mux_command(
       subkit mux movie.mkv fr.ass de.vtt -o out.mkv --lang fr --lang de
       subkit mux movie.mp4 movie.srt -o out.mp4 --lang en --title English
     """
-    from subkit.media import _tracks
+    from subkit import media
 
     for option, values in (("--lang", languages), ("--title", titles)):
         if len(values) > len(sources):
@@ -60,14 +60,14 @@ def mux_command(
     for number, source in enumerate(sources):
         # Each track is read on its own terms (not strictly: --strict is about what a track can hold).
         doc = read_input(source, RunSettings(from_spec=settings.from_spec, quiet=settings.quiet)).doc
-        inputs.append(_tracks.SubtitleInput(
+        inputs.append(media.SubtitleInput(
             doc,
             language=languages[number] if number < len(languages) else None,
             title=titles[number] if number < len(titles) else None,
             default=default and number == 0,
             forced=forced and number == 0,
         ))
-    result = _tracks.mux(video, inputs, output, verify=not no_verify, strict=settings.strict)
+    result = media.mux(video, inputs, output, verify=not no_verify, strict=settings.strict)
     if not settings.quiet:
         for source, track in zip(sources, result.tracks, strict=True):
             echo_warnings([format_loss(loss, track.codec, f"{output} (track {track.index} from {source})")

@@ -81,7 +81,7 @@ def render_command(
       subkit render styled.ass --sheet 4x4 -o sheet.png
       subkit render movie.vtt --clip 10s-20s --video movie.mp4 -o preview.mp4
     """
-    from subkit.media import _render
+    from subkit import media
 
     chosen = [name for name, value in (("--at", at_ms), ("--sheet", sheet), ("--clip", clip)) if value is not None]
     if len(chosen) != 1:
@@ -90,24 +90,24 @@ def render_command(
         raise click.UsageError("a clip is a video file: give -o OUT.mp4 (or .mkv, .mov)")
     if clip is None and output != "-" and Path(output).suffix.lower() != ".png":
         raise ConfigError(f"{output}: frames and sheets are written as PNG (.png)")
-    frame_size = _render.parse_size(size) if size else None
+    frame_size = media.parse_size(size) if size else None
     doc = read_input(source, settings).doc
     name = "<stdin>" if source == "-" else source
     with shown_warnings(name, quiet=settings.quiet):
         if clip is not None:
             progress = progress_printer("rendering") if not settings.quiet else None
             try:
-                _render.preview_clip(doc, output, start_ms=clip[0], end_ms=clip[1], video=video, size=frame_size,
+                media.preview_clip(doc, output, start_ms=clip[0], end_ms=clip[1], video=video, size=frame_size,
                                      background=background, encoder=encoder, crf=crf, preset=preset,
                                      progress=progress)
             finally:
                 end_progress(progress)
             return
         if at_ms is not None:
-            png = _render.render_frame(doc, at_ms, video=video, size=frame_size, background=background)
+            png = media.render_frame(doc, at_ms, video=video, size=frame_size, background=background)
         else:
             columns, rows = parse_grid(sheet or "")
-            png = _render.contact_sheet(doc, columns=columns, rows=rows, moments="even" if moments == "even"
+            png = media.contact_sheet(doc, columns=columns, rows=rows, moments="even" if moments == "even"
                                         else "busiest", video=video, size=frame_size, tile_width=tile_width,
                                         background=background)
     _io.write_bytes(output, png)

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 import click
 
 from subkit.cli._ops import OpStep, op_command, op_step
-from subkit.ops.replace import Rule, load_rules, replace
+from subkit.ops import Rule, load_rules, replace
 
 __all__ = ["replace_command", "replace_step"]
 

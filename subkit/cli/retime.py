@@ -10,7 +10,7 @@ import click
 from subkit.cli._ops import OpStep, op_command, op_step, parse_ms, parse_offset
 from subkit.errors import OperationError
 from subkit.model import Document
-from subkit.ops.retime import parse_rate, retime
+from subkit.ops import parse_rate, retime
 
 __all__ = ["retime_command", "retime_step"]
 

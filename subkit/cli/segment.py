@@ -17,7 +17,8 @@ from subkit.cli._shared import (
 )
 from subkit.errors import OperationError
 from subkit.model import Document, LossReport
-from subkit.ops.segment import DEFAULT_MPEGTS, PLAYLIST_NAME, SEGMENT_NAME, package, write_hls
+from subkit.ops import DEFAULT_MPEGTS, PLAYLIST_NAME, SEGMENT_NAME, package
+from subkit.streaming import write_hls
 
 __all__ = ["segment_command"]
 

@@ -21,8 +21,7 @@ from subkit.cli._run import (
 from subkit.cli._shared import Loaded
 from subkit.errors import SubkitIOError
 from subkit.formats import FormatSpec
-from subkit.ops._report import ChangeReport
-from subkit.ops.merge import SPLIT_MODES, split
+from subkit.ops import SPLIT_MODES, ChangeReport, split
 
 __all__ = ["split_command"]
 

@@ -1,4 +1,4 @@
-"""``subkit style``: render captions in one of Revid's five styles (see :mod:`subkit.ops.style`).
+"""``subkit style``: render captions in one of Revid's five styles (see :func:`subkit.ops.style`).
 
 Settings come from a Revid-style JSON file (``--settings``) and from one flag
 per setting; flags override the file. The output format decides the layout:
@@ -29,10 +29,7 @@ from subkit.cli._shared import FormatType, Loaded, echo_warnings, format_loss
 from subkit.errors import OperationError
 from subkit.formats import FormatSpec
 from subkit.model import Document, LossReport
-from subkit.ops._report import ChangeReport
-from subkit.ops._style_settings import ALIGNMENTS, POSITIONS, STYLES, StyleSettings
-from subkit.ops.style import style
-from subkit.ops.words import ESTIMATES
+from subkit.ops import ALIGNMENTS, ESTIMATES, POSITIONS, STYLES, ChangeReport, StyleSettings, style
 
 __all__ = ["SETTING_FLAGS", "build_settings", "style_command", "style_options", "style_step"]
 

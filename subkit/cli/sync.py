@@ -14,7 +14,7 @@ from subkit.cli._shared import Loaded, echo_json
 from subkit.errors import OperationError
 from subkit.formats import FormatSpec
 from subkit.model import Document
-from subkit.ops._report import ChangeReport
+from subkit.ops import ChangeReport
 
 __all__ = ["sync_command", "sync_step"]
 
@@ -68,7 +68,7 @@ def _options(function: F) -> F:
 
 
 def _ratios(text: str | None) -> tuple[Any, ...] | None:
-    from subkit.ops.sync import parse_ratio
+    from subkit.ops import parse_ratio
 
     if text is None:
         return None
@@ -89,7 +89,7 @@ def _kwargs(
     ref_spec: str | None,
 ) -> dict[str, Any]:
     """Check the options; return the arguments of :func:`subkit.ops.sync` (the reference still a path)."""
-    from subkit.ops.sync import DEFAULT_MIN_CONFIDENCE
+    from subkit.ops import DEFAULT_MIN_CONFIDENCE
 
     if (media is None) == (reference is None):
         raise OperationError("give exactly one of --to-audio MEDIA or --to-subtitle REF")
@@ -127,7 +127,7 @@ def _progress(quiet: bool) -> Callable[[str], None] | None:
 
 def _sync_op(doc: Document, *, reference: Any, report: ChangeReport | None = None, **kwargs: Any) -> Document:
     """The ``process`` step: the op's document alone (the report's counts go to ``report``)."""
-    from subkit.ops.sync import sync
+    from subkit.ops import sync
 
     source = reference() if callable(reference) else reference
     result, _ = sync(doc, source, report=report, progress=_progress(False), **kwargs)
@@ -144,7 +144,7 @@ sync_step = op_step("sync", _options, _build_step, HELP)
 
 def _transform(kwargs: dict[str, Any], reference: Any, quiet: bool, as_json: bool) -> Transform:
     def transform(job: Job, loaded: Sequence[Loaded], specs: Sequence[FormatSpec]) -> Outcome:
-        from subkit.ops.sync import sync
+        from subkit.ops import sync
 
         source = loaded[0]
         changes = ChangeReport()

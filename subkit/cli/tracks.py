@@ -26,9 +26,9 @@ def tracks_command(settings: RunSettings, /, path: str) -> None:
       subkit tracks movie.mkv
       subkit tracks movie.mp4 --json
     """
-    from subkit.media import _tracks
+    from subkit import media
 
-    found = _tracks.tracks(path)
+    found = media.tracks(path)
     if settings.as_json:
         echo_json({"file": path, "tracks": [track.as_json() for track in found]})
         return

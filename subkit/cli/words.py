@@ -1,4 +1,4 @@
-"""``subkit words``: give every cue timed words and re-cut cues into lines (see :mod:`subkit.ops.words`)."""
+"""``subkit words``: give every cue timed words and re-cut cues into lines (see :func:`subkit.ops.words`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 import click
 
 from subkit.cli._ops import OpStep, op_command, op_step
-from subkit.ops.words import ESTIMATES, words
+from subkit.ops import ESTIMATES, words
 
 __all__ = ["words_command", "words_options", "words_step"]
 

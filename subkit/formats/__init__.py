@@ -9,26 +9,44 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from subkit.errors import FormatDetectionError, UnknownFormatError
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink, WriteResult
 from subkit.formats._lower import LOSS_KEYS
+from subkit.formats._options import convert_value, describe_type, format_options, option_fields, takes_fps
 from subkit.formats._registry import FORMATS, FormatSpec
+
+if TYPE_CHECKING:
+    from subkit.formats._mp4_track import Encoded, Encoder
+    from subkit.model import Document, LossReport
 
 __all__ = [
     "FORMATS",
     "LOSS_KEYS",
+    "SNIFF_SIZE",
     "BaseReadOptions",
     "BaseWriteOptions",
     "DiagnosticSink",
     "FormatSpec",
     "WriteResult",
+    "cea608_encodable",
+    "convert_value",
+    "describe_type",
     "detect",
+    "document_features",
+    "encode_track",
     "for_path",
+    "format_options",
     "get",
     "module",
     "names",
+    "option_fields",
+    "parse_xml",
+    "takes_fps",
+    "track_encoder",
 ]
 
 _BY_NAME: dict[str, FormatSpec] = {}
@@ -159,3 +177,85 @@ def detect(
         candidates=(),
     )
 
+
+def cea608_encodable(char: str) -> bool:
+    """Whether line-21 captions (CEA-608: SCC, MCC) have a code for ``char``.
+
+    >>> cea608_encodable("é"), cea608_encodable("漢")
+    (True, False)
+    """
+    from subkit.formats._cea608_chars import encode_char
+
+    return encode_char(char) is not None
+
+
+def document_features(doc: Document, raw_format: str | None = None) -> dict[str, tuple[int, int | None]]:
+    """What ``doc`` uses, feature by feature: ``{key: (count, first cue index)}`` (``subkit info``).
+
+    Args:
+        doc: the document.
+        raw_format: the format the document was read from (its raw passthrough is counted for it).
+    """
+    from subkit.formats import _features
+
+    return _features.document_features(doc, raw_format=raw_format)
+
+
+def track_encoder(codec: str, doc: Document, report: LossReport) -> tuple[Encoder, str]:
+    """An ISO/IEC 14496-30 text-track encoder holding ``doc``, and the track's ``CODECS`` value.
+
+    Args:
+        codec: ``"wvtt"`` (WebVTT samples) or ``"stpp"`` (IMSC1 text profile TTML samples).
+        doc: the whole document (its styles, regions and header go into the samples).
+        report: collects what the samples cannot express.
+
+    Raises:
+        UnknownFormatError: another codec.
+    """
+    if codec == "wvtt":
+        from subkit.formats import mp4_wvtt
+
+        return mp4_wvtt.encoder(doc, mp4_wvtt.WriteOptions(), report), mp4_wvtt.CODECS
+    if codec == "stpp":
+        from subkit.formats import mp4_stpp
+
+        return mp4_stpp.encoder(doc, mp4_stpp.WriteOptions(), report), mp4_stpp.CODECS
+    raise UnknownFormatError(f"no text-track codec {codec!r} (codecs: wvtt, stpp)", name=codec)
+
+
+def encode_track(encoder: Encoder, spans: Sequence[tuple[int, int]], *, timescale: int, language: str | None,
+                 segments: bool = False) -> Encoded:
+    """The init segment and one fragment per ``(start_ms, end_ms)`` span of ``encoder``'s track.
+
+    Args:
+        encoder: from :func:`track_encoder`.
+        spans: the fragments' time spans, in order, without gaps.
+        timescale: ticks per second of the media timeline.
+        language: the track's BCP 47 tag.
+        segments: build CMAF media segments (a ``styp`` box before each fragment).
+
+    Raises:
+        ValueError: a span or time the container cannot hold.
+    """
+    from subkit.formats import _mp4_track
+
+    return _mp4_track.encode(encoder, spans, timescale=timescale, language=language, segments=segments)
+
+
+def parse_xml(data: str | bytes, *, format: str, source: str | None = None) -> Any:
+    """Parse XML with the hardened parser every XML format uses (no entities, no network, bounded depth).
+
+    Args:
+        data: the document (``str``, or UTF-8 ``bytes``).
+        format: the format identifier for error messages.
+        source: the file name for error messages.
+
+    Returns:
+        The root element (lxml).
+
+    Raises:
+        ParseError: entity declarations, nesting too deep, or markup that is not well-formed.
+    """
+    from subkit.formats import _xml
+
+    return _xml.parse_xml(data, format=format, source=source)

@@ -20,11 +20,11 @@ A format module (``subkit/formats/<name>.py``) exposes:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from subkit.errors import ParseError
-from subkit.model import Diagnostic, LossReport
+from subkit.model import Diagnostic, WriteResult
 
 __all__ = ["BaseReadOptions", "BaseWriteOptions", "DiagnosticSink", "LineCounter", "WriteResult"]
 
@@ -58,21 +58,6 @@ class BaseWriteOptions:
 
     strict: bool = False
     bom: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class WriteResult:
-    """The output of a writer and what it lost.
-
-    Attributes:
-        data: the serialised document (``str`` for text formats).
-        format: the format identifier written.
-        losses: what was dropped or approximated.
-    """
-
-    data: str | bytes
-    format: str
-    losses: LossReport = field(compare=False)
 
 
 class LineCounter:

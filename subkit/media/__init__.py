@@ -22,10 +22,12 @@ from subkit.media._render import (
     burn,
     choose_moments,
     contact_sheet,
+    parse_size,
     preview_clip,
     render_frame,
     render_frames,
 )
+from subkit.media._shots import detect_shot_changes
 from subkit.media._tracks import (
     MuxResult,
     MuxTrack,
@@ -35,6 +37,7 @@ from subkit.media._tracks import (
     extract,
     extract_all,
     mux,
+    select_track,
     tracks,
 )
 
@@ -53,6 +56,7 @@ __all__ = [
     "burn",
     "choose_moments",
     "contact_sheet",
+    "detect_shot_changes",
     "detect_speech",
     "extract",
     "extract_all",
@@ -60,11 +64,13 @@ __all__ = [
     "find_tool",
     "mux",
     "notebook_view",
+    "parse_size",
     "preview_clip",
     "render_frame",
     "render_frames",
     "run_ffmpeg",
     "run_ffprobe",
+    "select_track",
     "speech_activity",
     "tracks",
 ]

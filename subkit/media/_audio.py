@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from subkit.errors import ConfigError, OperationError, SubkitIOError
-from subkit.ops.sync import SpeechActivity
+from subkit.ops import SpeechActivity
 
 __all__ = ["SAMPLE_RATES", "detect_speech", "extract_audio", "speech_activity"]
 

@@ -37,7 +37,7 @@ def detect_shot_changes(video: str | Path, *, threshold: float = 10.0, cache: bo
         MediaError: ffmpeg cannot read the video.
     """
     from subkit.media._ffmpeg import run_ffmpeg
-    from subkit.qc._shots import format_shot_changes, parse_shot_changes
+    from subkit.qc import format_shot_changes, parse_shot_changes
 
     path = Path(video)
     try:

@@ -6,9 +6,11 @@ and returns a new document; the input is never changed (the model is frozen).
 Ops that change things count what they did in an optional
 :class:`ChangeReport` (``report=``), which the CLI prints.
 
-The names below are imported on first use, so ``import subkit.ops`` stays as
-light as ``import subkit``. To add an op, add its row to ``_EXPORTS``, its
-name to ``__all__`` and its import to the ``TYPE_CHECKING`` block.
+The implementation modules are private (``subkit.ops._replace``...); the
+names below are this package's public face. They are imported on first use,
+so ``import subkit.ops`` stays as light as ``import subkit``. To add an op,
+add its row to ``_EXPORTS``, its name to ``__all__`` and its import to the
+``TYPE_CHECKING`` block (``tests/ops/test_ops_package.py`` checks the three agree).
 
 >>> import subkit, subkit.ops
 >>> doc = subkit.loads("1\\n00:00:01,000 --> 00:00:02,000\\num, hello\\n", format="srt")
@@ -22,58 +24,97 @@ name to ``__all__`` and its import to the ``TYPE_CHECKING`` block.
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from subkit.ops._clean import clean, fix_names
+    from subkit.ops._exclude import MODES as EXCLUDE_MODES
+    from subkit.ops._exclude import TimeRange, exclude, parse_range
+    from subkit.ops._lint import PROFILES, LintProfile, Violation, lint, load_profile
+    from subkit.ops._merge import LAYOUTS, SPLIT_MODES, merge, split
+    from subkit.ops._ranges import merge_ranges
+    from subkit.ops._replace import Rule, load_rules, replace
     from subkit.ops._report import ChangeReport, counted
-    from subkit.ops.clean import clean
-    from subkit.ops.exclude import TimeRange, exclude, parse_range
-    from subkit.ops.lint import PROFILES, LintProfile, Violation, lint, load_profile
-    from subkit.ops.merge import merge, split
-    from subkit.ops.replace import Rule, load_rules, replace
-    from subkit.ops.retime import convert_fps, retime, scale, shift, snap
-    from subkit.ops.segment import Segment, segment
-    from subkit.ops.style import StyleSettings, style
-    from subkit.ops.sync import SpeechActivity, SyncReport, sync
-    from subkit.ops.words import words
+    from subkit.ops._retime import convert_fps, parse_rate, retime, scale, shift, snap
+    from subkit.ops._segment import (
+        DEFAULT_MPEGTS,
+        PLAYLIST_NAME,
+        SEGMENT_NAME,
+        Segment,
+        package,
+        playlist,
+        segment,
+        segment_text,
+    )
+    from subkit.ops._style import style
+    from subkit.ops._style_settings import ALIGNMENTS, POSITIONS, STYLES, StyleSettings
+    from subkit.ops._sync import DEFAULT_MIN_CONFIDENCE, SpeechActivity, SyncReport, parse_ratio, sync
+    from subkit.ops._words import ESTIMATES, words
 
 #: Public name -> ``"module:attribute"``, imported lazily by :func:`__getattr__`.
 _EXPORTS: dict[str, str] = {
+    "ALIGNMENTS": "subkit.ops._style_settings:ALIGNMENTS",
     "ChangeReport": "subkit.ops._report:ChangeReport",
-    "LintProfile": "subkit.ops.lint:LintProfile",
-    "PROFILES": "subkit.ops.lint:PROFILES",
-    "Rule": "subkit.ops.replace:Rule",
-    "Segment": "subkit.ops.segment:Segment",
-    "SpeechActivity": "subkit.ops.sync:SpeechActivity",
-    "StyleSettings": "subkit.ops.style:StyleSettings",
-    "SyncReport": "subkit.ops.sync:SyncReport",
-    "TimeRange": "subkit.ops.exclude:TimeRange",
-    "Violation": "subkit.ops.lint:Violation",
-    "clean": "subkit.ops.clean:clean",
-    "convert_fps": "subkit.ops.retime:convert_fps",
+    "DEFAULT_MIN_CONFIDENCE": "subkit.ops._sync:DEFAULT_MIN_CONFIDENCE",
+    "DEFAULT_MPEGTS": "subkit.ops._segment:DEFAULT_MPEGTS",
+    "ESTIMATES": "subkit.ops._words:ESTIMATES",
+    "EXCLUDE_MODES": "subkit.ops._exclude:MODES",
+    "LAYOUTS": "subkit.ops._merge:LAYOUTS",
+    "LintProfile": "subkit.ops._lint:LintProfile",
+    "PLAYLIST_NAME": "subkit.ops._segment:PLAYLIST_NAME",
+    "POSITIONS": "subkit.ops._style_settings:POSITIONS",
+    "PROFILES": "subkit.ops._lint:PROFILES",
+    "Rule": "subkit.ops._replace:Rule",
+    "SEGMENT_NAME": "subkit.ops._segment:SEGMENT_NAME",
+    "SPLIT_MODES": "subkit.ops._merge:SPLIT_MODES",
+    "STYLES": "subkit.ops._style_settings:STYLES",
+    "Segment": "subkit.ops._segment:Segment",
+    "SpeechActivity": "subkit.ops._sync:SpeechActivity",
+    "StyleSettings": "subkit.ops._style_settings:StyleSettings",
+    "SyncReport": "subkit.ops._sync:SyncReport",
+    "TimeRange": "subkit.ops._exclude:TimeRange",
+    "Violation": "subkit.ops._lint:Violation",
+    "clean": "subkit.ops._clean:clean",
+    "convert_fps": "subkit.ops._retime:convert_fps",
     "counted": "subkit.ops._report:counted",
-    "exclude": "subkit.ops.exclude:exclude",
-    "lint": "subkit.ops.lint:lint",
-    "load_profile": "subkit.ops.lint:load_profile",
-    "load_rules": "subkit.ops.replace:load_rules",
-    "merge": "subkit.ops.merge:merge",
-    "parse_range": "subkit.ops.exclude:parse_range",
-    "replace": "subkit.ops.replace:replace",
-    "retime": "subkit.ops.retime:retime",
-    "scale": "subkit.ops.retime:scale",
-    "segment": "subkit.ops.segment:segment",
-    "shift": "subkit.ops.retime:shift",
-    "snap": "subkit.ops.retime:snap",
-    "split": "subkit.ops.merge:split",
-    "style": "subkit.ops.style:style",
-    "sync": "subkit.ops.sync:sync",
-    "words": "subkit.ops.words:words",
+    "exclude": "subkit.ops._exclude:exclude",
+    "fix_names": "subkit.ops._clean:fix_names",
+    "lint": "subkit.ops._lint:lint",
+    "load_profile": "subkit.ops._lint:load_profile",
+    "load_rules": "subkit.ops._replace:load_rules",
+    "merge": "subkit.ops._merge:merge",
+    "merge_ranges": "subkit.ops._ranges:merge_ranges",
+    "package": "subkit.ops._segment:package",
+    "parse_range": "subkit.ops._exclude:parse_range",
+    "parse_rate": "subkit.ops._retime:parse_rate",
+    "parse_ratio": "subkit.ops._sync:parse_ratio",
+    "playlist": "subkit.ops._segment:playlist",
+    "replace": "subkit.ops._replace:replace",
+    "retime": "subkit.ops._retime:retime",
+    "scale": "subkit.ops._retime:scale",
+    "segment": "subkit.ops._segment:segment",
+    "segment_text": "subkit.ops._segment:segment_text",
+    "shift": "subkit.ops._retime:shift",
+    "snap": "subkit.ops._retime:snap",
+    "split": "subkit.ops._merge:split",
+    "style": "subkit.ops._style:style",
+    "sync": "subkit.ops._sync:sync",
+    "words": "subkit.ops._words:words",
 }
 
 __all__ = [
+    "ALIGNMENTS",
+    "DEFAULT_MIN_CONFIDENCE",
+    "DEFAULT_MPEGTS",
+    "ESTIMATES",
+    "EXCLUDE_MODES",
+    "LAYOUTS",
+    "PLAYLIST_NAME",
+    "POSITIONS",
     "PROFILES",
+    "SEGMENT_NAME",
+    "SPLIT_MODES",
+    "STYLES",
     "ChangeReport",
     "LintProfile",
     "Rule",
@@ -87,15 +128,22 @@ __all__ = [
     "convert_fps",
     "counted",
     "exclude",
+    "fix_names",
     "lint",
     "load_profile",
     "load_rules",
     "merge",
+    "merge_ranges",
+    "package",
     "parse_range",
+    "parse_rate",
+    "parse_ratio",
+    "playlist",
     "replace",
     "retime",
     "scale",
     "segment",
+    "segment_text",
     "shift",
     "snap",
     "split",
@@ -117,22 +165,3 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(_EXPORTS)
-
-
-class _OpsPackage(types.ModuleType):
-    """The package's module type: an op's submodule never hides the op function of the same name.
-
-    Importing ``subkit.ops.replace`` (the module) makes Python set the
-    package attribute ``replace`` to that module; this refuses it, so that
-    ``subkit.ops.replace`` stays the function. The module remains in
-    ``sys.modules``: reach its other names with ``from subkit.ops.replace
-    import Rule`` (``import subkit.ops.replace as m`` gives the function).
-    """
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _EXPORTS and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _OpsPackage

@@ -1,6 +1,6 @@
 """Streaming manifests for a text track in fragmented MP4: DASH MPD, HLS media and master playlists.
 
-Pure text builders; :mod:`subkit.ops.segment` decides what goes in them.
+Pure text builders; :func:`subkit.ops.segment` decides what goes in them.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from __future__ import annotations
 from subkit.model import PLAIN, Color, Cue, Document, Placement, RunStyle, Style
 from subkit.ops._style_layout import anchor, blocks_of, color, content_of, marking, states, words_of
 from subkit.ops._style_settings import StyleSettings
-from subkit.ops.words import Estimate
+from subkit.ops._words import Estimate
 
 __all__ = ["default_style", "render_ass"]
 

@@ -1,6 +1,6 @@
 """What every target of ``ops.style`` shares: word groups, the anchor point, styled content.
 
-A cue becomes a list of *lines* of :class:`~subkit.ops.words.Token` (the
+A cue becomes a list of *lines* of :class:`~subkit.ops._words.Token` (the
 cue's own word times, else estimated ones). With ``max_words_per_line`` the
 words are cut into lines of that many words, as Revid does (plain chunks;
 ``ops.words`` offers the smarter cut); without it the cue's own line breaks
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from subkit.model import PLAIN, Color, ContentItem, Cue, LineBreak, Run, RunStyle, Word
 from subkit.ops._style_settings import StyleSettings
-from subkit.ops.words import Estimate, Token, cue_tokens
+from subkit.ops._words import Estimate, Token, cue_tokens
 
 __all__ = ["Block", "anchor", "blocks_of", "color", "content_of", "marking", "states", "words_of"]
 

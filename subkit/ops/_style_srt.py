@@ -23,7 +23,7 @@ from __future__ import annotations
 from subkit.model import Cue, Document, LossReport, Placement, RunStyle
 from subkit.ops._style_layout import anchor, blocks_of, color, content_of, marking, states
 from subkit.ops._style_settings import StyleSettings
-from subkit.ops.words import Estimate
+from subkit.ops._words import Estimate
 
 __all__ = ["render_flat"]
 

@@ -27,12 +27,28 @@ from typing import Any
 from subkit.errors import ConfigError
 from subkit.providers._config import config_path, load_config, provider_settings
 from subkit.providers._result import FetchResult, SubtitleFile
+from subkit.providers.policies import (
+    Clock,
+    PollPolicy,
+    Progress,
+    ProgressEvent,
+    RetryPolicy,
+    SystemClock,
+    Timeouts,
+)
 
 __all__ = [
     "PROVIDERS",
+    "Clock",
     "FetchResult",
+    "PollPolicy",
+    "Progress",
+    "ProgressEvent",
     "ProviderSpec",
+    "RetryPolicy",
     "SubtitleFile",
+    "SystemClock",
+    "Timeouts",
     "client",
     "config_path",
     "fetch",
@@ -55,6 +71,8 @@ class ProviderSpec:
             complete set is enough (AKool takes an API key *or* a client id
             and secret).
         base_url: the production API root.
+        idempotent_create: sending a create again finds the earlier job instead of paying
+            for a new one (Rev's ``client_ref``), so an interrupted create may be retried.
     """
 
     name: str
@@ -63,6 +81,7 @@ class ProviderSpec:
     class_name: str
     credentials: tuple[tuple[str, ...], ...]
     base_url: str
+    idempotent_create: bool = False
 
     def env(self, key: str) -> str:
         """The environment variable holding the setting ``key``."""
@@ -95,7 +114,7 @@ PROVIDERS: tuple[ProviderSpec, ...] = (
     ProviderSpec("autosubtitle", "Autosubtitle Online", "subkit.providers.autosubtitle", "AutosubtitleClient",
                  (("user_id", "access_key"),), "https://api.autosubtitle.online"),
     ProviderSpec("rev", "Rev captions", "subkit.providers.rev", "RevClient",
-                 (("client_key", "user_key"),), "https://api.rev.com/api/v1"),
+                 (("client_key", "user_key"),), "https://api.rev.com/api/v1", idempotent_create=True),
     ProviderSpec("revid", "Revid ASS captions", "subkit.providers.revid", "RevidClient",
                  (("api_key",),), "https://api.revidapi.com"),
 )

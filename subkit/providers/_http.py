@@ -29,21 +29,28 @@ import random
 import re
 import socket
 import threading
-import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Literal, Protocol, TypeVar
+from typing import Any, TypeVar
 
 import httpx
 
 from subkit.errors import (
-    ConfigError,
     ProviderError,
     ProviderProtocolError,
     ProviderRateLimitError,
     ProviderTimeout,
     ProviderTransportError,
+)
+from subkit.providers.policies import (
+    Clock,
+    PollPolicy,
+    Progress,
+    ProgressEvent,
+    RetryPolicy,
+    SystemClock,
+    Timeouts,
 )
 
 __all__ = [
@@ -81,135 +88,6 @@ T = TypeVar("T")
 
 
 # ---------------------------------------------------------------- policies
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Timeouts:
-    """Connect, read, write and pool timeouts in seconds (``providers.md`` §0 defaults).
-
-    >>> Timeouts(read=900).as_httpx().read
-    900
-    """
-
-    connect: float = 10.0
-    read: float = 60.0
-    write: float = 60.0
-    pool: float = 10.0
-
-    def as_httpx(self) -> httpx.Timeout:
-        """The same values as an :class:`httpx.Timeout`."""
-        return httpx.Timeout(connect=self.connect, read=self.read, write=self.write, pool=self.pool)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RetryPolicy:
-    """How often and how long to wait before sending a failed request again.
-
-    The n-th retry (from 0) waits ``min(cap, base * factor**n)`` seconds,
-    spread by ``±jitter`` (a fraction) so that many clients do not retry in
-    step. A ``Retry-After`` from the service replaces the computed delay, up
-    to ``max_retry_after`` seconds; a longer one is not waited for (the error
-    is raised with its ``retry_after``).
-
-    Attributes:
-        max_retries: retries after the first attempt (0 disables retrying).
-        base: the first delay in seconds.
-        factor: growth per retry.
-        cap: the longest computed delay.
-        jitter: relative spread of each delay, 0.2 meaning ±20 %.
-        max_retry_after: the longest ``Retry-After`` honoured.
-        retry_statuses: HTTP statuses worth retrying.
-
-    >>> RetryPolicy(jitter=0).delay(3, 0.5)
-    8.0
-    >>> RetryPolicy(jitter=0).delay(10, 0.5)
-    30.0
-    """
-
-    max_retries: int = 3
-    base: float = 1.0
-    factor: float = 2.0
-    cap: float = 30.0
-    jitter: float = 0.2
-    max_retry_after: float = 120.0
-    retry_statuses: frozenset[int] = frozenset({429, 500, 502, 503, 504})
-
-    def __post_init__(self) -> None:
-        if self.max_retries < 0 or self.base < 0 or self.cap < 0 or not 0 <= self.jitter < 1:
-            raise ConfigError("retry policy: counts and delays must be >= 0 and jitter in [0, 1)")
-
-    def delay(self, retry: int, unit: float) -> float:
-        """The wait before retry number ``retry`` (0-based); ``unit`` is a random number in [0, 1)."""
-        raw = min(self.cap, self.base * self.factor**retry)
-        return max(0.0, raw * (1 + self.jitter * (2 * unit - 1)))
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PollPolicy:
-    """How to wait for a job: a growing interval and an overall deadline, in seconds.
-
-    Attributes:
-        interval: the first wait between two status checks.
-        max_interval: the longest wait.
-        factor: growth of the wait after each check.
-        deadline: give up (``ProviderTimeout``) once this much time has passed.
-    """
-
-    interval: float = 5.0
-    max_interval: float = 60.0
-    factor: float = 1.5
-    deadline: float = 3600.0
-
-    def __post_init__(self) -> None:
-        if self.interval < 0 or self.max_interval < 0 or self.deadline <= 0 or self.factor < 1:
-            raise ConfigError("poll policy: intervals must be >= 0, the deadline > 0 and the factor >= 1")
-
-
-class Clock(Protocol):
-    """Time as a poll loop sees it; tests pass a fake one."""
-
-    def now(self) -> float:
-        """Seconds on a monotonic scale."""
-
-    def sleep(self, seconds: float) -> None:
-        """Wait ``seconds``."""
-
-
-class SystemClock:
-    """The real clock: :func:`time.monotonic` and :func:`time.sleep`."""
-
-    def now(self) -> float:
-        """Seconds on the monotonic clock."""
-        return time.monotonic()
-
-    def sleep(self, seconds: float) -> None:
-        """Sleep for ``seconds``."""
-        time.sleep(seconds)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ProgressEvent:
-    """What a fetch is doing, for progress displays.
-
-    Attributes:
-        provider: the provider name.
-        stage: ``submit``, ``wait`` or ``download``.
-        job: the provider's job, order or file id (empty before submission).
-        status: the provider's status text, if any.
-        percent: progress 0-100, when the provider reports one.
-        elapsed: seconds since waiting started.
-    """
-
-    provider: str
-    stage: Literal["submit", "wait", "download"]
-    job: str = ""
-    status: str = ""
-    percent: float | None = None
-    elapsed: float = 0.0
-
-
-#: A progress callback.
-Progress = Callable[[ProgressEvent], None]
 
 
 # ---------------------------------------------------------------- redaction
@@ -495,7 +373,8 @@ class HttpSession:
             retry_statuses: overrides the policy's retryable statuses.
             limit: the largest answer accepted, in bytes after decompression.
 
-        The whole exchange (sending, the headers, the body) must end within
+        The whole exchange (connecting, sending, the headers, the body) must
+        end within ``Timeouts.exchange`` when the session has one, else within
         the connect plus read timeouts (plus the write timeout when a body is
         sent), so a server that trickles its answer cannot hold the client
         forever; the answer is read in chunks and refused past ``limit``.
@@ -522,7 +401,7 @@ class HttpSession:
                         method, url, headers=all_headers, params=params, json=json, data=data, content=content,
                         files=files, timeout=effective,
                     ),
-                    shown, create=create, limit=limit, deadline=_deadline(effective, sends_body),
+                    shown, create=create, limit=limit, deadline=self._deadline(effective, sends_body),
                 )
             except _DeadlineError as exc:
                 raise self._expired(shown, exc.seconds, create) from None
@@ -603,7 +482,7 @@ class HttpSession:
             try:
                 response = self._exchange(
                     self.client.build_request("GET", self.url(url), headers=all_headers, timeout=effective),
-                    shown, create=False, limit=limit, deadline=_deadline(effective, False), download=True,
+                    shown, create=False, limit=limit, deadline=self._deadline(effective, False), download=True,
                 )
             except _DeadlineError as exc:
                 error: ProviderError = self._expired(shown, exc.seconds, False)
@@ -696,6 +575,12 @@ class HttpSession:
         unframed = not declared and "chunked" not in response.headers.get("transfer-encoding", "").lower()
         return httpx.Response(response.status_code, headers=headers, content=b"".join(chunks), request=request,
                               extensions={_UNFRAMED: unframed})
+
+    def _deadline(self, timeout: httpx.Timeout, sends_body: bool) -> float:
+        """Seconds one exchange may take: the session's whole-exchange timeout when set, else the sum of ``timeout``."""
+        if self.timeouts.exchange is not None:
+            return self.timeouts.exchange
+        return _deadline(timeout, sends_body)
 
     def _expired(self, shown: str, seconds: float, create: bool) -> ProviderTimeout:
         note = "; the request may have been received, so it was not sent again" if create else ""

@@ -40,7 +40,7 @@ from subkit.errors import (
     ProviderRateLimitError,
     ProviderTransportError,
 )
-from subkit.ops._style_settings import ALIGNMENTS, POSITIONS, STYLES, StyleSettings
+from subkit.ops import ALIGNMENTS, POSITIONS, STYLES, StyleSettings
 from subkit.providers._base import BaseClient
 from subkit.providers._http import PollPolicy, Timeouts, decode_payload, json_body, poll
 from subkit.providers._result import FetchResult

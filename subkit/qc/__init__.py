@@ -21,7 +21,7 @@ from subkit.qc._engine import QCReport, check, fix, resolve_fps
 from subkit.qc._profiles import Profile, load_profile, profile_names
 from subkit.qc._report import report_csv, report_html, report_text, summary_line
 from subkit.qc._rules import GLYPH_SETS, RULES, fix_timing
-from subkit.qc._shots import parse_shot_changes, read_shot_changes
+from subkit.qc._shots import format_shot_changes, parse_shot_changes, read_shot_changes
 
 __all__ = [
     "DEFAULT_FPS",
@@ -36,6 +36,7 @@ __all__ = [
     "check",
     "fix",
     "fix_timing",
+    "format_shot_changes",
     "load_profile",
     "parse_shot_changes",
     "parse_span",

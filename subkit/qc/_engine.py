@@ -9,10 +9,12 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from subkit.errors import OperationError
 from subkit.model import Document
 from subkit.qc._core import DEFAULT_FPS, Context, Finding
 from subkit.qc._profiles import Profile, load_profile
 from subkit.qc._rules import RULES, TIMING_RULES
+from subkit.timing import parse_fps
 
 __all__ = ["QCReport", "check", "fix", "resolve_fps"]
 
@@ -29,10 +31,11 @@ def resolve_fps(doc: Document, profile: Profile | None = None, fps: Any = None) 
     Raises:
         OperationError: ``fps`` is not a frame rate.
     """
-    from subkit.ops.retime import parse_rate
-
     if fps is not None:
-        return parse_rate(fps), "option"
+        try:
+            return parse_fps(fps), "option"
+        except (ValueError, TypeError) as exc:
+            raise OperationError(str(exc)) from None
     if doc.frame_rate is not None:
         return doc.frame_rate, "document"
     if profile is not None and profile.fps is not None:

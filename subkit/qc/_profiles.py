@@ -29,6 +29,7 @@ from typing import Any
 from subkit.errors import OperationError
 from subkit.qc._core import Severity, parse_span
 from subkit.qc._rules import RULES
+from subkit.timing import parse_fps
 
 __all__ = ["Profile", "load_profile", "profile_names"]
 
@@ -100,11 +101,9 @@ def profile_names() -> list[str]:
 
 
 def _parse_fps(value: Any, name: str) -> Fraction:
-    from subkit.ops.retime import parse_rate
-
     try:
-        return parse_rate(value)
-    except OperationError as exc:
+        return parse_fps(value)
+    except (ValueError, TypeError) as exc:
         raise OperationError(f"profile {name!r}: fps: {exc}") from None
 
 

@@ -15,15 +15,15 @@ from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
 from typing import Any
 
-from subkit.model import Cue, Document, Run
-from subkit.ops._fixes import (
+from subkit._fixes import (
     apply_fix,
     dash_edits,
     ellipsis_edits,
     markup_edits,
     whitespace_edits,
 )
-from subkit.ops._text import Edit
+from subkit._text import Edit
+from subkit.model import Cue, Document, Run
 from subkit.qc._core import Check, Context, Finding, Fix, Rule, Severity, Span, parse_span
 from subkit.timing import format_clock, parse_fps
 
@@ -372,7 +372,7 @@ def _max_lines(ctx: Context, params: Mapping[str, Any]) -> Iterator[Finding]:
 
 def _rebreak_fix(ctx: Context, params: Mapping[str, Any]) -> Document:
     """Re-break cues whose lines are too long or too many, when their words fit the limits."""
-    from subkit.ops._fixes import FIXES
+    from subkit._fixes import FIXES
 
     active = ctx.active
     limits = {"max_cpl": active.get("cpl", {}).get("max_cpl", 10**6),
@@ -436,9 +436,9 @@ def _outside(glyphs: str) -> re.Pattern[str]:
     pattern = _OUTSIDE.get(glyphs)
     if pattern is None:
         if glyphs == "cea608":
-            from subkit.formats._cea608_chars import encode_char
+            from subkit.formats import cea608_encodable
 
-            allowed = "".join(chr(c) for c in range(0x20, 0x3000) if encode_char(chr(c)) is not None)
+            allowed = "".join(chr(c) for c in range(0x20, 0x3000) if cea608_encodable(chr(c)))
             pattern = re.compile(f"[^{re.escape(allowed)}\n]")
         else:
             ranges = "".join(f"{re.escape(chr(low))}-{re.escape(chr(high))}" for low, high in _BLOCKS[glyphs])

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -357,3 +358,114 @@ def test_no_progress_when_stderr_is_not_a_terminal(runner: CliRunner, autosub: F
     result = _invoke(runner, "autosubtitle", "--media-url", MEDIA, "-l", "en", "--base-url", autosub.base_url,
                      *FAST)
     assert result.exit_code == 0 and result.stderr == ""
+
+
+# ---------------------------------------------------------------- times: one duration syntax, --timeout per exchange
+
+
+@pytest.mark.parametrize("option", ["--poll-interval", "--deadline", "--timeout"])
+def test_fetch_times_take_the_duration_syntax_and_errors_name_the_option(runner: CliRunner, option: str) -> None:
+    result = _invoke(runner, "autosubtitle", "--media-url", MEDIA, "-l", "en", option, "soon")
+    assert result.exit_code == 2
+    assert option in result.stderr and "not a duration" in result.stderr and "1m30s" in result.stderr
+
+
+@pytest.mark.parametrize("option", ["--deadline", "--timeout"])
+def test_fetch_limits_must_be_above_zero(runner: CliRunner, option: str) -> None:
+    result = _invoke(runner, "autosubtitle", "--media-url", MEDIA, "-l", "en", option, "0s")
+    assert result.exit_code == 2 and option in result.stderr and "more than zero" in result.stderr
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("90", 90.0), ("1.5", 1.5), ("1500ms", 1.5), ("1m30s", 90.0),
+                                               ("2m", 120.0), ("1h", 3600.0), ("00:01:30", 90.0)])
+def test_fetch_duration_values(text: str, seconds: float) -> None:
+    from subkit.cli.fetch import _Seconds
+
+    assert _Seconds().convert(text, None, None) == seconds
+
+
+def test_fetch_unit_durations_reach_the_poll_policy(runner: CliRunner, autosub: FakeServer) -> None:
+    autosub.scenario["polls_until_ready"] = 1000
+    result = _invoke(runner, "autosubtitle", "--media-url", MEDIA, "-l", "en", "--base-url", autosub.base_url,
+                     "--poll-interval", "1ms", "--deadline", "20ms")
+    assert result.exit_code == 3 and "not ready after 0.02 s" in result.stderr
+
+
+class _Trickle:
+    """A loopback server that answers every request one byte every 0.1 s, for a minute."""
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.sock.settimeout(0.1)
+        self.stop = threading.Event()
+        self.requests = 0
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+
+    def _serve(self) -> None:
+        import threading
+
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            threading.Thread(target=self._one, args=(conn,), daemon=True).start()
+
+    def _one(self, conn: Any) -> None:
+        import time
+
+        with conn:
+            try:
+                conn.settimeout(5)
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    data += conn.recv(65536) or b"\r\n\r\n"
+                self.requests += 1
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
+                end = time.monotonic() + 60
+                while time.monotonic() < end and not self.stop.is_set():
+                    conn.sendall(b"a")
+                    time.sleep(0.1)
+            except OSError:
+                pass  # the client hung up: the point of the test
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(timeout=5)
+        self.sock.close()
+
+
+@pytest.fixture
+def trickle() -> Iterator[_Trickle]:
+    server = _Trickle()
+    yield server
+    server.close()
+
+
+def test_fetch_timeout_is_the_whole_exchange_in_a_subprocess(trickle: _Trickle) -> None:
+    import time
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SUBKIT_AUTOSUBTITLE_USER_ID": fake_autosub.USER_ID,
+           "SUBKIT_AUTOSUBTITLE_ACCESS_KEY": fake_autosub.ACCESS_KEY}
+    began = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "subkit", "fetch", "autosubtitle", "--media-url", MEDIA, "-l", "en",
+         "--base-url", trickle.url, "--timeout", "2s", "-q"],
+        capture_output=True, text=True, env=env, timeout=120, check=False)
+    took = time.monotonic() - began
+    assert done.returncode == 3, done.stderr
+    # The upload is a create: cut by the deadline it is not sent again (the service may have it).
+    assert "no complete answer within 2 s" in done.stderr and trickle.requests == 1
+    # 2 s for the exchange plus the interpreter's start; per-call timeouts (10 s connect + 2 s read) would
+    # have allowed 12 s, and the trickle lasts a minute.
+    assert took < 10, took

@@ -274,7 +274,7 @@ def test_help_and_version_import_no_command() -> None:
     assert not {name for name in loaded if name.split(".")[0] in HEAVY}
     assert not {name for name in loaded if name.startswith(("subkit.cli.convert", "subkit.cli.info"))}
     implementations = {name for name in loaded if name.startswith("subkit.formats.")}
-    assert implementations <= {"subkit.formats._base", "subkit.formats._registry"}
+    assert implementations <= {"subkit.formats._base", "subkit.formats._options", "subkit.formats._registry"}
 
 
 def test_import_subkit_does_not_import_click() -> None:

@@ -11,7 +11,7 @@ import subkit
 from subkit.cli import cli
 from subkit.errors import OperationError
 from subkit.model import Color, Run, RunStyle
-from subkit.ops.merge import merge
+from subkit.ops._merge import merge
 from tests.ops.helpers import run_subkit
 
 EN = "1\n00:00:01,000 --> 00:00:03,000\nHello\n"

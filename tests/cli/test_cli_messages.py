@@ -11,7 +11,7 @@ from click.testing import CliRunner
 import subkit
 from subkit.cli import cli
 from subkit.errors import OperationError, UnknownFormatError
-from subkit.ops.replace import Rule, replace
+from subkit.ops._replace import Rule, replace
 from tests.ops.helpers import run_subkit
 
 SRT = ("1\n00:00:01,000 --> 00:00:02,000\nDamn it!\n\n2\n00:00:03,000 --> 00:00:04,000\nUm.\n\n"

@@ -29,8 +29,8 @@ from subkit.media import (
 )
 from subkit.media._render import ass_script, font_substitutions, parse_color, parse_size
 from subkit.model import Cue, Document, content_from_text
-from subkit.ops.style import STYLES, style
-from subkit.ops.words import cue_tokens
+from subkit.ops._style import STYLES, style
+from subkit.ops._words import cue_tokens
 from tests.ops._render import Frame, bright, hex_rgb, near
 
 from .conftest import needs_ffmpeg

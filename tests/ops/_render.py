@@ -23,7 +23,7 @@ from pathlib import Path
 
 import subkit
 from subkit.model import Cue, Document, Word, content_from_text
-from subkit.ops.style import STYLES, style
+from subkit.ops._style import STYLES, style
 
 #: An RGB colour.
 RGB = tuple[int, int, int]

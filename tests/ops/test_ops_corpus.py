@@ -15,7 +15,7 @@ import pytest
 import subkit
 from subkit import ops
 from subkit.errors import ParseError
-from subkit.ops.segment import playlist, segment
+from subkit.ops._segment import playlist, segment
 from tests.conftest import CORPUS
 from tests.ops.helpers import overlaps
 from tests.test_corpus import ROWS

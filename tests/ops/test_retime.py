@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from subkit.errors import OperationError
 from subkit.model import Document
 from subkit.ops import ChangeReport, convert_fps, retime, scale, shift, snap
-from subkit.ops.retime import parse_rate, sync
+from subkit.ops._retime import parse_rate, sync
 from tests.ops.helpers import cue, doc, documents, is_sorted, overlaps, worded
 
 

@@ -14,7 +14,8 @@ import subkit
 from subkit.errors import OperationError
 from subkit.model import Document
 from subkit.ops import segment
-from subkit.ops.segment import playlist, segment_text, write_hls
+from subkit.ops._segment import playlist, segment_text
+from subkit.streaming import write_hls
 from tests.ops.helpers import cue, doc, documents
 
 SAMPLE = doc(cue(1000, 2000, "a"), cue(5000, 7000, "spans"), cue(12000, 12000, "instant"), cue(13000, 14500, "c"))

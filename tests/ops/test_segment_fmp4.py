@@ -12,7 +12,7 @@ from subkit import _io, _streams
 from subkit.errors import OperationError, ParseError, SubkitIOError
 from subkit.formats import _mp4
 from subkit.model import Cue, Document, content_from_text
-from subkit.ops.segment import package
+from subkit.ops._segment import package
 
 
 def _doc(*cues: tuple[int, int, str], language: str | None = None) -> Document:

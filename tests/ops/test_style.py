@@ -16,8 +16,8 @@ import subkit
 from subkit.errors import OperationError, UnknownFormatError, UnsupportedFeatureError
 from subkit.model import Color, Cue, Document, LossReport, RunStyle, Word, content_from_text
 from subkit.ops._report import ChangeReport
+from subkit.ops._style import POSITIONS, STYLES, StyleSettings, style, target_family
 from subkit.ops._style_layout import anchor
-from subkit.ops.style import POSITIONS, STYLES, StyleSettings, style, target_family
 from tests import golden
 
 from ..strategies import cue_times, timed_words, words_text

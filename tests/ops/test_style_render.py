@@ -18,8 +18,8 @@ import pytest
 
 import subkit
 from subkit.model import Cue, Document, Word, content_from_text
-from subkit.ops.style import STYLES, style
-from subkit.ops.words import cue_tokens
+from subkit.ops._style import STYLES, style
+from subkit.ops._words import cue_tokens
 
 from ._render import Frame, bright, draw_docs, hex_rgb, near, render
 

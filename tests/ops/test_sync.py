@@ -18,7 +18,7 @@ import subkit
 from subkit.errors import ConfigError, OperationError, SubkitError
 from subkit.model import Cue, Document, Word, content_from_text
 from subkit.ops import ChangeReport, shift
-from subkit.ops.sync import (
+from subkit.ops._sync import (
     DEFAULT_FPS_RATIOS,
     SpeechActivity,
     SyncReport,
@@ -321,7 +321,7 @@ def test_reference_sync_needs_no_numpy() -> None:
     code = (
         "import sys; sys.modules['numpy'] = None\n"
         "from subkit.ops import shift\n"
-        "from subkit.ops.sync import sync\n"
+        "from subkit.ops._sync import sync\n"
         "from tests.ops.test_sync import _episode\n"
         "ref = _episode(7, 60)\n"
         "doc, report = sync(shift(ref, 3300), ref)\n"

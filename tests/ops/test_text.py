@@ -1,12 +1,12 @@
-"""``subkit.ops._text``: the styled-string editing behind replace, clean and exclude."""
+"""``subkit._text``: the styled-string editing behind replace, clean and exclude."""
 
 from __future__ import annotations
 
 import pytest
 from hypothesis import given
 
+from subkit._text import StyledText, collapse_removal, edit_cue, slice_cue
 from subkit.model import Cue, LineBreak, Raw, Run, RunStyle
-from subkit.ops._text import StyledText, collapse_removal, edit_cue, slice_cue
 from tests.ops.helpers import worded
 from tests.strategies import contents, run_styles
 

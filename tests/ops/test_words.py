@@ -15,7 +15,7 @@ from subkit.errors import OperationError
 from subkit.model import Cue, Document, LineBreak, Run, RunStyle, Word, content_from_text
 from subkit.ops._report import ChangeReport
 from subkit.ops._syllables import count_syllables
-from subkit.ops.words import cue_tokens, estimate_words, words
+from subkit.ops._words import cue_tokens, estimate_words, words
 from tests import golden
 
 from ..strategies import cue_times, words_text

@@ -139,6 +139,25 @@ def test_a_trickling_server_cannot_outlast_the_deadline(serve: Callable[[Behavio
     assert time.monotonic() - began < 8
 
 
+@pytest.mark.parametrize("method", ["request", "download"])
+def test_the_exchange_deadline_is_exactly_the_timeout(serve: Callable[[Behaviour], RawServer], method: str) -> None:
+    # Timeouts.within(T) (``fetch --timeout T``): the whole exchange, not connect plus read, ends at T.
+    server = serve(_trickle(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n", every=0.1))
+    session = HttpSession(provider="test", base_url=server.url, auth_headers=dict, redactor=Redactor(),
+                          timeouts=Timeouts.within(1.5, Timeouts(connect=5, read=5)),
+                          retry=RetryPolicy(max_retries=0), clock=FakeClock())
+    _SESSIONS.append(session)
+    began = time.monotonic()
+    with pytest.raises(ProviderTimeout, match=r"no complete answer within 1\.5 s"):
+        if method == "request":
+            session.request("GET", "/slow")
+        else:
+            session.download(f"{server.url}/slow.srt")
+    took = time.monotonic() - began
+    # Not before the deadline, and not the 5 + 5 s that per-operation timeouts would allow (nor the 20 s trickle).
+    assert 1.4 <= took < 4.5, took
+
+
 def test_a_create_cut_by_the_deadline_is_not_sent_again(serve: Callable[[Behaviour], RawServer]) -> None:
     server = serve(_trickle(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"))
     with pytest.raises(ProviderTimeout) as caught:

@@ -211,7 +211,7 @@ def test_fix_is_idempotent_on_the_corpus() -> None:
 @given(st.lists(st.sampled_from(["a", "bb", " ", "\n", "\xa0", "\u200e", "日本", "-", "."]), max_size=40).map("".join),
        st.integers(1, 20), st.integers(1, 3))
 def test_rebreaking_any_text_ends_and_keeps_the_words(text: str, width: int, lines: int) -> None:
-    from subkit.ops._fixes import FIXES
+    from subkit._fixes import FIXES
 
     edits = FIXES["broken-lines"].edits(text, None, {"max_cpl": width, "max_lines": lines})
     assert len(edits) <= len(text)

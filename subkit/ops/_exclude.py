@@ -18,11 +18,11 @@ import itertools
 from collections.abc import Iterable, Sequence
 from typing import Literal, NamedTuple
 
+from subkit._text import Edit, collapse_removal, edit_cue, slice_cue
 from subkit.errors import OperationError
 from subkit.model import Cue, Document, Word
 from subkit.ops._ranges import TimeRange, cut_time, merge_ranges, parse_range, subtract
 from subkit.ops._report import ChangeReport, add_to
-from subkit.ops._text import Edit, collapse_removal, edit_cue, slice_cue
 
 __all__ = ["MODES", "TimeRange", "exclude", "parse_range"]
 

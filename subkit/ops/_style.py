@@ -1,7 +1,7 @@
 """Word-by-word caption styling: render any document the way Revid's caption generator does.
 
 :func:`style` takes a document (any format; word times are used when it has
-them and estimated otherwise, see :mod:`subkit.ops.words`) and the caption
+them and estimated otherwise, see :func:`subkit.ops.words`) and the caption
 settings Revid takes (:class:`StyleSettings`), and returns a new document
 laid out for the target format:
 
@@ -36,7 +36,7 @@ from subkit.errors import OperationError
 from subkit.model import Document, LossReport
 from subkit.ops._report import ChangeReport, add_to
 from subkit.ops._style_settings import ALIGNMENTS, POSITIONS, STYLES, StyleSettings
-from subkit.ops.words import ESTIMATES, Estimate
+from subkit.ops._words import ESTIMATES, Estimate
 
 __all__ = ["ALIGNMENTS", "POSITIONS", "STYLES", "StyleSettings", "style", "target_family"]
 

@@ -1,7 +1,7 @@
 """Text repairs shared by ``clean``'s fix-common-errors rules and the QC fixes.
 
 Each repair looks at a cue's plain text (hard breaks as ``"\\n"``) and returns
-:data:`~subkit.ops._text.Edit` spans, which :func:`~subkit.ops._text.edit_cue`
+:data:`~subkit._text.Edit` spans, which :func:`~subkit._text.edit_cue`
 applies while keeping the runs' styles and the timed words in step. Every
 repair is idempotent: applied to its own output it finds nothing more to do.
 """
@@ -13,8 +13,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from subkit._text import Edit, edit_cue
 from subkit.model import Cue, Raw, Run
-from subkit.ops._text import Edit, edit_cue
 
 __all__ = [
     "FIXES",

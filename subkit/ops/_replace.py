@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from subkit._text import TRAILING, Edit, collapse_removal, edit_cue
 from subkit.errors import OperationError
 from subkit.model import Cue, Document, Word
 from subkit.ops._report import ChangeReport, add_to
-from subkit.ops._text import TRAILING, Edit, collapse_removal, edit_cue
 
 __all__ = ["Rule", "load_rules", "replace"]
 

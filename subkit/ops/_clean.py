@@ -41,11 +41,11 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from subkit._fixes import DASHES, FIXES, apply_fix
+from subkit._text import Edit, collapse_removal, edit_cue
 from subkit.errors import OperationError
 from subkit.model import PLAIN, ContentItem, Cue, Document, Raw, Run
-from subkit.ops._fixes import DASHES, FIXES, apply_fix
 from subkit.ops._report import ChangeReport, add_to
-from subkit.ops._text import Edit, collapse_removal, edit_cue
 
 __all__ = ["FIXES", "HI_PATTERNS", "NOT_SPEAKERS", "clean", "fix_names"]
 
@@ -276,9 +276,7 @@ def clean(
     Raises:
         OperationError: negative or contradictory values, an unknown rule or profile.
     """
-    from subkit.qc import load_profile, parse_span, resolve_fps
-    from subkit.qc._core import Span
-    from subkit.qc._rules import fix_timing
+    from subkit.qc import Span, fix_timing, load_profile, parse_span, resolve_fps
 
     for name, value in (("min_gap_ms", min_gap_ms), ("min_gap_frames", min_gap_frames),
                         ("min_duration_ms", min_duration_ms), ("max_duration_ms", max_duration_ms)):

@@ -315,7 +315,7 @@ def _clock(ms: int) -> str:
 
 
 def _is_speech(cue: Cue) -> bool:
-    from subkit.ops.clean import _hi_edits
+    from subkit.ops._clean import _hi_edits
 
     if cue.comment or cue.end_ms <= cue.start_ms:
         return False
@@ -957,7 +957,7 @@ def _ratios(values: Sequence[Fraction | str | float] | None) -> tuple[Fraction, 
 
 
 def parse_ratio(value: Fraction | str | float) -> Fraction:
-    """A time-scale ratio: ``1.001``, ``25/23.976`` (rates as :func:`~subkit.ops.retime.parse_rate` reads them).
+    """A time-scale ratio: ``1.001``, ``25/23.976`` (rates as :func:`~subkit.ops.parse_rate` reads them).
 
     Raises:
         OperationError: not a positive ratio within 0.5-2.
@@ -965,7 +965,7 @@ def parse_ratio(value: Fraction | str | float) -> Fraction:
     >>> parse_ratio("25/23.976"), parse_ratio("24/25")
     (Fraction(1001, 960), Fraction(24, 25))
     """
-    from subkit.ops.retime import parse_rate
+    from subkit.ops._retime import parse_rate
 
     try:
         if isinstance(value, str) and "/" in value:

@@ -33,15 +33,12 @@ fileSequence1.webvtt
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
 from dataclasses import dataclass
 from fractions import Fraction
-from pathlib import Path
 
-from subkit.errors import OperationError, SubkitIOError
-from subkit.formats import _mp4_track
+from subkit import formats
+from subkit.errors import OperationError
 from subkit.model import Cue, Document, LossReport
 from subkit.timing import format_vtt, round_half_up
 
@@ -57,7 +54,6 @@ __all__ = [
     "playlist",
     "segment",
     "segment_text",
-    "write_hls",
 ]
 
 #: The MPEG-2 timestamp of the video's first frame: 10 s at 90 kHz, the usual
@@ -201,69 +197,6 @@ def playlist(segments: list[Segment], *, media_sequence: int = 0) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_hls(
-    doc: Document,
-    out_dir: str | os.PathLike[str],
-    seconds: float | str | Fraction = 6,
-    *,
-    mpegts: int = DEFAULT_MPEGTS,
-    duration_ms: int | None = None,
-    media_sequence: int = 0,
-    name: str = SEGMENT_NAME,
-    playlist_name: str = PLAYLIST_NAME,
-    report: LossReport | None = None,
-) -> tuple[Path, list[Segment]]:
-    """Write the segments and the playlist into ``out_dir`` (created if missing).
-
-    Every file is built before any is written, so a failure leaves the folder
-    as it was; each file is written atomically.
-
-    Returns:
-        The playlist's path and the segments.
-
-    Raises:
-        OperationError: bad arguments.
-        SubkitIOError: the folder or a file cannot be written.
-    """
-    from subkit import _io
-
-    parts = segment(doc, seconds, mpegts=mpegts, duration_ms=duration_ms, name=name)
-    texts = [(part.name, segment_text(part, report)) for part in parts]
-    index = playlist(parts, media_sequence=media_sequence)
-    folder = Path(out_dir)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise SubkitIOError(f"{folder}: cannot create the folder: {exc.strerror or exc}", path=str(folder)) from None
-    target = folder / playlist_name
-    previous = _listed_segments(target)
-    for file_name, text in texts:
-        _io.write_bytes(str(folder / file_name), text.encode("utf-8"))
-    _io.write_bytes(str(target), index.encode("utf-8"))
-    # Segments of an earlier run into this folder that the new playlist does not
-    # list would be served stale: remove them (only names the old playlist listed).
-    for stale in sorted(previous - {file_name for file_name, _ in texts}):
-        with contextlib.suppress(OSError):
-            (folder / stale).unlink()
-    return target, parts
-
-
-def _listed_segments(playlist_path: Path) -> set[str]:
-    """The segment file names an existing playlist lists (plain names in its folder only)."""
-    try:
-        text = playlist_path.read_text("utf-8", errors="replace")
-    except OSError:
-        return set()
-    if not text.startswith("#EXTM3U"):
-        return set()
-    names = set()
-    for line in text.splitlines():
-        line = line.strip()
-        if line and not line.startswith("#") and "/" not in line and "\\" not in line and line not in (".", ".."):
-            names.add(line)
-    return names
-
-
 # -- CMAF / fragmented MP4 packaging -------------------------------------------
 
 #: Media segment names of the fragmented-MP4 container; ``{index}`` counts from 0.
@@ -390,20 +323,11 @@ def package(
     if report is None:
         report = LossReport(f"mp4_{codec}")
     try:
-        if codec == "wvtt":
-            from subkit.formats import mp4_wvtt
-
-            encoder: _mp4_track.Encoder = mp4_wvtt.encoder(whole, mp4_wvtt.WriteOptions(), report)
-            codecs = mp4_wvtt.CODECS
-        else:
-            from subkit.formats import mp4_stpp
-
-            encoder = mp4_stpp.encoder(whole, mp4_stpp.WriteOptions(), report)
-            codecs = mp4_stpp.CODECS
+        encoder, codecs = formats.track_encoder(codec, whole, report)
         end = encoder.end_ms()
         parts = segment(doc, seconds, duration_ms=max(duration_ms or 0, end) or None, name=pattern)
-        encoded = _mp4_track.encode(encoder, [(p.start_ms, p.end_ms) for p in parts], timescale=timescale,
-                                    language=language, segments=True)
+        encoded = formats.encode_track(encoder, [(p.start_ms, p.end_ms) for p in parts], timescale=timescale,
+                                       language=language, segments=True)
     except ValueError as exc:
         raise OperationError(str(exc)) from None
     files = [PackageFile(init_name, encoded.init)]
