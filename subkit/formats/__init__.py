@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import os
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from subkit.errors import FormatDetectionError, UnknownFormatError
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink, WriteResult
-from subkit.formats._lower import LOSS_KEYS
 from subkit.formats._registry import FORMATS, FormatSpec
+
+if TYPE_CHECKING:
+    from subkit.formats._lower import LOSS_KEYS
 
 __all__ = [
     "FORMATS",
@@ -36,6 +39,16 @@ for _spec in FORMATS:
     _BY_NAME[_spec.name] = _spec
     for _alias in _spec.aliases:
         _BY_NAME[_alias.replace("-", "_")] = _spec
+
+
+def __getattr__(name: str) -> object:
+    # ``LOSS_KEYS`` comes with the lowering stage, which ``import subkit`` does not need.
+    if name == "LOSS_KEYS":
+        from subkit.formats._lower import LOSS_KEYS
+
+        return LOSS_KEYS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 #: How many characters (or bytes) of the input sniffers look at.
 SNIFF_SIZE = 8192
