@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from subkit.errors import FormatDetectionError, UnknownFormatError
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink, WriteResult
-from subkit.formats._lower import LOSS_KEYS
 from subkit.formats._options import convert_value, describe_type, format_options, option_fields, takes_fps
 from subkit.formats._registry import FORMATS, FormatSpec
 
 if TYPE_CHECKING:
+    from subkit.formats._lower import LOSS_KEYS
     from subkit.formats._mp4_track import Encoded, Encoder
     from subkit.model import Document, LossReport
 
@@ -54,6 +54,16 @@ for _spec in FORMATS:
     _BY_NAME[_spec.name] = _spec
     for _alias in _spec.aliases:
         _BY_NAME[_alias.replace("-", "_")] = _spec
+
+
+def __getattr__(name: str) -> object:
+    # ``LOSS_KEYS`` comes with the lowering stage, which ``import subkit`` does not need.
+    if name == "LOSS_KEYS":
+        from subkit.formats._lower import LOSS_KEYS
+
+        return LOSS_KEYS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 #: How many characters (or bytes) of the input sniffers look at.
 SNIFF_SIZE = 8192
