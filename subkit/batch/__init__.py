@@ -285,7 +285,9 @@ def run(
                 entry.update(signature=result.signature, losses=result.losses, output_size=result.output_size)
             else:
                 entry.update(reason=result.reason, error=result.error)
-            book.append({**entry, "event": "done" if result.status == CONVERTED else "failed"}, sync=False)
+            # The run reads the journal's state only before it starts: what it appends needs no memory.
+            book.append({**entry, "event": "done" if result.status == CONVERTED else "failed"}, sync=False,
+                        remember=False)
             if time.monotonic() - last_sync[0] >= SYNC_INTERVAL:
                 sync_journal(book)
                 last_sync[0] = time.monotonic()

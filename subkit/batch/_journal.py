@@ -77,11 +77,13 @@ class Journal:
                  traceback: TracebackType | None) -> None:
         self.close()
 
-    def append(self, entry: dict[str, Any], *, sync: bool = True) -> None:
+    def append(self, entry: dict[str, Any], *, sync: bool = True, remember: bool = True) -> None:
         """Append one event; with ``sync`` (the default) it is on disk when this returns.
 
         Without ``sync`` the event is handed to the system (a killed process
-        keeps it) and reaches the disk at the next :meth:`sync`.
+        keeps it) and reaches the disk at the next :meth:`sync`. Without
+        ``remember`` it is written but :attr:`state` is left as it is (a run
+        that never looks back at its own events keeps no memory per event).
 
         Raises:
             SubkitIOError: the journal cannot be written.
@@ -102,7 +104,8 @@ class Journal:
                     self._dirty = True
             except OSError as exc:
                 raise self._error(exc) from None
-            self.state[name] = entry
+            if remember:
+                self.state[name] = entry
 
     def sync(self) -> None:
         """Flush and sync to disk the events appended with ``sync=False``.

@@ -186,7 +186,10 @@ def test_an_unsynced_journal_event_survives_the_process(tmp_path: Path) -> None:
     journal.append({"input": "a", "event": "done"}, sync=False)
     # Not synced, not closed: a process killed now has still handed the line to the system.
     assert Journal(path, key="input").state["a"]["event"] == "done"
+    journal.append({"input": "b", "event": "done"}, sync=False, remember=False)
+    assert "b" not in journal.state  # written, not kept in memory
     journal.close()
+    assert Journal(path, key="input").state["b"]["event"] == "done"
 
 
 def test_resume_redoes_an_output_cut_short_by_a_power_failure(tmp_path: Path) -> None:
