@@ -37,15 +37,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from subkit._fixes import DASHES, FIXES, apply_fix
 from subkit._text import Edit, collapse_removal, edit_cue
 from subkit.errors import OperationError
 from subkit.model import PLAIN, ContentItem, Cue, Document, Raw, Run
 from subkit.ops._report import ChangeReport, add_to
+
+if TYPE_CHECKING:
+    from subkit.qc import Profile, Span
 
 __all__ = ["FIXES", "HI_PATTERNS", "NOT_SPEAKERS", "clean", "fix_names"]
 
@@ -276,8 +280,47 @@ def clean(
     Raises:
         OperationError: negative or contradictory values, an unknown rule or profile.
     """
-    from subkit.qc import Span, fix_timing, load_profile, parse_span, resolve_fps
+    from subkit.qc import fix_timing, load_profile, resolve_fps
 
+    _check_limits(min_gap_ms, min_gap_frames, min_duration_ms, max_duration_ms)
+    qc_profile = load_profile(profile, rules=None) if profile is not None else None
+    rate, _ = resolve_fps(doc, qc_profile, fps)
+    limits = _TimingLimits.of(qc_profile, min_gap_ms, min_gap_frames, min_duration_ms, max_duration_ms)
+    if qc_profile is not None:
+        fix_overlaps = fix_overlaps and "overlap" in qc_profile.rules
+    options = {**limits.text_options, **(rule_options or {})}
+    switches = {name: hi if value is None else value for name, value in
+                (("brackets", brackets), ("parentheses", parentheses), ("music", music), ("speakers", speakers))}
+    cues, counts = _clean_text(doc.cues, strip_styling=strip_styling, switches=switches, fixes=fix_names(rules),
+                               options=options, remove_empty=remove_empty)
+    add_to(report, "cues unstyled", counts.get("cues unstyled", 0))
+    add_to(report, "hearing-impaired removed", counts.get("hearing-impaired removed", 0))
+    for key, count in counts.items():  # the rules in the order they first fixed something
+        if key in FIXES:
+            add_to(report, key, count)
+    if rolling:
+        cues, count = _rolling(cues)
+        add_to(report, "rolling duplicates removed", count)
+    add_to(report, "cues removed (empty)", counts.get("cues removed (empty)", 0))
+    if merge_identical:
+        cues, count = _merge_identical(cues)
+        add_to(report, "identical cues merged", count)
+    timing: dict[str, int] = {}
+    timed = fix_timing(doc.with_cues(cues), rate, min_gap=limits.gap, touching_ok=limits.touching_ok,
+                       min_duration=limits.min_duration, max_duration=limits.max_duration,
+                       fix_overlaps=fix_overlaps, counts=timing)
+    for key in ("durations lengthened", "durations shortened", "overlaps fixed", "gaps widened"):
+        add_to(report, key, timing.get(key, 0))
+    return timed
+
+
+def _check_limits(min_gap_ms: int | None, min_gap_frames: int | None, min_duration_ms: int | None,
+                  max_duration_ms: int | None) -> None:
+    """Refuse negative, non-integer or contradictory timing limits.
+
+    Raises:
+        OperationError: a bad limit, a gap in both units, a minimum duration above the maximum.
+    """
     for name, value in (("min_gap_ms", min_gap_ms), ("min_gap_frames", min_gap_frames),
                         ("min_duration_ms", min_duration_ms), ("max_duration_ms", max_duration_ms)):
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
@@ -286,87 +329,86 @@ def clean(
         raise OperationError("give the minimum gap in ms or in frames, not both")
     if min_duration_ms is not None and max_duration_ms is not None and min_duration_ms > max_duration_ms:
         raise OperationError("min_duration_ms is above max_duration_ms")
-    qc_profile = load_profile(profile, rules=None) if profile is not None else None
-    rate, _ = resolve_fps(doc, qc_profile, fps)
+
+
+@dataclass(slots=True)
+class _TimingLimits:
+    """The timing limits of a clean and the text options a profile gives, arguments over the profile."""
+
     gap: Span | None = None
-    touching_ok = True
-    min_duration = Span(min_duration_ms) if min_duration_ms is not None else None
-    max_duration = Span(max_duration_ms) if max_duration_ms is not None else None
-    options: dict[str, Any] = {}
-    if qc_profile is not None:
-        active = qc_profile.rules
+    touching_ok: bool = True
+    min_duration: Span | None = None
+    max_duration: Span | None = None
+    text_options: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, qc_profile: Profile | None, min_gap_ms: int | None, min_gap_frames: int | None,
+           min_duration_ms: int | None, max_duration_ms: int | None) -> _TimingLimits:
+        from subkit.qc import Span, parse_span
+
+        limits = cls(min_duration=Span(min_duration_ms) if min_duration_ms is not None else None,
+                     max_duration=Span(max_duration_ms) if max_duration_ms is not None else None)
+        active = qc_profile.rules if qc_profile is not None else {}
         if "min-gap" in active:
-            gap = parse_span(active["min-gap"]["min_gap"], name="min_gap")
-            touching_ok = bool(active["min-gap"].get("touching_ok", True))
-        if "min-duration" in active and min_duration is None:
-            min_duration = parse_span(active["min-duration"]["min_duration"], name="min_duration")
-        if "max-duration" in active and max_duration is None:
-            max_duration = parse_span(active["max-duration"]["max_duration"], name="max_duration")
-        fix_overlaps = fix_overlaps and ("overlap" in active or profile is None)
+            limits.gap = parse_span(active["min-gap"]["min_gap"], name="min_gap")
+            limits.touching_ok = bool(active["min-gap"].get("touching_ok", True))
+        if "min-duration" in active and limits.min_duration is None:
+            limits.min_duration = parse_span(active["min-duration"]["min_duration"], name="min_duration")
+        if "max-duration" in active and limits.max_duration is None:
+            limits.max_duration = parse_span(active["max-duration"]["max_duration"], name="max_duration")
         for rule_id, keys in (("ellipsis", ("ellipsis",)), ("dialogue-dash", ("dash", "dash_space")),
                               ("cpl", ("max_cpl",)), ("max-lines", ("max_lines",))):
-            for key in keys:
-                if rule_id in active:
-                    options[key] = active[rule_id][key]
-    # A gap asked for explicitly separates touching cues too; a profile says itself whether they may touch.
-    if min_gap_ms is not None:
-        gap, touching_ok = Span(min_gap_ms), False
-    elif min_gap_frames is not None:
-        gap, touching_ok = Span(min_gap_frames, "f"), False
-    options.update(rule_options or {})
-    fixes = fix_names(rules)
-    switches = {name: hi if value is None else value for name, value in
-                (("brackets", brackets), ("parentheses", parentheses), ("music", music), ("speakers", speakers))}
+            if rule_id in active:
+                for key in keys:
+                    limits.text_options[key] = active[rule_id][key]
+        # A gap asked for explicitly separates touching cues too; a profile says itself whether they may touch.
+        if min_gap_ms is not None:
+            limits.gap, limits.touching_ok = Span(min_gap_ms), False
+        elif min_gap_frames is not None:
+            limits.gap, limits.touching_ok = Span(min_gap_frames, "f"), False
+        return limits
+
+
+def _clean_text(cues: Sequence[Cue], *, strip_styling: bool, switches: dict[str, bool], fixes: Sequence[str],
+                options: dict[str, Any], remove_empty: bool) -> tuple[list[Cue], dict[str, int]]:
+    """The text fixes, cue by cue: styling, hearing-impaired text, the named rules, empty cues; with counts."""
     dash = str(options.get("dash", "-")) + (" " if options.get("dash_space") else "")
-    cues: list[Cue] = []
-    styled = hi_count = emptied = 0
-    fixed: dict[str, int] = {}
+    hi_on = any(switches.values())
+    kept: list[Cue] = []
+    counts: dict[str, int] = {}
     previous_text: str | None = None
-    for cue in doc.cues:
+    for cue in cues:
         current: Cue | None = cue
         if strip_styling and _is_styled(cue):
             current = _strip(cue)
-            styled += 1
-        if any(switches.values()):
+            counts["cues unstyled"] = counts.get("cues unstyled", 0) + 1
+        if hi_on:
             assert current is not None
             edits = _hi_edits(current.plain_text(), switches, dash)
             if edits:
-                hi_count += len(edits)
+                counts["hearing-impaired removed"] = counts.get("hearing-impaired removed", 0) + len(edits)
                 current = edit_cue(current, edits)
-                if current is None:
-                    emptied += 1
-                    continue
-        assert current is not None
-        for name in fixes:
-            edits = FIXES[name].edits(current.plain_text(), previous_text, options)
-            if edits:
-                changed = apply_fix(current, edits)
-                if changed is not current:
-                    fixed[name] = fixed.get(name, 0) + 1
-                    current = changed
-        if remove_empty and not current.plain_text().strip() and not current.comment:
-            emptied += 1
+        if current is not None:
+            current = _apply_fixes(current, fixes, previous_text, options, counts)
+        if current is None or (remove_empty and not current.plain_text().strip() and not current.comment):
+            counts["cues removed (empty)"] = counts.get("cues removed (empty)", 0) + 1
             continue
         if not current.comment:
             previous_text = current.plain_text()
-        cues.append(current)
-    add_to(report, "cues unstyled", styled)
-    add_to(report, "hearing-impaired removed", hi_count)
-    for name, count in fixed.items():
-        add_to(report, name, count)
-    if rolling:
-        cues, count = _rolling(cues)
-        add_to(report, "rolling duplicates removed", count)
-    add_to(report, "cues removed (empty)", emptied)
-    if merge_identical:
-        cues, count = _merge_identical(cues)
-        add_to(report, "identical cues merged", count)
-    counts: dict[str, int] = {}
-    timed = fix_timing(doc.with_cues(cues), rate, min_gap=gap, touching_ok=touching_ok, min_duration=min_duration,
-                       max_duration=max_duration, fix_overlaps=fix_overlaps, counts=counts)
-    for key in ("durations lengthened", "durations shortened", "overlaps fixed", "gaps widened"):
-        add_to(report, key, counts.get(key, 0))
-    return timed
+        kept.append(current)
+    return kept, counts
+
+
+def _apply_fixes(cue: Cue, fixes: Sequence[str], previous_text: str | None, options: dict[str, Any],
+                 counts: dict[str, int]) -> Cue:
+    for name in fixes:
+        edits = FIXES[name].edits(cue.plain_text(), previous_text, options)
+        if edits:
+            changed = apply_fix(cue, edits)
+            if changed is not cue:
+                counts[name] = counts.get(name, 0) + 1
+                cue = changed
+    return cue
 
 
 def fix_names(rules: Sequence[str] | str | None) -> list[str]:
