@@ -585,17 +585,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> bytes:
           messages={"line": "WebVTT line settings approximated by the nearest top, middle or bottom VP"})
     header = doc.header
 
-    rate: Fraction | None = parse_fps(options.fps) if options.fps is not None else None
-    if rate is None and doc.frame_rate is not None:
-        if _dfc_for(doc.frame_rate) is not None:
-            rate = doc.frame_rate
-        else:
-            report.add("frame-rate", f"EBU STL has no {float(doc.frame_rate):g} fps; wrote 25 fps")
-    if rate is None:
-        rate = Fraction(25)
-    dfc = _dfc_for(rate)
-    assert dfc is not None
-    rate = FRAME_RATES[dfc]  # 29.97 is written (and read back) as 30
+    dfc, rate = _write_rate(doc, options, report)
     nominal = _nominal(rate)
 
     cpn = options.code_page or header.get(f"{NAME}.CPN", "850")
@@ -622,10 +612,8 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> bytes:
     for index, cue in enumerate(doc.cues):
         extra = cue.extra
         from_stl = f"{NAME}.vp" in extra
-        if options.double_height is not None:
-            double = options.double_height
-        else:
-            double = extra.get(f"{NAME}.double_height") == "1" if from_stl else teletext
+        double = options.double_height if options.double_height is not None else (
+            extra.get(f"{NAME}.double_height") == "1" if from_stl else teletext)
         content, spelled = _transliterate(cue.content, charset)
         if spelled:
             report.add("transliteration", "typographic characters the table lacks spelled in ASCII (… as ...)",
@@ -643,18 +631,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> bytes:
             encoded = encode_rows(cue.content, charset, teletext=teletext, double_height=double,
                                   boxed=extra.get(f"{NAME}.box") == "1", centre_in=max_chars)
 
-        start = ms_to_frames(cue.start_ms, rate) + origin
-        end = ms_to_frames(cue.end_ms, rate) + origin
-        if start < 0 or end < 0:
-            report.add("negative-time", "times before the timecode origin written as 00:00:00:00", cue=index)
-            start, end = max(start, 0), max(end, 0)
-        if end <= start and cue.end_ms > cue.start_ms:
-            end = start + 1  # two times within one frame: keep the cue visible for a frame
-        tci = frames_to_timecode(start, nominal)
-        tco = frames_to_timecode(end, nominal)
-        if max(tci[0], tco[0]) > 99:
-            report.add("time-range", "times beyond 99 hours written as 99:59:59", cue=index)
-            tci, tco = (min(tci[0], 99), 59, 59, 0), (min(tco[0], 99), 59, 59, 0)
+        tci, tco = _timecodes(cue, index, rate, nominal, origin, report)
         if first_tci is None:
             first_tci = tci
         cs_value = _number(extra.get(f"{NAME}.cs", "0")) or 0
@@ -698,13 +675,51 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> bytes:
         TCF="".join(f"{part:02d}" for part in (first_tci or (0, 0, 0, 0))),
         TND=values["TND"] or "1", DSN=values["DSN"] or "1",
     )  # fmt: skip
+    return _gsi_block(values, codec, cpn, report) + b"".join(blocks)
+
+
+def _gsi_block(values: dict[str, str], codec: str, cpn: str, report: LossReport) -> bytes:
+    """The GSI block of ``values``, each field cut or padded to its length (a cut or an unencodable one reported)."""
     gsi = bytearray(b" " * GSI_SIZE)
     for name, offset, length in GSI_FIELDS:
         encoded_field, lossy = _field_bytes(values[name], length, codec)
         if lossy:
             report.add("metadata", f"GSI field {name} cut to {length} bytes or not in code page {cpn}")
         gsi[offset : offset + length] = encoded_field
-    return bytes(gsi) + b"".join(blocks)
+    return bytes(gsi)
+
+
+def _write_rate(doc: Document, options: WriteOptions, report: LossReport) -> tuple[str, Fraction]:
+    """The DFC code and frame rate to write: the option's, else the document's if EBU STL has it, else 25."""
+    rate: Fraction | None = parse_fps(options.fps) if options.fps is not None else None
+    if rate is None and doc.frame_rate is not None:
+        if _dfc_for(doc.frame_rate) is not None:
+            rate = doc.frame_rate
+        else:
+            report.add("frame-rate", f"EBU STL has no {float(doc.frame_rate):g} fps; wrote 25 fps")
+    if rate is None:
+        rate = Fraction(25)
+    dfc = _dfc_for(rate)
+    assert dfc is not None
+    return dfc, FRAME_RATES[dfc]  # 29.97 is written (and read back) as 30
+
+
+def _timecodes(cue: Cue, index: int, rate: Fraction, nominal: Fraction, origin: int,
+               report: LossReport) -> tuple[tuple[int, int, int, int], tuple[int, int, int, int]]:
+    """TCI and TCO of ``cue`` from the timecode origin, kept within 00:00:00:00 and 99:59:59 (reported)."""
+    start = ms_to_frames(cue.start_ms, rate) + origin
+    end = ms_to_frames(cue.end_ms, rate) + origin
+    if start < 0 or end < 0:
+        report.add("negative-time", "times before the timecode origin written as 00:00:00:00", cue=index)
+        start, end = max(start, 0), max(end, 0)
+    if end <= start and cue.end_ms > cue.start_ms:
+        end = start + 1  # two times within one frame: keep the cue visible for a frame
+    tci = frames_to_timecode(start, nominal)
+    tco = frames_to_timecode(end, nominal)
+    if max(tci[0], tco[0]) > 99:
+        report.add("time-range", "times beyond 99 hours written as 99:59:59", cue=index)
+        tci, tco = (min(tci[0], 99), 59, 59, 0), (min(tco[0], 99), 59, 59, 0)
+    return tci, tco
 
 
 #: ASCII spellings of typographic characters that a code table may lack.
