@@ -15,12 +15,28 @@ ASS            ``1:02:03.45``              ASS/SSA (centiseconds)
 duration       ``1m30s``, ``1.5``, ``2f``  every option and function taking a time
                                            (:func:`parse_duration`, :func:`to_ms`)
 SMPTE          ``01:02:03:04``/``;04``     frame-based formats (NDF and DF)
+SBV            ``1:02:03.456``             YouTube SBV (:func:`parse_sbv`)
+SubViewer      ``01:02:03.45``             SubViewer 2.0 (:func:`parse_subviewer`)
+SubViewer 1    ``[01:02:03]``              SubViewer 1.0 (:func:`parse_subviewer1`)
+TMPlayer       ``01:02:03``                TMPlayer (:func:`parse_tmplayer`)
+LRC            ``62:03.45``                LRC lyrics (:func:`parse_lrc`)
+MPL2           ``37235`` (deciseconds)     MPL2 (:func:`parse_mpl2`)
+MicroDVD       ``893``  (frames)           MicroDVD (:func:`parse_microdvd`)
+QuickTime      ``[01:02:03.15]``           QuickTime Text, fraction in time-scale units
 =============  ==========================  ====================================
+
+Each reader of a notation takes the value of a time from here, and each
+``parse_*`` function answers what that reader answers: the lenient reading by
+default, ``None`` where the reader refuses the time; ``strict=True`` gives
+``None`` as well where the reader would repair the time (with a diagnostic).
+Writers format through the ``format_*`` functions or :class:`ClockFormat`,
+which caches the ``HH:MM:`` prefix per minute.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
 from fractions import Fraction
 
@@ -28,25 +44,56 @@ __all__ = [
     "FPS_23_976",
     "FPS_29_97",
     "FPS_59_94",
+    "LRC_TIME",
+    "QT_STAMP",
+    "SBV_TIME",
+    "SRT_TIME",
+    "SUBVIEWER1_STAMP",
+    "SUBVIEWER_TIME",
+    "TMPLAYER_TIME",
+    "ClockFormat",
     "Duration",
     "MinutePrefix",
+    "ass_standard_ms",
+    "clock_ms",
+    "decimal_ms",
     "format_ass",
     "format_clock",
+    "format_lrc",
+    "format_qt_text",
+    "format_sbv",
     "format_srt",
+    "format_subviewer",
+    "format_subviewer1",
     "format_timecode",
+    "format_tmplayer",
     "format_vtt",
     "frames_to_ms",
     "frames_to_timecode",
+    "lrc_ms",
     "ms_to_frames",
     "parse_ass",
     "parse_clock",
     "parse_duration",
     "parse_fps",
+    "parse_lrc",
+    "parse_microdvd",
+    "parse_mpl2",
+    "parse_qt_text",
+    "parse_sbv",
+    "parse_srt",
+    "parse_subviewer",
+    "parse_subviewer1",
     "parse_timecode",
+    "parse_tmplayer",
     "parse_vtt",
+    "parse_vtt_loose",
     "round_half_up",
+    "scaled_ms",
     "timecode_to_frames",
     "to_ms",
+    "units_ms",
+    "vtt_fields_ms",
 ]
 
 #: 24000/1001 frames per second ("23.976").
@@ -133,25 +180,32 @@ def parse_fps(text: str | float | Fraction) -> Fraction:
 def frames_to_ms(frames: int, fps: Fraction) -> int:
     """Milliseconds at the start of frame ``frames`` (rounded half up).
 
+    Integer arithmetic on the rate's numerator and denominator: the same
+    result as rounding the exact fraction, without building one per call.
+
     >>> frames_to_ms(1, FPS_29_97)
     33
     """
-    return round_half_up(Fraction(frames * 1000) / fps)
+    num, den = fps.numerator, fps.denominator
+    return (2000 * den * frames + num) // (2 * num)
 
 
 def ms_to_frames(ms: int, fps: Fraction, *, rounding: str = "nearest") -> int:
     """The frame at ``ms``: ``nearest`` (half up), ``floor`` or ``ceil`` (the IMSC rule).
 
+    Raises:
+        ValueError: for another ``rounding``.
+
     >>> ms_to_frames(frames_to_ms(12345, FPS_29_97), FPS_29_97)
     12345
     """
-    exact = Fraction(ms) * fps / 1000
+    num, den = fps.numerator, fps.denominator
     if rounding == "nearest":
-        return round_half_up(exact)
+        return (2 * num * ms + 1000 * den) // (2000 * den)
     if rounding == "floor":
-        return exact.__floor__()
+        return (num * ms) // (1000 * den)
     if rounding == "ceil":
-        return exact.__ceil__()
+        return -((-num * ms) // (1000 * den))
     raise ValueError(f"unknown rounding {rounding!r}")
 
 
@@ -282,43 +336,246 @@ def ass_round(ms: int) -> int:
     return min((max(ms, 0) + 5) // 10, 3599999) * 10
 
 
-_VTT = re.compile(r"(\d{2,}):(\d{2}):(\d{2})\.(\d{3})|(\d{2}):(\d{2})\.(\d{3})")
+def decimal_ms(fraction: str | None) -> int:
+    """Milliseconds of the 1-3 digits after a seconds field, read as a decimal fraction.
+
+    >>> decimal_ms("5"), decimal_ms("50"), decimal_ms("500"), decimal_ms(None)
+    (500, 500, 500, 0)
+    """
+    if not fraction:
+        return 0
+    return int(fraction.ljust(3, "0"))
 
 
-def parse_vtt(text: str) -> int | None:
-    """Milliseconds of a WebVTT timestamp, or ``None`` when it breaks the W3C rules.
+def clock_ms(hours: str | None, minutes: str, seconds: str, fraction: str | None = None, sign: str = "") -> int:
+    """Milliseconds of the matched fields of a clock time (fraction read as a decimal, see :func:`decimal_ms`).
 
-    >>> parse_vtt("01:02.500"), parse_vtt("1:02:03.000"), parse_vtt("1:02.000")
-    (62500, None, None)
+    Fields above 59 add up arithmetically; a non-empty ``sign`` makes the time negative.
+
+    >>> clock_ms("1", "02", "03", "45"), clock_ms(None, "2", "3"), clock_ms("0", "0", "1", "5", "-")
+    (3723450, 123000, -1500)
+    """
+    value = ((int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + decimal_ms(fraction)
+    return -value if sign else value
+
+
+# --- SRT ------------------------------------------------------------------------------------------
+
+#: One SRT time as the reader takes it. Groups: sign (with the blanks after it), hours, minutes,
+#: seconds, fraction (digits past the third are ignored).
+SRT_TIME = r"((?:-[ \t]*)?)(?:(\d{1,4})[:;])?(\d{1,3})[:;](\d{1,3})(?:[,.:;](\d{1,3})\d*)?"
+_SRT = re.compile(SRT_TIME)
+_SRT_CANONICAL = re.compile(r"\d{2,4}:[0-5]\d:[0-5]\d,\d\d\d")
+
+
+def parse_srt(text: str, *, strict: bool = False) -> int | None:
+    """Milliseconds of an SRT time as the SRT reader reads it, or ``None`` when it is not one.
+
+    Lenient like the reader: ``.``/``:``/``;`` before the fraction, 1-3 fraction
+    digits read as a decimal (further digits ignored), no hours, 1-3 digit fields,
+    fields above 59 added up, a ``-`` sign. ``strict``: only ``HH:MM:SS,mmm``
+    (two to four hour digits, minutes and seconds up to 59).
+
+    >>> parse_srt("01:02:03,456"), parse_srt("1:2:3.5"), parse_srt("00:00:01,000", strict=True)
+    (3723456, 3723500, 1000)
+    """
+    if strict:
+        return parse_srt(text) if _SRT_CANONICAL.fullmatch(text) else None
+    match = _SRT.fullmatch(text.strip(" \t"))
+    if match is None:
+        return None
+    sign, h, m, s, frac = match.groups()
+    return clock_ms(h, m, s, frac, sign)
+
+
+# --- WebVTT ---------------------------------------------------------------------------------------
+
+_VTT = re.compile(r"(\d+):(\d{2})(?::(\d{2}))?\.(\d{3})", re.ASCII)
+_VTT_LOOSE = re.compile(r"(\d+)(?::(\d+))?(?::(\d+))?(?:([.,])(\d+))?", re.ASCII)
+
+
+def vtt_fields_ms(first: str, second: str, third: str | None, fraction: str) -> int | None:
+    """Milliseconds of the fields of a W3C timestamp, or ``None`` when the W3C parser rejects them.
+
+    With two fields, the first is minutes only when it is two digits up to 59
+    (otherwise it would be hours, and a seconds field is missing).
+    """
+    if third is None:
+        if len(first) != 2 or int(first) > 59:
+            return None
+        hours, minutes, seconds = 0, int(first), int(second)
+    else:
+        hours, minutes, seconds = int(first), int(second), int(third)
+    if minutes > 59 or seconds > 59:
+        return None
+    return ((hours * 60 + minutes) * 60 + seconds) * 1000 + int(fraction)
+
+
+def parse_vtt_loose(text: str) -> tuple[int | None, list[str]]:
+    """Read a WebVTT timestamp that W3C may reject: ``(ms, repairs)``, or ``(None, [why not])``.
+
+    ``repairs`` says what differs from W3C (empty for a valid timestamp).
+    Accepted: ``,`` before the fraction, no fraction, 1-3 fraction digits
+    read as a decimal, 1-digit minutes and seconds, and a 2-field time whose
+    first field is minutes up to 59 (W3C would read a first field that is not
+    two digits as hours, and then need a seconds field).
+
+    >>> parse_vtt_loose("00:01:39"), parse_vtt_loose("1:02,5")
+    ((99000, ['no fraction']), (62500, ['1-digit minutes', "',' before the fraction", '1-digit fraction']))
+    >>> parse_vtt_loose("120:00.000")
+    (None, ['a first field above 59 without a seconds field: hours or minutes?'])
+    """
+    if not text:
+        return None, ["missing"]
+    match = _VTT_LOOSE.fullmatch(text)
+    if match is None:
+        return None, ["not a timestamp"]
+    first, second, third, separator, fraction = match.groups()
+    if second is None:
+        return None, ["no minutes field"]
+    repairs: list[str] = []
+    if third is None:
+        minutes_text, seconds_text = first, second
+        if int(first) > 59:
+            return None, ["a first field above 59 without a seconds field: hours or minutes?"]
+        if len(first) != 2:
+            repairs.append(f"{len(first)}-digit minutes")
+        hours = 0
+    else:
+        minutes_text, seconds_text = second, third
+        if len(second) > 2:
+            return None, ["more than 2 minute digits"]
+        if len(second) == 1:
+            repairs.append("1-digit minutes")
+        hours = int(first)
+    if len(seconds_text) > 2:
+        return None, ["more than 2 second digits"]
+    if len(seconds_text) == 1:
+        repairs.append("1-digit seconds")
+    minutes, seconds = int(minutes_text), int(seconds_text)
+    if minutes > 59:
+        return None, ["minutes above 59"]
+    if seconds > 59:
+        return None, ["seconds above 59"]
+    if separator is None:
+        repairs.append("no fraction")
+        millis = 0
+    else:
+        if separator == ",":
+            repairs.append("',' before the fraction")
+        if len(fraction) > 3:
+            return None, ["more than 3 fraction digits"]
+        if len(fraction) < 3:
+            repairs.append(f"{len(fraction)}-digit fraction")
+        millis = decimal_ms(fraction)
+    return ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis, repairs
+
+
+def parse_vtt(text: str, *, strict: bool = False) -> int | None:
+    """Milliseconds of a WebVTT timestamp as the WebVTT reader reads it, or ``None``.
+
+    ``strict``: the W3C parser's rules (``None`` for anything it rejects);
+    otherwise what the reader also accepts with a repair (see
+    :func:`parse_vtt_loose`).
+
+    >>> parse_vtt("01:02.500"), parse_vtt("1:02:03.000"), parse_vtt("1:02.000", strict=True)
+    (62500, 3723000, None)
+    >>> parse_vtt("00:01:02,5")
+    62500
     """
     match = _VTT.fullmatch(text)
-    if not match:
+    if match is not None:
+        ms = vtt_fields_ms(*match.groups())
+        if ms is not None or strict:
+            return ms
+    if strict:
         return None
-    if match.group(1) is not None:
-        h, m, s, f = (int(g) for g in match.group(1, 2, 3, 4))
-    else:
-        h = 0
-        m, s, f = (int(g) for g in match.group(5, 6, 7))
-    if m > 59 or s > 59:
-        return None
-    return ((h * 60 + m) * 60 + s) * 1000 + f
+    return parse_vtt_loose(text)[0]
 
 
-_ASS = re.compile(r"\s*(-?)(\d+):(\d+):(\d+)(?:[.:](\d+))?\s*")
+# --- ASS ------------------------------------------------------------------------------------------
+
+_ASS = re.compile(r"\s*(-?)\s*(?:(\d+):)?(\d+):(\d+)(?:[.,:](\d+))?\s*")
+_ASS_FAST = re.compile(r"(\d):([0-5]\d):([0-5]\d)\.(\d\d)")
+_ASS_STANDARD = re.compile(r"-?\d:\d\d:\d\d\.\d\d")
+_ASS_HEAD = re.compile(r"\d:[0-5]\d:")
+_ASS_TAIL = re.compile(r"[0-5]\d\.\d\d")
+#: Milliseconds of the ``H:MM:`` and ``SS.cc`` halves of standard ASS times met so far (at most 600 and 6,000).
+_ASS_HEAD_MS: dict[str, int] = {}
+_ASS_TAIL_MS: dict[str, int] = {}
 
 
-def parse_ass(text: str) -> int | None:
-    """Milliseconds of an ASS time ``H:MM:SS.cc`` (fraction read as centiseconds, like libass).
+def _no_note(category: str, message: str, action: str) -> None:
+    """A ``note`` callback that drops what it is told."""
 
-    >>> parse_ass("0:00:01.5"), parse_ass("0:00:01.50")
-    (1050, 1500)
+
+def parse_ass(
+    text: str, note: Callable[[str, str, str], None] | None = None, *, strict: bool = False
+) -> int | None:
+    """Milliseconds of an ASS time as the ASS reader reads it, or ``None`` when it is not one.
+
+    One or two fraction digits count centiseconds (as libass and VSFilter read
+    them, so ``.5`` is 50 ms); three digits are read as milliseconds and more as
+    a decimal fraction. Hours may be missing, fields above 59 add up.
+    ``note(category, message, action)`` hears of each deviation from
+    ``H:MM:SS.cc``; ``strict`` gives ``None`` for any of them.
+
+    >>> parse_ass("0:00:01.5"), parse_ass("0:00:01.50"), parse_ass("0:00:01.500")
+    (1050, 1500, 1500)
     """
+    fast = _ASS_FAST.fullmatch(text)
+    if fast:
+        h, m, s, cs = fast.groups()
+        return ((int(h) * 60 + int(m)) * 60 + int(s)) * 1000 + int(cs) * 10
+    if strict:
+        noted: list[str] = []
+        value = parse_ass(text, lambda category, message, action: noted.append(category))
+        return None if noted else value
+    note = note or _no_note
     match = _ASS.fullmatch(text)
     if not match:
         return None
     sign, h, m, s, frac = match.groups()
-    value = ((int(h) * 60 + int(m)) * 60 + int(s)) * 1000 + (int(frac) * 10 if frac else 0)
+    minutes, seconds = int(m), int(s)
+    value = ((int(h or 0) * 60 + minutes) * 60 + seconds) * 1000
+    if frac:
+        if len(frac) <= 2:
+            value += int(frac) * 10  # a count of centiseconds, as libass and VSFilter read it
+        elif len(frac) == 3:
+            note("time-ms", "three-digit fraction in a time",
+                 "read it as milliseconds (renderers read centiseconds)")
+            value += int(frac)
+        else:
+            note("time-ms", "long fraction in a time", "read it as a decimal fraction, rounded to ms")
+            value += round_half_up(Fraction(int(frac), 10 ** len(frac)) * 1000)
+    if minutes > 59 or seconds > 59:
+        note("time-overflow", "minutes or seconds above 59", "added them up")
+    if not _ASS_STANDARD.fullmatch(text.strip()):
+        note("time-format", f"non-standard time {text.strip()!r} (expected H:MM:SS.cc)", "read it leniently")
     return -value if sign else value
+
+
+def ass_standard_ms(text: str) -> int | None:
+    """Milliseconds of a time written exactly ``H:MM:SS.cc`` (what :func:`parse_ass` gives), else ``None``.
+
+    The reader's short path: the two halves are looked up in caches filled as
+    times are met, so a script's times cost two dictionary look-ups each.
+    """
+    if len(text) != 10:
+        return None
+    head = text[:5]
+    ms = _ASS_HEAD_MS.get(head)
+    if ms is None:
+        if not _ASS_HEAD.fullmatch(head):
+            return None
+        ms = _ASS_HEAD_MS[head] = int(head[0]) * 3_600_000 + int(head[2:4]) * 60_000
+    tail = text[5:]
+    rest = _ASS_TAIL_MS.get(tail)
+    if rest is None:
+        if not _ASS_TAIL.fullmatch(tail):
+            return None
+        rest = _ASS_TAIL_MS[tail] = int(tail[:2]) * 1000 + int(tail[3:]) * 10
+    return ms + rest
 
 
 _CLOCK = re.compile(r"(?:(?:(\d+):)?(\d+):)?(\d+)(?:[.,](\d+))?")
@@ -452,3 +709,302 @@ def format_clock(ms: int) -> str:
     """
     sign, h, m, s, f = _split(ms)
     return f"{sign}{h:d}:{m:02d}:{s:02d}.{f:03d}"
+
+
+# --- the clock notations of the line and block formats --------------------------------------------
+
+#: One SBV time as the SBV reader takes it. Groups: hours, minutes, seconds, separator, fraction.
+SBV_TIME = r"(\d{1,2}):(\d{1,2}):(\d{1,2})(?:([.,:])(\d{1,3}))?"
+_SBV = re.compile(SBV_TIME)
+_SBV_CANONICAL = re.compile(r"\d{1,2}:[0-5]\d:[0-5]\d\.\d{3}")
+
+
+def parse_sbv(text: str, *, strict: bool = False) -> int | None:
+    """Milliseconds of an SBV time ``H:MM:SS.mmm`` as the SBV reader reads it, or ``None``.
+
+    Lenient: ``:`` or ``,`` before the fraction, 1-2 fraction digits (a
+    decimal: ``.5`` is 500 ms), no fraction, 1-digit fields, fields above 59
+    (added up). ``strict``: ``H:MM:SS.mmm`` only.
+
+    >>> parse_sbv("1:02:03.456"), parse_sbv("0:00:01.5"), parse_sbv("0:00:01.5", strict=True)
+    (3723456, 1500, None)
+    """
+    if strict and not _SBV_CANONICAL.fullmatch(text):
+        return None
+    match = _SBV.fullmatch(text)
+    if match is None:
+        return None
+    h, m, s, _sep, frac = match.groups()
+    return clock_ms(h, m, s, frac)
+
+
+#: One SubViewer 2.0 time. Groups: sign, hours, minutes, seconds, fraction.
+SUBVIEWER_TIME = r"(-?)(\d{1,2}):(\d{1,2}):(\d{1,2})[.,:](\d{1,3})"
+_SUBVIEWER = re.compile(SUBVIEWER_TIME)
+_SUBVIEWER_CANONICAL = re.compile(r"-?\d\d:\d\d:\d\d\.\d\d")
+
+
+def parse_subviewer(text: str, *, strict: bool = False) -> int | None:
+    """Milliseconds of a SubViewer 2.0 time ``HH:MM:SS.cc``, or ``None``.
+
+    The fraction is a decimal: two digits are centiseconds, three
+    milliseconds, one tenths. Lenient: ``,`` or ``:`` before it, 1-digit
+    fields, a ``-`` sign (the reader keeps negative times with a warning).
+    ``strict``: ``HH:MM:SS.cc`` only, not negative.
+
+    >>> parse_subviewer("01:02:03.45"), parse_subviewer("0:0:1,500"), parse_subviewer("-00:00:01.00", strict=True)
+    (3723450, 1500, None)
+    """
+    if strict and (not _SUBVIEWER_CANONICAL.fullmatch(text) or text.startswith("-")):
+        return None
+    match = _SUBVIEWER.fullmatch(text)
+    if match is None:
+        return None
+    sign, h, m, s, frac = match.groups()
+    return clock_ms(h, m, s, frac, sign)
+
+
+#: One SubViewer 1.0 time line ``[HH:MM:SS]``. Groups: hours, minutes, seconds, fraction.
+SUBVIEWER1_STAMP = r"\[(\d{1,2}):(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?\]"
+_SUBVIEWER1 = re.compile(SUBVIEWER1_STAMP)
+_SUBVIEWER1_CANONICAL = re.compile(r"\[\d\d:\d\d:\d\d\]")
+
+
+def parse_subviewer1(text: str, *, strict: bool = False) -> int | None:
+    """Milliseconds of a SubViewer 1.0 time line ``[HH:MM:SS]``, or ``None``.
+
+    Lenient: a decimal fraction (``[00:00:01.50]``), 1-digit fields.
+    ``strict``: ``[HH:MM:SS]`` only.
+
+    >>> parse_subviewer1("[01:02:03]"), parse_subviewer1("[0:0:1.5]"), parse_subviewer1("[0:0:1.5]", strict=True)
+    (3723000, 1500, None)
+    """
+    if strict and not _SUBVIEWER1_CANONICAL.fullmatch(text):
+        return None
+    match = _SUBVIEWER1.fullmatch(text)
+    if match is None:
+        return None
+    h, m, s, frac = match.groups()
+    return clock_ms(h, m, s, frac)
+
+
+#: One TMPlayer time (before the ``:`` or ``=`` that ends it). Groups: sign, hours, minutes, seconds.
+TMPLAYER_TIME = r"(-?)(\d{1,2}):(\d{1,2}):(\d{1,2})"
+_TMPLAYER = re.compile(TMPLAYER_TIME)
+_TMPLAYER_CANONICAL = re.compile(r"\d{1,2}:[0-5]\d:[0-5]\d")
+
+
+def parse_tmplayer(text: str, *, strict: bool = False) -> int | None:
+    """Milliseconds of a TMPlayer time ``HH:MM:SS`` (whole seconds), or ``None``.
+
+    Lenient: a ``-`` sign, minutes or seconds above 59 (added up).
+    ``strict``: neither.
+
+    >>> parse_tmplayer("01:02:03"), parse_tmplayer("0:00:75"), parse_tmplayer("0:00:75", strict=True)
+    (3723000, 75000, None)
+    """
+    if strict and not _TMPLAYER_CANONICAL.fullmatch(text):
+        return None
+    match = _TMPLAYER.fullmatch(text)
+    if match is None:
+        return None
+    sign, h, m, s = match.groups()
+    return clock_ms(h, m, s, None, sign)
+
+
+#: One LRC time (inside ``[...]`` or ``<...>``). Groups: sign, minutes, seconds, fraction.
+LRC_TIME = r"(-?)(\d+):(\d+)(?:[.:](\d{1,3}))?"
+_LRC = re.compile(LRC_TIME)
+_LRC_CANONICAL = re.compile(r"\d\d+:[0-5]\d\.\d\d\d?")
+
+
+def lrc_ms(sign: str, minutes: str, seconds: str, fraction: str | None) -> int:
+    """Milliseconds of the matched fields of an LRC time (no hours: minutes go past 59)."""
+    return clock_ms(None, minutes, seconds, fraction, sign)
+
+
+def parse_lrc(text: str, *, strict: bool = False) -> int | None:
+    """Milliseconds of an LRC time ``mm:ss.xx``, or ``None``.
+
+    Lenient: ``:`` before the fraction, no fraction, 1-3 fraction digits (a
+    decimal), seconds above 59 (added up), a ``-`` sign. ``strict``: two or
+    more minute digits, seconds up to 59 and two or three fraction digits.
+
+    >>> parse_lrc("62:03.45"), parse_lrc("1:02:5"), parse_lrc("1:02", strict=True)
+    (3723450, 62500, None)
+    """
+    if strict and not _LRC_CANONICAL.fullmatch(text):
+        return None
+    match = _LRC.fullmatch(text)
+    if match is None:
+        return None
+    return lrc_ms(*match.groups())
+
+
+_MPL2 = re.compile(r"-?\d+")
+
+
+def parse_mpl2(text: str, *, strict: bool = False) -> int | None:
+    """Milliseconds of an MPL2 time, a count of deciseconds (negative kept unless ``strict``).
+
+    >>> parse_mpl2("37235"), parse_mpl2("-5"), parse_mpl2("-5", strict=True)
+    (3723500, -500, None)
+    """
+    if not _MPL2.fullmatch(text) or (strict and text.startswith("-")):
+        return None
+    return int(text) * 100
+
+
+def parse_microdvd(text: str, fps: Fraction, *, strict: bool = False) -> int | None:
+    """Milliseconds at the start of the MicroDVD frame ``text`` at ``fps`` (negative kept unless ``strict``).
+
+    >>> parse_microdvd("25", Fraction(25)), parse_microdvd("-25", Fraction(25))
+    (1000, -1000)
+    """
+    if not _MPL2.fullmatch(text) or (strict and text.startswith("-")):
+        return None
+    return frames_to_ms(int(text), fps)
+
+
+#: One QuickTime Text stamp. Groups: hours, minutes, seconds, fraction (in units of the time scale).
+QT_STAMP = r"\[[ \t]*(\d{1,3}):(\d{1,2}):(\d{1,2})(?:[.:,](\d{1,5}))?[ \t]*\]"
+_QT = re.compile(QT_STAMP)
+_QT_CANONICAL = re.compile(r"\[\d\d:[0-5]\d:[0-5]\d\.\d+\]")
+
+
+def scaled_ms(hours: str, minutes: str, seconds: str, units: str | None, scale: int) -> int:
+    """Milliseconds of ``h:m:s`` plus ``units`` of ``1/scale`` second (rounded half up).
+
+    >>> scaled_ms("0", "0", "1", "15", 30)
+    1500
+    """
+    total = ((int(hours) * 60 + int(minutes)) * 60 + int(seconds)) * scale + (int(units) if units else 0)
+    return (2000 * total + scale) // (2 * scale)
+
+
+def parse_qt_text(text: str, scale: int = 1000, *, strict: bool = False) -> int | None:
+    """Milliseconds of a QuickTime Text stamp ``[HH:MM:SS.ff]`` whose fraction counts ``1/scale`` s.
+
+    Lenient: spaces inside the brackets, ``:`` or ``,`` before the fraction,
+    no fraction, a fraction at or above the scale (added up). ``strict``:
+    ``[HH:MM:SS.ff]`` with a fraction below the scale.
+
+    >>> parse_qt_text("[00:00:01.15]", 30), parse_qt_text("[00:00:01.300]", 600)
+    (1500, 1500)
+    """
+    match = _QT.fullmatch(text)
+    if match is None:
+        return None
+    h, m, s, units = match.groups()
+    if strict and (not _QT_CANONICAL.fullmatch(text) or int(units) >= scale):
+        return None
+    return scaled_ms(h, m, s, units, scale)
+
+
+def units_ms(ms: int, unit_ms: int) -> int:
+    """``ms`` in units of ``unit_ms`` (deciseconds, seconds...), rounded half up (exact integer arithmetic).
+
+    >>> units_ms(150, 100), units_ms(-150, 100), units_ms(1499, 1000)
+    (2, -1, 1)
+    """
+    return (2 * ms + unit_ms) // (2 * unit_ms)
+
+
+class ClockFormat:
+    """``HH:MM:SS.fff`` writer of one notation, with the ``HH:MM:`` prefix formatted once per minute.
+
+    Times are rounded half up to ``1/scale`` second (``scale`` 1000:
+    milliseconds, 100: centiseconds, 1: whole seconds, with no fraction);
+    the fraction has as many digits as ``scale - 1``. Negative times are
+    clamped to zero, or written with a ``-`` when ``signed``.
+
+    >>> ClockFormat(1)(3723456), ClockFormat(2, ",", 100)(3723456), ClockFormat(scale=1)(-1500)
+    ('1:02:03.456', '01:02:03,46', '00:00:00')
+    """
+
+    __slots__ = ("_prefix", "_scale", "_separator", "_signed", "_width")
+
+    def __init__(self, hour_digits: int = 2, separator: str = ".", scale: int = 1000, *, signed: bool = False) -> None:
+        self._prefix = MinutePrefix(hour_digits)
+        self._separator = separator
+        self._scale = scale
+        self._width = len(str(scale - 1)) if scale > 1 else 0
+        self._signed = signed
+
+    def __call__(self, ms: int) -> str:
+        sign = ""
+        if ms < 0:
+            if not self._signed:
+                ms = 0
+            else:
+                sign, ms = "-", -ms
+        scale = self._scale
+        if scale == 1000:
+            minute, rest = divmod(ms, 60_000)
+            return f"{sign}{self._prefix(minute)}{rest // 1000:02d}{self._separator}{rest % 1000:03d}"
+        seconds, units = divmod((2 * scale * ms + 1000) // 2000, scale)
+        minute, second = divmod(seconds, 60)
+        if not self._width:
+            return f"{sign}{self._prefix(minute)}{second:02d}"
+        return f"{sign}{self._prefix(minute)}{second:02d}{self._separator}{units:0{self._width}d}"
+
+
+def format_sbv(ms: int) -> str:
+    """``H:MM:SS.mmm`` as YouTube writes it (negative times clamp to zero).
+
+    >>> format_sbv(3723456)
+    '1:02:03.456'
+    """
+    return ClockFormat(1)(ms)
+
+
+def format_subviewer(ms: int) -> str:
+    """``HH:MM:SS.cc``, rounded to the nearest centisecond; negative times clamp to zero.
+
+    >>> format_subviewer(3723456)
+    '01:02:03.46'
+    """
+    return ClockFormat(2, ".", 100)(ms)
+
+
+def format_subviewer1(ms: int) -> str:
+    """``[HH:MM:SS]``, rounded to the nearest second (half up); negative times clamp to zero.
+
+    >>> format_subviewer1(3723500)
+    '[01:02:04]'
+    """
+    return f"[{ClockFormat(scale=1)(ms)}]"
+
+
+def format_tmplayer(ms: int) -> str:
+    """``HH:MM:SS`` of the whole seconds of ``ms`` (truncated), with a ``-`` for negative times.
+
+    >>> format_tmplayer(3723900), format_tmplayer(-5000)
+    ('01:02:03', '-00:00:05')
+    """
+    sign = "-" if ms < 0 else ""
+    seconds = abs(ms) // 1000
+    return f"{sign}{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+def format_lrc(ms: int, precision: int = 2) -> str:
+    """``mm:ss.xx`` (``precision`` 2, rounded half up) or ``mm:ss.xxx`` (3); minutes go past 59.
+
+    >>> format_lrc(3723456), format_lrc(-1500, 3)
+    ('62:03.46', '-00:01.500')
+    """
+    sign = "-" if ms < 0 else ""
+    value = abs(ms)
+    if precision == 2:
+        cs = units_ms(value, 10)
+        return f"{sign}{cs // 6000:02d}:{cs // 100 % 60:02d}.{cs % 100:02d}"
+    return f"{sign}{value // 60000:02d}:{value // 1000 % 60:02d}.{value % 1000:03d}"
+
+
+def format_qt_text(ms: int, scale: int) -> str:
+    """``[HH:MM:SS.ff]`` with the fraction in ``1/scale`` s (rounded half up); negatives clamp to zero.
+
+    >>> format_qt_text(1500, 30), format_qt_text(1500, 1000)
+    ('[00:00:01.15]', '[00:00:01.500]')
+    """
+    return f"[{ClockFormat(2, '.', scale)(ms)}]"
