@@ -47,6 +47,7 @@ __all__ = [
     "LRC_TIME",
     "QT_STAMP",
     "SBV_TIME",
+    "SECONDS_MS",
     "SRT_TIME",
     "SUBVIEWER1_STAMP",
     "SUBVIEWER_TIME",
@@ -70,6 +71,7 @@ __all__ = [
     "format_vtt",
     "frames_to_ms",
     "frames_to_timecode",
+    "head_ms",
     "lrc_ms",
     "ms_to_frames",
     "parse_ass",
@@ -1008,3 +1010,27 @@ def format_qt_text(ms: int, scale: int) -> str:
     ('[00:00:01.15]', '[00:00:01.500]')
     """
     return f"[{ClockFormat(2, '.', scale)(ms)}]"
+
+
+_HEAD = re.compile(r"\d\d:[0-5]\d:")
+#: Milliseconds of the ``HH:MM:`` heads of canonical clock times met so far (at most 6,000).
+_HEAD_MS: dict[str, int] = {}
+#: Milliseconds of two-digit seconds fields.
+SECONDS_MS: dict[str, int] = {f"{n:02d}": n * 1000 for n in range(60)}
+
+
+def head_ms(head: str) -> int | None:
+    """Milliseconds of an ``HH:MM:`` head (two-digit fields, minutes up to 59), else ``None``.
+
+    The readers' short path for canonical clock times: a head is parsed once
+    and looked up afterwards (cues come in order, so heads repeat).
+
+    >>> head_ms("01:02:"), head_ms("1:02:0")
+    (3720000, None)
+    """
+    ms = _HEAD_MS.get(head)
+    if ms is None:
+        if not _HEAD.fullmatch(head):
+            return None
+        ms = _HEAD_MS[head] = int(head[:2]) * 3_600_000 + int(head[3:5]) * 60_000
+    return ms
