@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
 from subkit.formats._features import report_unsupported
 from subkit.formats._timed_lines import close_ends, format_slash_lines, parse_slash_lines
-from subkit.model import Cue, Document, LossReport, trusted_cue
+from subkit.model import Cue, Document, LossReport, trusted_cue, trusted_run
 from subkit.timing import parse_mpl2, units_ms
 
 __all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
@@ -115,7 +115,7 @@ def _rows(data: str, sink: DiagnosticSink) -> list[tuple[int, int, int | None, s
 
 
 #: A cue line of a regular file: both times given, not negative.
-_REGULAR = re.compile(r"\[(\d+)\]\[(\d+)\]")
+_REGULAR = re.compile(r"\[(\d+)\]\[(\d+)\](.*)")
 
 
 def _read_regular(data: str) -> Document | None:
@@ -126,18 +126,24 @@ def _read_regular(data: str) -> Document | None:
     cues: list[Cue] = []
     append = cues.append
     regular = _REGULAR.match
+    cue = trusted_cue
+    run = trusted_run
     for line in data.split("\n"):
         match = regular(line)
         if match is None:
             if line.strip():
                 return None
             continue
-        start = int(match[1]) * 100
-        end = int(match[2]) * 100
+        start_text, end_text, text = match.groups()
+        start = int(start_text) * 100
+        end = int(end_text) * 100
         if end < start:
             return None
-        text = line[match.end() :].rstrip()
-        append(trusted_cue(start, end, parse_slash_lines(text)))
+        text = text.rstrip()
+        if "|" in text or text[:1] == "/":
+            append(cue(start, end, parse_slash_lines(text)))
+        else:
+            append(cue(start, end, (run(text),) if text else ()))
     if not cues:
         return None
     return Document(cues=tuple(cues), source_format=NAME)
