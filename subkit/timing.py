@@ -44,6 +44,7 @@ __all__ = [
     "FPS_23_976",
     "FPS_29_97",
     "FPS_59_94",
+    "HEAD_MS",
     "LRC_TIME",
     "QT_STAMP",
     "SBV_TIME",
@@ -1013,8 +1014,9 @@ def format_qt_text(ms: int, scale: int) -> str:
 
 
 _HEAD = re.compile(r"\d\d:[0-5]\d:")
-#: Milliseconds of the ``HH:MM:`` heads of canonical clock times met so far (at most 6,000).
-_HEAD_MS: dict[str, int] = {}
+#: Milliseconds of the ``HH:MM:`` heads of canonical clock times met so far (at most 6,000), filled
+#: by :func:`head_ms`; a reader may look a head up here first and call :func:`head_ms` on a miss.
+HEAD_MS: dict[str, int] = {}
 #: Milliseconds of two-digit seconds fields.
 SECONDS_MS: dict[str, int] = {f"{n:02d}": n * 1000 for n in range(60)}
 
@@ -1028,9 +1030,9 @@ def head_ms(head: str) -> int | None:
     >>> head_ms("01:02:"), head_ms("1:02:0")
     (3720000, None)
     """
-    ms = _HEAD_MS.get(head)
+    ms = HEAD_MS.get(head)
     if ms is None:
         if not _HEAD.fullmatch(head):
             return None
-        ms = _HEAD_MS[head] = int(head[:2]) * 3_600_000 + int(head[3:5]) * 60_000
+        ms = HEAD_MS[head] = int(head[:2]) * 3_600_000 + int(head[3:5]) * 60_000
     return ms
