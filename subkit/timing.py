@@ -918,8 +918,9 @@ class ClockFormat:
 
     Times are rounded half up to ``1/scale`` second (``scale`` 1000:
     milliseconds, 100: centiseconds, 1: whole seconds, with no fraction);
-    the fraction has as many digits as ``scale - 1``. Negative times are
-    clamped to zero, or written with a ``-`` when ``signed``.
+    the fraction has as many digits as ``scale - 1`` unless ``fraction_digits``
+    says otherwise. Negative times are clamped to zero, or written with a
+    ``-`` when ``signed``.
 
     >>> ClockFormat(1)(3723456), ClockFormat(2, ",", 100)(3723456), ClockFormat(scale=1)(-1500)
     ('1:02:03.456', '01:02:03,46', '00:00:00')
@@ -927,11 +928,14 @@ class ClockFormat:
 
     __slots__ = ("_prefix", "_scale", "_separator", "_signed", "_width")
 
-    def __init__(self, hour_digits: int = 2, separator: str = ".", scale: int = 1000, *, signed: bool = False) -> None:
+    def __init__(self, hour_digits: int = 2, separator: str = ".", scale: int = 1000, *, signed: bool = False,
+                 fraction_digits: int | None = None) -> None:
         self._prefix = MinutePrefix(hour_digits)
         self._separator = separator
         self._scale = scale
-        self._width = len(str(scale - 1)) if scale > 1 else 0
+        if fraction_digits is None:
+            fraction_digits = len(str(scale - 1)) if scale > 1 else 0
+        self._width = fraction_digits
         self._signed = signed
 
     def __call__(self, ms: int) -> str:
@@ -1007,10 +1011,10 @@ def format_lrc(ms: int, precision: int = 2) -> str:
 def format_qt_text(ms: int, scale: int) -> str:
     """``[HH:MM:SS.ff]`` with the fraction in ``1/scale`` s (rounded half up); negatives clamp to zero.
 
-    >>> format_qt_text(1500, 30), format_qt_text(1500, 1000)
-    ('[00:00:01.15]', '[00:00:01.500]')
+    >>> format_qt_text(1500, 30), format_qt_text(1500, 1000), format_qt_text(1500, 1)
+    ('[00:00:01.15]', '[00:00:01.500]', '[00:00:02.0]')
     """
-    return f"[{ClockFormat(2, '.', scale)(ms)}]"
+    return f"[{ClockFormat(2, '.', scale, fraction_digits=len(str(scale - 1)))(ms)}]"
 
 
 _HEAD = re.compile(r"\d\d:[0-5]\d:")
