@@ -23,6 +23,7 @@ LRC            ``62:03.45``                LRC lyrics (:func:`parse_lrc`)
 MPL2           ``37235`` (deciseconds)     MPL2 (:func:`parse_mpl2`)
 MicroDVD       ``893``  (frames)           MicroDVD (:func:`parse_microdvd`)
 QuickTime      ``[01:02:03.15]``           QuickTime Text, fraction in time-scale units
+TTML           ``01:02:03.456``, ``1.5s``  TTML, DFXP, EBU-TT-D, IMSC (:func:`parse_ttml`)
 =============  ==========================  ====================================
 
 Each reader of a notation takes the value of a time from here, and each
@@ -89,6 +90,7 @@ __all__ = [
     "parse_subviewer1",
     "parse_timecode",
     "parse_tmplayer",
+    "parse_ttml",
     "parse_vtt",
     "parse_vtt_loose",
     "round_half_up",
@@ -485,7 +487,10 @@ def parse_vtt(text: str, *, strict: bool = False) -> int | None:
     (62500, 3723000, None)
     >>> parse_vtt("00:01:02,5")
     62500
+
+    Blanks around the timestamp are skipped, as the W3C parser skips them in a timing line.
     """
+    text = text.strip(" \t\f\r")
     match = _VTT.fullmatch(text)
     if match is not None:
         ms = vtt_fields_ms(*match.groups())
@@ -494,6 +499,99 @@ def parse_vtt(text: str, *, strict: bool = False) -> int | None:
     if strict:
         return None
     return parse_vtt_loose(text)[0]
+
+
+# --- TTML -----------------------------------------------------------------------------------------
+
+_TTML_CLOCK = re.compile(r"(\d+):(\d{1,2}):(\d{1,2})(?:([.,]\d*)|:(\d+)(?:\.(\d+))?)?")
+_TTML_MINUTES_SECONDS = re.compile(r"(\d+):(\d{1,2}(?:[.,]\d+)?)")
+_TTML_OFFSET = re.compile(r"(\d+(?:[.,]\d*)?|[.,]\d+)(h|ms|m|s|f|t)?")
+_TTML_UNITS = {"h": Fraction(3600), "m": Fraction(60), "s": Fraction(1), "ms": Fraction(1, 1000)}
+
+
+def _ttml_clock(clock: re.Match[str], fps: Fraction, sub_fps: int, notes: list[str]) -> Fraction:
+    """Seconds of a TTML clock time in the media time base (frames at ``fps``)."""
+    hours, minutes, seconds = int(clock.group(1)), int(clock.group(2)), int(clock.group(3))
+    fraction, frames, sub = clock.group(4), clock.group(5), clock.group(6)
+    if minutes > 59 or seconds > 60:
+        notes.append("minutes or seconds above 59")
+    total = Fraction(hours * 3600 + minutes * 60 + seconds)
+    if fraction:
+        if "," in fraction:
+            notes.append("',' as decimal separator")
+        digits = fraction[1:]
+        if digits:
+            total += Fraction(int(digits), 10 ** len(digits))
+    elif frames is not None:
+        if int(frames) >= fps:
+            notes.append("frame at or above the frame rate")
+        total += Fraction(int(frames)) / fps
+        if sub:
+            total += Fraction(int(sub), sub_fps) / fps
+    return total
+
+
+def _ttml_offset(number_text: str, unit: str | None, fps: Fraction, tick_rate: Fraction | None,
+                 notes: list[str]) -> Fraction:
+    """Seconds of a TTML offset time ``1.5s``, ``10f``, ``5t``... (no unit: seconds, noted)."""
+    if "," in number_text:
+        notes.append("',' as decimal separator")
+        number_text = number_text.replace(",", ".")
+    number = Fraction(number_text)
+    if unit is None:
+        notes.append("no unit")
+        return number
+    if unit in _TTML_UNITS:
+        return number * _TTML_UNITS[unit]
+    if unit == "f":
+        return number / fps
+    if tick_rate is None:
+        # No tickRate: 1 tick a second as specified, but millions are the 10 MHz convention.
+        if number >= 10_000_000:
+            notes.append("tick times without a tick rate")
+            tick_rate = Fraction(10_000_000)
+        else:
+            tick_rate = Fraction(1)
+    return number / tick_rate
+
+
+def parse_ttml(text: str, *, fps: Fraction = Fraction(30), sub_fps: int = 1, tick_rate: Fraction | None = None,
+               strict: bool = False) -> int | None:
+    """Milliseconds of a TTML time expression in the media time base, as the TTML reader reads it, or ``None``.
+
+    Clock times (``01:02:03.456``, ``01:02:03:12`` with frames at ``fps`` and
+    ``.sub`` frames at ``sub_fps``) and offset times (``1.5s``, ``2m``,
+    ``1h``, ``500ms``, ``12f``, ``5t`` at ``tick_rate``; without a tick rate 1
+    tick a second, or 10,000,000 for counts in the millions). Lenient like
+    the reader: ``,`` as decimal separator, a number without a unit (seconds),
+    ``m:ss.fff`` without hours, fields above 59 and frames above the rate
+    (added up). ``strict`` gives ``None`` for each of those. Milliseconds are
+    rounded half up, once.
+
+    >>> parse_ttml("00:00:01.500"), parse_ttml("00:00:01:15"), parse_ttml("1.5s"), parse_ttml("1:02.5")
+    (1500, 1500, 1500, 62500)
+    >>> parse_ttml("1:02.5", strict=True), parse_ttml("wallclock(2020-01-01T00:00:00)")
+    (None, None)
+    """
+    value = text.strip()
+    notes: list[str] = []
+    clock = _TTML_CLOCK.fullmatch(value)
+    short = None if clock else _TTML_MINUTES_SECONDS.fullmatch(value)
+    offset = None if clock or short else _TTML_OFFSET.fullmatch(value)
+    if clock:
+        seconds = _ttml_clock(clock, fps, sub_fps, notes)
+    elif short:
+        notes.append("clock time without hours")
+        seconds = int(short.group(1)) * 60 + Fraction(short.group(2).replace(",", "."))
+    elif offset:
+        seconds = _ttml_offset(offset.group(1), offset.group(2), fps, tick_rate, notes)
+    else:
+        return None
+    if strict and notes:
+        return None
+    if 1000 % seconds.denominator == 0:
+        return seconds.numerator * (1000 // seconds.denominator)
+    return round_half_up(seconds * 1000)
 
 
 # --- ASS ------------------------------------------------------------------------------------------
@@ -521,7 +619,9 @@ def parse_ass(
     them, so ``.5`` is 50 ms); three digits are read as milliseconds and more as
     a decimal fraction. Hours may be missing, fields above 59 add up.
     ``note(category, message, action)`` hears of each deviation from
-    ``H:MM:SS.cc``; ``strict`` gives ``None`` for any of them.
+    ``H:MM:SS.cc``; ``strict`` gives ``None`` for any of them and for a
+    negative time. A comma is never part of a time: in a script it separates
+    the fields of the line, so the reader cannot meet one in a time.
 
     >>> parse_ass("0:00:01.5"), parse_ass("0:00:01.50"), parse_ass("0:00:01.500")
     (1050, 1500, 1500)
@@ -530,10 +630,12 @@ def parse_ass(
     if fast:
         h, m, s, cs = fast.groups()
         return ((int(h) * 60 + int(m)) * 60 + int(s)) * 1000 + int(cs) * 10
+    if "," in text:
+        return None
     if strict:
         noted: list[str] = []
         value = parse_ass(text, lambda category, message, action: noted.append(category))
-        return None if noted else value
+        return None if noted or (value is not None and value < 0) else value
     note = note or _no_note
     match = _ASS.fullmatch(text)
     if not match:
@@ -727,14 +829,14 @@ def parse_sbv(text: str, *, strict: bool = False) -> int | None:
 
     Lenient: ``:`` or ``,`` before the fraction, 1-2 fraction digits (a
     decimal: ``.5`` is 500 ms), no fraction, 1-digit fields, fields above 59
-    (added up). ``strict``: ``H:MM:SS.mmm`` only.
+    (added up), blanks around it. ``strict``: ``H:MM:SS.mmm`` only.
 
     >>> parse_sbv("1:02:03.456"), parse_sbv("0:00:01.5"), parse_sbv("0:00:01.5", strict=True)
     (3723456, 1500, None)
     """
     if strict and not _SBV_CANONICAL.fullmatch(text):
         return None
-    match = _SBV.fullmatch(text)
+    match = _SBV.fullmatch(text.strip(" \t"))
     if match is None:
         return None
     h, m, s, _sep, frac = match.groups()
@@ -752,15 +854,15 @@ def parse_subviewer(text: str, *, strict: bool = False) -> int | None:
 
     The fraction is a decimal: two digits are centiseconds, three
     milliseconds, one tenths. Lenient: ``,`` or ``:`` before it, 1-digit
-    fields, a ``-`` sign (the reader keeps negative times with a warning).
-    ``strict``: ``HH:MM:SS.cc`` only, not negative.
+    fields, a ``-`` sign (the reader keeps negative times with a warning),
+    blanks around it. ``strict``: ``HH:MM:SS.cc`` only, not negative.
 
     >>> parse_subviewer("01:02:03.45"), parse_subviewer("0:0:1,500"), parse_subviewer("-00:00:01.00", strict=True)
     (3723450, 1500, None)
     """
     if strict and (not _SUBVIEWER_CANONICAL.fullmatch(text) or text.startswith("-")):
         return None
-    match = _SUBVIEWER.fullmatch(text)
+    match = _SUBVIEWER.fullmatch(text.strip(" \t"))
     if match is None:
         return None
     sign, h, m, s, frac = match.groups()
@@ -791,27 +893,29 @@ def parse_subviewer1(text: str, *, strict: bool = False) -> int | None:
     return clock_ms(h, m, s, frac)
 
 
-#: One TMPlayer time (before the ``:`` or ``=`` that ends it). Groups: sign, hours, minutes, seconds.
-TMPLAYER_TIME = r"(-?)(\d{1,2}):(\d{1,2}):(\d{1,2})"
+#: One TMPlayer time (before the ``:`` or ``=`` that ends it), with the ``,N`` line number of
+#: TMPlayer+ multi-line cues. Groups: sign, hours, minutes, seconds, line number.
+TMPLAYER_TIME = r"(-?)(\d{1,2}):(\d{1,2}):(\d{1,2})(?:,(\d+))?"
 _TMPLAYER = re.compile(TMPLAYER_TIME)
-_TMPLAYER_CANONICAL = re.compile(r"\d{1,2}:[0-5]\d:[0-5]\d")
 
 
 def parse_tmplayer(text: str, *, strict: bool = False) -> int | None:
     """Milliseconds of a TMPlayer time ``HH:MM:SS`` (whole seconds), or ``None``.
 
-    Lenient: a ``-`` sign, minutes or seconds above 59 (added up).
+    Blanks before it and a TMPlayer+ ``,N`` line number after it are part of
+    the notation (the number says which line of the cue follows, not a
+    fraction). Lenient: a ``-`` sign, minutes or seconds above 59 (added up).
     ``strict``: neither.
 
-    >>> parse_tmplayer("01:02:03"), parse_tmplayer("0:00:75"), parse_tmplayer("0:00:75", strict=True)
-    (3723000, 75000, None)
+    >>> parse_tmplayer("01:02:03"), parse_tmplayer("00:00:01,2"), parse_tmplayer("0:00:75", strict=True)
+    (3723000, 1000, None)
     """
-    if strict and not _TMPLAYER_CANONICAL.fullmatch(text):
-        return None
-    match = _TMPLAYER.fullmatch(text)
+    match = _TMPLAYER.fullmatch(text.lstrip(" \t"))
     if match is None:
         return None
-    sign, h, m, s = match.groups()
+    sign, h, m, s, _line = match.groups()
+    if strict and (sign or int(m) > 59 or int(s) > 59):
+        return None
     return clock_ms(h, m, s, None, sign)
 
 
@@ -830,12 +934,14 @@ def parse_lrc(text: str, *, strict: bool = False) -> int | None:
     """Milliseconds of an LRC time ``mm:ss.xx``, or ``None``.
 
     Lenient: ``:`` before the fraction, no fraction, 1-3 fraction digits (a
-    decimal), seconds above 59 (added up), a ``-`` sign. ``strict``: two or
-    more minute digits, seconds up to 59 and two or three fraction digits.
+    decimal), seconds above 59 (added up), a ``-`` sign; blanks around it
+    (inside the tag's brackets). ``strict``: two or more minute digits,
+    seconds up to 59 and two or three fraction digits.
 
     >>> parse_lrc("62:03.45"), parse_lrc("1:02:5"), parse_lrc("1:02", strict=True)
     (3723450, 62500, None)
     """
+    text = text.strip(" \t")
     if strict and not _LRC_CANONICAL.fullmatch(text):
         return None
     match = _LRC.fullmatch(text)
@@ -872,7 +978,6 @@ def parse_microdvd(text: str, fps: Fraction, *, strict: bool = False) -> int | N
 #: One QuickTime Text stamp. Groups: hours, minutes, seconds, fraction (in units of the time scale).
 QT_STAMP = r"\[[ \t]*(\d{1,3}):(\d{1,2}):(\d{1,2})(?:[.:,](\d{1,5}))?[ \t]*\]"
 _QT = re.compile(QT_STAMP)
-_QT_CANONICAL = re.compile(r"\[\d\d:[0-5]\d:[0-5]\d\.\d+\]")
 
 
 def scaled_ms(hours: str, minutes: str, seconds: str, units: str | None, scale: int) -> int:
@@ -889,8 +994,8 @@ def parse_qt_text(text: str, scale: int = 1000, *, strict: bool = False) -> int 
     """Milliseconds of a QuickTime Text stamp ``[HH:MM:SS.ff]`` whose fraction counts ``1/scale`` s.
 
     Lenient: spaces inside the brackets, ``:`` or ``,`` before the fraction,
-    no fraction, a fraction at or above the scale (added up). ``strict``:
-    ``[HH:MM:SS.ff]`` with a fraction below the scale.
+    no fraction, 1-digit fields, a fraction at or above the scale (added up).
+    ``strict``: a fraction below the scale (the one thing the reader diagnoses).
 
     >>> parse_qt_text("[00:00:01.15]", 30), parse_qt_text("[00:00:01.300]", 600)
     (1500, 1500)
@@ -899,7 +1004,7 @@ def parse_qt_text(text: str, scale: int = 1000, *, strict: bool = False) -> int 
     if match is None:
         return None
     h, m, s, units = match.groups()
-    if strict and (not _QT_CANONICAL.fullmatch(text) or int(units) >= scale):
+    if strict and units and int(units) >= scale:
         return None
     return scaled_ms(h, m, s, units, scale)
 

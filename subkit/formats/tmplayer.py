@@ -42,7 +42,7 @@ from subkit.formats._timed_lines import (
     units,
 )
 from subkit.model import ContentItem, Cue, Document, LineBreak, LossReport, trusted_cue
-from subkit.timing import SECONDS_MS, ClockFormat, clock_ms, head_ms
+from subkit.timing import SECONDS_MS, TMPLAYER_TIME, ClockFormat, clock_ms, head_ms
 
 __all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
 
@@ -72,7 +72,7 @@ class WriteOptions(BaseWriteOptions):
             raise ValueError(f"separator must be ':' or '=', got {self.separator!r}")
 
 
-_LINE = re.compile(r"^[ \t]*(-?)(\d{1,2}):(\d{1,2}):(\d{1,2})(?:,(\d+))?([:=])(.*)$")
+_LINE = re.compile(rf"^[ \t]*{TMPLAYER_TIME}([:=])(.*)$")
 # A SMPTE timecode followed by a separator is another format (SCC, CSV timecodes), not TMPlayer.
 _TIMECODE = re.compile(r"^\s*\d{1,2}:\d\d:\d\d[:;]\d\d(?:[\t ,;]|$)")
 
