@@ -8,8 +8,9 @@ placeholder character, records where each piece went in the resulting
 content, and builds later cues of the same shape from the record.
 
 A shape is the sequence of tokens (the codes as written) plus, for each piece
-of text between them, whether it is empty, starts with ``/`` (which the line
-formats read as an italic marker at the start of a line) or is other text.
+of text between them, whether it is empty, is ``/`` alone, starts with ``/``
+(which the line formats read as an italic marker at the start of a line) or
+is other text.
 The parser must not look inside the text pieces beyond that; a differential
 test per reader checks that plans give what the parser gives.
 """
@@ -33,12 +34,6 @@ _PLACEHOLDER = re.compile("([\U000f0000-\U000ffffd])")
 
 #: A run template: its style and the parts of its text (literal strings, or the index of a piece).
 _Template = tuple[Run, tuple[str | int, ...]]
-
-
-def _shape(piece: str) -> int:
-    if not piece:
-        return 0
-    return 2 if piece[0] == "/" else 1
 
 
 class MarkupPlans(Generic[T]):
@@ -66,28 +61,30 @@ class MarkupPlans(Generic[T]):
         """The content of ``text`` and the parser's extra value, as ``parse(text)`` gives them."""
         parts = self._split(text)
         pieces = parts[0::2]
-        tokens = tuple(parts[1::2])
-        key = (tokens, tuple(map(_shape, pieces)))
+        shapes = tuple([((3 if piece == "/" else 2) if piece[0] == "/" else 1) if piece else 0 for piece in pieces])
+        key = (tuple(parts[1::2]), shapes)
         plan = self._plans.get(key, False)
         if plan is False:
-            plan = self._plan(tokens, key[1])
+            plan = self._plan(key[0], shapes)
             if len(self._plans) < self._limit:
                 self._plans[key] = plan
         if plan is None:
             return self._parse(text)
         entries, extra = plan
-        values = [piece[1:] if shape == 2 else piece for piece, shape in zip(pieces, key[1], strict=True)]
+        if 2 in shapes:
+            pieces = [piece[1:] if shape == 2 else piece for piece, shape in zip(pieces, shapes, strict=True)]
         items: list[ContentItem] = []
+        append = items.append
         for entry in entries:
             if type(entry) is tuple:
                 model, template = entry
                 if len(template) == 1 and type(template[0]) is int:
-                    items.append(trusted_run(values[template[0]], model.style))
+                    append(trusted_run(pieces[template[0]], model.style))
                 else:
-                    text = "".join(values[part] if type(part) is int else part for part in template)  # type: ignore[misc]
-                    items.append(trusted_run(text, model.style))
+                    joined = "".join(pieces[part] if type(part) is int else part for part in template)  # type: ignore[misc]
+                    append(trusted_run(joined, model.style))
             else:
-                items.append(entry)  # type: ignore[arg-type]
+                append(entry)  # type: ignore[arg-type]
         return tuple(items), extra
 
     def _plan(self, tokens: tuple[str, ...], shapes: tuple[int, ...]
@@ -99,7 +96,9 @@ class MarkupPlans(Generic[T]):
         for index, shape in enumerate(shapes):
             if index:
                 stand_in.append(tokens[index - 1])
-            if shape:
+            if shape == 3:
+                stand_in.append("/")
+            elif shape:
                 stand_in.append(("/" if shape == 2 else "") + chr(_FIRST + index))
         content, extra = self._parse("".join(stand_in))
         entries: list[ContentItem | _Template] = []

@@ -260,6 +260,11 @@ def read(data: str, *, options: ReadOptions) -> Document:
     regular = _read_regular(data, rate, options)
     if regular is not None:
         return regular
+    return _read_lenient(data, rate, options)
+
+
+def _read_lenient(data: str, rate: Fraction | None, options: ReadOptions) -> Document:
+    """The full reader: every line diagnosed, repairs said."""
     sink = DiagnosticSink(NAME, options)
     rows, declared = _rows(data, sink)
     if not rows:

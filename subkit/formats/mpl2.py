@@ -72,6 +72,11 @@ def read(data: str, *, options: ReadOptions) -> Document:
     regular = _read_regular(data)
     if regular is not None:
         return regular
+    return _read_lenient(data, options)
+
+
+def _read_lenient(data: str, options: ReadOptions) -> Document:
+    """The full reader: every line diagnosed, repairs said."""
     sink = DiagnosticSink(NAME, options)
     rows = _rows(data, sink)
     if not rows:
