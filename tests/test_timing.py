@@ -47,7 +47,8 @@ def test_parse_vtt_accepts_what_the_reader_repairs() -> None:
     assert timing.parse_vtt("00:00:01,5", strict=True) is None
 
 
-@given(st.integers(-10**9, 10**9), st.sampled_from([Fraction(25), FPS_23_976, FPS_29_97, Fraction(1000), Fraction(7, 3)]))
+@given(st.integers(-(10**9), 10**9),
+       st.sampled_from([Fraction(25), FPS_23_976, FPS_29_97, Fraction(1000), Fraction(7, 3)]))
 def test_integer_frame_arithmetic_matches_fractions(value: int, fps: Fraction) -> None:
     assert timing.frames_to_ms(value, fps) == timing.round_half_up(Fraction(value * 1000) / fps)
     exact = Fraction(value) * fps / 1000

@@ -63,8 +63,9 @@ class MarkupPlans(Generic[T]):
         pieces = parts[0::2]
         shapes = tuple([((3 if piece == "/" else 2) if piece[0] == "/" else 1) if piece else 0 for piece in pieces])
         key = (tuple(parts[1::2]), shapes)
-        plan = self._plans.get(key, False)
-        if plan is False:
+        try:
+            plan = self._plans[key]
+        except KeyError:
             plan = self._plan(key[0], shapes)
             if len(self._plans) < self._limit:
                 self._plans[key] = plan
@@ -81,7 +82,7 @@ class MarkupPlans(Generic[T]):
                 if len(template) == 1 and type(template[0]) is int:
                     append(trusted_run(pieces[template[0]], model.style))
                 else:
-                    joined = "".join(pieces[part] if type(part) is int else part for part in template)  # type: ignore[misc]
+                    joined = "".join([pieces[part] if isinstance(part, int) else part for part in template])
                     append(trusted_run(joined, model.style))
             else:
                 append(entry)  # type: ignore[arg-type]

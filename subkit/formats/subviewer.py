@@ -225,8 +225,8 @@ def read(data: str, *, options: ReadOptions) -> Document:
             continue
         timing = _TIMING.match(line)
         if timing:
-            groups = timing.groups()
-            start, end = clock_ms(*groups[1:5], groups[0]), clock_ms(*groups[6:10], groups[5])
+            g = timing.groups()
+            start, end = clock_ms(g[1], g[2], g[3], g[4], g[0]), clock_ms(g[6], g[7], g[8], g[9], g[5])
             reader.timing(start, end, line, index + 1, _CANONICAL.fullmatch(line) is not None)
             continue
         reader.text(line, index + 1)

@@ -9,8 +9,8 @@ on the fixtures, and on generated lines and markup.
 
 from __future__ import annotations
 
+import random
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,26 +18,44 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import subkit
-from subkit.formats import microdvd, mpl2, subviewer, tmplayer
+from subkit.formats import microdvd, mpl2, subviewer
 from subkit.formats._markup_plans import MarkupPlans
+from subkit.model import PLAIN, ContentItem, Cue, LineBreak, Run, RunStyle
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "bench"))
-from generate import make_cues, render_vtt  # noqa: E402
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
-FIXTURES = ROOT / "fixtures"
+_WORDS = ("I", "you", "we", "the", "a", "and", "but", "so", "now", "never", "here", "café", "naïve", "déjà", "|", "/",
+          "{", "}", "<", ">")
+_STYLES = (PLAIN, PLAIN, PLAIN, RunStyle(italic=True), RunStyle(bold=True), RunStyle(italic=True, bold=True))
 
 
 @pytest.fixture(scope="module")
 def generated() -> subkit.Document:
-    return subkit.loads(render_vtt(make_cues(400, 11)), format="webvtt")
+    """400 cues in time order: one or two lines, some italic or bold, a few odd characters."""
+    rng = random.Random(11)
+    cues = []
+    start = 0
+    for _ in range(400):
+        start += rng.randint(0, 1500)
+        content: list[ContentItem] = []
+        for line in range(rng.choice((1, 1, 2))):
+            if line:
+                content.append(LineBreak())
+            content.append(Run(" ".join(rng.choices(_WORDS, k=rng.randint(1, 7))), rng.choice(_STYLES)))
+        cues.append(Cue(start_ms=start, end_ms=start + rng.randint(500, 4000), content=tuple(content)))
+    return subkit.Document(cues=tuple(cues))
+
+
+def _text(data: str | bytes) -> str:
+    assert isinstance(data, str)
+    return data
 
 
 def _files(name: str, pattern: str, doc: subkit.Document) -> list[str]:
     """The fixtures, what the writer makes of each, and the writer's file of generated cues."""
     texts = [path.read_text(encoding="utf-8").replace("\r\n", "\n") for path in sorted(FIXTURES.glob(pattern))]
-    rewritten = [subkit.dumps(subkit.loads(text, format=name), name) for text in texts]
-    return [*texts, *rewritten, subkit.dumps(doc, name)]
+    rewritten = [_text(subkit.dumps(subkit.loads(text, format=name), name)) for text in texts]
+    return [*texts, *rewritten, _text(subkit.dumps(doc, name))]
 
 
 @pytest.mark.filterwarnings("ignore::subkit.LossyConversionWarning")
@@ -64,7 +82,7 @@ def test_microdvd_regular_path_matches_the_full_reader(generated: subkit.Documen
 
 @pytest.mark.filterwarnings("ignore::subkit.LossyConversionWarning")
 def test_tmplayer_cached_times_match_the_line_pattern(generated: subkit.Document) -> None:
-    data = subkit.dumps(generated, "tmplayer")
+    data = _text(subkit.dumps(generated, "tmplayer"))
     # A leading blank sends every line through the line pattern; the reader accepts it silently.
     padded = "\n".join(" " + line if line else line for line in data.split("\n"))
     assert subkit.loads(data, format="tmplayer") == subkit.loads(padded, format="tmplayer")
@@ -80,7 +98,8 @@ def test_subviewer_cached_timing_lines_match_the_pattern(fields: list[tuple[str,
     match = subviewer._TIMING.match(line)
     assert match is not None
     groups = match.groups()
-    exact = (subkit.timing.clock_ms(*groups[1:5], groups[0]), subkit.timing.clock_ms(*groups[6:10], groups[5]))
+    start = subkit.timing.clock_ms(groups[1], groups[2], groups[3], groups[4], groups[0])
+    exact = (start, subkit.timing.clock_ms(groups[6], groups[7], groups[8], groups[9], groups[5]))
     # The cache takes only minutes and seconds up to 59; the rest goes the long way, to the same value.
     if all(int(m) < 60 and int(s) < 60 for _h, m, s, _cs in fields):
         assert cached == exact
@@ -89,8 +108,9 @@ def test_subviewer_cached_timing_lines_match_the_pattern(fields: list[tuple[str,
 
 
 _MICRODVD_PIECES = st.sampled_from(
-    ["", "a", "Hello there", "/x", "/", " ", "{", "}", "{y:i}", "{Y:b}", "{y:ib}", "{y:q}", "{c:$0000FF}", "{C:$00FF00}",
-     "{f:Arial}", "{s:20}", "{s:x}", "{P:0}", "{P:1}", "{o:1,2}", "{H:UTF-8}", "{x:1}", "|", "||", "{y:i|}", "\U000f0001"]
+    ["", "a", "Hello there", "/x", "/", " ", "{", "}", "{y:i}", "{Y:b}", "{y:ib}", "{y:q}", "{c:$0000FF}",
+     "{C:$00FF00}", "{f:Arial}", "{s:20}", "{s:x}", "{P:0}", "{P:1}", "{o:1,2}", "{H:UTF-8}", "{x:1}", "|", "||",
+     "{y:i|}", "\U000f0001"]
 )
 _SUBVIEWER_PIECES = st.sampled_from(
     ["", "a", "Hello there", "/x", "<i>", "</i>", "<b>", "</b>", "<u>", "<s>", "</s>", "<font color=red>",
@@ -118,7 +138,7 @@ def test_subviewer_plans_match_the_markup_parser(text: str) -> None:
 def test_plans_are_shared_by_texts_of_one_shape() -> None:
     calls: list[str] = []
 
-    def parse(text: str) -> tuple[tuple[subkit.model.ContentItem, ...], None]:
+    def parse(text: str) -> tuple[tuple[ContentItem, ...], None]:
         calls.append(text)
         return microdvd._markup(text)[0], None
 
