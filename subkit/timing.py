@@ -71,6 +71,7 @@ __all__ = [
     "format_timecode",
     "format_tmplayer",
     "format_vtt",
+    "frame_converters",
     "frames_to_ms",
     "frames_to_timecode",
     "head_ms",
@@ -212,6 +213,28 @@ def ms_to_frames(ms: int, fps: Fraction, *, rounding: str = "nearest") -> int:
     if rounding == "ceil":
         return -((-num * ms) // (1000 * den))
     raise ValueError(f"unknown rounding {rounding!r}")
+
+
+def frame_converters(fps: Fraction) -> tuple[Callable[[int], int], Callable[[int], int]]:
+    """``(frames_to_ms, ms_to_frames)`` at one rate, its terms read once: for a reader's or writer's loop.
+
+    Both give what :func:`frames_to_ms` and :func:`ms_to_frames` (nearest) give.
+
+    >>> to_ms, to_frames = frame_converters(FPS_29_97)
+    >>> to_ms(1), to_frames(33)
+    (33, 1)
+    """
+    num, den = fps.numerator, fps.denominator
+    ms_scale, ms_half, ms_divisor = 2000 * den, num, 2 * num
+    frame_scale, frame_half, frame_divisor = 2 * num, 1000 * den, 2000 * den
+
+    def to_ms(frames: int) -> int:
+        return (ms_scale * frames + ms_half) // ms_divisor
+
+    def to_frames(ms: int) -> int:
+        return (frame_scale * ms + frame_half) // frame_divisor
+
+    return to_ms, to_frames
 
 
 def _nominal(fps: Fraction) -> int:

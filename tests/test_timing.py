@@ -56,6 +56,8 @@ def test_integer_frame_arithmetic_matches_fractions(value: int, fps: Fraction) -
     assert timing.ms_to_frames(value, fps, rounding="floor") == exact.__floor__()
     assert timing.ms_to_frames(value, fps, rounding="ceil") == exact.__ceil__()
     assert timing.units_ms(value, 100) == timing.round_half_up(Fraction(value, 100))
+    to_ms, to_frames = timing.frame_converters(fps)
+    assert (to_ms(value), to_frames(value)) == (timing.frames_to_ms(value, fps), timing.ms_to_frames(value, fps))
 
 
 @given(st.integers(-10**8, 10**9), st.sampled_from([(1, ".", 1000), (2, ",", 100), (2, ".", 1), (2, ".", 30),

@@ -56,7 +56,7 @@ from subkit.model import (
     trusted_cue,
     trusted_run,
 )
-from subkit.timing import FPS_23_976, frames_to_ms, ms_to_frames, parse_fps
+from subkit.timing import FPS_23_976, frame_converters, frames_to_ms, parse_fps
 
 __all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "format_fps", "read", "sniff", "write"]
 
@@ -357,9 +357,7 @@ def _read_regular(data: str, rate: Fraction | None, options: ReadOptions) -> Doc
     if rate is None:
         return None
     sink = DiagnosticSink(NAME, options)
-    num, den = rate.numerator, rate.denominator
-    to_ms = 2000 * den
-    half, double = num, 2 * num
+    to_ms, _to_frames = frame_converters(rate)
     cues: list[Cue] = []
     append = cues.append
     regular = _REGULAR.match
@@ -374,8 +372,7 @@ def _read_regular(data: str, rate: Fraction | None, options: ReadOptions) -> Doc
         start_frame, end_frame = int(start_text), int(end_text)
         if end_frame < start_frame:
             return None
-        start = (to_ms * start_frame + half) // double  # frames_to_ms
-        end = (to_ms * end_frame + half) // double
+        start, end = to_ms(start_frame), to_ms(end_frame)
         if text[-1:] == "\r":
             text = text.rstrip("\r")
         if "{" in text:
@@ -430,18 +427,21 @@ def _writable(style: RunStyle) -> RunStyle:
 _CODED = ("italic", "bold", "underline", "strike", "color", "font_family", "font_size")
 
 
-#: Line-start codes per run style met so far (a file uses a handful of styles).
-_STYLE_CODES: dict[RunStyle, str] = {}
+#: Line-start codes per run style met so far (a file uses a handful of styles), by the style's identity
+#: (runs share their style objects; hashing a style field by field costs more than writing its codes).
+#: Each entry keeps its style alive, so that an identity is not reused while it is in the table.
+_STYLE_CODES: dict[int, tuple[RunStyle, str]] = {}
 
 
 def _style_codes(style: RunStyle) -> str:
     """The codes a line whose text is all in ``style`` starts with (``""`` for none)."""
-    codes = _STYLE_CODES.get(style)
-    if codes is None:
-        writable = _writable(style)
-        codes = _codes(writable, upper=False) if writable != PLAIN else ""
-        if len(_STYLE_CODES) < 1024:
-            _STYLE_CODES[style] = codes
+    entry = _STYLE_CODES.get(id(style))
+    if entry is not None and entry[0] is style:
+        return entry[1]
+    writable = _writable(style)
+    codes = _codes(writable, upper=False) if writable != PLAIN else ""
+    if len(_STYLE_CODES) < 1024:
+        _STYLE_CODES[id(style)] = (style, codes)
     return codes
 
 
@@ -508,9 +508,9 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     out: list[str] = []
     if options.fps_header:
         out.append(f"{{1}}{{1}}{format_fps(rate)}\n")
+    _to_ms, to_frames = frame_converters(rate)
     for index, cue in enumerate(doc.cues):
         if cue.comment:
             continue
-        out.append(f"{{{ms_to_frames(cue.start_ms, rate)}}}{{{ms_to_frames(cue.end_ms, rate)}}}"
-                   f"{_cue_text(cue, index, report)}\n")
+        out.append(f"{{{to_frames(cue.start_ms)}}}{{{to_frames(cue.end_ms)}}}{_cue_text(cue, index, report)}\n")
     return "".join(out)
