@@ -141,6 +141,28 @@ class _Reader:
         self.in_header = False
         self.seen_timing = False
 
+    def regular_blocks(self, lines: list[str], index: int) -> int:
+        """Read the regular blocks from ``lines[index]`` on; the index of the first line not read.
+
+        A regular block is a canonical timing line whose end is not before its
+        start, one line of text with no blanks around it that is no timing
+        line, and an empty line: exactly what the line-by-line reading takes
+        without a diagnostic (but for unknown markup, diagnosed in the same order).
+        """
+        cues, sink = self.cues, self.sink
+        last = len(lines) - 2
+        while index < last:
+            times = _timing_ms(lines[index])
+            text = lines[index + 1]
+            if (times is None or times[1] < times[0] or lines[index + 2] or not text or text[0].isspace()
+                    or text[-1].isspace() or _timing_ms(text) is not None or _TIMING.match(text)):
+                return index
+            self.seen_timing = True
+            self.in_header = False
+            cues.append(trusted_cue(times[0], times[1], _content([(index + 2, text)], sink)))
+            index += 3
+        return index
+
     def finish(self) -> None:
         """Add the cue being collected, if any."""
         if self.pending is not None:
@@ -214,22 +236,14 @@ def read(data: str, *, options: ReadOptions) -> Document:
     sink = DiagnosticSink(NAME, options)
     lines = data.split("\n")
     reader = _Reader(sink)
-    for index, raw in enumerate(lines):
-        line = raw.strip()
-        if not line:
-            reader.blank()
-            continue
-        times = _timing_ms(line)
-        if times is not None:
-            reader.timing(times[0], times[1], line, index + 1, True)
-            continue
-        timing = _TIMING.match(line)
-        if timing:
-            g = timing.groups()
-            start, end = clock_ms(g[1], g[2], g[3], g[4], g[0]), clock_ms(g[6], g[7], g[8], g[9], g[5])
-            reader.timing(start, end, line, index + 1, _CANONICAL.fullmatch(line) is not None)
-            continue
-        reader.text(line, index + 1)
+    index, count = 0, len(lines)
+    while index < count:
+        if reader.pending is None and reader.previous_blank:
+            index = reader.regular_blocks(lines, index)
+            if index >= count:
+                break
+        _read_line(reader, lines[index].strip(), index + 1)
+        index += 1
     reader.finish()
     if not reader.cues and not reader.header and reader.title is None and data.strip():
         first = next(i for i, line in enumerate(lines) if line.strip())
@@ -241,6 +255,24 @@ def read(data: str, *, options: ReadOptions) -> Document:
 
 
 _TIMING_LIKE = re.compile(r"^-?\d{1,2}:\d")
+
+
+def _read_line(reader: _Reader, line: str, line_no: int) -> None:
+    """Give one (stripped) line to the reader: blank, timing line or other."""
+    if not line:
+        reader.blank()
+        return
+    times = _timing_ms(line)
+    if times is not None:
+        reader.timing(times[0], times[1], line, line_no, True)
+        return
+    timing = _TIMING.match(line)
+    if timing:
+        g = timing.groups()
+        start, end = clock_ms(g[1], g[2], g[3], g[4], g[0]), clock_ms(g[6], g[7], g[8], g[9], g[5])
+        reader.timing(start, end, line, line_no, _CANONICAL.fullmatch(line) is not None)
+        return
+    reader.text(line, line_no)
 
 
 def _content(text: list[tuple[int, str]], sink: DiagnosticSink) -> tuple[ContentItem, ...]:

@@ -148,3 +148,11 @@ def test_plans_are_shared_by_texts_of_one_shape() -> None:
     assert len(calls) == 1
     assert second == (microdvd._markup("{y:i}Other text|here")[0], None)
     assert first != second
+
+
+@pytest.mark.filterwarnings("ignore::subkit.LossyConversionWarning")
+def test_subviewer_regular_blocks_match_the_line_reader(generated: subkit.Document) -> None:
+    for data in _files("subviewer", "subviewer/*.sub", generated):
+        # A blank line holding a space is no regular block's end: every block goes line by line, silently.
+        spaced = "\n".join(line or " " for line in data.split("\n"))
+        assert subkit.loads(data, format="subviewer") == subkit.loads(spaced, format="subviewer")
