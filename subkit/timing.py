@@ -9,9 +9,9 @@ Notations handled here:
 =============  ==========================  ====================================
 notation       example                     used by
 =============  ==========================  ====================================
-SRT            ``01:02:03,456``            SRT (``.`` also read)
-WebVTT         ``01:02:03.456``/``02:03.456``  WebVTT cue times, inner timestamps
-ASS            ``1:02:03.45``              ASS/SSA (centiseconds)
+SRT            ``01:02:03,456``            SRT, ``.`` also read (:func:`parse_srt`)
+WebVTT         ``01:02:03.456``/``02:03.456``  WebVTT cue times, inner timestamps (:func:`parse_vtt`)
+ASS            ``1:02:03.45``              ASS/SSA, centiseconds (:func:`parse_ass`)
 duration       ``1m30s``, ``1.5``, ``2f``  every option and function taking a time
                                            (:func:`parse_duration`, :func:`to_ms`)
 SMPTE          ``01:02:03:04``/``;04``     frame-based formats (NDF and DF)
@@ -26,10 +26,13 @@ QuickTime      ``[01:02:03.15]``           QuickTime Text, fraction in time-scal
 TTML           ``01:02:03.456``, ``1.5s``  TTML, DFXP, EBU-TT-D, IMSC (:func:`parse_ttml`)
 =============  ==========================  ====================================
 
-Each reader of a notation takes the value of a time from here, and each
-``parse_*`` function answers what that reader answers: the lenient reading by
-default, ``None`` where the reader refuses the time; ``strict=True`` gives
-``None`` as well where the reader would repair the time (with a diagnostic).
+Each ``parse_*`` function answers what the reader of its notation answers: the
+lenient reading by default, ``None`` where the reader refuses the time;
+``strict=True`` gives ``None`` as well where the reader would repair the time
+(with a diagnostic). The readers of the line and block formats take the
+pattern and the value of their time fields from here; the SRT, WebVTT, ASS and
+TTML readers keep short paths of their own, which ``tests/test_timing_table.py``
+holds to these functions with one table of timestamps.
 Writers format through the ``format_*`` functions or :class:`ClockFormat`,
 which caches the ``HH:MM:`` prefix per minute.
 """
