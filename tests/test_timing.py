@@ -22,10 +22,54 @@ def test_format_and_parse_notations() -> None:
     assert timing.parse_vtt("00:01.000") == 1000
     assert timing.parse_vtt("100:00:00.000") == 360_000_000
     for bad in ("1:02.000", "00:60.000", "00:00:00,000", "00:00.00"):
-        assert timing.parse_vtt(bad) is None
+        assert timing.parse_vtt(bad, strict=True) is None
+    assert timing.parse_vtt("00:60.000") is None  # no repair for seconds above 59
     assert timing.parse_ass("0:00:01.5") == 1050
     assert timing.parse_ass("-0:00:01.00") == -1000
     assert timing.parse_ass("x") is None
+
+
+def test_parse_ass_reads_three_digits_as_milliseconds() -> None:
+    # Regression: the fraction was always read as centiseconds (6000 ms here) where the ASS reader reads 1500.
+    assert timing.parse_ass("0:00:01.500") == 1500
+    assert timing.parse_ass("0:00:01.500", strict=True) is None
+    notes: list[str] = []
+    assert timing.parse_ass("0:00:01.500", lambda category, message, action: notes.append(category)) == 1500
+    assert notes == ["time-ms", "time-format"]
+
+
+def test_parse_vtt_accepts_what_the_reader_repairs() -> None:
+    # Regression: parse_vtt refused timestamps that the WebVTT reader reads (with a warning).
+    assert timing.parse_vtt("1:02:03.000") == 3_723_000  # hours of one digit are W3C-valid
+    assert timing.parse_vtt("1:02:03.000", strict=True) == 3_723_000
+    assert timing.parse_vtt("00:00:01,5") == 1500
+    assert timing.parse_vtt("00:00:01") == 1000
+    assert timing.parse_vtt("00:00:01,5", strict=True) is None
+
+
+@given(st.integers(-(10**9), 10**9),
+       st.sampled_from([Fraction(25), FPS_23_976, FPS_29_97, Fraction(1000), Fraction(7, 3)]))
+def test_integer_frame_arithmetic_matches_fractions(value: int, fps: Fraction) -> None:
+    assert timing.frames_to_ms(value, fps) == timing.round_half_up(Fraction(value * 1000) / fps)
+    exact = Fraction(value) * fps / 1000
+    assert timing.ms_to_frames(value, fps) == timing.round_half_up(exact)
+    assert timing.ms_to_frames(value, fps, rounding="floor") == exact.__floor__()
+    assert timing.ms_to_frames(value, fps, rounding="ceil") == exact.__ceil__()
+    assert timing.units_ms(value, 100) == timing.round_half_up(Fraction(value, 100))
+    to_ms, to_frames = timing.frame_converters(fps)
+    assert (to_ms(value), to_frames(value)) == (timing.frames_to_ms(value, fps), timing.ms_to_frames(value, fps))
+
+
+@given(st.integers(-10**8, 10**9), st.sampled_from([(1, ".", 1000), (2, ",", 100), (2, ".", 1), (2, ".", 30),
+                                                   (3, ".", 600)]))
+def test_clock_format_matches_exact_rounding(ms: int, layout: tuple[int, str, int]) -> None:
+    hour_digits, separator, scale = layout
+    units = timing.round_half_up(Fraction(max(ms, 0) * scale, 1000))
+    seconds, fraction = divmod(units, scale)
+    expected = f"{seconds // 3600:0{hour_digits}d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+    if scale > 1:
+        expected += f"{separator}{fraction:0{len(str(scale - 1))}d}"
+    assert timing.ClockFormat(hour_digits, separator, scale)(ms) == expected
 
 
 @pytest.mark.parametrize(

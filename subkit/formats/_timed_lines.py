@@ -9,10 +9,10 @@ starts. The pieces here do those three things the same way for all of them.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from fractions import Fraction
 
-from subkit.model import PLAIN, ContentItem, Cue, LineBreak, LossReport, Run, RunStyle
-from subkit.timing import round_half_up
+from subkit.errors import ModelError
+from subkit.model import ContentItem, Cue, LineBreak, LossReport, Run, RunStyle, trusted_run
+from subkit.timing import units_ms
 
 __all__ = [
     "ITALIC",
@@ -41,16 +41,22 @@ def parse_slash_lines(text: str) -> tuple[ContentItem, ...]:
     >>> parse_slash_lines("/Hello|there")
     (Run('Hello', RunStyle(italic=True)), LineBreak(), Run('there'))
     """
+    if "\n" in text:
+        raise ModelError("Run.text cannot contain a line break; use LineBreak")
+    if "|" not in text:
+        # One line (the usual case): no list.
+        if text[:1] == "/":
+            return (trusted_run(text[1:], ITALIC),) if len(text) > 1 else ()
+        return (trusted_run(text),) if text else ()
     items: list[ContentItem] = []
-    for index, line in enumerate(text.split("|")):
-        if index:
-            items.append(_BREAK)
-        style = PLAIN
-        if line.startswith("/"):
-            line = line[1:]
-            style = ITALIC
-        if line:
-            items.append(Run(line, style))
+    for line in text.split("|"):
+        if line[:1] == "/":
+            if len(line) > 1:
+                items.append(trusted_run(line[1:], ITALIC))
+        elif line:
+            items.append(trusted_run(line))
+        items.append(_BREAK)
+    items.pop()
     return tuple(items)
 
 
@@ -65,6 +71,14 @@ def format_slash_lines(cue: Cue, index: int, report: LossReport) -> str:
     The caller reports unsupported features first; this reports only italics
     that cover part of a line, which a ``/`` cannot express.
     """
+    content = cue.content
+    if len(content) == 1 and type(content[0]) is Run:
+        # One run on one line (the usual case): no per-line lists.
+        run = content[0]
+        text = run.text
+        if run.style.italic and text:
+            text = "/" + text
+        return text.replace("|", "¦") if "|" in text else text
     out: list[str] = []
     for runs in line_runs(cue):
         text = "".join(run.text for run in runs)
@@ -129,9 +143,9 @@ def close_ends(
 
 
 def units(ms: int, unit_ms: int) -> int:
-    """``ms`` in units of ``unit_ms`` (deciseconds, seconds), rounded half up, exactly.
+    """``ms`` in units of ``unit_ms`` (deciseconds, seconds), rounded half up, exactly (:func:`subkit.timing.units_ms`).
 
     >>> units(150, 100), units(-150, 100), units(1499, 1000)
     (2, -1, 1)
     """
-    return round_half_up(Fraction(ms, unit_ms))
+    return units_ms(ms, unit_ms)

@@ -43,6 +43,7 @@ from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSi
 from subkit.formats._lower import Lowering, lower
 from subkit.formats._timed_lines import LAST_CUE_MS, close_ends, flat_text, next_starts, units
 from subkit.model import Cue, Document, LossReport, Run, Word
+from subkit.timing import LRC_TIME, format_lrc, lrc_ms
 
 __all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
 
@@ -85,9 +86,8 @@ class WriteOptions(BaseWriteOptions):
             raise ValueError(f"precision must be 2 or 3, got {self.precision!r}")
 
 
-_TIME = r"(-?)(\d+):(\d+)(?:[.:](\d{1,3}))?"
-_TIME_TAG = re.compile(r"\[[ \t]*" + _TIME + r"[ \t]*\]")
-_WORD_TAG = re.compile(r"<" + _TIME + r">")
+_TIME_TAG = re.compile(r"\[[ \t]*" + LRC_TIME + r"[ \t]*\]")
+_WORD_TAG = re.compile(r"<" + LRC_TIME + r">")
 _ID_TAG = re.compile(r"^\[([A-Za-z#][A-Za-z0-9#_-]*):(.*)\][ \t]*$")
 _CANONICAL = re.compile(r"-?\d\d+:\d\d\.\d\d\d?")
 _SNIFF = re.compile(r"^\ufeff?\[(?:-?\d+:\d\d(?:\.\d{1,3})?|(?:ar|ti|al|by|au|re|ve|length|offset|la):[^\]\n]*)\]")
@@ -99,11 +99,6 @@ def sniff(head: str) -> bool:
         if line.strip():
             return _SNIFF.match(line.strip()) is not None
     return False
-
-
-def _ms(sign: str, minutes: str, seconds: str, fraction: str | None) -> int:
-    value = (int(minutes) * 60 + int(seconds)) * 1000 + (int(fraction.ljust(3, "0")) if fraction else 0)
-    return -value if sign else value
 
 
 class _Line:
@@ -131,11 +126,55 @@ def _split_words(text: str, shift: int) -> tuple[str, list[tuple[int, str]], int
     segments: list[tuple[int, str]] = []
     for i in range(1, len(pieces), 5):
         sign, minutes, seconds, fraction, after = pieces[i : i + 5]
-        segments.append((_ms(sign, minutes, seconds, fraction) + shift, after))
+        segments.append((lrc_ms(sign, minutes, seconds, fraction) + shift, after))
     end_mark = None
     if segments and not segments[-1][1].strip():
         end_mark = segments.pop()[0]
     return prefix, segments, end_mark, True
+
+
+def _offset(raw_lines: list[str], options: ReadOptions, sink: DiagnosticSink) -> int:
+    """The ``[offset:]`` in milliseconds (0 when there is none or it is not applied).
+
+    ID tags may come anywhere, but the offset applies to every line: it is found first.
+    """
+    offset = 0
+    for line_no, line in enumerate(raw_lines, start=1):
+        tag = _ID_TAG.match(line.strip())
+        if tag and tag.group(1).lower() == "offset" and options.apply_offset:
+            try:
+                offset = int(tag.group(2).strip().replace("+", "", 1) or "0")
+            except ValueError:
+                sink.warn(f"unreadable offset {tag.group(2).strip()!r}", "ignored it", line=line_no)
+    return offset
+
+
+def _time_tags(stripped: str, line_no: int, offset: int, sink: DiagnosticSink) -> tuple[list[int], int]:
+    """The times of the ``[mm:ss.xx]`` tags a line starts with, and where its text begins."""
+    position = 0
+    times: list[int] = []
+    while True:
+        match = _TIME_TAG.match(stripped, position)
+        if match is None:
+            return times, position
+        sign, minutes, seconds, fraction = match.groups()
+        canonical = _CANONICAL.fullmatch(match.group(0)[1:-1].strip())
+        if not canonical or int(seconds) > 59:
+            sink.warn(f"non-standard time tag {match.group(0)}", "read it leniently", line=line_no,
+                      excerpt=match.group(0))
+        times.append(lrc_ms(sign, minutes, seconds, fraction) - offset)
+        position = match.end()
+
+
+def _end_open_lines(lines: list[_Line], since: int, times: list[int]) -> None:
+    """A time with no text ends what is on screen: the open lines that started by then."""
+    for time in times:
+        # Lines before the previous empty line are closed or replaced by later ones.
+        open_lines = [earlier for earlier in lines[since:] if earlier.end is None and earlier.start <= time]
+        latest = max((earlier.start for earlier in open_lines), default=None)
+        for earlier in open_lines:
+            if earlier.start == latest:
+                earlier.end = time
 
 
 def read(data: str, *, options: ReadOptions) -> Document:
@@ -147,16 +186,8 @@ def read(data: str, *, options: ReadOptions) -> Document:
     sink = DiagnosticSink(NAME, options)
     header: dict[str, str] = {}
     title: str | None = None
-    offset = 0
     raw_lines = data.split("\n")
-    # ID tags may come anywhere, but the offset applies to every line: find it first.
-    for line_no, line in enumerate(raw_lines, start=1):
-        tag = _ID_TAG.match(line.strip())
-        if tag and tag.group(1).lower() == "offset" and options.apply_offset:
-            try:
-                offset = int(tag.group(2).strip().replace("+", "", 1) or "0")
-            except ValueError:
-                sink.warn(f"unreadable offset {tag.group(2).strip()!r}", "ignored it", line=line_no)
+    offset = _offset(raw_lines, options, sink)
     lines: list[_Line] = []
     since = 0
     seen_timed = False
@@ -172,19 +203,7 @@ def read(data: str, *, options: ReadOptions) -> Document:
             elif key != "offset":
                 header[f"lrc.{key}"] = value
             continue
-        position = 0
-        times: list[int] = []
-        while True:
-            match = _TIME_TAG.match(stripped, position)
-            if match is None:
-                break
-            sign, minutes, seconds, fraction = match.groups()
-            canonical = _CANONICAL.fullmatch(match.group(0)[1:-1].strip())
-            if not canonical or int(seconds) > 59:
-                sink.warn(f"non-standard time tag {match.group(0)}", "read it leniently", line=line_no,
-                          excerpt=match.group(0))
-            times.append(_ms(sign, minutes, seconds, fraction) - offset)
-            position = match.end()
+        times, position = _time_tags(stripped, line_no, offset, sink)
         if not times:
             sink.error("line without a time tag", "skipped it", line=line_no, excerpt=stripped)
             continue
@@ -195,14 +214,7 @@ def read(data: str, *, options: ReadOptions) -> Document:
         prefix, segments, end_mark, tagged = _split_words(text, -offset)
         prefix = prefix.lstrip() if tagged else text.strip()
         if not prefix and not segments:
-            # A time with no text ends what is on screen: the open lines that started by then.
-            for time in times:
-                # Lines before the previous empty line are closed or replaced by later ones.
-                open_lines = [earlier for earlier in lines[since:] if earlier.end is None and earlier.start <= time]
-                latest = max((earlier.start for earlier in open_lines), default=None)
-                for earlier in open_lines:
-                    if earlier.start == latest:
-                        earlier.end = time
+            _end_open_lines(lines, since, times)
             since = len(lines)
             continue
         first = times[0]
@@ -256,12 +268,7 @@ def _cue(item: _Line, end: int, sink: DiagnosticSink) -> Cue:
 
 
 def _time(ms: int, precision: int) -> str:
-    sign = "-" if ms < 0 else ""
-    value = abs(ms)
-    if precision == 2:
-        cs = units(value, 10)
-        return f"{sign}{cs // 6000:02d}:{cs // 100 % 60:02d}.{cs % 100:02d}"
-    return f"{sign}{value // 60000:02d}:{value // 1000 % 60:02d}.{value % 1000:03d}"
+    return format_lrc(ms, precision)
 
 
 def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:

@@ -38,7 +38,8 @@ from fractions import Fraction
 
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
 from subkit.formats._lower import Lowering, lower
-from subkit.formats._timed_lines import close_ends
+from subkit.formats._markup_plans import MarkupPlans
+from subkit.formats._timed_lines import close_ends, parse_slash_lines
 from subkit.model import (
     NOWHERE,
     PLAIN,
@@ -52,8 +53,10 @@ from subkit.model import (
     Raw,
     Run,
     RunStyle,
+    trusted_cue,
+    trusted_run,
 )
-from subkit.timing import FPS_23_976, frames_to_ms, ms_to_frames, parse_fps
+from subkit.timing import FPS_23_976, frame_converters, frames_to_ms, parse_fps
 
 __all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "format_fps", "read", "sniff", "write"]
 
@@ -186,7 +189,15 @@ def _apply_code(key: str, value: str, target: _LineStyle) -> bool:
 def _parse_text(
     text: str, sink: DiagnosticSink, line_no: int
 ) -> tuple[tuple[ContentItem, ...], int | None]:
-    """Content and alignment of a cue's text."""
+    """Content and alignment of a cue's text (an unknown control code is diagnosed)."""
+    content, (align, unknown) = _PLANS(text)
+    if unknown is not None:
+        sink.warn(f"unknown control code {unknown}", "kept it as text", line=line_no, excerpt=unknown)
+    return content, align
+
+
+def _markup(text: str) -> tuple[tuple[ContentItem, ...], tuple[int | None, str | None]]:
+    """Content of a cue's text, with its alignment and the first unknown control code."""
     cue_style = _LineStyle()
     align: int | None = None
     items: list[ContentItem] = []
@@ -229,43 +240,36 @@ def _parse_text(
         pending += line[position:]
         if pending:
             items.append(Run(pending, current.style()))
-    if unknown:
-        sink.warn(f"unknown control code {unknown[0]}", "kept it as text", line=line_no, excerpt=unknown[0])
-    return tuple(items), align
+    return tuple(items), (align, unknown[0] if unknown else None)
+
+
+#: The markup the text parser reads: control codes and line separators.
+_TOKEN = re.compile(r"(\{[a-zA-Z]:[^{}|]*\}|\|)")
+#: Content plans per distinct markup sequence of the file (see :mod:`subkit.formats._markup_plans`).
+_PLANS = MarkupPlans(_TOKEN, _markup)
 
 
 def read(data: str, *, options: ReadOptions) -> Document:
     """Parse MicroDVD text (``\\n`` newlines) into a document.
 
+    Regular files (a ``{1}{1}`` frame rate or ``fps=``, then lines
+    ``{start}{end}text`` with ``end >= start >= 0``) take a short path
+    (:func:`_read_regular`) that gives what the full reader gives.
+
     Raises:
         ParseError: nothing in non-empty input is a cue, or (strict) any flaw.
     """
-    sink = DiagnosticSink(NAME, options)
     rate = _fps_option(options.fps)
-    declared: Fraction | None = None
-    rows: list[tuple[int, int, int | None, str]] = []  # line, start frame, end frame, text
-    for line_no, line in enumerate(data.split("\n"), start=1):
-        if not line.strip():
-            continue
-        match = _LINE.match(line)
-        if match is None:
-            sink.error("not a {start}{end} cue line", "skipped it", line=line_no, excerpt=line)
-            continue
-        start_text, end_text, text = match.groups()
-        start, end = int(start_text), (int(end_text) if end_text else None)
-        if not rows and declared is None and start in (0, 1) and end in (0, 1) and _FPS_TEXT.match(text):
-            # The frame-rate declaration ({1}{1}23.976; {0}{0} from a few writers).
-            try:
-                declared = parse_fps(text.strip().replace(",", "."))
-            except ValueError:
-                declared = None
-            if declared is not None:
-                if start != 1 or end != 1:
-                    sink.warn("frame rate declared with {0}{0} rather than {1}{1}", "used it", line=line_no)
-                continue
-        if not _CANONICAL.match(line):
-            sink.warn("spaces inside the frame braces", "read them leniently", line=line_no, excerpt=line)
-        rows.append((line_no, start, end, text))
+    regular = _read_regular(data, rate, options)
+    if regular is not None:
+        return regular
+    return _read_lenient(data, rate, options)
+
+
+def _read_lenient(data: str, rate: Fraction | None, options: ReadOptions) -> Document:
+    """The full reader: every line diagnosed, repairs said."""
+    sink = DiagnosticSink(NAME, options)
+    rows, declared = _rows(data, sink)
     if not rows:
         if data.strip() and declared is None:
             first = next(i for i, text in enumerate(data.split("\n"), start=1) if text.strip())
@@ -293,6 +297,99 @@ def read(data: str, *, options: ReadOptions) -> Document:
         content, align = _parse_text(text.rstrip("\r"), sink, line_no)
         placement = NOWHERE if align is None else Placement(align=align)
         cues.append(Cue(start_ms=start, end_ms=max(end, start), content=content, placement=placement))
+    return Document(cues=tuple(cues), frame_rate=rate, source_format=NAME, diagnostics=tuple(sink.items))
+
+
+def _declaration(text: str) -> Fraction | None:
+    """The frame rate a ``{1}{1}`` line declares, or ``None`` when its text is not one."""
+    if not _FPS_TEXT.match(text):
+        return None
+    try:
+        return parse_fps(text.strip().replace(",", "."))
+    except ValueError:
+        return None
+
+
+def _rows(data: str, sink: DiagnosticSink) -> tuple[list[tuple[int, int, int | None, str]], Fraction | None]:
+    """The cue lines (line, start frame, end frame or ``None``, text) and the declared frame rate."""
+    declared: Fraction | None = None
+    rows: list[tuple[int, int, int | None, str]] = []
+    for line_no, line in enumerate(data.split("\n"), start=1):
+        if not line.strip():
+            continue
+        match = _LINE.match(line)
+        if match is None:
+            sink.error("not a {start}{end} cue line", "skipped it", line=line_no, excerpt=line)
+            continue
+        start_text, end_text, text = match.groups()
+        start, end = int(start_text), (int(end_text) if end_text else None)
+        if not rows and declared is None and start in (0, 1) and end in (0, 1):
+            # The frame-rate declaration ({1}{1}23.976; {0}{0} from a few writers).
+            declared = _declaration(text)
+            if declared is not None:
+                if start != 1 or end != 1:
+                    sink.warn("frame rate declared with {0}{0} rather than {1}{1}", "used it", line=line_no)
+                continue
+        if not _CANONICAL.match(line):
+            sink.warn("spaces inside the frame braces", "read them leniently", line=line_no, excerpt=line)
+        rows.append((line_no, start, end, text))
+    return rows, declared
+
+
+#: A cue line of a regular file: both frames given, not negative.
+_REGULAR = re.compile(r"\{(\d+)\}\{(\d+)\}(.*)")
+
+
+def _read_regular(data: str, rate: Fraction | None, options: ReadOptions) -> Document | None:
+    """Read a regular file (see :func:`read`), else ``None``.
+
+    Such a file has nothing to diagnose but unknown control codes, which come
+    in cue order here as in the full reader.
+    """
+    lines = data.split("\n")
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        return None
+    head = _REGULAR.fullmatch(lines[first])
+    declared = _declaration(head[3]) if head is not None and head[1] == head[2] == "1" else None
+    if declared is not None:
+        first += 1
+    elif head is not None and head[1] in ("0", "1") and head[2] in ("0", "1") and _FPS_TEXT.match(head[3]):
+        return None  # a declaration the full reader diagnoses, or a cue it reads as one
+    rate = rate or declared
+    if rate is None:
+        return None
+    sink = DiagnosticSink(NAME, options)
+    to_ms, _to_frames = frame_converters(rate)
+    cues: list[Cue] = []
+    append = cues.append
+    regular = _REGULAR.match
+    for line_no in range(first, len(lines)):
+        line = lines[line_no]
+        match = regular(line)
+        if match is None:
+            if line.strip():
+                return None
+            continue
+        start_text, end_text, text = match.groups()
+        start_frame, end_frame = int(start_text), int(end_text)
+        if end_frame < start_frame:
+            return None
+        start, end = to_ms(start_frame), to_ms(end_frame)
+        if text[-1:] == "\r":
+            text = text.rstrip("\r")
+        if "{" in text:
+            content, align = _parse_text(text, sink, line_no + 1)
+            if align is not None:
+                append(trusted_cue(start, end, content, placement=Placement(align=align)))
+                continue
+        elif "|" in text or text[:1] == "/":
+            content = parse_slash_lines(text)
+        else:
+            content = (trusted_run(text),) if text else ()
+        append(trusted_cue(start, end, content))
+    if not cues:
+        return None
     return Document(cues=tuple(cues), frame_rate=rate, source_format=NAME, diagnostics=tuple(sink.items))
 
 
@@ -333,29 +430,57 @@ def _writable(style: RunStyle) -> RunStyle:
 _CODED = ("italic", "bold", "underline", "strike", "color", "font_family", "font_size")
 
 
+#: Line-start codes per run style met so far (a file uses a handful of styles), by the style's identity
+#: (runs share their style objects; hashing a style field by field costs more than writing its codes).
+#: Each entry keeps its style alive, so that an identity is not reused while it is in the table.
+_STYLE_CODES: dict[int, tuple[RunStyle, str]] = {}
+
+
+def _style_codes(style: RunStyle) -> str:
+    """The codes a line whose text is all in ``style`` starts with (``""`` for none)."""
+    entry = _STYLE_CODES.get(id(style))
+    if entry is not None and entry[0] is style:
+        return entry[1]
+    writable = _writable(style)
+    codes = _codes(writable, upper=False) if writable != PLAIN else ""
+    if len(_STYLE_CODES) < 1024:
+        _STYLE_CODES[id(style)] = (style, codes)
+    return codes
+
+
+def _line_text(line: list[ContentItem], index: int, report: LossReport) -> str:
+    """One line of a cue: the codes of the style its text shares, then the text."""
+    if len(line) == 1 and type(line[0]) is Run:
+        text = line[0].text
+        if "|" in text:
+            text = text.replace("|", "¦")
+        return _style_codes(line[0].style) + text if text.strip() else text
+    # Players (FFmpeg, GStreamer, aeidon...) read codes only at the start of a line and print the
+    # others as text: each line gets one set of codes, for what all its text shares.
+    styles = [_writable(item.style) for item in line if type(item) is Run and item.text.strip()]
+    common = PLAIN
+    if styles:
+        first = styles[0]
+        common = RunStyle(**{name: getattr(first, name) for name in _CODED
+                             if all(getattr(s, name) == getattr(first, name) for s in styles[1:])})
+        if any(style != common for style in styles):
+            report.add("inline-style", "style changes inside a line dropped: players read MicroDVD codes "
+                       "only at the start of a line", cue=index)
+    parts: list[str] = [_codes(common, upper=False)] if common != PLAIN else []
+    for item in line:
+        if type(item) is Run:
+            parts.append(item.text.replace("|", "¦"))
+        elif type(item) is Raw and item.format == NAME:
+            parts.append(item.markup)
+    return "".join(parts)
+
+
 def _cue_text(cue: Cue, index: int, report: LossReport) -> str:
-    lines: list[list[ContentItem]] = cue.lines()
-    out: list[str] = []
-    for line in lines:
-        # Players (FFmpeg, GStreamer, aeidon...) read codes only at the start of a line and print the
-        # others as text: each line gets one set of codes, for what all its text shares.
-        styles = [_writable(item.style) for item in line if type(item) is Run and item.text.strip()]
-        common = PLAIN
-        if styles:
-            first = styles[0]
-            common = RunStyle(**{name: getattr(first, name) for name in _CODED
-                                 if all(getattr(s, name) == getattr(first, name) for s in styles[1:])})
-            if any(style != common for style in styles):
-                report.add("inline-style", "style changes inside a line dropped: players read MicroDVD codes "
-                           "only at the start of a line", cue=index)
-        parts: list[str] = [_codes(common, upper=False)] if common != PLAIN else []
-        for item in line:
-            if type(item) is Run:
-                parts.append(item.text.replace("|", "¦"))
-            elif type(item) is Raw and item.format == NAME:
-                parts.append(item.markup)
-        out.append("".join(parts))
-    text = "|".join(out)
+    content = cue.content
+    if len(content) == 1 and type(content[0]) is not LineBreak:
+        text = _line_text([content[0]], index, report)
+    else:
+        text = "|".join([_line_text(line, index, report) for line in cue.lines()])
     align = cue.placement.align
     if align is not None:
         if align in (7, 8, 9):
@@ -386,8 +511,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     out: list[str] = []
     if options.fps_header:
         out.append(f"{{1}}{{1}}{format_fps(rate)}\n")
+    _to_ms, to_frames = frame_converters(rate)
     for index, cue in lowered.cues:
-        start = ms_to_frames(cue.start_ms, rate)
-        end = ms_to_frames(cue.end_ms, rate)
-        out.append(f"{{{start}}}{{{end}}}{_cue_text(cue, index, report)}\n")
+        out.append(f"{{{to_frames(cue.start_ms)}}}{{{to_frames(cue.end_ms)}}}{_cue_text(cue, index, report)}\n")
     return "".join(out)

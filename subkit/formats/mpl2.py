@@ -25,8 +25,9 @@ from dataclasses import dataclass
 
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
 from subkit.formats._lower import Lowering, lower
-from subkit.formats._timed_lines import close_ends, format_slash_lines, parse_slash_lines, units
-from subkit.model import Cue, Document, LossReport
+from subkit.formats._timed_lines import close_ends, format_slash_lines, parse_slash_lines
+from subkit.model import Cue, Document, LossReport, trusted_cue, trusted_run
+from subkit.timing import parse_mpl2, units_ms
 
 __all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
 
@@ -64,22 +65,23 @@ def sniff(head: str) -> bool:
 def read(data: str, *, options: ReadOptions) -> Document:
     """Parse MPL2 text (``\\n`` newlines) into a document.
 
+    Regular files (every line ``[start][end]text`` with ``end >= start >= 0``)
+    take a short path (:func:`_read_regular`) that gives what the full reader
+    gives; anything else is read by the full reader, which repairs and says so.
+
     Raises:
         ParseError: nothing in non-empty input is a cue, or (strict) any flaw.
     """
+    regular = _read_regular(data)
+    if regular is not None:
+        return regular
+    return _read_lenient(data, options)
+
+
+def _read_lenient(data: str, options: ReadOptions) -> Document:
+    """The full reader: every line diagnosed, repairs said."""
     sink = DiagnosticSink(NAME, options)
-    rows: list[tuple[int, int, int | None, str]] = []
-    for line_no, line in enumerate(data.split("\n"), start=1):
-        if not line.strip():
-            continue
-        match = _LINE.match(line)
-        if match is None:
-            sink.error("not a [start][end] cue line", "skipped it", line=line_no, excerpt=line)
-            continue
-        if not _CANONICAL.match(line):
-            sink.warn("spaces inside the time brackets", "read them leniently", line=line_no, excerpt=line)
-        start_text, end_text, text = match.groups()
-        rows.append((line_no, int(start_text) * 100, int(end_text) * 100 if end_text else None, text.rstrip()))
+    rows = _rows(data, sink)
     if not rows:
         if data.strip():
             first = next(i for i, text in enumerate(data.split("\n"), start=1) if text.strip())
@@ -101,6 +103,60 @@ def read(data: str, *, options: ReadOptions) -> Document:
     return Document(cues=tuple(cues), source_format=NAME, diagnostics=tuple(sink.items))
 
 
+def _rows(data: str, sink: DiagnosticSink) -> list[tuple[int, int, int | None, str]]:
+    """(line, start ms, end ms or ``None``, text) of each cue line; other lines diagnosed."""
+    rows: list[tuple[int, int, int | None, str]] = []
+    for line_no, line in enumerate(data.split("\n"), start=1):
+        if not line.strip():
+            continue
+        match = _LINE.match(line)
+        if match is None:
+            sink.error("not a [start][end] cue line", "skipped it", line=line_no, excerpt=line)
+            continue
+        if not _CANONICAL.match(line):
+            sink.warn("spaces inside the time brackets", "read them leniently", line=line_no, excerpt=line)
+        start_text, end_text, text = match.groups()
+        start = parse_mpl2(start_text)
+        assert start is not None  # the line pattern took an integer
+        rows.append((line_no, start, parse_mpl2(end_text) if end_text else None, text.rstrip()))
+    return rows
+
+
+#: A cue line of a regular file: both times given, not negative.
+_REGULAR = re.compile(r"\[(\d+)\]\[(\d+)\](.*)")
+
+
+def _read_regular(data: str) -> Document | None:
+    """Read a file whose every non-blank line is ``[start][end]text`` with ``end >= start >= 0``, else ``None``.
+
+    Such a file has nothing to diagnose: each line is one cue as written.
+    """
+    cues: list[Cue] = []
+    append = cues.append
+    regular = _REGULAR.match
+    cue = trusted_cue
+    run = trusted_run
+    for line in data.split("\n"):
+        match = regular(line)
+        if match is None:
+            if line.strip():
+                return None
+            continue
+        start_text, end_text, text = match.groups()
+        start = int(start_text) * 100
+        end = int(end_text) * 100
+        if end < start:
+            return None
+        text = text.rstrip()
+        if "|" in text or text[:1] == "/":
+            append(cue(start, end, parse_slash_lines(text)))
+        else:
+            append(cue(start, end, (run(text),) if text else ()))
+    if not cues:
+        return None
+    return Document(cues=tuple(cues), source_format=NAME)
+
+
 def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     """Serialise ``doc`` as MPL2; times are rounded to the nearest decisecond (half up).
 
@@ -112,8 +168,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     for index, cue in lowered.cues:
         if cue.start_ms % 100 or cue.end_ms % 100:
             report.add("precision", "times rounded to tenths of a second", cue=index)
-        start = units(cue.start_ms, 100)
-        end = units(cue.end_ms, 100)
-        out.append(f"[{start}][{end}]{format_slash_lines(cue, index, report)}\n")
+        out.append(f"[{units_ms(cue.start_ms, 100)}][{units_ms(cue.end_ms, 100)}]"
+                   f"{format_slash_lines(cue, index, report)}\n")
     return "".join(out)
 

@@ -48,13 +48,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from fractions import Fraction
 
 from subkit.formats._base import BaseWriteOptions, DiagnosticSink
 from subkit.formats._lower import Lowering, lower
 from subkit.formats._text_blocks import LastCueReadOptions
 from subkit.model import ContentItem, Cue, Document, LineBreak, LossReport, Raw, Run, RunStyle
-from subkit.timing import MinutePrefix, round_half_up
+from subkit.timing import QT_STAMP, ClockFormat, scaled_ms
 
 __all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "default_header", "read", "sniff", "write"]
 
@@ -115,7 +114,7 @@ class WriteOptions(BaseWriteOptions):
             raise ValueError("time_scale must be within 1-10000")
 
 
-_STAMP = re.compile(r"^\[[ \t]*(\d{1,3}):(\d{1,2}):(\d{1,2})(?:[.:,](\d{1,5}))?[ \t]*\]$")
+_STAMP = re.compile(rf"^{QT_STAMP}$")
 _DESCRIPTOR = re.compile(r"\{([^{}\n]*)\}")
 _SWITCHES = ("bold", "italic", "underline")
 #: Descriptor names as QuickTime spells them (the header keeps them in lowercase).
@@ -158,10 +157,22 @@ def read(data: str, *, options: ReadOptions) -> Document:
                 "no QuickTime time stamp ([00:00:00.00]) found", line=first + 1, excerpt=lines[first].strip()
             )
         return Document(source_format=NAME)
+    header, style = _header(lines[:first_stamp], sink)
+    if not sniff(data):
+        sink.warn("no {QTtext} at the start", "read it as QuickTime Text anyway", line=1)
+    header.pop(f"{NAME}.qttext", None)
+    scale = _time_scale(header.get(f"{NAME}.timescale"), sink)
+    relative = header.get(f"{NAME}.timestamps", "absolute").lower() == "relative"
+    cues = _samples(lines, first_stamp, scale, relative, style, sink, options.last_duration_ms)
+    return Document(cues=tuple(cues), header=header, diagnostics=tuple(sink.items), source_format=NAME)
+
+
+def _header(lines: list[str], sink: DiagnosticSink) -> tuple[dict[str, str], dict[str, bool]]:
+    """The descriptors before the first stamp, and the style switches they set."""
     header: dict[str, str] = {}
     style = dict.fromkeys(_SWITCHES, False)
-    for index in range(first_stamp):
-        line = lines[index].strip()
+    for index, raw in enumerate(lines):
+        line = raw.strip()
         rest = _DESCRIPTOR.sub("", line).strip()
         for match in _DESCRIPTOR.finditer(line):
             name, value = _split_descriptor(match.group(1))
@@ -171,27 +182,30 @@ def read(data: str, *, options: ReadOptions) -> Document:
             _switch(style, name)
         if rest:
             sink.warn("text before the first time stamp", "skipped it", line=index + 1, excerpt=rest)
-    if not sniff(data):
-        sink.warn("no {QTtext} at the start", "read it as QuickTime Text anyway", line=1)
-    header.pop(f"{NAME}.qttext", None)
-    scale = DEFAULT_TIME_SCALE
-    scale_text = header.get(f"{NAME}.timescale")
-    if scale_text is None:
-        sink.warn("no {timeScale:}", f"assumed {DEFAULT_TIME_SCALE}", line=1)
-    else:
-        try:
-            scale = int(scale_text)
-            if not 1 <= scale <= 10000:
-                raise ValueError(scale_text)
-        except ValueError:
-            sink.warn("unreadable {timeScale:}", f"assumed {DEFAULT_TIME_SCALE}", line=1, excerpt=scale_text)
-            scale = DEFAULT_TIME_SCALE
-    relative = header.get(f"{NAME}.timestamps", "absolute").lower() == "relative"
+    return header, style
 
+
+def _time_scale(text: str | None, sink: DiagnosticSink) -> int:
+    """The ``{timeScale:}`` value, or the default (with a warning) when it is missing or unreadable."""
+    if text is None:
+        sink.warn("no {timeScale:}", f"assumed {DEFAULT_TIME_SCALE}", line=1)
+        return DEFAULT_TIME_SCALE
+    try:
+        scale = int(text)
+        if not 1 <= scale <= 10000:
+            raise ValueError(text)
+    except ValueError:
+        sink.warn("unreadable {timeScale:}", f"assumed {DEFAULT_TIME_SCALE}", line=1, excerpt=text)
+        return DEFAULT_TIME_SCALE
+    return scale
+
+
+def _samples(lines: list[str], index: int, scale: int, relative: bool, style: dict[str, bool],
+             sink: DiagnosticSink, last_duration_ms: int) -> list[Cue]:
+    """The cues of the samples from ``lines[index]``: each lasts until the next stamp."""
     cues: list[Cue] = []
     open_sample: tuple[int, int, list[ContentItem]] | None = None  # start, line, content
     previous_time = 0
-    index = first_stamp
     while index < len(lines):
         line = lines[index].strip()
         line_no = index + 1
@@ -200,14 +214,13 @@ def read(data: str, *, options: ReadOptions) -> Document:
         if not stamp:
             continue  # only reached by blank lines between a stamp's text and the next stamp
         h, m, s, frac = stamp.groups()
-        units = int(frac) if frac else 0
-        if units >= scale:
+        if frac and int(frac) >= scale:
             sink.warn("time stamp fraction at or above the time scale", "added it up", line=line_no, excerpt=line)
-        time = round_half_up(Fraction(((int(h) * 60 + int(m)) * 60 + int(s)) * scale + units, scale) * 1000)
+        time = scaled_ms(h, m, s, frac, scale)
         if relative:
             time += previous_time
         if open_sample is not None:
-            start, start_line, content = open_sample
+            start, _start_line, content = open_sample
             end = time
             if end < start:
                 sink.error(
@@ -229,9 +242,9 @@ def read(data: str, *, options: ReadOptions) -> Document:
                 open_sample = (time, line_no, content)
     if open_sample is not None:
         start, start_line, content = open_sample
-        sink.warn("no time stamp after the last sample", f"gave it {options.last_duration_ms} ms", line=start_line)
-        cues.append(Cue(start_ms=start, end_ms=start + options.last_duration_ms, content=tuple(content)))
-    return Document(cues=tuple(cues), header=header, diagnostics=tuple(sink.items), source_format=NAME)
+        sink.warn("no time stamp after the last sample", f"gave it {last_duration_ms} ms", line=start_line)
+        cues.append(Cue(start_ms=start, end_ms=start + last_duration_ms, content=tuple(content)))
+    return cues
 
 
 def _switch(style: dict[str, bool], name: str) -> bool:
@@ -309,13 +322,10 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     for key in header:
         _switch(state, key[len(NAME) + 1 :])
     cues = lowered.cues  # in order of start, without overlaps
-    prefix = MinutePrefix()
-    width = len(str(scale - 1))
+    clock = ClockFormat(2, ".", scale, fraction_digits=len(str(scale - 1)))
 
-    def stamp(ms: int) -> str:  # _stamp(ms, scale), with the HH:MM: prefix cached
-        seconds, fraction = divmod((ms * scale + 500) // 1000, scale)  # ms >= 0; half up, as round_half_up
-        minute, seconds = divmod(seconds, 60)
-        return f"[{prefix(minute)}{seconds:02d}.{fraction:0{width}d}]"
+    def stamp(ms: int) -> str:  # timing.format_qt_text(ms, scale), with the HH:MM: prefix cached
+        return f"[{clock(ms)}]"
 
     for position, (_, cue) in enumerate(cues):
         start, end = cue.start_ms, cue.end_ms

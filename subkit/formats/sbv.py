@@ -32,7 +32,7 @@ from subkit.formats._limits import HOURS_99
 from subkit.formats._lower import Lowering, lower
 from subkit.formats._text_blocks import checked_end, plain_lines
 from subkit.model import ContentItem, Cue, Document, LossReport, content_from_text
-from subkit.timing import MinutePrefix
+from subkit.timing import SBV_TIME, ClockFormat, clock_ms, format_sbv
 
 __all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
 
@@ -67,9 +67,8 @@ class WriteOptions(BaseWriteOptions):
     speaker_prefix: bool = True
 
 
-_TIME = r"(\d{1,2}):(\d{1,2}):(\d{1,2})(?:([.,:])(\d{1,3}))?"
 #: A timing line, read leniently. Groups: h m s sep frac (start), h m s sep frac (end).
-_TIMING = re.compile(rf"^[ \t]*{_TIME}[ \t]*,[ \t]*{_TIME}[ \t]*$")
+_TIMING = re.compile(rf"^[ \t]*{SBV_TIME}[ \t]*,[ \t]*{SBV_TIME}[ \t]*$")
 #: The timing line as YouTube writes it.
 _CANONICAL = re.compile(r"\d{1,2}:\d\d:\d\d\.\d{3},\d{1,2}:\d\d:\d\d\.\d{3}")
 #: Something that was meant to be a timing line (digits, colons and one comma).
@@ -86,11 +85,6 @@ def sniff(head: str) -> bool:
         if line.strip():
             return _CANONICAL.fullmatch(line.strip()) is not None
     return False
-
-
-def _ms(h: str, m: str, s: str, frac: str | None) -> int:
-    millis = int(frac.ljust(3, "0")) if frac else 0
-    return ((int(h) * 60 + int(m)) * 60 + int(s)) * 1000 + millis
 
 
 def read(data: str, *, options: ReadOptions) -> Document:
@@ -136,7 +130,7 @@ def read(data: str, *, options: ReadOptions) -> Document:
                 first_timing = line_no
             start_parts = timing.group(1, 2, 3, 5)
             end_parts = timing.group(6, 7, 8, 10)
-            start, end = _ms(*start_parts), _ms(*end_parts)
+            start, end = clock_ms(*start_parts), clock_ms(*end_parts)
             if not _CANONICAL.fullmatch(line.strip()):
                 sink.warn("non-standard timing line", "read it leniently", line=line_no, excerpt=line.strip())
             if any(int(part) > 59 for part in (start_parts[1], start_parts[2], end_parts[1], end_parts[2])):
@@ -192,11 +186,7 @@ def format_time(ms: int) -> str:
     >>> format_time(3723456)
     '1:02:03.456'
     """
-    ms = max(ms, 0)
-    seconds, millis = divmod(ms, 1000)
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours:d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+    return format_sbv(ms)
 
 
 def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
@@ -212,11 +202,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     supported = set(FEATURES) if options.speaker_prefix else set()
     lowered = lower(doc, LOWERING, report, options=options, supported=supported, raw_format=NAME)
     out: list[str] = []
-    prefix = MinutePrefix(1)
-
-    def format_time(ms: int) -> str:  # the module's format_time, with the H:MM: prefix cached
-        minute, rest = divmod(max(ms, 0), 60_000)
-        return f"{prefix(minute)}{rest // 1000:02d}.{rest % 1000:03d}"
+    format_time = ClockFormat(1)  # the module's format_time, with the H:MM: prefix cached
 
     for _, cue in lowered.cues:
         text = plain_lines(cue)

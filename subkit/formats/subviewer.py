@@ -50,9 +50,10 @@ from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSi
 from subkit.formats._html import TagState, parse_tagged_line, tags_for_style
 from subkit.formats._limits import HOURS_99
 from subkit.formats._lower import Lowering, lower
+from subkit.formats._markup_plans import MarkupPlans
 from subkit.formats._text_blocks import checked_end
-from subkit.model import ContentItem, Cue, Document, LineBreak, LossReport, Raw, Run
-from subkit.timing import MinutePrefix
+from subkit.model import ContentItem, Cue, Document, LineBreak, LossReport, Raw, Run, trusted_cue, trusted_run
+from subkit.timing import HEAD_MS, SECONDS_MS, SUBVIEWER_TIME, ClockFormat, clock_ms, format_subviewer, head_ms
 
 __all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "default_header", "read", "sniff", "write"]
 
@@ -89,9 +90,8 @@ class WriteOptions(BaseWriteOptions):
     """SubViewer 2.0 writer options (only the common ones)."""
 
 
-_TIME = r"(-?)(\d{1,2}):(\d{1,2}):(\d{1,2})[.,:](\d{1,3})"
 #: A timing line. Groups: sign h m s frac (start), sign h m s frac (end).
-_TIMING = re.compile(rf"^[ \t]*{_TIME}[ \t]*,[ \t]*{_TIME}[ \t]*$")
+_TIMING = re.compile(rf"^[ \t]*{SUBVIEWER_TIME}[ \t]*,[ \t]*{SUBVIEWER_TIME}[ \t]*$")
 _CANONICAL = re.compile(r"-?\d\d:\d\d:\d\d\.\d\d,-?\d\d:\d\d:\d\d\.\d\d")
 _TAG_LINE = re.compile(r"^\[([A-Z ]+)\](.*)$", re.IGNORECASE)
 _STYLE_ITEM = re.compile(r"\[(COLF|STYLE|SIZE|FONT)\]([^,]*)", re.IGNORECASE)
@@ -110,11 +110,123 @@ def sniff(head: str) -> bool:
     return False
 
 
-def _ms(sign: str, h: str, m: str, s: str, frac: str) -> int:
-    # Two digits are centiseconds, three milliseconds, one a tenth.
-    millis = int(frac.ljust(3, "0")) if len(frac) < 3 else int(frac)
-    value = ((int(h) * 60 + int(m)) * 60 + int(s)) * 1000 + millis
-    return -value if sign else value
+def _timing_ms(line: str) -> tuple[int, int] | None:
+    """Start and end of a canonical timing line ``HH:MM:SS.cc,HH:MM:SS.cc`` (cached halves), else ``None``."""
+    if len(line) != 23 or line[8] != "." or line[11] != "," or line[20] != ".":
+        return None
+    head, tail = HEAD_MS.get(line[:6]), HEAD_MS.get(line[12:18])
+    if head is None or tail is None:
+        head, tail = head_ms(line[:6]), head_ms(line[12:18])
+        if head is None or tail is None:
+            return None
+    seconds, end_seconds = SECONDS_MS.get(line[6:8]), SECONDS_MS.get(line[18:20])
+    cs, end_cs = _CENTIS.get(line[9:11]), _CENTIS.get(line[21:23])
+    if seconds is None or end_seconds is None or cs is None or end_cs is None:
+        return None
+    return head + seconds + cs, tail + end_seconds + end_cs
+
+
+#: Milliseconds of two-digit centisecond fields.
+_CENTIS = {f"{n:02d}": n * 10 for n in range(100)}
+
+
+class _Reader:
+    """The state of one read: the header so far, the cue being collected, the cues."""
+
+    def __init__(self, sink: DiagnosticSink) -> None:
+        self.sink = sink
+        self.header: dict[str, str] = {}
+        self.title: str | None = None
+        self.cues: list[Cue] = []
+        self.pending: tuple[int, int, list[tuple[int, str]]] | None = None  # start, end, text lines
+        self.previous_blank = True
+        self.in_header = False
+        self.seen_timing = False
+
+    def regular_blocks(self, lines: list[str], index: int) -> int:
+        """Read the regular blocks from ``lines[index]`` on; the index of the first line not read.
+
+        A regular block is a canonical timing line whose end is not before its
+        start, one line of text with no blanks around it that is no timing
+        line, and an empty line: exactly what the line-by-line reading takes
+        without a diagnostic (but for unknown markup, diagnosed in the same order).
+        """
+        cues, sink = self.cues, self.sink
+        last = len(lines) - 2
+        while index < last:
+            times = _timing_ms(lines[index])
+            text = lines[index + 1]
+            if (times is None or times[1] < times[0] or lines[index + 2] or not text or text[0].isspace()
+                    or text[-1].isspace() or _timing_ms(text) is not None or _TIMING.match(text)):
+                return index
+            self.seen_timing = True
+            self.in_header = False
+            cues.append(trusted_cue(times[0], times[1], _content([(index + 2, text)], sink)))
+            index += 3
+        return index
+
+    def finish(self) -> None:
+        """Add the cue being collected, if any."""
+        if self.pending is not None:
+            start, end, text = self.pending
+            self.cues.append(trusted_cue(start, end, _content(text, self.sink)))
+
+    def blank(self) -> None:
+        """A blank line: it ends a cue that has text."""
+        self.previous_blank = True
+        if self.pending is not None and self.pending[2]:
+            self.finish()
+            self.pending = None
+
+    def timing(self, start: int, end: int, line: str, line_no: int, canonical: bool) -> None:
+        """A timing line: it starts a cue."""
+        sink = self.sink
+        if not self.previous_blank and self.pending is not None:
+            sink.warn("no blank line before a timing line", "started a new cue there", line=line_no)
+        self.finish()
+        self.seen_timing = True
+        self.in_header = False
+        if not canonical:
+            sink.warn("non-standard timing line", "read it leniently", line=line_no, excerpt=line)
+        if start < 0 or end < 0:
+            sink.warn("negative time", "kept it (the writer clamps it to 0)", line=line_no, excerpt=line)
+        end = checked_end(start, end, sink, line=line_no, excerpt=line)
+        self.pending = (start, end, [])
+        self.previous_blank = False
+
+    def text(self, line: str, line_no: int) -> None:
+        """Any other line: cue text, a header line, or something to skip."""
+        self.previous_blank = False
+        if self.pending is not None:
+            lines = self.pending[2]
+            if len(lines) == 1:
+                self.sink.warn("cue text on several lines", "read each line as a line break", line=line_no)
+            lines.append((line_no, line))
+            return
+        tag = _TAG_LINE.match(line)
+        if tag and not self.seen_timing:
+            self.header_line(tag.group(1).upper().strip(), tag.group(2).strip(), line, line_no)
+        elif _TIMING_LIKE.match(line):
+            self.sink.error("timing line does not parse", "skipped the cue", line=line_no, excerpt=line)
+        else:
+            self.sink.error("text without a timing line", "skipped it", line=line_no, excerpt=line)
+
+    def header_line(self, name: str, value: str, line: str, line_no: int) -> None:
+        """A ``[TAG]value`` line before the first timing line."""
+        if name == "INFORMATION":
+            self.in_header = True
+        elif name in ("END INFORMATION", "SUBTITLE"):
+            self.in_header = False
+        elif name == "TITLE":
+            self.title = value or None
+        elif name in STYLE_TAGS:
+            for item in _STYLE_ITEM.finditer(line):
+                self.header[f"{NAME}.{item.group(1).upper()}"] = item.group(2).strip()
+        elif self.in_header or name in INFO_TAGS:
+            self.header[f"{NAME}.{name}"] = value
+        else:
+            self.sink.warn(f"unknown header line [{name}]", "kept it", line=line_no, excerpt=line)
+            self.header[f"{NAME}.{name}"] = value
 
 
 def read(data: str, *, options: ReadOptions) -> Document:
@@ -125,104 +237,76 @@ def read(data: str, *, options: ReadOptions) -> Document:
     """
     sink = DiagnosticSink(NAME, options)
     lines = data.split("\n")
-    header: dict[str, str] = {}
-    title: str | None = None
-    cues: list[Cue] = []
-    pending: tuple[int, int, int, list[tuple[int, str]]] | None = None
-    previous_blank = True
-    in_header = False
-    seen_timing = False
-
-    def finish() -> None:
-        if pending is None:
-            return
-        start, end, _line_no, text = pending
-        cues.append(Cue(start_ms=start, end_ms=end, content=_content(text, sink)))
-
-    for index, raw in enumerate(lines):
-        line_no = index + 1
-        line = raw.strip()
-        if not line:
-            previous_blank = True
-            if pending is not None and pending[3]:
-                finish()
-                pending = None
-            continue
-        timing = _TIMING.match(line)
-        if timing:
-            if not previous_blank and pending is not None:
-                sink.warn("no blank line before a timing line", "started a new cue there", line=line_no)
-            finish()
-            seen_timing = True
-            in_header = False
-            groups = timing.groups()
-            start, end = _ms(*groups[:5]), _ms(*groups[5:])
-            if not _CANONICAL.fullmatch(line):
-                sink.warn("non-standard timing line", "read it leniently", line=line_no, excerpt=line)
-            if start < 0 or end < 0:
-                sink.warn("negative time", "kept it (the writer clamps it to 0)", line=line_no, excerpt=line)
-            end = checked_end(start, end, sink, line=line_no, excerpt=line)
-            pending = (start, end, line_no, [])
-            previous_blank = False
-            continue
-        previous_blank = False
-        if pending is not None:
-            if pending[3] and len(pending[3]) == 1:
-                sink.warn("cue text on several lines", "read each line as a line break", line=line_no)
-            pending[3].append((line_no, line))
-            continue
-        tag = _TAG_LINE.match(line)
-        if tag and not seen_timing:
-            name, value = tag.group(1).upper().strip(), tag.group(2).strip()
-            if name == "INFORMATION":
-                in_header = True
-            elif name in ("END INFORMATION", "SUBTITLE"):
-                in_header = False
-            elif name == "TITLE":
-                title = value or None
-            elif name in STYLE_TAGS:
-                for item in _STYLE_ITEM.finditer(line):
-                    header[f"{NAME}.{item.group(1).upper()}"] = item.group(2).strip()
-            elif in_header or name in INFO_TAGS:
-                header[f"{NAME}.{name}"] = value
-            else:
-                sink.warn(f"unknown header line [{name}]", "kept it", line=line_no, excerpt=line)
-                header[f"{NAME}.{name}"] = value
-            continue
-        if _TIMING_LIKE.match(line):
-            sink.error("timing line does not parse", "skipped the cue", line=line_no, excerpt=line)
-        else:
-            sink.error("text without a timing line", "skipped it", line=line_no, excerpt=line)
-    finish()
-    if not cues and not header and title is None and data.strip():
+    reader = _Reader(sink)
+    index, count = 0, len(lines)
+    while index < count:
+        if reader.pending is None and reader.previous_blank:
+            index = reader.regular_blocks(lines, index)
+            if index >= count:
+                break
+        _read_line(reader, lines[index].strip(), index + 1)
+        index += 1
+    reader.finish()
+    if not reader.cues and not reader.header and reader.title is None and data.strip():
         first = next(i for i, line in enumerate(lines) if line.strip())
         raise sink.fail(
             "no SubViewer timing line (00:00:00.00,00:00:00.00) found", line=first + 1, excerpt=lines[first].strip()
         )
-    return Document(cues=tuple(cues), title=title, header=header, diagnostics=tuple(sink.items), source_format=NAME)
+    return Document(cues=tuple(reader.cues), title=reader.title, header=reader.header,
+                    diagnostics=tuple(sink.items), source_format=NAME)
 
 
 _TIMING_LIKE = re.compile(r"^-?\d{1,2}:\d")
 
 
+def _read_line(reader: _Reader, line: str, line_no: int) -> None:
+    """Give one (stripped) line to the reader: blank, timing line or other."""
+    if not line:
+        reader.blank()
+        return
+    times = _timing_ms(line)
+    if times is not None:
+        reader.timing(times[0], times[1], line, line_no, True)
+        return
+    timing = _TIMING.match(line)
+    if timing:
+        g = timing.groups()
+        start, end = clock_ms(g[1], g[2], g[3], g[4], g[0]), clock_ms(g[6], g[7], g[8], g[9], g[5])
+        reader.timing(start, end, line, line_no, _CANONICAL.fullmatch(line) is not None)
+        return
+    reader.text(line, line_no)
+
+
 def _content(text: list[tuple[int, str]], sink: DiagnosticSink) -> tuple[ContentItem, ...]:
+    """The content of a cue's text lines (unknown markup diagnosed once, at the first line)."""
+    if len(text) == 1:
+        line = text[0][1]
+        if "<" not in line and "[" not in line and "{" not in line:
+            return (trusted_run(line),)  # no markup: what the parser gives, without it
+        content, unknown = _PLANS(line)
+    else:
+        content, unknown = _markup([line for _line_no, line in text])
+    if unknown:
+        sink.warn(f"unknown markup {unknown}", "kept it as SubViewer-only markup", line=text[0][0] if text else None)
+    return content
+
+
+def _markup_line(line: str) -> tuple[tuple[ContentItem, ...], str]:
+    return _markup([line])
+
+
+def _markup(text: list[str]) -> tuple[tuple[ContentItem, ...], str]:
+    """Content of text lines (``[br]`` and line ends are breaks), and the unknown markup met ("" for none)."""
     state = TagState()
     items: list[ContentItem] = []
     unknown: list[str] = []
-    first_line = text[0][0] if text else None
-    for number, (_line_no, line) in enumerate(text):
+    for number, line in enumerate(text):
         if number:
             items.append(LineBreak())
         for index, part in enumerate(_BR.split(line)):
             if index:
                 items.append(LineBreak())
             items.extend(parse_tagged_line(part, state, NAME, unknown))
-    if unknown:
-        sink.warn(
-            f"unknown markup {', '.join(sorted(set(unknown)))[:80]}",
-            "kept it as SubViewer-only markup",
-            line=first_line,
-        )
     merged: list[ContentItem] = []
     for item in items:
         previous = merged[-1] if merged else None
@@ -232,7 +316,13 @@ def _content(text: list[tuple[int, str]], sink: DiagnosticSink) -> tuple[Content
             merged[-1] = Run(previous.text + item.text, item.style)
         else:
             merged.append(item)
-    return tuple(merged)
+    return tuple(merged), ", ".join(sorted(set(unknown)))[:80] if unknown else ""
+
+
+#: The markup the text parser reads: HTML-like tags, ``{\...}`` blocks and ``[br]``.
+_TOKEN = re.compile(r"(<\s*/?\s*[a-zA-Z]+(?:\s+[^<>]*)?\s*/?\s*>|\{\\[^{}]*\}|\[[bB][rR]\])")
+#: Content plans per distinct markup sequence (see :mod:`subkit.formats._markup_plans`).
+_PLANS = MarkupPlans(_TOKEN, _markup_line)
 
 
 def format_time(ms: int) -> str:
@@ -241,11 +331,7 @@ def format_time(ms: int) -> str:
     >>> format_time(3723456)
     '01:02:03.46'
     """
-    cs = (max(ms, 0) + 5) // 10
-    seconds, cs = divmod(cs, 100)
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{cs:02d}"
+    return format_subviewer(ms)
 
 
 def _text(cue: Cue) -> str:
@@ -287,11 +373,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     style = [f"[{tag}]{header[f'{NAME}.{tag}']}" for tag in STYLE_TAGS if f"{NAME}.{tag}" in header]
     if style:
         out.append(",".join(style) + "\n")
-    prefix = MinutePrefix()
-
-    def clock(ms: int) -> str:  # format_time, with the HH:MM: prefix cached
-        minute, cs = divmod((max(ms, 0) + 5) // 10, 6000)
-        return f"{prefix(minute)}{cs // 100:02d}.{cs % 100:02d}"
+    clock = ClockFormat(2, ".", 100)  # format_time, with the HH:MM: prefix cached
 
     for _, cue in lowered.cues:
         out.append(f"\n{clock(cue.start_ms)},{clock(cue.end_ms)}\n{_text(cue)}\n")

@@ -45,14 +45,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from fractions import Fraction
 
 from subkit.formats._base import BaseWriteOptions, DiagnosticSink
 from subkit.formats._limits import HOURS_99
 from subkit.formats._lower import Lowering, lower
 from subkit.formats._text_blocks import LastCueReadOptions, Tally, plain_lines
 from subkit.model import Cue, Document, LossReport, content_from_text
-from subkit.timing import MinutePrefix, round_half_up
+from subkit.timing import SUBVIEWER1_STAMP, ClockFormat, format_subviewer1, parse_subviewer1
 
 __all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "default_header", "read", "sniff", "write"]
 
@@ -93,7 +92,7 @@ class WriteOptions(BaseWriteOptions):
     """SubViewer 1.0 writer options (only the common ones)."""
 
 
-_STAMP = re.compile(r"^\[(\d{1,2}):(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?\]$")
+_STAMP = re.compile(rf"^{SUBVIEWER1_STAMP}$")
 _CANONICAL = re.compile(r"\[\d\d:\d\d:\d\d\]")
 _TAG = re.compile(r"^\[([A-Za-z][A-Za-z ]*)\]$")
 
@@ -111,15 +110,27 @@ def read(data: str, *, options: ReadOptions) -> Document:
     """
     sink = DiagnosticSink(NAME, options)
     lines = data.split("\n")
-    header: dict[str, str] = {}
-    title: str | None = None
-    delay_ms = 0
     body_from = next((i + 1 for i, line in enumerate(lines) if line.strip() == _START), None)
     if body_from is None:
         body_from = next((i for i, line in enumerate(lines) if _STAMP.match(line.strip())), len(lines))
         if body_from < len(lines):
             sink.warn("no START SCRIPT line", "read the cues from the first time line", line=body_from + 1)
-    # Header: a [TAG] line, then its value on the next line unless that is another tag.
+    header, title, delay_ms = _header(lines, body_from, sink)
+    cues = _Script(sink, delay_ms).read(lines, body_from, options.last_duration_ms)
+    if not cues and not header and title is None and data.strip():
+        first = next(i for i, line in enumerate(lines) if line.strip())
+        raise sink.fail("no SubViewer 1.0 time line ([00:00:00]) found", line=first + 1, excerpt=lines[first].strip())
+    return Document(cues=tuple(cues), title=title, header=header, diagnostics=tuple(sink.items), source_format=NAME)
+
+
+def _header(lines: list[str], body_from: int, sink: DiagnosticSink) -> tuple[dict[str, str], str | None, int]:
+    """The header tags, the title and the delay (ms) of the lines before the script.
+
+    Each ``[TAG]`` line is followed by its value on the next line unless that is another tag.
+    """
+    header: dict[str, str] = {}
+    title: str | None = None
+    delay_ms = 0
     index = 0
     while index < body_from:
         line = lines[index].strip()
@@ -147,60 +158,70 @@ def read(data: str, *, options: ReadOptions) -> Document:
                 sink.warn("[DELAY] is not a whole number of seconds", "ignored it", line=index, excerpt=value)
         else:
             header[f"{NAME}.{name}"] = value
+    return header, title, delay_ms
 
-    cues: list[Cue] = []
-    open_cue: tuple[int, int, list[str]] | None = None  # start, line, text lines
 
-    def close(end: int, line_no: int) -> None:
-        nonlocal open_cue
-        if open_cue is None:
+def _is_end(line: str) -> bool:
+    return line.lower() == "[end]" or line == _END
+
+
+class _Script:
+    """The cues of the script part: a time line with text starts a cue and ends the one before."""
+
+    def __init__(self, sink: DiagnosticSink, delay_ms: int) -> None:
+        self.sink = sink
+        self.delay_ms = delay_ms
+        self.cues: list[Cue] = []
+        self.open_cue: tuple[int, int, list[str]] | None = None  # start, line, text lines
+
+    def close(self, end: int, line_no: int) -> None:
+        """End the cue on screen (if any) at ``end``."""
+        if self.open_cue is None:
             return
-        start, _start_line, text = open_cue
+        start, _start_line, text = self.open_cue
         if end < start:
-            sink.error("time line earlier than the cue it ends", "set the end to the start", line=line_no)
+            self.sink.error("time line earlier than the cue it ends", "set the end to the start", line=line_no)
             end = start
-        cues.append(Cue(start_ms=start, end_ms=end, content=content_from_text("\n".join(text))))
-        open_cue = None
+        self.cues.append(Cue(start_ms=start, end_ms=end, content=content_from_text("\n".join(text))))
+        self.open_cue = None
 
-    index = body_from
-    while index < len(lines):
-        line = lines[index].strip()
-        line_no = index + 1
-        index += 1
-        if line.lower() == "[end]" or line == _END:
-            break
-        stamp = _STAMP.match(line)
-        if not stamp:
-            if line:
-                sink.error("line outside a cue", "skipped it", line=line_no, excerpt=line)
-            continue
-        h, m, s, frac = stamp.groups()
-        time = ((int(h) * 60 + int(m)) * 60 + int(s)) * 1000 + (int(frac.ljust(3, "0")) if frac else 0) + delay_ms
-        if not _CANONICAL.fullmatch(line):
-            sink.warn("non-standard time line", "read it leniently", line=line_no, excerpt=line)
-        text: list[str] = []
+    def read(self, lines: list[str], index: int, last_duration_ms: int) -> list[Cue]:
+        """Read the time lines and texts from ``lines[index]`` to the end marker."""
+        sink = self.sink
         while index < len(lines):
-            following = lines[index].strip()
-            if not following or _STAMP.match(following) or following.lower() == "[end]" or following == _END:
-                break
-            text.append(following)
+            line = lines[index].strip()
+            line_no = index + 1
             index += 1
-        if len(text) > 1:
-            sink.warn("cue text on several lines", "read each line as a line break", line=line_no + 2)
-        close(time, line_no)
-        if text:
-            lines_of_text = [part.strip() for joined in text for part in joined.split("|")]
-            open_cue = (time, line_no, lines_of_text)
-        if index < len(lines) and not lines[index].strip():
-            index += 1  # the empty line that follows a time line
-    if open_cue is not None:
-        start = open_cue[0]
-        sink.warn("the last cue is never ended", f"gave it {options.last_duration_ms} ms", line=open_cue[1])
-        close(start + options.last_duration_ms, open_cue[1])
-    if not cues and not header and title is None and data.strip():
-        first = next(i for i, line in enumerate(lines) if line.strip())
-        raise sink.fail("no SubViewer 1.0 time line ([00:00:00]) found", line=first + 1, excerpt=lines[first].strip())
-    return Document(cues=tuple(cues), title=title, header=header, diagnostics=tuple(sink.items), source_format=NAME)
+            if _is_end(line):
+                break
+            time = parse_subviewer1(line)
+            if time is None:
+                if line:
+                    sink.error("line outside a cue", "skipped it", line=line_no, excerpt=line)
+                continue
+            time += self.delay_ms
+            if not _CANONICAL.fullmatch(line):
+                sink.warn("non-standard time line", "read it leniently", line=line_no, excerpt=line)
+            text: list[str] = []
+            while index < len(lines):
+                following = lines[index].strip()
+                if not following or _STAMP.match(following) or _is_end(following):
+                    break
+                text.append(following)
+                index += 1
+            if len(text) > 1:
+                sink.warn("cue text on several lines", "read each line as a line break", line=line_no + 2)
+            self.close(time, line_no)
+            if text:
+                lines_of_text = [part.strip() for joined in text for part in joined.split("|")]
+                self.open_cue = (time, line_no, lines_of_text)
+            if index < len(lines) and not lines[index].strip():
+                index += 1  # the empty line that follows a time line
+        if self.open_cue is not None:
+            start, start_line = self.open_cue[0], self.open_cue[1]
+            sink.warn("the last cue is never ended", f"gave it {last_duration_ms} ms", line=start_line)
+            self.close(start + last_duration_ms, start_line)
+        return self.cues
 
 
 def format_time(ms: int) -> str:
@@ -209,10 +230,7 @@ def format_time(ms: int) -> str:
     >>> format_time(3723500)
     '[01:02:04]'
     """
-    seconds = max(round_half_up(Fraction(ms, 1000)), 0)
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"[{hours:02d}:{minutes:02d}:{seconds:02d}]"
+    return format_subviewer1(ms)
 
 
 def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
@@ -239,11 +257,10 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
             out.append(f"[{tag}]\n{value}\n" if value else f"[{tag}]\n")
     out.append(f"[BEGIN]\n{_START}\n")
     rounded, empty = Tally(), Tally()
-    prefix = MinutePrefix()
+    to_clock = ClockFormat(scale=1)
 
     def clock(ms: int) -> str:  # format_time, with the HH:MM: prefix cached
-        minute, seconds = divmod(max((ms + 500) // 1000, 0), 60)  # half up, as round_half_up
-        return f"[{prefix(minute)}{seconds:02d}]"
+        return f"[{to_clock(ms)}]"
 
     for number, cue in lowered.cues:
         if cue.start_ms % 1000 or cue.end_ms % 1000:

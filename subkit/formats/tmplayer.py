@@ -41,8 +41,8 @@ from subkit.formats._timed_lines import (
     parse_slash_lines,
     units,
 )
-from subkit.model import ContentItem, Cue, Document, LineBreak, LossReport
-from subkit.timing import MinutePrefix
+from subkit.model import ContentItem, Cue, Document, LineBreak, LossReport, trusted_cue
+from subkit.timing import SECONDS_MS, TMPLAYER_TIME, ClockFormat, clock_ms, head_ms
 
 __all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
 
@@ -75,7 +75,7 @@ class WriteOptions(BaseWriteOptions):
             raise ValueError(f"separator must be ':' or '=', got {self.separator!r}")
 
 
-_LINE = re.compile(r"^[ \t]*(-?)(\d{1,2}):(\d{1,2}):(\d{1,2})(?:,(\d+))?([:=])(.*)$")
+_LINE = re.compile(rf"^[ \t]*{TMPLAYER_TIME}([:=])(.*)$")
 # A SMPTE timecode followed by a separator is another format (SCC, CSV timecodes), not TMPlayer.
 _TIMECODE = re.compile(r"^\s*\d{1,2}:\d\d:\d\d[:;]\d\d(?:[\t ,;]|$)")
 
@@ -95,12 +95,16 @@ def read(data: str, *, options: ReadOptions) -> Document:
         ParseError: nothing in non-empty input is a cue, or (strict) any flaw.
     """
     sink = DiagnosticSink(NAME, options)
-    starts: list[int] = []
-    ends: list[int | None] = []
-    texts: list[list[str]] = []
-    lines_of: list[int] = []
+    lines = _Lines()
     seen_any = False
     for line_no, line in enumerate(data.split("\n"), start=1):
+        # Short path: a canonical "HH:MM:SS:" or "HH:MM:SS=" start, its two halves looked up.
+        head = head_ms(line[:6])
+        seconds = SECONDS_MS.get(line[6:8]) if head is not None else None
+        if seconds is not None and line[8:9] in _SEPARATORS:
+            seen_any = True
+            lines.add(head + seconds, None, line[9:].rstrip())  # type: ignore[operator]
+            continue
         if not line.strip():
             continue
         match = _LINE.match(line)
@@ -111,45 +115,65 @@ def read(data: str, *, options: ReadOptions) -> Document:
         sign, h, m, s, part, _sep, text = match.groups()
         if int(m) > 59 or int(s) > 59:
             sink.warn("minutes or seconds above 59", "added them up", line=line_no, excerpt=line)
-        ms = ((int(h) * 60 + int(m)) * 60 + int(s)) * 1000
+        ms = clock_ms(h, m, s, None, sign)
         if sign:
-            ms = -ms
             sink.warn("negative time", "kept it", line=line_no)
-        text = text.rstrip()
+        lines.add(ms, part, text.rstrip())
+    if not seen_any and data.strip():
+        first = next(i for i, text in enumerate(data.split("\n"), start=1) if text.strip())
+        raise sink.fail("no TMPlayer cue (hh:mm:ss:text) found", line=first, excerpt=data.split("\n")[first - 1])
+    return Document(cues=lines.cues(), source_format=NAME, diagnostics=tuple(sink.items))
+
+
+_SEPARATORS = ("=", ":")
+
+
+class _Lines:
+    """The cues of a file as its lines come: start times, ends once known, text lines."""
+
+    __slots__ = ("ends", "starts", "texts")
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int | None] = []
+        self.texts: list[str | list[str]] = []
+
+    def add(self, ms: int, part: str | None, text: str) -> None:
+        """Take one line: a cue, the next line of the cue before, or (no text) the end of what is on screen."""
+        starts, ends = self.starts, self.ends
         if part is not None and part != "1" and starts and starts[-1] == ms and ends[-1] is None:
             # TMPlayer+ multi-line: "hh:mm:ss,2=" continues the cue of "hh:mm:ss,1=".
-            texts[-1].append(text)
-            continue
+            previous = self.texts[-1]
+            self.texts[-1] = [previous, text] if isinstance(previous, str) else [*previous, text]
+            return
         if not text:
             # An empty line ends what is on screen: the cues of the last start time.
             for index in range(len(ends) - 1, -1, -1):
                 if ends[index] is not None or starts[index] != starts[-1]:
                     break
                 ends[index] = max(ms, starts[index])
-            continue
+            return
         starts.append(ms)
         ends.append(None)
-        texts.append([text])
-        lines_of.append(line_no)
-    if not seen_any and data.strip():
-        first = next(i for i, text in enumerate(data.split("\n"), start=1) if text.strip())
-        raise sink.fail("no TMPlayer cue (hh:mm:ss:text) found", line=first, excerpt=data.split("\n")[first - 1])
-    closed = close_ends(starts, ends)
-    cues: list[Cue] = []
-    for start, end, parts in zip(starts, closed, texts, strict=True):
-        content: list[ContentItem] = []
-        for number, part_text in enumerate(parts):
-            if number:
-                content.append(LineBreak())
-            content.extend(parse_slash_lines(part_text))
-        cues.append(Cue(start_ms=start, end_ms=end, content=tuple(content)))
-    return Document(cues=tuple(cues), source_format=NAME, diagnostics=tuple(sink.items))
+        self.texts.append(text)
 
-
-def _time(ms: int) -> str:
-    sign = "-" if ms < 0 else ""
-    seconds = abs(ms) // 1000
-    return f"{sign}{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+    def cues(self) -> tuple[Cue, ...]:
+        """The cues, each lasting until the next start where no empty line ended it."""
+        closed = close_ends(self.starts, self.ends)
+        cues: list[Cue] = []
+        append = cues.append
+        for start, end, parts in zip(self.starts, closed, self.texts, strict=True):
+            if isinstance(parts, str):
+                content = parse_slash_lines(parts)
+            else:
+                items: list[ContentItem] = []
+                for number, part_text in enumerate(parts):
+                    if number:
+                        items.append(LineBreak())
+                    items.extend(parse_slash_lines(part_text))
+                content = tuple(items)
+            append(trusted_cue(start, end, content))
+        return tuple(cues)
 
 
 def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
@@ -168,13 +192,10 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     followers = next_starts([start for start, _ in seconds])
     out: list[str] = []
     sep = options.separator
-    prefix = MinutePrefix()
+    to_clock = ClockFormat(scale=1, signed=True)
 
-    def clock(seconds: int) -> str:  # _time(seconds * 1000), with the HH:MM: prefix cached
-        if seconds < 0:
-            return _time(seconds * 1000)
-        minute, second = divmod(seconds, 60)
-        return f"{prefix(minute)}{second:02d}"
+    def clock(seconds: int) -> str:
+        return to_clock(seconds * 1000)
 
     for position, (index, cue) in enumerate(cues):
         start, end = seconds[position]

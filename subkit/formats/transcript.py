@@ -44,7 +44,7 @@ from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSi
 from subkit.formats._lower import Lowering, lower
 from subkit.formats._timed_lines import close_ends, next_starts
 from subkit.model import Cue, Document, LossReport, content_from_text
-from subkit.timing import MinutePrefix
+from subkit.timing import MinutePrefix, clock_ms
 
 __all__ = ["FEATURES", "LOWERING", "NAME", "UNTIMED", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
 
@@ -147,9 +147,7 @@ def _stamp_ms(match: re.Match[str]) -> tuple[int, bool]:
     """Milliseconds of a matched timestamp, and whether a field was above 59."""
     groups = match.groups()
     h, m, s, frac = groups[0:4] if groups[2] is not None else groups[4:8]
-    hours, minutes, seconds = int(h or 0), int(m), int(s)
-    millis = int(frac.ljust(3, "0")) if frac else 0
-    return ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis, minutes > 59 or seconds > 59
+    return clock_ms(h, m, s, frac), int(m) > 59 or int(s) > 59
 
 
 class _Block:

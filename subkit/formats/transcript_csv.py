@@ -45,7 +45,7 @@ from typing import Literal
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
 from subkit.formats._lower import Lowering, lower
 from subkit.model import Cue, Document, LossReport, content_from_text
-from subkit.timing import frames_to_ms, parse_fps, round_half_up
+from subkit.timing import clock_ms, frames_to_ms, parse_fps, round_half_up
 
 __all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
 
@@ -160,10 +160,8 @@ def _time(cell: str, unit: str, rate: Fraction) -> int | None:
     if clock is None:
         return None
     h, m, s, _sep, fraction, frames = clock.groups()
-    ms = ((int(h) * 60 + int(m)) * 60 + int(s)) * 1000
-    if fraction is not None:
-        ms += int(fraction.ljust(3, "0"))
-    elif frames is not None:
+    ms = clock_ms(h, m, s, fraction)
+    if fraction is None and frames is not None:
         ms += frames_to_ms(int(frames), rate)
     return ms
 
