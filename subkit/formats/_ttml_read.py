@@ -65,9 +65,11 @@ from subkit.formats._ttml_common import (
 from subkit.formats._ttml_shapes import (
     ClockMs,
     Plan,
+    fast_fields,
     finish_pieces,
     line_content,
     make_plan,
+    scan_blocks,
     shape_of,
 )
 from subkit.formats._ttml_words import read_words
@@ -711,7 +713,7 @@ def read_document(data: str, *, name: str, options: TtmlReadOptions) -> Document
     # Content with no end anywhere up its tree is active for the rest of the document (TTML1 §10.4: its
     # end is indefinite). The model needs a finite end: the latest time the document names, or the
     # content's begin when later, plus INDEFINITE_TAIL_MS.
-    indefinite = [index for index, cue in enumerate(cues) if cue.extra.get("ttml.end") == "indefinite"]
+    indefinite = [index for index, cue in enumerate(cues) if cue.extra and cue.extra.get("ttml.end") == "indefinite"]
     if indefinite:
         last = max(max(cue.start_ms, cue.end_ms, max((w.end_ms for w in cue.words), default=0)) for cue in cues)
         for index in indefinite:
@@ -1029,7 +1031,7 @@ class _Walker:
         self.cue_id: str | None = None  # of the paragraph being read
         # The short path (see _ttml_shapes): plans per container context, then per paragraph shape.
         self.plans_on = PARAGRAPH_PLANS
-        self.plans: dict[tuple[Any, ...], dict[tuple[Any, ...], Plan | int]] = {}
+        self.plans: dict[Any, dict[Any, Plan | int]] = {}
         self.capture: _Pending | None = None  # what the long way does with a paragraph whose shape is new
         self.clock_ms = ClockMs()
         self.planned = 0  # paragraphs built from a plan
@@ -1053,21 +1055,21 @@ class _Walker:
 
     def container(self, el: Any, begin: Fraction, end: Fraction | None, props: dict[str, str],
                   region: str | None, language: str | None, preserve: bool, style_ref: str | None,
-                  depth: int, background: str | None) -> Fraction | None:
-        """Walk the children of a body or div; returns the end of the last child (for seq parents).
+                  depth: int, background: str | None) -> None:
+        """Walk the children of a body or div.
 
         ``region`` is the region the element is associated with (its own ``region`` or the nearest
         ancestor's); a child naming another region is not presented (TTML1 §9.3.2: it belongs to its
         region, and its parent, belonging to another, is pruned from that region's ISDs).
         ``background`` is the innermost visible background of the enclosing body and divs.
         """
-        reader = self.reader
+        scope = _Scope(end, props, region, language, preserve, style_ref, depth, background)
         seq = el.get("timeContainer") == "seq"
+        shortcut = None if seq else self.shortcut(scope, begin)
+        if shortcut is not None and shortcut.scan(el, scope, begin):
+            return  # every child was a paragraph, read from the serialised markup
         clock = begin
-        last_end: Fraction | None = begin
-        local_of = reader.local
-        shortcut = None if seq else self.shortcut(props, region, language, preserve, style_ref, depth, background,
-                                                  begin, end)
+        local_of = self.reader.local
         for child in el:
             local = local_of(child.tag)
             if local != "div" and local != "p":
@@ -1077,80 +1079,84 @@ class _Walker:
                 pending = shortcut.paragraph(child)
                 if pending is _PLANNED:
                     continue  # built from the plan of its shape
-            self.capture = pending
-            line = child.sourceline
-            child_begin = clock if seq else begin
-            c_begin, c_end, timed = reader.interval(child, child_begin, end, line, seq)
+            c_end = self.child(child, local, clock if seq else begin, scope, seq, pending, shortcut)
             if seq:
                 clock = c_end if c_end is not None else clock
-            last_end = c_end
-            if c_end is not None and timed and c_end < c_begin:
-                continue  # clipped away by its parent: never presented
-            own = reader.own_props(child, line)
-            if own and _display_none(own) and not _has_set(reader, child):
-                continue  # tts:display="none": neither it nor its descendants are presented
-            child_props = _inherit(reader, props, own)
-            child_region = child.get("region")
-            if child_region is not None and child_region not in reader.regions:
-                reader.warn(f"region {child_region!r} is not defined", "ignored the reference", line)
-                child_region = None
-            if child_region is None:
-                child_region = region
-            elif region is not None and child_region != region:
-                if not _is_align_region(region, reader.regions.get(region, _NO_PROPS)):
-                    reader.unassociated += 1
-                    continue
-                # Leniency: writers of earlier subkit versions wrapped every paragraph in a div of a
-                # numpad region (an1-an9, the whole root container), positioned ones included; read
-                # those in their own region, as written, instead of pruning them as TTML players do.
-                if not reader.align_nesting_reported:
-                    reader.align_nesting_reported = True
-                    reader.warn(f"an element in region {child_region!r} inside a div of alignment region "
-                                f"{region!r}", "presented it in its own region (TTML players leave it out)",
-                                line)
-            lang = child.get("{http://www.w3.org/XML/1998/namespace}lang")
-            child_lang = language if lang is None else (lang or None)
-            space = child.get("{http://www.w3.org/XML/1998/namespace}space")
-            child_preserve = preserve if space is None else space == "preserve"
-            refs = child.get("style")
-            # The first named style; styles a writer generated for one element's attributes are not named.
-            child_style = next((ref for ref in refs.split() if not is_generated_id(ref)), style_ref) if refs \
-                else style_ref
-            child_background = _background(own.get("backgroundColor"), background) if own else background
-            if depth > 100:
-                raise reader.sink.fail("div elements nested too deeply", line=line)
-            if local == "div":
-                image = _image_of(child) if len(child.attrib) > 1 else None
-                if image is not None:
-                    self.image(child, image, c_begin, c_end, child_region)
-                self.container(child, c_begin, c_end, child_props, child_region, child_lang,
-                               child_preserve, child_style, depth + 1, child_background)
-            else:
-                self.paragraph(child, c_begin, c_end, child_props, own, child_region, child_lang,
-                               child_preserve, child_style, child_background)
-                if pending is not None and shortcut is not None:
-                    shortcut.record(pending, child)
         self.capture = None
-        return last_end
 
-    def shortcut(self, props: dict[str, str], region: str | None, language: str | None, preserve: bool,
-                 style_ref: str | None, depth: int, background: str | None, begin: Fraction,
-                 end: Fraction | None) -> _Shortcut | None:
+    def child(self, child: Any, local: str, child_begin: Fraction, scope: _Scope, seq: bool,
+              pending: _Pending | None, shortcut: _Shortcut | None) -> Fraction | None:
+        """Walk one ``div`` or ``p`` child of a container (the long way); returns its end."""
+        reader = self.reader
+        end, props, region = scope.end, scope.props, scope.region
+        self.capture = pending
+        line = child.sourceline
+        c_begin, c_end, timed = reader.interval(child, child_begin, end, line, seq)
+        if c_end is not None and timed and c_end < c_begin:
+            return c_end  # clipped away by its parent: never presented
+        own = reader.own_props(child, line)
+        if own and _display_none(own) and not _has_set(reader, child):
+            return c_end  # tts:display="none": neither it nor its descendants are presented
+        child_props = _inherit(reader, props, own)
+        child_region = child.get("region")
+        if child_region is not None and child_region not in reader.regions:
+            reader.warn(f"region {child_region!r} is not defined", "ignored the reference", line)
+            child_region = None
+        if child_region is None:
+            child_region = region
+        elif region is not None and child_region != region:
+            if not _is_align_region(region, reader.regions.get(region, _NO_PROPS)):
+                reader.unassociated += 1
+                return c_end
+            # Leniency: writers of earlier subkit versions wrapped every paragraph in a div of a
+            # numpad region (an1-an9, the whole root container), positioned ones included; read
+            # those in their own region, as written, instead of pruning them as TTML players do.
+            if not reader.align_nesting_reported:
+                reader.align_nesting_reported = True
+                reader.warn(f"an element in region {child_region!r} inside a div of alignment region "
+                            f"{region!r}", "presented it in its own region (TTML players leave it out)",
+                            line)
+        lang = child.get("{http://www.w3.org/XML/1998/namespace}lang")
+        child_lang = scope.language if lang is None else (lang or None)
+        space = child.get("{http://www.w3.org/XML/1998/namespace}space")
+        child_preserve = scope.preserve if space is None else space == "preserve"
+        refs = child.get("style")
+        # The first named style; styles a writer generated for one element's attributes are not named.
+        child_style = next((ref for ref in refs.split() if not is_generated_id(ref)), scope.style_ref) if refs \
+            else scope.style_ref
+        child_background = _background(own.get("backgroundColor"), scope.background) if own else scope.background
+        if scope.depth > 100:
+            raise reader.sink.fail("div elements nested too deeply", line=line)
+        if local == "div":
+            image = _image_of(child) if len(child.attrib) > 1 else None
+            if image is not None:
+                self.image(child, image, c_begin, c_end, child_region)
+            self.container(child, c_begin, c_end, child_props, child_region, child_lang,
+                           child_preserve, child_style, scope.depth + 1, child_background)
+        else:
+            self.paragraph(child, c_begin, c_end, child_props, own, child_region, child_lang,
+                           child_preserve, child_style, child_background)
+            if pending is not None and shortcut is not None:
+                shortcut.record(pending, child)
+        return c_end
+
+    def shortcut(self, scope: _Scope, begin: Fraction) -> _Shortcut | None:
         """The short path for the paragraphs of a ``par`` container, when its times are whole milliseconds.
 
         Not taken for regions presented part of the time (their windows clip the cues), SMPTE time
         bases or nesting deep enough to fail.
         """
         reader = self.reader
-        if not self.plans_on or reader.region_times or reader.smpte or depth > 100 or 1000 % begin.denominator \
-                or (end is not None and 1000 % end.denominator):
+        end = scope.end
+        if not self.plans_on or reader.region_times or reader.smpte or scope.depth > 100 \
+                or 1000 % begin.denominator or (end is not None and 1000 % end.denominator):
             return None
-        context = (id(props), region, language, preserve, style_ref, background)
+        context = (id(scope.props), scope.region, scope.language, scope.preserve, scope.style_ref, scope.background)
         plans = self.plans.get(context)
         if plans is None:
             plans = self.plans[context] = {}
-            reader.keep.append(props)  # its id is in the key
-        return _Shortcut(self, plans, _ms(begin), None if end is None else _ms(end))
+            reader.keep.append(scope.props)  # its id is in the key
+        return _Shortcut(self, plans, context, _ms(begin), None if end is None else _ms(end))
 
     def image(self, div: Any, image: str, begin: Fraction, end: Fraction | None, region: str | None) -> None:
         """An image caption (SMPTE-TT ``smpte:backgroundImage`` on a ``div``): a cue with no text.
@@ -1386,15 +1392,38 @@ _ATTEMPTS = 2000
 _XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 
 
+class _Scope:
+    """What a container passes down to each child: its end, styling, region, language, space, style and depth."""
+
+    __slots__ = ("background", "depth", "end", "language", "preserve", "props", "region", "style_ref")
+
+    def __init__(self, end: Fraction | None, props: dict[str, str], region: str | None, language: str | None,
+                 preserve: bool, style_ref: str | None, depth: int, background: str | None) -> None:
+        self.end = end
+        self.props = props
+        self.region = region
+        self.language = language
+        self.preserve = preserve
+        self.style_ref = style_ref
+        self.depth = depth
+        self.background = background
+
+
 class _Pending:
-    """A paragraph read the long way for a plan: its shape, its text nodes, and what the read did."""
+    """A paragraph read the long way for a plan: its shape, its text nodes, and what the read did.
 
-    __slots__ = ("captured", "cues", "diagnostics", "shape", "texts", "unassociated")
+    ``segments``: the text nodes are those of the serialised markup (:func:`scan_blocks`), not the
+    preorder ones of :func:`shape_of`; ``plans`` is where the plan goes.
+    """
 
-    def __init__(self, shape: tuple[Any, ...], texts: list[str | None], cues: int, diagnostics: int,
-                 unassociated: int) -> None:
+    __slots__ = ("captured", "cues", "diagnostics", "plans", "segments", "shape", "texts", "unassociated")
+
+    def __init__(self, plans: dict[Any, Plan | int], shape: Any, texts: list[str | None], segments: bool,
+                 cues: int, diagnostics: int, unassociated: int) -> None:
+        self.plans = plans
         self.shape = shape
         self.texts = texts
+        self.segments = segments
         self.cues = cues
         self.diagnostics = diagnostics
         self.unassociated = unassociated
@@ -1402,7 +1431,7 @@ class _Pending:
 
 
 #: What :meth:`_Shortcut.paragraph` returns for a paragraph it has built.
-_PLANNED = _Pending((), [], 0, 0, 0)
+_PLANNED = _Pending({}, (), [], False, 0, 0, 0)
 
 
 class _Shortcut:
@@ -1411,22 +1440,42 @@ class _Shortcut:
     ``begin_ms``/``end_ms`` are the container's interval; ``plans`` the plans of its context.
     """
 
-    __slots__ = ("begin_ms", "end_ms", "origin_ms", "plans", "walker")
+    __slots__ = ("begin_ms", "context", "end_ms", "origin_ms", "plans", "walker")
 
-    def __init__(self, walker: _Walker, plans: dict[tuple[Any, ...], Plan | int], begin_ms: int,
+    def __init__(self, walker: _Walker, plans: dict[Any, Plan | int], context: tuple[Any, ...], begin_ms: int,
                  end_ms: int | None) -> None:
         self.walker = walker
         self.plans = plans
+        self.context = context
         self.begin_ms = begin_ms
         self.end_ms = end_ms
         self.origin_ms = 0 if walker.reader.absolute else begin_ms
+
+    def times(self, begin_ms: int | None, end_ms: int | None) -> tuple[int, int] | None:
+        """(start, end) of a ``p`` whose ``begin``/``end`` read as these offsets (``None``: absent), as
+        :meth:`_Reader.interval` gives them; ``None`` for the long way (no time at all, an indefinite end,
+        or times that look absolute, which it reports)."""
+        origin, parent_end = self.origin_ms, self.end_ms
+        start = self.begin_ms
+        if begin_ms is not None:
+            start = origin + begin_ms
+            if origin and parent_end is not None and origin <= begin_ms < parent_end < start:
+                return None
+        if end_ms is not None:
+            stop = origin + end_ms
+            if parent_end is not None and stop > parent_end:
+                stop = parent_end
+        elif parent_end is None or begin_ms is None:
+            return None
+        else:
+            stop = parent_end
+        return start, stop
 
     def paragraph(self, p: Any) -> _Pending | None:
         """Build ``p`` from the plan of its shape (``_PLANNED``), or say how to read it the long way.
 
         ``None``: the long way; a :class:`_Pending`: the long way, recording a plan (see :meth:`record`).
-        Only clock times (as :meth:`_Reader.interval` gives them) take the short path: not other time
-        expressions, ``dur``, an indefinite end, nor times the reader would warn about.
+        Only clock times take the short path: not other time expressions, nor ``dur``.
         """
         walker = self.walker
         read = shape_of(p) if walker.plans_on else None
@@ -1434,32 +1483,26 @@ class _Shortcut:
             return None
         begin_text, end_text, cue_id, shape, texts = read
         clock = walker.clock_ms
-        origin, parent_end = self.origin_ms, self.end_ms
-        start = self.begin_ms
-        if begin_text is not None:
-            offset = clock(begin_text)
-            if offset is None:
-                return None
-            start = origin + offset
-            if origin and parent_end is not None and origin <= offset < parent_end < start:
-                return None  # looks like an absolute time: the long way says so
-        if end_text is not None:
-            offset = clock(end_text)
-            if offset is None:
-                return None
-            stop = origin + offset
-            if parent_end is not None and stop > parent_end:
-                stop = parent_end
-        elif parent_end is None or begin_text is None:
-            return None  # an indefinite end, or no time at all
-        else:
-            stop = parent_end
+        begin_ms = None if begin_text is None else clock(begin_text)
+        end_ms = None if end_text is None else clock(end_text)
+        if (begin_ms is None and begin_text is not None) or (end_ms is None and end_text is not None):
+            return None
+        times = self.times(begin_ms, end_ms)
+        if times is None:
+            return None
+        return self.build(self.plans, shape, texts, False, times, cue_id)
+
+    def build(self, plans: dict[Any, Plan | int], shape: Any, texts: list[str | None], segments: bool,
+              times: tuple[int, int], cue_id: str | None) -> _Pending | None:
+        """Add the cue of a paragraph of ``shape`` from its plan (``_PLANNED``), or say how to read it."""
+        start, stop = times
         if stop < start:
             return _PLANNED  # clipped away by its parent: never presented
-        plan = self.plans.get(shape)
+        plan = plans.get(shape)
         if not isinstance(plan, Plan):
-            return self.pending(shape, texts, plan)
+            return self.pending(plans, shape, texts, segments, plan)
         content = plan.content(texts)
+        walker = self.walker
         if content:
             if cue_id is not None and cue_id[:3] == "sk." and is_generated_id(cue_id):
                 cue_id = None
@@ -1467,7 +1510,48 @@ class _Shortcut:
         walker.planned += 1
         return _PLANNED
 
-    def pending(self, shape: tuple[Any, ...], texts: list[str | None], tries: int | None) -> _Pending | None:
+    def scan(self, el: Any, scope: _Scope, begin: Fraction) -> bool:
+        """Read a container whose children are all paragraphs from its serialised markup; ``False`` if it is not.
+
+        Paragraphs of the commonest layout (clock ``begin`` and ``end``) are built from the markup;
+        the others, and those of a shape without a plan yet, are read the long way from their element.
+        """
+        walker = self.walker
+        found = scan_blocks(el, walker.reader.local) if walker.plans_on and len(el) > 1 else None
+        if found is None:
+            return False
+        head, blocks = found
+        plans = walker.plans.setdefault((self.context, head), {})
+        prefixes = walker.clock_ms.prefixes
+        local = walker.reader.local
+        children = iter(el)
+        position = 0
+        for index, block in enumerate(blocks):
+            pending = None
+            fields = fast_fields(block, prefixes)
+            if fields is not None:
+                times = self.times(fields[1], fields[2])
+                if times is not None:
+                    pending = self.build(plans, fields[3], fields[4], True, times, fields[0])
+                    if pending is _PLANNED:
+                        continue
+            while position < index:  # the elements of the paragraphs built from the markup
+                next(children)
+                position += 1
+            child = next(children)
+            position += 1
+            if local(child.tag) != "p":
+                continue  # a p of another namespace (its own declaration): not TTML's
+            if pending is None:
+                pending = self.paragraph(child)
+                if pending is _PLANNED:
+                    continue
+            walker.child(child, "p", begin, scope, False, pending, self)
+        walker.capture = None
+        return True
+
+    def pending(self, plans: dict[Any, Plan | int], shape: Any, texts: list[str | None], segments: bool,
+                tries: int | None) -> _Pending | None:
         """A new record of what the long way does with a paragraph of ``shape``, if another try is due."""
         walker = self.walker
         if tries is not None and tries >= _TRIES:
@@ -1476,9 +1560,9 @@ class _Shortcut:
             walker.plans_on = False  # shapes hardly repeat in this document: the long way only
             return None
         walker.attempts += 1
-        self.plans[shape] = (tries or 0) + 1
+        plans[shape] = (tries or 0) + 1
         reader = walker.reader
-        return _Pending(shape, texts, len(walker.cues), len(reader.sink.items), reader.unassociated)
+        return _Pending(plans, shape, texts, segments, len(walker.cues), len(reader.sink.items), reader.unassociated)
 
     def record(self, pending: _Pending, p: Any) -> None:
         """Keep the plan of ``pending``'s shape, after the long way read ``p``, when it can have one."""
@@ -1492,8 +1576,8 @@ class _Shortcut:
         cue_id = p.get(_XML_ID)
         if cue_id is not None and is_generated_id(cue_id):
             cue_id = None
-        plan = make_plan(p, pending.texts, pending.captured, reader.local, cue_id)
-        self.plans[pending.shape] = _TRIES if plan is None else plan  # no plan: the long way from now on
+        plan = make_plan(p, pending.texts, pending.captured, reader.local, cue_id, pending.segments)
+        pending.plans[pending.shape] = _TRIES if plan is None else plan  # no plan: the long way from now on
 
 
 def _background(own: str | None, parent: str | None) -> str | None:

@@ -31,9 +31,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from subkit.formats._xml import etree
 from subkit.model import PLAIN, ContentItem, Cue, LineBreak, RunStyle, trusted_cue, trusted_run
 
-__all__ = ["ClockMs", "Plan", "finish_pieces", "line_content", "make_plan", "shape_of"]
+__all__ = ["ClockMs", "Plan", "fast_fields", "finish_pieces", "line_content", "make_plan", "scan_blocks", "shape_of"]
 
 _XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 #: The elements a planned paragraph may hold.
@@ -123,6 +124,110 @@ def shape_of(p: Any) -> tuple[str | None, str | None, str | None, tuple[Any, ...
     return begin, end, ident, tuple(parts), texts
 
 
+#: One paragraph of a container's serialised markup (lxml writes attributes with double quotes, escapes
+#: ``<``, ``>`` and ``&`` in text and attributes, and closes empty elements with ``/>``). The first
+#: alternative is the commonest layout: an optional ``xml:id``, then clock ``begin`` and ``end`` (groups:
+#: id, begin ``hh:mm:``, seconds, milliseconds, the same for end, the other attributes, the content).
+_BLOCK = re.compile(
+    r'[^<]*<p(?:(?: xml:id="([^"&]*)")?'
+    r' begin="([0-9][0-9]:[0-5][0-9]:)([0-5][0-9])\.([0-9]{3})"'
+    r' end="([0-9][0-9]:[0-5][0-9]:)([0-5][0-9])\.([0-9]{3})"'
+    r'([^>]*)(?<!/)>([^<]*(?:<(?!/p>)[^<]*)*)</p>'
+    r'|(?=[\s/>])[^>]*?(?:/>|>[^<]*(?:<(?!/p>)[^<]*)*</p>))'
+)
+_TAG_SPLIT = re.compile(r"(<[^>]*>)").split
+_REFERENCE = re.compile(r"&(?:(lt|gt|amp|quot|apos)|#([0-9]+)|#x([0-9a-fA-F]+));")
+_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+
+
+def _character(match: re.Match[str]) -> str:
+    name, decimal, hexadecimal = match.groups()
+    if name is not None:
+        return _NAMED[name]
+    return chr(int(decimal) if decimal is not None else int(hexadecimal, 16))
+
+
+def _unescape(text: str) -> str:
+    return _REFERENCE.sub(_character, text) if "&" in text else text
+
+
+def scan_blocks(el: Any, local: Callable[[Any], str | None]) -> tuple[str, list[re.Match[str]]] | None:
+    """The start tag of a container and one match of :data:`_BLOCK` per child, if its children are all
+    paragraphs (in the default namespace, which is TTML's); ``None`` otherwise.
+
+    The start tag declares every namespace in scope, so the markup of paragraphs means the same
+    wherever that tag is the same.
+    """
+    namespace = el.nsmap.get(None)
+    if local(f"{{{namespace}}}p" if namespace else "p") != "p":
+        return None
+    markup = etree().tostring(el, encoding="unicode", with_tail=False)
+    head_end = markup.find(">") + 1
+    close = markup.rfind("</")
+    if head_end <= 0 or close < head_end:
+        return None
+    blocks: list[re.Match[str]] = []
+    position = head_end
+    match = _BLOCK.match
+    while True:
+        found = match(markup, position, close)
+        if found is None:
+            break
+        blocks.append(found)
+        position = found.end()
+    if "<" in markup[position:close]:
+        return None  # another element, a comment or a processing instruction
+    return markup[:head_end], blocks
+
+
+def fast_fields(block: re.Match[str], prefixes: dict[str, int]) -> tuple[
+        str | None, int, int, tuple[Any, ...], list[str | None]] | None:
+    """(xml:id, begin ms, end ms, shape, text segments) of a paragraph of the commonest layout, else ``None``.
+
+    The shape of serialised markup is the other attributes, the tags, and which text segments are empty.
+    """
+    ident, b_prefix, b_seconds, b_millis, e_prefix, e_seconds, e_millis, rest, inner = block.group(
+        1, 2, 3, 4, 5, 6, 7, 8, 9)
+    if b_prefix is None or (rest and ("xmlns" in rest or " dur=" in rest or "xml:id=" in rest)):
+        return None
+    begin = prefixes.get(b_prefix)
+    if begin is None:
+        begin = prefixes[b_prefix] = (int(b_prefix[:2]) * 60 + int(b_prefix[3:5])) * 60_000
+    end = prefixes.get(e_prefix)
+    if end is None:
+        end = prefixes[e_prefix] = (int(e_prefix[:2]) * 60 + int(e_prefix[3:5])) * 60_000
+    begin += int(b_seconds) * 1000 + int(b_millis)
+    end += int(e_seconds) * 1000 + int(e_millis)
+    texts: list[str | None]
+    if "<" not in inner:
+        texts = [inner if "&" not in inner else _unescape(inner)]
+        return ident, begin, end, (rest, not inner), texts
+    parts = _TAG_SPLIT(inner)
+    texts = parts[0::2]
+    if "&" in inner:
+        texts = [_unescape(text or "") for text in texts]
+    return ident, begin, end, (rest, tuple(parts[1::2]), tuple(map(bool, texts))), texts
+
+
+def _segments(p: Any) -> tuple[list[str], list[int]]:
+    """The text segments of ``p``'s serialised content (as :func:`fast_fields` gives them) and the
+    segments of the tails of its children."""
+    out = [p.text or ""]
+    child_tails: list[int] = []
+
+    def visit(el: Any, top: bool) -> None:
+        for child in el:
+            if len(child) or child.text:  # written with an end tag: its text is a segment
+                out.append(child.text or "")
+                visit(child, False)
+            out.append(child.tail or "")
+            if top:
+                child_tails.append(len(out) - 1)
+
+    visit(p, True)
+    return out, child_tails
+
+
 def _document_order(p: Any) -> tuple[list[int], list[int]]:
     """The text slots of :func:`shape_of` in document order, and the slots of the tails of ``p``'s children."""
     order = [0]
@@ -198,11 +303,12 @@ class Plan:
 
 
 def make_plan(p: Any, texts: list[str | None], captured: list[tuple[Any, ...]],
-              local: Callable[[Any], str | None], cue_id: str | None) -> Plan | None:
+              local: Callable[[Any], str | None], cue_id: str | None, segments: bool = False) -> Plan | None:
     """The plan of ``p``'s shape from what the long way did with it, or ``None`` when it cannot have one.
 
     ``captured`` is what the long way recorded: ``("simple", run style)`` or ``("walk", pieces)`` for the
-    content, then ``("cue", cue)``.
+    content, then ``("cue", cue)``. ``texts`` are those of :func:`shape_of`, or with ``segments`` those of
+    :func:`fast_fields`, which must be the element's.
     """
     if len(captured) != 2 or captured[1][0] != "cue" or captured[0][0] not in ("simple", "walk"):
         return None
@@ -215,7 +321,13 @@ def make_plan(p: Any, texts: list[str | None], captured: list[tuple[Any, ...]],
     cue: Cue = captured[1][1]
     if cue.words or cue.id != cue_id:
         return None
-    order, child_tails = _document_order(p)
+    if segments:
+        element_texts, child_tails = _segments(p)
+        if element_texts != texts:
+            return None
+        order = list(range(len(texts)))
+    else:
+        order, child_tails = _document_order(p)
     if captured[0][0] == "simple":
         plan = Plan(cue, captured[0][1], [0, *child_tails], None)
     else:

@@ -134,17 +134,40 @@ def test_plans_generated_documents_match_the_long_way(seed: int, monkeypatch: py
     _same_both_ways(generated_ttml(seed), monkeypatch)
 
 
+_ROWS = "".join(f'<p begin="00:00:{i:02d}.000" end="00:00:{i:02d}.500">line {i} &amp; more</p>' for i in range(6))
+_SPANS = _ROWS.replace("line", '<span tts:fontStyle="italic">line</span>')
+_ODD_CONTAINERS = [
+    # prefixed TTML elements, with a default namespace that is not TTML's
+    '<tt:tt xmlns:tt="http://www.w3.org/ns/ttml" xmlns="urn:other"><tt:body><tt:div>'
+    + _ROWS.replace("<p", "<tt:p").replace("</p>", "</tt:p>") + "<p>not TTML</p></tt:div></tt:body></tt:tt>",
+    # a p redeclaring the default namespace, comments, text and a self-closing p between paragraphs
+    f'<tt {NS}><body><div>{_ROWS}<p xmlns="urn:other" begin="00:00:01.000" end="00:00:02.000">x</p>'
+    f'<!-- c -->{_ROWS} stray text <p begin="00:00:03.000" end="00:00:04.000"/>{_ROWS}</div></body></tt>',
+    # a nested p (well-formed, not valid TTML), attributes holding > and quotes, CDATA, character references
+    f'<tt {NS}><body><div>{_ROWS}<p begin="00:00:01.000" end="00:00:02.000">a<p>b</p>c</p>'
+    f'<p begin="00:00:01.000" end="00:00:02.000" tts:fontFamily="a&gt;b &quot;c&quot;">x</p>'
+    f'<p begin="00:00:01.000" end="00:00:02.000"><![CDATA[<b>&]]> &#233;&#x263A;&#13;</p>{_ROWS}</div></body></tt>',
+    # paragraphs of the same markup in two divs that map the tts prefix to different namespaces
+    f'<tt {NS}><body><div>{_SPANS}</div><div xmlns:tts="urn:not-styling">{_SPANS}</div></body></tt>',
+]
+
+
+@pytest.mark.parametrize("index", range(len(_ODD_CONTAINERS)))
+def test_plans_odd_containers_match_the_long_way(index: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    _same_both_ways(_ODD_CONTAINERS[index], monkeypatch)
+
+
 def test_plans_are_used(monkeypatch: pytest.MonkeyPatch) -> None:
     """Paragraphs of a repeated shape are built from the plan, and give the same cues."""
     built: list[int] = []
-    original = _ttml_read._Shortcut.paragraph
+    original = _ttml_read._Shortcut.build
 
-    def counting(self: Any, p: Any) -> Any:
-        result = original(self, p)
+    def counting(self: Any, *args: Any) -> Any:
+        result = original(self, *args)
         built.append(result is _ttml_read._PLANNED)
         return result
 
-    monkeypatch.setattr(_ttml_read._Shortcut, "paragraph", counting)
+    monkeypatch.setattr(_ttml_read._Shortcut, "build", counting)
     rows = "".join(f'<p begin="00:00:{i:02d}.000" end="00:00:{i:02d}.500"><span tts:fontStyle="italic">line {i}'
                    f'</span><br/>second {i}</p>' for i in range(50))
     text = f"<tt {NS}><body><div>{rows}</div></body></tt>"
