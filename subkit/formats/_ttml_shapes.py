@@ -13,9 +13,10 @@ are built from their text nodes, their times and their id alone.
 
 A plan is kept only when the long way was *static* and *quiet*: no timed span,
 ``set`` or ``seq`` container (the content would change with time), no ruby,
-preserved white space, metadata, foreign element or comment, every text node
-presented, exactly one cue, and no diagnostic (which would have to be repeated
-with each paragraph's line). The plan is checked on the paragraph it came from:
+metadata, foreign element or comment, every text node presented (text whose
+white space is preserved is split into its lines again for each paragraph),
+exactly one cue, and no diagnostic (which would have to be repeated with each
+paragraph's line). The plan is checked on the paragraph it came from:
 rebuilt from its text nodes, that paragraph must give the very cue the long way
 gave, or no plan is kept for the shape.
 
@@ -259,7 +260,7 @@ class Plan:
     __slots__ = ("extra", "forced", "language", "lines", "pieces", "placement", "speaker", "style", "style_name")
 
     def __init__(self, cue: Cue, style: RunStyle | None, lines: list[int] | None,
-                 pieces: list[tuple[int, RunStyle | None]] | None) -> None:
+                 pieces: list[tuple[int, RunStyle | None, bool]] | None) -> None:
         self.style = style
         self.lines = lines
         self.pieces = pieces
@@ -284,9 +285,11 @@ class Plan:
                 return (trusted_run(text, self.style or PLAIN),) if text else ()
             return line_content([texts[slot] or "" for slot in lines], self.style or PLAIN)
         pieces: list[list[Any]] = []
-        for slot, style in self.pieces or ():
+        for slot, style, preserve in self.pieces or ():
             if slot < 0:
                 pieces.append([1, "\n", None, None, False])
+            elif preserve:
+                pieces.extend(_preserved_pieces(texts[slot] or "", style))
             else:
                 pieces.append([0, texts[slot], style, None, False])
         return finish_pieces(pieces)
@@ -342,21 +345,49 @@ def make_plan(p: Any, texts: list[str | None], captured: list[tuple[Any, ...]],
 
 
 def _piece_slots(pieces: list[list[Any]], filled: list[int],
-                 texts: list[str | None]) -> list[tuple[int, RunStyle | None]] | None:
-    """The long way's pieces with their text replaced by its slot, if every non-empty text node is one piece."""
-    out: list[tuple[int, RunStyle | None]] = []
-    index = 0
-    for kind, text, style, word, preserve in pieces:
-        if word is not None or preserve:
+                 texts: list[str | None]) -> list[tuple[int, RunStyle | None, bool]] | None:
+    """The long way's pieces with their text replaced by its slot (and whether it preserves white space),
+    if every non-empty text node gave its pieces in order."""
+    out: list[tuple[int, RunStyle | None, bool]] = []
+    index = position = 0
+    while position < len(pieces):
+        kind, _text, style, word, preserve = pieces[position]
+        if word is not None or kind not in (0, 1):
             return None
-        if kind == 1:
-            out.append((-1, None))
+        if kind == 1 and not preserve:  # a br
+            out.append((-1, None, False))
+            position += 1
             continue
-        if kind != 0 or index >= len(filled) or texts[filled[index]] != text:
+        if index >= len(filled):
             return None
-        out.append((filled[index], style))
+        slot_text = texts[filled[index]] or ""
+        if preserve:
+            expected = _preserved_pieces(slot_text, None)
+            chunk = pieces[position:position + len(expected)]
+            # The run style of the text node, from its first line (a node of line breaks only does not say).
+            style = next((piece[2] for piece in chunk if piece[0] == 0), None)
+            if style is None:
+                return None
+            expected = _preserved_pieces(slot_text, style)
+        else:
+            expected = [[0, slot_text, style, None, False]]
+        if pieces[position:position + len(expected)] != expected:
+            return None
+        out.append((filled[index], style, preserve))
+        position += len(expected)
         index += 1
     return out if index == len(filled) else None
+
+
+def _preserved_pieces(text: str, style: RunStyle | None) -> list[list[Any]]:
+    """The pieces of a text node whose white space is preserved: its lines, with breaks between them."""
+    pieces: list[list[Any]] = []
+    for index, part in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")):
+        if index:
+            pieces.append([1, "\n", None, None, True])
+        if part:
+            pieces.append([0, part, style, None, True])
+    return pieces
 
 
 def line_content(lines: list[str], style: RunStyle) -> tuple[ContentItem, ...]:

@@ -149,6 +149,12 @@ _ODD_CONTAINERS = [
     f'<p begin="00:00:01.000" end="00:00:02.000"><![CDATA[<b>&]]> &#233;&#x263A;&#13;</p>{_ROWS}</div></body></tt>',
     # paragraphs of the same markup in two divs that map the tts prefix to different namespaces
     f'<tt {NS}><body><div>{_SPANS}</div><div xmlns:tts="urn:not-styling">{_SPANS}</div></body></tt>',
+    # preserved white space: the same shape with text of one line, of several, and of line breaks only
+    f'<tt {NS}><body><div>' + "".join(
+        f'<p begin="00:00:{i:02d}.000" end="00:00:{i:02d}.900">\n  <span xml:space="preserve">{text}</span>'
+        f'<br/><span tts:color="lime" xml:space="preserve"> {text} </span>\n</p>'
+        for i, text in enumerate(["\n", "one", "two\nlines", " \r\n x ", "\n\n", "a  b", "&#13;c", "end"]))
+    + "</div></body></tt>",
 ]
 
 
