@@ -62,6 +62,16 @@ from subkit.formats._ttml_common import (
     is_generated_id,
     parse_color,
 )
+from subkit.formats._ttml_shapes import (
+    ClockMs,
+    Plan,
+    fast_fields,
+    finish_pieces,
+    line_content,
+    make_plan,
+    scan_blocks,
+    shape_of,
+)
 from subkit.formats._ttml_words import read_words
 from subkit.formats._xml import limit_attributes, parse_xml
 from subkit.model import (
@@ -71,7 +81,6 @@ from subkit.model import (
     ContentItem,
     Cue,
     Document,
-    LineBreak,
     Placement,
     Raw,
     Region,
@@ -80,7 +89,6 @@ from subkit.model import (
     Style,
     Word,
     trusted_cue,
-    trusted_run,
 )
 from subkit.timing import round_half_up, timecode_to_frames
 
@@ -112,7 +120,6 @@ _ZERO = Fraction(0)
 _CLOCK = re.compile(r"(\d+):(\d{1,2}):(\d{1,2})(?:([.,]\d*)|:(\d+)(?:\.(\d+))?)?")
 _OFFSET = re.compile(r"(\d+(?:[.,]\d*)?|[.,]\d+)(h|ms|m|s|f|t)?")
 _MINUTES_SECONDS = re.compile(r"(\d+):(\d{1,2}(?:[.,]\d+)?)")
-_WS = re.compile(r"[ \t\r\n]+")
 _PX = re.compile(r"\s*(\d+(?:\.\d+)?)px\s*")
 _PAIR = re.compile(r"\s*(-?\d+(?:\.\d+)?)(px|%|c|rw|rh)\s+(-?\d+(?:\.\d+)?)(px|%|c|rw|rh)\s*")
 _LONG_TAIL = re.compile(r"\.(\d{3})\d+$")
@@ -706,7 +713,7 @@ def read_document(data: str, *, name: str, options: TtmlReadOptions) -> Document
     # Content with no end anywhere up its tree is active for the rest of the document (TTML1 §10.4: its
     # end is indefinite). The model needs a finite end: the latest time the document names, or the
     # content's begin when later, plus INDEFINITE_TAIL_MS.
-    indefinite = [index for index, cue in enumerate(cues) if cue.extra.get("ttml.end") == "indefinite"]
+    indefinite = [index for index, cue in enumerate(cues) if cue.extra and cue.extra.get("ttml.end") == "indefinite"]
     if indefinite:
         last = max(max(cue.start_ms, cue.end_ms, max((w.end_ms for w in cue.words), default=0)) for cue in cues)
         for index in indefinite:
@@ -754,26 +761,49 @@ def _read_parameters(reader: _Reader, root: Any, header: dict[str, str]) -> None
     line = root.sourceline
     rate_text = params.get("frameRate")
     if rate_text:
-        try:
-            rate = Fraction(int(rate_text))
-            if rate <= 0:
-                raise ValueError(rate_text)
-        except ValueError:
-            reader.warn(f"ttp:frameRate {rate_text!r} is not a positive integer", "used 30", line)
-            rate = Fraction(30)
-        multiplier = params.get("frameRateMultiplier")
-        if multiplier:
-            parts = multiplier.split()
-            try:
-                num, den = int(parts[0]), int(parts[1])
-                if num <= 0 or den <= 0:
-                    raise ValueError(multiplier)
-                rate = rate * num / den
-            except (ValueError, IndexError):
-                reader.warn(f"ttp:frameRateMultiplier {multiplier!r} is not two positive integers", "ignored it",
-                            line)
-        reader.frame_rate = rate
+        reader.frame_rate = _frame_rate(reader, rate_text, params.get("frameRateMultiplier"), line)
+        rate = reader.frame_rate
         header["ttml.frameRate"] = f"{rate.numerator}/{rate.denominator}" if rate.denominator != 1 else str(rate)
+    _read_rates(reader, params, line)
+    base = params.get("timeBase", "media")
+    if base == "smpte":
+        reader.smpte = True
+        drop = params.get("dropMode", "nonDrop")
+        reader.drop_frame = drop in ("dropNTSC", "dropPAL")
+    elif base == "clock":
+        reader.warn("ttp:timeBase=\"clock\"", "read the times as media times", line)
+    elif base != "media":
+        reader.warn(f"unknown ttp:timeBase {base!r}", "read the times as media times", line)
+    for key in ("timeBase", "cellResolution", "profile", "contentProfiles", "dropMode"):
+        if key in params:
+            header[f"ttml.{key}"] = params[key]
+    _read_geometry(reader, params.get("cellResolution"), extent)
+
+
+def _frame_rate(reader: _Reader, rate_text: str, multiplier: str | None, line: int | None) -> Fraction:
+    """The effective frame rate: ``ttp:frameRate`` times ``ttp:frameRateMultiplier`` (30 when unreadable)."""
+    try:
+        rate = Fraction(int(rate_text))
+        if rate <= 0:
+            raise ValueError(rate_text)
+    except ValueError:
+        reader.warn(f"ttp:frameRate {rate_text!r} is not a positive integer", "used 30", line)
+        rate = Fraction(30)
+    if multiplier:
+        parts = multiplier.split()
+        try:
+            num, den = int(parts[0]), int(parts[1])
+            if num <= 0 or den <= 0:
+                raise ValueError(multiplier)
+            rate = rate * num / den
+        except (ValueError, IndexError):
+            reader.warn(f"ttp:frameRateMultiplier {multiplier!r} is not two positive integers", "ignored it",
+                        line)
+    return rate
+
+
+def _read_rates(reader: _Reader, params: dict[str, str], line: int | None) -> None:
+    """``ttp:subFrameRate`` and ``ttp:tickRate`` (by default the effective frame rate times the sub-frame rate)."""
     sub = params.get("subFrameRate")
     if sub:
         try:
@@ -789,22 +819,13 @@ def _read_parameters(reader: _Reader, root: Any, header: dict[str, str]) -> None
         except ValueError:
             reader.warn(f"ttp:tickRate {tick!r} is not a positive integer", "ignored it", line)
             reader.tick_rate = None
-    if reader.tick_rate is None and rate_text:
+    if reader.tick_rate is None and params.get("frameRate"):
         # TTML: without tickRate, the tick rate is the effective frame rate times subFrameRate.
         reader.tick_rate = reader.frame_rate * reader.sub_frame_rate
-    base = params.get("timeBase", "media")
-    if base == "smpte":
-        reader.smpte = True
-        drop = params.get("dropMode", "nonDrop")
-        reader.drop_frame = drop in ("dropNTSC", "dropPAL")
-    elif base == "clock":
-        reader.warn("ttp:timeBase=\"clock\"", "read the times as media times", line)
-    elif base != "media":
-        reader.warn(f"unknown ttp:timeBase {base!r}", "read the times as media times", line)
-    for key in ("timeBase", "cellResolution", "profile", "contentProfiles", "dropMode"):
-        if key in params:
-            header[f"ttml.{key}"] = params[key]
-    cells = params.get("cellResolution")
+
+
+def _read_geometry(reader: _Reader, cells: str | None, extent: str | None) -> None:
+    """``ttp:cellResolution`` and the root container's pixel ``tts:extent``, when they are well formed."""
     if cells:
         parts = cells.split()
         if len(parts) == 2 and all(p.isdigit() and int(p) > 0 for p in parts):
@@ -1008,6 +1029,13 @@ class _Walker:
         self.cues = cues
         self.language = language
         self.cue_id: str | None = None  # of the paragraph being read
+        # The short path (see _ttml_shapes): plans per container context, then per paragraph shape.
+        self.plans_on = PARAGRAPH_PLANS
+        self.plans: dict[Any, dict[Any, Plan | int]] = {}
+        self.capture: _Pending | None = None  # what the long way does with a paragraph whose shape is new
+        self.clock_ms = ClockMs()
+        self.planned = 0  # paragraphs built from a plan
+        self.attempts = 0  # paragraphs read the long way to make a plan
 
     def body(self, body: Any, preserve: bool) -> None:
         reader = self.reader
@@ -1027,74 +1055,108 @@ class _Walker:
 
     def container(self, el: Any, begin: Fraction, end: Fraction | None, props: dict[str, str],
                   region: str | None, language: str | None, preserve: bool, style_ref: str | None,
-                  depth: int, background: str | None) -> Fraction | None:
-        """Walk the children of a body or div; returns the end of the last child (for seq parents).
+                  depth: int, background: str | None) -> None:
+        """Walk the children of a body or div.
 
         ``region`` is the region the element is associated with (its own ``region`` or the nearest
         ancestor's); a child naming another region is not presented (TTML1 §9.3.2: it belongs to its
         region, and its parent, belonging to another, is pruned from that region's ISDs).
         ``background`` is the innermost visible background of the enclosing body and divs.
         """
-        reader = self.reader
+        scope = _Scope(end, props, region, language, preserve, style_ref, depth, background)
         seq = el.get("timeContainer") == "seq"
+        shortcut = None if seq else self.shortcut(scope, begin)
+        if shortcut is not None and shortcut.scan(el, scope, begin):
+            return  # every child was a paragraph, read from the serialised markup
         clock = begin
-        last_end: Fraction | None = begin
-        local_of = reader.local
+        local_of = self.reader.local
         for child in el:
             local = local_of(child.tag)
             if local != "div" and local != "p":
                 continue
-            line = child.sourceline
-            child_begin = clock if seq else begin
-            c_begin, c_end, timed = reader.interval(child, child_begin, end, line, seq)
+            pending = None
+            if shortcut is not None and local == "p":
+                pending = shortcut.paragraph(child)
+                if pending is _PLANNED:
+                    continue  # built from the plan of its shape
+            c_end = self.child(child, local, clock if seq else begin, scope, seq, pending, shortcut)
             if seq:
                 clock = c_end if c_end is not None else clock
-            last_end = c_end
-            if c_end is not None and timed and c_end < c_begin:
-                continue  # clipped away by its parent: never presented
-            own = reader.own_props(child, line)
-            if own and _display_none(own) and not _has_set(reader, child):
-                continue  # tts:display="none": neither it nor its descendants are presented
-            child_props = _inherit(reader, props, own)
-            child_region = child.get("region")
-            if child_region is not None and child_region not in reader.regions:
-                reader.warn(f"region {child_region!r} is not defined", "ignored the reference", line)
-                child_region = None
-            if child_region is None:
-                child_region = region
-            elif region is not None and child_region != region:
-                if not _is_align_region(region, reader.regions.get(region, _NO_PROPS)):
-                    reader.unassociated += 1
-                    continue
-                # Leniency: writers of earlier subkit versions wrapped every paragraph in a div of a
-                # numpad region (an1-an9, the whole root container), positioned ones included; read
-                # those in their own region, as written, instead of pruning them as TTML players do.
-                if not reader.align_nesting_reported:
-                    reader.align_nesting_reported = True
-                    reader.warn(f"an element in region {child_region!r} inside a div of alignment region "
-                                f"{region!r}", "presented it in its own region (TTML players leave it out)",
-                                line)
-            lang = child.get("{http://www.w3.org/XML/1998/namespace}lang")
-            child_lang = language if lang is None else (lang or None)
-            space = child.get("{http://www.w3.org/XML/1998/namespace}space")
-            child_preserve = preserve if space is None else space == "preserve"
-            refs = child.get("style")
-            # The first named style; styles a writer generated for one element's attributes are not named.
-            child_style = next((ref for ref in refs.split() if not is_generated_id(ref)), style_ref) if refs \
-                else style_ref
-            child_background = _background(own.get("backgroundColor"), background) if own else background
-            if depth > 100:
-                raise reader.sink.fail("div elements nested too deeply", line=line)
-            if local == "div":
-                image = _image_of(child) if len(child.attrib) > 1 else None
-                if image is not None:
-                    self.image(child, image, c_begin, c_end, child_region)
-                self.container(child, c_begin, c_end, child_props, child_region, child_lang,
-                               child_preserve, child_style, depth + 1, child_background)
-            else:
-                self.paragraph(child, c_begin, c_end, child_props, own, child_region, child_lang,
-                               child_preserve, child_style, child_background)
-        return last_end
+        self.capture = None
+
+    def child(self, child: Any, local: str, child_begin: Fraction, scope: _Scope, seq: bool,
+              pending: _Pending | None, shortcut: _Shortcut | None) -> Fraction | None:
+        """Walk one ``div`` or ``p`` child of a container (the long way); returns its end."""
+        reader = self.reader
+        end, props, region = scope.end, scope.props, scope.region
+        self.capture = pending
+        line = child.sourceline
+        c_begin, c_end, timed = reader.interval(child, child_begin, end, line, seq)
+        if c_end is not None and timed and c_end < c_begin:
+            return c_end  # clipped away by its parent: never presented
+        own = reader.own_props(child, line)
+        if own and _display_none(own) and not _has_set(reader, child):
+            return c_end  # tts:display="none": neither it nor its descendants are presented
+        child_props = _inherit(reader, props, own)
+        child_region = child.get("region")
+        if child_region is not None and child_region not in reader.regions:
+            reader.warn(f"region {child_region!r} is not defined", "ignored the reference", line)
+            child_region = None
+        if child_region is None:
+            child_region = region
+        elif region is not None and child_region != region:
+            if not _is_align_region(region, reader.regions.get(region, _NO_PROPS)):
+                reader.unassociated += 1
+                return c_end
+            # Leniency: writers of earlier subkit versions wrapped every paragraph in a div of a
+            # numpad region (an1-an9, the whole root container), positioned ones included; read
+            # those in their own region, as written, instead of pruning them as TTML players do.
+            if not reader.align_nesting_reported:
+                reader.align_nesting_reported = True
+                reader.warn(f"an element in region {child_region!r} inside a div of alignment region "
+                            f"{region!r}", "presented it in its own region (TTML players leave it out)",
+                            line)
+        lang = child.get("{http://www.w3.org/XML/1998/namespace}lang")
+        child_lang = scope.language if lang is None else (lang or None)
+        space = child.get("{http://www.w3.org/XML/1998/namespace}space")
+        child_preserve = scope.preserve if space is None else space == "preserve"
+        refs = child.get("style")
+        # The first named style; styles a writer generated for one element's attributes are not named.
+        child_style = next((ref for ref in refs.split() if not is_generated_id(ref)), scope.style_ref) if refs \
+            else scope.style_ref
+        child_background = _background(own.get("backgroundColor"), scope.background) if own else scope.background
+        if scope.depth > 100:
+            raise reader.sink.fail("div elements nested too deeply", line=line)
+        if local == "div":
+            image = _image_of(child) if len(child.attrib) > 1 else None
+            if image is not None:
+                self.image(child, image, c_begin, c_end, child_region)
+            self.container(child, c_begin, c_end, child_props, child_region, child_lang,
+                           child_preserve, child_style, scope.depth + 1, child_background)
+        else:
+            self.paragraph(child, c_begin, c_end, child_props, own, child_region, child_lang,
+                           child_preserve, child_style, child_background)
+            if pending is not None and shortcut is not None:
+                shortcut.record(pending, child)
+        return c_end
+
+    def shortcut(self, scope: _Scope, begin: Fraction) -> _Shortcut | None:
+        """The short path for the paragraphs of a ``par`` container, when its times are whole milliseconds.
+
+        Not taken for regions presented part of the time (their windows clip the cues), SMPTE time
+        bases or nesting deep enough to fail.
+        """
+        reader = self.reader
+        end = scope.end
+        if not self.plans_on or reader.region_times or reader.smpte or scope.depth > 100 \
+                or 1000 % begin.denominator or (end is not None and 1000 % end.denominator):
+            return None
+        context = (id(scope.props), scope.region, scope.language, scope.preserve, scope.style_ref, scope.background)
+        plans = self.plans.get(context)
+        if plans is None:
+            plans = self.plans[context] = {}
+            reader.keep.append(scope.props)  # its id is in the key
+        return _Shortcut(self, plans, context, _ms(begin), None if end is None else _ms(end))
 
     def image(self, div: Any, image: str, begin: Fraction, end: Fraction | None, region: str | None) -> None:
         """An image caption (SMPTE-TT ``smpte:backgroundImage`` on a ``div``): a cue with no text.
@@ -1203,9 +1265,12 @@ class _Walker:
         """Add the cues of ``p`` as presented in ``region`` during [begin, end)."""
         reader = self.reader
         line = p.sourceline
-        items = None if preserve or p.get("timeContainer") == "seq" else _simple_content(p, reader.run_style(
-            props, _background(own.get("backgroundColor"), background), base, None, None, line))
+        style = None if preserve or p.get("timeContainer") == "seq" else reader.run_style(
+            props, _background(own.get("backgroundColor"), background), base, None, None, line)
+        items = None if style is None else _simple_content(p, style)
         if items is not None:
+            if self.capture is not None:
+                self.capture.captured.append(("simple", style))
             if _hidden(props):
                 return
             self.add_cue(p, begin, end, items, (), props, own, region, language, style_ref, speaker)
@@ -1217,6 +1282,8 @@ class _Walker:
             builder.walk(p, props, preserve, background, begin, end, language, speaker, 0, None, None, times)
             if not builder.dynamic:
                 # Nothing inside changes with time: this walk presents the whole interval.
+                if self.capture is not None:
+                    self.capture.captured.append(("walk", [list(piece) for piece in builder.pieces]))
                 items, _ = builder.finish(end)
                 self.add_cue(p, begin, end, items, (), builder.p_props, own, region, language, style_ref, speaker)
                 return
@@ -1276,18 +1343,7 @@ class _Walker:
             placement = _placement(region, region_props, text_align, own_region)
             reader.placements[placement_key] = placement
         if own:
-            # Inline styling of the p that no model field holds (referential styles live in Document.styles).
-            for attr_key, value in p.attrib.items():
-                kind, local = reader.kinds(attr_key)
-                if kind in _PREFIX and local not in _RUN_PROPS and local not in _APPLIED and \
-                        not (kind == "itts" and local == "forcedDisplay"):
-                    extra[f"ttml.{kind}:{local}"] = value
-            for ref in (p.get("style") or "").split():
-                if is_generated_id(ref):  # a writer's style holding the p's own attributes (EBU-TT-D)
-                    for key, value in reader.styles.get(ref, _NO_PROPS).items():
-                        local = key.rsplit(":", 1)[-1]
-                        if local not in _RUN_PROPS and local not in _APPLIED and key != "itts:forcedDisplay":
-                            extra[f"ttml.{key if ':' in key else 'tts:' + key}"] = value
+            _own_extra(reader, p, extra)
         cue_id = self.cue_id
         cue_language = language if language != self.language else None
         forced = props.get("itts:forcedDisplay") == "true"
@@ -1307,6 +1363,221 @@ class _Walker:
                     elif carried:
                         cue = cue.replace(words=carried)
         self.cues.append(cue)
+        if self.capture is not None:
+            self.capture.captured.append(("cue", cue))
+
+
+def _own_extra(reader: _Reader, p: Any, extra: dict[str, str]) -> None:
+    """Add the inline styling of ``p`` that no model field holds (referential styles live in Document.styles)."""
+    for attr_key, value in p.attrib.items():
+        kind, local = reader.kinds(attr_key)
+        if kind in _PREFIX and local not in _RUN_PROPS and local not in _APPLIED and \
+                not (kind == "itts" and local == "forcedDisplay"):
+            extra[f"ttml.{kind}:{local}"] = value
+    for ref in (p.get("style") or "").split():
+        if is_generated_id(ref):  # a writer's style holding the p's own attributes (EBU-TT-D)
+            for key, value in reader.styles.get(ref, _NO_PROPS).items():
+                local = key.rsplit(":", 1)[-1]
+                if local not in _RUN_PROPS and local not in _APPLIED and key != "itts:forcedDisplay":
+                    extra[f"ttml.{key if ':' in key else 'tts:' + key}"] = value
+
+
+#: Whether the reader builds paragraphs of a shape it has read before from the plan of that shape
+#: (:mod:`subkit.formats._ttml_shapes`); off, every paragraph is read the long way (the differential tests).
+PARAGRAPH_PLANS = True
+#: A paragraph shape is read the long way at most this many times without giving a plan.
+_TRIES = 3
+#: After this many paragraphs read the long way for a plan, the short path stays on only while plans are used.
+_ATTEMPTS = 2000
+_XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+
+
+class _Scope:
+    """What a container passes down to each child: its end, styling, region, language, space, style and depth."""
+
+    __slots__ = ("background", "depth", "end", "language", "preserve", "props", "region", "style_ref")
+
+    def __init__(self, end: Fraction | None, props: dict[str, str], region: str | None, language: str | None,
+                 preserve: bool, style_ref: str | None, depth: int, background: str | None) -> None:
+        self.end = end
+        self.props = props
+        self.region = region
+        self.language = language
+        self.preserve = preserve
+        self.style_ref = style_ref
+        self.depth = depth
+        self.background = background
+
+
+class _Pending:
+    """A paragraph read the long way for a plan: its shape, its text nodes, and what the read did.
+
+    ``segments``: the text nodes are those of the serialised markup (:func:`scan_blocks`), not the
+    preorder ones of :func:`shape_of`; ``plans`` is where the plan goes.
+    """
+
+    __slots__ = ("captured", "cues", "diagnostics", "plans", "segments", "shape", "texts", "unassociated")
+
+    def __init__(self, plans: dict[Any, Plan | int], shape: Any, texts: list[str | None], segments: bool,
+                 cues: int, diagnostics: int, unassociated: int) -> None:
+        self.plans = plans
+        self.shape = shape
+        self.texts = texts
+        self.segments = segments
+        self.cues = cues
+        self.diagnostics = diagnostics
+        self.unassociated = unassociated
+        self.captured: list[tuple[Any, ...]] = []
+
+
+#: What :meth:`_Shortcut.paragraph` returns for a paragraph it has built.
+_PLANNED = _Pending({}, (), [], False, 0, 0, 0)
+
+
+class _Shortcut:
+    """The short path for the paragraphs of one ``par`` container (see :mod:`subkit.formats._ttml_shapes`).
+
+    ``begin_ms``/``end_ms`` are the container's interval; ``plans`` the plans of its context.
+    """
+
+    __slots__ = ("begin_ms", "context", "end_ms", "origin_ms", "plans", "walker")
+
+    def __init__(self, walker: _Walker, plans: dict[Any, Plan | int], context: tuple[Any, ...], begin_ms: int,
+                 end_ms: int | None) -> None:
+        self.walker = walker
+        self.plans = plans
+        self.context = context
+        self.begin_ms = begin_ms
+        self.end_ms = end_ms
+        self.origin_ms = 0 if walker.reader.absolute else begin_ms
+
+    def times(self, begin_ms: int | None, end_ms: int | None) -> tuple[int, int] | None:
+        """(start, end) of a ``p`` whose ``begin``/``end`` read as these offsets (``None``: absent), as
+        :meth:`_Reader.interval` gives them; ``None`` for the long way (no time at all, an indefinite end,
+        or times that look absolute, which it reports)."""
+        origin, parent_end = self.origin_ms, self.end_ms
+        start = self.begin_ms
+        if begin_ms is not None:
+            start = origin + begin_ms
+            if origin and parent_end is not None and origin <= begin_ms < parent_end < start:
+                return None
+        if end_ms is not None:
+            stop = origin + end_ms
+            if parent_end is not None and stop > parent_end:
+                stop = parent_end
+        elif parent_end is None or begin_ms is None:
+            return None
+        else:
+            stop = parent_end
+        return start, stop
+
+    def paragraph(self, p: Any) -> _Pending | None:
+        """Build ``p`` from the plan of its shape (``_PLANNED``), or say how to read it the long way.
+
+        ``None``: the long way; a :class:`_Pending`: the long way, recording a plan (see :meth:`record`).
+        Only clock times take the short path: not other time expressions, nor ``dur``.
+        """
+        walker = self.walker
+        read = shape_of(p) if walker.plans_on else None
+        if read is None:
+            return None
+        begin_text, end_text, cue_id, shape, texts = read
+        clock = walker.clock_ms
+        begin_ms = None if begin_text is None else clock(begin_text)
+        end_ms = None if end_text is None else clock(end_text)
+        if (begin_ms is None and begin_text is not None) or (end_ms is None and end_text is not None):
+            return None
+        times = self.times(begin_ms, end_ms)
+        if times is None:
+            return None
+        return self.build(self.plans, shape, texts, False, times, cue_id)
+
+    def build(self, plans: dict[Any, Plan | int], shape: Any, texts: list[str | None], segments: bool,
+              times: tuple[int, int], cue_id: str | None) -> _Pending | None:
+        """Add the cue of a paragraph of ``shape`` from its plan (``_PLANNED``), or say how to read it."""
+        start, stop = times
+        if stop < start:
+            return _PLANNED  # clipped away by its parent: never presented
+        plan = plans.get(shape)
+        if not isinstance(plan, Plan):
+            return self.pending(plans, shape, texts, segments, plan)
+        content = plan.content(texts)
+        walker = self.walker
+        if content:
+            if cue_id is not None and cue_id[:3] == "sk." and is_generated_id(cue_id):
+                cue_id = None
+            walker.cues.append(plan.cue(start, stop, content, cue_id))
+        walker.planned += 1
+        return _PLANNED
+
+    def scan(self, el: Any, scope: _Scope, begin: Fraction) -> bool:
+        """Read a container whose children are all paragraphs from its serialised markup; ``False`` if it is not.
+
+        Paragraphs of the commonest layout (clock ``begin`` and ``end``) are built from the markup;
+        the others, and those of a shape without a plan yet, are read the long way from their element.
+        """
+        walker = self.walker
+        found = scan_blocks(el, walker.reader.local) if walker.plans_on and len(el) > 1 else None
+        if found is None:
+            return False
+        head, blocks = found
+        plans = walker.plans.setdefault((self.context, head), {})
+        prefixes = walker.clock_ms.prefixes
+        local = walker.reader.local
+        children = iter(el)
+        position = 0
+        for index, block in enumerate(blocks):
+            pending = None
+            fields = fast_fields(block, prefixes)
+            if fields is not None:
+                times = self.times(fields[1], fields[2])
+                if times is not None:
+                    pending = self.build(plans, fields[3], fields[4], True, times, fields[0])
+                    if pending is _PLANNED:
+                        continue
+            while position < index:  # the elements of the paragraphs built from the markup
+                next(children)
+                position += 1
+            child = next(children)
+            position += 1
+            if local(child.tag) != "p":
+                continue  # a p of another namespace (its own declaration): not TTML's
+            if pending is None:
+                pending = self.paragraph(child)
+                if pending is _PLANNED:
+                    continue
+            walker.child(child, "p", begin, scope, False, pending, self)
+        walker.capture = None
+        return True
+
+    def pending(self, plans: dict[Any, Plan | int], shape: Any, texts: list[str | None], segments: bool,
+                tries: int | None) -> _Pending | None:
+        """A new record of what the long way does with a paragraph of ``shape``, if another try is due."""
+        walker = self.walker
+        if tries is not None and tries >= _TRIES:
+            return None
+        if walker.attempts >= _ATTEMPTS and walker.attempts > walker.planned:
+            walker.plans_on = False  # shapes hardly repeat in this document: the long way only
+            return None
+        walker.attempts += 1
+        plans[shape] = (tries or 0) + 1
+        reader = walker.reader
+        return _Pending(plans, shape, texts, segments, len(walker.cues), len(reader.sink.items), reader.unassociated)
+
+    def record(self, pending: _Pending, p: Any) -> None:
+        """Keep the plan of ``pending``'s shape, after the long way read ``p``, when it can have one."""
+        walker = self.walker
+        reader = walker.reader
+        walker.capture = None
+        if len(reader.sink.items) != pending.diagnostics or reader.unassociated != pending.unassociated:
+            return  # the next paragraph of this shape may be quiet
+        if len(walker.cues) != pending.cues + 1:
+            return  # no cue (no text, or not presented) or several: try again
+        cue_id = p.get(_XML_ID)
+        if cue_id is not None and is_generated_id(cue_id):
+            cue_id = None
+        plan = make_plan(p, pending.texts, pending.captured, reader.local, cue_id, pending.segments)
+        pending.plans[pending.shape] = _TRIES if plan is None else plan  # no plan: the long way from now on
 
 
 def _background(own: str | None, parent: str | None) -> str | None:
@@ -1419,16 +1690,11 @@ def _simple_content(p: Any, style: RunStyle) -> tuple[ContentItem, ...] | None:
         if tag[-3:] != "}br" and tag != "br":
             return None
         lines.append(child.tail or "")
-    items: list[ContentItem] = []
-    for index, line in enumerate(lines):
-        if index:
-            items.append(_BREAK)
-        if "\n" in line or "\t" in line or "  " in line or "\r" in line:
-            line = _WS.sub(" ", line)
-        line = line.strip(" ")
-        if line:
-            items.append(trusted_run(line, style))
-    return tuple(items)
+    return line_content(lines, style)
+
+
+def _raw(markup: str) -> Raw:
+    return Raw(RAW_FORMAT, markup)
 
 
 def _ms(value: Fraction) -> int:
@@ -1546,7 +1812,6 @@ class _Content:
                 end: Fraction | None, language: str | None, voice: str | None, depth: int, word: int | None,
                 region: str | None, is_p: bool = False) -> None:
         reader = self.reader
-        now = self.now
         line = el.sourceline
         if len(el):
             props = self.animate(el, props, begin, end)
@@ -1576,55 +1841,10 @@ class _Content:
             tag = child.tag
             local = reader.local(tag)
             if local == "span":
-                if depth > 100:
-                    raise reader.sink.fail("span elements nested too deeply", line=child.sourceline)
-                c_line = child.sourceline
-                c_begin, c_end, timed = reader.interval(child, clock if seq else begin, end, c_line, seq)
+                c_end = self.span(child, props, preserve, background, clock if seq else begin, end, seq, language,
+                                  voice, depth, word, region)
                 if seq:
                     clock = c_end if c_end is not None else clock
-                if timed or seq:
-                    self.dynamic = True
-                    self.times.add(c_begin)
-                    if c_end is not None:
-                        self.times.add(c_end)
-                span_region = child.get("region")
-                if span_region is not None and span_region in reader.regions:
-                    if region is not None and span_region != region:
-                        self.collect(child, c_begin, c_end, depth + 1)
-                        if child.tail and shown:
-                            self.text(child.tail, style, preserve, word)
-                        continue  # associated with another region than its parent: pruned everywhere
-                    c_region = span_region
-                else:
-                    c_region = region
-                # An untimed span of a par container is active with its parent.
-                # Word-level timing (now is None) keeps every word.
-                active = now is None or (not timed and not seq) or (
-                    c_begin <= now and (c_end is None or now < c_end))
-                if not active:
-                    self.collect(child, c_begin, c_end, depth + 1)
-                else:
-                    own = reader.own_props(child, c_line)
-                    c_props = _inherit(reader, props, own) if own else _inherit(reader, props, _NO_PROPS)
-                    space = child.get("{http://www.w3.org/XML/1998/namespace}space")
-                    c_preserve = preserve if space is None else space == "preserve"
-                    lang = child.get("{http://www.w3.org/XML/1998/namespace}lang")
-                    c_lang = language if lang is None else (lang or None)
-                    agent = _agent_of(child, reader.legacy)
-                    c_voice = voice
-                    if agent:
-                        c_voice = reader.agents.get(agent.split()[0], agent.split()[0])
-                    c_word = word
-                    if timed and now is None:
-                        if c_end is not None and (self.max_end is None or c_end > self.max_end):
-                            self.max_end = c_end
-                        c_word = len(self.words)
-                        self.words.append([c_begin, c_end])
-                        self.pieces.append([3, "", None, c_word, False])  # marks where the word starts
-                    self.element(child, c_props, c_preserve, background, c_begin, c_end, c_lang, c_voice,
-                                 depth + 1, c_word, c_region)
-                    if timed and now is None:
-                        self.pieces.append([4, "", None, word, False])  # back in the parent's segment
             elif local == "br":
                 if shown or (self.context.region is None or region == self.context.region):
                     self.pieces.append([1, "\n", None, word, False])
@@ -1635,6 +1855,67 @@ class _Content:
                 self.pieces.append([2, _serialise(child, reader.kinds), None, word, False])
             if child.tail and shown:
                 self.text(child.tail, style, preserve, word)
+
+    def span(self, child: Any, props: dict[str, str], preserve: bool, background: str | None, begin: Fraction,
+             end: Fraction | None, seq: bool, language: str | None, voice: str | None, depth: int,
+             word: int | None, region: str | None) -> Fraction | None:
+        """Walk a ``span`` child (``begin``: where its times count from); returns its end.
+
+        A span associated with another region than its parent's is pruned everywhere; one that is not
+        active at the walk's instant only has its times collected.
+        """
+        reader = self.reader
+        if depth > 100:
+            raise reader.sink.fail("span elements nested too deeply", line=child.sourceline)
+        c_begin, c_end, timed = reader.interval(child, begin, end, child.sourceline, seq)
+        if timed or seq:
+            self.dynamic = True
+            self.times.add(c_begin)
+            if c_end is not None:
+                self.times.add(c_end)
+        span_region = child.get("region")
+        if span_region is not None and span_region in reader.regions:
+            if region is not None and span_region != region:
+                self.collect(child, c_begin, c_end, depth + 1)
+                return c_end  # associated with another region than its parent: pruned everywhere
+            region = span_region
+        # An untimed span of a par container is active with its parent.
+        # Word-level timing (now is None) keeps every word.
+        now = self.now
+        active = now is None or (not timed and not seq) or (c_begin <= now and (c_end is None or now < c_end))
+        if not active:
+            self.collect(child, c_begin, c_end, depth + 1)
+        else:
+            self.active_span(child, props, preserve, background, c_begin, c_end, timed, language, voice, depth,
+                             word, region)
+        return c_end
+
+    def active_span(self, child: Any, props: dict[str, str], preserve: bool, background: str | None,
+                    begin: Fraction, end: Fraction | None, timed: bool, language: str | None, voice: str | None,
+                    depth: int, word: int | None, region: str | None) -> None:
+        """Walk a span presented at the walk's instant, with what it specifies and inherits."""
+        reader = self.reader
+        own = reader.own_props(child, child.sourceline)
+        c_props = _inherit(reader, props, own) if own else _inherit(reader, props, _NO_PROPS)
+        space = child.get("{http://www.w3.org/XML/1998/namespace}space")
+        c_preserve = preserve if space is None else space == "preserve"
+        lang = child.get("{http://www.w3.org/XML/1998/namespace}lang")
+        c_lang = language if lang is None else (lang or None)
+        agent = _agent_of(child, reader.legacy)
+        c_voice = voice
+        if agent:
+            c_voice = reader.agents.get(agent.split()[0], agent.split()[0])
+        c_word = word
+        timed_word = timed and self.now is None
+        if timed_word:
+            if end is not None and (self.max_end is None or end > self.max_end):
+                self.max_end = end
+            c_word = len(self.words)
+            self.words.append([begin, end])
+            self.pieces.append([3, "", None, c_word, False])  # marks where the word starts
+        self.element(child, c_props, c_preserve, background, begin, end, c_lang, c_voice, depth + 1, c_word, region)
+        if timed_word:
+            self.pieces.append([4, "", None, word, False])  # back in the parent's segment
 
     def animate(self, el: Any, props: dict[str, str], begin: Fraction, end: Fraction | None) -> dict[str, str]:
         """``props`` with the discrete ``set`` animations of ``el`` active at the walk's instant applied."""
@@ -1724,57 +2005,7 @@ class _Content:
             self.pieces.append([0, text, style, word, False])
 
     def finish(self, end: Fraction | None) -> tuple[tuple[ContentItem, ...], tuple[Word, ...]]:
-        pieces = self.pieces
-        # White space (xml:space="default"): collapse runs to one space, drop it at line edges.
-        at_line_start = True
-        last_text: list[Any] | None = None
-        for piece in pieces:
-            kind = piece[0]
-            if kind == 0:
-                if piece[4]:
-                    at_line_start = False
-                    last_text = None
-                    continue
-                text = piece[1]
-                if "\n" in text or "\t" in text or "  " in text or "\r" in text:
-                    text = _WS.sub(" ", text)
-                if at_line_start or (last_text is not None and last_text[1].endswith(" ")):
-                    text = text.lstrip(" ")
-                piece[1] = text
-                if text:
-                    at_line_start = False
-                    last_text = piece
-            elif kind == 1:
-                if last_text is not None and last_text[1].endswith(" "):
-                    last_text[1] = last_text[1].rstrip(" ")
-                at_line_start = True
-                last_text = None
-        if last_text is not None and last_text[1].endswith(" "):
-            last_text[1] = last_text[1].rstrip(" ")
-        items: list[ContentItem] = []
-        current: str | None = None
-        current_style: RunStyle = PLAIN
-        for piece in pieces:
-            kind = piece[0]
-            if kind == 0:
-                text = piece[1]
-                if not text:
-                    continue
-                style = piece[2]
-                if current is not None and (current_style is style or current_style == style):
-                    current += text
-                else:
-                    if current is not None:
-                        items.append(trusted_run(current, current_style))
-                    current, current_style = text, style
-            elif kind == 1 or kind == 2:
-                if current is not None:
-                    items.append(trusted_run(current, current_style))
-                    current = None
-                items.append(_BREAK if kind == 1 else Raw(RAW_FORMAT, piece[1]))
-        if current is not None:
-            items.append(trusted_run(current, current_style))
-        content = tuple(items)
+        content = finish_pieces(self.pieces, _raw)
         if not self.words:
             return content, ()
         return content, self._words(end)
@@ -1821,9 +2052,6 @@ class _Content:
                 start_ms, end_ms = min(start_ms, high), min(end_ms, high)
             words.append(Word(text=text, start_ms=start_ms, end_ms=end_ms))
         return tuple(words)
-
-
-_BREAK = LineBreak()
 
 
 def _is_metadata(tag: str) -> bool:

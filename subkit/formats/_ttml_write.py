@@ -241,6 +241,9 @@ class _Writer:
         self.raw_dropped = 0
         self.first_raw: int | None = None
         self.cue_index = 0
+        self.uses_images = False
+        self.aligned: set[int] = set()  # numpad alignments written as regions an1 ... an9
+        self.next_id = 0  # of the generated paragraph ids (EBU-TT-D)
 
     # -------------------------------------------------------------- attributes
 
@@ -355,7 +358,166 @@ class _Writer:
             else:
                 out.append(item.markup)
 
+    # -------------------------------------------------------------- body
+
+    def body_items(self, cue_ids: list[str | None], region_ids: dict[str, str],
+                   dropped: set[str]) -> list[tuple[str, bool]]:
+        """The body's items: (markup, whether it names its own region), one per cue written."""
+        report = self.report
+        items: list[tuple[str, bool]] = []
+        for index, cue in enumerate(self.doc.cues):  # times already lowered (no negative ones)
+            if cue.comment:
+                continue
+            start, end = cue.start_ms, cue.end_ms
+            image = cue.extra.get("ttml.backgroundImage") if cue.extra else None
+            if image is not None and not cue.content:
+                self.image(items, cue, index, image, start, end, region_ids)
+                continue
+            items.append(self.paragraph(cue, index, cue_ids[index], start, end, region_ids, dropped))
+        if self.raw_dropped:
+            report.add("raw", "TTML animations and foreign markup dropped (outside EBU-TT-D)", cue=self.first_raw,
+                       count=self.raw_dropped)
+        return items
+
+    def image(self, items: list[tuple[str, bool]], cue: Cue, index: int, image: str, start: int, end: int,
+              region_ids: dict[str, str]) -> None:
+        """An image caption: a ``div`` with ``smpte:backgroundImage`` (or a loss, in profiles without images)."""
+        if not self.profile.images:
+            self.report.add("image", "image captions (smpte:backgroundImage) dropped", cue=index)
+            return
+        region = cue.placement.region
+        where = f' region="{region_ids[region]}"' if region in region_ids else ""
+        items.append((f'<div begin="{self.clock(start)}" end="{self.clock(end)}"{where}'
+                      f' smpte:backgroundImage="{_attr(image)}"/>\n', bool(where)))
+        self.uses_images = True
+
+    def paragraph(self, cue: Cue, index: int, cue_id: str | None, start: int, end: int,
+                  region_ids: dict[str, str], dropped: set[str]) -> tuple[str, bool]:
+        """The ``p`` of one cue, and whether it names its own region."""
+        profile = self.profile
+        if cue_id is None and profile.by_reference:  # EBU-TT-D: every paragraph has an xml:id
+            self.next_id += 1
+            while f"sk.c{self.next_id}" in self.ids:
+                self.next_id += 1
+            cue_id = f"sk.c{self.next_id}"
+        attrs = [f'<p xml:id="{cue_id}" ' if cue_id is not None else "<p ",
+                 f'begin="{self.clock(start)}" end="{self.clock(end)}"']
+        styling: list[str] = []  # the paragraph's own styling attributes
+        own_region = self.placement_attrs(cue, index, attrs, styling, region_ids, dropped)
+        if cue.extra:
+            styling.append(self.extra_attrs(cue.extra, _EBU_STYLE if profile.by_reference else None, "paragraph"))
+        refs = [self.style_ids[cue.style]] if cue.style is not None and cue.style in self.style_ids else []
+        if profile.by_reference and "".join(styling):
+            refs.append(self.generated_style("".join(styling)))
+            styling = []
+        if refs:
+            attrs.append(f' style="{" ".join(refs)}"')
+        attrs.extend(styling)
+        if cue.speaker is not None and profile.agents:
+            attrs.append(f' ttm:agent="{self.agent(cue.speaker)}"')
+        if cue.language is not None:
+            attrs.append(f' xml:lang="{_attr(cue.language)}"')
+        if cue.forced and profile.forced:
+            attrs.append(' itts:forcedDisplay="true"')
+        if _needs_preserve(cue):
+            attrs.append(' xml:space="preserve"')
+        attrs.append(">")
+        paragraph = ["".join(attrs)]
+        self.content(cue, index, paragraph)
+        paragraph.append("</p>\n")
+        return "".join(paragraph), own_region
+
+    def placement_attrs(self, cue: Cue, index: int, attrs: list[str], styling: list[str],
+                        region_ids: dict[str, str], dropped: set[str]) -> bool:
+        """Add the region and text alignment of a cue's ``p``; whether it names its own region."""
+        report = self.report
+        placement = cue.placement
+        region = placement.region
+        own_region = False
+        if region is not None and region in region_ids and "region" not in dropped:
+            attrs.append(f' region="{region_ids[region]}"')
+            own_region = True
+            if placement.align is not None:
+                report.add("alignment", "alignment of cues in a region dropped (the region places them)",
+                           cue=index)
+        elif placement.align is not None:
+            self.aligned.add(placement.align)
+            attrs.append(f' region="an{placement.align}"')
+            own_region = True
+            if placement.text_align is None:
+                styling.append(f' tts:textAlign="{_TEXT_ALIGN[placement.align]}"')
+        elif region is not None and "region" not in dropped:
+            report.add("region", "references to regions the document does not define dropped", cue=index)
+        if placement.text_align is not None:
+            styling.append(f' tts:textAlign="{placement.text_align}"')
+        return own_region
+
     # -------------------------------------------------------------- head
+
+    def root_element(self, body: str, style_lines: list[str], region_lines: list[str], rate: Fraction | None,
+                     smpte: bool, timing: Timing) -> str:
+        """The ``tt`` start tag: namespaces in use, profile, time base, frame rate, language, extent."""
+        profile = self.profile
+        doc = self.doc
+        root = [f'<tt xmlns="{profile.ns}" xmlns:tts="{profile.ns_tts}" xmlns:ttp="{profile.ns_ttp}"'
+                f' xmlns:ttm="{profile.ns_ttm}"']
+        if profile.forced:
+            root.append(f' xmlns:itts="{NS_ITTS}" xmlns:ittp="{NS_ITTP}"')
+        used = body + "".join(style_lines) + "".join(region_lines) if not profile.forced else ""
+        if not profile.forced and " itts:" in used:
+            root.append(f' xmlns:itts="{NS_ITTS}"')
+        if profile.name == "ebu_tt_d" or " ebutts:" in used or (profile.forced and _uses_ebutts([body], style_lines,
+                                                                                                 region_lines)):
+            root.append(f' xmlns:ebuttm="{NS_EBUTTM}" xmlns:ebutts="{NS_EBUTTS}"')
+        if self.uses_images:
+            root.append(f' xmlns:smpte="{NS_SMPTE}"')
+        if self.uses_words:
+            root.append(f' xmlns:sk="{NS_SUBKIT}"')
+        if profile.designator:
+            root.append(f' {profile.designator_attr}="{profile.designator}"')
+        root.append(' ttp:timeBase="smpte"' if smpte else ' ttp:timeBase="media"')
+        if rate is not None and profile.frame_rate:
+            root.append(_rate_attrs(rate, smpte))
+        cells = doc.header.get("ttml.cellResolution")
+        if cells and (not profile.by_reference or re.fullmatch(r"[1-9][0-9]* [1-9][0-9]*", cells)):
+            root.append(f' ttp:cellResolution="{_attr(cells)}"')
+        language = timing.language if timing.language is not None else doc.language
+        root.append(f' xml:lang="{_attr(language)}"' if language else ' xml:lang=""')
+        if profile.root_extent and (doc.canvas is not None or self.uses_px):
+            width, height = doc.canvas or (1920, 1080)
+            root.append(f' tts:extent="{width}px {height}px"')
+        root.append(">\n")
+        return "".join(root)
+
+    def head(self, out: list[str], style_lines: list[str], region_lines: list[str], use_regions: bool) -> None:
+        """The content of ``head``: metadata (title, agents), styling and layout."""
+        profile = self.profile
+        metadata: list[str] = []
+        if self.doc.title:
+            metadata.append(f"<ttm:title>{_escape(self.doc.title)}</ttm:title>\n")
+        for name, agent_id in self.agents.items():
+            metadata.append(f'<ttm:agent xml:id="{agent_id}" type="person"><ttm:name type="full">{_escape(name)}'
+                            "</ttm:name></ttm:agent>\n")
+        if profile.name == "ebu_tt_d":
+            metadata.append("<ebuttm:documentMetadata><ebuttm:conformsToStandard>urn:ebu:tt:distribution:2014-01"
+                            "</ebuttm:conformsToStandard></ebuttm:documentMetadata>\n")
+        if metadata:
+            out.append("<metadata>\n")
+            out.extend(metadata)
+            out.append("</metadata>\n")
+        if not style_lines and profile.by_reference:  # EBU-TT-D needs at least one style
+            style_lines.append(f'<style xml:id="{self.generated_style("")}"/>')
+        if style_lines:
+            out.append("<styling>\n")
+            out.extend(line + "\n" for line in style_lines)
+            out.append("</styling>\n")
+        if use_regions:
+            out.append("<layout>\n")
+            out.extend(region_lines)
+            for number in sorted(self.aligned):
+                out.append(f'<region xml:id="an{number}" tts:origin="0% 0%" tts:extent="100% 100%"'
+                           f' tts:displayAlign="{_DISPLAY_ALIGN[number]}"/>\n')
+            out.append("</layout>\n")
 
     def extra_attrs(self, extra: Any, allowed: frozenset[str] | None, what: str) -> str:
         """The ``ttml.<prefix>:<name>`` entries of ``extra`` as attributes (EBU-TT-D: those its schema allows)."""
@@ -515,6 +677,30 @@ def write_document(doc: Document, profile: Profile, report: LossReport, timing: 
         writer.clock = _FrameClock(rate, smpte)
     taken = writer.ids
     # Cue ids first: they are the most likely to be referred to from outside.
+    cue_ids = _cue_ids(doc, dropped, taken, report)
+    for name in doc.styles:
+        writer.style_ids[name] = _ncname(name, taken, "style")
+    region_ids = {rid: _ncname(rid, taken, "region") for rid in doc.regions}
+    items = writer.body_items(cue_ids, region_ids, dropped)
+    use_regions = bool(region_ids) or bool(writer.aligned) or profile.always_regions
+    if use_regions:
+        writer.aligned.add(2)
+    style_lines = [writer.style_element(style) for style in doc.styles.values()]
+    style_lines.extend(f'<style xml:id="{sid}"{attrs}/>' for attrs, sid in writer.generated.items())
+    region_lines = [_region_element(region_ids[rid], region, report, profile) for rid, region in doc.regions.items()]
+    body = "".join(markup for markup, _ in items)
+    out = ['<?xml version="1.0" encoding="UTF-8"?>\n',
+           writer.root_element(body, style_lines, region_lines, rate, smpte, timing), "<head>\n"]
+    writer.head(out, style_lines, region_lines, use_regions)
+    out.append("</head>\n")
+    if items or not profile.by_reference:  # an EBU-TT-D div holds at least one paragraph
+        _body(out, items, body, use_regions)
+    out.append("</tt>\n")
+    return "".join(out)
+
+
+def _cue_ids(doc: Document, dropped: set[str], taken: set[str], report: LossReport) -> list[str | None]:
+    """The ``xml:id`` of each cue: its id when it is a unique XML name the writer would not generate."""
     cue_ids: list[str | None] = []
     bad_ids = 0
     first_bad: int | None = None
@@ -530,186 +716,32 @@ def write_document(doc: Document, profile: Profile, report: LossReport, timing: 
         cue_ids.append(None)
     if bad_ids:
         report.add("id", "cue identifiers that are not unique XML names dropped", cue=first_bad, count=bad_ids)
-    for name in doc.styles:
-        writer.style_ids[name] = _ncname(name, taken, "style")
-    region_ids = {rid: _ncname(rid, taken, "region") for rid in doc.regions}
+    return cue_ids
 
-    # Body items: (markup, whether it names its own region).
-    items: list[tuple[str, bool]] = []
-    uses_images = False
-    clock = writer.clock
-    aligned: set[int] = set()
-    next_id = 0
-    for index, cue in enumerate(doc.cues):
-        if cue.comment:
-            continue
-        start, end = cue.start_ms, cue.end_ms
-        image = cue.extra.get("ttml.backgroundImage") if cue.extra else None
-        if image is not None and not cue.content:
-            if profile.images:
-                region = cue.placement.region
-                where = f' region="{region_ids[region]}"' if region in region_ids else ""
-                items.append((f'<div begin="{clock(start)}" end="{clock(end)}"{where}'
-                              f' smpte:backgroundImage="{_attr(image)}"/>\n', bool(where)))
-                uses_images = True
-            else:
-                report.add("image", "image captions (smpte:backgroundImage) dropped", cue=index)
-            continue
-        cue_id = cue_ids[index]
-        if cue_id is None and profile.by_reference:  # EBU-TT-D: every paragraph has an xml:id
-            next_id += 1
-            while f"sk.c{next_id}" in taken:
-                next_id += 1
-            cue_id = f"sk.c{next_id}"
-        attrs = [f'<p xml:id="{cue_id}" ' if cue_id is not None else "<p ",
-                 f'begin="{clock(start)}" end="{clock(end)}"']
-        styling: list[str] = []  # the paragraph's own styling attributes
-        placement = cue.placement
-        region = placement.region
-        own_region = False
-        if region is not None and region in region_ids and "region" not in dropped:
-            attrs.append(f' region="{region_ids[region]}"')
-            own_region = True
-            if placement.align is not None:
-                report.add("alignment", "alignment of cues in a region dropped (the region places them)",
-                           cue=index)
-        elif placement.align is not None:
-            aligned.add(placement.align)
-            attrs.append(f' region="an{placement.align}"')
-            own_region = True
-            if placement.text_align is None:
-                styling.append(f' tts:textAlign="{_TEXT_ALIGN[placement.align]}"')
-        elif region is not None and "region" not in dropped:
-            report.add("region", "references to regions the document does not define dropped", cue=index)
-        if placement.text_align is not None:
-            styling.append(f' tts:textAlign="{placement.text_align}"')
-        if cue.extra:
-            styling.append(writer.extra_attrs(cue.extra, _EBU_STYLE if profile.by_reference else None, "paragraph"))
-        refs = [writer.style_ids[cue.style]] if cue.style is not None and cue.style in writer.style_ids else []
-        if profile.by_reference and "".join(styling):
-            refs.append(writer.generated_style("".join(styling)))
-            styling = []
-        if refs:
-            attrs.append(f' style="{" ".join(refs)}"')
-        attrs.extend(styling)
-        if cue.speaker is not None and profile.agents:
-            attrs.append(f' ttm:agent="{writer.agent(cue.speaker)}"')
-        if cue.language is not None:
-            attrs.append(f' xml:lang="{_attr(cue.language)}"')
-        if cue.forced and profile.forced:
-            attrs.append(' itts:forcedDisplay="true"')
-        if _needs_preserve(cue):
-            attrs.append(' xml:space="preserve"')
-        attrs.append(">")
-        paragraph = ["".join(attrs)]
-        writer.content(cue, index, paragraph)
-        paragraph.append("</p>\n")
-        items.append(("".join(paragraph), own_region))
-    if writer.raw_dropped:
-        report.add("raw", "TTML animations and foreign markup dropped (outside EBU-TT-D)", cue=writer.first_raw,
-                   count=writer.raw_dropped)
 
-    use_regions = bool(region_ids) or bool(aligned) or profile.always_regions
-    if use_regions:
-        aligned.add(2)
-
-    # ------------------------------------------------------------ the document head
-    out: list[str] = ['<?xml version="1.0" encoding="UTF-8"?>\n']
-    root = [f'<tt xmlns="{profile.ns}" xmlns:tts="{profile.ns_tts}" xmlns:ttp="{profile.ns_ttp}"'
-            f' xmlns:ttm="{profile.ns_ttm}"']
-    if profile.forced:
-        root.append(f' xmlns:itts="{NS_ITTS}" xmlns:ittp="{NS_ITTP}"')
-    style_lines = [writer.style_element(style) for style in doc.styles.values()]
-    style_lines.extend(f'<style xml:id="{sid}"{attrs}/>' for attrs, sid in writer.generated.items())
-    region_lines = [_region_element(region_ids[rid], region, report, profile) for rid, region in doc.regions.items()]
-    body = "".join(markup for markup, _ in items)
-    used = body + "".join(style_lines) + "".join(region_lines) if not profile.forced else ""
-    if not profile.forced and " itts:" in used:
-        root.append(f' xmlns:itts="{NS_ITTS}"')
-    if profile.name == "ebu_tt_d" or " ebutts:" in used or (profile.forced and _uses_ebutts([body], style_lines,
-                                                                                             region_lines)):
-        root.append(f' xmlns:ebuttm="{NS_EBUTTM}" xmlns:ebutts="{NS_EBUTTS}"')
-    if uses_images:
-        root.append(f' xmlns:smpte="{NS_SMPTE}"')
-    if writer.uses_words:
-        root.append(f' xmlns:sk="{NS_SUBKIT}"')
-    if profile.designator:
-        root.append(f' {profile.designator_attr}="{profile.designator}"')
-    root.append(' ttp:timeBase="smpte"' if smpte else ' ttp:timeBase="media"')
-    if rate is not None and profile.frame_rate:
-        # The effective rate as TTML spells it: an integer rate and, for 29.97 and the like, a multiplier.
-        nominal = round(rate)
-        if nominal > 0 and rate == nominal:
-            root.append(f' ttp:frameRate="{nominal}"')
-        elif nominal > 0 and rate * 1001 == nominal * 1000:
-            root.append(f' ttp:frameRate="{nominal}" ttp:frameRateMultiplier="1000 1001"')
-        if smpte:
-            root.append(' ttp:dropMode="nonDrop"')
-    cells = doc.header.get("ttml.cellResolution")
-    if cells and (not profile.by_reference or re.fullmatch(r"[1-9][0-9]* [1-9][0-9]*", cells)):
-        root.append(f' ttp:cellResolution="{_attr(cells)}"')
-    language = timing.language if timing.language is not None else doc.language
-    if language:
-        root.append(f' xml:lang="{_attr(language)}"')
+def _body(out: list[str], items: list[tuple[str, bool]], body: str, use_regions: bool) -> None:
+    """The ``body``: the paragraphs in ``div`` elements, which flow into ``an2`` where regions are in use."""
+    out.append("<body>\n")
+    if not use_regions:
+        out.append("<div>\n")
+        out.append(body)
+        out.append("</div>\n")
     else:
-        root.append(' xml:lang=""')
-    if profile.root_extent and (doc.canvas is not None or writer.uses_px):
-        width, height = doc.canvas or (1920, 1080)
-        root.append(f' tts:extent="{width}px {height}px"')
-    root.append(">\n")
-    out.append("".join(root))
-    out.append("<head>\n")
-    metadata: list[str] = []
-    if doc.title:
-        metadata.append(f"<ttm:title>{_escape(doc.title)}</ttm:title>\n")
-    for name, agent_id in writer.agents.items():
-        metadata.append(f'<ttm:agent xml:id="{agent_id}" type="person"><ttm:name type="full">{_escape(name)}'
-                        "</ttm:name></ttm:agent>\n")
-    if profile.name == "ebu_tt_d":
-        metadata.append("<ebuttm:documentMetadata><ebuttm:conformsToStandard>urn:ebu:tt:distribution:2014-01"
-                        "</ebuttm:conformsToStandard></ebuttm:documentMetadata>\n")
-    if metadata:
-        out.append("<metadata>\n")
-        out.extend(metadata)
-        out.append("</metadata>\n")
-    if not style_lines and profile.by_reference:  # EBU-TT-D needs at least one style
-        style_lines.append(f'<style xml:id="{writer.generated_style("")}"/>')
-    if style_lines:
-        out.append("<styling>\n")
-        out.extend(line + "\n" for line in style_lines)
-        out.append("</styling>\n")
-    if use_regions:
-        out.append("<layout>\n")
-        out.extend(region_lines)
-        for number in sorted(aligned):
-            out.append(f'<region xml:id="an{number}" tts:origin="0% 0%" tts:extent="100% 100%"'
-                       f' tts:displayAlign="{_DISPLAY_ALIGN[number]}"/>\n')
-        out.append("</layout>\n")
-    out.append("</head>\n")
-    if items or not profile.by_reference:  # an EBU-TT-D div holds at least one paragraph
-        out.append("<body>\n")
-        if not use_regions:
-            out.append("<div>\n")
-            out.append(body)
+        # Region association: a div naming a region hides paragraphs naming another one, so paragraphs with
+        # a region of their own go in divs without one, the others in divs flowing into an2.
+        start = 0
+        while start < len(items):
+            own = items[start][1]
+            stop = start
+            while stop < len(items) and items[stop][1] == own:
+                stop += 1
+            out.append("<div>\n" if own else '<div region="an2">\n')
+            out.extend(markup for markup, _ in items[start:stop])
             out.append("</div>\n")
-        else:
-            # Region association: a div naming a region hides paragraphs naming another one, so paragraphs with
-            # a region of their own go in divs without one, the others in divs flowing into an2.
-            start = 0
-            while start < len(items):
-                own = items[start][1]
-                stop = start
-                while stop < len(items) and items[stop][1] == own:
-                    stop += 1
-                out.append("<div>\n" if own else '<div region="an2">\n')
-                out.extend(markup for markup, _ in items[start:stop])
-                out.append("</div>\n")
-                start = stop
-            if not items:
-                out.append("<div/>\n")
-        out.append("</body>\n")
-    out.append("</tt>\n")
-    return "".join(out)
+            start = stop
+        if not items:
+            out.append("<div/>\n")
+    out.append("</body>\n")
 
 
 #: Height of one line of a WebVTT region, in % of the video height (WebVTT: 0.0533 vh per line).
@@ -725,6 +757,19 @@ def _from_webvtt(region: Any) -> tuple[tuple[float, float], tuple[float, float]]
     x = min(max(view_x - anchor_x * width / 100, 0.0), 100.0 - width)
     y = min(max(view_y - anchor_y * height / 100, 0.0), 100.0 - height)
     return (round(x, 2), round(y, 2)), (round(width, 2), round(height, 2))
+
+
+def _rate_attrs(rate: Fraction, smpte: bool) -> str:
+    """The effective rate as TTML spells it: an integer rate and, for 29.97 and the like, a multiplier."""
+    nominal = round(rate)
+    text = ""
+    if nominal > 0 and rate == nominal:
+        text = f' ttp:frameRate="{nominal}"'
+    elif nominal > 0 and rate * 1001 == nominal * 1000:
+        text = f' ttp:frameRate="{nominal}" ttp:frameRateMultiplier="1000 1001"'
+    if smpte:
+        text += ' ttp:dropMode="nonDrop"'
+    return text
 
 
 def _uses_ebutts(*parts: list[str]) -> bool:
