@@ -114,10 +114,14 @@ def timed_run(files: list[Path], to: str, *, make_tasks: Any = None, **kwargs: A
             summary = batch.run(tasks, journal=folder / "out" / batch.JOURNAL_NAME, **kwargs)
         wall = time.perf_counter() - started
         cpu = cpu_seconds() - before
-        return {"wall": wall, "files": len(tasks), "converted": summary.converted, "failed": len(summary.failed),
-                "files_per_second": len(tasks) / wall, "cpu_seconds": cpu,
-                "files_per_cpu_second": len(tasks) / cpu if cpu > 0 else None,
-                "slowest": sorted(((r.seconds, Path(r.input).name) for r in summary.results), reverse=True)[:3]}
+        row = {"wall": wall, "files": len(tasks), "converted": summary.converted, "failed": len(summary.failed),
+               "files_per_second": len(tasks) / wall, "cpu_seconds": cpu,
+               "files_per_cpu_second": len(tasks) / cpu if cpu > 0 else None,
+               "slowest": sorted(((r.seconds, Path(r.input).name) for r in summary.results), reverse=True)[:3]}
+        # Said before the clean-up: removing a million small files takes longer than writing them.
+        print(f"  run: {row['converted']:,} converted, {row['failed']:,} failed of {row['files']:,} in {wall:.1f} s "
+              f"({row['files_per_second']:.0f} files/s, {cpu:.0f} CPU s)", file=sys.stderr, flush=True)
+        return row
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
