@@ -156,6 +156,8 @@ def ms_to_frames(ms: int, fps: Fraction, *, rounding: str = "nearest") -> int:
 
 
 def _nominal(fps: Fraction) -> int:
+    if type(fps) is Fraction:
+        return (2 * fps.numerator + fps.denominator) // (2 * fps.denominator)  # round_half_up, in integers
     return round_half_up(fps)
 
 
