@@ -10,15 +10,6 @@ The collector is process-wide, so nested and concurrent pauses (two threads
 reading at once) are counted under a lock: the collector comes back on only
 when the last pause ends, and only if it was on before the first began.
 
-When it comes back on, what was allocated during the pause is moved to the
-oldest generation (``gc.freeze()`` then ``gc.unfreeze()``, both constant
-time) instead of being left in the youngest: a document that was just built
-would otherwise be walked, object by object, by the first young collection
-after the pause (about a sixth of the time of a 100k-cue ASS read), only to
-be found alive and promoted anyway. Nothing escapes collection: the oldest
-generation is collected as usual, and so is every object moved there. This is
-skipped while the process has frozen objects of its own (``gc.freeze()`` by
-the application, for example before forking), which the unfreeze would thaw.
 """
 
 from __future__ import annotations
@@ -56,7 +47,4 @@ def gc_paused() -> Iterator[None]:
         with _lock:
             _depth -= 1
             if _depth == 0 and _was_enabled:
-                if not gc.get_freeze_count():
-                    gc.freeze()
-                    gc.unfreeze()
                 gc.enable()

@@ -958,8 +958,13 @@ def read_script(data: str, options: BaseReadOptions, source_format: str) -> Docu
         ParseError: no section in non-empty input, or (strict) any flaw.
     """
     reader = _ScriptReader(data, options, source_format)
-    reader.run()
-    return reader.document(source_format)
+    try:
+        reader.run()
+        return reader.document(source_format)
+    finally:
+        # The tag contexts report through the reader: without them it is no reference cycle, and the
+        # document's objects are freed as soon as the caller drops it, not at the next collection.
+        reader.contexts.clear()
 
 
 def read(data: str, *, options: ReadOptions) -> Document:

@@ -214,3 +214,23 @@ def test_writer_lays_out_json_as_the_json_module(words: list[tuple[str, int, int
         text = subkit.render(doc, "rev_json").data
         assert isinstance(text, str)
         assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
+
+
+def test_lines_of_many_bad_elements_are_found_in_one_walk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each of n elements that are not objects is reported with a line, looking at O(n) elements in all."""
+    from subkit.formats._asr_json import JsonSource
+
+    looked = 0
+    original = JsonSource.line
+
+    def counting(self: JsonSource, obj: Any) -> int | None:
+        nonlocal looked
+        looked += 1
+        return original(self, obj)
+
+    monkeypatch.setattr(JsonSource, "line", counting)
+    n = 3000
+    doc = read(mono(["x"] * n + [word("a", 1.0, 2.0)]))
+    assert len(doc.diagnostics) == n
+    assert all(d.line is not None for d in doc.diagnostics)
+    assert looked <= 3 * n
