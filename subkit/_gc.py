@@ -9,7 +9,6 @@ would be collected is lost: the next collection after the read finds it.
 The collector is process-wide, so nested and concurrent pauses (two threads
 reading at once) are counted under a lock: the collector comes back on only
 when the last pause ends, and only if it was on before the first began.
-
 """
 
 from __future__ import annotations
