@@ -241,6 +241,8 @@ def frame_converters(fps: Fraction) -> tuple[Callable[[int], int], Callable[[int
 
 
 def _nominal(fps: Fraction) -> int:
+    if type(fps) is Fraction:
+        return (2 * fps.numerator + fps.denominator) // (2 * fps.denominator)  # round_half_up, in integers
     return round_half_up(fps)
 
 

@@ -91,11 +91,12 @@ def _positioned_decoder() -> json.JSONDecoder:
 class JsonSource:
     """Parsed JSON plus line numbers for its objects."""
 
-    __slots__ = ("line_of", "positioned", "value")
+    __slots__ = ("line_of", "memo", "positioned", "value")
 
     def __init__(self, value: Any, text: str, positioned: bool) -> None:
         self.value = value
         self.positioned = positioned
+        self.memo: tuple[list[Any], int, int | None] | None = None  # the last answer of line_in
         self.line_of = LineCounter(text)
 
     def line(self, obj: Any) -> int | None:
@@ -103,14 +104,26 @@ class JsonSource:
         return self.line_of(obj.offset) if isinstance(obj, (JsonObject, JsonArray)) else None
 
     def line_in(self, items: Any, index: int) -> int | None:
-        """The line of ``items[index]``: its own, else that of the nearest object before it, else the array's."""
+        """The line of ``items[index]``: its own, else that of the nearest object before it, else the array's.
+
+        The answer for the last index asked is kept, so that asking along an
+        array, whatever it holds, walks it once.
+        """
         if not self.positioned:
             return None
         if isinstance(items, list):
-            for position in range(index, -1, -1):
+            floor, known = -1, None
+            if self.memo is not None and self.memo[0] is items and self.memo[1] <= index:
+                floor, known = self.memo[1], self.memo[2]
+            found = None
+            for position in range(index, floor, -1):
                 found = self.line(items[position])
                 if found is not None:
-                    return found
+                    break
+            else:
+                found = known if floor >= 0 else self.line(items)
+            self.memo = (items, index, found)
+            return found
         return self.line(items)
 
 
@@ -186,6 +199,16 @@ def seconds_to_ms(value: Any) -> int | None:
     >>> seconds_to_ms(1.234), seconds_to_ms(0.1), seconds_to_ms(2), seconds_to_ms("x")
     (1234, 100, 2000, None)
     """
+    kind = type(value)
+    if kind is float and value >= 0 and value != math.inf:
+        # The decimal digits of its shortest form, rounded half up at the third (Decimal's result).
+        text = repr(value)
+        if "e" not in text:
+            whole, _, fraction = text.partition(".")
+            ms = int(whole) * 1000 + int(fraction[:3].ljust(3, "0"))
+            return ms + 1 if fraction[3:4] >= "5" else ms
+    elif kind is int:
+        return int(value) * 1000
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     if isinstance(value, float) and not math.isfinite(value):

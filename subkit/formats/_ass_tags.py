@@ -1038,6 +1038,21 @@ def karaoke_tags(
     return result
 
 
+def _plain_event_text(cue: Cue) -> str | None:
+    """The Text field of a cue of unstyled runs and breaks (the usual event), else ``None``."""
+    plain: list[str] = []
+    for item in cue.content:
+        kind = type(item)
+        if kind is Run and item.style is PLAIN:  # type: ignore[union-attr]
+            text = item.text  # type: ignore[union-attr]
+            plain.append(escape_text(text) if _NEEDS_ESCAPE.search(text) else text)
+        elif kind is LineBreak:
+            plain.append("\\N")
+        else:
+            return None
+    return "".join(plain)
+
+
 def format_event_text(
     cue: Cue,
     *,
@@ -1053,19 +1068,9 @@ def format_event_text(
     only; raw markup of the ``ass`` format is written verbatim.
     """
     if not line_tags and not karaoke:
-        # Unstyled runs and breaks (the usual event): the text alone.
-        plain: list[str] = []
-        for item in cue.content:
-            kind = type(item)
-            if kind is Run and item.style is PLAIN:  # type: ignore[union-attr]
-                text = item.text  # type: ignore[union-attr]
-                plain.append(escape_text(text) if _NEEDS_ESCAPE.search(text) else text)
-            elif kind is LineBreak:
-                plain.append("\\N")
-            else:
-                break
-        else:
-            return "".join(plain)
+        plain = _plain_event_text(cue)
+        if plain is not None:
+            return plain
     out: list[str] = []
     mergeable = False  # whether out[-1] is a tag block more tags may join
 

@@ -111,12 +111,19 @@ def expand(payload: str, problems: list[str]) -> bytes:
     return bytes(out)
 
 
+#: The bytes a letter of more than one byte starts with, and the MCC hex of every byte on its own.
+_PATTERN_STARTS = frozenset({0xFA, 0xFB, 0xFC, 0xFD, 0x96, 0x61})
+_BYTE_HEX = tuple("Z" if byte == 0 else f"{byte:02X}" for byte in range(256))
+
+
 def compress(data: bytes) -> str:
     """MCC hex for ``data``, using the letters on byte boundaries (never the disputed ``U``).
 
     >>> compress(bytes.fromhex("610157966957fa0000fa0000fc8080ff00"))
     'T57S57HQFFZ'
     """
+    if _PATTERN_STARTS.isdisjoint(data):
+        return "".join([_BYTE_HEX[byte] for byte in data])  # no letter but Z: byte by byte
     out: list[str] = []
     i, n = 0, len(data)
     while i < n:
@@ -290,6 +297,10 @@ def build_anc(rate_code: int, counter: int, pairs: list[tuple[int, int, int]], t
     return packet + bytes((sum(packet) % 256,))
 
 
+#: The compressed hex of each sequence counter met so far (at most 65,536).
+_COUNTER_HEX: dict[int, str] = {}
+
+
 class LineWriter:
     """Makes the compressed hex of one ANC/CDP line per frame, quickly.
 
@@ -307,6 +318,7 @@ class LineWriter:
         self.rate_code = rate_code
         self.count = CC_COUNT[rate_code]
         self._middle: dict[tuple[int, int] | None, tuple[str, int, int]] = {}
+        self._lead: dict[int, tuple[str, int]] = {}  # length -> (compressed start up to the counter, byte sum)
 
     def _section(self, pair: tuple[int, int] | None) -> tuple[str, int, int]:
         cached = self._middle.get(pair)
@@ -322,10 +334,16 @@ class LineWriter:
         text, total, size = self._section(pair)
         length = 7 + size + 4
         hi, lo = counter >> 8, counter & 0xFF
-        head = bytes((length, self.rate_code << 4 | 0x0F, 0x43, hi, lo))
-        checksum = -(0x96 + 0x69 + sum(head) + total + 0x74 + hi + lo) % 256
+        lead = self._lead.get(length)
+        if lead is None:
+            # No letter spans the counter's first byte: the bytes before it compress on their own.
+            lead = self._lead[length] = (
+                "T" + compress(bytes((length,))) + "S" + compress(bytes((length, self.rate_code << 4 | 0x0F, 0x43))),
+                length + (self.rate_code << 4 | 0x0F) + 0x43,
+            )
+        counter_text = _COUNTER_HEX.get(counter)
+        if counter_text is None:
+            counter_text = _COUNTER_HEX[counter] = compress(bytes((hi, lo)))
+        checksum = -(0x96 + 0x69 + lead[1] + hi + lo + total + 0x74 + hi + lo) % 256
         anc_checksum = (0x62 + length) % 256
-        return "".join(
-            ("T", compress(bytes((length,))), "S", compress(head), text, "74",
-             compress(bytes((hi, lo, checksum, anc_checksum))))
-        )
+        return "".join((lead[0], counter_text, text, "74", compress(bytes((hi, lo, checksum, anc_checksum)))))

@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal
@@ -72,6 +72,7 @@ from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSi
 from subkit.formats._lower import Lowering, lower
 from subkit.formats._placement import exact_anchor, nearest_alignment
 from subkit.model import (
+    EMPTY,
     NOWHERE,
     Attachment,
     Color,
@@ -245,6 +246,25 @@ _HEAD_MS: dict[str, int] = {}
 _TAIL_MS: dict[str, int] = {}
 
 
+#: Margins of an event that keeps its style's (three zero fields).
+_NO_MARGINS: tuple[None, None, None] = (None, None, None)
+#: A style field not read yet, or one the short path leaves to the general one (compared by identity).
+_UNSEEN = "\x00unseen"
+_LINE_BREAK = LineBreak()
+
+
+def _event_margins(left: str, right: str, vertical: str) -> tuple[int | None, int | None, int | None] | None:
+    """An event's margins (0 is ``None``: the style's) when all three are plain digits, else ``None``."""
+    if not all(value.isdigit() and value.isascii() for value in (left, right, vertical)):
+        return None
+    return int(left) or None, int(right) or None, int(vertical) or None
+
+
+def _two_lines(first: str, second: str) -> tuple[ContentItem, ...]:
+    """The content of ``first\\Nsecond`` (plain text) when one of the two is empty."""
+    return ((trusted_run(first),) if first else ()) + (_LINE_BREAK,) + ((trusted_run(second),) if second else ())
+
+
 def _standard_ms(text: str) -> int | None:
     """Milliseconds of a time written exactly ``H:MM:SS.cc`` (what :func:`parse_time` gives), else ``None``."""
     if len(text) != 10:
@@ -370,6 +390,9 @@ class _ScriptReader:
         # The event Format line is a standard one: events may take the short path.
         self.fast_events = False
         self.placements: dict[tuple[object, ...], Placement] = {}
+        self.section: str | None = None
+        self.raw_section: list[str] | None = None
+        self.seen_section = False
 
     # -- diagnostics
 
@@ -389,58 +412,60 @@ class _ScriptReader:
 
     def run(self) -> None:
         """Read every line, dispatching on the section it is in."""
-        section: str | None = None
-        raw_section: list[str] | None = None
-        seen_section = False
-        fast_event: Callable[[list[str]], bool] | None = None
-        for number, line in enumerate(self.lines, 1):
-            self.line_no = number
-            if fast_event is not None:  # set only inside [Events]
-                values = line.split(",", 9)
-                if len(values) == 10 and fast_event(values):
-                    continue
-            if line.startswith("\ufeff"):
-                line = line.lstrip("\ufeff")
-            stripped = line.strip()
-            header = self._section_header(stripped, section)
-            if header is not None:
-                self._finish_attachment()
-                fast_event = None
-                seen_section = True
-                section = header.lower()
-                raw_section = None
-                if section in ("v4+ styles", "v4 styles+"):
-                    self.flavour = "ass"
-                elif section == "v4 styles":
-                    self.flavour = "ssa"
-                elif section not in ("script info", "events", "fonts", "graphics"):
-                    raw_section = self.sections.setdefault(header, [])
-                continue
-            if section is None:
-                if stripped:
-                    self.once("preamble", "text before the first section", "skipped it")
-                continue
-            if raw_section is not None:
-                raw_section.append(line.rstrip())
-            elif section == "script info":
-                self._info(stripped)
-            elif section in ("v4+ styles", "v4 styles", "v4 styles+"):
-                self._style_line(stripped)
-            elif section == "events":
-                self._event_line(line)
-                if self.fast_events and fast_event is None:
-                    fast_event = self._fast_event_reader()
-                elif not self.fast_events:
-                    fast_event = None
-            else:
-                self._attachment_line(stripped, "font" if section == "fonts" else "graphic")
+        lines = enumerate(self.lines, 1)
+        for number, line in lines:
+            self._line(number, line)
+            # Inside [Events] with a standard Format line, events take the short path until a
+            # line it leaves to the general one (which may end the section).
+            while self.section == "events" and self.fast_events:
+                handed = self._fast_events(lines)
+                if handed is None:
+                    break
+                self._line(*handed)
         self._finish_attachment()
-        if not seen_section and any(line.strip() for line in self.lines):
+        if not self.seen_section and any(line.strip() for line in self.lines):
             raise self.sink.fail(
                 "not a SubStation script: no [Script Info], [V4+ Styles] or [Events] section",
                 line=1,
                 excerpt=next(line for line in self.lines if line.strip()),
             )
+
+    def _line(self, number: int, line: str) -> None:
+        """Read one line through the general path."""
+        self.line_no = number
+        if line.startswith("\ufeff"):
+            line = line.lstrip("\ufeff")
+        stripped = line.strip()
+        section = self.section
+        header = self._section_header(stripped, section)
+        if header is not None:
+            self._open_section(header)
+            return
+        if section is None:
+            if stripped:
+                self.once("preamble", "text before the first section", "skipped it")
+        elif self.raw_section is not None:
+            self.raw_section.append(line.rstrip())
+        elif section == "script info":
+            self._info(stripped)
+        elif section in ("v4+ styles", "v4 styles", "v4 styles+"):
+            self._style_line(stripped)
+        elif section == "events":
+            self._event_line(line)
+        else:
+            self._attachment_line(stripped, "font" if section == "fonts" else "graphic")
+
+    def _open_section(self, header: str) -> None:
+        self._finish_attachment()
+        self.seen_section = True
+        section = self.section = header.lower()
+        self.raw_section = None
+        if section in ("v4+ styles", "v4 styles+"):
+            self.flavour = "ass"
+        elif section == "v4 styles":
+            self.flavour = "ssa"
+        elif section not in ("script info", "events", "fonts", "graphics"):
+            self.raw_section = self.sections.setdefault(header, [])
 
     @staticmethod
     def _section_header(stripped: str, section: str | None) -> str | None:
@@ -544,51 +569,63 @@ class _ScriptReader:
         for key, value in values.items():
             if key == "name":
                 continue
-            if key == "fontname":
-                kwargs["font_family"] = value or None
-            elif key in ("fontsize", "scalex", "scaley", "spacing", "angle", "outline", "shadow"):
-                number = _float(value)
-                if number is None or (key == "fontsize" and number <= 0):
-                    bad(names[key], value)
-                    continue
-                attr = {"fontsize": "font_size", "scalex": "scale_x", "scaley": "scale_y"}.get(key, key)
-                kwargs[attr] = number
-            elif key in ("primarycolor", "secondarycolor", "outlinecolor", "backcolor"):
-                color = parse_color(value)
-                if color is None:
-                    bad(names[key], value)
-                    continue
-                kwargs[key.replace("color", "_color")] = color
-            elif key in ("bold", "italic", "underline", "strikeout"):
-                flag, weight = _bool_field(value)
-                if flag is None:
-                    bad(names[key], value)
-                    continue
-                kwargs["strike" if key == "strikeout" else key] = flag
-                if key == "bold" and weight is not None:
-                    kwargs["weight"] = weight
-            elif key in ("borderstyle", "marginl", "marginr", "marginv", "encoding", "alignment"):
-                number = _int(value)
-                if number is None:
-                    bad(names[key], value)
-                    continue
-                if key == "alignment":
-                    align = self._style_align(number)
-                    if align is None:
-                        bad(names[key], value)
-                        continue
-                    kwargs["align"] = align
-                else:
-                    kwargs[{"borderstyle": "border_style", "marginl": "margin_l", "marginr": "margin_r",
-                            "marginv": "margin_v"}.get(key, key)] = number
-            elif key == "alphalevel":
-                if value.strip() not in ("", "0"):
-                    extra["ssa.AlphaLevel"] = value.strip()
+            if key in ("marginl", "marginr", "marginv", "encoding", "alignment", "borderstyle"):
+                ok = self._style_int(key, value, kwargs)
             else:
-                extra[f"ass.{names[key]}"] = value
+                ok = self._style_field(key, value, kwargs, extra, names)
+            if not ok:
+                bad(names[key], value)
         if extra:
             kwargs["extra"] = extra
         return Style(**kwargs)  # type: ignore[arg-type]
+
+    @staticmethod
+    def _style_field(key: str, value: str, kwargs: dict[str, object], extra: dict[str, str],
+                     names: dict[str, str]) -> bool:
+        """Read a style field other than the name and the integer ones into ``kwargs`` or ``extra``.
+
+        ``False`` when the value does not parse (the field is left unset).
+        """
+        if key == "fontname":
+            kwargs["font_family"] = value or None
+        elif key in ("fontsize", "scalex", "scaley", "spacing", "angle", "outline", "shadow"):
+            number = _float(value)
+            if number is None or (key == "fontsize" and number <= 0):
+                return False
+            kwargs[{"fontsize": "font_size", "scalex": "scale_x", "scaley": "scale_y"}.get(key, key)] = number
+        elif key in ("primarycolor", "secondarycolor", "outlinecolor", "backcolor"):
+            color = parse_color(value)
+            if color is None:
+                return False
+            kwargs[key.replace("color", "_color")] = color
+        elif key in ("bold", "italic", "underline", "strikeout"):
+            flag, weight = _bool_field(value)
+            if flag is None:
+                return False
+            kwargs["strike" if key == "strikeout" else key] = flag
+            if key == "bold" and weight is not None:
+                kwargs["weight"] = weight
+        elif key == "alphalevel":
+            if value.strip() not in ("", "0"):
+                extra["ssa.AlphaLevel"] = value.strip()
+        else:
+            extra[f"ass.{names[key]}"] = value
+        return True
+
+    def _style_int(self, key: str, value: str, kwargs: dict[str, object]) -> bool:
+        """Read an integer style field (margins, encoding, alignment, border style); ``False`` when bad."""
+        number = _int(value)
+        if number is None:
+            return False
+        if key == "alignment":
+            align = self._style_align(number)
+            if align is None:
+                return False
+            kwargs["align"] = align
+        else:
+            kwargs[{"borderstyle": "border_style", "marginl": "margin_l", "marginr": "margin_r",
+                    "marginv": "margin_v"}.get(key, key)] = number
+        return True
 
     def _style_align(self, number: int) -> int | None:
         if self.flavour == "ass":
@@ -657,6 +694,30 @@ class _ScriptReader:
         if end < start:
             self.error("event ends before it starts", "set its end to its start", excerpt=excerpt)
             end = start
+        fields = self._event_fields(values, excerpt)
+        text, layer, margins, style, speaker, effect, extra = fields
+        if style is not None and self.styles and style not in self.styles:
+            self.once("undefined-style", f"event uses an undefined style {style!r}",
+                      "kept the name (players fall back to Default)")
+        content, align, pos, words = self.plans.read(text, style, self._context(style), self.wrap_style, start, end)
+        placement = self._placement(align, pos, layer, *margins)
+        return Cue(
+            start_ms=start,
+            end_ms=end,
+            content=content,
+            style=style,
+            placement=placement,
+            speaker=speaker,
+            comment=comment,
+            effect=effect,
+            words=words,
+            **({"extra": extra} if extra else {}),  # type: ignore[arg-type]
+        )
+
+    def _event_fields(self, values: dict[str, str], excerpt: str) -> tuple[
+        str, int, tuple[int | None, int | None, int | None], str | None, str | None, str | None, dict[str, str]
+    ]:
+        """Text, layer, margins, style, speaker, effect and kept extra fields of an event (times aside)."""
         extra: dict[str, str] = {}
         layer = 0
         margins: dict[str, int | None] = {"marginl": None, "marginr": None, "marginv": None}
@@ -701,23 +762,8 @@ class _ScriptReader:
             else:
                 original = self.event_format_names[self.event_format.index(key)] if self.event_format else key
                 extra[f"ass.{original}"] = value.strip()
-        if style is not None and self.styles and style not in self.styles:
-            self.once("undefined-style", f"event uses an undefined style {style!r}",
-                      "kept the name (players fall back to Default)")
-        content, align, pos, words = self.plans.read(text, style, self._context(style), self.wrap_style, start, end)
-        placement = self._placement(align, pos, layer, margins["marginl"], margins["marginr"], margins["marginv"])
-        return Cue(
-            start_ms=start,
-            end_ms=end,
-            content=content,
-            style=style,
-            placement=placement,
-            speaker=speaker,
-            comment=comment,
-            effect=effect,
-            words=words,
-            **({"extra": extra} if extra else {}),  # type: ignore[arg-type]
-        )
+        return (text, layer, (margins["marginl"], margins["marginr"], margins["marginv"]), style, speaker, effect,
+                extra)
 
     def _context(self, style: str | None) -> TagContext:
         """The tag context of events in ``style`` (made at its first event)."""
@@ -749,38 +795,35 @@ class _ScriptReader:
             )
         return placement
 
-    def _fast_event_reader(self) -> Callable[[list[str]], bool]:
-        """The short path for events of the standard layout (the closure keeps its look-ups local)."""
+    def _fast_events(self, lines: Iterator[tuple[int, str]]) -> tuple[int, str] | None:
+        """Read events of the standard layout from ``lines`` while they need no repair.
+
+        Gives back the first numbered line left to the general path, which
+        reads it again (nothing is reported before), or ``None`` at the end.
+        The loop keeps its look-ups in locals.
+        """
         cues_append = self.cues.append
-        styles = self.styles
-        contexts = self.contexts
         plans_read = self.plans.read
         placement_of = self._placement
         head_ms, tail_ms = _HEAD_MS, _TAIL_MS
-        layer_first = self.event_format is not None and self.event_format[0] == "layer"
-        nowhere = NOWHERE
-        line_break = LineBreak()
-
-        def fast_event(values: list[str]) -> bool:
-            """Read an event whose fields need no repair; ``False`` leaves it to :meth:`_cue`.
-
-            ``values`` is the line split at its first nine commas. Nothing is
-            reported before ``False``: the general path reads the line again.
-            """
+        nowhere, line_break, run = NOWHERE, _LINE_BREAK, trusted_run
+        # Style field -> style name, for the fields met so far (styles do not change in [Events]).
+        style_of: dict[str, str | None] = {}
+        # SSA's Marked field: "Marked=0" reads as "0" (an ASS Layer field must be a number).
+        assert self.event_format is not None  # a standard Format line was read
+        marked = "Dialogue: Marked=0" if self.event_format[0] == "marked" else "Dialogue: 0"
+        for number, line in lines:
+            values = line.split(",", 9)
+            if len(values) != 10:
+                return number, line
             head, start_text, end_text, style_text, name, margin_l, margin_r, margin_v, effect, text = values
-            layer = 0
-            comment = False
-            if head != "Dialogue: 0":
-                kind, _, first = head.partition(": ")
-                if kind == "Comment":
-                    comment = True
-                elif kind != "Dialogue":
-                    return False
-                if first != "0":
-                    if layer_first and first.isdigit() and first.isascii():
-                        layer = int(first)
-                    elif layer_first or first != "Marked=0":
-                        return False
+            if head == "Dialogue: 0" or head == marked:
+                layer, comment = 0, False
+            else:
+                lead = self._event_lead(head)
+                if lead is None:
+                    return number, line
+                layer, comment = lead
             # Times written H:MM:SS.cc, from the caches of their two halves (whose keys are
             # exactly "H:MM:" and "SS.cc": a time found in both is a standard one).
             try:
@@ -789,50 +832,66 @@ class _ScriptReader:
             except KeyError:
                 slow_start, slow_end = _standard_ms(start_text), _standard_ms(end_text)
                 if slow_start is None or slow_end is None:
-                    return False
+                    return number, line
                 start, end = slow_start, slow_end
             if end < start:
-                return False
-            left = right = vertical = None
-            if not (margin_l == margin_r == margin_v == "0"):
-                if not all(value.isdigit() and value.isascii() for value in (margin_l, margin_r, margin_v)):
-                    return False
-                left, right, vertical = int(margin_l) or None, int(margin_r) or None, int(margin_v) or None
-            style: str | None = style_text.strip()
-            if style:
-                if style[0] == "*" or (styles and style not in styles):
-                    return False
-            else:
-                style = None
+                return number, line
+            margins: tuple[int | None, int | None, int | None] = _NO_MARGINS
+            if not margin_l == margin_r == margin_v == "0":
+                read_margins = _event_margins(margin_l, margin_r, margin_v)
+                if read_margins is None:
+                    return number, line
+                margins = read_margins
+            style = style_of.get(style_text, _UNSEEN)
+            if style is _UNSEEN:
+                style = style_of[style_text] = self._fast_style(style_text)
+            if style is _UNSEEN:
+                return number, line
             align: int | None = None
             pos: tuple[float, float] | None = None
             words: tuple[Word, ...] = ()
             content: tuple[ContentItem, ...]
-            if "{" in text:
-                ctx = contexts.get(style) or self._context(style)
-                content, align, pos, words = plans_read(text, style, ctx, self.wrap_style, start, end)
-            elif "\\" not in text:
-                content = (trusted_run(text),) if text else ()
-            elif text.count("\\") == 1 and text.count("\\N") == 1:
+            if "\\" not in text and "{" not in text:
+                content = (run(text),) if text else ()
+            elif "{" not in text and text.count("\\") == text.count("\\N") == 1:
                 first, second = text.split("\\N")
-                if first and second:
-                    content = (trusted_run(first), line_break, trusted_run(second))
-                else:
-                    content = ((trusted_run(first),) if first else ()) + (line_break,) + (
-                        (trusted_run(second),) if second else ())
+                content = (run(first), line_break, run(second)) if first and second else _two_lines(first, second)
             else:
-                ctx = contexts.get(style) or self._context(style)
-                content, align, pos, words = plans_read(text, style, ctx, self.wrap_style, start, end)
-            if align is None and pos is None and not layer and left is right is vertical is None:
+                self.line_no = number  # for what the full reader of a text may report
+                content, align, pos, words = plans_read(text, style, self.contexts.get(style) or self._context(style),
+                                                        self.wrap_style, start, end)
+            if align is None and pos is None and not layer and margins is _NO_MARGINS:
                 placement = nowhere
             else:
-                placement = placement_of(align, pos, layer, left, right, vertical)
+                placement = placement_of(align, pos, layer, *margins)
             cues_append(trusted_cue(start, end, content, None, placement, (name.strip() or None) if name else None,
-                                    style=style, comment=comment,
-                                    effect=(effect.strip() or None) if effect else None, words=words))
-            return True
+                                    None, EMPTY, style, comment, (effect.strip() or None) if effect else None, words))
+        return None
 
-        return fast_event
+    def _event_lead(self, head: str) -> tuple[int, bool] | None:
+        """(layer, comment) of the text before an event's first comma when it needs no repair."""
+        kind, _, first = head.partition(": ")
+        if kind == "Comment":
+            comment = True
+        elif kind == "Dialogue":
+            comment = False
+        else:
+            return None
+        if first == "0":
+            return 0, comment
+        assert self.event_format is not None  # a standard Format line was read
+        if self.event_format[0] == "layer":
+            return (int(first), comment) if first.isdigit() and first.isascii() else None
+        return (0, comment) if first == "Marked=0" else None
+
+    def _fast_style(self, text: str) -> str | None:
+        """The style of an event's Style field, or :data:`_UNSEEN` when it needs the general path."""
+        style = text.strip()
+        if not style:
+            return None
+        if style[0] == "*" or (self.styles and style not in self.styles):
+            return _UNSEEN
+        return style
 
     # -- attachments
 
@@ -902,8 +961,13 @@ def read_script(data: str, options: BaseReadOptions, source_format: str) -> Docu
         ParseError: no section in non-empty input, or (strict) any flaw.
     """
     reader = _ScriptReader(data, options, source_format)
-    reader.run()
-    return reader.document(source_format)
+    try:
+        reader.run()
+        return reader.document(source_format)
+    finally:
+        # The tag contexts report through the reader: without them it is no reference cycle, and the
+        # document's objects are freed as soon as the caller drops it, not at the next collection.
+        reader.contexts.clear()
 
 
 def read(data: str, *, options: ReadOptions) -> Document:

@@ -39,7 +39,7 @@ from subkit.formats._cea608 import Decoder, Throttle, captions_to_cues, describe
 from subkit.formats._lower import Lowering, lower
 from subkit.formats.scc import Instruction
 from subkit.model import Document, LossReport
-from subkit.timing import format_timecode, parse_fps, timecode_to_frames
+from subkit.timing import frames_to_timecode, parse_fps, timecode_to_frames
 
 __all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "disassemble", "read", "sniff", "write"]
 
@@ -323,6 +323,32 @@ def _filled(frames: list[int], max_gap: int) -> Iterator[int]:
         previous = frame
 
 
+class _Labels:
+    """``HH:MM:SS:FF`` of frame numbers (``:`` before the frames even for drop-frame, as MCC writes them).
+
+    Frames come mostly one after the other: within a second the label of the
+    next frame is the last one's with one more frame (drop-frame skips labels
+    only at the start of a second), so the full conversion runs once a second.
+    """
+
+    __slots__ = ("drop", "fps", "frame", "last", "nominal", "prefix")
+
+    def __init__(self, fps: Fraction, drop: bool) -> None:
+        self.fps, self.drop = fps, drop
+        self.nominal = (2 * fps.numerator + fps.denominator) // (2 * fps.denominator)  # labels a second (half up)
+        self.frame = self.last = -2
+        self.prefix = ""
+
+    def __call__(self, frame: int) -> str:
+        if frame == self.frame + 1 and self.last + 1 < self.nominal:
+            self.last += 1
+        else:
+            hours, minutes, seconds, self.last = frames_to_timecode(frame, self.fps, drop_frame=self.drop)
+            self.prefix = f"{hours:02d}:{minutes:02d}:{seconds:02d}:"
+        self.frame = frame
+        return f"{self.prefix}{self.last:02d}"
+
+
 def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     """Encode ``doc`` as MCC: its 608 captions (as the SCC writer schedules them) in one CDP per frame.
 
@@ -346,11 +372,11 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     body: list[str] = []
     if words:
         frames = _filled(sorted(words), round(fps * FILL_GAP_SECONDS)) if options.fill else sorted(words)
+        label = _Labels(fps, drop)
         for counter, frame in enumerate(frames):
             word = words.get(frame)
             pair = None if word is None else (word >> 8, word & 0xFF)
-            body.append(f"{format_timecode(frame, fps, drop_frame=drop).replace(';', ':')}\t"
-                        f"{writer.line(counter % 65536, pair)}")
+            body.append(f"{label(frame)}\t{writer.line(counter % 65536, pair)}")
     date, time = _created(doc, options.created)
     rate = f"{nominal}{'DF' if drop else ''}"
     uid = doc.header.get("mcc.UUID") or str(uuid.uuid5(uuid.NAMESPACE_URL, "subkit:" + "\n".join(body))).upper()

@@ -35,14 +35,16 @@ Leniencies (each a diagnostic; ``strict=True`` raises instead):
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from json.encoder import encode_basestring as _encode_string
 from typing import Any
 
 from subkit.formats._asr_json import (
     JsonSource,
-    dump_json,
     load_json_list,
     ms_to_seconds,
     read_confidence,
@@ -134,14 +136,15 @@ def group_words(
     groups: list[list[Word]] = []
     current: list[Word] = []
     length = 0
+    last_end = 0  # the latest end in the current group
     for word in words:
         if current:
-            last_end = max(w.end_ms for w in current)
             longer = max(last_end, word.end_ms) - current[0].start_ms > max_cue_ms
             wider = length + len(word.text.rstrip()) > max_cue_chars
             if word.start_ms - last_end >= pause_ms or longer or wider:
                 groups.append(current)
                 current, length = [], 0
+        last_end = max(last_end, word.end_ms) if current else word.end_ms
         current.append(word)
         length += len(word.text)
         if _SENTENCE_END.search(word.text):
@@ -161,25 +164,29 @@ def _monologue_words(mono: dict[str, Any], src: JsonSource, sink: DiagnosticSink
     pending: list[list[Any]] = []  # [text, start, end, confidence]
     prefix = ""
     for position, element in enumerate(elements):
-        line = src.line_in(elements, position)
+        # The line of an element is looked up only for what is reported about it.
         if not isinstance(element, dict):
-            sink.error("an element is not an object", "skipped it", line=line)
+            sink.error("an element is not an object", "skipped it", line=src.line_in(elements, position))
             continue
         value = element.get("value")
         if not isinstance(value, str):
-            sink.error("an element without a text value", "skipped it", line=line)
+            sink.error("an element without a text value", "skipped it", line=src.line_in(elements, position))
             continue
         kind = element.get("type")
         start, end = seconds_to_ms(element.get("ts")), seconds_to_ms(element.get("end_ts"))
         timed = start is not None and end is not None
         if kind == "text" and not timed:
-            sink.warn("a word without times", "joined it to the word before", line=line)
+            sink.warn("a word without times", "joined it to the word before", line=src.line_in(elements, position))
         if kind in ("text", "unknown") and timed:
             assert start is not None and end is not None
             if end < start:
-                sink.error("word ends before it starts", "set its end to its start", line=line)
+                sink.error("word ends before it starts", "set its end to its start",
+                           line=src.line_in(elements, position))
                 end = start
-            pending.append([prefix + value, start, end, read_confidence(element.get("confidence"), sink, line)])
+            confidence = element.get("confidence")
+            if confidence is not None:
+                confidence = read_confidence(confidence, sink, src.line_in(elements, position))
+            pending.append([prefix + value, start, end, confidence])
             prefix = ""
         elif pending:
             pending[-1][0] += value
@@ -243,25 +250,55 @@ _TAIL = re.compile(r"(?:\s+|[^\w\s]+)+$")
 _PIECES = re.compile(r"\s+|[^\w\s]+")
 
 
-def _elements(word: Word) -> list[dict[str, Any]]:
-    """A text element for the word and punct elements for what follows it."""
+_INDENT = " " * 10  # of an element's fields
+
+
+def _json_scalar(value: Any) -> str:
+    """A JSON scalar as :func:`~subkit.formats._asr_json.dump_json` writes it."""
+    kind = type(value)
+    if kind is str:
+        return _encode_string(value)
+    if kind is float and math.isfinite(value):
+        return float.__repr__(value)
+    if kind is int:
+        return int.__repr__(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _elements(word: Word) -> list[str]:
+    """A text element for the word and punct elements for what follows it, as JSON object texts.
+
+    They are laid out as :func:`~subkit.formats._asr_json.dump_json` lays out
+    the whole transcript (two-space indent, at the depth of an element), which
+    its pure-Python encoder would do many times slower.
+    """
     text = word.text.replace("\n", " ")
     tail = _TAIL.search(text)
     core = text[: tail.start()] if tail and tail.start() > 0 else text.rstrip()
     if not core:
         core = text
     rest = text[len(core) :]
-    element: dict[str, Any] = {
-        "type": "text",
-        "value": core,
-        "ts": ms_to_seconds(word.start_ms),
-        "end_ts": ms_to_seconds(word.end_ms),
-    }
-    if word.confidence is not None:
-        element["confidence"] = word.confidence
+    confidence = "" if word.confidence is None else f',\n{_INDENT}"confidence": {_json_scalar(word.confidence)}'
+    element = (f'        {{\n{_INDENT}"type": "text",\n{_INDENT}"value": {_encode_string(core)},\n'
+               f'{_INDENT}"ts": {_json_scalar(ms_to_seconds(word.start_ms))},\n'
+               f'{_INDENT}"end_ts": {_json_scalar(ms_to_seconds(word.end_ms))}{confidence}\n        }}')
     result = [element]
-    result.extend({"type": "punct", "value": piece} for piece in _PIECES.findall(rest))
+    result.extend(f'        {{\n{_INDENT}"type": "punct",\n{_INDENT}"value": {_encode_string(piece)}\n        }}'
+                  for piece in _PIECES.findall(rest))
     return result
+
+
+def _monologue_json(speaker: int | None, speaker_name: str | None, elements: list[str]) -> str:
+    """One monologue as JSON text, at its depth in the transcript (see :func:`_elements`)."""
+    lines = ["    {"]
+    if speaker is not None:
+        lines.append(f'      "speaker": {_json_scalar(speaker)},')
+    if speaker_name is not None:
+        lines.append(f'      "speaker_name": {_encode_string(speaker_name)},')
+    lines.append('      "elements": [')
+    lines.append(",\n".join(elements))
+    lines.append("      ]\n    }")
+    return "\n".join(lines)
 
 
 def _estimated_words(cue: Cue, text: str) -> tuple[Word, ...]:
@@ -292,7 +329,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
         kept = cue.extra.get(f"{NAME}.speaker", "")
         if cue.speaker is not None and kept.isdigit():
             numbers.setdefault(cue.speaker, int(kept))
-    monologues: list[dict[str, Any]] = []
+    monologues: list[str] = []
     for index, cue in lowered.cues:
         text = flat_text(cue, index, report)
         words = cue.words
@@ -313,7 +350,8 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
             # The reader cuts every monologue into caption-sized cues: a longer cue comes back in pieces.
             report.add("split", "cues longer than one caption (a sentence, 6 s, 84 characters, no 1 s pause) "
                        "read back as several", cue=index)
-        monologue: dict[str, Any] = {}
+        speaker: int | None = None
+        speaker_name: str | None = None
         if cue.speaker is not None:
             if cue.speaker not in numbers:
                 # "Speaker 3" keeps its number when it is free; other names take the next one.
@@ -323,13 +361,14 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
                 numbers[cue.speaker] = wanted if wanted is not None and wanted not in taken else (
                     max(taken, default=-1) + 1
                 )
-            number = numbers[cue.speaker]
-            monologue["speaker"] = number
-            if cue.speaker != f"Speaker {number}":
-                monologue["speaker_name"] = cue.speaker
-        elements: list[dict[str, Any]] = []
+            speaker = numbers[cue.speaker]
+            if cue.speaker != f"Speaker {speaker}":
+                speaker_name = cue.speaker
+        elements: list[str] = []
         for word in words:
             elements.extend(_elements(word))
-        monologue["elements"] = elements
-        monologues.append(monologue)
-    return dump_json({"monologues": monologues})
+        monologues.append(_monologue_json(speaker, speaker_name, elements))
+    # The layout of dump_json (json.dumps with a two-space indent), written directly.
+    if not monologues:
+        return '{\n  "monologues": []\n}\n'
+    return '{\n  "monologues": [\n' + ",\n".join(monologues) + "\n  ]\n}\n"

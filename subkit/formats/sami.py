@@ -65,13 +65,27 @@ from __future__ import annotations
 import html
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from subkit.formats._base import BaseWriteOptions, DiagnosticSink, LineCounter
 from subkit.formats._html import color_to_html, parse_color, tags_for_style
 from subkit.formats._lower import Lowering, lower
 from subkit.formats._text_blocks import LastCueReadOptions, Tally
-from subkit.model import PLAIN, ContentItem, Cue, Document, LineBreak, LossReport, Raw, Run, RunStyle
+from subkit.model import (
+    NOWHERE,
+    PLAIN,
+    ContentItem,
+    Cue,
+    Document,
+    LineBreak,
+    LossReport,
+    Raw,
+    Run,
+    RunStyle,
+    trusted_cue,
+    trusted_run,
+)
 
 __all__ = [
     "FEATURES",
@@ -142,6 +156,7 @@ _START = re.compile(r"\s*(\d+)(?:\.(\d+))?\s*(?:ms)?\s*", re.IGNORECASE)
 _TOGGLES = {"i": "italic", "em": "italic", "b": "bold", "strong": "bold", "u": "underline", "s": "strike",
             "strike": "strike"}  # fmt: skip
 _STRUCTURE = {"sami", "head", "body", "title", "style", "samiparam", "html"}
+_BREAK = LineBreak()
 
 
 def sniff(head: str) -> bool:
@@ -181,7 +196,7 @@ class _Para:
 
     cls: str  # as written; compared in lowercase
     id: str
-    line: int
+    offset: int  # of the <P> tag in the data (its line is found only for a diagnostic)
     pieces: list[tuple[str, RunStyle] | LineBreak | Raw]
     implicit: bool = False
 
@@ -189,7 +204,7 @@ class _Para:
 @dataclass(slots=True)
 class _Sync:
     start: int
-    line: int
+    offset: int  # of the <SYNC> tag
     paras: list[_Para]
 
 
@@ -203,6 +218,13 @@ class _Inline:
         self.counts = {"italic": 0, "bold": 0, "underline": 0, "strike": 0}
         self.fonts: list[dict[str, object]] = []
         self.spans: list[dict[str, object] | None] = []  # None: a <span> kept as raw markup
+
+    def copy(self) -> _Inline:
+        other = _Inline(self.base)
+        other.counts = dict(self.counts)
+        other.fonts = list(self.fonts)
+        other.spans = list(self.spans)
+        return other
 
     def style(self) -> RunStyle:
         values: dict[str, object] = dict(self.base)
@@ -292,9 +314,10 @@ def read(data: str, *, options: ReadOptions) -> Document:
         undefined.setdefault(para.cls.lower(), para)
     for para in undefined.values():
         sink.warn(
-            f"class {para.cls!r} is not defined in the style sheet", "read its cues without a language", line=para.line
+            f"class {para.cls!r} is not defined in the style sheet", "read its cues without a language",
+            line=line_of(para.offset),
         )
-    return _timeline(syncs, classes, header, title, options, sink)
+    return _timeline(syncs, classes, header, title, options, sink, line_of)
 
 
 def _block(data: str, name: str) -> str | None:
@@ -309,137 +332,305 @@ def _block(data: str, name: str) -> str | None:
 
 def _scan(data: str, position: int, default_class: str, sink: DiagnosticSink, line_of: LineCounter) -> list[_Sync]:
     """Walk the tags of the body into SYNC elements holding paragraphs of pieces."""
-    syncs: list[_Sync] = []
-    sync: _Sync | None = None
-    para: _Para | None = None
-    inline = _Inline()
-    unknown: set[str] = set()
-    unknown_line: int | None = None
-    ignored: set[str] = set()  # inline CSS declarations with no model field
-    ignored_line: int | None = None
-    warned_comment = False
-    skipping = False  # inside a SYNC whose Start did not parse
+    return _Scanner(data, default_class, sink, line_of).run(position)
 
-    def add_text(text: str, offset: int) -> None:
-        nonlocal para
-        if sync is None or skipping:
-            if text.strip() and not skipping:
-                sink.warn("text outside <SYNC>", "skipped it", line=line_of(offset), excerpt=text.strip())
+
+#: A ``<SYNC>`` tag as :data:`_TOKEN` reads it (the end of a block).
+_SYNC_TOKEN = re.compile(r"""<[ \t]*sync(?![A-Za-z0-9:_-])(?:[^<>"']|"[^"]*"|'[^']*')*>""", re.IGNORECASE)
+#: A tag as :data:`_TOKEN` reads it, for one piece of a block.
+_TAG = re.compile(r"""<(/?)[ \t]*([A-Za-z][A-Za-z0-9:_-]*)((?:[^<>"']|"[^"]*"|'[^']*')*)>""")
+#: A block cut into text and tag pieces: text, tag, text, ..., text.
+_PIECES = re.compile(r"(<[^<>]*>)")
+#: The usual ``<SYNC>`` tag, whose Start needs no repair.
+_PLAIN_SYNC = re.compile(r"<sync start=(0|[1-9][0-9]*)>", re.IGNORECASE)
+_PLANS_MAX = 4096
+_NO_PLAN = object()
+
+
+@dataclass(frozen=True, slots=True)
+class _BlockPlan:
+    """What the tags of a ``<SYNC>`` block (all but its own) make of its text pieces.
+
+    ``paras`` holds (class, id, index of the ``<P>`` tag, pieces) per
+    paragraph, where a piece ``(index, style)`` stands for the text piece
+    ``parts[index]``; ``blank`` lists the pieces that must be blank (the
+    general path drops them only then). The rest is the scanner's state after
+    the block.
+    """
+
+    paras: tuple[tuple[str, str, int, tuple[tuple[int, RunStyle] | LineBreak | Raw, ...]], ...]
+    blank: tuple[int, ...]
+    open_sync: bool
+    open_para: int  # index into paras, or -1
+    inline: _Inline
+
+
+class _Scanner:
+    """One walk over the tags of the body (the state :func:`_scan` keeps between tags).
+
+    A ``<SYNC>`` block whose tags were met before (same tags after the
+    ``<SYNC>`` itself, in the same order) is built from the plan recorded
+    for them: the tags are interpreted once, without the text, and later
+    blocks only place their text pieces. Blocks that could report something,
+    or whose result depends on what came before, go through the tags one by
+    one every time; the result is the same either way.
+    """
+
+    def __init__(self, data: str, default_class: str, sink: DiagnosticSink, line_of: Callable[[int], int]) -> None:
+        self.data = data
+        self.default_class = default_class
+        self.sink = sink
+        self.line_of = line_of
+        self.syncs: list[_Sync] = []
+        self.sync: _Sync | None = None
+        self.para: _Para | None = None
+        self.inline = _Inline()
+        self.inline_shared = False  # self.inline belongs to a plan: copy it before a change
+        self.unknown: set[str] = set()
+        self.unknown_line: int | None = None
+        self.ignored: set[str] = set()  # inline CSS declarations with no model field
+        self.ignored_line: int | None = None
+        self.warned_comment = False
+        self.skipping = False  # inside a SYNC whose Start did not parse
+        self.ended = False
+        self.recording = False  # building a plan: text pieces are their indexes
+        self.blank: list[int] = []
+        self.plans: dict[tuple[str, ...], object] = {}
+
+    def run(self, position: int) -> list[_Sync]:
+        """Scan from ``position`` to the end of the body."""
+        data = self.data
+        pos = position
+        while True:
+            match = _TOKEN.search(data, pos)
+            if match is None:
+                break
+            if match.start() > pos:
+                self.add_text(data[pos : match.start()], pos)
+            pos = match.end()
+            whole = match.group(0)
+            if whole in ("<!--", "<--"):
+                pos = self.comment(whole, match.start(), pos)
+                continue
+            closing, name, attr_text = match.group(1), match.group(2).lower(), match.group(3)
+            if name == "sync" and not closing:
+                resume = self.planned_blocks(match.start(), whole)
+                if resume is not None:
+                    pos = resume
+                    continue
+            self.tag(closing, name, attr_text, whole, match.start())
+            if self.ended:
+                break
+        if not self.ended and pos < len(data):
+            self.add_text(data[pos:], pos)
+        if self.ignored:
+            self.sink.warn(f"inline style without a model field: {', '.join(sorted(self.ignored))[:80]}",
+                           "ignored it", line=self.ignored_line)
+        if self.unknown:
+            self.sink.warn(f"unknown markup {', '.join(sorted(self.unknown))[:80]}", "kept it as SAMI-only markup",
+                           line=self.unknown_line)
+        return self.syncs
+
+    def comment(self, whole: str, start: int, pos: int) -> int:
+        """Skip a comment; the position after it (the end of the data when it is never closed)."""
+        close = self.data.find("-->", pos)
+        if close < 0:
+            self.sink.warn("comment never closed", "skipped the rest of the file", line=self.line_of(start))
+            return len(self.data)
+        if whole == "<--" and not self.warned_comment:
+            self.warned_comment = True
+            self.sink.warn("comment written '<--' instead of '<!--'", "skipped it", line=self.line_of(start))
+        return close + 3
+
+    # -- text and tags
+
+    def add_text(self, text: str, offset: int) -> None:
+        sync, para = self.sync, self.para
+        if sync is None or self.skipping:
+            if self.recording:
+                self.blank.append(offset)
+            elif text.strip() and not self.skipping:
+                self.sink.warn("text outside <SYNC>", "skipped it", line=self.line_of(offset), excerpt=text.strip())
             return
         if para is None:
+            if self.recording:
+                self.blank.append(offset)
+                return
             if not text.strip():
                 return
-            sink.warn(
-                "text in <SYNC> without <P>", "read it as a paragraph", line=line_of(offset), excerpt=text.strip()
-            )
-            para = _Para(default_class, "", line_of(offset), [], implicit=True)
+            self.sink.warn("text in <SYNC> without <P>", "read it as a paragraph", line=self.line_of(offset),
+                           excerpt=text.strip())
+            para = self.para = _Para(self.default_class, "", offset, [], implicit=True)
             sync.paras.append(para)
-        para.pieces.append((text, inline.style()))
+        para.pieces.append((text, self.inline.style()))
 
-    pos = position
-    ended = False
-    while True:
-        match = _TOKEN.search(data, pos)
-        if match is None:
-            break
-        if match.start() > pos:
-            add_text(data[pos : match.start()], pos)
-        pos = match.end()
-        whole = match.group(0)
-        if whole in ("<!--", "<--"):
-            close = data.find("-->", pos)
-            if close < 0:
-                sink.warn("comment never closed", "skipped the rest of the file", line=line_of(match.start()))
-                pos = len(data)
-                break
-            pos = close + 3
-            if whole == "<--" and not warned_comment:
-                warned_comment = True
-                sink.warn("comment written '<--' instead of '<!--'", "skipped it", line=line_of(match.start()))
-            continue
-        closing, name, attr_text = match.group(1), match.group(2).lower(), match.group(3)
+    def own_inline(self) -> _Inline:
+        """The inline state, to be changed (a plan's is copied first)."""
+        if self.inline_shared:
+            self.inline = self.inline.copy()
+            self.inline_shared = False
+        return self.inline
+
+    def tag(self, closing: str, name: str, attr_text: str, whole: str, offset: int) -> None:
+        """Interpret one tag (``name`` in lowercase) at ``offset``."""
         if name == "sync":
-            para = None
-            if closing:
-                sync = None
-                skipping = False
-                continue
-            attrs = _attrs(attr_text)
-            start = _start(attrs.get("start"))
-            line = line_of(match.start())
-            if start is None:
-                sink.error(
-                    f"SYNC Start is not a number: {attrs.get('start')!r}", "skipped the SYNC", line=line, excerpt=whole
-                )
-                sync, skipping = None, True
-                continue
-            if attrs.get("start", "").strip() != str(start):
-                sink.warn(
-                    f"SYNC Start is not an integer: {attrs.get('start')!r}",
-                    f"read it as {start}",
-                    line=line,
-                    excerpt=whole,
-                )
-            sync, skipping = _Sync(start, line, []), False
-            syncs.append(sync)
+            self.sync_tag(closing, attr_text, whole, offset)
         elif name == "p":
-            if closing:
-                para = None
-                continue
-            attrs = _attrs(attr_text)
-            inline = _Inline(_css(attrs["style"], ignored) if "style" in attrs else None)
-            ignored_line = ignored_line or (line_of(match.start()) if ignored else None)
-            if sync is None:
-                if not skipping:
-                    sink.warn("<P> outside <SYNC>", "skipped it", line=line_of(match.start()))
-                para = None
-                continue
-            para = _Para(attrs.get("class", default_class), attrs.get("id", "").lower(), line_of(match.start()), [])
-            sync.paras.append(para)
+            self.p_tag(closing, attr_text, offset)
         elif name == "br":
-            if para is not None:
-                para.pieces.append(LineBreak())
+            if self.para is not None:
+                self.para.pieces.append(_BREAK)
         elif name in _TOGGLES:
+            counts = self.own_inline().counts
             key = _TOGGLES[name]
-            inline.counts[key] = max(0, inline.counts[key] + (-1 if closing else 1))
+            counts[key] = max(0, counts[key] + (-1 if closing else 1))
         elif name == "font":
-            if closing:
-                if inline.fonts:
-                    inline.fonts.pop()
-            else:
-                inline.fonts.append(_font(_attrs(attr_text), unknown))
-        elif name == "span" and para is not None:
-            attrs = _attrs(attr_text)
-            if closing:
-                kept = inline.spans.pop() if inline.spans else None
-                if kept is None:
-                    para.pieces.append(Raw(NAME, whole))
-            elif set(attrs) == {"style"}:
-                # A span that only restyles text is a run style; any other span stays raw markup.
-                inline.spans.append(_css(attrs["style"], ignored))
-                ignored_line = ignored_line or (line_of(match.start()) if ignored else None)
-            else:
-                inline.spans.append(None)
-                para.pieces.append(Raw(NAME, whole))
-                unknown.add("<span>")
-                unknown_line = unknown_line or line_of(match.start())
+            inline = self.own_inline()
+            if not closing:
+                inline.fonts.append(_font(_attrs(attr_text), self.unknown))
+            elif inline.fonts:
+                inline.fonts.pop()
+        elif name == "span" and self.para is not None:
+            self.span_tag(closing, attr_text, whole, offset)
         elif name in _STRUCTURE:
-            if closing and name in ("body", "sami"):
-                ended = True
-                break
-        elif para is not None:
-            para.pieces.append(Raw(NAME, whole))
-            unknown.add(f"<{closing}{name}>")
-            unknown_line = unknown_line or line_of(match.start())
-    if not ended and pos < len(data):
-        add_text(data[pos:], pos)
-    if ignored:
-        sink.warn(
-            f"inline style without a model field: {', '.join(sorted(ignored))[:80]}", "ignored it", line=ignored_line
-        )
-    if unknown:
-        sink.warn(f"unknown markup {', '.join(sorted(unknown))[:80]}", "kept it as SAMI-only markup", line=unknown_line)
-    return syncs
+            self.ended = bool(closing) and name in ("body", "sami")
+        elif self.para is not None:
+            self.para.pieces.append(Raw(NAME, whole))
+            self.unknown.add(f"<{closing}{name}>")
+            self.unknown_line = self.unknown_line or self.line_of(offset)
+
+    def sync_tag(self, closing: str, attr_text: str, whole: str, offset: int) -> None:
+        self.para = None
+        if closing:
+            self.sync = None
+            self.skipping = False
+            return
+        attrs = _attrs(attr_text)
+        start = _start(attrs.get("start"))
+        if start is None:
+            self.sink.error(f"SYNC Start is not a number: {attrs.get('start')!r}", "skipped the SYNC",
+                            line=self.line_of(offset), excerpt=whole)
+            self.sync, self.skipping = None, True
+            return
+        if attrs.get("start", "").strip() != str(start):
+            self.sink.warn(f"SYNC Start is not an integer: {attrs.get('start')!r}", f"read it as {start}",
+                           line=self.line_of(offset), excerpt=whole)
+        self.sync, self.skipping = _Sync(start, offset, []), False
+        self.syncs.append(self.sync)
+
+    def p_tag(self, closing: str, attr_text: str, offset: int) -> None:
+        if closing:
+            self.para = None
+            return
+        attrs = _attrs(attr_text)
+        self.inline = _Inline(_css(attrs["style"], self.ignored) if "style" in attrs else None)
+        self.inline_shared = False
+        self.ignored_line = self.ignored_line or (self.line_of(offset) if self.ignored else None)
+        if self.sync is None:
+            if not self.skipping:
+                self.sink.warn("<P> outside <SYNC>", "skipped it", line=self.line_of(offset))
+            self.para = None
+            return
+        self.para = _Para(attrs.get("class", self.default_class), attrs.get("id", "").lower(), offset, [])
+        self.sync.paras.append(self.para)
+
+    def span_tag(self, closing: str, attr_text: str, whole: str, offset: int) -> None:
+        assert self.para is not None
+        inline = self.own_inline()
+        attrs = _attrs(attr_text)
+        if closing:
+            kept = inline.spans.pop() if inline.spans else None
+            if kept is None:
+                self.para.pieces.append(Raw(NAME, whole))
+        elif set(attrs) == {"style"}:
+            # A span that only restyles text is a run style; any other span stays raw markup.
+            inline.spans.append(_css(attrs["style"], self.ignored))
+            self.ignored_line = self.ignored_line or (self.line_of(offset) if self.ignored else None)
+        else:
+            inline.spans.append(None)
+            self.para.pieces.append(Raw(NAME, whole))
+            self.unknown.add("<span>")
+            self.unknown_line = self.unknown_line or self.line_of(offset)
+
+    # -- planned blocks
+
+    def planned_blocks(self, start: int, whole: str) -> int | None:
+        """Read ``<SYNC>`` blocks through their plans, from the one at ``start`` (``whole`` is its tag).
+
+        Gives the position where the general path takes over (the start of the
+        first block without a plan, or the end of the data), or ``None`` when
+        the first block has none.
+        """
+        data = self.data
+        resume = None
+        while True:
+            following = _SYNC_TOKEN.search(data, start + len(whole))
+            end = following.start() if following is not None else len(data)
+            if not self.planned_block(data[start:end], start, whole):
+                return resume
+            if following is None:
+                return end
+            start = resume = end
+            whole = following.group(0)
+
+    def planned_block(self, block: str, start: int, whole: str) -> bool:
+        """Read the ``<SYNC>`` block ``block`` (at ``start``) through a plan; ``False`` when it has none."""
+        parts = _PIECES.split(block)
+        if len(parts) < 5 or parts[1] != whole or block.count("<") != len(parts) >> 1:
+            return False  # not cut into tags as the general path cuts it, or no tag after <SYNC>
+        key = tuple(parts[3::2])
+        plan = self.plans.get(key, _NO_PLAN)
+        if plan is _NO_PLAN:
+            plan = self.make_plan(parts)
+            if len(self.plans) < _PLANS_MAX:
+                self.plans[key] = plan
+        sync_start = _PLAIN_SYNC.fullmatch(whole)
+        if plan is None or sync_start is None:
+            return False
+        for index in plan.blank:  # type: ignore[attr-defined]
+            if parts[index].strip():
+                return False
+        sync = _Sync(int(sync_start.group(1)), start, [])
+        self.syncs.append(sync)
+        paras = sync.paras
+        offset, done = start, 0
+        for cls, para_id, index, template in plan.paras:  # type: ignore[attr-defined]
+            while done < index:
+                offset += len(parts[done])
+                done += 1
+            pieces = [(parts[item[0]], item[1]) if type(item) is tuple else item for item in template]
+            paras.append(_Para(cls, para_id, offset, pieces))
+        self.sync = sync if plan.open_sync else None  # type: ignore[attr-defined]
+        self.para = paras[plan.open_para] if plan.open_para >= 0 else None  # type: ignore[attr-defined]
+        self.inline, self.inline_shared, self.skipping = plan.inline, True, False  # type: ignore[attr-defined]
+        return True
+
+    def make_plan(self, parts: list[str]) -> _BlockPlan | None:
+        """Interpret the tags of a block (``parts`` of :data:`_PIECES`) without its text; ``None`` if it can't be."""
+        first = _TAG.fullmatch(parts[3])
+        if first is None or first.group(1) or first.group(2).lower() != "p":
+            return None  # what comes before the first <P> would depend on the state before the block
+        quiet = DiagnosticSink(NAME, ReadOptions())
+        recorder = _Scanner("", self.default_class, quiet, lambda offset: 1)
+        recorder.recording = True
+        recorder.sync = sync = _Sync(0, 0, [])
+        for index in range(2, len(parts)):
+            if not index & 1:
+                recorder.add_text(index, index)  # type: ignore[arg-type]
+                continue
+            tag = _TAG.fullmatch(parts[index])
+            if tag is None:
+                return None
+            closing, name = tag.group(1), tag.group(2).lower()
+            if name == "sync" and not closing:
+                return None
+            recorder.tag(closing, name, tag.group(3), parts[index], index)
+            if recorder.ended or quiet.items or recorder.unknown or recorder.ignored:
+                return None
+        paras = tuple((para.cls, para.id, para.offset, tuple(para.pieces)) for para in sync.paras)
+        open_para = sync.paras.index(recorder.para) if recorder.para is not None else -1
+        return _BlockPlan(paras, tuple(recorder.blank), recorder.sync is not None, open_para,  # type: ignore[arg-type]
+                          recorder.inline)
 
 
 def _start(value: str | None) -> int | None:
@@ -475,46 +666,67 @@ def _font(attrs: dict[str, str], unknown: set[str]) -> dict[str, object]:
     return font
 
 
+#: Short text pieces with entities, decoded (shared by all reads; at most 256).
+_DECODED: dict[str, str] = {}
+
+
+def _clean(text: str) -> str:
+    """A text piece with its white space collapsed and its entities decoded (line breaks in them as spaces)."""
+    text = _WHITESPACE.sub(" ", text)
+    if "&" in text:
+        if text in _DECODED:
+            return _DECODED[text]
+        decoded = html.unescape(text).replace("\r", "").replace("\n", " ")
+        if len(text) <= 16 and len(_DECODED) < 256:
+            _DECODED[text] = decoded  # the clearing "&nbsp;" and other short pieces
+        return decoded
+    return text
+
+
 def _content(pieces: list[tuple[str, RunStyle] | LineBreak | Raw]) -> tuple[ContentItem, ...]:
     """Runs from scanned pieces, with HTML whitespace rules: runs of spaces and newlines
     collapse to one space, and spaces at the start and end of a line go."""
+    if len(pieces) == 1 and type(pieces[0]) is tuple:  # one text piece (the usual paragraph)
+        text = _clean(pieces[0][0]).strip(" ")
+        return (trusted_run(text, pieces[0][1]),) if text else ()
     items: list[ContentItem] = []
     after_space = True  # at the start of a line, leading spaces are dropped
-
-    def trim_line_end() -> None:
-        index = len(items) - 1
-        while index >= 0 and not isinstance(items[index], LineBreak):
-            item = items[index]
-            if isinstance(item, Run):
-                text = item.text.rstrip(" ")
-                if text:
-                    items[index] = Run(text, item.style)
-                    return
-                del items[index]
-            index -= 1
-
     for piece in pieces:
-        if isinstance(piece, LineBreak):
-            trim_line_end()
-            items.append(piece)
-            after_space = True
-        elif isinstance(piece, Raw):
-            items.append(piece)
-        else:
-            text = html.unescape(_WHITESPACE.sub(" ", piece[0]))
-            text = text.replace("\r", "").replace("\n", " ")
+        if type(piece) is tuple:
+            text = _clean(piece[0])
             if after_space:
                 text = text.lstrip(" ")
             if not text:
                 continue
             previous = items[-1] if items else None
-            if isinstance(previous, Run) and previous.style == piece[1]:
-                items[-1] = Run(previous.text + text, piece[1])
+            if type(previous) is Run and previous.style == piece[1]:
+                items[-1] = trusted_run(previous.text + text, piece[1])
             else:
-                items.append(Run(text, piece[1]))
+                items.append(trusted_run(text, piece[1]))
             after_space = text.endswith(" ")
-    trim_line_end()
+        elif isinstance(piece, LineBreak):
+            _trim_line_end(items)
+            items.append(piece)
+            after_space = True
+        else:
+            items.append(piece)  # type: ignore[arg-type]
+    _trim_line_end(items)
     return tuple(items)
+
+
+def _trim_line_end(items: list[ContentItem]) -> None:
+    """Drop the spaces at the end of the last line of ``items`` (and the runs left empty)."""
+    index = len(items) - 1
+    while index >= 0 and not isinstance(items[index], LineBreak):
+        item = items[index]
+        if isinstance(item, Run):
+            text = item.text.rstrip(" ")
+            if text:
+                if text != item.text:
+                    items[index] = trusted_run(text, item.style)
+                return
+            del items[index]
+        index -= 1
 
 
 def _is_blank(content: tuple[ContentItem, ...]) -> bool:
@@ -528,64 +740,43 @@ def _timeline(
     title: str | None,
     options: ReadOptions,
     sink: DiagnosticSink,
+    line_of: Callable[[int], int],
 ) -> Document:
     """Turn SYNC elements into cues: a caption of a class lasts until that class's next SYNC."""
     for previous, current in itertools.pairwise(syncs):
         if current.start < previous.start:
-            sink.warn("SYNC elements out of order", "sorted them by start", line=current.line)
+            sink.warn("SYNC elements out of order", "sorted them by start", line=line_of(current.offset))
             syncs = sorted(syncs, key=lambda s: s.start)
             break
-    # Per class, the open caption: (start, content, speaker, line, sequence number).
+    # Per class, the open caption: (start, content, speaker, offset, sequence number).
     open_: dict[str, tuple[int, tuple[ContentItem, ...], str | None, int, int]] = {}
     found: list[tuple[int, int, str, Cue]] = []
     written: dict[str, str] = {}  # lowercase class -> as first written
     sequence = 0
     for sync in syncs:
-        by_class: dict[str, list[_Para]] = {}
-        for para in sync.paras:
-            by_class.setdefault(para.cls.lower(), []).append(para)
-            written.setdefault(para.cls.lower(), para.cls)
-        for cls, paras in by_class.items():
+        for cls, paras in _by_class(sync.paras, written).items():
             if cls in open_:
-                start, content, speaker, line, number = open_.pop(cls)
+                start, content, speaker, _, number = open_.pop(cls)
                 found.append((start, number, cls, _cue(start, sync.start, content, speaker)))
-            speaker = None
-            items: list[ContentItem] = []
-            texts = 0
-            for para in paras:
-                content = _content(para.pieces)
-                if para.id == "source":
-                    if not _is_blank(content):
-                        speaker = "".join(
-                            i.text if isinstance(i, Run) else " " for i in content if not isinstance(i, Raw)
-                        ).strip()
-                    continue
-                if _is_blank(content):
-                    continue
-                if texts:
-                    sink.warn("several <P> of one class in a SYNC", "joined them with line breaks", line=para.line)
-                    items.append(LineBreak())
-                items.extend(content)
-                texts += 1
-            if texts:
-                open_[cls] = (sync.start, tuple(items), speaker, sync.line, sequence)
+            caption = _caption(paras, sink, line_of)
+            if caption is not None:
+                open_[cls] = (sync.start, caption[0], caption[1], sync.offset, sequence)
                 sequence += 1
-    for cls, (start, content, speaker, line, number) in open_.items():
-        sink.warn("no SYNC clears the last caption", f"gave it {options.last_duration_ms} ms", line=line)
+    for cls, (start, content, speaker, offset, number) in open_.items():
+        sink.warn("no SYNC clears the last caption", f"gave it {options.last_duration_ms} ms", line=line_of(offset))
         found.append((start, number, cls, _cue(start, start + options.last_duration_ms, content, speaker)))
     found.sort(key=lambda entry: (entry[0], entry[1]))
     used = {cls for _, _, cls, _ in found}
     languages = {classes.get(cls, ("", None))[1] for cls in used}
     doc_language = next(iter(languages)) if len(used) == 1 else None
-    cues: list[Cue] = []
-    for _, _, cls, cue in found:
+    # What each class changes in its cues (the same for all of them).
+    changes: dict[str, dict[str, object]] = {}
+    for cls in used:
         language = None if len(used) == 1 else classes.get(cls, ("", None))[1]
-        changes: dict[str, object] = {}
-        if language is not None:
-            changes["language"] = language
+        changes[cls] = {"language": language} if language is not None else {}
         if cls and _pick_class(language or doc_language, classes).lower() != cls:
-            changes["extra"] = {f"{NAME}.class": classes.get(cls, (written[cls], None))[0]}
-        cues.append(cue.replace(**changes) if changes else cue)
+            changes[cls]["extra"] = {f"{NAME}.class": classes.get(cls, (written[cls], None))[0]}
+    cues = [cue.replace(**changes[cls]) if changes[cls] else cue for _, _, cls, cue in found]
     return Document(
         cues=tuple(cues),
         language=doc_language,
@@ -596,8 +787,55 @@ def _timeline(
     )
 
 
+def _by_class(paras: list[_Para], written: dict[str, str]) -> dict[str, list[_Para]]:
+    """The paragraphs of a SYNC by lowercase class; ``written`` learns how each class was first written."""
+    if len(paras) == 1:
+        para = paras[0]
+        cls = para.cls.lower()
+        if cls not in written:
+            written[cls] = para.cls
+        return {cls: paras}
+    by_class: dict[str, list[_Para]] = {}
+    for para in paras:
+        by_class.setdefault(para.cls.lower(), []).append(para)
+        written.setdefault(para.cls.lower(), para.cls)
+    return by_class
+
+
+def _caption(paras: list[_Para], sink: DiagnosticSink,
+             line_of: Callable[[int], int]) -> tuple[tuple[ContentItem, ...], str | None] | None:
+    """The content and speaker of the paragraphs of one class in a SYNC; ``None`` when it clears the class."""
+    if len(paras) == 1 and paras[0].id != "source":
+        pieces = paras[0].pieces
+        if len(pieces) == 1 and type(pieces[0]) is tuple:  # one text piece: a caption, or a clearing &nbsp;
+            text = _clean(pieces[0][0]).strip(" ")
+            return ((trusted_run(text, pieces[0][1]),), None) if text.replace("\xa0", " ").strip() else None
+        content = _content(pieces)
+        return None if _is_blank(content) else (content, None)
+    speaker = None
+    items: list[ContentItem] = []
+    texts = 0
+    for para in paras:
+        content = _content(para.pieces)
+        if para.id == "source":
+            if not _is_blank(content):
+                speaker = "".join(
+                    i.text if isinstance(i, Run) else " " for i in content if not isinstance(i, Raw)
+                ).strip()
+            continue
+        if _is_blank(content):
+            continue
+        if texts:
+            sink.warn("several <P> of one class in a SYNC", "joined them with line breaks", line=line_of(para.offset))
+            items.append(LineBreak())
+        items.extend(content)
+        texts += 1
+    return (tuple(items), speaker) if texts else None
+
+
 def _cue(start: int, end: int, content: tuple[ContentItem, ...], speaker: str | None) -> Cue:
-    return Cue(start_ms=start, end_ms=max(end, start), content=content, speaker=speaker)
+    cue: Cue = trusted_cue(start, max(end, start), content, None, NOWHERE, speaker)
+    return cue
 
 
 def _class_name(language: str) -> str:

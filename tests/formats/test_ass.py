@@ -1046,3 +1046,64 @@ def test_corpus_agrees_with_pysubs2(path: str) -> None:
     if not ASS_CORPUS:
         pytest.skip("shared corpus not available")
     pysubs2_agrees(path, "ass", lambda file: subkit.load(file, format="ass"))
+
+
+# ---------------------------------------------------------------- the short path for events
+
+# Mostly what the short path takes, with what it leaves to the general one among it.
+_EVENT_HEADS = ["Dialogue: 0"] * 30 + ["Dialogue: 3", "Comment: 0", "Dialogue: x", "Dialogue: Marked=0", "Picture: 0",
+                                      "dialogue: 0", "Dialogue:  0"]
+_EVENT_TIMES = ["0:00:01.00", "0:00:02.50", "0:01:00.99"] * 10 + [
+    "00:00:03.00", "0:00:04.5", "0:00:05.123", "-0:00:01.00", "0:00:61.00", " 0:00:06.00", "x"]
+_EVENT_STYLES = ["Default"] * 15 + ["Alt"] * 5 + ["", " Default ", "*Default", "Missing"]
+_EVENT_MARGINS = ["0"] * 40 + ["0000", "10", "x", "", " 5"]
+_EVENT_TEXTS = ["plain", "two\\Nlines", "\\Nlead", "trail\\N", "{\\i1}it", "{\\an8}top\\Nx", "{\\k20}ka{\\k30}ra",
+                "a\\hb", "esc\\{x\\}", "{unclosed", "x{\\b1}y{\\b0}z", "\\n", "{\\pos(1,2)}p", "{\\p1}m 0 0{\\p0}", ""]
+
+
+def _event_line(draw: st.DrawFn) -> str:
+    fields = [draw(st.sampled_from(_EVENT_HEADS)), draw(st.sampled_from(_EVENT_TIMES)),
+              draw(st.sampled_from(_EVENT_TIMES)), draw(st.sampled_from(_EVENT_STYLES)),
+              draw(st.sampled_from(["", "Bob", " Ann "])), draw(st.sampled_from(_EVENT_MARGINS)),
+              draw(st.sampled_from(_EVENT_MARGINS)), draw(st.sampled_from(_EVENT_MARGINS)),
+              draw(st.sampled_from(["", "Banner;5", " fx "])), draw(st.sampled_from(_EVENT_TEXTS))]
+    if draw(st.integers(0, 5)):
+        return ",".join(fields)
+    return draw(st.sampled_from(["; note", "", "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, "
+                                 "Effect, Text", "[Fonts]", "[Events]", "Dialogue: 0,0:00:01.00"]))
+
+
+@st.composite
+def _scripts(draw: st.DrawFn) -> str:
+    ssa = draw(st.booleans())
+    styles = ("[V4 Styles]\nFormat: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, TertiaryColour, "
+              "BackColour, Bold, Italic, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, "
+              "AlphaLevel, Encoding\nStyle: Default,Arial,20,16777215,255,0,0,0,0,1,2,2,2,10,10,10,0,1\n"
+              "Style: Alt,Arial,20,16777215,255,0,0,-1,0,1,2,2,6,10,10,10,0,1\n") if ssa else (
+              f"[V4+ Styles]\nFormat: {ass.ASS_STYLE_FIELDS}\n"
+              "Style: Default,Arial,20,&H00FFFFFF,&H000000FF,&H00000000,&H00000000,0,0,0,0,100,100,0,0,1,2,2,2,"
+              "10,10,10,1\nStyle: Alt,Arial,20,&H00FFFFFF,&H000000FF,&H00000000,&H00000000,-1,0,0,0,100,100,0,0,"
+              "1,2,2,8,10,10,10,1\n")
+    event_format = ass.SSA_EVENT_FIELDS if ssa else ass.ASS_EVENT_FIELDS
+    lines = [_event_line(draw) for _ in range(draw(st.integers(0, 12)))]
+    wrap = draw(st.sampled_from([0, 2]))
+    return (f"[Script Info]\nScriptType: {'v4.00' if ssa else 'v4.00+'}\nWrapStyle: {wrap}\n\n{styles}\n"
+            f"[Events]\nFormat: {event_format}\n" + "\n".join(lines) + "\n")
+
+
+@given(_scripts())
+def test_short_path_for_events_reads_as_the_general_one(text: str) -> None:
+    """Events of the standard layout read the same through the short path and through the general one."""
+    fast = subkit.loads(text, format="ass")
+
+    def general_only(self: Any, lines: Any) -> tuple[int, str] | None:
+        return next(lines, None)  # hand every line to the general path
+
+    original = ass._ScriptReader._fast_events
+    ass._ScriptReader._fast_events = general_only  # type: ignore[method-assign]
+    try:
+        slow = subkit.loads(text, format="ass")
+    finally:
+        ass._ScriptReader._fast_events = original  # type: ignore[method-assign]
+    assert fast == slow
+    assert fast.diagnostics == slow.diagnostics

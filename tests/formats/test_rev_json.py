@@ -198,3 +198,39 @@ def test_writer_reports_cues_the_reader_would_cut() -> None:
     assert [c.plain_text() for c in read(str(result.data))] == ["First sentence.", "Second one.", "Short."]
     seven_seconds = Document(cues=(Cue(start_ms=0, end_ms=7000, content=(Run("a b c d"),)),))
     assert "split" in [loss.feature for loss in subkit.render(seven_seconds, "rev_json").losses]
+
+
+@given(st.lists(st.tuples(st.text(min_size=1, max_size=12), st.integers(0, 10**8), st.integers(0, 5000),
+                          st.one_of(st.none(), st.floats(0, 1))), min_size=1, max_size=8),
+       st.one_of(st.none(), st.text(max_size=8)))
+def test_writer_lays_out_json_as_the_json_module(words: list[tuple[str, int, int, float | None]],
+                                                 speaker: str | None) -> None:
+    """The writer's own layout is that of ``json.dumps(..., indent=2, ensure_ascii=False)``."""
+    cue_words = tuple(Word(text=text.replace("\n", " ") or "x", start_ms=start, end_ms=start + length,
+                           confidence=confidence) for text, start, length, confidence in words)
+    cues = [Cue(start_ms=cue_words[0].start_ms, end_ms=max(w.end_ms for w in cue_words),
+                content=(Run("".join(w.text for w in cue_words)),), words=cue_words, speaker=speaker)]
+    for doc in (Document(cues=tuple(cues)), Document()):
+        text = subkit.render(doc, "rev_json").data
+        assert isinstance(text, str)
+        assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
+
+
+def test_lines_of_many_bad_elements_are_found_in_one_walk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each of n elements that are not objects is reported with a line, looking at O(n) elements in all."""
+    from subkit.formats._asr_json import JsonSource
+
+    looked = 0
+    original = JsonSource.line
+
+    def counting(self: JsonSource, obj: Any) -> int | None:
+        nonlocal looked
+        looked += 1
+        return original(self, obj)
+
+    monkeypatch.setattr(JsonSource, "line", counting)
+    n = 3000
+    doc = read(mono(["x"] * n + [word("a", 1.0, 2.0)]))
+    assert len(doc.diagnostics) == n
+    assert all(d.line is not None for d in doc.diagnostics)
+    assert looked <= 3 * n

@@ -320,3 +320,45 @@ def test_reader_only_raises_parse_errors(text: str, strict: bool) -> None:
 
 test_golden_fixtures_exist = golden_fixtures_exist_test("sami", "*.smi")
 test_golden = golden_test("sami", "*.smi")
+
+
+# ---------------------------------------------------------------- <SYNC> blocks read through plans
+
+_BLOCK_PIECES = ["Hello", " world ", "&nbsp;", "&amp;", "a  b", "\n", "<br>", "<i>", "</i>", "<b>", "</b>",
+                 "<font color=red>", "</font>", "<font color=\"#zz\">", "<span style=\"font-style: italic\">",
+                 "</span>", "<span class=x>", "<ruby>", "<!-- c -->", "<-- c -->", "&#10;", "x > y", "a < b",
+                 "<P Class=ENUSCC>", "<P Class=FRFRCC>", "<P Class=ENUSCC ID=Source>", "</P>", "<P>", "<P Class=XX>",
+                 "<P Class=ENUSCC style=\"text-align: left\">", "</SYNC>", "<p class=enuscc>", "</BODY>"]
+
+
+@st.composite
+def _sync_blocks(draw: st.DrawFn) -> str:
+    blocks = []
+    for number in range(draw(st.integers(1, 8))):
+        start = draw(st.sampled_from([str(1000 * number)] * 4 + ["x", f"{number}.5", f"0{number}"]))
+        pieces = draw(st.lists(st.sampled_from(_BLOCK_PIECES), max_size=6))
+        blocks.append(f"<SYNC Start={start}>" + "".join(pieces) + draw(st.sampled_from(["\n", "", "</SYNC>\n"])))
+    # Repeat the blocks, so that later ones are read through the plans the first ones made.
+    return "".join(blocks) + "".join(blocks)
+
+
+@given(_sync_blocks())
+def test_planned_blocks_read_as_tag_by_tag(syncs: str) -> None:
+    """A body read through block plans gives the document (and diagnostics) of a tag-by-tag read."""
+    text = body(syncs)
+    try:
+        planned: Document | str = read(text)
+    except ParseError as exc:
+        planned = str(exc)
+    original = sami._Scanner.planned_blocks
+    sami._Scanner.planned_blocks = lambda self, start, whole: None  # type: ignore[method-assign]
+    try:
+        try:
+            general: Document | str = read(text)
+        except ParseError as exc:
+            general = str(exc)
+    finally:
+        sami._Scanner.planned_blocks = original  # type: ignore[method-assign]
+    assert planned == general
+    if isinstance(planned, Document) and isinstance(general, Document):
+        assert planned.diagnostics == general.diagnostics
