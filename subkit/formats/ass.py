@@ -52,7 +52,6 @@ import base64
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Literal
 
 from subkit.formats._ass_tags import (
@@ -87,7 +86,7 @@ from subkit.model import (
     trusted_cue,
     trusted_run,
 )
-from subkit.timing import ass_round, round_half_up
+from subkit.timing import ass_round, parse_ass
 
 __all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
 
@@ -202,41 +201,13 @@ _STANDARD_EVENT_KEYS = (
     ["marked", "start", "end", "style", "name", "marginl", "marginr", "marginv", "effect", "text"],
 )
 
-_TIME = re.compile(r"\s*(-?)\s*(?:(\d+):)?(\d+):(\d+)(?:[.,:](\d+))?\s*")
-_FAST_TIME = re.compile(r"(\d):([0-5]\d):([0-5]\d)\.(\d\d)")
-_STANDARD_TIME = re.compile(r"-?\d:\d\d:\d\d\.\d\d")
-
 
 def parse_time(text: str, note: Callable[[str, str, str], None]) -> int | None:
-    """Milliseconds of an ASS time, or ``None`` when it is not one.
+    """Milliseconds of an ASS time, or ``None`` when it is not one (:func:`subkit.timing.parse_ass`).
 
     ``note(category, message, action)`` reports deviations from ``H:MM:SS.cc``.
     """
-    fast = _FAST_TIME.fullmatch(text)
-    if fast:
-        h, m, s, cs = fast.groups()
-        return ((int(h) * 60 + int(m)) * 60 + int(s)) * 1000 + int(cs) * 10
-    match = _TIME.fullmatch(text)
-    if not match:
-        return None
-    sign, h, m, s, frac = match.groups()
-    minutes, seconds = int(m), int(s)
-    value = ((int(h or 0) * 60 + minutes) * 60 + seconds) * 1000
-    if frac:
-        if len(frac) <= 2:
-            value += int(frac) * 10  # a count of centiseconds, as libass and VSFilter read it
-        elif len(frac) == 3:
-            note("time-ms", "three-digit fraction in a time",
-                 "read it as milliseconds (renderers read centiseconds)")
-            value += int(frac)
-        else:
-            note("time-ms", "long fraction in a time", "read it as a decimal fraction, rounded to ms")
-            value += round_half_up(Fraction(int(frac), 10 ** len(frac)) * 1000)
-    if minutes > 59 or seconds > 59:
-        note("time-overflow", "minutes or seconds above 59", "added them up")
-    if not _STANDARD_TIME.fullmatch(text.strip()):
-        note("time-format", f"non-standard time {text.strip()!r} (expected H:MM:SS.cc)", "read it leniently")
-    return -value if sign else value
+    return parse_ass(text, note)
 
 
 _CLOCK_HEAD = re.compile(r"\d:[0-5]\d:")
