@@ -991,9 +991,11 @@ def check_corpus_file(path: str, fmt: str) -> None:
 
 
 def written_times(cue: Cue) -> tuple[int, int]:
-    """What the writer makes of a cue's times: clamped, rounded to 10 ms, kept apart."""
-    start, end = ass_round(cue.start_ms), ass_round(cue.end_ms)
-    if cue.end_ms > cue.start_ms and end <= start:
+    """What the writer makes of a cue's times: clamped (a cue wholly before zero becomes 0 to 0), rounded to
+    10 ms, kept apart."""
+    first, last = max(cue.start_ms, 0), max(cue.end_ms, 0)
+    start, end = ass_round(first), ass_round(last)
+    if last > first and end <= start:
         end = start + 10
     return start, end
 
