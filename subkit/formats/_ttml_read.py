@@ -79,8 +79,8 @@ from subkit.model import (
     RunStyle,
     Style,
     Word,
-    trusted_cue,
-    trusted_run,
+    _trusted_cue,
+    _trusted_run,
 )
 from subkit.timing import round_half_up, timecode_to_frames
 
@@ -1296,7 +1296,7 @@ class _Walker:
                       speaker=speaker, language=cue_language, extra=extra or EMPTY, words=words, style=style_ref,
                       forced=forced)
         else:
-            cue = trusted_cue(start_ms, end_ms, items, cue_id, placement, speaker, cue_language)
+            cue = _trusted_cue(start_ms, end_ms, items, cue_id, placement, speaker, cue_language)
         if not words:
             # Word timings the family's writers carry in the paragraph's metadata (see _ttml_words).
             for child in p:
@@ -1427,7 +1427,7 @@ def _simple_content(p: Any, style: RunStyle) -> tuple[ContentItem, ...] | None:
             line = _WS.sub(" ", line)
         line = line.strip(" ")
         if line:
-            items.append(trusted_run(line, style))
+            items.append(_trusted_run(line, style))
     return tuple(items)
 
 
@@ -1765,15 +1765,15 @@ class _Content:
                     current += text
                 else:
                     if current is not None:
-                        items.append(trusted_run(current, current_style))
+                        items.append(_trusted_run(current, current_style))
                     current, current_style = text, style
             elif kind == 1 or kind == 2:
                 if current is not None:
-                    items.append(trusted_run(current, current_style))
+                    items.append(_trusted_run(current, current_style))
                     current = None
                 items.append(_BREAK if kind == 1 else Raw(RAW_FORMAT, piece[1]))
         if current is not None:
-            items.append(trusted_run(current, current_style))
+            items.append(_trusted_run(current, current_style))
         content = tuple(items)
         if not self.words:
             return content, ()

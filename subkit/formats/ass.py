@@ -83,8 +83,8 @@ from subkit.model import (
     Placement,
     Style,
     Word,
-    trusted_cue,
-    trusted_run,
+    _trusted_cue,
+    _trusted_run,
 )
 from subkit.timing import ass_round, round_half_up
 
@@ -809,14 +809,14 @@ class _ScriptReader:
                 ctx = contexts.get(style) or self._context(style)
                 content, align, pos, words = plans_read(text, style, ctx, self.wrap_style, start, end)
             elif "\\" not in text:
-                content = (trusted_run(text),) if text else ()
+                content = (_trusted_run(text),) if text else ()
             elif text.count("\\") == 1 and text.count("\\N") == 1:
                 first, second = text.split("\\N")
                 if first and second:
-                    content = (trusted_run(first), line_break, trusted_run(second))
+                    content = (_trusted_run(first), line_break, _trusted_run(second))
                 else:
-                    content = ((trusted_run(first),) if first else ()) + (line_break,) + (
-                        (trusted_run(second),) if second else ())
+                    content = ((_trusted_run(first),) if first else ()) + (line_break,) + (
+                        (_trusted_run(second),) if second else ())
             else:
                 ctx = contexts.get(style) or self._context(style)
                 content, align, pos, words = plans_read(text, style, ctx, self.wrap_style, start, end)
@@ -824,7 +824,7 @@ class _ScriptReader:
                 placement = nowhere
             else:
                 placement = placement_of(align, pos, layer, left, right, vertical)
-            cues_append(trusted_cue(start, end, content, None, placement, (name.strip() or None) if name else None,
+            cues_append(_trusted_cue(start, end, content, None, placement, (name.strip() or None) if name else None,
                                     style=style, comment=comment,
                                     effect=(effect.strip() or None) if effect else None, words=words))
             return True
