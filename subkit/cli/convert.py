@@ -19,7 +19,6 @@ import click
 
 import subkit
 from subkit import formats
-from subkit.cli._ops import plan_targets
 from subkit.cli._options import format_options, takes_fps
 from subkit.cli._shared import (
     EXIT_INTERRUPTED,
@@ -107,6 +106,8 @@ def _plan(paths: tuple[str, ...], settings: _Settings, out_dir: Path | None, as_
             # One IN, or several: each is written beside its input as IN.stem + the --to extension.
             if settings.to_spec is None:
                 raise click.UsageError("name the output format with --to FORMAT (or give IN OUT)")
+            from subkit.cli._ops import plan_targets  # the op machinery, only when it is needed
+
             return [_Job(source, target) for source, target in plan_targets(
                 paths, out_dir=None, template="{stem}{ext}", to_spec=settings.to_spec, command="convert")]
         if len(paths) != 2:
