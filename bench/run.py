@@ -723,18 +723,37 @@ def _run_process(cmd: list[str], cwd: str, env: dict[str, str]) -> tuple[float, 
     Raises:
         RuntimeError: the command failed.
     """
+    # The command is started by a small helper process: Linux counts the resident pages of the process that
+    # forks (or vfork-spawns) a child in the child's peak RSS, and the bench itself holds hundreds of MiB.
     with tempfile.TemporaryFile() as errors:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=errors)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = (time.perf_counter() - start) * 1000
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode != 0:
+        done = subprocess.run([sys.executable, "-c", _SPAWNER, *cmd], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=errors, check=False)
+        try:
+            code, cpu, wall, maxrss = json.loads(done.stdout)
+        except ValueError:
+            code, cpu, wall, maxrss = done.returncode or 1, 0.0, 0.0, 0
+        if code != 0:
             errors.seek(0)
             last = (errors.read().decode("utf-8", "replace").strip().splitlines() or ["no message"])[-1]
-            raise RuntimeError(f"exit {proc.returncode}: {last[:90]}")
-    return (usage.ru_utime + usage.ru_stime) * 1000, wall, usage.ru_maxrss / 1024
+            raise RuntimeError(f"exit {code}: {last[:90]}")
+    return cpu * 1000, wall * 1000, maxrss / 1024
+
+
+#: Runs ``argv[1:]`` with its output to /dev/null; prints its exit code, CPU seconds, wall seconds, peak RSS KiB.
+_SPAWNER = """import json, os, sys, time
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    try:
+        os.execvp(sys.argv[1], sys.argv[1:])
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+wall = time.perf_counter() - start
+print(json.dumps([os.waitstatus_to_exitcode(status), usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss]))
+"""
 
 
 PROCESS_CONVERSIONS = {"srt-to-webvtt": ("vtt", "SRT → WebVTT"), "srt-to-ass": ("ass", "SRT → ASS")}

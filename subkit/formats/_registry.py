@@ -3,7 +3,10 @@
 To add a format: write ``subkit/formats/<name>.py`` following the contract in
 :mod:`subkit.formats._base`, add a row here, a fixtures folder
 ``fixtures/<name>/``, tests ``tests/formats/test_<name>.py`` (with a
-round-trip property) and a page ``docs/formats/<name>.md``.
+round-trip property) and a page ``docs/formats/<name>.md``. The row's
+``signature`` (see :class:`FormatSpec`) must hold wherever the new ``sniff``
+says yes: detection asks only the formats whose signature the file has, so
+that detecting a file imports only the modules that may read it.
 """
 
 from __future__ import annotations
