@@ -29,7 +29,6 @@ edge with :mod:`fractions` arithmetic and record the frame rate in
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -220,6 +219,8 @@ class Color:
             rgb = webcolors.name_to_rgb(lowered)
         except ValueError:
             names = webcolors.names()
+            import difflib  # only for this message: it is not worth its import time at start-up
+
             close = difflib.get_close_matches(lowered, names, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise ModelError(f"not a colour: {text!r}{hint}; use a CSS name, #rgb, #rrggbb, #rrggbbaa "
