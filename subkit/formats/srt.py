@@ -200,7 +200,11 @@ def _read_regular(data: str) -> Document | None:
             if unknown:
                 return None
         elif "\n" in body:
-            content = content_from_text(body)
+            first, _, rest = body.partition("\n")
+            if first and rest and "\n" not in rest:  # two lines, the commonest shape: content_from_text's result
+                content = (_trusted_run(first), _BREAK, _trusted_run(rest))
+            else:
+                content = content_from_text(body)
         else:
             content = (_trusted_run(body),)
         append(_trusted_cue(start, end, content, None, placement))
