@@ -13,6 +13,16 @@ subtitles:
 * WebVTT only: about 20 % of the cues carry an id and about 10 % cue settings
   (``line:``, ``position:``, ``align:``, ``size:``).
 
+The **realistic** mix (``realistic=True``, the bench's default corpus) adds
+what real files have and the plain mix lacks, drawn from its own random
+stream so the plain cues stay exactly as they were:
+
+* ``{\an8}`` (top of the screen) on about 3 % of the SRT cues (WebVTT gets
+  ``line:0`` instead);
+* about 3 % of the lines in Chinese or Japanese, and an emoji at the end of
+  about 2 % of the lines (so the text is not all Latin-1: Python stores it in
+  wider strings, as it does real files in these languages).
+
 Run it on its own to write files: ``python bench/generate.py --sizes 1000 --out /tmp/x``.
 """
 
@@ -45,6 +55,11 @@ _VOCABULARY = (
 )
 _WORDS = tuple(_VOCABULARY.split())
 
+_CJK = ("我不知道他在哪里。", "你今天晚上有空吗？", "这件事我们明天再说吧。", "ありがとうございます。",
+        "ちょっと待ってください！", "本当にそう思う？", "대체 무슨 일이야?", "我们走吧，时间不早了。",
+        "彼はもう帰りましたよ。")
+_EMOJI = ("😂", "❤️", "🙂", "🎵", "👍", "😱")
+
 _SETTINGS = (
     "line:0",
     "line:10%",
@@ -65,6 +80,7 @@ class GenCue:
     lines: tuple[str, ...]
     cue_id: str | None
     settings: str | None
+    top: bool = False
 
 
 def _sentence(rng: random.Random, low: int, high: int) -> str:
@@ -86,9 +102,10 @@ def _line(rng: random.Random) -> str:
     return _sentence(rng, 15, 42)
 
 
-def make_cues(count: int, seed: int = SEED) -> list[GenCue]:
-    """``count`` cues, the same ones for the same ``count`` and ``seed``."""
+def make_cues(count: int, seed: int = SEED, *, realistic: bool = False) -> list[GenCue]:
+    """``count`` cues, the same ones for the same ``count``, ``seed`` and mix."""
     rng = random.Random(seed)
+    extra = random.Random(seed + 1)  # the realistic additions, so that the plain cues do not change
     cues: list[GenCue] = []
     clock = 1000
     for number in range(count):
@@ -111,7 +128,16 @@ def make_cues(count: int, seed: int = SEED) -> list[GenCue]:
             lines[0] = " ".join(words)
         cue_id = f"c{number + 1}" if rng.random() < 0.2 else None
         settings = rng.choice(_SETTINGS) if rng.random() < 0.1 else None
-        cues.append(GenCue(start, end, tuple(lines), cue_id, settings))
+        top = False
+        if realistic:
+            for index, line in enumerate(lines):
+                roll = extra.random()
+                if roll < 0.03:
+                    lines[index] = extra.choice(_CJK)
+                elif roll < 0.05:
+                    lines[index] = f"{line} {extra.choice(_EMOJI)}"
+            top = extra.random() < 0.03
+        cues.append(GenCue(start, end, tuple(lines), cue_id, settings, top))
     return cues
 
 
@@ -127,6 +153,8 @@ def render_srt(cues: list[GenCue]) -> str:
     out: list[str] = []
     for number, cue in enumerate(cues, 1):
         out.append(f"{number}\n{_clock(cue.start_ms, ',')} --> {_clock(cue.end_ms, ',')}\n")
+        if cue.top:
+            out.append("{\\an8}")
         out.append("\n".join(cue.lines))
         out.append("\n\n")
     return "".join(out)
@@ -139,22 +167,29 @@ def render_vtt(cues: list[GenCue]) -> str:
         if cue.cue_id:
             out.append(f"{cue.cue_id}\n")
         timing = f"{_clock(cue.start_ms, '.')} --> {_clock(cue.end_ms, '.')}"
-        if cue.settings:
-            timing += f" {cue.settings}"
+        settings = "line:0" if cue.top and not cue.settings else cue.settings
+        if settings:
+            timing += f" {settings}"
         out.append(timing + "\n")
         out.append("\n".join(cue.lines))
         out.append("\n\n")
     return "".join(out)
 
 
-def write_files(folder: Path, sizes: list[int], seed: int = SEED) -> dict[int, dict[str, Path]]:
-    """Write ``cues-<n>.srt`` and ``cues-<n>.vtt`` (UTF-8, ``\\n``) for every size into ``folder``."""
+def write_files(
+    folder: Path, sizes: list[int], seed: int = SEED, *, realistic: bool = False
+) -> dict[int, dict[str, Path]]:
+    """Write ``cues-<n>.srt`` and ``cues-<n>.vtt`` (UTF-8, ``\\n``) for every size into ``folder``.
+
+    The realistic mix is written as ``real-<n>.srt`` and ``real-<n>.vtt``.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     paths: dict[int, dict[str, Path]] = {}
+    stem = "real" if realistic else "cues"
     for size in sizes:
-        cues = make_cues(size, seed)
-        srt_path = folder / f"cues-{size}.srt"
-        vtt_path = folder / f"cues-{size}.vtt"
+        cues = make_cues(size, seed, realistic=realistic)
+        srt_path = folder / f"{stem}-{size}.srt"
+        vtt_path = folder / f"{stem}-{size}.vtt"
         srt_path.write_text(render_srt(cues), encoding="utf-8", newline="\n")
         vtt_path.write_text(render_vtt(cues), encoding="utf-8", newline="\n")
         paths[size] = {"srt": srt_path, "vtt": vtt_path}
@@ -245,9 +280,10 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--plain", action="store_true", help="the plain mix instead of the realistic one")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
-    for size, files in write_files(args.out, sizes, args.seed).items():
+    for size, files in write_files(args.out, sizes, args.seed, realistic=not args.plain).items():
         print(size, files["srt"], files["vtt"])
 
 

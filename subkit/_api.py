@@ -122,7 +122,7 @@ def _read(spec: FormatSpec, data: str | bytes, options: dict[str, Any]) -> Docum
 def _binary_hit(data: bytes) -> bool:
     """Whether a binary format's sniffer claims ``data`` (then it is not decoded as text)."""
     head = data[:SNIFF_SIZE]
-    return any(spec.binary and spec.can_read and spec.load().sniff(head) for spec in FORMATS)
+    return any(spec.binary and spec.can_read and spec.may_match(head) and spec.load().sniff(head) for spec in FORMATS)
 
 
 def _guess_diagnostic(decoded: _io.Decoded, spec: FormatSpec, source: str | None, strict: bool) -> Diagnostic:
@@ -307,7 +307,8 @@ def load(
     name = os.fspath(path)
     data = _io.read_bytes(name)
     source = "<stdin>" if name == "-" else name
-    if format is None and name != "-":
+    # Only a file that starts like a playlist or an MPD imports the manifest reader.
+    if format is None and name != "-" and data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"#EXTM3U", b"<")):
         from subkit import _streams
 
         if _streams.is_manifest(data):  # a DASH MPD or HLS playlist: read the track it points at

@@ -105,6 +105,46 @@ def test_every_fixture_is_detected_as_its_own_format(name: str, path: Path) -> N
         assert exc.candidates == (), f"ambiguous between {exc.candidates}"
 
 
+def _heads(path: Path) -> list[str | bytes]:
+    """The head of a file as detection sees it (bytes, and the text when it decodes), plus padded variants."""
+    raw = path.read_bytes()[: formats.SNIFF_SIZE]
+    heads: list[str | bytes] = [raw]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    heads += [text, f"\n \t\r\n{text}", text.replace("\n", "\r\n")]
+    return heads
+
+
+def _check_signatures(paths: list[Path]) -> int:
+    """Assert that no format's sniffer claims a head its registry signature rules out; count the claims."""
+    claims = 0
+    for path in paths:
+        for head in _heads(path):
+            for spec in formats.FORMATS:
+                if spec.binary != isinstance(head, bytes) or not spec.can_read:
+                    continue
+                if spec.load().sniff(head):
+                    claims += 1
+                    assert spec.may_match(head), f"{spec.name}'s signature rules out {path} ({head[:60]!r})"
+    return claims
+
+
+def test_signatures_never_rule_out_what_a_sniffer_claims() -> None:
+    paths = sorted(p for p in FIXTURES.rglob("*") if p.is_file() and p.stat().st_size > 0)
+    assert _check_signatures(paths) >= len(_fixture_sources())
+
+
+@pytest.mark.corpus
+def test_signatures_never_rule_out_what_a_sniffer_claims_on_the_corpus() -> None:
+    corpus = ROOT.parent / "shared" / "corpus"
+    if not corpus.is_dir():
+        pytest.skip("corpus not available")
+    paths = sorted(p for p in corpus.rglob("*") if p.is_file() and p.stat().st_size > 0)
+    assert _check_signatures(paths) > 0
+
+
 def test_the_known_exceptions_still_exist() -> None:
     for name, file in DETECTED_AS_OTHER:
         assert (FIXTURES / name / file).is_file()

@@ -10,6 +10,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 import subkit
 
 #: The subkit modules ``import subkit`` loads: the API, the model, the errors and the format table,
@@ -54,6 +56,22 @@ def test_reading_srt_by_name_loads_no_other_format() -> None:
     assert _third_party(loaded) == THIRD_PARTY
     formats = {name for name in loaded if name.startswith("subkit.formats.") and not name.split(".")[2].startswith("_")}
     assert formats == {"subkit.formats.srt"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1\n00:00:01,000 --> 00:00:02,000\nx\n", "srt"),
+        ("WEBVTT\n\n00:01.000 --> 00:02.000\nx\n", "webvtt"),
+        ("[Script Info]\nScriptType: v4.00+\n", "ass"),
+    ],
+    ids=["srt", "webvtt", "ass"],
+)
+def test_detecting_a_format_imports_no_other_format(text: str, expected: str) -> None:
+    # Detection checks the cheap signatures of the registry rows first and imports only the formats that may match.
+    loaded = _imported_after(f"import subkit; assert subkit.loads({text!r}).source_format == {expected!r}")
+    formats = {name for name in loaded if name.startswith("subkit.formats.") and not name.split(".")[2].startswith("_")}
+    assert formats == {f"subkit.formats.{expected}"}
 
 
 #: Names in ``subkit``'s namespace that are submodules, not part of the curated API.

@@ -133,7 +133,8 @@ def detect(
 ) -> FormatSpec:
     """Pick the format of ``data``: content first, the extension of ``path`` breaking ties.
 
-    Every format's ``sniff`` looks at the head of the data. Exactly one match
+    Every format's ``sniff`` looks at the head of the data (only the formats
+    whose registry signature the head has are imported and asked). Exactly one match
     wins. Several matches are settled by the extension when it names one of
     them; no match falls back to the extension alone (its default format
     when several share it, as in :func:`for_path`).
@@ -152,21 +153,25 @@ def detect(
     if text is not None:
         head_text = text[:SNIFF_SIZE]
     candidates: list[FormatSpec] = []
+    sniffed_text: str | None = None
     for spec in FORMATS:
         if not spec.can_read:
             continue
+        # The signature of the row is checked first: only formats that may match are imported.
         if spec.binary:
-            if head_bytes is None:
+            if head_bytes is None or not spec.may_match(head_bytes):
                 continue
             if spec.load().sniff(head_bytes):
                 candidates.append(spec)
         else:
-            if head_text is None:
-                assert head_bytes is not None
-                from subkit._io import decode
+            if sniffed_text is None:
+                if head_text is None:
+                    assert head_bytes is not None
+                    from subkit._io import decode
 
-                head_text = decode(head_bytes, encoding).text
-            if spec.load().sniff(head_text.lstrip("\ufeff")):
+                    head_text = decode(head_bytes, encoding).text
+                sniffed_text = head_text.lstrip("\ufeff")
+            if spec.may_match(sniffed_text) and spec.load().sniff(sniffed_text):
                 candidates.append(spec)
     by_ext = _by_extension(path) if path and path != "-" else []
     if len(candidates) == 1:

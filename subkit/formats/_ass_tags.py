@@ -46,7 +46,7 @@ from subkit.model import (
     RunStyle,
     Style,
     Word,
-    trusted_run,
+    _trusted_run,
 )
 from subkit.timing import ass_round, round_half_up
 
@@ -791,7 +791,7 @@ class EventPlans:
         """The content, alignment, position and karaoke words of an event's Text field."""
         if "{" not in text:
             if "\\" not in text:
-                return ((trusted_run(text),) if text else ()), None, None, ()
+                return ((_trusted_run(text),) if text else ()), None, None, ()
             if text.count("\\") == text.count("\\N"):
                 # Plain lines (the usual two): no plan needed.
                 items: list[ContentItem] = []
@@ -799,7 +799,7 @@ class EventPlans:
                     if number:
                         items.append(_BREAK_ITEM)
                     if line:
-                        items.append(trusted_run(line))
+                        items.append(_trusted_run(line))
                 return tuple(items), None, None, ()
             parts = [text]
             plan: object = _PLAIN_PLAN
@@ -840,9 +840,9 @@ class EventPlans:
                 if not line:
                     continue
                 if last is not None and (last is what or last == what):
-                    items[-1] = trusted_run(items[-1].text + line, what)  # type: ignore[union-attr]
+                    items[-1] = _trusted_run(items[-1].text + line, what)  # type: ignore[union-attr]
                 else:
-                    append(trusted_run(line, what))
+                    append(_trusted_run(line, what))
                     last = what  # type: ignore[assignment]
         return tuple(items), align, pos, ()
 

@@ -50,7 +50,7 @@ from subkit.model import (
     Placement,
     Run,
     RunStyle,
-    trusted_run,
+    _trusted_run,
 )
 from subkit.timing import ms_to_frames
 
@@ -608,10 +608,10 @@ def caption_cue(caption: Caption, start_ms: int, end_ms: int) -> Cue:
         style = cells[0][1]
         for char, key in cells:
             if key != style:
-                content.append(trusted_run("".join(text), _run_style(style)))
+                content.append(_trusted_run("".join(text), _run_style(style)))
                 text, style = [], key
             text.append(char)
-        content.append(trusted_run("".join(text), _run_style(style)))
+        content.append(_trusted_run("".join(text), _run_style(style)))
     placement = placement_of((row, col, len(cells)) for row, col, cells in caption.rows)
     return Cue(
         start_ms=start_ms,

@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from subkit.model import ContentItem, Run, trusted_run
+from subkit.model import ContentItem, Run, _trusted_run
 
 __all__ = ["MarkupPlans"]
 
@@ -80,10 +80,10 @@ class MarkupPlans(Generic[T]):
             if type(entry) is tuple:
                 model, template = entry
                 if len(template) == 1 and type(template[0]) is int:
-                    append(trusted_run(pieces[template[0]], model.style))
+                    append(_trusted_run(pieces[template[0]], model.style))
                 else:
                     joined = "".join([pieces[part] if isinstance(part, int) else part for part in template])
-                    append(trusted_run(joined, model.style))
+                    append(_trusted_run(joined, model.style))
             else:
                 append(entry)  # type: ignore[arg-type]
         return tuple(items), extra

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from subkit.errors import ModelError
-from subkit.model import ContentItem, Cue, LineBreak, LossReport, Run, RunStyle, trusted_run
+from subkit.model import ContentItem, Cue, LineBreak, LossReport, Run, RunStyle, _trusted_run
 from subkit.timing import units_ms
 
 __all__ = [
@@ -46,15 +46,15 @@ def parse_slash_lines(text: str) -> tuple[ContentItem, ...]:
     if "|" not in text:
         # One line (the usual case): no list.
         if text[:1] == "/":
-            return (trusted_run(text[1:], ITALIC),) if len(text) > 1 else ()
-        return (trusted_run(text),) if text else ()
+            return (_trusted_run(text[1:], ITALIC),) if len(text) > 1 else ()
+        return (_trusted_run(text),) if text else ()
     items: list[ContentItem] = []
     for line in text.split("|"):
         if line[:1] == "/":
             if len(line) > 1:
-                items.append(trusted_run(line[1:], ITALIC))
+                items.append(_trusted_run(line[1:], ITALIC))
         elif line:
-            items.append(trusted_run(line))
+            items.append(_trusted_run(line))
         items.append(_BREAK)
     items.pop()
     return tuple(items)

@@ -88,7 +88,7 @@ from subkit.model import (
     RunStyle,
     Style,
     Word,
-    trusted_cue,
+    _trusted_cue,
 )
 from subkit.timing import round_half_up, timecode_to_frames
 
@@ -1352,7 +1352,7 @@ class _Walker:
                       speaker=speaker, language=cue_language, extra=extra or EMPTY, words=words, style=style_ref,
                       forced=forced)
         else:
-            cue = trusted_cue(start_ms, end_ms, items, cue_id, placement, speaker, cue_language)
+            cue = _trusted_cue(start_ms, end_ms, items, cue_id, placement, speaker, cue_language)
         if not words:
             # Word timings the family's writers carry in the paragraph's metadata (see _ttml_words).
             for child in p:

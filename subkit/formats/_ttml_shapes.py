@@ -33,7 +33,7 @@ from collections.abc import Callable
 from typing import Any
 
 from subkit.formats._xml import etree
-from subkit.model import PLAIN, ContentItem, Cue, LineBreak, RunStyle, trusted_cue, trusted_run
+from subkit.model import PLAIN, ContentItem, Cue, LineBreak, RunStyle, _trusted_cue, _trusted_run
 
 __all__ = ["ClockMs", "Plan", "fast_fields", "finish_pieces", "line_content", "make_plan", "scan_blocks", "shape_of"]
 
@@ -282,7 +282,7 @@ class Plan:
                 if "\n" in text or "\t" in text or "  " in text or "\r" in text:
                     text = _WS.sub(" ", text)
                 text = text.strip(" ")
-                return (trusted_run(text, self.style or PLAIN),) if text else ()
+                return (_trusted_run(text, self.style or PLAIN),) if text else ()
             return line_content([texts[slot] or "" for slot in lines], self.style or PLAIN)
         pieces: list[list[Any]] = []
         for slot, style, preserve in self.pieces or ():
@@ -300,7 +300,7 @@ class Plan:
             return Cue(start_ms=start_ms, end_ms=end_ms, content=content, id=cue_id, placement=self.placement,
                        speaker=self.speaker, language=self.language, extra=self.extra, style=self.style_name,
                        forced=True)
-        cue: Cue = trusted_cue(start_ms, end_ms, content, cue_id, self.placement, self.speaker, self.language,
+        cue: Cue = _trusted_cue(start_ms, end_ms, content, cue_id, self.placement, self.speaker, self.language,
                                self.extra, self.style_name)
         return cue
 
@@ -400,7 +400,7 @@ def line_content(lines: list[str], style: RunStyle) -> tuple[ContentItem, ...]:
             line = _WS.sub(" ", line)
         line = line.strip(" ")
         if line:
-            items.append(trusted_run(line, style))
+            items.append(_trusted_run(line, style))
     return tuple(items)
 
 
@@ -425,18 +425,18 @@ def finish_pieces(pieces: list[list[Any]], raw: Callable[[str], ContentItem] | N
                 current += text
             else:
                 if current is not None:
-                    items.append(trusted_run(current, current_style))
+                    items.append(_trusted_run(current, current_style))
                 current, current_style = text, style
         elif kind == 1 or kind == 2:
             if current is not None:
-                items.append(trusted_run(current, current_style))
+                items.append(_trusted_run(current, current_style))
                 current = None
             if kind == 1:
                 items.append(_BREAK)
             elif raw is not None:
                 items.append(raw(piece[1]))
     if current is not None:
-        items.append(trusted_run(current, current_style))
+        items.append(_trusted_run(current, current_style))
     return tuple(items)
 
 

@@ -37,7 +37,7 @@ import re
 from collections.abc import Mapping
 from typing import Final, NamedTuple, Union
 
-from subkit.model import PLAIN, Color, ContentItem, LineBreak, Raw, Run, RunStyle, Word, trusted_run
+from subkit.model import PLAIN, Color, ContentItem, LineBreak, Raw, Run, RunStyle, Word, _trusted_run
 
 __all__ = [
     "BUILTIN_COLORS",
@@ -478,9 +478,9 @@ def flatten(
             if "\n" not in text:
                 last = items[-1] if len(items) > barrier else None
                 if type(last) is Run and last.style is style:
-                    items[-1] = trusted_run(last.text + text, style)
+                    items[-1] = _trusted_run(last.text + text, style)
                 else:
-                    items.append(trusted_run(text, style))
+                    items.append(_trusted_run(text, style))
                 continue
             for number, piece in enumerate(text.split("\n")):
                 if number:
@@ -490,9 +490,9 @@ def flatten(
                 if len(items) > barrier:
                     last = items[-1]
                     if type(last) is Run and last.style is style:
-                        items[-1] = trusted_run(last.text + piece, style)
+                        items[-1] = _trusted_run(last.text + piece, style)
                         continue
-                items.append(trusted_run(piece, style))
+                items.append(_trusted_run(piece, style))
         elif kind is Timestamp:
             bounds.append((offset, child.ms))  # type: ignore[union-attr]
         elif kind is Unknown:
@@ -651,7 +651,7 @@ _BREAK_ITEM: Final[ContentItem] = _BREAK
 def apply_plan(plan: Plan, parts: list[str]) -> tuple[ContentItem, ...]:
     """The content of the text cut as ``parts``, built by ``plan`` (what :func:`flatten` gives).
 
-    Runs are built with :func:`~subkit.model.trusted_run`: each text is split at its line breaks first.
+    Runs are built with :func:`~subkit.model._trusted_run`: each text is split at its line breaks first.
     """
     ops = plan[0]
     if len(ops) == 1:
@@ -660,7 +660,7 @@ def apply_plan(plan: Plan, parts: list[str]) -> tuple[ContentItem, ...]:
         if index >= 0:
             text = parts[index]
             if "&" not in text and "\n" not in text:
-                return (trusted_run(text, what),) if text else ()
+                return (_trusted_run(text, what),) if text else ()
     items: list[ContentItem] = []
     append = items.append
     for index, what in ops:
@@ -677,9 +677,9 @@ def apply_plan(plan: Plan, parts: list[str]) -> tuple[ContentItem, ...]:
             if items:
                 last = items[-1]
                 if type(last) is Run and last.style is style:
-                    items[-1] = trusted_run(last.text + text, style)
+                    items[-1] = _trusted_run(last.text + text, style)
                     continue
-            append(trusted_run(text, style))
+            append(_trusted_run(text, style))
             continue
         for number, piece in enumerate(text.split("\n")):
             if number:
@@ -689,9 +689,9 @@ def apply_plan(plan: Plan, parts: list[str]) -> tuple[ContentItem, ...]:
             if items:
                 last = items[-1]
                 if type(last) is Run and last.style is style:
-                    items[-1] = trusted_run(last.text + piece, style)
+                    items[-1] = _trusted_run(last.text + piece, style)
                     continue
-            append(trusted_run(piece, style))
+            append(_trusted_run(piece, style))
     return tuple(items)
 
 

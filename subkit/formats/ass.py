@@ -83,8 +83,8 @@ from subkit.model import (
     Placement,
     Style,
     Word,
-    trusted_cue,
-    trusted_run,
+    _trusted_cue,
+    _trusted_run,
 )
 from subkit.timing import ass_round, parse_ass
 
@@ -233,7 +233,7 @@ def _event_margins(left: str, right: str, vertical: str) -> tuple[int | None, in
 
 def _two_lines(first: str, second: str) -> tuple[ContentItem, ...]:
     """The content of ``first\\Nsecond`` (plain text) when one of the two is empty."""
-    return ((trusted_run(first),) if first else ()) + (_LINE_BREAK,) + ((trusted_run(second),) if second else ())
+    return ((_trusted_run(first),) if first else ()) + (_LINE_BREAK,) + ((_trusted_run(second),) if second else ())
 
 
 def _standard_ms(text: str) -> int | None:
@@ -777,7 +777,7 @@ class _ScriptReader:
         plans_read = self.plans.read
         placement_of = self._placement
         head_ms, tail_ms = _HEAD_MS, _TAIL_MS
-        nowhere, line_break, run = NOWHERE, _LINE_BREAK, trusted_run
+        nowhere, line_break, run = NOWHERE, _LINE_BREAK, _trusted_run
         # Style field -> style name, for the fields met so far (styles do not change in [Events]).
         style_of: dict[str, str | None] = {}
         # SSA's Marked field: "Marked=0" reads as "0" (an ASS Layer field must be a number).
@@ -835,7 +835,7 @@ class _ScriptReader:
                 placement = nowhere
             else:
                 placement = placement_of(align, pos, layer, *margins)
-            cues_append(trusted_cue(start, end, content, None, placement, (name.strip() or None) if name else None,
+            cues_append(_trusted_cue(start, end, content, None, placement, (name.strip() or None) if name else None,
                                     None, EMPTY, style, comment, (effect.strip() or None) if effect else None, words))
         return None
 

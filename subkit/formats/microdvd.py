@@ -53,8 +53,8 @@ from subkit.model import (
     Raw,
     Run,
     RunStyle,
-    trusted_cue,
-    trusted_run,
+    _trusted_cue,
+    _trusted_run,
 )
 from subkit.timing import FPS_23_976, frame_converters, frames_to_ms, parse_fps
 
@@ -381,13 +381,13 @@ def _read_regular(data: str, rate: Fraction | None, options: ReadOptions) -> Doc
         if "{" in text:
             content, align = _parse_text(text, sink, line_no + 1)
             if align is not None:
-                append(trusted_cue(start, end, content, placement=Placement(align=align)))
+                append(_trusted_cue(start, end, content, placement=Placement(align=align)))
                 continue
         elif "|" in text or text[:1] == "/":
             content = parse_slash_lines(text)
         else:
-            content = (trusted_run(text),) if text else ()
-        append(trusted_cue(start, end, content))
+            content = (_trusted_run(text),) if text else ()
+        append(_trusted_cue(start, end, content))
     if not cues:
         return None
     return Document(cues=tuple(cues), frame_rate=rate, source_format=NAME, diagnostics=tuple(sink.items))

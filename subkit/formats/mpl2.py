@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink
 from subkit.formats._lower import Lowering, lower
 from subkit.formats._timed_lines import close_ends, format_slash_lines, parse_slash_lines
-from subkit.model import Cue, Document, LossReport, trusted_cue, trusted_run
+from subkit.model import Cue, Document, LossReport, _trusted_cue, _trusted_run
 from subkit.timing import parse_mpl2, units_ms
 
 __all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
@@ -134,8 +134,8 @@ def _read_regular(data: str) -> Document | None:
     cues: list[Cue] = []
     append = cues.append
     regular = _REGULAR.match
-    cue = trusted_cue
-    run = trusted_run
+    cue = _trusted_cue
+    run = _trusted_run
     for line in data.split("\n"):
         match = regular(line)
         if match is None:

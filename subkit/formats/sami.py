@@ -83,8 +83,8 @@ from subkit.model import (
     Raw,
     Run,
     RunStyle,
-    trusted_cue,
-    trusted_run,
+    _trusted_cue,
+    _trusted_run,
 )
 
 __all__ = [
@@ -688,7 +688,7 @@ def _content(pieces: list[tuple[str, RunStyle] | LineBreak | Raw]) -> tuple[Cont
     collapse to one space, and spaces at the start and end of a line go."""
     if len(pieces) == 1 and type(pieces[0]) is tuple:  # one text piece (the usual paragraph)
         text = _clean(pieces[0][0]).strip(" ")
-        return (trusted_run(text, pieces[0][1]),) if text else ()
+        return (_trusted_run(text, pieces[0][1]),) if text else ()
     items: list[ContentItem] = []
     after_space = True  # at the start of a line, leading spaces are dropped
     for piece in pieces:
@@ -700,9 +700,9 @@ def _content(pieces: list[tuple[str, RunStyle] | LineBreak | Raw]) -> tuple[Cont
                 continue
             previous = items[-1] if items else None
             if type(previous) is Run and previous.style == piece[1]:
-                items[-1] = trusted_run(previous.text + text, piece[1])
+                items[-1] = _trusted_run(previous.text + text, piece[1])
             else:
-                items.append(trusted_run(text, piece[1]))
+                items.append(_trusted_run(text, piece[1]))
             after_space = text.endswith(" ")
         elif isinstance(piece, LineBreak):
             _trim_line_end(items)
@@ -723,7 +723,7 @@ def _trim_line_end(items: list[ContentItem]) -> None:
             text = item.text.rstrip(" ")
             if text:
                 if text != item.text:
-                    items[index] = trusted_run(text, item.style)
+                    items[index] = _trusted_run(text, item.style)
                 return
             del items[index]
         index -= 1
@@ -809,7 +809,7 @@ def _caption(paras: list[_Para], sink: DiagnosticSink,
         pieces = paras[0].pieces
         if len(pieces) == 1 and type(pieces[0]) is tuple:  # one text piece: a caption, or a clearing &nbsp;
             text = _clean(pieces[0][0]).strip(" ")
-            return ((trusted_run(text, pieces[0][1]),), None) if text.replace("\xa0", " ").strip() else None
+            return ((_trusted_run(text, pieces[0][1]),), None) if text.replace("\xa0", " ").strip() else None
         content = _content(pieces)
         return None if _is_blank(content) else (content, None)
     speaker = None
@@ -834,7 +834,7 @@ def _caption(paras: list[_Para], sink: DiagnosticSink,
 
 
 def _cue(start: int, end: int, content: tuple[ContentItem, ...], speaker: str | None) -> Cue:
-    cue: Cue = trusted_cue(start, max(end, start), content, None, NOWHERE, speaker)
+    cue: Cue = _trusted_cue(start, max(end, start), content, None, NOWHERE, speaker)
     return cue
 
 

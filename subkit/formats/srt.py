@@ -43,11 +43,12 @@ from subkit.model import (
     LineBreak,
     LossReport,
     Placement,
+    Raw,
     Run,
     RunStyle,
+    _trusted_cue,
+    _trusted_run,
     content_from_text,
-    trusted_cue,
-    trusted_run,
 )
 
 __all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
@@ -100,6 +101,8 @@ _MILLIS = {f"{n:03d}": n for n in range(1000)}
 _SPACED_ARROW = re.compile(r"-[ \t]+>")
 _BLANKS = re.compile(r"\n\s*\n+")
 _AN = re.compile(r"^\{\\an([1-9])\}")
+#: The placement of each ``{\anN}``, shared by the cues that have it.
+_ALIGNED = {str(n): Placement(align=n) for n in range(1, 10)}
 _CONTROL = re.compile("[\x00\u200b\ufeff]")
 # A timing line cut short or garbled (a truncated file: ``00:00:17,350 --> 00:``): a time,
 # then an arrow or a piece of one, then nothing but time characters.
@@ -152,6 +155,7 @@ def _read_regular(data: str) -> Document | None:
     timing_shape = _CANONICAL.fullmatch
     long_shape = _LONG_HOURS.fullmatch
     hidden_timing = _TIMING.search
+    placement = NOWHERE
     for block in _blocks(data):
         if not block:
             continue
@@ -187,17 +191,26 @@ def _read_regular(data: str) -> Document | None:
         elif "<" in body or "{" in body or ">" in body or "→" in body:
             if _may_hide_timing(body) and hidden_timing(body):
                 return None
-            if body[0] == "{" and _AN.match(body):
-                return None  # alignment tags take the lenient path
+            if body[0] == "{" and body[1:4] == "\\an" and (anchor := _AN.match(body)) is not None:
+                # A leading {\anN}, as the lenient reader takes it: the rest is read as markup.
+                placement = _ALIGNED[anchor.group(1)]
+                body = body[anchor.end() :]
+                if body.startswith("\n"):  # the tag stood alone on the first line
+                    body = body[1:]
             unknown: list[str] = []
-            content = _markup_items(body, unknown)
+            content = _markup_items(body, unknown) if body else ()
             if unknown:
                 return None
         elif "\n" in body:
-            content = content_from_text(body)
+            first, _, rest = body.partition("\n")
+            if first and rest and "\n" not in rest:  # two lines, the commonest shape: content_from_text's result
+                content = (_trusted_run(first), _BREAK, _trusted_run(rest))
+            else:
+                content = content_from_text(body)
         else:
-            content = (trusted_run(body),)
-        append(trusted_cue(start, end, content))
+            content = (_trusted_run(body),)
+        append(_trusted_cue(start, end, content, None, placement))
+        placement = NOWHERE
     if not cues:
         return None
     return Document(cues=tuple(cues), source_format=NAME)
@@ -375,10 +388,75 @@ def _parse_markup(
 
 
 def _markup_items(body: str, unknown: list[str]) -> tuple[ContentItem, ...]:
-    """Runs of a tagged body; unknown markup is collected in ``unknown``."""
+    """Runs of a tagged body; unknown markup is collected in ``unknown``.
+
+    The content is built by the plan of the body's tag sequence (see
+    :func:`_plan`), made once per distinct sequence: a file has few of them
+    (``<i>…</i>``, ``<i>…</i>`` on two lines, one ``<b>`` word...).
+    """
     if body.startswith("<i>") and body.endswith("</i>") and body.count("<") == 2 and "{" not in body:
         # The commonest markup by far: a whole cue in italics.
         return content_from_text(body[3:-4], _ITALIC)
+    parts = _SPLIT(body)
+    if len(parts) > _PLAN_PARTS_MAX:
+        return _parse_items(body, unknown)
+    # The tags and line breaks, then which texts are empty (an empty text makes no run).
+    key = (*parts[1::2], *map(bool, parts[::2]))
+    plan = _PLANS.get(key)
+    if plan is None:
+        plan = _plan(parts)
+        if len(_PLANS) < _PLANS_MAX:
+            _PLANS[key] = plan
+    ops, plan_unknown = plan
+    if plan_unknown:
+        unknown.extend(plan_unknown)
+    items: list[ContentItem] = []
+    append = items.append
+    for op in ops:
+        if type(op) is tuple:
+            indexes, style = op
+            text = parts[indexes[0]] if len(indexes) == 1 else "".join([parts[i] for i in indexes])
+            append(_trusted_run(text, style))
+        else:
+            append(op)  # type: ignore[arg-type]  # a line break or raw markup
+    return tuple(items)
+
+
+# A tag as parse_tagged_line finds it, or a line break; a tag never spans lines (each line is parsed on its own).
+_SPLIT = re.compile(
+    r"(\n|<[^\S\n]*/?[^\S\n]*[a-zA-Z]+(?:[^\S\n]+[^<>\n]*)?[^\S\n]*/?[^\S\n]*>|\{\\[^{}\n]*\})"
+).split
+#: A text run of a plan: the indexes of the texts it joins, and its style.
+_RunOp = tuple[tuple[int, ...], RunStyle]
+#: A plan: its items (run operations, line breaks, raw markup), and the markup it does not know.
+_Plan = tuple[tuple[_RunOp | LineBreak | Raw, ...], tuple[str, ...]]
+_PLANS: dict[tuple[object, ...], _Plan] = {}
+_PLANS_MAX = 4096
+_PLAN_PARTS_MAX = 129
+_MARK = 0xE000  # private-use characters stand for the texts while a plan is made
+
+
+def _plan(parts: list[str]) -> _Plan:
+    """How to build the content of a body cut as ``parts`` (texts at even indexes, tags and breaks between).
+
+    The body is parsed once with each text replaced by one private-use
+    character naming its index (a character no tag can start or end at, so
+    the tags are found as in the real text); the runs of the result say which
+    texts each run joins, and in which style.
+    """
+    synthetic = "".join(part if index & 1 else (chr(_MARK + index) if part else "") for index, part in enumerate(parts))
+    unknown: list[str] = []
+    ops: list[_RunOp | LineBreak | Raw] = []
+    for item in _parse_items(synthetic, unknown):
+        if type(item) is Run:
+            ops.append((tuple(ord(mark) - _MARK for mark in item.text), item.style))
+        else:
+            ops.append(item)  # type: ignore[arg-type]
+    return tuple(ops), tuple(unknown)
+
+
+def _parse_items(body: str, unknown: list[str]) -> tuple[ContentItem, ...]:
+    """Runs of a tagged body, parsed line by line."""
     state = TagState()
     items: list[ContentItem] = []
     for index, text in enumerate(body.split("\n")):

@@ -52,7 +52,7 @@ from subkit.formats._limits import HOURS_99
 from subkit.formats._lower import Lowering, lower
 from subkit.formats._markup_plans import MarkupPlans
 from subkit.formats._text_blocks import checked_end
-from subkit.model import ContentItem, Cue, Document, LineBreak, LossReport, Raw, Run, trusted_cue, trusted_run
+from subkit.model import ContentItem, Cue, Document, LineBreak, LossReport, Raw, Run, _trusted_cue, _trusted_run
 from subkit.timing import HEAD_MS, SECONDS_MS, SUBVIEWER_TIME, ClockFormat, clock_ms, format_subviewer, head_ms
 
 __all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "default_header", "read", "sniff", "write"]
@@ -161,7 +161,7 @@ class _Reader:
                 return index
             self.seen_timing = True
             self.in_header = False
-            cues.append(trusted_cue(times[0], times[1], _content([(index + 2, text)], sink)))
+            cues.append(_trusted_cue(times[0], times[1], _content([(index + 2, text)], sink)))
             index += 3
         return index
 
@@ -169,7 +169,7 @@ class _Reader:
         """Add the cue being collected, if any."""
         if self.pending is not None:
             start, end, text = self.pending
-            self.cues.append(trusted_cue(start, end, _content(text, self.sink)))
+            self.cues.append(_trusted_cue(start, end, _content(text, self.sink)))
 
     def blank(self) -> None:
         """A blank line: it ends a cue that has text."""
@@ -282,7 +282,7 @@ def _content(text: list[tuple[int, str]], sink: DiagnosticSink) -> tuple[Content
     if len(text) == 1:
         line = text[0][1]
         if "<" not in line and "[" not in line and "{" not in line:
-            return (trusted_run(line),)  # no markup: what the parser gives, without it
+            return (_trusted_run(line),)  # no markup: what the parser gives, without it
         content, unknown = _PLANS(line)
     else:
         content, unknown = _markup([line for _line_no, line in text])

@@ -41,7 +41,7 @@ from subkit.formats._timed_lines import (
     parse_slash_lines,
     units,
 )
-from subkit.model import ContentItem, Cue, Document, LineBreak, LossReport, trusted_cue
+from subkit.model import ContentItem, Cue, Document, LineBreak, LossReport, _trusted_cue
 from subkit.timing import SECONDS_MS, TMPLAYER_TIME, ClockFormat, clock_ms, head_ms
 
 __all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
@@ -172,7 +172,7 @@ class _Lines:
                         items.append(LineBreak())
                     items.extend(parse_slash_lines(part_text))
                 content = tuple(items)
-            append(trusted_cue(start, end, content))
+            append(_trusted_cue(start, end, content))
         return tuple(cues)
 
 

@@ -98,9 +98,9 @@ from subkit.model import (
     Region,
     Run,
     RunStyle,
+    _trusted_cue,
+    _trusted_run,
     content_from_text,
-    trusted_cue,
-    trusted_run,
 )
 from subkit.timing import format_vtt
 
@@ -1072,14 +1072,14 @@ def _read(data: str, options: ReadOptions) -> Document:
         if "<" not in text and "&" not in text:
             # No markup: skip the cue text parser.
             if "\n" not in text:
-                content: tuple[ContentItem, ...] = (trusted_run(text),) if text else ()
+                content: tuple[ContentItem, ...] = (_trusted_run(text),) if text else ()
             else:
                 first, _, rest = text.partition("\n")
                 if first and rest and "\n" not in rest:
-                    content = (trusted_run(first), _BREAK, trusted_run(rest))
+                    content = (_trusted_run(first), _BREAK, _trusted_run(rest))
                 else:
                     content = content_from_text(text)
-            append(trusted_cue(start_ms, end_ms, content, ident, placement))
+            append(_trusted_cue(start_ms, end_ms, content, ident, placement))
             continue
         parts = split_tags(text)
         plan = plans.get(parts)
@@ -1091,10 +1091,10 @@ def _read(data: str, options: ReadOptions) -> Document:
                 for message, action in plan.problems:
                     sink.warn(message, action, line=line, excerpt=excerpt)
             content = apply_plan(plan, parts)
-            cue = trusted_cue(start_ms, end_ms, content, ident, placement, plan.speaker, plan.language)
+            cue = _trusted_cue(start_ms, end_ms, content, ident, placement, plan.speaker, plan.language)
             kept = trees.kept(cue, text, plan, parts, plan.problems) if "<" in text else None
             if kept is not None:
-                cue = trusted_cue(start_ms, end_ms, content, ident, placement, plan.speaker, plan.language,
+                cue = _trusted_cue(start_ms, end_ms, content, ident, placement, plan.speaker, plan.language,
                                   FrozenMap({CUE_TEXT_KEY: kept}))
             append(cue)
             continue

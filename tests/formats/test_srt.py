@@ -183,9 +183,14 @@ def srt_texts(draw: st.DrawFn) -> str:
     """SRT text from a valid document, then a few random edits that real files show."""
     doc = draw(srt_documents())
     text = str(subkit.dumps(doc, "srt"))
-    edits = draw(st.lists(st.sampled_from(["blank", "crlf-blank", "dot", "noindex", "text", "spaces"]), max_size=3))
+    edits = draw(st.lists(st.sampled_from(["blank", "crlf-blank", "dot", "noindex", "text", "spaces", "markup"]),
+                          max_size=3))
     for edit in edits:
-        if edit == "blank":
+        if edit == "markup" and " --> " in text:
+            # Markup at the start of a cue's text (where {\anN} goes) or after its first line.
+            cut = text.index("\n", text.index(" --> ")) + 1
+            text = text[:cut] + draw(markup_lines()) + text[cut:]
+        elif edit == "blank":
             text = text.replace("\n\n", "\n\n\n", 1)
         elif edit == "dot":
             text = text.replace(",", ".", 1)
@@ -198,6 +203,40 @@ def srt_texts(draw: st.DrawFn) -> str:
         else:
             text = text + "\n\n"
     return text
+
+
+_TAGS = ("<i>", "</i>", "<b>", "</b>", "<u>", "</U>", "< i >", "<font color=\"red\">", "<font size='0'>", "</font>",
+         "<br>", "<br/>", "<zz>", "{\\an8}", "{\\an2}", "{\\b1}", "{\\an8}\n", "<i\n>", "{x}", "<", ">")
+
+
+@st.composite
+def markup_lines(draw: st.DrawFn) -> str:
+    """Text with tags (known, unknown, unbalanced, split across lines) and line breaks."""
+    pieces = draw(st.lists(st.sampled_from(_TAGS) | st.sampled_from(("a", "b c", " ", "\n", "é 🙂", "这")),
+                           min_size=1, max_size=8))
+    return "".join(pieces).replace("\n\n", "\n") + "\n"
+
+
+@given(markup_lines())
+def test_tag_plans_build_what_the_tag_parser_builds(body: str) -> None:
+    from subkit.formats import srt as srt_module
+
+    body = body.strip("\n")
+    for _ in range(2):  # the second time through the cached plan
+        unknown: list[str] = []
+        expected_unknown: list[str] = []
+        assert srt_module._markup_items(body, unknown) == srt_module._parse_items(body, expected_unknown)
+        assert unknown == expected_unknown
+
+
+def test_alignment_tags_keep_the_fast_path() -> None:
+    from subkit.formats import srt as srt_module
+
+    text = "1\n00:00:01,000 --> 00:00:02,000\n{\\an8}<i>Top</i>\n\n2\n00:00:03,000 --> 00:00:04,000\n{\\an7}\nLeft\n"
+    fast = srt_module._read_regular(text)
+    assert fast is not None
+    assert [cue.placement.align for cue in fast] == [8, 7]
+    assert fast.cues == srt_module._read_lenient(text, srt_module.ReadOptions()).cues
 
 
 @given(srt_texts())
