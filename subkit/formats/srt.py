@@ -25,7 +25,7 @@ Leniencies (each recorded as a diagnostic; ``strict=True`` raises instead):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink, LineCounter
@@ -291,17 +291,7 @@ def _read_lenient(data: str, options: ReadOptions) -> Document:
             if body[cut + 1 :].isdigit():
                 body = body[: cut if cut > 0 else 0].rstrip()
         body = body.lstrip("\n")
-        placement = NOWHERE
-        extra = EMPTY
-        if rest:
-            coords = _COORDS.match(rest)
-            if coords:
-                x1, _x2, y1, _y2 = (int(g) for g in coords.groups())
-                placement = Placement(align=7, x=float(x1), y=float(y1), unit="px")
-                extra = {"srt.coords": rest.strip()}
-            elif rest.strip():
-                sink.warn("unexpected text after the timing line", "ignored it",
-                          line=line_of(offset), excerpt=rest.strip())
+        placement, extra = _after_timing(rest, sink, line_of, offset) if rest else (NOWHERE, EMPTY)
         if overflow:
             sink.warn("minutes or seconds above 59", "added them up", line=line_of(offset), excerpt=timing)
         if start < 0 or end < 0:
@@ -314,23 +304,40 @@ def _read_lenient(data: str, options: ReadOptions) -> Document:
         if "\n\n" in body:
             sink.warn("blank line inside a cue's text", "dropped it", line=line_of(body_offset))
             body = _BLANKS.sub("\n", body)
-        if not body:
-            content: tuple[ContentItem, ...] = ()
-        elif "<" in body or "{" in body:
-            anchor = _AN.match(body)
-            if anchor:
-                placement = Placement(align=int(anchor.group(1)), x=placement.x, y=placement.y, unit=placement.unit)
-                body = body[anchor.end() :]
-                if body.startswith("\n"):  # the tag stood alone on the first line
-                    body = body[1:]
-            content = _parse_markup(body, sink, line_of, body_offset)
-        elif "\n" in body:
-            content = content_from_text(body)
-        else:
-            content = (Run(body),)
+        content, placement = _lenient_content(body, placement, sink, line_of, body_offset)
         append(Cue(start_ms=start, end_ms=end, content=content, placement=placement, extra=extra))
         offset += span
     return Document(cues=tuple(cues), diagnostics=tuple(sink.items), source_format=NAME)
+
+
+def _after_timing(rest: str, sink: DiagnosticSink, line_of: LineCounter,
+                  offset: int) -> tuple[Placement, Mapping[str, str]]:
+    """The placement and extra fields of what follows a timing line: ``X1:… X2:… Y1:… Y2:…`` or nothing."""
+    coords = _COORDS.match(rest)
+    if coords:
+        x1, _x2, y1, _y2 = (int(g) for g in coords.groups())
+        return Placement(align=7, x=float(x1), y=float(y1), unit="px"), {"srt.coords": rest.strip()}
+    if rest.strip():
+        sink.warn("unexpected text after the timing line", "ignored it", line=line_of(offset), excerpt=rest.strip())
+    return NOWHERE, EMPTY
+
+
+def _lenient_content(body: str, placement: Placement, sink: DiagnosticSink, line_of: LineCounter,
+                     body_offset: int) -> tuple[tuple[ContentItem, ...], Placement]:
+    """A cue's content from its text, and its placement with a leading ``{\\anN}`` applied."""
+    if not body:
+        return (), placement
+    if "<" in body or "{" in body:
+        anchor = _AN.match(body)
+        if anchor:
+            placement = Placement(align=int(anchor.group(1)), x=placement.x, y=placement.y, unit=placement.unit)
+            body = body[anchor.end() :]
+            if body.startswith("\n"):  # the tag stood alone on the first line
+                body = body[1:]
+        return _parse_markup(body, sink, line_of, body_offset), placement
+    if "\n" in body:
+        return content_from_text(body), placement
+    return (Run(body),), placement
 
 
 def _cut_damaged(body: str, damaged: re.Match[str], sink: DiagnosticSink, line: int) -> str:
