@@ -1,0 +1,683 @@
+"""WebVTT writing: the model lowered to WebVTT text (see :mod:`subkit.formats.webvtt`)."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Final
+
+from subkit._lang import writer_language
+from subkit.formats._features import report_unsupported
+from subkit.formats._vtt_common import (
+    CUE_TEXT_KEY,
+    CUE_TIMES_KEY,
+    FEATURES,
+    HEADER_KEY,
+    LANGUAGE_LINE,
+    NAME,
+    POSITION_ALIGN,
+    WriteOptions,
+    color_classes,
+    css_color,
+    css_color_classes,
+)
+from subkit.formats._vtt_cuetext import (
+    BUILTIN_COLORS,
+    Element,
+    StyleCache,
+    TextPlans,
+    apply_plan,
+    escape_annotation,
+    escape_text,
+    flatten,
+    format_cue_text,
+    parse_cue_text,
+    split_tags,
+)
+from subkit.model import (
+    EMPTY,
+    NOWHERE,
+    PLAIN,
+    Color,
+    ContentItem,
+    Cue,
+    Document,
+    LineBreak,
+    LossReport,
+    Note,
+    Raw,
+    Run,
+    RunStyle,
+)
+from subkit.timing import format_vtt
+
+# ---------------------------------------------------------------- writing
+
+_CLASS_NAME = re.compile(r"[^\s.<>&]+")
+_REGION_ID = re.compile(r"[^ \t\n\f\r]+")
+_ROW_LINE: Final = {2: "line:0", 1: "line:50%,center"}  # numpad row (0 bottom, 1 middle, 2 top)
+_COL_ALIGN: Final = {0: "align:left", 2: "align:right"}
+
+
+def _num(value: float) -> str:
+    """A number as WebVTT wants it: no exponent, no trailing ``.0``."""
+    if value == int(value):
+        return str(int(value))
+    text = repr(float(value))
+    if "e" in text or "E" in text:
+        text = f"{value:.10f}".rstrip("0").rstrip(".")
+    return text
+
+
+class _ColorPlan:
+    """Which class names stand for which colours, and the CSS to add for new ones.
+
+    In order of preference: a class the document's own CSS defines as exactly
+    that colour (so VTT -> model -> VTT keeps the source's class names); a
+    built-in colour class (opaque exact matches: ``white lime cyan red yellow
+    magenta blue black`` and their ``bg_`` forms) unless the CSS redefines it;
+    otherwise a class named after the colour, ``c`` or ``bg`` plus its hex
+    digits, with a generated ``::cue(.cff8000) { color: #ff8000; }`` rule.
+    """
+
+    def __init__(self, stylesheets: tuple[str, ...], *, generate: bool = True) -> None:
+        self.generate = generate
+        self.by_color: dict[tuple[str, Color], str] = {}
+        css = css_color_classes(stylesheets)
+        for name, key in css.items():
+            self.by_color.setdefault(key, name)
+        for name, color in BUILTIN_COLORS.items():
+            if name not in css:
+                self.by_color.setdefault(("color", color), name)
+            if "bg_" + name not in css:
+                self.by_color.setdefault(("background", color), "bg_" + name)
+        self.rules: list[str] = []
+
+    def name(self, prop: str, color: Color) -> str | None:
+        """The class for a colour; ``None`` when it needs a rule and rules cannot be written."""
+        key = (prop, color)
+        found = self.by_color.get(key)
+        if found is None:
+            if not self.generate:
+                return None
+            digits = color.to_hex().lstrip("#").lower()
+            found = ("c" if prop == "color" else "bg") + digits
+            css_prop = "color" if prop == "color" else "background-color"
+            self.rules.append(f"::cue(.{found}) {{ {css_prop}: #{digits}; }}")
+            self.by_color[key] = found
+        return found
+
+
+class Writer:
+    """Lowers one document to WebVTT text."""
+
+    def __init__(self, doc: Document, options: WriteOptions, report: LossReport) -> None:
+        self.doc = doc
+        self.options = options
+        self.report = report
+        self.css = options.stylesheets == "keep"
+        self.colors = _ColorPlan(doc.stylesheets if self.css else (), generate=self.css)
+        self.region_ids = set(doc.regions) if options.regions == "keep" else set()
+        self._plans: TextPlans | None = None
+
+    @property
+    def plans(self) -> TextPlans:
+        """Cue text plans over the document's colour classes (made when a cue keeps its source text)."""
+        if self._plans is None:
+            classes = color_classes(self.doc.stylesheets)
+            self._plans = TextPlans(classes, StyleCache(classes))
+        return self._plans
+
+    def lose(self, feature: str, message: str, cue: int | None = None) -> None:
+        self.report.add(feature, message, cue=cue)
+
+    # -- blocks ---------------------------------------------------------------
+
+    def header(self) -> str:
+        text = self.doc.header.get(HEADER_KEY)
+        lines: list[str] = []
+        first = ""
+        if text:
+            first, *lines = text.split("\n")
+            if "-->" in first or any("-->" in line for line in lines):
+                self.lose("header", "header lines containing '-->' dropped")
+                first = "" if "-->" in first else first
+                lines = [line for line in lines if "-->" not in line]
+            lines = [line for line in lines if line]
+        language = self.options.language if self.options.language is not None else self.doc.language
+        if self.options.language is not None:  # the option replaces a Language: line of the source
+            first = "" if LANGUAGE_LINE.fullmatch(first) else first
+            lines = [line for line in lines if not LANGUAGE_LINE.fullmatch(line)]
+        if language and not any(LANGUAGE_LINE.fullmatch(line) for line in (first, *lines)):
+            # The language goes on the signature line when that is free: W3C's syntax has no header
+            # lines after it (validators reject them, players skip them), and readers that know the
+            # "Language:" header (subkit among them) find it there too.
+            if not first and _CLASS_NAME.fullmatch(language):
+                first = f"Language: {language}"
+            else:
+                lines.append(f"Language: {language}")
+        signature = f"WEBVTT {first}" if first else "WEBVTT"
+        return "\n".join([signature, *lines])
+
+    def stylesheet_blocks(self, extra_rules: list[str]) -> list[str]:
+        if not self.css:
+            if self.options.stylesheets == "drop" and any(sheet.strip() for sheet in self.doc.stylesheets):
+                self.lose("stylesheets", "STYLE blocks left out (stylesheets=drop)")
+            return []
+        blocks: list[str] = []
+        sheets = list(self.doc.stylesheets)
+        if extra_rules:
+            sheets.append("\n".join(extra_rules))
+        for sheet in sheets:
+            lines = [line for line in sheet.split("\n") if line]
+            if any("-->" in line for line in lines):
+                self.lose("stylesheets", "CSS lines containing '-->' dropped")
+                lines = [line for line in lines if "-->" not in line]
+            if lines:
+                blocks.append("STYLE\n" + "\n".join(lines))
+        return blocks
+
+    def region_blocks(self) -> list[str]:
+        if self.options.regions != "keep":
+            if self.doc.regions:
+                self.lose("regions", "REGION blocks left out (regions=drop)")
+            return []
+        blocks: list[str] = []
+        for region in self.doc.regions.values():
+            if not _REGION_ID.fullmatch(region.id) or "-->" in region.id:
+                self.lose("regions", f"region id {region.id!r} cannot be written in WebVTT")
+                self.region_ids.discard(region.id)
+                continue
+            parts = [f"id:{region.id}"]
+            width, anchor, viewport = region.width, region.region_anchor, region.viewport_anchor
+            if width is None and region.extent is not None:
+                # A TTML-style region: the width is its extent, anchored by displayAlign.
+                ox, oy = region.origin or (0.0, 0.0)
+                ex, ey = region.extent
+                width = ex
+                fraction = {"after": 1.0, "center": 0.5}.get(region.display_align or "before", 0.0)
+                anchor = anchor or (0.0, fraction * 100)
+                viewport = viewport or (ox, oy + ey * fraction)
+                self.lose("regions", "TTML region geometry approximated by WebVTT width and anchors")
+            if width is not None:
+                parts.append(f"width:{_num(_clamp(width))}%")
+            if region.lines is not None:
+                parts.append(f"lines:{region.lines}")
+            if anchor is not None:
+                parts.append(f"regionanchor:{_num(_clamp(anchor[0]))}%,{_num(_clamp(anchor[1]))}%")
+            if viewport is not None:
+                parts.append(f"viewportanchor:{_num(_clamp(viewport[0]))}%,{_num(_clamp(viewport[1]))}%")
+            if region.scroll == "up":
+                parts.append("scroll:up")
+            blocks.append("REGION\n" + "\n".join(parts))
+        return blocks
+
+    def note_block(self, note: Note) -> str:
+        lines = [line for line in note.text.split("\n") if line]
+        if len(lines) != len(note.text.split("\n")) and note.text:
+            self.lose("notes", "blank lines inside comments dropped")
+        if any("-->" in line for line in lines):
+            self.lose("notes", "'-->' inside a comment written as '- ->'")
+            lines = [line.replace("-->", "- ->") for line in lines]
+        if not lines:
+            return "NOTE"
+        if len(lines) == 1:
+            return f"NOTE {lines[0]}"
+        return "NOTE\n" + "\n".join(lines)
+
+    def cue_block(self, cue: Cue, index: int) -> str:
+        lines: list[str] = []
+        ident = cue.id
+        if ident:
+            if "\n" in ident or "-->" in ident:
+                self.lose("id", "cue identifiers with line breaks or '-->' dropped", index)
+            else:
+                lines.append(ident)
+        short = self.options.short_times
+        timing = f"{format_vtt(cue.start_ms, short=short)} --> {format_vtt(cue.end_ms, short=short)}"
+        if cue.start_ms < 0 or cue.end_ms < 0:
+            self.lose("timing", "negative times clamped to 0", index)
+        settings = self.settings(cue, index)
+        lines.append(f"{timing} {settings}" if settings else timing)
+        text = self.text(cue, index)
+        if text:
+            lines.append(text)
+        return "\n".join(lines)
+
+    # -- settings ---------------------------------------------------------
+
+    def settings(self, cue: Cue, index: int) -> str:
+        p = cue.placement
+        if p is NOWHERE:
+            return ""
+        vertical = p.vertical
+        line = p.line
+        snap = p.snap_to_lines
+        line_align = p.line_align
+        position = p.position
+        position_align = p.position_align
+        text_align = p.text_align
+        row_col: tuple[int, int] | None = None
+        if p.align is not None:
+            row_col = ((p.align - 1) // 3, (p.align - 1) % 3)
+        if p.x is not None and p.y is not None:
+            x, y = p.x, p.y
+            usable = True
+            if p.unit == "px":
+                if self.doc.canvas is None:
+                    self.lose("position", "pixel positions need the document canvas (PlayRes)", index)
+                    usable = False
+                else:
+                    # Three decimals of a percent are far below a pixel at any video size.
+                    x = round(x * 100 / self.doc.canvas[0], 3)
+                    y = round(y * 100 / self.doc.canvas[1], 3)
+            if usable:
+                row, col = row_col or (0, 1)  # ASS \pos anchors at the bottom centre by default
+                if not (0 <= x <= 100 and 0 <= y <= 100):
+                    self.lose("position", "positions outside the video clamped to its edges", index)
+                if position is None:
+                    position, position_align = _clamp(x), POSITION_ALIGN[col]
+                if line is None:
+                    line, snap, line_align = _clamp(y), False, ("end", "center", "start")[row]
+                if text_align is None:
+                    text_align = ("left", "center", "right")[col]
+                row_col = None
+        parts: list[str] = []
+        region = p.region
+        if region is not None and region not in self.region_ids:
+            self.lose("region", "references to regions the document does not define dropped", index)
+            region = None
+        if vertical:
+            parts.append(f"vertical:{vertical}")
+        if line is not None and not math.isfinite(line):
+            self.lose("line", "line positions that are not finite numbers dropped", index)
+            line = None
+        if line is not None:
+            if not snap and not 0 <= line <= 100:
+                self.lose("line", "line percentages outside 0-100 clamped", index)
+                line = _clamp(line)
+            value = _num(line) + ("" if snap else "%")
+            parts.append(f"line:{value},{line_align}" if line_align else f"line:{value}")
+        elif line_align:
+            self.lose("line", "a line alignment without a line position cannot be written", index)
+        if position is not None:
+            value = _num(position) + "%"
+            parts.append(f"position:{value},{position_align}" if position_align else f"position:{value}")
+        elif position_align:
+            self.lose("line", "a position alignment without a position cannot be written", index)
+        if p.size is not None:
+            parts.append(f"size:{_num(p.size)}%")
+        if text_align:
+            parts.append(f"align:{text_align}")
+        if row_col is not None and self.options.alignment:
+            row, col = row_col
+            if line is None and row in _ROW_LINE:
+                parts.append(_ROW_LINE[row])
+            if text_align is None and position is None and col in _COL_ALIGN:
+                parts.append(_COL_ALIGN[col])
+        if region is not None:
+            # W3C drops the region of a cue whose line, size or vertical setting comes before
+            # "region:": put it first when nothing can cancel it (the usual order), else last.
+            cancels = any(part.startswith(("line:", "vertical:")) for part in parts) or p.size not in (None, 100)
+            if cancels:
+                parts.append(f"region:{region}")
+            else:
+                parts.insert(0, f"region:{region}")
+        return " ".join(parts)
+
+    # -- cue text ---------------------------------------------------------
+
+    def word_bounds(self, cue: Cue, index: int) -> list[tuple[int, int]]:
+        words = cue.words
+        if not words:
+            return []
+        if not cue.words_align():
+            self.lose("word-timing", "word timings whose texts do not match the cue text dropped", index)
+            return []
+        bounds: list[tuple[int, int]] = []
+        offset = 0
+        previous = cue.start_ms
+        approximated = False
+        # W3C wants each inner timestamp after the cue start, after the one before and before the cue end.
+        last_written = cue.start_ms
+        unwritable = False
+        for number, word in enumerate(words):
+            ms = word.start_ms
+            if ms < previous or ms > cue.end_ms:
+                approximated = True
+                ms = min(max(ms, previous), cue.end_ms)
+            following = words[number + 1].start_ms if number + 1 < len(words) else cue.end_ms
+            if word.end_ms != following:
+                approximated = True
+            if word.confidence is not None:
+                self.lose("confidence", "word confidences dropped", index)
+            # The first word's start is implied by the cue's when it is the cue's. A timestamp that
+            # cannot be later than the one before (a word of no duration, a single word filling the
+            # cue, an empty first word) or that is the cue end is left out: the word joins the one
+            # before (or is the cue), which the validator's parser accepts and every reader shows alike.
+            if number == 0 and ms == cue.start_ms and word.text and len(words) > 1:
+                pass
+            elif last_written < ms < cue.end_ms or (number == 0 and cue.start_ms < ms < cue.end_ms):
+                bounds.append((offset, ms))
+                last_written = ms
+            else:
+                unwritable = True
+            previous = ms
+            offset += len(word.text)
+        if approximated:
+            self.lose("word-timing", "word times approximated: each word ends where the next starts", index)
+        if unwritable:
+            self.lose("word-timing", "words of no duration (or one word filling its cue) joined to the word "
+                      "before (or the cue): inner timestamps must fall strictly inside the cue, in order", index)
+        return bounds
+
+    def layers(self, style: RunStyle, index: int) -> list[tuple[str, str]]:
+        """The tags around a run, outermost first, as (name, opening tag)."""
+        if style is PLAIN:
+            return []
+        result: list[tuple[str, str]] = []
+        if style.voice:
+            result.append(("v", f"<v {escape_annotation(style.voice)}>"))
+        if style.language:
+            result.append(("lang", f"<lang {escape_annotation(style.language)}>"))
+        classes = [c for c in style.classes if _CLASS_NAME.fullmatch(c)]
+        if len(classes) != len(style.classes):
+            self.lose("classes", "class names with spaces, dots or '<>&' dropped", index)
+        for prop, color in (("color", style.color), ("background", style.background)):
+            if color is not None:
+                name = self.colors.name(prop, color)
+                if name is None:
+                    self.lose("color", "colours without a built-in WebVTT colour class dropped (no STYLE "
+                              "block to define one)", index)
+                else:
+                    classes.append(name)
+        if classes:
+            result.append(("c", "<c." + ".".join(classes) + ">"))
+        if style.bold or (style.weight is not None and style.weight >= 600):
+            result.append(("b", "<b>"))
+        if style.italic:
+            result.append(("i", "<i>"))
+        if style.underline:
+            result.append(("u", "<u>"))
+        return result
+
+    def source_text(self, cue: Cue, source: str) -> str | None:
+        """The payload rebuilt from the cue's source text, or ``None`` when the cue no longer says what it says.
+
+        The source text is read again with the document's colour classes; when
+        its runs, words, speaker and language are still the cue's, its element
+        tree is the one to write. The text goes out as it came in unless the
+        W3C parser ignored something in it (an unmatched end tag, a bad
+        timestamp, ``<>``): then the tree is written without what was ignored.
+        """
+        lines = source.split("\n")
+        if "-->" in source or "" in lines:
+            return None  # not a cue payload (the extra did not come from this reader)
+        parts = split_tags(source)
+        plans = self.plans
+        plan = plans.get(parts)
+        root: Element | None = None
+        if plan is not None:
+            if cue.words or plan.speaker != cue.speaker or plan.language != cue.language:
+                return None
+            if apply_plan(plan, parts) != cue.content:
+                return None
+            problems: list[tuple[str, str]] | tuple[tuple[str, str], ...] = plan.problems
+        else:
+            problems = []
+            root = parse_cue_text(source, problems)
+            flat = flatten(root, cue.start_ms, cue.end_ms, plans.color_classes, plans.styles)
+            if flat.words and cue.extra.get(CUE_TIMES_KEY) != f"{cue.start_ms} {cue.end_ms}":
+                return None  # retimed: the absolute inner timestamps of the text are not the cue's
+            if (
+                flat.content != cue.content
+                or flat.words != cue.words
+                or flat.speaker != cue.speaker
+                or flat.language != cue.language
+            ):
+                return None
+        if all(action != "ignored it" for _, action in problems):
+            return source
+        return without_ignored(root or parse_cue_text(source))
+
+    def text(self, cue: Cue, index: int) -> str:
+        """The cue payload: escaped text, tags, inner timestamps; never an empty line."""
+        if cue.extra is not EMPTY and self.css:
+            source = cue.extra.get(CUE_TEXT_KEY)
+            if source is not None:
+                kept = self.source_text(cue, source)
+                if kept is not None:
+                    return kept
+        content = cue.content
+        bounds = self.word_bounds(cue, index)
+        if (
+            not bounds
+            and len(content) == 1
+            and type(content[0]) is Run
+            and content[0].style is PLAIN
+            and cue.speaker is None
+            and cue.language is None
+        ):
+            return escape_text(content[0].text)
+        # The tags each run needs, outermost first; a line break closes what the next run does not share.
+        wanted: list[list[tuple[str, str]] | None] = [
+            self.layers(item.style, index) if type(item) is Run else None for item in content
+        ]
+        out: list[str] = []
+        closers: list[str] = []
+        if cue.speaker:
+            out.append(f"<v {escape_annotation(cue.speaker)}>")
+            closers.append("</v>")
+        if cue.language:
+            out.append(f"<lang {escape_annotation(cue.language)}>")
+            closers.append("</lang>")
+        open_layers: list[tuple[str, str]] = []
+        offset = 0
+        next_bound = 0
+        count = len(bounds)
+        following_at = 0  # the position of the next run after the last line break looked at
+        for position, item in enumerate(content):
+            kind = type(item)
+            if kind is Run:
+                run: Run = item  # type: ignore[assignment]
+                layers = wanted[position] or []
+                keep = _shared(open_layers, layers)
+                out.extend(f"</{name}>" for name, _ in reversed(open_layers[keep:]))
+                out.extend(opening for _, opening in layers[keep:])
+                open_layers = layers
+                ruby = run.style.ruby
+                if ruby is not None:
+                    out.append("<ruby>")
+                text = run.text
+                end = offset + len(text)
+                cut = 0
+                while next_bound < count and bounds[next_bound][0] < end:
+                    at, ms = bounds[next_bound]
+                    out.append(escape_text(text[cut : at - offset]))
+                    out.append(f"<{format_vtt(ms)}>")
+                    cut = at - offset
+                    next_bound += 1
+                out.append(escape_text(text[cut:]))
+                if ruby is not None:
+                    out.append(f"<rt>{escape_text(ruby)}</rt></ruby>")
+                offset = end
+            elif kind is LineBreak:
+                if following_at <= position:
+                    # The next run's tags, found by a scan that resumes where the last one stopped
+                    # (slicing ``wanted`` at each break would cost time quadratic in the lines).
+                    scan = position + 1
+                    while scan < len(wanted) and wanted[scan] is None:
+                        scan += 1
+                    following_at = scan
+                scan = following_at
+                following = (wanted[scan] or []) if scan < len(wanted) else []
+                keep = _shared(open_layers, following)
+                out.extend(f"</{name}>" for name, _ in reversed(open_layers[keep:]))
+                open_layers = open_layers[:keep]
+                while next_bound < count and bounds[next_bound][0] <= offset:
+                    out.append(f"<{format_vtt(bounds[next_bound][1])}>")
+                    next_bound += 1
+                out.append("\n")
+                offset += 1
+            elif kind is Raw and item.format == NAME:  # type: ignore[union-attr]
+                markup: str = item.markup  # type: ignore[union-attr]
+                # A tag left open at the end of its cue would swallow the tags written after it.
+                out.append(markup if markup.endswith(">") else markup + ">")
+        while next_bound < count:
+            out.append(f"<{format_vtt(bounds[next_bound][1])}>")
+            next_bound += 1
+        out.extend(f"</{name}>" for name, _ in reversed(open_layers))
+        out.extend(reversed(closers))
+        text = "".join(out)
+        if "\n" in text:
+            lines = text.split("\n")
+            if "" in lines:
+                # An empty line would end the cue; an empty class span keeps the blank line.
+                text = "\n".join(line or "<c></c>" for line in lines)
+        return text
+
+    # -- document ---------------------------------------------------------
+
+    def run(self) -> str:
+        doc = self.doc
+        # Colours first: the STYLE block with generated rules precedes the cues.
+        for cue in doc.cues if self.css else ():
+            for item in cue.content:
+                if type(item) is Run and item.style is not PLAIN:
+                    if item.style.color is not None:
+                        self.colors.name("color", item.style.color)
+                    if item.style.background is not None:
+                        self.colors.name("background", item.style.background)
+        blocks = [self.header()]
+        blocks.extend(self.stylesheet_blocks(self.colors.rules))
+        blocks.extend(self.region_blocks())
+        notes = sorted(doc.notes, key=lambda n: n.before_cue)
+        next_note = 0
+        for index, cue in enumerate(doc.cues):
+            while next_note < len(notes) and notes[next_note].before_cue <= index:
+                blocks.append(self.note_block(notes[next_note]))
+                next_note += 1
+            if not cue.comment:  # comment cues are reported by report_unsupported and left out
+                blocks.append(self.cue_block(cue, index))
+        blocks.extend(self.note_block(note) for note in notes[next_note:])
+        return "\n\n".join(blocks) + "\n"
+
+
+
+def without_ignored(root: Element) -> str:
+    """Cue text for a tree, leaving out what W3C ignored; never an empty line (that would end the cue)."""
+    text = format_cue_text(root)
+    if "\n\n" not in text and not text.startswith("\n") and not text.endswith("\n"):
+        return text
+    # A line of nothing but ignored tokens: an empty tag keeps it (and is ignored again).
+    return "\n".join(line or "<>" for line in text.split("\n"))
+
+def _shared(open_layers: list[tuple[str, str]], layers: list[tuple[str, str]]) -> int:
+    """How many of the open tags (outermost first) the next run keeps."""
+    keep = 0
+    limit = min(len(open_layers), len(layers))
+    while keep < limit and open_layers[keep] == layers[keep]:
+        keep += 1
+    return keep
+
+
+def _clamp(value: float) -> float:
+    if math.isnan(value):
+        return 0.0
+    return min(max(value, 0.0), 100.0)
+
+
+def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
+    """Serialise ``doc`` as WebVTT.
+
+    Writes ``WEBVTT`` and the header text, STYLE blocks (plus generated
+    colour rules), REGION blocks, NOTEs in place, then each cue: identifier,
+    ``HH:MM:SS.mmm`` times, settings from its placement, and escaped text
+    with ``<c> <i> <b> <u> <v> <lang> <ruby>`` tags and inner timestamps for
+    word timing. Comment cues are left out.
+
+    Raises:
+        UnsupportedFeatureError: strict and something would be dropped.
+        ConfigError: a ``language`` option that is not a BCP 47 tag.
+    """
+    writer_language(options.language, NAME)
+    report_unsupported(doc, FEATURES, report, raw_format=NAME)
+    if options.stylesheets == "inline" and doc.stylesheets:
+        doc = _inline_stylesheets(doc, report)
+    return Writer(doc, options, report).run()
+
+
+# ---------------------------------------------------------------- writing: CSS as inline markup
+
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_CUE_CLASS = re.compile(r"::cue\(\s*\.([^\s.()<>&]+)\s*\)")
+
+
+def _inline_declarations(body: str) -> tuple[dict[str, object], list[str]]:
+    """What inline markup can say of a CSS declaration block, and the properties it cannot say."""
+    changes: dict[str, object] = {}
+    rest: list[str] = []
+    for declaration in body.split(";"):
+        prop, colon, value = declaration.partition(":")
+        prop, value = prop.strip().lower(), value.strip().lower().removesuffix("!important").strip()
+        if not colon:
+            if prop:
+                rest.append(prop)
+            continue
+        if prop == "font-weight" and (value in ("bold", "bolder") or value in ("600", "700", "800", "900")):
+            changes["bold"] = True
+        elif prop == "font-style" and value in ("italic", "oblique"):
+            changes["italic"] = True
+        elif prop in ("text-decoration", "text-decoration-line") and value.split() == ["underline"]:
+            changes["underline"] = True
+        elif prop == "color" and css_color(value) is not None:
+            changes["color"] = css_color(value)
+        elif prop in ("background-color", "background") and css_color(value) is not None:
+            changes["background"] = css_color(value)
+        else:
+            rest.append(prop)
+    return changes, rest
+
+
+def _inline_stylesheets(doc: Document, report: LossReport) -> Document:
+    """``doc`` with what its ``::cue`` and ``::cue(.class)`` rules say moved onto the runs they style.
+
+    A run's own formatting wins over a rule's (as inline style beats a
+    stylesheet); rules for other selectors and properties inline markup has
+    no tag for are reported.
+    """
+    everything: dict[str, object] = {}
+    by_class: dict[str, dict[str, object]] = {}
+    for sheet in doc.stylesheets:
+        for selectors, body in _CSS_RULE.findall(_CSS_COMMENT.sub("", sheet)):
+            changes, rest = _inline_declarations(body)
+            if rest:
+                report.add("stylesheets", "CSS properties without inline markup dropped: " + ", ".join(rest[:4]))
+            for selector in selectors.split(","):
+                selector = selector.strip()
+                if selector == "::cue":
+                    everything.update(changes)
+                    continue
+                match = _CUE_CLASS.fullmatch(selector)
+                if match is None:
+                    report.add("stylesheets",
+                               f"CSS rules for selectors inline markup cannot say dropped ({selector[:40]})")
+                    continue
+                by_class.setdefault(match.group(1), {}).update(changes)
+    if not everything and not by_class:
+        return doc
+    cues: list[Cue] = []
+    for cue in doc.cues:
+        content: list[ContentItem] = []
+        for item in cue.content:
+            if type(item) is Run:
+                changes = dict(everything)
+                for name in item.style.classes:
+                    changes.update(by_class.get(name, {}))
+                wanted = {k: v for k, v in changes.items() if getattr(item.style, k) is None}
+                if wanted:
+                    item = Run(item.text, item.style.merged(**wanted))
+            content.append(item)
+        cues.append(cue.replace(content=tuple(content)))
+    return doc.with_cues(cues)
