@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from typing import Final
 
 from subkit._lang import writer_language
@@ -45,6 +46,7 @@ from subkit.model import (
     LineBreak,
     LossReport,
     Note,
+    Placement,
     Raw,
     Run,
     RunStyle,
@@ -119,6 +121,11 @@ class Writer:
         self.colors = _ColorPlan(doc.stylesheets if self.css else (), generate=self.css)
         self.region_ids = set(doc.regions) if options.regions == "keep" else set()
         self._plans: TextPlans | None = None
+        #: Losses reported so far: a settings string or a run's tags are cached only when making them lost nothing.
+        self.lost = 0
+        self._settings: dict[Placement, str] = {}
+        self._layers: dict[int, tuple[RunStyle, list[tuple[str, str]]]] = {}
+        self._wraps: dict[int, tuple[RunStyle, str, str]] = {}
 
     @property
     def plans(self) -> TextPlans:
@@ -129,6 +136,7 @@ class Writer:
         return self._plans
 
     def lose(self, feature: str, message: str, cue: int | None = None) -> None:
+        self.lost += 1
         self.report.add(feature, message, cue=cue)
 
     # -- blocks ---------------------------------------------------------------
@@ -225,7 +233,8 @@ class Writer:
             return f"NOTE {lines[0]}"
         return "NOTE\n" + "\n".join(lines)
 
-    def cue_block(self, cue: Cue, index: int) -> str:
+    def cue_block(self, cue: Cue, index: int, settings: str | None = None) -> str:
+        """One cue block: identifier, timing line with settings (``settings`` when already made), payload."""
         lines: list[str] = []
         ident = cue.id
         if ident:
@@ -237,7 +246,8 @@ class Writer:
         timing = f"{format_vtt(cue.start_ms, short=short)} --> {format_vtt(cue.end_ms, short=short)}"
         if cue.start_ms < 0 or cue.end_ms < 0:
             self.lose("timing", "negative times clamped to 0", index)
-        settings = self.settings(cue, index)
+        if settings is None:
+            settings = self.settings(cue, index)
         lines.append(f"{timing} {settings}" if settings else timing)
         text = self.text(cue, index)
         if text:
@@ -372,9 +382,35 @@ class Writer:
         return bounds
 
     def layers(self, style: RunStyle, index: int) -> list[tuple[str, str]]:
-        """The tags around a run, outermost first, as (name, opening tag)."""
+        """The tags around a run, outermost first, as (name, opening tag).
+
+        Styles are shared objects (readers intern them), so the tags are kept per style object, unless
+        making them lost something (then every run reports its loss).
+        """
         if style is PLAIN:
             return []
+        known = self._layers.get(id(style))
+        if known is not None and known[0] is style:
+            return known[1]
+        lost = self.lost
+        result = self._make_layers(style, index)
+        if self.lost == lost:
+            self._layers[id(style)] = (style, result)
+        return result
+
+    def _wrap(self, style: RunStyle, index: int) -> tuple[RunStyle, str, str]:
+        """The opening and closing tags around a cue that is one run of ``style`` (no ruby).
+
+        Kept per style object unless making them lost something (then each cue reports its loss).
+        """
+        lost = self.lost
+        layers = self.layers(style, index)
+        wrap = (style, "".join(opening for _, opening in layers), "".join(f"</{name}>" for name, _ in reversed(layers)))
+        if self.lost == lost:
+            self._wraps[id(style)] = wrap
+        return wrap
+
+    def _make_layers(self, style: RunStyle, index: int) -> list[tuple[str, str]]:
         result: list[tuple[str, str]] = []
         if style.voice:
             result.append(("v", f"<v {escape_annotation(style.voice)}>"))
@@ -539,6 +575,10 @@ class Writer:
     # -- document ---------------------------------------------------------
 
     def run(self) -> str:
+        return "".join(self.pieces())
+
+    def pieces(self) -> Iterator[str]:
+        """The WebVTT text in pieces (a block or a few cues each) that join to the whole file."""
         doc = self.doc
         # Colours first: the STYLE block with generated rules precedes the cues.
         for cue in doc.cues if self.css else ():
@@ -551,16 +591,109 @@ class Writer:
         blocks = [self.header()]
         blocks.extend(self.stylesheet_blocks(self.colors.rules))
         blocks.extend(self.region_blocks())
+        yield "\n\n".join(blocks)
         notes = sorted(doc.notes, key=lambda n: n.before_cue)
-        next_note = 0
-        for index, cue in enumerate(doc.cues):
-            while next_note < len(notes) and notes[next_note].before_cue <= index:
-                blocks.append(self.note_block(notes[next_note]))
-                next_note += 1
-            if not cue.comment:  # comment cues are reported by report_unsupported and left out
-                blocks.append(self.cue_block(cue, index))
-        blocks.extend(self.note_block(note) for note in notes[next_note:])
-        return "\n\n".join(blocks) + "\n"
+        cues = doc.cues
+        start = 0
+        for note in notes:
+            upto = min(max(note.before_cue, start), len(cues))
+            yield from self.cue_pieces(start, upto)
+            yield "\n\n" + self.note_block(note)
+            start = upto
+        yield from self.cue_pieces(start, len(cues))
+        yield "\n"
+
+    def cue_pieces(self, start: int, stop: int) -> Iterator[str]:
+        """Cues ``start`` to ``stop`` (comment cues left out), each after a blank line, a few hundred at a time.
+
+        The usual cue (no negative time, an identifier without line breaks, settings already met without a
+        loss, text of plain runs and line breaks without blank lines, no words, speaker, language or kept
+        source text) is written here; any other goes through :meth:`cue_block`.
+        """
+        cues = self.doc.cues
+        short = self.options.short_times
+        settings_of = self._settings
+        wraps = self._wraps
+        minute = -1
+        prefix = ""
+        out: list[str] = []
+        append = out.append
+        for index in range(start, stop):
+            cue = cues[index]
+            if cue.comment:  # comment cues are reported by report_unsupported and left out
+                continue
+            start_ms = cue.start_ms
+            end_ms = cue.end_ms
+            content = cue.content
+            if (
+                start_ms < 0 or end_ms < 0 or cue.extra is not EMPTY or cue.words or cue.speaker is not None
+                or cue.language is not None
+            ):
+                append("\n\n" + self.cue_block(cue, index))
+                continue
+            ident = cue.id
+            if ident and ("\n" in ident or "-->" in ident):
+                append("\n\n" + self.cue_block(cue, index))
+                continue
+            placement = cue.placement
+            if placement is NOWHERE:
+                settings = ""
+            else:
+                found = settings_of.get(placement)
+                if found is None:
+                    lost = self.lost
+                    found = self.settings(cue, index)
+                    if self.lost != lost:
+                        append("\n\n" + self.cue_block(cue, index, found))
+                        continue
+                    settings_of[placement] = found = " " + found if found else ""
+                settings = found
+            # The payload: one run (without ruby), or plain runs and line breaks without an empty line.
+            size = len(content)
+            first = content[0] if size else None
+            if type(first) is Run and size == 1:
+                text = first.text
+                if _NEEDS_ESCAPE(text) is not None:
+                    text = escape_text(text)
+                style = first.style
+                if style is not PLAIN and style.ruby is None and "\n" not in text:
+                    wrap = wraps.get(id(style))
+                    if wrap is None or wrap[0] is not style:
+                        wrap = self._wrap(style, index)
+                    text = f"{wrap[1]}{text}{wrap[2]}"
+                elif style is not PLAIN:
+                    append("\n\n" + self.cue_block(cue, index))
+                    continue
+            else:
+                lines = _plain_lines(content)
+                if lines is None:
+                    append("\n\n" + self.cue_block(cue, index))
+                    continue
+                text = lines
+                if _NEEDS_ESCAPE(text) is not None:
+                    text = escape_text(text)
+            # HH:MM:SS.mmm, the HH:MM: prefix made once per minute (cues come in time order).
+            whole, rest = divmod(start_ms, 60_000)
+            if whole != minute:
+                minute = whole
+                hours, minutes = divmod(whole, 60)
+                prefix = f"{minutes:02d}:" if short and not hours else f"{hours:02d}:{minutes:02d}:"
+            timing = f"{prefix}{rest // 1000:02d}.{rest % 1000:03d} --> "
+            whole, rest = divmod(end_ms, 60_000)
+            if whole != minute:
+                minute = whole
+                hours, minutes = divmod(whole, 60)
+                prefix = f"{minutes:02d}:" if short and not hours else f"{hours:02d}:{minutes:02d}:"
+            timing = f"{timing}{prefix}{rest // 1000:02d}.{rest % 1000:03d}{settings}"
+            if ident:
+                append(f"\n\n{ident}\n{timing}\n{text}" if text else f"\n\n{ident}\n{timing}")
+            else:
+                append(f"\n\n{timing}\n{text}" if text else f"\n\n{timing}")
+            if len(out) >= _PIECE_CUES:
+                yield "".join(out)
+                out.clear()
+        if out:
+            yield "".join(out)
 
 
 
@@ -571,6 +704,33 @@ def without_ignored(root: Element) -> str:
         return text
     # A line of nothing but ignored tokens: an empty tag keeps it (and is ignored again).
     return "\n".join(line or "<>" for line in text.split("\n"))
+
+#: Cues joined into one piece by :meth:`Writer.cue_pieces`.
+_PIECE_CUES: Final = 512
+_NEEDS_ESCAPE = re.compile("[&<>\u00a0\u200e\u200f]").search
+
+
+def _plain_lines(content: tuple[ContentItem, ...]) -> str | None:
+    """The text of content made of plain runs and line breaks with no empty line, else ``None``."""
+    if len(content) == 3:
+        first, middle, last = content
+        if (type(middle) is LineBreak and type(first) is Run and type(last) is Run and first.style is PLAIN
+                and last.style is PLAIN and first.text and last.text):
+            return f"{first.text}\n{last.text}"
+    parts: list[str] = []
+    for item in content:
+        kind = type(item)
+        if kind is Run and item.style is PLAIN:  # type: ignore[union-attr]
+            parts.append(item.text)  # type: ignore[union-attr]
+        elif kind is LineBreak:
+            parts.append("\n")
+        else:
+            return None
+    text = "".join(parts)
+    if "\n" in text and ("\n\n" in text or text[0] == "\n" or text[-1] == "\n"):
+        return None  # an empty line: cue_block writes it as an empty class span
+    return text
+
 
 def _shared(open_layers: list[tuple[str, str]], layers: list[tuple[str, str]]) -> int:
     """How many of the open tags (outermost first) the next run keeps."""
