@@ -767,6 +767,22 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     return Writer(doc, options, report).run()
 
 
+def write_pieces(doc: Document, *, options: WriteOptions, report: LossReport) -> Iterator[str]:
+    """:func:`write` in pieces (the header blocks, then a few hundred cues at a time) that join to its text.
+
+    For writing a large file without holding its whole text.
+
+    Raises:
+        UnsupportedFeatureError: strict and something would be dropped.
+        ConfigError: a ``language`` option that is not a BCP 47 tag.
+    """
+    writer_language(options.language, NAME)
+    report_unsupported(doc, FEATURES, report, raw_format=NAME)
+    if options.stylesheets == "inline" and doc.stylesheets:
+        doc = _inline_stylesheets(doc, report)
+    return Writer(doc, options, report).pieces()
+
+
 # ---------------------------------------------------------------- writing: CSS as inline markup
 
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)

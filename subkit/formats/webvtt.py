@@ -78,7 +78,7 @@ from subkit.formats._vtt_common import (
     color_classes as color_classes,
 )
 from subkit.formats._vtt_read import ParsedCue, ParsedFile, parse_file, read
-from subkit.formats._vtt_write import write
+from subkit.formats._vtt_write import write, write_pieces
 
 __all__ = [
     "FEATURES",
@@ -91,6 +91,7 @@ __all__ = [
     "read",
     "sniff",
     "write",
+    "write_pieces",
 ]
 
 
