@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final, NamedTuple
 
@@ -634,68 +635,76 @@ class _Parser:
             if name in seen:
                 problems.append((f"cue setting {name!r} given twice", "the last one wins"))
             seen.add(name)
-            bad = f"invalid value {value[:40]!r} for cue setting {name!r}"
             if name == "region":
                 if value in self.visible_regions:
                     values["region"] = value
                 else:
                     problems.append((f"cue refers to undefined region {value[:40]!r}", "left it out of any region"))
                     values["region"] = None
-            elif name == "vertical":
-                if value in ("rl", "lr"):
-                    values["vertical"] = value
-                    values["region"] = None  # there are no vertical regions
-                else:
-                    problems.append((bad, "ignored that setting"))
-            elif name == "line":
-                linepos, comma, linealign = value.partition(",")
-                number: float | None = None
-                if any("0" <= c <= "9" for c in linepos):
-                    if linepos.endswith("%"):
-                        number = _percent(linepos)
-                    elif _LINE_NUMBER.fullmatch(linepos):
-                        number = float(linepos)
-                        if not math.isfinite(number):
-                            # Beyond the double range: an error for the HTML number rules W3C uses.
-                            problems.append((f"line number {linepos[:20]}... beyond the range of a number",
-                                             "ignored that setting"))
-                            continue
-                if comma and linealign not in _LINE_ALIGN and self.obsolete_keywords:
-                    linealign = self._obsolete(linealign, _OBSOLETE_LINE_ALIGN, name, problems)
-                if number is None or (comma and linealign not in _LINE_ALIGN):
-                    problems.append((bad, "ignored that setting"))
-                    continue
-                values["line"] = number
-                values["line_align"] = linealign if comma else None
-                values["snap_to_lines"] = not linepos.endswith("%")
-                values["region"] = None  # an explicitly placed cue leaves its region
-            elif name == "position":
-                colpos, comma, colalign = value.partition(",")
-                number = _percent(colpos)
-                if comma and colalign not in POSITION_ALIGN and self.obsolete_keywords:
-                    colalign = self._obsolete(colalign, _OBSOLETE_POSITION_ALIGN, name, problems)
-                if number is None or (comma and colalign not in POSITION_ALIGN):
-                    problems.append((bad, "ignored that setting"))
-                    continue
-                values["position"] = number
-                values["position_align"] = colalign if comma else None
-            elif name == "size":
-                number = _percent(value)
-                if number is None:
-                    problems.append((bad, "ignored that setting"))
-                    continue
-                values["size"] = number
-                if number != 100:
-                    values["region"] = None  # an explicitly sized cue leaves its region
-            elif value in _TEXT_ALIGN:  # align
-                values["text_align"] = value
-            elif self.obsolete_keywords and value in _OBSOLETE_TEXT_ALIGN:
-                values["text_align"] = self._obsolete(value, _OBSOLETE_TEXT_ALIGN, name, problems)
-            else:
-                problems.append((bad, "ignored that setting"))
+            elif name == "vertical" and value in ("rl", "lr"):
+                values["vertical"] = value
+                values["region"] = None  # there are no vertical regions
+            elif not _SETTING_READERS[name](self, value, values, problems):
+                problems.append((f"invalid value {value[:40]!r} for cue setting {name!r}", "ignored that setting"))
         if not any(v is not None and k != "snap_to_lines" for k, v in values.items()):
             return NOWHERE
         return Placement(**values)  # type: ignore[arg-type]
+
+    def _line_setting(self, value: str, values: dict[str, object], problems: list[tuple[str, str]]) -> bool:
+        """``line:``; whether the value was valid (an out-of-range number is reported here and counts as valid)."""
+        linepos, comma, linealign = value.partition(",")
+        number: float | None = None
+        if any("0" <= c <= "9" for c in linepos):
+            if linepos.endswith("%"):
+                number = _percent(linepos)
+            elif _LINE_NUMBER.fullmatch(linepos):
+                number = float(linepos)
+                if not math.isfinite(number):
+                    # Beyond the double range: an error for the HTML number rules W3C uses.
+                    problems.append((f"line number {linepos[:20]}... beyond the range of a number",
+                                     "ignored that setting"))
+                    return True
+        if comma and linealign not in _LINE_ALIGN and self.obsolete_keywords:
+            linealign = self._obsolete(linealign, _OBSOLETE_LINE_ALIGN, "line", problems)
+        if number is None or (comma and linealign not in _LINE_ALIGN):
+            return False
+        values["line"] = number
+        values["line_align"] = linealign if comma else None
+        values["snap_to_lines"] = not linepos.endswith("%")
+        values["region"] = None  # an explicitly placed cue leaves its region
+        return True
+
+    def _position_setting(self, value: str, values: dict[str, object], problems: list[tuple[str, str]]) -> bool:
+        """``position:``; whether the value was valid."""
+        colpos, comma, colalign = value.partition(",")
+        number = _percent(colpos)
+        if comma and colalign not in POSITION_ALIGN and self.obsolete_keywords:
+            colalign = self._obsolete(colalign, _OBSOLETE_POSITION_ALIGN, "position", problems)
+        if number is None or (comma and colalign not in POSITION_ALIGN):
+            return False
+        values["position"] = number
+        values["position_align"] = colalign if comma else None
+        return True
+
+    def _size_setting(self, value: str, values: dict[str, object], problems: list[tuple[str, str]]) -> bool:
+        """``size:``; whether the value was valid."""
+        number = _percent(value)
+        if number is None:
+            return False
+        values["size"] = number
+        if number != 100:
+            values["region"] = None  # an explicitly sized cue leaves its region
+        return True
+
+    def _align_setting(self, value: str, values: dict[str, object], problems: list[tuple[str, str]]) -> bool:
+        """``align:``; whether the value was valid."""
+        if value in _TEXT_ALIGN:
+            values["text_align"] = value
+        elif self.obsolete_keywords and value in _OBSOLETE_TEXT_ALIGN:
+            values["text_align"] = self._obsolete(value, _OBSOLETE_TEXT_ALIGN, "align", problems)
+        else:
+            return False
+        return True
 
     @staticmethod
     def _obsolete(value: str, table: dict[str, str], name: str, problems: list[tuple[str, str]]) -> str:
@@ -759,6 +768,16 @@ class _Parser:
         if not late:
             self.visible_regions.add(ident)
             self.settings_cache.clear()
+
+
+#: The readers of the cue settings whose values need more than a look-up, by name.
+_SETTING_READERS: Final[dict[str, Callable[[_Parser, str, dict[str, object], list[tuple[str, str]]], bool]]] = {
+    "line": _Parser._line_setting,
+    "position": _Parser._position_setting,
+    "size": _Parser._size_setting,
+    "align": _Parser._align_setting,
+    "vertical": lambda _parser, value, values, problems: False,
+}
 
 
 def _prepare(data: str, sink: DiagnosticSink) -> str:

@@ -126,6 +126,7 @@ class Writer:
         self._settings: dict[Placement, str] = {}
         self._layers: dict[int, tuple[RunStyle, list[tuple[str, str]]]] = {}
         self._wraps: dict[int, tuple[RunStyle, str, str]] = {}
+        self.settings_lost = ""
 
     @property
     def plans(self) -> TextPlans:
@@ -257,34 +258,19 @@ class Writer:
     # -- settings ---------------------------------------------------------
 
     def settings(self, cue: Cue, index: int) -> str:
+        """The cue settings of ``cue``'s placement (losses reported at cue ``index``)."""
         p = cue.placement
         if p is NOWHERE:
             return ""
-        vertical = p.vertical
-        line = p.line
-        snap = p.snap_to_lines
-        line_align = p.line_align
-        position = p.position
-        position_align = p.position_align
-        text_align = p.text_align
+        line, snap, line_align = p.line, p.snap_to_lines, p.line_align
+        position, position_align, text_align = p.position, p.position_align, p.text_align
         row_col: tuple[int, int] | None = None
         if p.align is not None:
             row_col = ((p.align - 1) // 3, (p.align - 1) % 3)
         if p.x is not None and p.y is not None:
-            x, y = p.x, p.y
-            usable = True
-            if p.unit == "px":
-                if self.doc.canvas is None:
-                    self.lose("position", "pixel positions need the document canvas (PlayRes)", index)
-                    usable = False
-                else:
-                    # Three decimals of a percent are far below a pixel at any video size.
-                    x = round(x * 100 / self.doc.canvas[0], 3)
-                    y = round(y * 100 / self.doc.canvas[1], 3)
-            if usable:
-                row, col = row_col or (0, 1)  # ASS \pos anchors at the bottom centre by default
-                if not (0 <= x <= 100 and 0 <= y <= 100):
-                    self.lose("position", "positions outside the video clamped to its edges", index)
+            xy = self._xy(p, p.x, p.y, row_col, index)
+            if xy is not None:
+                x, y, row, col = xy
                 if position is None:
                     position, position_align = _clamp(x), POSITION_ALIGN[col]
                 if line is None:
@@ -297,19 +283,9 @@ class Writer:
         if region is not None and region not in self.region_ids:
             self.lose("region", "references to regions the document does not define dropped", index)
             region = None
-        if vertical:
-            parts.append(f"vertical:{vertical}")
-        if line is not None and not math.isfinite(line):
-            self.lose("line", "line positions that are not finite numbers dropped", index)
-            line = None
-        if line is not None:
-            if not snap and not 0 <= line <= 100:
-                self.lose("line", "line percentages outside 0-100 clamped", index)
-                line = _clamp(line)
-            value = _num(line) + ("" if snap else "%")
-            parts.append(f"line:{value},{line_align}" if line_align else f"line:{value}")
-        elif line_align:
-            self.lose("line", "a line alignment without a line position cannot be written", index)
+        if p.vertical:
+            parts.append(f"vertical:{p.vertical}")
+        line = self._line_part(parts, line, snap, line_align, index)
         if position is not None:
             value = _num(position) + "%"
             parts.append(f"position:{value},{position_align}" if position_align else f"position:{value}")
@@ -326,14 +302,39 @@ class Writer:
             if text_align is None and position is None and col in _COL_ALIGN:
                 parts.append(_COL_ALIGN[col])
         if region is not None:
-            # W3C drops the region of a cue whose line, size or vertical setting comes before
-            # "region:": put it first when nothing can cancel it (the usual order), else last.
-            cancels = any(part.startswith(("line:", "vertical:")) for part in parts) or p.size not in (None, 100)
-            if cancels:
-                parts.append(f"region:{region}")
-            else:
-                parts.insert(0, f"region:{region}")
+            _add_region(parts, region, p.size)
         return " ".join(parts)
+
+    def _xy(self, p: Placement, x: float, y: float, row_col: tuple[int, int] | None,
+            index: int) -> tuple[float, float, int, int] | None:
+        """An x/y position as percentages with the numpad row and column that anchor it; ``None`` if unusable."""
+        if p.unit == "px":
+            if self.doc.canvas is None:
+                self.lose("position", "pixel positions need the document canvas (PlayRes)", index)
+                return None
+            # Three decimals of a percent are far below a pixel at any video size.
+            x = round(x * 100 / self.doc.canvas[0], 3)
+            y = round(y * 100 / self.doc.canvas[1], 3)
+        row, col = row_col or (0, 1)  # ASS \pos anchors at the bottom centre by default
+        if not (0 <= x <= 100 and 0 <= y <= 100):
+            self.lose("position", "positions outside the video clamped to its edges", index)
+        return x, y, row, col
+
+    def _line_part(self, parts: list[str], line: float | None, snap: bool, line_align: str | None,
+                   index: int) -> float | None:
+        """Add the ``line:`` setting to ``parts``; return the line written (``None`` if none)."""
+        if line is not None and not math.isfinite(line):
+            self.lose("line", "line positions that are not finite numbers dropped", index)
+            line = None
+        if line is not None:
+            if not snap and not 0 <= line <= 100:
+                self.lose("line", "line percentages outside 0-100 clamped", index)
+                line = _clamp(line)
+            value = _num(line) + ("" if snap else "%")
+            parts.append(f"line:{value},{line_align}" if line_align else f"line:{value}")
+        elif line_align:
+            self.lose("line", "a line alignment without a line position cannot be written", index)
+        return line
 
     # -- cue text ---------------------------------------------------------
 
@@ -397,6 +398,20 @@ class Writer:
         if self.lost == lost:
             self._layers[id(style)] = (style, result)
         return result
+
+    def _new_settings(self, cue: Cue, index: int) -> str | None:
+        """The settings of a placement met for the first time, with a space before them, cached for later cues.
+
+        ``None`` when making them lost something: then :attr:`settings_lost` holds them for this cue's
+        block, and each later cue with that placement reports the loss again.
+        """
+        lost = self.lost
+        made = self.settings(cue, index)
+        if self.lost != lost:
+            self.settings_lost = made
+            return None
+        made = self._settings[cue.placement] = " " + made if made else ""
+        return made
 
     def _wrap(self, style: RunStyle, index: int) -> tuple[RunStyle, str, str]:
         """The opening and closing tags around a cue that is one run of ``style`` (no ruby).
@@ -499,14 +514,7 @@ class Writer:
         wanted: list[list[tuple[str, str]] | None] = [
             self.layers(item.style, index) if type(item) is Run else None for item in content
         ]
-        out: list[str] = []
-        closers: list[str] = []
-        if cue.speaker:
-            out.append(f"<v {escape_annotation(cue.speaker)}>")
-            closers.append("</v>")
-        if cue.language:
-            out.append(f"<lang {escape_annotation(cue.language)}>")
-            closers.append("</lang>")
+        out, closers = _cue_wrappers(cue)
         open_layers: list[tuple[str, str]] = []
         offset = 0
         next_bound = 0
@@ -564,13 +572,7 @@ class Writer:
             next_bound += 1
         out.extend(f"</{name}>" for name, _ in reversed(open_layers))
         out.extend(reversed(closers))
-        text = "".join(out)
-        if "\n" in text:
-            lines = text.split("\n")
-            if "" in lines:
-                # An empty line would end the cue; an empty class span keeps the blank line.
-                text = "\n".join(line or "<c></c>" for line in lines)
-        return text
+        return _no_empty_lines("".join(out))
 
     # -- document ---------------------------------------------------------
 
@@ -636,18 +638,12 @@ class Writer:
                 append("\n\n" + self.cue_block(cue, index))
                 continue
             placement = cue.placement
-            if placement is NOWHERE:
-                settings = ""
-            else:
-                found = settings_of.get(placement)
-                if found is None:
-                    lost = self.lost
-                    found = self.settings(cue, index)
-                    if self.lost != lost:
-                        append("\n\n" + self.cue_block(cue, index, found))
-                        continue
-                    settings_of[placement] = found = " " + found if found else ""
-                settings = found
+            settings = "" if placement is NOWHERE else settings_of.get(placement)
+            if settings is None:
+                settings = self._new_settings(cue, index)
+                if settings is None:
+                    append("\n\n" + self.cue_block(cue, index, self.settings_lost))
+                    continue
             # The payload: one run (without ruby), or plain runs and line breaks without an empty line.
             size = len(content)
             first = content[0] if size else None
@@ -708,6 +704,42 @@ def without_ignored(root: Element) -> str:
 #: Cues joined into one piece by :meth:`Writer.cue_pieces`.
 _PIECE_CUES: Final = 512
 _NEEDS_ESCAPE = re.compile("[&<>\u00a0\u200e\u200f]").search
+
+
+def _cue_wrappers(cue: Cue) -> tuple[list[str], list[str]]:
+    """The ``<v>`` and ``<lang>`` tags around a whole cue, and their end tags (in the same order)."""
+    out: list[str] = []
+    closers: list[str] = []
+    if cue.speaker:
+        out.append(f"<v {escape_annotation(cue.speaker)}>")
+        closers.append("</v>")
+    if cue.language:
+        out.append(f"<lang {escape_annotation(cue.language)}>")
+        closers.append("</lang>")
+    return out, closers
+
+
+def _no_empty_lines(text: str) -> str:
+    """``text`` with each empty line written as an empty class span: an empty line would end the cue."""
+    if "\n" in text:
+        lines = text.split("\n")
+        if "" in lines:
+            text = "\n".join(line or "<c></c>" for line in lines)
+    return text
+
+
+def _add_region(parts: list[str], region: str, size: float | None) -> None:
+    """Add ``region:`` to the other settings in ``parts`` where W3C keeps it.
+
+    W3C drops the region of a cue whose line, size or vertical setting comes
+    before ``region:``: it goes first when nothing can cancel it (the usual
+    order), else last.
+    """
+    cancels = any(part.startswith(("line:", "vertical:")) for part in parts) or size not in (None, 100)
+    if cancels:
+        parts.append(f"region:{region}")
+    else:
+        parts.insert(0, f"region:{region}")
 
 
 def _plain_lines(content: tuple[ContentItem, ...]) -> str | None:
