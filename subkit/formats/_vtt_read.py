@@ -851,7 +851,12 @@ def _read(data: str, options: ReadOptions) -> Document:
     append = cues.append
     # The parser checked the times (ints, end >= start) and runs are split at line breaks,
     # so cues and runs can be built with the model's trusted constructors where they apply.
-    for offset, ident, start_ms, end_ms, placement, text in parser.cues:
+    # Taken from the end of the reversed list, each raw cue is freed as soon as its cue is built.
+    raw = parser.cues
+    raw.reverse()
+    take = raw.pop
+    while raw:
+        offset, ident, start_ms, end_ms, placement, text = take()
         if "<" not in text and "&" not in text:
             # No markup: skip the cue text parser.
             if "\n" not in text:
