@@ -46,7 +46,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from subkit.model import Cue, Document, LineBreak, LossReport, Raw, Run
+from subkit.model import NOWHERE, PLAIN, Cue, Document, LineBreak, LossReport, Placement, Raw, Run
 
 __all__ = ["FEATURE_MESSAGES", "cue_features", "document_features", "report_unsupported"]
 
@@ -97,6 +97,8 @@ def cue_features(cue: Cue, raw_format: str | None = None) -> set[str]:
     for item in cue.content:
         if type(item) is Run:
             style = item.style
+            if style is PLAIN:  # the usual run: no feature
+                continue
             if style.italic:
                 found.add("italic")
             if style.bold or style.weight is not None:
@@ -127,20 +129,8 @@ def cue_features(cue: Cue, raw_format: str | None = None) -> set[str]:
         elif type(item) is not LineBreak:  # pragma: no cover - exhaustive
             raise TypeError(f"unexpected content item {item!r}")
     p = cue.placement
-    if p.align is not None or p.text_align is not None:
-        found.add("alignment")
-    if p.x is not None:
-        found.add("position")
-    if p.line is not None or p.position is not None or p.size is not None or p.line_align or p.position_align:
-        found.add("line")
-    if p.region is not None:
-        found.add("region")
-    if p.vertical is not None:
-        found.add("vertical")
-    if p.margin_l is not None or p.margin_r is not None or p.margin_v is not None:
-        found.add("margins")
-    if p.layer:
-        found.add("layer")
+    if p is not NOWHERE:
+        _placement_features(p, found)
     if cue.speaker is not None:
         found.add("speaker")
     if cue.language is not None:
@@ -162,6 +152,24 @@ def cue_features(cue: Cue, raw_format: str | None = None) -> set[str]:
     if cue.style is not None:
         found.add("styles")
     return found
+
+
+def _placement_features(p: Placement, found: set[str]) -> None:
+    """Add the feature keys a placement other than :data:`~subkit.model.NOWHERE` uses to ``found``."""
+    if p.align is not None or p.text_align is not None:
+        found.add("alignment")
+    if p.x is not None:
+        found.add("position")
+    if p.line is not None or p.position is not None or p.size is not None or p.line_align or p.position_align:
+        found.add("line")
+    if p.region is not None:
+        found.add("region")
+    if p.vertical is not None:
+        found.add("vertical")
+    if p.margin_l is not None or p.margin_r is not None or p.margin_v is not None:
+        found.add("margins")
+    if p.layer:
+        found.add("layer")
 
 
 def document_features(doc: Document, raw_format: str | None = None) -> dict[str, tuple[int, int | None]]:

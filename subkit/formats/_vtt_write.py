@@ -616,6 +616,7 @@ class Writer:
         short = self.options.short_times
         settings_of = self._settings
         wraps = self._wraps
+        two, three, needs_escape, piece_cues = _TWO_DIGITS, _THREE_DIGITS, _NEEDS_ESCAPE, _PIECE_CUES
         minute = -1
         prefix = ""
         out: list[str] = []
@@ -645,47 +646,44 @@ class Writer:
                     append("\n\n" + self.cue_block(cue, index, self.settings_lost))
                     continue
             # The payload: one run (without ruby), or plain runs and line breaks without an empty line.
-            size = len(content)
-            first = content[0] if size else None
-            if type(first) is Run and size == 1:
-                text = first.text
-                if _NEEDS_ESCAPE(text) is not None:
-                    text = escape_text(text)
-                style = first.style
-                if style is not PLAIN and style.ruby is None and "\n" not in text:
-                    wrap = wraps.get(id(style))
-                    if wrap is None or wrap[0] is not style:
-                        wrap = self._wrap(style, index)
-                    text = f"{wrap[1]}{text}{wrap[2]}"
-                elif style is not PLAIN:
-                    append("\n\n" + self.cue_block(cue, index))
-                    continue
+            first = content[0] if len(content) == 1 else None
+            if type(first) is Run and first.style is PLAIN:
+                style, text = PLAIN, first.text
             else:
-                lines = _plain_lines(content)
-                if lines is None:
+                uniform = _uniform_lines(content)
+                if uniform is None:
                     append("\n\n" + self.cue_block(cue, index))
                     continue
-                text = lines
-                if _NEEDS_ESCAPE(text) is not None:
-                    text = escape_text(text)
+                style, text = uniform
+            if needs_escape(text) is not None:
+                text = escape_text(text)
+            if style is not PLAIN:
+                wrap = wraps.get(id(style))
+                if wrap is None or wrap[0] is not style:
+                    if len(content) > 1 and id(style) not in self._layers:
+                        # Not yet known to lose nothing: text() reports a loss once per run, as it always has.
+                        append("\n\n" + self.cue_block(cue, index))
+                        continue
+                    wrap = self._wrap(style, index)
+                text = f"{wrap[1]}{text}{wrap[2]}"
             # HH:MM:SS.mmm, the HH:MM: prefix made once per minute (cues come in time order).
             whole, rest = divmod(start_ms, 60_000)
             if whole != minute:
                 minute = whole
                 hours, minutes = divmod(whole, 60)
                 prefix = f"{minutes:02d}:" if short and not hours else f"{hours:02d}:{minutes:02d}:"
-            timing = f"{prefix}{rest // 1000:02d}.{rest % 1000:03d} --> "
+            timing = f"{prefix}{two[rest // 1000]}.{three[rest % 1000]} --> "
             whole, rest = divmod(end_ms, 60_000)
             if whole != minute:
                 minute = whole
                 hours, minutes = divmod(whole, 60)
                 prefix = f"{minutes:02d}:" if short and not hours else f"{hours:02d}:{minutes:02d}:"
-            timing = f"{timing}{prefix}{rest // 1000:02d}.{rest % 1000:03d}{settings}"
+            timing = f"{timing}{prefix}{two[rest // 1000]}.{three[rest % 1000]}{settings}"
             if ident:
                 append(f"\n\n{ident}\n{timing}\n{text}" if text else f"\n\n{ident}\n{timing}")
             else:
                 append(f"\n\n{timing}\n{text}" if text else f"\n\n{timing}")
-            if len(out) >= _PIECE_CUES:
+            if len(out) >= piece_cues:
                 yield "".join(out)
                 out.clear()
         if out:
@@ -703,6 +701,9 @@ def without_ignored(root: Element) -> str:
 
 #: Cues joined into one piece by :meth:`Writer.cue_pieces`.
 _PIECE_CUES: Final = 512
+#: Seconds and milliseconds as written (a look-up is cheaper than formatting the number).
+_TWO_DIGITS: Final = tuple(f"{n:02d}" for n in range(60))
+_THREE_DIGITS: Final = tuple(f"{n:03d}" for n in range(1000))
 _NEEDS_ESCAPE = re.compile("[&<>\u00a0\u200e\u200f]").search
 
 
@@ -742,17 +743,32 @@ def _add_region(parts: list[str], region: str, size: float | None) -> None:
         parts.insert(0, f"region:{region}")
 
 
-def _plain_lines(content: tuple[ContentItem, ...]) -> str | None:
-    """The text of content made of plain runs and line breaks with no empty line, else ``None``."""
-    if len(content) == 3:
-        first, middle, last = content
-        if (type(middle) is LineBreak and type(first) is Run and type(last) is Run and first.style is PLAIN
-                and last.style is PLAIN and first.text and last.text):
-            return f"{first.text}\n{last.text}"
+def _uniform_lines(content: tuple[ContentItem, ...]) -> tuple[RunStyle, str] | None:
+    """The style and text of content whose runs all have one style (without ruby), else ``None``.
+
+    Line breaks are ``\n`` in the text; content with an empty line (or a styled
+    run holding a line break) gives ``None`` as well: :meth:`Writer.text` writes those.
+    """
+    size = len(content)
+    first = content[0] if size else None
+    if type(first) is not Run:
+        return None
+    style = first.style
+    if size == 1:
+        text = first.text
+        if style is not PLAIN and (style.ruby is not None or "\n" in text):
+            return None
+        return style, text
+    if style.ruby is not None:
+        return None
+    if size == 3:
+        middle, last = content[1], content[2]
+        if type(middle) is LineBreak and type(last) is Run and last.style is style and first.text and last.text:
+            return style, f"{first.text}\n{last.text}"
     parts: list[str] = []
     for item in content:
         kind = type(item)
-        if kind is Run and item.style is PLAIN:  # type: ignore[union-attr]
+        if kind is Run and item.style is style:  # type: ignore[union-attr]
             parts.append(item.text)  # type: ignore[union-attr]
         elif kind is LineBreak:
             parts.append("\n")
@@ -761,7 +777,7 @@ def _plain_lines(content: tuple[ContentItem, ...]) -> str | None:
     text = "".join(parts)
     if "\n" in text and ("\n\n" in text or text[0] == "\n" or text[-1] == "\n"):
         return None  # an empty line: cue_block writes it as an empty class span
-    return text
+    return style, text
 
 
 def _shared(open_layers: list[tuple[str, str]], layers: list[tuple[str, str]]) -> int:
