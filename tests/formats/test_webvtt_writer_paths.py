@@ -116,7 +116,8 @@ def _write(doc: Document, options: dict[str, Any]) -> tuple[str, list[tuple[str,
 
 
 _OPTIONS: tuple[dict[str, Any], ...] = (
-    {}, {"short_times": True}, {"stylesheets": "inline"}, {"stylesheets": "drop", "regions": "drop", "alignment": False},
+    {}, {"short_times": True}, {"stylesheets": "inline"},
+    {"stylesheets": "drop", "regions": "drop", "alignment": False},
 )
 
 
