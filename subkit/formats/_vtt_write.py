@@ -127,6 +127,7 @@ class Writer:
         self._layers: dict[int, tuple[RunStyle, list[tuple[str, str]]]] = {}
         self._wraps: dict[int, tuple[RunStyle, str, str]] = {}
         self.settings_lost = ""
+        self._plans_by_styles: dict[tuple[int, ...], tuple[tuple[RunStyle, ...], list[str]]] = {}
 
     @property
     def plans(self) -> TextPlans:
@@ -234,7 +235,7 @@ class Writer:
             return f"NOTE {lines[0]}"
         return "NOTE\n" + "\n".join(lines)
 
-    def cue_block(self, cue: Cue, index: int, settings: str | None = None) -> str:
+    def cue_block(self, cue: Cue, index: int, settings: str | None = None, text: str | None = None) -> str:
         """One cue block: identifier, timing line with settings (``settings`` when already made), payload."""
         lines: list[str] = []
         ident = cue.id
@@ -250,7 +251,8 @@ class Writer:
         if settings is None:
             settings = self.settings(cue, index)
         lines.append(f"{timing} {settings}" if settings else timing)
-        text = self.text(cue, index)
+        if text is None:
+            text = self.text(cue, index)
         if text:
             lines.append(text)
         return "\n".join(lines)
@@ -398,6 +400,70 @@ class Writer:
         if self.lost == lost:
             self._layers[id(style)] = (style, result)
         return result
+
+    def _mixed(self, cue: Cue, index: int) -> str | None:
+        """The payload of a cue of runs in several styles through a tag plan per style sequence, or ``None``.
+
+        The tags :meth:`text` writes around runs depend only on the sequence of
+        their styles and line breaks (no words, speaker or language here), so the
+        first cue of a sequence is written by :meth:`text` with a marker for each
+        run's text, and later ones fill the text between the tags. Only for
+        non-empty runs without ruby, no empty line, and styles whose tags lose
+        nothing (a lossy style reports its loss on every run, through :meth:`text`).
+        """
+        content = cue.content
+        if not content or type(content[-1]) is not Run:
+            return None
+        key: list[int] = []
+        texts: list[str] = []
+        previous_break = True
+        for item in content:
+            kind = type(item)
+            if kind is Run:
+                run: Run = item  # type: ignore[assignment]
+                if run.style.ruby is not None or not run.text or "\n" in run.text:
+                    return None
+                key.append(id(run.style))
+                texts.append(run.text)
+                previous_break = False
+            elif kind is LineBreak and not previous_break:
+                key.append(0)
+                previous_break = True
+            else:
+                return None
+        plan = self._plans_by_styles.get(tuple(key))
+        if plan is None:
+            plan = self._style_plan(content, index)
+            if plan is None:
+                return None
+            self._plans_by_styles[tuple(key)] = plan
+        between = plan[1]
+        out = [between[0]]
+        for number, text in enumerate(texts, 1):
+            out.append(escape_text(text))
+            out.append(between[number])
+        return "".join(out)
+
+    def _style_plan(self, content: tuple[ContentItem, ...],
+                    index: int) -> tuple[tuple[RunStyle, ...], list[str]] | None:
+        """The tags between the runs of ``content`` (see :meth:`_mixed`), with its styles kept alive."""
+        styles = tuple(item.style for item in content if type(item) is Run)
+        if any(style is not PLAIN and id(style) not in self._layers for style in styles):
+            return None  # not yet known to lose nothing: text() writes it (and caches its tags)
+        marked: list[ContentItem] = []
+        number = 0
+        for item in content:
+            if type(item) is Run:
+                marked.append(Run(chr(_MARK + number), item.style))
+                number += 1
+            else:
+                marked.append(item)
+        lost = self.lost
+        template = self.text(Cue(start_ms=0, end_ms=0, content=tuple(marked)), index)
+        between = _MARKS.split(template)
+        if self.lost != lost or len(between) != number + 1:
+            return None
+        return styles, between
 
     def _new_settings(self, cue: Cue, index: int) -> str | None:
         """The settings of a placement met for the first time, with a space before them, cached for later cues.
@@ -617,6 +683,11 @@ class Writer:
         settings_of = self._settings
         wraps = self._wraps
         two, three, needs_escape, piece_cues = _TWO_DIGITS, _THREE_DIGITS, _NEEDS_ESCAPE, _PIECE_CUES
+
+        def block(text: str) -> str:
+            # A cue whose text the short path could not make but a tag plan could: cue_block with that text.
+            return self.cue_block(cue, index, text=text)
+
         minute = -1
         prefix = ""
         out: list[str] = []
@@ -652,7 +723,8 @@ class Writer:
             else:
                 uniform = _uniform_lines(content)
                 if uniform is None:
-                    append("\n\n" + self.cue_block(cue, index))
+                    mixed = self._mixed(cue, index)
+                    append("\n\n" + (self.cue_block(cue, index) if mixed is None else block(mixed)))
                     continue
                 style, text = uniform
             if needs_escape(text) is not None:
@@ -701,6 +773,9 @@ def without_ignored(root: Element) -> str:
 
 #: Cues joined into one piece by :meth:`Writer.cue_pieces`.
 _PIECE_CUES: Final = 512
+#: Private-use characters that stand for the run texts of a cue while its tag plan is made (see Writer._mixed).
+_MARK: Final = 0xF0000
+_MARKS = re.compile("[\U000f0000-\U000ffffd]")
 #: Seconds and milliseconds as written (a look-up is cheaper than formatting the number).
 _TWO_DIGITS: Final = tuple(f"{n:02d}" for n in range(60))
 _THREE_DIGITS: Final = tuple(f"{n:03d}" for n in range(1000))

@@ -97,6 +97,10 @@ def _documents(draw: st.DrawFn) -> Document:
             comment=draw(st.integers(0, 9)) == 0,
         ))
         del number
+    # Cues again with other texts: the writer's caches (settings, tags, tag plans per style sequence) are reused.
+    cues += [cue.replace(content=tuple(Run(item.text[::-1] + "x", item.style) if type(item) is Run else item
+                                       for item in cue.content))
+             for cue in cues[: draw(st.integers(0, len(cues)))]]
     notes = tuple(Note(text="n", before_cue=at) for at in draw(st.lists(st.integers(-1, 9), max_size=3)))
     return Document(cues=tuple(cues), notes=notes, regions={"top": Region(id="top", width=40.0)},
                     stylesheets=draw(st.sampled_from([(), ("::cue(.ok) { color: lime; }",)])))
