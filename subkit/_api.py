@@ -188,6 +188,31 @@ def loads(
     >>> doc.source_format, doc.cues[0].end_ms, doc.cues[0].plain_text()
     ('srt', 2500, 'Hello')
     """
+    return _loads([data], format=format, encoding=encoding, strict=strict, source=source, language=language,
+                  options_for=options_for, **options)
+
+
+def _loads(
+    box: list[str | bytes],
+    *,
+    format: str | None,
+    encoding: str | None,
+    strict: bool,
+    source: str | None,
+    language: str | None,
+    options_for: Callable[[str], Mapping[str, Any]] | None,
+    **options: Any,
+) -> Document:
+    """:func:`loads` of ``box[0]``, which it takes out of ``box``.
+
+    When the box holds the only reference (as :func:`load` arranges), the
+    input bytes are freed once decoded and the text once read, so a large
+    file is never held as bytes, text and document at once.
+
+    Raises:
+        UnknownFormatError, FormatDetectionError, ParseError, ConfigError, SubkitIOError: as :func:`loads`.
+    """
+    data = box.pop()
     spec = get(format) if format else None
     detected = spec is None
     hint = language or _encoding.language_from_path(source)
@@ -210,11 +235,19 @@ def loads(
     if decoded is None:
         assert isinstance(data, str)
         text = data[1:] if data.startswith("\ufeff") else data
+        del data
+        empty = _blank(text)
         doc = _read(spec, _io.normalize_newlines(text), {"strict": strict, "source": source, **options})
-        doc = _check_content(doc, text, source) if detected else doc
+        doc = _check_content(doc, empty, source) if detected else doc
         return _finish(doc, spec, LoadInfo(spec.name))
     read_options = {"strict": strict, "source": source, **options}
-    doc = _read(spec, _io.normalize_newlines(decoded.text), read_options)
+    if decoded.alternative is None:
+        del data  # nothing will decode the bytes again: free them before reading (a large file's biggest copy)
+    text = _io.normalize_newlines(decoded.text)
+    decoded = dataclasses.replace(decoded, text="")
+    empty = _blank(text)
+    doc = _read(spec, text, read_options)
+    del text
     if decoded.alternative is not None and hint is None and doc.language and isinstance(data, bytes):
         # A close call: the document's own language may settle it.
         second = _io.decode(data, encoding, language=doc.language)
@@ -225,7 +258,7 @@ def loads(
         doc = dataclasses.replace(
             doc, diagnostics=(_guess_diagnostic(decoded, spec, source, strict), *doc.diagnostics)
         )
-    doc = _check_content(doc, decoded.text, source) if detected else doc
+    doc = _check_content(doc, empty, source) if detected else doc
     info = LoadInfo(spec.name, decoded.encoding, decoded.bom, decoded.guessed, decoded.alternative)
     return _finish(doc, spec, info)
 
@@ -243,7 +276,12 @@ def _refuse_non_subtitles(data: bytes, source: str | None) -> None:
         )
 
 
-def _check_content(doc: Document, text: str, source: str | None) -> Document:
+def _blank(text: str) -> bool:
+    """Whether ``text`` is empty or only white space (without copying it, as ``strip()`` would)."""
+    return not text or text.isspace()
+
+
+def _check_content(doc: Document, empty: bool, source: str | None) -> Document:
     """Warn about input that yields nothing visible: an empty file, or prose read as an untimed transcript.
 
     Only when the format was detected, not named (a caller that names it
@@ -251,7 +289,7 @@ def _check_content(doc: Document, text: str, source: str | None) -> Document:
     empty SRT file is how zero cues are written, and an untimed transcript is
     valid.
     """
-    if not text.strip():
+    if empty:
         message, action = "the input is empty", "no cues"
     elif doc.source_format == "transcript" and doc.cues and all(c.start_ms == c.end_ms == 0 for c in doc.cues):
         count = len(doc.cues)
@@ -316,8 +354,10 @@ def load(
             if streamed.loaded is None:
                 streamed = dataclasses.replace(streamed, loaded=LoadInfo(streamed.source_format or "webvtt"))
             return streamed
-    doc = loads(data, format=format, encoding=encoding, strict=strict, source=source, language=language,
-                options_for=options_for, **options)
+    box: list[str | bytes] = [data]
+    del data  # the box holds the only reference: _loads frees the bytes once decoded
+    doc = _loads(box, format=format, encoding=encoding, strict=strict, source=source, language=language,
+                 options_for=options_for, **options)
     if format or doc.loaded is None:
         return doc
     return note_misnamed(doc, get(doc.loaded.format), name, strict=strict)
@@ -343,7 +383,10 @@ def _load_stream(stream: Any, **kwargs: Any) -> Document:
                             errno=exc.errno) from None
     if not isinstance(data, (str, bytes)):
         raise ConfigError(f"load() read {type(data).__name__} from the file object; expected str or bytes")
-    return loads(data, source=name, **kwargs)
+    box: list[str | bytes] = [data]
+    del data
+    options = {"format": None, "encoding": None, "strict": False, "language": None, "options_for": None, **kwargs}
+    return _loads(box, source=name, **options)
 
 
 #: Extensions whose format has a signature: a file so named whose content is read as another format is
@@ -513,6 +556,16 @@ def dump(
     ``format``, else the extension of the object's ``name``. Nothing is
     written atomically there: the object is the caller's.
 
+    Formats whose writer gives its text in pieces (SRT, WebVTT) are written
+    to a path piece by piece, each encoded as it comes, so a large file's
+    text and bytes never exist whole (not under ``strict`` or ``bom``, which
+    write the whole text at once).
+
+    Returns:
+        The format written and the loss report; ``data`` holds the text or
+        bytes written, except for a write in pieces, where it is empty
+        (:func:`render` gives the text).
+
     Raises:
         UnknownFormatError: no format for ``format`` or the extension.
         UnsupportedFeatureError: ``strict`` and something would be dropped.
@@ -529,6 +582,10 @@ def dump(
         raise UnknownFormatError("writing to standard output needs a format", name="-")
     else:
         spec = for_path(name)
+    if not (strict or bom or spec.binary):
+        streamed = _dump_pieces(doc, spec, name, encoding, force, options)
+        if streamed is not None:
+            return streamed
     result = render(doc, spec.name, strict=strict, bom=bom, **options)
     _warn(result)
     data = result.data
@@ -559,6 +616,49 @@ def dump(
         payload = data
     _io.write_bytes(name, payload, force=force, durable=durable)
     return result
+
+
+def _dump_pieces(doc: Document, spec: FormatSpec, name: str, encoding: str, force: bool,
+                 options: dict[str, Any]) -> WriteResult | None:
+    """:func:`dump` through a writer that gives its text in pieces, encoded and written as they come.
+
+    Neither the whole text nor its bytes exist at once; the loss report is
+    complete once the file is written. ``None`` when the format's writer has
+    no ``write_pieces``. The result's ``data`` is empty: the text went to the file.
+
+    Raises:
+        ConfigError: an unknown encoding or a bad option.
+        SubkitIOError: the file cannot be written, or the text not encoded (the target is then left as it was).
+    """
+    mod = spec.load()
+    pieces = getattr(mod, "write_pieces", None)
+    if pieces is None:
+        return None
+    opts = _options(mod.WriteOptions, f"{spec.name} writer", {"strict": False, **options})
+    try:
+        "".encode(encoding)
+    except LookupError:
+        raise ConfigError(f"unknown encoding {encoding!r}") from None
+    report = LossReport(spec.name, strict=False)
+    chunks = _encoded_pieces(pieces(doc, options=opts, report=report), encoding, name)
+    if len(doc.cues) >= PAUSE_FROM_CUES:
+        with gc_paused():
+            _io.write_bytes(name, chunks, force=force)
+    else:
+        _io.write_bytes(name, chunks, force=force)
+    result = WriteResult("", spec.name, report)
+    _warn(result)
+    return result
+
+
+def _encoded_pieces(pieces: Iterator[str], encoding: str, name: str) -> Iterator[bytes]:
+    """The chunks of :func:`subkit._io.encode_pieces`, with an encoding error as a SubkitIOError."""
+    try:
+        yield from _io.encode_pieces(pieces, encoding)
+    except UnicodeEncodeError as exc:
+        raise SubkitIOError(
+            f"{name}: {exc.object[exc.start:exc.end]!r} cannot be encoded in {encoding}", path=name
+        ) from None
 
 
 def _is_binary_stream(stream: Any) -> bool:

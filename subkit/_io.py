@@ -41,6 +41,7 @@ __all__ = [
     "atomic_write",
     "decode",
     "encode_chunks",
+    "encode_pieces",
     "normalize_newlines",
     "read_bytes",
     "sweep_stale",
@@ -249,6 +250,32 @@ def encode_chunks(text: str, encoding: str, *, size: int = CHUNK_CHARS) -> Itera
     for start in range(0, len(text), size):
         yield encoder.encode(text[start : start + size])
     tail = encoder.encode("", final=True)
+    if tail:
+        yield tail
+
+
+def encode_pieces(pieces: Iterable[str], encoding: str, *, size: int = CHUNK_CHARS) -> Iterator[bytes]:
+    """Text given in pieces (a writer's), encoded about ``size`` characters at a time as they come.
+
+    Neither the whole text nor its bytes ever exist at once: each chunk is
+    encoded from the pieces gathered since the one before, and dropped once
+    written.
+
+    Raises:
+        LookupError: unknown encoding.
+        UnicodeEncodeError: a character the encoding has no bytes for.
+    """
+    encoder = codecs.getincrementalencoder(encoding)()
+    gathered: list[str] = []
+    count = 0
+    for piece in pieces:
+        gathered.append(piece)
+        count += len(piece)
+        if count >= size:
+            yield encoder.encode("".join(gathered))
+            gathered.clear()
+            count = 0
+    tail = encoder.encode("".join(gathered), final=True)
     if tail:
         yield tail
 

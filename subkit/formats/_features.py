@@ -46,7 +46,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from subkit.model import Cue, Document, LineBreak, LossReport, Placement, Raw, Run, RunStyle
+from subkit.model import NOWHERE, PLAIN, Cue, Document, LineBreak, LossReport, Placement, Raw, Run, RunStyle
 
 __all__ = ["FEATURE_MESSAGES", "cue_features", "document_features", "report_unsupported"]
 
@@ -96,13 +96,15 @@ def cue_features(cue: Cue, raw_format: str | None = None) -> set[str]:
     found: set[str] = set()
     for item in cue.content:
         if type(item) is Run:
-            _style_features(item.style, found)
+            if item.style is not PLAIN:  # the usual run: no feature
+                _style_features(item.style, found)
         elif type(item) is Raw:
             if item.format != raw_format:
                 found.add("raw")
         elif type(item) is not LineBreak:  # pragma: no cover - exhaustive
             raise TypeError(f"unexpected content item {item!r}")
-    _placement_features(cue.placement, found)
+    if cue.placement is not NOWHERE:
+        _placement_features(cue.placement, found)
     _cue_features(cue, found)
     return found
 
@@ -136,7 +138,7 @@ def _style_features(style: RunStyle, found: set[str]) -> None:
 
 
 def _placement_features(p: Placement, found: set[str]) -> None:
-    """Add the feature keys a cue's placement uses to ``found``."""
+    """Add the feature keys a placement other than :data:`~subkit.model.NOWHERE` uses to ``found``."""
     if p.align is not None or p.text_align is not None:
         found.add("alignment")
     if p.x is not None:

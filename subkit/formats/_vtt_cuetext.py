@@ -247,57 +247,65 @@ def parse_cue_text(text: str, problems: list[tuple[str, str]] | None = None) -> 
             continue
         first = body[0]
         if first == "/":
-            name = body[1:]
-            if name == current.kind and name in KNOWN_TAGS:
-                stack.pop()
-            elif name == "ruby" and current.kind == "rt":
-                # </ruby> inside <rt> closes both (W3C tree building rules).
-                del stack[-2:]
-            elif name in KNOWN_TAGS:
-                if problems is not None:
-                    problems.append((f"end tag </{name}> does not close an open <{name}>", "ignored it"))
-                continue
-            else:
-                markup = f"<{body}>"
-                current.children.append(Unknown(markup))
-                if problems is not None:
-                    problems.append((f"unknown tag {markup[:40]}", "kept it as WebVTT markup"))
-                continue
+            _end_tag(body[1:], stack, problems)
             current = stack[-1]
-            continue
-        if "0" <= first <= "9":
+        elif "0" <= first <= "9":
             ms = parse_timestamp(body)
             if ms is None:
                 if problems is not None:
                     problems.append((f"invalid timestamp tag <{body[:30]}>", "ignored it"))
             else:
                 current.children.append(Timestamp(ms))
-            continue
-        tag = _START_TAGS.get(body)
-        if tag is None:
-            tag = _start_tag(body)
-        name, classes, annotation = tag
-        if name not in KNOWN_TAGS:
-            markup = f"<{body}>"
-            if name and name != "root":
-                current.children.append(Unknown(markup))
-                if problems is not None:
-                    problems.append((f"unknown tag {markup[:40]}", "kept it as WebVTT markup"))
-            elif problems is not None:
-                problems.append((f"tag without a name {markup[:40]}", "ignored it"))
-            continue
-        if name == "rt" and current.kind != "ruby":
-            if problems is not None:
-                problems.append(("<rt> outside <ruby>", "ignored it"))
-            continue
-        if annotation == "" and problems is not None:
-            what = "a voice name" if name == "v" else "a language"
-            problems.append((f"<{name}> without {what}", "kept the span"))
-        node = Element(name, classes, annotation)
-        current.children.append(node)
-        stack.append(node)
-        current = node
+        else:
+            node = _start_tag_node(body, current, problems)
+            if node is not None:
+                current.children.append(node)
+                stack.append(node)
+                current = node
     return root
+
+
+def _end_tag(name: str, stack: list[Element], problems: list[tuple[str, str]] | None) -> None:
+    """An end tag ``</name>``: close the current element, or keep or ignore the tag as W3C says."""
+    current = stack[-1]
+    if name == current.kind and name in KNOWN_TAGS:
+        stack.pop()
+    elif name == "ruby" and current.kind == "rt":
+        # </ruby> inside <rt> closes both (W3C tree building rules).
+        del stack[-2:]
+    elif name in KNOWN_TAGS:
+        if problems is not None:
+            problems.append((f"end tag </{name}> does not close an open <{name}>", "ignored it"))
+    else:
+        markup = f"</{name}>"
+        current.children.append(Unknown(markup))
+        if problems is not None:
+            problems.append((f"unknown tag {markup[:40]}", "kept it as WebVTT markup"))
+
+
+def _start_tag_node(body: str, current: Element, problems: list[tuple[str, str]] | None) -> Element | None:
+    """The element a start tag opens inside ``current``; ``None`` for a tag kept as markup or ignored."""
+    tag = _START_TAGS.get(body)
+    if tag is None:
+        tag = _start_tag(body)
+    name, classes, annotation = tag
+    if name not in KNOWN_TAGS:
+        markup = f"<{body}>"
+        if name and name != "root":
+            current.children.append(Unknown(markup))
+            if problems is not None:
+                problems.append((f"unknown tag {markup[:40]}", "kept it as WebVTT markup"))
+        elif problems is not None:
+            problems.append((f"tag without a name {markup[:40]}", "ignored it"))
+        return None
+    if name == "rt" and current.kind != "ruby":
+        if problems is not None:
+            problems.append(("<rt> outside <ruby>", "ignored it"))
+        return None
+    if annotation == "" and problems is not None:
+        what = "a voice name" if name == "v" else "a language"
+        problems.append((f"<{name}> without {what}", "kept the span"))
+    return Element(name, classes, annotation)
 
 
 class Flat:
@@ -425,24 +433,7 @@ def flatten(
     """
     if styles is None:
         styles = StyleCache(color_classes)
-    speaker: str | None = None
-    language: str | None = None
-    base_classes: tuple[str, ...] = ()
-    node = root
-    # Peel whole-cue <v> and <lang> wrappers into cue-level fields.
-    while len(node.children) == 1:
-        only = node.children[0]
-        if type(only) is not Element or not only.annotation:
-            break
-        if only.kind == "v" and speaker is None:
-            speaker = only.annotation
-        elif only.kind == "lang" and language is None:
-            language = only.annotation
-        else:
-            break
-        base_classes = _merge_classes(base_classes, only.classes)
-        node = only
-
+    node, speaker, language, base_classes = _peel(root)
     items: list[ContentItem] = []
     texts: list[str] = []
     offset = 0
@@ -475,24 +466,7 @@ def flatten(
             style = style_cache.get(ctx) or make_style(ctx)
             texts.append(text)
             offset += len(text)
-            if "\n" not in text:
-                last = items[-1] if len(items) > barrier else None
-                if type(last) is Run and last.style is style:
-                    items[-1] = _trusted_run(last.text + text, style)
-                else:
-                    items.append(_trusted_run(text, style))
-                continue
-            for number, piece in enumerate(text.split("\n")):
-                if number:
-                    items.append(_BREAK)
-                if not piece:
-                    continue
-                if len(items) > barrier:
-                    last = items[-1]
-                    if type(last) is Run and last.style is style:
-                        items[-1] = _trusted_run(last.text + piece, style)
-                        continue
-                items.append(_trusted_run(piece, style))
+            _add_text(items, text, style, barrier)
         elif kind is Timestamp:
             bounds.append((offset, child.ms))  # type: ignore[union-attr]
         elif kind is Unknown:
@@ -502,30 +476,13 @@ def flatten(
             name = element.kind
             if name == "rt":
                 # Only ever a child of <ruby>: annotate the base runs since the last <rt>.
-                annotation = _rt_text(element)
-                for at in range(ruby_mark, len(items)):
-                    item = items[at]
-                    if type(item) is Run:
-                        items[at] = Run(item.text, item.style.merged(ruby=annotation))
+                _annotate_ruby(items, ruby_mark, _rt_text(element))
                 ruby_mark = barrier = len(items)
                 continue
-            italic, bold, underline, classes, lang, voice = ctx
-            if element.classes:
-                classes = _merge_classes(classes, element.classes)
-            if name == "i":
-                italic = True
-            elif name == "b":
-                bold = True
-            elif name == "u":
-                underline = True
-            elif name == "v":
-                voice = element.annotation or None
-            elif name == "lang":
-                lang = element.annotation or None
             stack.append((children, index, ctx, ruby_mark))
             children = element.children
             index = 0
-            ctx = (italic, bold, underline, classes, lang, voice)
+            ctx = _inside(element, ctx)
             if name == "ruby":
                 ruby_mark = barrier = len(items)
             else:
@@ -535,6 +492,79 @@ def flatten(
     if bounds:
         words = _words("".join(texts), bounds, start_ms, end_ms, problems)
     return Flat(tuple(items), words, speaker, language, problems)
+
+
+def _peel(root: Element) -> tuple[Element, str | None, str | None, tuple[str, ...]]:
+    """Whole-cue ``<v>`` and ``<lang>`` wrappers as cue fields: the node inside, speaker, language, their classes."""
+    speaker: str | None = None
+    language: str | None = None
+    base_classes: tuple[str, ...] = ()
+    node = root
+    while len(node.children) == 1:
+        only = node.children[0]
+        if type(only) is not Element or not only.annotation:
+            break
+        if only.kind == "v" and speaker is None:
+            speaker = only.annotation
+        elif only.kind == "lang" and language is None:
+            language = only.annotation
+        else:
+            break
+        base_classes = _merge_classes(base_classes, only.classes)
+        node = only
+    return node, speaker, language, base_classes
+
+
+def _add_text(items: list[ContentItem], text: str, style: RunStyle, barrier: int) -> None:
+    """Add a text node's runs and line breaks, merged into the run before when of the same style.
+
+    Items before ``barrier`` (ruby bases) never merge.
+    """
+    if "\n" not in text:
+        last = items[-1] if len(items) > barrier else None
+        if type(last) is Run and last.style is style:
+            items[-1] = _trusted_run(last.text + text, style)
+        else:
+            items.append(_trusted_run(text, style))
+        return
+    for number, piece in enumerate(text.split("\n")):
+        if number:
+            items.append(_BREAK)
+        if not piece:
+            continue
+        if len(items) > barrier:
+            last = items[-1]
+            if type(last) is Run and last.style is style:
+                items[-1] = _trusted_run(last.text + piece, style)
+                continue
+        items.append(_trusted_run(piece, style))
+
+
+def _annotate_ruby(items: list[ContentItem], mark: int, annotation: str) -> None:
+    """Give the runs from ``mark`` on (a ruby base) the annotation of the ``<rt>`` after them."""
+    for at in range(mark, len(items)):
+        item = items[at]
+        if type(item) is Run:
+            items[at] = Run(item.text, item.style.merged(ruby=annotation))
+
+
+def _inside(element: Element, ctx: _Context) -> _Context:
+    """The formatting context inside ``element``, given the one around it."""
+    italic, bold, underline, classes, lang, voice = ctx
+    if element.classes:
+        classes = _merge_classes(classes, element.classes)
+    name = element.kind
+    if name == "i":
+        italic = True
+    elif name == "b":
+        bold = True
+    elif name == "u":
+        underline = True
+    elif name == "v":
+        voice = element.annotation or None
+    elif name == "lang":
+        lang = element.annotation or None
+    return (italic, bold, underline, classes, lang, voice)
 
 
 def _words(

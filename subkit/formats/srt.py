@@ -51,7 +51,7 @@ from subkit.model import (
     content_from_text,
 )
 
-__all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
+__all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write", "write_pieces"]
 
 NAME = "srt"
 
@@ -544,6 +544,21 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
     Raises:
         UnsupportedFeatureError: strict and something would be dropped.
     """
+    return "".join(write_pieces(doc, options=options, report=report))
+
+
+#: Cues joined into one piece by :func:`write_pieces`.
+_PIECE_CUES = 512
+
+
+def write_pieces(doc: Document, *, options: WriteOptions, report: LossReport) -> Iterator[str]:
+    """:func:`write` in pieces of a few hundred cues, for writing a large file without holding its text.
+
+    The losses counted over all cues are reported once the last piece is made.
+
+    Raises:
+        UnsupportedFeatureError: strict and something would be dropped.
+    """
     supported = set(FEATURES)
     if options.speaker_prefix:
         supported.add("speaker")
@@ -579,6 +594,9 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
             if write_align and align is not None and not coords:
                 text = f"{{\\an{align}}}{text}"  # first, where players look for it
         out.append(f"{index}\n{timing}\n{text}\n\n")
+        if len(out) >= _PIECE_CUES:
+            yield "".join(out)
+            out.clear()
+    yield "".join(out)
     if lost_position:
         report.add("position", "x/y positions cannot be written in SRT", cue=first_lost, count=lost_position)
-    return "".join(out)

@@ -52,6 +52,38 @@ def test_large_output_is_written_in_chunks_and_equals_dumps(tmp_path: Path) -> N
     assert target.read_bytes() == text.encode("utf-8")
 
 
+def test_encode_pieces_equals_one_encode() -> None:
+    pieces = ["é漢", "", "a\U0001f600" * 50, "x"] * 20
+    for encoding in ("utf-8", "utf-16", "utf-8-sig"):
+        for size in (1, 7, 10_000):
+            assert b"".join(_io.encode_pieces(pieces, encoding, size=size)) == "".join(pieces).encode(encoding)
+
+
+@pytest.mark.parametrize("suffix", [".srt", ".vtt"])
+def test_writers_in_pieces_write_what_dumps_gives(tmp_path: Path, suffix: str) -> None:
+    cues = list(_doc(3_000, "Line {i} & <more>").cues)
+    cues[5] = cues[5].replace(start_ms=-5)  # a loss counted over every cue, reported after the last piece
+    doc = Document(cues=tuple(cues))
+    target = tmp_path / f"out{suffix}"
+    with pytest.warns(subkit.LossyConversionWarning):
+        result = subkit.dump(doc, target, encoding="utf-16")
+    with pytest.warns(subkit.LossyConversionWarning):
+        text = subkit.dumps(doc, "srt" if suffix == ".srt" else "webvtt")
+    assert target.read_bytes() == text.encode("utf-16")
+    assert result.data == "" and [loss.feature for loss in result.losses]
+
+
+def test_strict_write_refuses_before_writing_anything(tmp_path: Path) -> None:
+    cues = list(_doc(3_000).cues)
+    cues[-1] = cues[-1].replace(start_ms=-5)
+    target = tmp_path / "out.srt"
+    target.write_bytes(b"old")
+    with pytest.raises(subkit.UnsupportedFeatureError):
+        subkit.dump(Document(cues=tuple(cues)), target, strict=True)
+    assert target.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.srt"]
+
+
 def test_unencodable_character_mid_file_leaves_the_target_alone(tmp_path: Path) -> None:
     doc = _doc(40_000, "Line {i} é")
     cues = list(doc.cues)
