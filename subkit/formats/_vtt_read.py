@@ -46,7 +46,7 @@ from subkit.model import (
     _trusted_run,
     content_from_text,
 )
-from subkit.timing import format_vtt
+from subkit.timing import format_vtt, parse_vtt_loose, vtt_fields_ms
 
 # ---------------------------------------------------------------- reading: syntax
 
@@ -63,7 +63,6 @@ _TIMING = re.compile(rf"[ \t\f\r]*{_TS}[ \t\f\r]*-->[ \t\f\r]*{_TS}", re.ASCII)
 # arrow up to whitespace, so "00:00:1d.890" is one (bad) timestamp, not
 # "00:00:1" and a setting. The settings follow.
 _LOOSE_TIMING = re.compile(r"[ \t\f\r]*([^ \t\f\r]*?)[ \t\f\r]*-->[ \t\f\r]*([^ \t\f\r]*)")
-_LOOSE_TS = re.compile(r"(\d+)(?::(\d+))?(?::(\d+))?(?:([.,])(\d+))?", re.ASCII)
 # One whole cue block of the usual shape, matched at the start of a block: an
 # optional id line, a timing line with valid '.'-times (minutes and seconds
 # checked by the pattern; a missing hours field needs a 2-digit mm <= 59, as
@@ -145,79 +144,6 @@ def _percent(text: str) -> float | None:
         return None
     value = float(text[:-1])
     return value if 0 <= value <= 100 else None
-
-
-def _timestamp_ms(h: str, m: str, s: str | None, frac: str) -> int | None:
-    # Mirrors _vtt_cuetext.parse_timestamp on already matched groups.
-    if s is None:
-        if len(h) != 2 or int(h) > 59:
-            return None
-        hours, minutes, seconds = 0, int(h), int(m)
-    else:
-        hours, minutes, seconds = int(h), int(m), int(s)
-    if minutes > 59 or seconds > 59:
-        return None
-    return ((hours * 60 + minutes) * 60 + seconds) * 1000 + int(frac)
-
-
-def _loose_timestamp(text: str) -> tuple[int | None, list[str]]:
-    """Read a timestamp that W3C may reject: ``(ms, repairs)``, or ``(None, [why not])``.
-
-    ``repairs`` says what differs from W3C (empty for a valid timestamp).
-    Accepted: ``,`` before the fraction, no fraction, 1-3 fraction digits
-    read as a decimal, 1-digit minutes and seconds, and a 2-field time whose
-    first field is minutes up to 59 (W3C would read a first field that is not
-    two digits as hours, and then need a seconds field).
-
-    >>> _loose_timestamp("00:01:39"), _loose_timestamp("1:02,5")
-    ((99000, ['no fraction']), (62500, ['1-digit minutes', "',' before the fraction", '1-digit fraction']))
-    >>> _loose_timestamp("120:00.000")
-    (None, ['a first field above 59 without a seconds field: hours or minutes?'])
-    """
-    if not text:
-        return None, ["missing"]
-    match = _LOOSE_TS.fullmatch(text)
-    if match is None:
-        return None, ["not a timestamp"]
-    first, second, third, separator, fraction = match.groups()
-    if second is None:
-        return None, ["no minutes field"]
-    repairs: list[str] = []
-    if third is None:
-        minutes_text, seconds_text = first, second
-        if int(first) > 59:
-            return None, ["a first field above 59 without a seconds field: hours or minutes?"]
-        if len(first) != 2:
-            repairs.append(f"{len(first)}-digit minutes")
-        hours = 0
-    else:
-        minutes_text, seconds_text = second, third
-        if len(second) > 2:
-            return None, ["more than 2 minute digits"]
-        if len(second) == 1:
-            repairs.append("1-digit minutes")
-        hours = int(first)
-    if len(seconds_text) > 2:
-        return None, ["more than 2 second digits"]
-    if len(seconds_text) == 1:
-        repairs.append("1-digit seconds")
-    minutes, seconds = int(minutes_text), int(seconds_text)
-    if minutes > 59:
-        return None, ["minutes above 59"]
-    if seconds > 59:
-        return None, ["seconds above 59"]
-    if separator is None:
-        repairs.append("no fraction")
-        millis = 0
-    else:
-        if separator == ",":
-            repairs.append("',' before the fraction")
-        if len(fraction) > 3:
-            return None, ["more than 3 fraction digits"]
-        if len(fraction) < 3:
-            repairs.append(f"{len(fraction)}-digit fraction")
-        millis = int(fraction.ljust(3, "0"))
-    return ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis, repairs
 
 
 def _is_keyword_line(line: str, keyword: str) -> bool:
@@ -559,8 +485,8 @@ class _Parser:
         start_ms = end_ms = None
         if match is not None:
             g = match.groups()
-            start_ms = _timestamp_ms(g[0], g[1], g[2], g[3])
-            end_ms = _timestamp_ms(g[4], g[5], g[6], g[7])
+            start_ms = vtt_fields_ms(g[0], g[1], g[2], g[3])
+            end_ms = vtt_fields_ms(g[4], g[5], g[6], g[7])
         if match is None or start_ms is None or end_ms is None:
             loose = self._loose_timing(line, offset)
             if loose is None:
@@ -583,8 +509,8 @@ class _Parser:
                        "skipped the cue", offset, excerpt=line)
             return None
         texts = match.group(1, 2)
-        start_ms, start_notes = _loose_timestamp(texts[0])
-        end_ms, end_notes = _loose_timestamp(texts[1])
+        start_ms, start_notes = parse_vtt_loose(texts[0])
+        end_ms, end_notes = parse_vtt_loose(texts[1])
         if start_ms is None or end_ms is None:
             wrong = [f"{text!r} ({notes[0]})" for text, ms, notes in
                      ((texts[0], start_ms, start_notes), (texts[1], end_ms, end_notes)) if ms is None]
