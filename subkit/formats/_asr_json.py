@@ -145,6 +145,8 @@ def load_json(data: str, sink: DiagnosticSink, what: str, *, positions: bool) ->
                         excerpt=data.split("\n")[exc.lineno - 1] if exc.lineno else None) from None
     except RecursionError:
         raise sink.fail("JSON nested too deeply", line=1) from None
+    except ValueError as exc:  # a number beyond what Python converts (over 4,300 digits)
+        raise sink.fail(f"not valid JSON: a number too long to read ({str(exc).split(':')[0]})", line=1) from None
     return JsonSource(value, data, positions)
 
 

@@ -253,6 +253,10 @@ def read(data: str, *, options: ReadOptions) -> Document:
         parsed = json.loads(data)
     except json.JSONDecodeError as exc:
         raise sink.fail(f"invalid JSON: {exc.msg}", line=exc.lineno) from None
+    except ValueError as exc:  # a number beyond what Python converts (over 4,300 digits)
+        raise sink.fail(f"invalid JSON: a number too long to read ({str(exc).split(':')[0]})", line=1) from None
+    except RecursionError:
+        raise sink.fail("JSON nested too deeply", line=1) from None
     try:
         return _doc_from(parsed)
     except (TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:

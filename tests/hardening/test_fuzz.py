@@ -165,3 +165,15 @@ def test_fuzz_corpus(fmt: str) -> None:
     if not seeds:
         pytest.skip("no small corpus file of this format")
     _fuzz(fmt, seeds)
+
+
+@pytest.mark.parametrize("fmt", ["subkit_json", "whisper_json", "rev_json"])
+@pytest.mark.parametrize("payload", [
+    b'{"segments": [{"start": ' + b"9" * 5000 + b', "end": 1, "text": "x"}], "subkit": ' + b"9" * 5000 + b"}",
+    b"[" * 100_000,
+])
+def test_json_readers_refuse_huge_numbers_and_deep_nesting_with_a_parse_error(fmt: str, payload: bytes) -> None:
+    # A number over Python's 4,300-digit conversion limit raised a bare ValueError inside json.loads.
+    with pytest.raises(subkit.ParseError) as info:
+        subkit.loads(payload, format=fmt)
+    assert "internal error" not in str(info.value)
