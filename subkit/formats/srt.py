@@ -50,6 +50,7 @@ from subkit.model import (
     _trusted_run,
     content_from_text,
 )
+from subkit.timing import SRT_TIME, clock_ms
 
 __all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write", "write_pieces"]
 
@@ -85,7 +86,7 @@ class WriteOptions(BaseWriteOptions):
 # One timing line. Groups: sign, h, m, s, frac (start); sign, h, m, s, frac (end); rest.
 # The sign group takes the blanks after a "-" itself: an optional sign between two runs of blanks
 # would let a long run of spaces split in n² ways (catastrophic backtracking on a line of spaces).
-_TIME = r"((?:-[ \t]*)?)(?:(\d{1,4})[:;])?(\d{1,3})[:;](\d{1,3})(?:[,.:;](\d{1,3})\d*)?"
+_TIME = SRT_TIME  # one time as timing.parse_srt reads it
 _TIMING = re.compile(
     rf"^([ \t]*{_TIME}[ \t]*(?:-+[ \t]*>|—+>|–+>|=+>|→)[ \t]*{_TIME})([^\n]*)$",
     re.MULTILINE,
@@ -122,12 +123,8 @@ def sniff(head: str) -> bool:
 
 
 def _ms(sign: str, h: str | None, m: str, s: str, frac: str | None) -> tuple[int, bool]:
-    """Milliseconds of a matched time, and whether a field overflowed (m or s > 59)."""
-    hours = int(h) if h else 0
-    minutes, seconds = int(m), int(s)
-    millis = int(frac.ljust(3, "0")) if frac else 0
-    value = ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis
-    return (-value if sign else value), (minutes > 59 or seconds > 59)
+    """Milliseconds of a matched time (:func:`subkit.timing.clock_ms`), and whether a field overflowed (m or s > 59)."""
+    return clock_ms(h, m, s, frac, sign), (int(m) > 59 or int(s) > 59)
 
 
 def read(data: str, *, options: ReadOptions) -> Document:
