@@ -57,9 +57,13 @@ __all__ = [
     "SUBVIEWER1_STAMP",
     "SUBVIEWER_TIME",
     "TMPLAYER_TIME",
+    "TTML_CLOCK",
+    "TTML_MINUTES_SECONDS",
+    "TTML_OFFSET",
     "ClockFormat",
     "Duration",
     "MinutePrefix",
+    "TtmlNote",
     "ass_standard_ms",
     "clock_ms",
     "decimal_ms",
@@ -101,6 +105,9 @@ __all__ = [
     "scaled_ms",
     "timecode_to_frames",
     "to_ms",
+    "ttml_clock_seconds",
+    "ttml_minutes_seconds",
+    "ttml_offset_seconds",
     "units_ms",
     "vtt_fields_ms",
 ]
@@ -537,46 +544,70 @@ _TTML_OFFSET = re.compile(r"(\d+(?:[.,]\d*)?|[.,]\d+)(h|ms|m|s|f|t)?")
 _TTML_UNITS = {"h": Fraction(3600), "m": Fraction(60), "s": Fraction(1), "ms": Fraction(1, 1000)}
 
 
-def _ttml_clock(clock: re.Match[str], fps: Fraction, sub_fps: int, notes: list[str]) -> Fraction:
-    """Seconds of a TTML clock time in the media time base (frames at ``fps``)."""
+#: ``note(message, action)``: hears of a deviation a TTML time reader repaired.
+TtmlNote = Callable[[str, str], None]
+
+#: The TTML time expressions: a clock time, ``m:ss.fff`` without hours (a leniency), an offset time.
+TTML_CLOCK = _TTML_CLOCK
+TTML_MINUTES_SECONDS = _TTML_MINUTES_SECONDS
+TTML_OFFSET = _TTML_OFFSET
+
+
+def ttml_clock_seconds(clock: re.Match[str], fps: Fraction, sub_fps: int, note: TtmlNote) -> Fraction:
+    """Seconds of a matched TTML clock time in the media time base (frames at ``fps``, sub-frames at ``sub_fps``).
+
+    Fields above 59 and frames at or above the rate add up; ``note`` hears of each, and of ``,`` as
+    decimal separator.
+    """
+    value = clock.group(0)
     hours, minutes, seconds = int(clock.group(1)), int(clock.group(2)), int(clock.group(3))
     fraction, frames, sub = clock.group(4), clock.group(5), clock.group(6)
     if minutes > 59 or seconds > 60:
-        notes.append("minutes or seconds above 59")
+        note(f"minutes or seconds above 59 in {value!r}", "added them up")
     total = Fraction(hours * 3600 + minutes * 60 + seconds)
     if fraction:
         if "," in fraction:
-            notes.append("',' as decimal separator")
+            note(f"',' as decimal separator in time {value!r}", "read it as '.'")
         digits = fraction[1:]
         if digits:
             total += Fraction(int(digits), 10 ** len(digits))
     elif frames is not None:
         if int(frames) >= fps:
-            notes.append("frame at or above the frame rate")
+            note(f"frame {frames} at or above the frame rate in {value!r}", "added it up")
         total += Fraction(int(frames)) / fps
         if sub:
             total += Fraction(int(sub), sub_fps) / fps
     return total
 
 
-def _ttml_offset(number_text: str, unit: str | None, fps: Fraction, tick_rate: Fraction | None,
-                 notes: list[str]) -> Fraction:
-    """Seconds of a TTML offset time ``1.5s``, ``10f``, ``5t``... (no unit: seconds, noted)."""
+def ttml_minutes_seconds(short: re.Match[str], note: TtmlNote) -> Fraction:
+    """Seconds of ``m:ss.fff`` (a clock time without hours, which some files write); ``note`` hears of it."""
+    note(f"clock time {short.group(0)!r} without hours", "read it as minutes:seconds")
+    return int(short.group(1)) * 60 + Fraction(short.group(2).replace(",", "."))
+
+
+def ttml_offset_seconds(number_text: str, unit: str | None, fps: Fraction, tick_rate: Fraction | None,
+                        note: TtmlNote) -> Fraction:
+    """Seconds of a TTML offset time ``1.5s``, ``10f``, ``5t``... (no unit: seconds, noted).
+
+    Without a tick rate a tick is a second, as specified, except for counts in the millions: those
+    are the 10 MHz convention of common authoring tools (noted).
+    """
+    value = number_text + (unit or "")
     if "," in number_text:
-        notes.append("',' as decimal separator")
+        note(f"',' as decimal separator in time {value!r}", "read it as '.'")
         number_text = number_text.replace(",", ".")
     number = Fraction(number_text)
     if unit is None:
-        notes.append("no unit")
+        note(f"time {value!r} has no unit", "read it as seconds")
         return number
     if unit in _TTML_UNITS:
         return number * _TTML_UNITS[unit]
     if unit == "f":
         return number / fps
     if tick_rate is None:
-        # No tickRate: 1 tick a second as specified, but millions are the 10 MHz convention.
         if number >= 10_000_000:
-            notes.append("tick times without a tick rate")
+            note("tick times without ttp:tickRate", "assumed 10000000 ticks per second")
             tick_rate = Fraction(10_000_000)
         else:
             tick_rate = Fraction(1)
@@ -603,16 +634,19 @@ def parse_ttml(text: str, *, fps: Fraction = Fraction(30), sub_fps: int = 1, tic
     """
     value = text.strip()
     notes: list[str] = []
+
+    def note(message: str, action: str) -> None:
+        notes.append(message)
+
     clock = _TTML_CLOCK.fullmatch(value)
     short = None if clock else _TTML_MINUTES_SECONDS.fullmatch(value)
     offset = None if clock or short else _TTML_OFFSET.fullmatch(value)
     if clock:
-        seconds = _ttml_clock(clock, fps, sub_fps, notes)
+        seconds = ttml_clock_seconds(clock, fps, sub_fps, note)
     elif short:
-        notes.append("clock time without hours")
-        seconds = int(short.group(1)) * 60 + Fraction(short.group(2).replace(",", "."))
+        seconds = ttml_minutes_seconds(short, note)
     elif offset:
-        seconds = _ttml_offset(offset.group(1), offset.group(2), fps, tick_rate, notes)
+        seconds = ttml_offset_seconds(offset.group(1), offset.group(2), fps, tick_rate, note)
     else:
         return None
     if strict and notes:

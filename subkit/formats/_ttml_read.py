@@ -90,7 +90,16 @@ from subkit.model import (
     Word,
     _trusted_cue,
 )
-from subkit.timing import round_half_up, timecode_to_frames
+from subkit.timing import (
+    TTML_CLOCK,
+    TTML_MINUTES_SECONDS,
+    TTML_OFFSET,
+    round_half_up,
+    timecode_to_frames,
+    ttml_clock_seconds,
+    ttml_minutes_seconds,
+    ttml_offset_seconds,
+)
 
 __all__ = ["INDEFINITE_TAIL_MS", "RAW_FORMAT", "read_document"]
 
@@ -117,9 +126,9 @@ _PREFIX = {"tts": "tts", "itts": "itts", "ebutts": "ebutts"}
 _APPLIED = frozenset({"textAlign", "display", "visibility"})
 _ZERO = Fraction(0)
 
-_CLOCK = re.compile(r"(\d+):(\d{1,2}):(\d{1,2})(?:([.,]\d*)|:(\d+)(?:\.(\d+))?)?")
-_OFFSET = re.compile(r"(\d+(?:[.,]\d*)?|[.,]\d+)(h|ms|m|s|f|t)?")
-_MINUTES_SECONDS = re.compile(r"(\d+):(\d{1,2}(?:[.,]\d+)?)")
+_CLOCK = TTML_CLOCK
+_OFFSET = TTML_OFFSET
+_MINUTES_SECONDS = TTML_MINUTES_SECONDS
 _PX = re.compile(r"\s*(\d+(?:\.\d+)?)px\s*")
 _PAIR = re.compile(r"\s*(-?\d+(?:\.\d+)?)(px|%|c|rw|rh)\s+(-?\d+(?:\.\d+)?)(px|%|c|rw|rh)\s*")
 _LONG_TAIL = re.compile(r"\.(\d{3})\d+$")
@@ -239,77 +248,41 @@ class _Reader:
             return self._clock(value, clock, line)
         short = _MINUTES_SECONDS.fullmatch(value)
         if short:
-            # Leniency: "m:ss.fff" without hours (Apple lyrics files write it).
-            self.warn(f"clock time {value!r} without hours", "read it as minutes:seconds", line)
-            return int(short.group(1)) * 60 + Fraction(short.group(2).replace(",", "."))
+            return ttml_minutes_seconds(short, lambda message, action: self.warn(message, action, line))
         offset = _OFFSET.fullmatch(value)
         if offset:
-            number_text, unit = offset.groups()
-            if "," in number_text:
-                self.warn(f"',' as decimal separator in time {value!r}", "read it as '.'", line)
-                number_text = number_text.replace(",", ".")
-            number = Fraction(number_text)
-            if unit is None:
-                self.warn(f"time {value!r} has no unit", "read it as seconds", line)
-                return number
-            if unit == "h":
-                return number * 3600
-            if unit == "m":
-                return number * 60
-            if unit == "s":
-                return number
-            if unit == "ms":
-                return number / 1000
-            if unit == "f":
-                return number / self.frame_rate
-            return number / self._ticks(number, line)
+            return ttml_offset_seconds(offset.group(1), offset.group(2), self.frame_rate, self.tick_rate,
+                                       lambda message, action: self._note_once(message, action, line))
         if value.startswith("wallclock("):
             self.warn(f"wall-clock time {value!r} is not supported", "ignored it", line)
             return None
         self.sink.error(f"unreadable time expression {value!r}", "ignored it", line=line, excerpt=value)
         return None
 
-    def _ticks(self, number: Fraction, line: int | None) -> Fraction:
-        if self.tick_rate is not None:
-            return self.tick_rate
-        # No tickRate and no frameRate: the specified fallback is 1 tick per second, but files
-        # with values in the millions are the 10 MHz convention of Microsoft and Netflix tools.
-        if number >= 10_000_000:
-            if not self.tick_guess_reported:
-                self.tick_guess_reported = True
-                self.warn("tick times without ttp:tickRate", "assumed 10000000 ticks per second", line)
-            return Fraction(10_000_000)
-        return Fraction(1)
+    def _note_once(self, message: str, action: str, line: int | None) -> None:
+        # The guessed tick rate is said once per document; every other repair at each time.
+        if message.startswith("tick times"):
+            if self.tick_guess_reported:
+                return
+            self.tick_guess_reported = True
+        self.warn(message, action, line)
 
     def _clock(self, value: str, clock: re.Match[str], line: int | None) -> Fraction:
-        hours, minutes, seconds = int(clock.group(1)), int(clock.group(2)), int(clock.group(3))
         fraction, frames, sub = clock.group(4), clock.group(5), clock.group(6)
+        if not (self.smpte and frames is not None and fraction is None):
+            return ttml_clock_seconds(clock, self.frame_rate, self.sub_frame_rate,
+                                      lambda message, action: self.warn(message, action, line))
+        # An SMPTE time base: the label counts frames of the timecode (drop-frame where it says so).
+        hours, minutes, seconds = int(clock.group(1)), int(clock.group(2)), int(clock.group(3))
         if minutes > 59 or seconds > 60:
             self.warn(f"minutes or seconds above 59 in {value!r}", "added them up", line)
-        if self.smpte and frames is not None and fraction is None:
-            nominal = round_half_up(self.frame_rate)
-            if int(frames) >= nominal:
-                self.warn(f"frame {frames} at or above the frame rate in {value!r}", "added it up", line)
-            count = timecode_to_frames(hours, minutes, seconds, int(frames), self.frame_rate,
-                                       drop_frame=self.drop_frame)
-            total = Fraction(count) / self.frame_rate
-            if sub:
-                total += Fraction(int(sub), self.sub_frame_rate) / self.frame_rate
-            return total
-        total = Fraction(hours * 3600 + minutes * 60 + seconds)
-        if fraction:
-            if "," in fraction:
-                self.warn(f"',' as decimal separator in time {value!r}", "read it as '.'", line)
-            digits = fraction[1:]
-            if digits:
-                total += Fraction(int(digits), 10 ** len(digits))
-        elif frames is not None:
-            frame_count = int(frames)
-            if frame_count >= self.frame_rate:
-                self.warn(f"frame {frames} at or above the frame rate in {value!r}", "added it up", line)
-            total += Fraction(frame_count) / self.frame_rate
-            if sub:
-                total += Fraction(int(sub), self.sub_frame_rate) / self.frame_rate
+        nominal = round_half_up(self.frame_rate)
+        if int(frames) >= nominal:
+            self.warn(f"frame {frames} at or above the frame rate in {value!r}", "added it up", line)
+        count = timecode_to_frames(hours, minutes, seconds, int(frames), self.frame_rate, drop_frame=self.drop_frame)
+        total = Fraction(count) / self.frame_rate
+        if sub:
+            total += Fraction(int(sub), self.sub_frame_rate) / self.frame_rate
         return total
 
     def interval(
