@@ -583,7 +583,7 @@ def dump(
     else:
         spec = for_path(name)
     if not (strict or bom or spec.binary):
-        streamed = _dump_pieces(doc, spec, name, encoding, force, options)
+        streamed = _dump_pieces(doc, spec, name, encoding, force, options, durable=durable)
         if streamed is not None:
             return streamed
     result = render(doc, spec.name, strict=strict, bom=bom, **options)
@@ -619,7 +619,7 @@ def dump(
 
 
 def _dump_pieces(doc: Document, spec: FormatSpec, name: str, encoding: str, force: bool,
-                 options: dict[str, Any]) -> WriteResult | None:
+                 options: dict[str, Any], *, durable: bool = True) -> WriteResult | None:
     """:func:`dump` through a writer that gives its text in pieces, encoded and written as they come.
 
     Neither the whole text nor its bytes exist at once; the loss report is
@@ -643,9 +643,9 @@ def _dump_pieces(doc: Document, spec: FormatSpec, name: str, encoding: str, forc
     chunks = _encoded_pieces(pieces(doc, options=opts, report=report), encoding, name)
     if len(doc.cues) >= PAUSE_FROM_CUES:
         with gc_paused():
-            _io.write_bytes(name, chunks, force=force)
+            _io.write_bytes(name, chunks, force=force, durable=durable)
     else:
-        _io.write_bytes(name, chunks, force=force)
+        _io.write_bytes(name, chunks, force=force, durable=durable)
     result = WriteResult("", spec.name, report)
     _warn(result)
     return result
