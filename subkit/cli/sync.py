@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from subkit.cli._ops import OpStep, op_step, parse_ms
-from subkit.cli._run import Job, Outcome, RunSettings, Transform, io_options, pass_settings, run_jobs
+from subkit.cli._run import (
+    Job,
+    Outcome,
+    RunSettings,
+    Transform,
+    expand_inputs,
+    io_options,
+    pass_settings,
+    plan_jobs,
+    run_jobs,
+)
 from subkit.cli._shared import Loaded, echo_json
 from subkit.errors import OperationError
 from subkit.formats import FormatSpec
@@ -37,8 +48,18 @@ the result anyway. --json prints the report: the model, each segment's
 offset, the score and the confidence.
 
 \b
+Many inputs: with --out-dir DIR or --name (or three paths or more), every
+path is an input (a folder stands for its subtitle files), written as
+IN.sync.EXT beside it or into DIR. One reference serves them all (the
+language tracks of one video), or, when --to-audio or --to-subtitle names a
+folder, each input takes the file of that folder with its name, language
+tags set aside (fr/ep1.fr.srt syncs to video/ep1.mkv).
+
+\b
 Examples:
   subkit sync in.srt out.srt --to-audio episode.mkv
+  subkit sync movie.fr.srt movie.de.srt -d synced/ --to-audio movie.mkv
+  subkit sync fr/ -d synced/ --to-audio videos/
   subkit sync in.srt out.srt --to-subtitle reference.en.vtt --no-split
   subkit sync in.srt out.srt --to-audio movie.mp4 --max-offset 5m --fps-ratios none --json
 """
@@ -142,11 +163,12 @@ def _build_step(media: str | None, reference: str | None, ref_spec: str | None, 
 sync_step = op_step("sync", _options, _build_step, HELP)
 
 
-def _transform(kwargs: dict[str, Any], reference: Any, quiet: bool, as_json: bool) -> Transform:
+def _transform(kwargs: dict[str, Any], reference_of: Callable[[Job], Any], quiet: bool, as_json: bool) -> Transform:
     def transform(job: Job, loaded: Sequence[Loaded], specs: Sequence[FormatSpec]) -> Outcome:
         from subkit.ops import sync
 
         source = loaded[0]
+        reference = reference_of(job)
         changes = ChangeReport()
         try:
             doc, sync_report = sync(source.doc, reference, report=changes, progress=_progress(quiet), **kwargs)
@@ -163,26 +185,63 @@ def _transform(kwargs: dict[str, Any], reference: Any, quiet: bool, as_json: boo
 
 @click.command("sync", help=HELP, context_settings={"help_option_names": ["-h", "--help"]})
 @_options
-@io_options("from", "to", "encoding", "out_encoding", "read", "write", "strict", "quiet", "json")
-@click.argument("source", metavar="IN")
-@click.argument("target", metavar="OUT")
+@io_options("from", "to", "out_dir", "name", "encoding", "out_encoding", "read", "write", "strict", "quiet", "json")
+@click.argument("paths", nargs=-1, required=True, metavar="IN OUT | IN...")
 @pass_settings
 def sync_command(
     settings: RunSettings,
     /,
-    source: str,
-    target: str,
+    paths: tuple[str, ...],
     media: str | None,
     reference: str | None,
     ref_spec: str | None,
     **params: Any,
 ) -> None:
-    if target == "-" and settings.as_json:
+    if paths[-1] == "-" and settings.as_json:
         raise click.UsageError("--json needs an output file: standard output carries the subtitles")
     try:
         kwargs = _kwargs(media, reference, ref_spec=ref_spec, **params)
     except OperationError as exc:
         raise click.UsageError(str(exc)) from None
-    ref = _reference(media, reference, ref_spec)
-    job = Job((source,), (target,))
-    run_jobs([job], settings, _transform(kwargs, ref, settings.quiet, settings.as_json))
+    target = media if media is not None else reference
+    assert target is not None
+    folder = target != "-" and Path(target).is_dir()
+    jobs = plan_jobs(paths, settings, command="sync", also_read=[] if folder else [target])
+    if folder:
+        partners = _partners(jobs, target, media is not None)
+        refs: dict[str, Any] = {}
+
+        def ref_of(job: Job) -> Any:
+            path = partners[job.sources[0]]
+            if path not in refs:
+                refs[path] = path if media is not None else _reference(None, path, ref_spec)
+            return refs[path]
+
+        run_jobs(jobs, settings, _transform(kwargs, ref_of, settings.quiet, settings.as_json))
+        return
+    shared = _reference(media, reference, ref_spec)
+    run_jobs(jobs, settings, _transform(kwargs, lambda job: shared, settings.quiet, settings.as_json))
+
+
+def _partners(jobs: Sequence[Job], folder: str, media: bool) -> dict[str, str]:
+    """Each input's reference in ``folder``: the file named like it, language tags set aside.
+
+    Raises:
+        click.UsageError: an input with no reference of its name in the folder, or with two.
+    """
+    from subkit.cli.merge import partner_key
+
+    candidates = sorted(str(p) for p in Path(folder).iterdir() if p.is_file() and not p.name.startswith(".")) \
+        if media else expand_inputs([folder])
+    by_key: dict[str, list[str]] = {}
+    for path in candidates:
+        by_key.setdefault(partner_key(path), []).append(path)
+    partners: dict[str, str] = {}
+    for job in jobs:
+        source = job.sources[0]
+        found = by_key.get(partner_key(source), [])
+        if len(found) != 1:
+            what = "no file" if not found else f"{len(found)} files ({', '.join(found)})"
+            raise click.UsageError(f"{source}: {what} named {partner_key(source)}.* in {folder}")
+        partners[source] = found[0]
+    return partners

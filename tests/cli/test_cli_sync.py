@@ -166,3 +166,38 @@ def test_progress_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch, capsys: py
     assert show is not None
     show("searching")
     assert capsys.readouterr().err == "sync: searching\n"
+
+
+def test_sync_many_inputs_to_one_reference(runner: CliRunner, tmp_path: Path) -> None:
+    # Two language tracks of one episode, each off by its own offset, synced to one reference.
+    truth = _episode(41, 60)
+    reference = tmp_path / "ref.vtt"
+    subkit.dump(truth, str(reference), format="webvtt")
+    for name, offset in (("ep.en.srt", 2500), ("ep.fr.srt", -1200)):
+        subkit.dump(shift(truth, offset), str(tmp_path / name), format="srt")
+    # Two paths alone are IN OUT; with --out-dir (or --name, or a third path) every path is an input.
+    result = runner.invoke(cli, ["sync", str(tmp_path / "ep.en.srt"), str(tmp_path / "ep.fr.srt"),
+                                 "--to-subtitle", str(reference), "-d", str(tmp_path / "synced"), "-q"])
+    assert result.exit_code == 0, result.stderr
+    for name in ("ep.en.sync.srt", "ep.fr.sync.srt"):
+        assert [c.start_ms for c in subkit.load(str(tmp_path / "synced" / name))] == [c.start_ms for c in truth]
+    assert subkit.load(str(tmp_path / "ep.fr.srt")).cues == shift(truth, -1200).cues  # inputs untouched
+
+
+def test_sync_pairs_inputs_with_a_folder_of_references_by_name(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "ref").mkdir()
+    truths = {"ep1": _episode(42, 60), "ep2": _episode(43, 60)}
+    for stem, truth in truths.items():
+        subkit.dump(shift(truth, 3000), str(tmp_path / "in" / f"{stem}.fr.srt"), format="srt")
+        subkit.dump(truth, str(tmp_path / "ref" / f"{stem}.en.vtt"), format="webvtt")
+    done = run_subkit("sync", str(tmp_path / "in"), "--to-subtitle", str(tmp_path / "ref"), "-d",
+                      str(tmp_path / "out"), "-q")
+    assert done.returncode == 0, done.stderr
+    for stem, truth in truths.items():
+        fixed = subkit.load(str(tmp_path / "out" / f"{stem}.fr.sync.srt"))
+        assert [c.start_ms for c in fixed] == [c.start_ms for c in truth]
+    (tmp_path / "ref" / "ep2.en.vtt").unlink()
+    missing = run_subkit("sync", str(tmp_path / "in"), "--to-subtitle", str(tmp_path / "ref"), "-d",
+                         str(tmp_path / "out2"))
+    assert missing.returncode == 2 and "no file named ep2.*" in missing.stderr
