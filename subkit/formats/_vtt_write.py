@@ -885,11 +885,7 @@ def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:
         UnsupportedFeatureError: strict and something would be dropped.
         ConfigError: a ``language`` option that is not a BCP 47 tag.
     """
-    writer_language(options.language, NAME)
-    doc = lower(doc, LOWERING, report, options=options, supported=FEATURES, raw_format=NAME).doc
-    if options.stylesheets == "inline" and doc.stylesheets:
-        doc = _inline_stylesheets(doc, report)
-    return Writer(doc, options, report).run()
+    return _writer(doc, options, report).run()
 
 
 def write_pieces(doc: Document, *, options: WriteOptions, report: LossReport) -> Iterator[str]:
@@ -901,11 +897,21 @@ def write_pieces(doc: Document, *, options: WriteOptions, report: LossReport) ->
         UnsupportedFeatureError: strict and something would be dropped.
         ConfigError: a ``language`` option that is not a BCP 47 tag.
     """
+    return _writer(doc, options, report).pieces()
+
+
+def _writer(doc: Document, options: WriteOptions, report: LossReport) -> Writer:
+    """The writer of ``doc`` once lowered (and its style sheets inlined when asked).
+
+    Raises:
+        UnsupportedFeatureError: strict and something would be dropped.
+        ConfigError: a ``language`` option that is not a BCP 47 tag.
+    """
     writer_language(options.language, NAME)
     doc = lower(doc, LOWERING, report, options=options, supported=FEATURES, raw_format=NAME).doc
     if options.stylesheets == "inline" and doc.stylesheets:
         doc = _inline_stylesheets(doc, report)
-    return Writer(doc, options, report).pieces()
+    return Writer(doc, options, report)
 
 
 # ---------------------------------------------------------------- writing: CSS as inline markup
