@@ -536,6 +536,7 @@ def dump(
     strict: bool = False,
     force: bool = False,
     durable: bool = True,
+    warn: bool = True,
     **options: Any,
 ) -> WriteResult:
     """Write ``doc`` to ``path`` atomically (``"-"`` for standard output).
@@ -547,6 +548,9 @@ def dump(
     read-only file is refused unless ``force`` (see :func:`subkit._io.atomic_write`).
     ``durable=False`` skips syncing the file to disk before the rename, for a
     caller that syncs many files at once (the rename stays atomic).
+    ``warn=False`` leaves the losses in the returned result only, without a
+    :class:`LossyConversionWarning`: for a caller that reports them itself
+    (changing the warning filters instead is not safe with threads).
     ``bom`` starts the file with a byte order mark in ``encoding`` (a Unicode
     one); it is the writers' ``bom`` option.
 
@@ -574,7 +578,8 @@ def dump(
             text file object.
     """
     if hasattr(path, "write"):
-        return _dump_stream(doc, path, format=format, encoding=encoding, bom=bom, strict=strict, **options)
+        return _dump_stream(doc, path, format=format, encoding=encoding, bom=bom, strict=strict, warn=warn,
+                            **options)
     name = os.fspath(path)
     if format:
         spec = get(format)
@@ -583,11 +588,12 @@ def dump(
     else:
         spec = for_path(name)
     if not (strict or bom or spec.binary):
-        streamed = _dump_pieces(doc, spec, name, encoding, force, options, durable=durable)
+        streamed = _dump_pieces(doc, spec, name, encoding, force, options, durable=durable, warn=warn)
         if streamed is not None:
             return streamed
     result = render(doc, spec.name, strict=strict, bom=bom, **options)
-    _warn(result)
+    if warn:
+        _warn(result)
     data = result.data
     if isinstance(data, str) and name != "-" and not data.startswith("\ufeff") and len(data) > _io.CHUNK_CHARS:
         # A large text is encoded chunk by chunk as it is written: its bytes never all exist at once.
@@ -619,7 +625,7 @@ def dump(
 
 
 def _dump_pieces(doc: Document, spec: FormatSpec, name: str, encoding: str, force: bool,
-                 options: dict[str, Any], *, durable: bool = True) -> WriteResult | None:
+                 options: dict[str, Any], *, durable: bool = True, warn: bool = True) -> WriteResult | None:
     """:func:`dump` through a writer that gives its text in pieces, encoded and written as they come.
 
     Neither the whole text nor its bytes exist at once; the loss report is
@@ -647,7 +653,8 @@ def _dump_pieces(doc: Document, spec: FormatSpec, name: str, encoding: str, forc
     else:
         _io.write_bytes(name, chunks, force=force, durable=durable)
     result = WriteResult("", spec.name, report)
-    _warn(result)
+    if warn:
+        _warn(result)
     return result
 
 
@@ -673,7 +680,7 @@ def _is_binary_stream(stream: Any) -> bool:
 
 
 def _dump_stream(doc: Document, stream: Any, *, format: str | None, encoding: str, bom: bool, strict: bool,
-                 **options: Any) -> WriteResult:
+                 warn: bool = True, **options: Any) -> WriteResult:
     """:func:`dump` to an open file object.
 
     Raises:
@@ -689,7 +696,8 @@ def _dump_stream(doc: Document, stream: Any, *, format: str | None, encoding: st
     else:
         raise UnknownFormatError("writing to a file object needs format= (it has no name to tell it by)", name="")
     result = render(doc, spec.name, strict=strict, bom=bom, **options)
-    _warn(result)
+    if warn:
+        _warn(result)
     data = result.data
     binary = _is_binary_stream(stream)
     if isinstance(data, bytes) and not binary:

@@ -171,3 +171,21 @@ def test_a_vtt_file_without_the_signature_says_so(tmp_path: Path) -> None:
     with pytest.raises(ParseError):
         subkit.load(misnamed, strict=True)
     assert not subkit.load(misnamed, format="srt").diagnostics  # asked for: no word
+
+
+def test_dump_warn_false_keeps_the_losses_in_the_result_only(tmp_path: Path) -> None:
+    import warnings as _warnings
+
+    from subkit.model import Cue, Document, Run, RunStyle
+
+    doc = Document(cues=(Cue(start_ms=0, end_ms=1000, content=(Run("hi", RunStyle(italic=True)),)),))
+    with _warnings.catch_warnings():
+        _warnings.simplefilter("error")  # any warning would raise here
+        result = subkit.dump(doc, tmp_path / "out.sbv", warn=False)
+        # SRT is written in pieces: a comment cue is its loss here.
+        noted = doc.with_cues([*doc.cues, Cue(start_ms=2000, end_ms=3000, content=(Run("note"),), comment=True)])
+        streamed = subkit.dump(noted, tmp_path / "out.srt", warn=False)
+    assert [loss.feature for loss in result.losses] == ["italic"]
+    assert [loss.feature for loss in streamed.losses] == ["comment"]
+    with pytest.warns(subkit.LossyConversionWarning):
+        subkit.dump(doc, tmp_path / "again.sbv")

@@ -222,6 +222,9 @@ def test_real_ctrl_c_in_a_batch(tmp_path: Path) -> None:
         [sys.executable, "-m", "subkit", "convert", str(first), str(blocked), "--to", "vtt", "--out-dir", str(out),
          "--json"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(),
+        # A shell ignores Ctrl-C for the jobs it starts in the background, and children inherit that:
+        # give the command the default handling, as a terminal would.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 60
     while not (out / "a.vtt").exists() and time.monotonic() < deadline:

@@ -6,7 +6,6 @@ import contextlib
 import hashlib
 import os
 import time
-import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,7 +13,7 @@ from typing import Any
 import subkit
 from subkit import _io, formats
 from subkit.batch._plan import Task
-from subkit.errors import LossyConversionWarning, SubkitError
+from subkit.errors import SubkitError
 from subkit.model import Document
 
 __all__ = ["FileResult", "Job", "convert", "remove_temporaries", "signature"]
@@ -193,11 +192,9 @@ def convert(task: Task, job: Job) -> FileResult:
         folder = os.path.dirname(task.output)
         if folder:
             os.makedirs(folder, exist_ok=True)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", LossyConversionWarning)
-            written = subkit.dump(doc.replace(diagnostics=()), task.output, format=out_spec.name,
-                                  encoding=job.out_encoding, strict=job.strict, durable=job.sync_each,
-                                  **write_options)
+        written = subkit.dump(doc.replace(diagnostics=()), task.output, format=out_spec.name,
+                              encoding=job.out_encoding, strict=job.strict, durable=job.sync_each, warn=False,
+                              **write_options)
         losses = {loss.feature: loss.count for loss in written.losses}
         return FileResult(task.input, task.output, CONVERTED, losses=losses, changes=changes,
                           seconds=time.perf_counter() - started, signature=sig,

@@ -20,7 +20,6 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import string
-import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,7 +46,7 @@ from subkit.cli._shared import (
     loss_record,
     report_failure,
 )
-from subkit.errors import ConfigError, LossyConversionWarning, SubkitError, SubkitIOError
+from subkit.errors import ConfigError, SubkitError, SubkitIOError
 from subkit.formats import FormatSpec, WriteResult
 from subkit.model import Document, Loss
 
@@ -437,10 +436,8 @@ def write_output(doc: Document, target: str, spec: FormatSpec, settings: RunSett
     """
     # As a Python warning the loss report would also show up as a traceback-like line (or, under -W error,
     # as an exception); the command prints it itself.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", LossyConversionWarning)
-        return subkit.dump(doc.replace(diagnostics=()), target, format=spec.name, encoding=settings.out_encoding,
-                           strict=settings.strict, force=settings.force, **settings.write_options(spec))
+    return subkit.dump(doc.replace(diagnostics=()), target, format=spec.name, encoding=settings.out_encoding,
+                       strict=settings.strict, force=settings.force, warn=False, **settings.write_options(spec))
 
 
 def run_job(

@@ -17,7 +17,6 @@ import json
 import re
 import sys
 import threading
-import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +35,7 @@ from subkit.cli._shared import (
     loss_record,
     report_failure,
 )
-from subkit.errors import ConfigError, LossyConversionWarning, SubkitIOError
+from subkit.errors import ConfigError, SubkitIOError
 from subkit.formats import FormatSpec
 from subkit.providers.jobs import JOURNAL_NAME, Finish, Submit
 from subkit.providers.jobs import FetchJournal as Journal
@@ -218,9 +217,8 @@ def _write(result: FetchResult, common: _Common, out_dir: Path | None, stem: str
     written: list[dict[str, Any]] = []
 
     def save(doc: subkit.Document, target: str, spec: FormatSpec) -> None:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", LossyConversionWarning)
-            report = subkit.dump(doc, target, format=spec.name)
+        # Several downloads write at once (threads): the losses are printed below, not warned.
+        report = subkit.dump(doc, target, format=spec.name, warn=False)
         name = "<stdout>" if target == "-" else target
         if not common.quiet:
             echo_warnings([format_loss(loss, report.format, name) for loss in report.losses])

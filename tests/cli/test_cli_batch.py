@@ -190,7 +190,9 @@ def test_batch_ctrl_c_stops_cleanly_with_the_summary_and_status_130(tmp_path: Pa
     process = subprocess.Popen(
         # One sync per file keeps the run long enough to be caught mid-way on a fast machine.
         [sys.executable, "-m", "subkit", "batch", str(src), "--to", "vtt", "-o", str(out), "--jobs", "1",
-         "--chunk", "2", "--sync-each"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env())
+         "--chunk", "2", "--sync-each"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(),
+        # A shell ignores Ctrl-C for the jobs it starts in the background, and children inherit that.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     journal = out / JOURNAL_NAME
     deadline = time.monotonic() + 60
     while not (journal.exists() and journal.stat().st_size > 0) and time.monotonic() < deadline:
