@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
 import string
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -247,6 +248,41 @@ def output_stem(source: str) -> str:
     known = [ext for spec in formats.FORMATS for ext in spec.extensions
              if lowered.endswith(ext) and len(ext) < len(base)]
     return base[: -len(max(known, key=len))] if known else Path(base).stem
+
+
+#: A trailing language tag of a name (``ep1.en``, ``ep1.pt-BR``), set aside when pairing files by name.
+_LANG = re.compile(r"\.[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+
+
+def partner_key(path: str) -> str:
+    """The name under which a file finds its partner in another folder: no extension, no language tag.
+
+    >>> partner_key("en/ep1.en.srt"), partner_key("fr/ep1.fr.vtt"), partner_key("ep1.srt")
+    ('ep1', 'ep1', 'ep1')
+    """
+    return _LANG.sub("", output_stem(path))
+
+
+def partners(sources: Sequence[str], candidates: Sequence[str], folder: str) -> dict[str, str]:
+    """Each source's partner among ``candidates`` (the files of ``folder``): the one with its :func:`partner_key`.
+
+    Raises:
+        click.UsageError: two candidates with one key, or a source with no partner.
+    """
+    by_key: dict[str, str] = {}
+    for path in candidates:
+        key = partner_key(path)
+        if key in by_key:
+            raise click.UsageError(f"{by_key[key]} and {path} in {folder} both pair with {key}.*: "
+                                   "give one file instead of the folder, or keep one of them")
+        by_key[key] = path
+    found: dict[str, str] = {}
+    for source in sources:
+        partner = by_key.get(partner_key(source))
+        if partner is None:
+            raise click.UsageError(f"{source}: no file named {partner_key(source)}.* in {folder}")
+        found[source] = partner
+    return found
 
 
 def _subtitle_extensions() -> tuple[str, ...]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,8 @@ from subkit.cli._run import (
     Transform,
     expand_inputs,
     io_options,
-    output_stem,
+    partner_key,
+    partners,
     pass_settings,
     plan_jobs,
     run_jobs,
@@ -30,19 +30,6 @@ from subkit.ops import LAYOUTS, ChangeReport, merge
 
 __all__ = ["merge_command", "partner_key"]
 
-#: A trailing language tag of a name (``ep1.en``, ``ep1.pt-BR``), set aside when pairing files by name.
-_LANG = re.compile(r"\.[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
-
-
-def partner_key(path: str) -> str:
-    """The name under which a file of A finds its partner in a folder of B: no extension, no language tag.
-
-    >>> partner_key("en/ep1.en.srt"), partner_key("fr/ep1.fr.vtt"), partner_key("ep1.srt")
-    ('ep1', 'ep1', 'ep1')
-    """
-    return _LANG.sub("", output_stem(path))
-
-
 def _pair(jobs: list[Job], with_b: str) -> list[Job]:
     """Give every job of A its B: the file ``with_b``, or the file of folder ``with_b`` named like it.
 
@@ -51,20 +38,8 @@ def _pair(jobs: list[Job], with_b: str) -> list[Job]:
     """
     if with_b == "-" or not Path(with_b).is_dir():
         return [Job((job.source, with_b), job.targets) for job in jobs]
-    by_key: dict[str, str] = {}
-    for path in expand_inputs([with_b]):
-        key = partner_key(path)
-        if key in by_key:
-            raise click.UsageError(f"{by_key[key]} and {path} in {with_b} both pair with {key}.*: "
-                                   "give B as a file, or keep one of them")
-        by_key[key] = path
-    paired = []
-    for job in jobs:
-        partner = by_key.get(partner_key(job.source))
-        if partner is None:
-            raise click.UsageError(f"{job.source}: no file named {partner_key(job.source)}.* in {with_b}")
-        paired.append(Job((job.source, partner), job.targets))
-    return paired
+    paired = partners([job.source for job in jobs], expand_inputs([with_b]), with_b)
+    return [Job((job.source, paired[job.source]), job.targets) for job in jobs]
 
 
 def _plan(paths: Sequence[str], with_b: str | None, settings: RunSettings) -> list[Job]:

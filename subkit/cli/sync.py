@@ -17,6 +17,7 @@ from subkit.cli._run import (
     Transform,
     expand_inputs,
     io_options,
+    partners,
     pass_settings,
     plan_jobs,
     run_jobs,
@@ -208,11 +209,14 @@ def sync_command(
     folder = target != "-" and Path(target).is_dir()
     jobs = plan_jobs(paths, settings, command="sync", also_read=[] if folder else [target])
     if folder:
-        partners = _partners(jobs, target, media is not None)
+        # Media files have any extension; references are the subtitle files of the folder.
+        candidates = sorted(str(p) for p in Path(target).iterdir() if p.is_file() and not p.name.startswith(".")) \
+            if media is not None else expand_inputs([target])
+        paired = partners([job.sources[0] for job in jobs], candidates, target)
         refs: dict[str, Any] = {}
 
         def ref_of(job: Job) -> Any:
-            path = partners[job.sources[0]]
+            path = paired[job.sources[0]]
             if path not in refs:
                 refs[path] = path if media is not None else _reference(None, path, ref_spec)
             return refs[path]
@@ -221,27 +225,3 @@ def sync_command(
         return
     shared = _reference(media, reference, ref_spec)
     run_jobs(jobs, settings, _transform(kwargs, lambda job: shared, settings.quiet, settings.as_json))
-
-
-def _partners(jobs: Sequence[Job], folder: str, media: bool) -> dict[str, str]:
-    """Each input's reference in ``folder``: the file named like it, language tags set aside.
-
-    Raises:
-        click.UsageError: an input with no reference of its name in the folder, or with two.
-    """
-    from subkit.cli.merge import partner_key
-
-    candidates = sorted(str(p) for p in Path(folder).iterdir() if p.is_file() and not p.name.startswith(".")) \
-        if media else expand_inputs([folder])
-    by_key: dict[str, list[str]] = {}
-    for path in candidates:
-        by_key.setdefault(partner_key(path), []).append(path)
-    partners: dict[str, str] = {}
-    for job in jobs:
-        source = job.sources[0]
-        found = by_key.get(partner_key(source), [])
-        if len(found) != 1:
-            what = "no file" if not found else f"{len(found)} files ({', '.join(found)})"
-            raise click.UsageError(f"{source}: {what} named {partner_key(source)}.* in {folder}")
-        partners[source] = found[0]
-    return partners
