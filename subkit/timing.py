@@ -544,8 +544,8 @@ _TTML_OFFSET = re.compile(r"(\d+(?:[.,]\d*)?|[.,]\d+)(h|ms|m|s|f|t)?")
 _TTML_UNITS = {"h": Fraction(3600), "m": Fraction(60), "s": Fraction(1), "ms": Fraction(1, 1000)}
 
 
-#: ``note(message, action)``: hears of a deviation a TTML time reader repaired.
-TtmlNote = Callable[[str, str], None]
+#: ``note(category, message, action)``: hears of a deviation a TTML time reader repaired (as for ASS times).
+TtmlNote = Callable[[str, str, str], None]
 
 #: The TTML time expressions: a clock time, ``m:ss.fff`` without hours (a leniency), an offset time.
 TTML_CLOCK = _TTML_CLOCK
@@ -563,17 +563,17 @@ def ttml_clock_seconds(clock: re.Match[str], fps: Fraction, sub_fps: int, note: 
     hours, minutes, seconds = int(clock.group(1)), int(clock.group(2)), int(clock.group(3))
     fraction, frames, sub = clock.group(4), clock.group(5), clock.group(6)
     if minutes > 59 or seconds > 60:
-        note(f"minutes or seconds above 59 in {value!r}", "added them up")
+        note("time-overflow", f"minutes or seconds above 59 in {value!r}", "added them up")
     total = Fraction(hours * 3600 + minutes * 60 + seconds)
     if fraction:
         if "," in fraction:
-            note(f"',' as decimal separator in time {value!r}", "read it as '.'")
+            note("decimal-comma", f"',' as decimal separator in time {value!r}", "read it as '.'")
         digits = fraction[1:]
         if digits:
             total += Fraction(int(digits), 10 ** len(digits))
     elif frames is not None:
         if int(frames) >= fps:
-            note(f"frame {frames} at or above the frame rate in {value!r}", "added it up")
+            note("frame-overflow", f"frame {frames} at or above the frame rate in {value!r}", "added it up")
         total += Fraction(int(frames)) / fps
         if sub:
             total += Fraction(int(sub), sub_fps) / fps
@@ -582,7 +582,7 @@ def ttml_clock_seconds(clock: re.Match[str], fps: Fraction, sub_fps: int, note: 
 
 def ttml_minutes_seconds(short: re.Match[str], note: TtmlNote) -> Fraction:
     """Seconds of ``m:ss.fff`` (a clock time without hours, which some files write); ``note`` hears of it."""
-    note(f"clock time {short.group(0)!r} without hours", "read it as minutes:seconds")
+    note("no-hours", f"clock time {short.group(0)!r} without hours", "read it as minutes:seconds")
     return int(short.group(1)) * 60 + Fraction(short.group(2).replace(",", "."))
 
 
@@ -595,11 +595,11 @@ def ttml_offset_seconds(number_text: str, unit: str | None, fps: Fraction, tick_
     """
     value = number_text + (unit or "")
     if "," in number_text:
-        note(f"',' as decimal separator in time {value!r}", "read it as '.'")
+        note("decimal-comma", f"',' as decimal separator in time {value!r}", "read it as '.'")
         number_text = number_text.replace(",", ".")
     number = Fraction(number_text)
     if unit is None:
-        note(f"time {value!r} has no unit", "read it as seconds")
+        note("no-unit", f"time {value!r} has no unit", "read it as seconds")
         return number
     if unit in _TTML_UNITS:
         return number * _TTML_UNITS[unit]
@@ -607,7 +607,7 @@ def ttml_offset_seconds(number_text: str, unit: str | None, fps: Fraction, tick_
         return number / fps
     if tick_rate is None:
         if number >= 10_000_000:
-            note("tick times without ttp:tickRate", "assumed 10000000 ticks per second")
+            note("tick-rate", "tick times without ttp:tickRate", "assumed 10000000 ticks per second")
             tick_rate = Fraction(10_000_000)
         else:
             tick_rate = Fraction(1)
@@ -635,8 +635,8 @@ def parse_ttml(text: str, *, fps: Fraction = Fraction(30), sub_fps: int = 1, tic
     value = text.strip()
     notes: list[str] = []
 
-    def note(message: str, action: str) -> None:
-        notes.append(message)
+    def note(category: str, message: str, action: str) -> None:
+        notes.append(category)
 
     clock = _TTML_CLOCK.fullmatch(value)
     short = None if clock else _TTML_MINUTES_SECONDS.fullmatch(value)

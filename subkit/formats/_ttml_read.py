@@ -248,20 +248,20 @@ class _Reader:
             return self._clock(value, clock, line)
         short = _MINUTES_SECONDS.fullmatch(value)
         if short:
-            return ttml_minutes_seconds(short, lambda message, action: self.warn(message, action, line))
+            return ttml_minutes_seconds(short, lambda _, message, action: self.warn(message, action, line))
         offset = _OFFSET.fullmatch(value)
         if offset:
             return ttml_offset_seconds(offset.group(1), offset.group(2), self.frame_rate, self.tick_rate,
-                                       lambda message, action: self._note_once(message, action, line))
+                                       lambda category, message, action: self._note(category, message, action, line))
         if value.startswith("wallclock("):
             self.warn(f"wall-clock time {value!r} is not supported", "ignored it", line)
             return None
         self.sink.error(f"unreadable time expression {value!r}", "ignored it", line=line, excerpt=value)
         return None
 
-    def _note_once(self, message: str, action: str, line: int | None) -> None:
+    def _note(self, category: str, message: str, action: str, line: int | None) -> None:
         # The guessed tick rate is said once per document; every other repair at each time.
-        if message.startswith("tick times"):
+        if category == "tick-rate":
             if self.tick_guess_reported:
                 return
             self.tick_guess_reported = True
@@ -271,7 +271,7 @@ class _Reader:
         fraction, frames, sub = clock.group(4), clock.group(5), clock.group(6)
         if not (self.smpte and frames is not None and fraction is None):
             return ttml_clock_seconds(clock, self.frame_rate, self.sub_frame_rate,
-                                      lambda message, action: self.warn(message, action, line))
+                                      lambda _, message, action: self.warn(message, action, line))
         # An SMPTE time base: the label counts frames of the timecode (drop-frame where it says so).
         hours, minutes, seconds = int(clock.group(1)), int(clock.group(2)), int(clock.group(3))
         if minutes > 59 or seconds > 60:
