@@ -81,7 +81,7 @@ def measure(library: str, operation: str, source: Path, target: Path) -> dict[st
 
 def _inputs(folder: Path, cues: int) -> dict[str, Path]:
     """The SRT, WebVTT and ASS files of ``cues`` cues in ``folder``, generated when missing."""
-    srt_file, vtt_file, ass_file = (folder / f"cues-{cues}.{ext}" for ext in ("srt", "vtt", "ass"))
+    srt_file, vtt_file, ass_file = (folder / f"real-{cues}.{ext}" for ext in ("srt", "vtt", "ass"))
     if not (srt_file.exists() and vtt_file.exists()):
         subprocess.run([sys.executable, str(HERE / "generate.py"), "--sizes", str(cues), "--out", str(folder)],
                        check=True, capture_output=True)
