@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
+import functools
+import itertools
 import math
 import os
+import stat
 import types
 import typing
 import warnings
-from collections.abc import Callable, Iterator, Mapping
-from pathlib import PurePath
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path, PurePath
 from typing import IO, Any, Literal, overload
 
 from subkit import _encoding, _io, _magic
@@ -216,6 +220,11 @@ def _loads(
     spec = get(format) if format else None
     detected = spec is None
     hint = language or _encoding.language_from_path(source)
+    if isinstance(data, bytes) and len(data) >= PIECES_FROM:
+        doc = _load_pieces(data[:SNIFF_SIZE], functools.partial(_io.byte_pieces, data), spec, encoding, strict,
+                           source, options_for, options)
+        if doc is not None:
+            return doc
     decoded: _io.Decoded | None = None
     if isinstance(data, bytes) and not (spec.binary if spec else _binary_hit(data)):
         _refuse_non_subtitles(data, source)
@@ -261,6 +270,123 @@ def _loads(
     doc = _check_content(doc, empty, source) if detected else doc
     info = LoadInfo(spec.name, decoded.encoding, decoded.bom, decoded.guessed, decoded.alternative)
     return _finish(doc, spec, info)
+
+
+#: Inputs of this many bytes or more are decoded and read in pieces by readers that can (``read_pieces``).
+PIECES_FROM = 16 << 20
+
+
+def _piece_codec(data: bytes, encoding: str | None) -> tuple[str, int] | None:
+    """The codec of ``data`` and where its text starts, when it needs no guess: named, or by its byte-order mark.
+
+    Without either, UTF-8 is tried (its decoder finds out, piece by piece); a
+    file that is not UTF-8 goes the whole-text way, where legacy code pages are
+    weighed.
+    """
+    if encoding:
+        try:
+            utf8 = codecs.lookup(encoding).name == "utf-8"
+        except LookupError:
+            return None
+        return encoding, 3 if utf8 and data.startswith(codecs.BOM_UTF8) else 0
+    for mark, codec in _io.BOMS:
+        if data.startswith(mark):
+            return codec, len(mark)
+    return "utf-8", 0
+
+
+def _load_pieces(
+    head: bytes,
+    rest: Callable[[int], Iterable[bytes | memoryview]],
+    spec: FormatSpec | None,
+    encoding: str | None,
+    strict: bool,
+    source: str | None,
+    options_for: Callable[[str], Mapping[str, Any]] | None,
+    options: dict[str, Any],
+) -> Document | None:
+    """Read a large input a piece at a time, or ``None`` to read it whole.
+
+    ``head`` is the input's first bytes (at least :data:`SNIFF_SIZE`) and
+    ``rest(offset)`` its bytes from ``offset`` on, in chunks (from memory, or
+    from the file as it is read). The decoded text never exists whole (a file
+    with one character outside Latin-1 would make it up to four times its
+    bytes). ``None`` when the format's reader reads no pieces, the codec needs a
+    guess, the bytes do not decode, or the reader meets what only its
+    whole-text path reads; the caller then reads the whole text as always, so
+    the result never depends on the path.
+
+    Raises:
+        SubkitIOError: reading the file failed.
+        ParseError: the reader failed.
+    """
+    found = _piece_codec(head, encoding)
+    if found is None or (spec is not None and spec.binary) or _magic.describe(head[:64]) or _binary_hit(head):
+        return None
+    detected = spec is None
+    codec, start = found
+    pieces = _io.decode_pieces(rest(start), codec)
+    try:
+        # Detection looks at the first SNIFF_SIZE characters, whatever the size of the pieces.
+        first: list[str] = []
+        count = 0
+        for piece in pieces:
+            first.append(piece)
+            count += len(piece)
+            if count >= SNIFF_SIZE:
+                break
+        if spec is None:
+            path = None if source in (None, "-", "<stdin>") else source
+            spec = detect(head, path, text="".join(first)[:SNIFF_SIZE])
+        reader = getattr(spec.load(), "read_pieces", None)
+        if reader is None or spec.binary:
+            return None
+        if options_for is not None:
+            options = {**options_for(spec.name), **options}
+        opts = _options(spec.load().ReadOptions, f"{spec.name} reader", {"strict": strict, "source": source, **options})
+        with gc_paused():
+            doc: Document | None = reader(itertools.chain(first, pieces), options=opts)
+    except (UnicodeDecodeError, FormatDetectionError):
+        return None  # the whole-text path decides, and says why
+    except SubkitError:
+        raise
+    except OSError as exc:
+        raise SubkitIOError(f"{source}: cannot read: {exc.strerror or exc}", path=source or "",
+                            errno=exc.errno) from None
+    except Exception as exc:  # a reader bug must still surface as a subkit error
+        what = spec.name if spec is not None else "the input"
+        raise ParseError(f"internal error while reading {what}: {type(exc).__name__}: {exc}",
+                         format=spec.name if spec is not None else "", source=source) from exc
+    finally:
+        pieces.close()
+    if doc is None:
+        return None
+    doc = _check_content(doc, False, source) if detected else doc
+    return _finish(doc, spec, LoadInfo(spec.name, codec, start > 0, False, None))
+
+
+def _load_file_pieces(name: str, **kwargs: Any) -> Document | None:
+    """:func:`_load_pieces` of a large regular file, read from the disk as it is parsed (never held whole).
+
+    ``None`` when the file is small, not a regular file, or is read whole after all.
+
+    Raises:
+        SubkitIOError: the file cannot be read.
+        ParseError: the reader failed.
+    """
+    try:
+        with Path(name).open("rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_size < PIECES_FROM:
+                return None
+            head = handle.read(SNIFF_SIZE)
+            if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"#EXTM3U", b"<")) and kwargs["format"] is None:
+                return None  # perhaps a manifest: load() looks
+            return _load_pieces(head, functools.partial(_io.file_pieces, handle), kwargs["format"] and
+                                get(kwargs["format"]), kwargs["encoding"], kwargs["strict"], name,
+                                kwargs["options_for"], kwargs["options"])
+    except OSError as exc:
+        raise SubkitIOError(f"{name}: cannot read: {exc.strerror or exc}", path=name, errno=exc.errno) from None
 
 
 def _refuse_non_subtitles(data: bytes, source: str | None) -> None:
@@ -343,6 +469,12 @@ def load(
         return _load_stream(path, format=format, encoding=encoding, strict=strict, language=language,
                             options_for=options_for, **options)
     name = os.fspath(path)
+    if name != "-":
+        doc = _load_file_pieces(name, format=format, encoding=encoding, strict=strict, options_for=options_for,
+                                options=options)
+        if doc is not None:
+            assert doc.loaded is not None
+            return doc if format else note_misnamed(doc, get(doc.loaded.format), name, strict=strict)
     data = _io.read_bytes(name)
     source = "<stdin>" if name == "-" else name
     # Only a file that starts like a playlist or an MPD imports the manifest reader.

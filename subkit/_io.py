@@ -29,19 +29,25 @@ import re
 import stat
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from subkit.errors import SubkitIOError
 
 __all__ = [
+    "BOMS",
     "CHUNK_CHARS",
+    "PIECE_BYTES",
     "TEMP_PREFIX",
     "Decoded",
     "atomic_write",
+    "byte_pieces",
     "decode",
+    "decode_pieces",
     "encode_chunks",
     "encode_pieces",
+    "file_pieces",
     "normalize_newlines",
     "read_bytes",
     "sweep_stale",
@@ -49,7 +55,8 @@ __all__ = [
     "write_files",
 ]
 
-_BOMS: tuple[tuple[bytes, str], ...] = (
+#: Byte-order marks and their codecs, longest first.
+BOMS: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xfe\x00\x00", "utf-32-le"),
     (b"\x00\x00\xfe\xff", "utf-32-be"),
     (b"\xef\xbb\xbf", "utf-8"),
@@ -121,7 +128,7 @@ def decode(data: bytes, encoding: str | None = None, *, language: str | None = N
             ) from None
         bom = text.startswith("\ufeff")
         return Decoded(text[1:] if bom else text, encoding, bom=bom)
-    for mark, codec in _BOMS:
+    for mark, codec in BOMS:
         if data.startswith(mark):
             try:
                 return Decoded(data[len(mark):].decode(codec), codec, bom=True)
@@ -278,6 +285,57 @@ def encode_pieces(pieces: Iterable[str], encoding: str, *, size: int = CHUNK_CHA
     tail = encoder.encode("".join(gathered), final=True)
     if tail:
         yield tail
+
+
+#: Bytes decoded at a time by :func:`decode_pieces`.
+PIECE_BYTES = 1 << 20
+
+
+def byte_pieces(data: bytes, start: int = 0, size: int = PIECE_BYTES) -> Iterator[memoryview]:
+    """``data[start:]`` in slices of ``size`` bytes, without copying them."""
+    view = memoryview(data)
+    for offset in range(start, len(data), size):
+        yield view[offset : offset + size]
+
+
+def file_pieces(handle: BinaryIO, start: int = 0, size: int = PIECE_BYTES) -> Iterator[bytes]:
+    """The bytes of an open file from ``start`` on, ``size`` at a time.
+
+    Raises:
+        OSError: reading failed.
+    """
+    handle.seek(start)
+    while chunk := handle.read(size):
+        yield chunk
+
+
+def decode_pieces(chunks: Iterable[bytes | memoryview], codec: str) -> Generator[str, None, None]:
+    """Bytes given in chunks, decoded as they come, in pieces that end at a line end, newlines normalized.
+
+    The pieces join to ``normalize_newlines(b"".join(chunks).decode(codec))``,
+    but the whole text never exists at once: a file holding one character
+    outside Latin-1 would make that text two or four times its bytes. A piece
+    ends after a ``\n`` (or a ``\r``, when no ``\n`` can follow it), so a line
+    never straddles two pieces; only the last piece may end without one.
+
+    Raises:
+        LookupError: unknown codec.
+        UnicodeDecodeError: bytes the codec cannot decode (as the pieces are asked for).
+    """
+    decoder = codecs.getincrementaldecoder(codec)()
+    carry = ""
+    for chunk in chunks:
+        text = carry + decoder.decode(chunk)
+        # A last \r may be the first half of a \r\n: it waits for the next piece.
+        cut = max(text.rfind("\n"), text.rfind("\r", 0, len(text) - 1)) + 1
+        if cut == 0:
+            carry = text
+            continue
+        carry = text[cut:]
+        yield normalize_newlines(text[:cut])
+    text = carry + decoder.decode(b"", final=True)
+    if text:
+        yield normalize_newlines(text)
 
 
 def _write_all(fd: int, data: bytes | Iterable[bytes]) -> None:

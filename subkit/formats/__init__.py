@@ -170,7 +170,8 @@ def detect(
                     from subkit._io import decode
 
                     head_text = decode(head_bytes, encoding).text
-                sniffed_text = head_text.lstrip("\ufeff")
+                # Sniffers see "\n" line ends, as readers do (old Mac files end lines with a lone CR).
+                sniffed_text = head_text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
             if spec.may_match(sniffed_text) and spec.load().sniff(sniffed_text):
                 candidates.append(spec)
     by_ext = _by_extension(path) if path and path != "-" else []

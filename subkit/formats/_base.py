@@ -69,10 +69,10 @@ class LineCounter:
 
     __slots__ = ("data", "line", "offset")
 
-    def __init__(self, data: str) -> None:
+    def __init__(self, data: str, line: int = 1) -> None:
         self.data = data
         self.offset = 0
-        self.line = 1
+        self.line = line
 
     def __call__(self, offset: int) -> int:
         if offset >= self.offset:

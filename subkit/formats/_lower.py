@@ -26,7 +26,7 @@ vocabulary.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -142,6 +142,14 @@ class Lowered:
             else:
                 self._cues = list(enumerate(self.doc.cues))
         return self._cues
+
+    def each(self) -> Iterator[tuple[int, Cue]]:
+        """:attr:`cues` one at a time, without the list of them all where none was needed (a large file's)."""
+        if self._cues is not None:
+            return iter(self._cues)
+        if self._drop_comments:
+            return ((index, cue) for index, cue in enumerate(self.doc.cues) if not cue.comment)
+        return enumerate(self.doc.cues)
 
 
 def is_empty(cue: Cue) -> bool:

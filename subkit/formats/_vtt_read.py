@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Final, NamedTuple
 
@@ -199,6 +199,8 @@ class _Parser:
         self.ids: set[str] = set()
         self.previous_start = -1
         self.cues: list[_RawCue] = []
+        # Cues read from earlier pieces of the file (read_pieces), for the notes' places.
+        self.cue_base = 0
         # Blocks dropped for a bad timing line, and text blocks without one (for the "no cues" summary).
         self.bad_timings = 0
         self.untimed_blocks = 0
@@ -213,7 +215,12 @@ class _Parser:
 
     # -- the file algorithm -----------------------------------------------
 
-    def run(self) -> ParsedFile:
+    def run(self, *, summary: bool = True) -> ParsedFile:
+        """Read the signature, the header and the blocks of :attr:`data`.
+
+        ``summary=False`` leaves out the error saying no cue could be read
+        (more of the file follows, through :meth:`feed`).
+        """
         data = self.data
         if len(data) < 6:
             raise self.sink.fail("not a WebVTT file: shorter than the WEBVTT signature", line=1, excerpt=data)
@@ -262,7 +269,7 @@ class _Parser:
             self._body(pos)
         else:
             self._slow_body(pos)
-        if not self.cues and (self.bad_timings or self.untimed_blocks):
+        if summary and not self.cues and (self.bad_timings or self.untimed_blocks):
             # Every would-be cue failed: say so once, above the errors of the blocks.
             what = []
             if self.bad_timings:
@@ -274,6 +281,18 @@ class _Parser:
                 "returned no cues (each skipped block is reported at its line)",
             )
         return self.result
+
+    def feed(self, data: str, line: int) -> None:
+        """Read the blocks of a later piece of the file (whole blocks, its first line being ``line``).
+
+        The cues already taken from :attr:`cues` are counted in :attr:`cue_base`.
+        """
+        self.data = data
+        self.line_of = LineCounter(data, line)
+        if self.fast:
+            self._body(0)
+        else:
+            self._slow_body(0)
 
     def _header(self, first_rest: str, lines: list[str], offset: int) -> None:
         # "WEBVTT Language: en": the place the writer uses (W3C has no header lines after the signature).
@@ -457,7 +476,7 @@ class _Parser:
         elif buffer:
             text = "\n".join(buffer)
             if _is_note(text):
-                self.result.notes.append(Note(text=text[5:], before_cue=len(self.cues)))
+                self.result.notes.append(Note(text=text[5:], before_cue=self.cue_base + len(self.cues)))
             elif _is_keyword_line(buffer[0], "STYLE") and len(buffer) > 1:
                 # W3C ignores STYLE blocks after the first cue; browsers lose them. We keep them.
                 self.warn("STYLE block after the first cue", "kept it", first_offset)
@@ -768,61 +787,146 @@ def _read(data: str, options: ReadOptions) -> Document:
         obsolete_keywords=options.obsolete_keywords, lenient_signature=options.lenient_signature,
     )
     parsed = parser.run()
-    classes = color_classes(parsed.stylesheets)
-    style_cache = StyleCache(classes)
-    plans = TextPlans(classes, style_cache)
-    trees = _TreeCheck(parsed.stylesheets)
-    line_of = parser.line_of
-    cues: list[Cue] = []
-    append = cues.append
-    # The parser checked the times (ints, end >= start) and runs are split at line breaks,
-    # so cues and runs can be built with the model's trusted constructors where they apply.
-    # Taken from the end of the reversed list, each raw cue is freed as soon as its cue is built.
-    raw = parser.cues
-    raw.reverse()
-    take = raw.pop
-    while raw:
-        offset, ident, start_ms, end_ms, placement, text = take()
-        if "<" not in text and "&" not in text:
-            # No markup: skip the cue text parser.
-            if "\n" not in text:
-                content: tuple[ContentItem, ...] = (_trusted_run(text),) if text else ()
-            else:
-                first, _, rest = text.partition("\n")
-                if first and rest and "\n" not in rest:
-                    content = (_trusted_run(first), _BREAK, _trusted_run(rest))
+    builder = _CueBuilder(parsed.stylesheets, sink)
+    builder.take(parser.cues, parser.line_of)
+    return _document(parsed, builder.cues, sink)
+
+
+def read_pieces(pieces: Iterable[str], *, options: ReadOptions) -> Document | None:
+    """Read a large file given in pieces of whole lines, or ``None`` when :func:`read` must have it whole.
+
+    The parser goes through the file a run of whole blocks at a time, and the
+    cues of each run are built before the next is read, so neither the text
+    nor the parser's raw cues exist whole. ``None`` where the joined text could
+    read otherwise: NUL characters or a byte-order mark (which :func:`read`
+    replaces first), a STYLE block after the cues were built with the ones
+    before it, a file without cues (the whole-text reading says why), and
+    strict reading (which must name the file's first flaw, as the
+    whole-text reading does).
+    """
+    if options.strict:
+        return None
+    runs = _block_runs(pieces)
+    first = next(runs, "")
+    if "\x00" in first or first.startswith("\ufeff"):
+        return None
+    sink = DiagnosticSink(NAME, options)
+    parser = _Parser(first, sink, lenient_timestamps=options.lenient_timestamps,
+                     obsolete_keywords=options.obsolete_keywords, lenient_signature=options.lenient_signature)
+    parsed = parser.run(summary=False)
+    # The cues are built with the stylesheets that come before the first of them.
+    builder: _CueBuilder | None = None
+    sheets = 0
+    line = 1 + first.count("\n")
+    del first
+    while True:
+        if builder is None and parser.cues:
+            builder = _CueBuilder(parsed.stylesheets, sink)
+            sheets = len(parsed.stylesheets)
+        if builder is not None:
+            parser.cue_base += len(parser.cues)
+            builder.take(parser.cues, parser.line_of)
+        run = next(runs, None)
+        if run is None:
+            break
+        if "\x00" in run:
+            return None
+        parser.feed(run, line)
+        line += run.count("\n")
+    if builder is None or len(parsed.stylesheets) != sheets:
+        return None
+    return _document(parsed, builder.cues, sink)
+
+
+def _block_runs(pieces: Iterable[str]) -> Iterator[str]:
+    """The joined ``pieces`` cut after a blank line (``\\n\\n``) where a piece has one: runs of whole blocks.
+
+    Every block ends at the first blank line after its start, so no block
+    spans a cut, and what follows a cut is where the file parser looks for
+    the next block.
+    """
+    carry = ""
+    for piece in pieces:
+        text = carry + piece if carry else piece
+        cut = text.rfind("\n\n") + 2
+        if cut < 2:
+            carry = text
+            continue
+        carry = text[cut:]
+        yield text[:cut]
+    if carry:
+        yield carry
+
+
+class _CueBuilder:
+    """Turns the parser's raw cues into model cues, with the style caches of one file's stylesheets."""
+
+    def __init__(self, stylesheets: list[str], sink: DiagnosticSink) -> None:
+        classes = color_classes(stylesheets)
+        self.classes = classes
+        self.style_cache = StyleCache(classes)
+        self.plans = TextPlans(classes, self.style_cache)
+        self.trees = _TreeCheck(stylesheets)
+        self.sink = sink
+        self.cues: list[Cue] = []
+
+    def take(self, raw: list[_RawCue], line_of: LineCounter) -> None:
+        """Build the cues of ``raw`` (emptied as it goes: each raw cue is freed as soon as its cue is built)."""
+        sink = self.sink
+        plans = self.plans
+        trees = self.trees
+        append = self.cues.append
+        # The parser checked the times (ints, end >= start) and runs are split at line breaks,
+        # so cues and runs can be built with the model's trusted constructors where they apply.
+        raw.reverse()
+        take = raw.pop
+        while raw:
+            offset, ident, start_ms, end_ms, placement, text = take()
+            if "<" not in text and "&" not in text:
+                # No markup: skip the cue text parser.
+                if "\n" not in text:
+                    content: tuple[ContentItem, ...] = (_trusted_run(text),) if text else ()
                 else:
-                    content = content_from_text(text)
-            append(_trusted_cue(start_ms, end_ms, content, ident, placement))
-            continue
-        parts = split_tags(text)
-        plan = plans.get(parts)
-        if plan is not None:
-            # A tag sequence seen before (or simple enough): built without the tree.
-            if plan.problems:
-                line = line_of(offset) + 1
-                excerpt = text.split("\n", 1)[0]
-                for message, action in plan.problems:
-                    sink.warn(message, action, line=line, excerpt=excerpt)
-            content = apply_plan(plan, parts)
-            cue = _trusted_cue(start_ms, end_ms, content, ident, placement, plan.speaker, plan.language)
-            kept = trees.kept(cue, text, plan, parts, plan.problems) if "<" in text else None
-            if kept is not None:
-                cue = _trusted_cue(start_ms, end_ms, content, ident, placement, plan.speaker, plan.language,
-                                  FrozenMap({CUE_TEXT_KEY: kept}))
-            append(cue)
-            continue
+                    first, _, rest = text.partition("\n")
+                    if first and rest and "\n" not in rest:
+                        content = (_trusted_run(first), _BREAK, _trusted_run(rest))
+                    else:
+                        content = content_from_text(text)
+                append(_trusted_cue(start_ms, end_ms, content, ident, placement))
+                continue
+            parts = split_tags(text)
+            plan = plans.get(parts)
+            if plan is not None:
+                # A tag sequence seen before (or simple enough): built without the tree.
+                if plan.problems:
+                    line = line_of(offset) + 1
+                    excerpt = text.split("\n", 1)[0]
+                    for message, action in plan.problems:
+                        sink.warn(message, action, line=line, excerpt=excerpt)
+                content = apply_plan(plan, parts)
+                cue = _trusted_cue(start_ms, end_ms, content, ident, placement, plan.speaker, plan.language)
+                kept = trees.kept(cue, text, plan, parts, plan.problems) if "<" in text else None
+                if kept is not None:
+                    cue = _trusted_cue(start_ms, end_ms, content, ident, placement, plan.speaker, plan.language,
+                                      FrozenMap({CUE_TEXT_KEY: kept}))
+                append(cue)
+                continue
+            append(self._parsed(offset, ident, start_ms, end_ms, placement, text, parts, line_of))
+
+    def _parsed(self, offset: int, ident: str | None, start_ms: int, end_ms: int, placement: Placement, text: str,
+                parts: list[str], line_of: LineCounter) -> Cue:
+        """A cue whose text goes through the cue text parser (markup not seen before)."""
         problems: list[tuple[str, str]] = []
         root = parse_cue_text(text, problems)
         tree_problems = list(problems)
-        flat = flatten(root, start_ms, end_ms, classes, style_cache)
+        flat = flatten(root, start_ms, end_ms, self.classes, self.style_cache)
         problems.extend(flat.problems)
         if problems:
             line = line_of(offset) + 1
             # One excerpt per cue, not per problem: a line with thousands of bad tags stays linear.
             excerpt = text.split("\n", 1)[0]
             for message, action in problems:
-                sink.warn(message, action, line=line, excerpt=excerpt)
+                self.sink.warn(message, action, line=line, excerpt=excerpt)
         cue = Cue(
             start_ms=start_ms,
             end_ms=end_ms,
@@ -842,13 +946,16 @@ def _read(data: str, options: ReadOptions) -> Document:
                 key = _skeleton(parts)
                 if flat.words and not key[-1] and flat.words[0].start_ms == start_ms:
                     key = None  # a first timestamp at the cue start: the writer leaves it out
-            kept = trees.kept(cue, text, key, parts, tree_problems, root)
+            kept = self.trees.kept(cue, text, key, parts, tree_problems, root)
         if kept is not None:
             extra = {CUE_TEXT_KEY: kept}
             if flat.words:
                 extra[CUE_TIMES_KEY] = f"{start_ms} {end_ms}"
             cue = cue.replace(extra=FrozenMap(extra))
-        append(cue)
+        return cue
+
+
+def _document(parsed: ParsedFile, cues: list[Cue], sink: DiagnosticSink) -> Document:
     header = {HEADER_KEY: parsed.header} if parsed.header is not None else {}
     return Document(
         cues=tuple(cues),

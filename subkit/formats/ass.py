@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -88,7 +88,7 @@ from subkit.model import (
 )
 from subkit.timing import ass_round, parse_ass
 
-__all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
+__all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "read", "read_pieces", "sniff", "write"]
 
 NAME = "ass"
 
@@ -336,9 +336,11 @@ class _Pending:
 class _ScriptReader:
     """One pass over the lines of a script."""
 
-    def __init__(self, data: str, options: BaseReadOptions, name: str) -> None:
+    def __init__(self, lines: Iterable[str], options: BaseReadOptions, name: str) -> None:
         self.sink = DiagnosticSink(name, options)
-        self.lines = data.split("\n")
+        self.lines = lines
+        # The first line with text, for saying what a file without sections holds.
+        self.first_text: str | None = None
         self.flavour: Flavour = "ass"
         self.header: dict[str, str] = {}
         self.comments: list[str] = []
@@ -394,16 +396,18 @@ class _ScriptReader:
                     break
                 self._line(*handed)
         self._finish_attachment()
-        if not self.seen_section and any(line.strip() for line in self.lines):
+        if not self.seen_section and self.first_text is not None:
             raise self.sink.fail(
                 "not a SubStation script: no [Script Info], [V4+ Styles] or [Events] section",
                 line=1,
-                excerpt=next(line for line in self.lines if line.strip()),
+                excerpt=self.first_text,
             )
 
     def _line(self, number: int, line: str) -> None:
         """Read one line through the general path."""
         self.line_no = number
+        if self.first_text is None and line.strip():
+            self.first_text = line
         if line.startswith("\ufeff"):
             line = line.lstrip("\ufeff")
         stripped = line.strip()
@@ -925,13 +929,13 @@ class _ScriptReader:
         )
 
 
-def read_script(data: str, options: BaseReadOptions, source_format: str) -> Document:
-    """Parse an ASS or SSA script (the flavour comes from the content).
+def read_script(data: str | Iterable[str], options: BaseReadOptions, source_format: str) -> Document:
+    """Parse an ASS or SSA script (the flavour comes from the content), given whole or in pieces of whole lines.
 
     Raises:
         ParseError: no section in non-empty input, or (strict) any flaw.
     """
-    reader = _ScriptReader(data, options, source_format)
+    reader = _ScriptReader(data.split("\n") if isinstance(data, str) else _piece_lines(data), options, source_format)
     try:
         reader.run()
         return reader.document(source_format)
@@ -941,6 +945,16 @@ def read_script(data: str, options: BaseReadOptions, source_format: str) -> Docu
         reader.contexts.clear()
 
 
+def _piece_lines(pieces: Iterable[str]) -> Iterator[str]:
+    """The lines of the joined ``pieces``, as ``"".join(pieces).split("\\n")`` gives them, a piece at a time."""
+    carry = ""
+    for piece in pieces:
+        lines = (carry + piece if carry else piece).split("\n")
+        carry = lines.pop()
+        yield from lines
+    yield carry
+
+
 def read(data: str, *, options: ReadOptions) -> Document:
     """Parse ASS text (``\\n`` newlines) into a document.
 
@@ -948,6 +962,15 @@ def read(data: str, *, options: ReadOptions) -> Document:
         ParseError: the text is not a SubStation script, or (strict) any flaw.
     """
     return read_script(data, options, NAME)
+
+
+def read_pieces(pieces: Iterable[str], *, options: ReadOptions) -> Document:
+    """:func:`read` of a large file given in pieces of whole lines, never holding its text or its lines.
+
+    Raises:
+        ParseError: the text is not a SubStation script, or (strict) any flaw.
+    """
+    return read_script(pieces, options, NAME)
 
 
 # ---------------------------------------------------------------- writing

@@ -25,7 +25,7 @@ Leniencies (each recorded as a diagnostic; ``strict=True`` raises instead):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from subkit.formats._base import BaseReadOptions, BaseWriteOptions, DiagnosticSink, LineCounter
@@ -139,21 +139,31 @@ def read(data: str, *, options: ReadOptions) -> Document:
     """
     # Three `in` tests are a hundred times faster than one regex search over the file.
     if "\x00" not in data and "\u200b" not in data and "\ufeff" not in data:
-        regular = _read_regular(data)
+        regular = _read_regular(_blocks(data))
         if regular is not None:
             return regular
     return _read_lenient(data, options)
 
 
-def _read_regular(data: str) -> Document | None:
-    """Read a file of regular blocks (index, canonical timing line, text), else ``None``."""
+def read_pieces(pieces: Iterable[str], *, options: ReadOptions) -> Document | None:
+    """Read a large file given in pieces of whole lines, or ``None`` when :func:`read` must have it whole.
+
+    Only the fast path of :func:`read` reads pieces (it gives the same result
+    as reading their join); at the first irregularity the caller reads the
+    joined text with :func:`read`.
+    """
+    return _read_regular(_piece_blocks(pieces))
+
+
+def _read_regular(blocks: Iterable[str]) -> Document | None:
+    """Read regular blocks (index, canonical timing line, text), else ``None``."""
     cues: list[Cue] = []
     append = cues.append
     timing_shape = _CANONICAL.fullmatch
     long_shape = _LONG_HOURS.fullmatch
     hidden_timing = _TIMING.search
     placement = NOWHERE
-    for block in _blocks(data):
+    for block in blocks:
         if not block:
             continue
         if block[0] == "\n":
@@ -228,6 +238,28 @@ def _blocks(data: str) -> Iterator[str]:
             return
         yield data[start:cut]
         start = cut + 2
+
+
+def _piece_blocks(pieces: Iterable[str]) -> Iterator[str]:
+    """The blocks of the joined ``pieces``, as :func:`_blocks` gives them, never holding more than two pieces.
+
+    A piece with a character that sends :func:`read` to the lenient path gives
+    a block the fast path refuses (``"\\x00"``), which ends the reading there.
+    """
+    carry = ""
+    for piece in pieces:
+        if "\x00" in piece or "\u200b" in piece or "\ufeff" in piece:
+            yield "\x00"
+            return
+        text = carry + piece if carry else piece
+        # The same leftmost scan as _blocks: what follows the last separator found waits for the next piece.
+        start = 0
+        find = text.find
+        while (cut := find("\n\n", start)) >= 0:
+            yield text[start:cut]
+            start = cut + 2
+        carry = text[start:]
+    yield carry
 
 
 def _may_hide_timing(body: str) -> bool:
@@ -568,7 +600,7 @@ def write_pieces(doc: Document, *, options: WriteOptions, report: LossReport) ->
     out: list[str] = []
     lost_position = 0
     first_lost: int | None = None
-    for index, (number, cue) in enumerate(lowered.cues, 1):
+    for index, (number, cue) in enumerate(lowered.each(), 1):
         start, end = cue.start_ms, cue.end_ms
         timing = f"{fmt(start)} --> {fmt(end)}"
         placement = cue.placement

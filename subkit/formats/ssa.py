@@ -23,13 +23,14 @@ The writer emits SSA field lists, ``\\a`` legacy alignment, decimal colours
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from subkit.formats import ass
 from subkit.formats.ass import detect_flavour, read_script, write_script
 from subkit.model import Document, LossReport
 
-__all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write"]
+__all__ = ["FEATURES", "LOWERING", "NAME", "ReadOptions", "WriteOptions", "read", "read_pieces", "sniff", "write"]
 
 NAME = "ssa"
 
@@ -61,6 +62,15 @@ def read(data: str, *, options: ReadOptions) -> Document:
         ParseError: the text is not a SubStation script, or (strict) any flaw.
     """
     return read_script(data, options, NAME)
+
+
+def read_pieces(pieces: Iterable[str], *, options: ReadOptions) -> Document:
+    """:func:`read` of a large file given in pieces of whole lines, never holding its text or its lines.
+
+    Raises:
+        ParseError: the text is not a SubStation script, or (strict) any flaw.
+    """
+    return read_script(pieces, options, NAME)
 
 
 def write(doc: Document, *, options: WriteOptions, report: LossReport) -> str:

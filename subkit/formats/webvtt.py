@@ -77,7 +77,7 @@ from subkit.formats._vtt_common import (
 from subkit.formats._vtt_common import (
     color_classes as color_classes,
 )
-from subkit.formats._vtt_read import ParsedCue, ParsedFile, parse_file, read
+from subkit.formats._vtt_read import ParsedCue, ParsedFile, parse_file, read, read_pieces
 from subkit.formats._vtt_write import LOWERING, write, write_pieces
 
 __all__ = [
@@ -90,6 +90,7 @@ __all__ = [
     "WriteOptions",
     "parse_file",
     "read",
+    "read_pieces",
     "sniff",
     "write",
     "write_pieces",

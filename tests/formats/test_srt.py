@@ -233,7 +233,7 @@ def test_alignment_tags_keep_the_fast_path() -> None:
     from subkit.formats import srt as srt_module
 
     text = "1\n00:00:01,000 --> 00:00:02,000\n{\\an8}<i>Top</i>\n\n2\n00:00:03,000 --> 00:00:04,000\n{\\an7}\nLeft\n"
-    fast = srt_module._read_regular(text)
+    fast = srt_module._read_regular(srt_module._blocks(text))
     assert fast is not None
     assert [cue.placement.align for cue in fast] == [8, 7]
     assert fast.cues == srt_module._read_lenient(text, srt_module.ReadOptions()).cues
@@ -243,7 +243,7 @@ def test_alignment_tags_keep_the_fast_path() -> None:
 def test_fast_path_matches_lenient_reader(text: str) -> None:
     from subkit.formats import srt as srt_module
 
-    fast = srt_module._read_regular(text)
+    fast = srt_module._read_regular(srt_module._blocks(text))
     if fast is not None:
         lenient = srt_module._read_lenient(text, srt_module.ReadOptions())
         assert fast.cues == lenient.cues
