@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -468,13 +468,13 @@ class Cue:
             type(self.start_ms) is int
             and type(self.end_ms) is int
             and self.end_ms >= self.start_ms
-            and type(self.content) is tuple
+            and type(_stored_content(self)) is tuple
             and type(self.words) is tuple
             and type(self.extra) is FrozenMap
         ):
             _check(type(self.start_ms) is int and type(self.end_ms) is int, "Cue times must be int milliseconds")
             _check(self.end_ms >= self.start_ms, f"Cue ends before it starts: {self.start_ms} > {self.end_ms}")
-            _check(isinstance(self.content, tuple), "Cue.content must be a tuple")
+            _check(isinstance(_stored_content(self), tuple), "Cue.content must be a tuple")
             _check(isinstance(self.words, tuple), "Cue.words must be a tuple")
             _freeze(self, "extra")
 
@@ -485,6 +485,9 @@ class Cue:
 
     def plain_text(self) -> str:
         """The text without formatting, hard breaks as ``\\n``; raw markup left out."""
+        stored = _stored_content(self)
+        if type(stored) is str:
+            return stored
         parts: list[str] = []
         for item in self.content:
             if type(item) is Run:
@@ -901,6 +904,44 @@ _MODEL_TYPES: tuple[type, ...] = (
 for _type in _MODEL_TYPES:
     _type.__setattr__ = _refuse_assignment  # type: ignore[method-assign,assignment]
     _type.__delattr__ = _refuse_deletion  # type: ignore[method-assign,assignment]
+
+
+class _CueContent:
+    """:attr:`Cue.content`, which a cue stores as its tuple or, when a reader built it from plain text, as that text.
+
+    A million-cue file of plain text would otherwise hold a tuple and a
+    :class:`Run` for every line of every cue, more than the text itself. A
+    stored text stands for ``content_from_text(text)``: reading the field builds
+    those runs (each time: the text is what stays), so nothing outside the model
+    can tell the two apart (equality, hashing, pickling and ``replace`` all
+    read the field). Writers that write plain text as it is look at the stored
+    value with :func:`_stored_content` first. Only the trusted constructors
+    store text: the public constructor still requires a tuple.
+    """
+
+    __slots__ = ("_get", "_set")
+
+    def __init__(self, slot: Any) -> None:
+        self._get = slot.__get__
+        self._set = slot.__set__
+
+    def __get__(self, cue: Any, owner: Any = None) -> Any:
+        if cue is None:
+            return self
+        stored = self._get(cue)
+        return content_from_text(stored) if type(stored) is str else stored
+
+    def __set__(self, cue: Any, value: Any) -> None:
+        self._set(cue, value)
+
+
+#: The slot behind :attr:`Cue.content`.
+_CONTENT_SLOT: Any = vars(Cue)["content"]
+Cue.content = _CueContent(_CONTENT_SLOT)  # type: ignore[assignment,misc]
+
+#: ``_stored_content(cue)``: what the cue stores for its content, a tuple or the plain text it stands for
+#: (``content_from_text(text)``), for writers that write plain text as it is.
+_stored_content: Callable[[Cue], Content | str] = _CONTENT_SLOT.__get__
 
 
 def _shell(cls: type) -> type:

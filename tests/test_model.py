@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from subkit.errors import FrozenModelError, ModelError, SubkitError, UnsupportedFeatureError
 from subkit.model import (
@@ -181,3 +183,28 @@ def test_cue_replace_text_builds_content_and_drops_words() -> None:
         cue.replace(text="x", content=())
     with pytest.raises(ModelError):
         cue.replace(nonsense=1)
+
+
+@given(st.text(alphabet=st.sampled_from("ab \n\u3000é"), max_size=12))
+def test_a_cue_storing_plain_text_is_the_cue_of_its_runs(text: str) -> None:
+    """Readers store plain text as it is; nothing outside the model can tell it from the runs it stands for."""
+    import copy
+    import pickle
+
+    from subkit.model import _stored_content, _trusted_cue
+
+    stored = _trusted_cue(0, 1000, text or ())
+    built = Cue(start_ms=0, end_ms=1000, content=content_from_text(text))
+    assert stored == built and hash(stored) == hash(built)
+    assert stored.content == built.content and type(stored.content) is tuple
+    assert stored.plain_text() == built.plain_text() == text
+    assert pickle.loads(pickle.dumps(stored)) == built
+    assert copy.deepcopy(stored) == built
+    assert stored.replace(end_ms=2000) == built.replace(end_ms=2000)
+    assert repr(stored) == repr(built)
+    assert _stored_content(stored) == (text or ())
+
+
+def test_the_public_constructor_still_wants_a_tuple_of_content() -> None:
+    with pytest.raises(ModelError, match="tuple"):
+        Cue(start_ms=0, end_ms=1, content="plain")  # type: ignore[arg-type]

@@ -46,7 +46,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from subkit.model import NOWHERE, PLAIN, Cue, Document, LineBreak, LossReport, Placement, Raw, Run, RunStyle
+from subkit.model import (
+    NOWHERE,
+    PLAIN,
+    Cue,
+    Document,
+    LineBreak,
+    LossReport,
+    Placement,
+    Raw,
+    Run,
+    RunStyle,
+    _stored_content,
+)
 
 __all__ = ["FEATURE_MESSAGES", "cue_features", "document_features", "report_unsupported"]
 
@@ -94,7 +106,8 @@ _ORDER = {name: index for index, name in enumerate(FEATURE_MESSAGES)}
 def cue_features(cue: Cue, raw_format: str | None = None) -> set[str]:
     """The feature keys ``cue`` uses; raw markup of ``raw_format`` does not count."""
     found: set[str] = set()
-    for item in cue.content:
+    stored = _stored_content(cue)
+    for item in () if type(stored) is str else stored:  # plain text uses no feature
         if type(item) is Run:
             if item.style is not PLAIN:  # the usual run: no feature
                 _style_features(item.style, found)

@@ -32,7 +32,7 @@ from typing import Literal
 
 from subkit.formats._base import BaseWriteOptions
 from subkit.formats._features import FEATURE_MESSAGES, report_unsupported
-from subkit.model import Cue, Document, LossReport, Run
+from subkit.model import Cue, Document, LossReport, Run, _stored_content
 
 __all__ = ["LOSS_KEYS", "LOWERING_KEYS", "Lowered", "Lowering", "is_empty", "lower"]
 
@@ -154,7 +154,10 @@ class Lowered:
 
 def is_empty(cue: Cue) -> bool:
     """Whether ``cue`` has no text to show (only spaces, line breaks or foreign markup)."""
-    return not any(type(item) is Run and item.text.strip() for item in cue.content)
+    stored = _stored_content(cue)
+    if type(stored) is str:
+        return not stored.strip()
+    return not any(type(item) is Run and item.text.strip() for item in stored)
 
 
 def lower(

@@ -33,7 +33,6 @@ from subkit.formats._vtt_cuetext import (
 from subkit.formats._vtt_write import Writer, without_ignored
 from subkit.model import (
     NOWHERE,
-    ContentItem,
     Cue,
     Document,
     FrozenMap,
@@ -43,8 +42,6 @@ from subkit.model import (
     Placement,
     Region,
     _trusted_cue,
-    _trusted_run,
-    content_from_text,
 )
 from subkit.timing import format_vtt, parse_vtt_loose, vtt_fields_ms
 
@@ -883,16 +880,8 @@ class _CueBuilder:
         while raw:
             offset, ident, start_ms, end_ms, placement, text = take()
             if "<" not in text and "&" not in text:
-                # No markup: skip the cue text parser.
-                if "\n" not in text:
-                    content: tuple[ContentItem, ...] = (_trusted_run(text),) if text else ()
-                else:
-                    first, _, rest = text.partition("\n")
-                    if first and rest and "\n" not in rest:
-                        content = (_trusted_run(first), _BREAK, _trusted_run(rest))
-                    else:
-                        content = content_from_text(text)
-                append(_trusted_cue(start_ms, end_ms, content, ident, placement))
+                # No markup: the cue stores the text as it is (it stands for content_from_text(text)).
+                append(_trusted_cue(start_ms, end_ms, text or (), ident, placement))
                 continue
             parts = split_tags(text)
             plan = plans.get(parts)

@@ -50,6 +50,7 @@ from subkit.model import (
     Raw,
     Run,
     RunStyle,
+    _stored_content,
 )
 from subkit.timing import format_vtt
 
@@ -648,7 +649,8 @@ class Writer:
         doc = self.doc
         # Colours first: the STYLE block with generated rules precedes the cues.
         for cue in doc.cues if self.css else ():
-            for item in cue.content:
+            stored = _stored_content(cue)
+            for item in () if type(stored) is str else stored:  # plain text has no colour
                 if type(item) is Run and item.style is not PLAIN:
                     if item.style.color is not None:
                         self.colors.name("color", item.style.color)
@@ -696,7 +698,7 @@ class Writer:
                 continue
             start_ms = cue.start_ms
             end_ms = cue.end_ms
-            content = cue.content
+            content = _stored_content(cue)
             if (
                 start_ms < 0 or end_ms < 0 or cue.extra is not EMPTY or cue.words or cue.speaker is not None
                 or cue.language is not None
@@ -715,10 +717,11 @@ class Writer:
                     append("\n\n" + self.cue_block(cue, index, self.settings_lost))
                     continue
             # The payload: one run (without ruby), or plain runs and line breaks without an empty line.
-            first = content[0] if len(content) == 1 else None
-            if type(first) is Run and first.style is PLAIN:
-                style, text = PLAIN, first.text
+            plain = _plain_payload(content)
+            if plain is not None:
+                style, text = PLAIN, plain
             else:
+                content = cue.content
                 uniform = _uniform_lines(content)
                 if uniform is None:
                     mixed = self._mixed(cue, index)
@@ -814,6 +817,17 @@ def _add_region(parts: list[str], region: str, size: float | None) -> None:
         parts.append(f"region:{region}")
     else:
         parts.insert(0, f"region:{region}")
+
+
+def _plain_payload(stored: tuple[ContentItem, ...] | str) -> str | None:
+    """The text of content that is plain text without an empty line (one plain run, or stored text), else ``None``."""
+    if type(stored) is str:
+        return stored if stored and "\n\n" not in stored and stored[0] != "\n" and stored[-1] != "\n" else None
+    if len(stored) == 1:
+        only = stored[0]
+        if type(only) is Run and only.style is PLAIN:
+            return only.text
+    return None
 
 
 def _uniform_lines(content: tuple[ContentItem, ...]) -> tuple[RunStyle, str] | None:

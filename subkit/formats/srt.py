@@ -46,13 +46,14 @@ from subkit.model import (
     Raw,
     Run,
     RunStyle,
+    _stored_content,
     _trusted_cue,
     _trusted_run,
     content_from_text,
 )
 from subkit.timing import SRT_TIME, clock_ms
 
-__all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "sniff", "write", "write_pieces"]
+__all__ = ["FEATURES", "NAME", "ReadOptions", "WriteOptions", "read", "read_pieces", "sniff", "write", "write_pieces"]
 
 NAME = "srt"
 
@@ -208,14 +209,11 @@ def _read_regular(blocks: Iterable[str]) -> Document | None:
             content = _markup_items(body, unknown) if body else ()
             if unknown:
                 return None
-        elif "\n" in body:
-            first, _, rest = body.partition("\n")
-            if first and rest and "\n" not in rest:  # two lines, the commonest shape: content_from_text's result
-                content = (_trusted_run(first), _BREAK, _trusted_run(rest))
-            else:
-                content = content_from_text(body)
         else:
-            content = (_trusted_run(body),)
+            # Plain text: the cue stores it as it is and stands for content_from_text(body).
+            append(_trusted_cue(start, end, body, None, placement))
+            placement = NOWHERE
+            continue
         append(_trusted_cue(start, end, content, None, placement))
         placement = NOWHERE
     if not cues:
@@ -519,7 +517,12 @@ def _merge_runs(items: list[ContentItem]) -> tuple[ContentItem, ...]:
 
 
 def _content_text(cue: Cue) -> str:
-    content = cue.content
+    content = _stored_content(cue)
+    if type(content) is str:  # plain text, stored as it is
+        text = content
+        if "\n\n" in text or text.startswith("\n") or text.endswith("\n"):
+            text = "\n".join(line for line in text.split("\n") if line)
+        return text
     if len(content) == 1:
         only = content[0]
         if type(only) is Run and only.style is PLAIN:
