@@ -54,9 +54,12 @@ SPAN = 0.02
 
 def _per_call(run: Callable[[], object]) -> float:
     """The CPU time of one call of ``run``, timed over enough calls to last :data:`SPAN` (at most 64)."""
+    def repeated(times: int) -> Callable[[], object]:
+        return lambda: [run() for _ in range(times)]
+
     calls = 1
     while True:
-        total = _best(lambda times=calls: [run() for _ in range(times)])
+        total = _best(repeated(calls))
         if total >= SPAN or calls >= 64:
             return total / calls
         calls *= 4
