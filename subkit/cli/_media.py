@@ -127,6 +127,10 @@ def end_progress(callback: Callable[[float, float | None], None] | None) -> None
 # ---------------------------------------------------------------- many inputs
 
 
+#: Files of a folder input that are taken for videos, not subtitles (an MP4 text track is read when named).
+VIDEO_SUFFIXES = (".mp4", ".m4v", ".mkv", ".mov", ".webm")
+
+
 def _fill_media_fields(template: str, suffix: str) -> str:
     """``template`` with ``{ext}`` and ``{format}`` set to the media file's (``.png``, ``png``); other fields kept."""
     pieces: list[str] = []
@@ -155,7 +159,7 @@ def plan_media_jobs(
     """The jobs of a media command over many subtitle inputs: one media file (``suffix``) per subtitle.
 
     Every path is an input (a folder stands for the subtitle files in it, less
-    the ``exclude`` files: the video being drawn on); a last path that is an
+    the ``exclude`` files and the videos: :data:`VIDEO_SUFFIXES`); a last path that is an
     existing folder, when there are several, is where the outputs go, as
     ``--out-dir``. Each output is named by ``--name`` (default ``template``),
     whose ``{ext}`` and ``{format}`` are those of the media file written
@@ -177,11 +181,12 @@ def plan_media_jobs(
     expanded: list[str] = []
     for path in inputs:
         if Path(path).is_dir():
-            expanded.extend(p for p in expand_inputs([path]) if Path(p).resolve() not in skipped)
+            expanded.extend(p for p in expand_inputs([path]) if Path(p).resolve() not in skipped
+                            and not p.lower().endswith(VIDEO_SUFFIXES))
         else:
             expanded.append(path)
     if not expanded:
-        raise click.UsageError(f"{', '.join(inputs)}: no subtitle file to read")
+        raise click.UsageError(f"{', '.join(inputs)}: no subtitle file in it, only videos")
     chosen = _fill_media_fields(settings.template or template, suffix)
     saved = settings.template, settings.to_spec
     # The names are those of media files, not of a subtitle format: the fields that depend on one are filled in

@@ -2,27 +2,34 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import click
 
-from subkit import formats
+from subkit import _io, formats
 from subkit._io import write_files
-from subkit.cli._media import run_media_jobs
 from subkit.cli._ops import parse_ms
 from subkit.cli._run import Job, RunSettings, io_options, output_stem, pass_settings, plan_jobs, read_input
 from subkit.cli._shared import (
+    EXIT_OK,
+    Loaded,
+    describe,
     echo_json,
     echo_warnings,
     format_loss,
     loss_record,
+    report_failure,
 )
-from subkit.errors import OperationError
+from subkit.errors import OperationError, SubkitError
 from subkit.model import Document, LossReport
-from subkit.ops import DEFAULT_MPEGTS, PLAYLIST_NAME, SEGMENT_NAME, package
+from subkit.ops import DEFAULT_MPEGTS, PLAYLIST_NAME, SEGMENT_NAME, _manifests, package
+from subkit.ops._manifests import TrackInfo
+from subkit.ops._segment import FMP4_SEGMENT_NAME, MASTER_NAME, MPD_NAME
 from subkit.streaming import write_hls
 
 __all__ = ["name_tag", "segment_command"]
@@ -107,10 +114,11 @@ def segment_command(
     if Path(out_dir).is_file():
         raise click.BadParameter(f"{out_dir!r} is a file.", param_hint="'IN... OUT_DIR'")
     if len(inputs) == 1 and settings.template is None and not Path(inputs[0]).is_dir():
-        record = _segment_track(settings, inputs[0], out_dir, seconds=seconds, mpegts=mpegts, duration=duration,
-                                media_sequence=media_sequence, name=name, playlist_name=playlist_name,
-                                container=container, codec=codec, manifest=manifest, language=language,
-                                timescale=timescale, variants=variants)
+        duration_ms = _duration(duration)
+        record, _ = _segment_track(settings, _read(settings, inputs[0]), inputs[0], out_dir, seconds=seconds,
+                                   mpegts=mpegts, duration_ms=duration_ms, media_sequence=media_sequence, name=name,
+                                   playlist_name=playlist_name, container=container, codec=codec,
+                                   manifest=manifest, language=language, timescale=timescale, variants=variants)
         if settings.as_json:
             echo_json(record)
         return
@@ -129,24 +137,22 @@ def _duration(duration: str | None) -> int | None:
         raise click.BadParameter(str(exc), param_hint="--duration") from None
 
 
-def _segment_track(settings: RunSettings, source: str, out_dir: str, *, seconds: str, mpegts: int,
-                   duration: str | None, media_sequence: int, name: str, playlist_name: str, container: str,
-                   codec: str, manifest: str, language: str | None, timescale: int, variants: tuple[str, ...],
-                   name_language: bool = False) -> dict[str, Any]:
-    """Package one input into ``out_dir``; report on stderr and return the JSON record.
+def _read(settings: RunSettings, source: str) -> Loaded:
+    return read_input(source, RunSettings(from_spec=settings.from_spec, encoding=settings.encoding,
+                                          quiet=settings.quiet))
 
-    ``name_language``: without a language in the document, take the one ending the file name (``ep1.fr.srt``).
+
+def _segment_track(settings: RunSettings, loaded: Loaded, source: str, out_dir: str, *, seconds: str, mpegts: int,
+                   duration_ms: int | None, media_sequence: int, name: str, playlist_name: str, container: str,
+                   codec: str, manifest: str, language: str | None, timescale: int,
+                   variants: tuple[str, ...]) -> tuple[dict[str, Any], TrackInfo | None]:
+    """Package one input into ``out_dir``; report on stderr; return the JSON record and the fMP4 track's info.
 
     Raises:
         click.UsageError: a bad option value.
-        SubkitError: the input cannot be read, or the files cannot be written.
+        SubkitError: the files cannot be written.
     """
-    duration_ms = _duration(duration)
-    loaded = read_input(source, RunSettings(from_spec=settings.from_spec, encoding=settings.encoding,
-                                            quiet=settings.quiet))
     quiet = settings.quiet
-    if name_language and language is None and not loaded.doc.language:
-        language = name_tag(source)
     if (container, codec, manifest) != ("ts-webvtt", "wvtt", "hls"):
         return _package_command(loaded.doc, source, loaded.format, out_dir, seconds, container=container,
                                 codec=codec, manifest=manifest, language=language, timescale=timescale,
@@ -170,7 +176,7 @@ def _segment_track(settings: RunSettings, source: str, out_dir: str, *, seconds:
         "segments": [{"file": p.name, "start_ms": p.start_ms, "end_ms": p.end_ms, "cues": len(p.document.cues)}
                      for p in parts],
         "losses": [loss_record(loss) for loss in report],
-    }
+    }, None
 
 
 def name_tag(path: str) -> str | None:
@@ -196,25 +202,103 @@ def name_tag(path: str) -> str | None:
 def _segment_many(settings: RunSettings, inputs: Sequence[str], out_dir: str, *, seconds: str, mpegts: int,
                   duration: str | None, media_sequence: int, name: str, playlist_name: str, container: str,
                   codec: str, manifest: str, timescale: int, variants: tuple[str, ...]) -> None:
-    """Several inputs (or folders): one track each, in a subfolder of ``out_dir``."""
-    _duration(duration)  # a bad --duration is a usage error before any file is read
+    """Several inputs (or folders): one track each in a subfolder of ``out_dir``, and manifests joining them.
+
+    Every track is cut on one timeline (``--duration``, else the end of the
+    latest cue of all inputs), so their segments line up. The top-level
+    ``master.m3u8`` lists each track as a ``SUBTITLES`` rendition of one group;
+    with fMP4 and DASH, the top-level ``manifest.mpd`` has one adaptation set
+    per track.
+    """
+    duration_ms = _duration(duration)  # a bad --duration is a usage error before any file is read
+    parsed_variants = tuple(_variant(v) for v in variants)
     settings.out_dir = Path(out_dir)
-    output = formats.get(f"mp4_{codec}" if container == "fmp4" else "webvtt")
     saved = settings.to_spec
     # The subfolder's {format} and {ext} are the track's; the inputs are read by their content, not their names.
-    settings.to_spec = output
+    settings.to_spec = formats.get(f"mp4_{codec}" if container == "fmp4" else "webvtt")
     try:
         jobs = plan_jobs(inputs, settings, command="segment", template="{stem}")
     finally:
         settings.to_spec = saved
+    status = EXIT_OK
+    records: dict[Job, dict[str, Any]] = {}
+    loaded: dict[Job, Loaded] = {}
+    for job in jobs:  # read everything first: the common timeline needs every document's end
+        try:
+            loaded[job] = _read(settings, job.source)
+        except SubkitError as exc:
+            status = max(status, report_failure(exc, job.source))
+            records[job] = {"input": job.source, "output": job.targets[0], "ok": False,
+                            "error": describe(exc, job.source)}
+    if duration_ms is None:
+        duration_ms = max((cue.end_ms for one in loaded.values() for cue in one.doc.cues), default=0) or None
+    tracks: list[tuple[Job, str | None, TrackInfo | None]] = []
+    for job, one in loaded.items():
+        language = one.doc.language or name_tag(job.source)
+        try:
+            record, info = _segment_track(settings, one, job.source, job.targets[0], seconds=seconds, mpegts=mpegts,
+                                          duration_ms=duration_ms, media_sequence=media_sequence, name=name,
+                                          playlist_name=playlist_name, container=container, codec=codec,
+                                          manifest=manifest, language=language, timescale=timescale,
+                                          variants=variants)
+        except SubkitError as exc:
+            status = max(status, report_failure(exc, job.source, job.targets[0]))
+            records[job] = {"input": job.source, "output": job.targets[0], "ok": False,
+                            "error": describe(exc, job.source, job.targets[0])}
+            continue
+        records[job] = {**record, "output": job.targets[0], "language": language, "ok": True}
+        tracks.append((job, language, info))
+        if not settings.quiet:
+            click.echo(f"{job.source} -> {job.targets[0]}", err=True)
+    summary: dict[str, Any] = {"ok": status == EXIT_OK, "files": [records[job] for job in jobs],
+                               "master": None, "mpd": None}
+    if tracks:
+        summary.update(_write_manifests(out_dir, tracks, container=container, manifest=manifest, name=name,
+                                        playlist_name=playlist_name, variants=parsed_variants))
+        if not settings.quiet:
+            made = [str(summary[key]) for key in ("master", "mpd") if summary[key]]
+            echo_warnings([f"segment: {len(tracks)} track(s), manifests: {', '.join(made)}"])
+    if settings.as_json:
+        echo_json(summary)
+    if status != EXIT_OK:
+        click.get_current_context().exit(status)
 
-    def one(job: Job) -> dict[str, Any]:
-        return _segment_track(settings, job.source, job.targets[0], seconds=seconds, mpegts=mpegts,
-                              duration=duration, media_sequence=media_sequence, name=name,
-                              playlist_name=playlist_name, container=container, codec=codec, manifest=manifest,
-                              language=None, timescale=timescale, variants=variants, name_language=True)
 
-    run_media_jobs(jobs, settings, one, verb="packaged")
+def _write_manifests(out_dir: str, tracks: Sequence[tuple[Job, str | None, TrackInfo | None]], *, container: str,
+                     manifest: str, name: str, playlist_name: str,
+                     variants: tuple[tuple[str, int, str], ...]) -> dict[str, str]:
+    """Write the manifests of several tracks into ``out_dir``: ``master.m3u8``, and ``manifest.mpd`` for DASH.
+
+    Raises:
+        click.UsageError: a segment name DASH cannot express.
+        SubkitIOError: a manifest cannot be written.
+    """
+    folders = [quote(Path(job.targets[0]).name) for job, _, _ in tracks]
+    base = [_manifests.TrackInfo("", 1000, language, "", ()) if info is None else info
+            for _, language, info in tracks]
+    # Rendition names must differ within the group: the language's name, else the track's folder.
+    names = [f"Subtitles ({info.language})" if info.language else "Subtitles" for info in base]
+    names = [label if names.count(label) == 1 else f"{label} {Path(job.targets[0]).name}"
+             for label, (job, _, _) in zip(names, tracks, strict=True)]
+    infos = [dataclasses.replace(info, name=label, init=f"{folder}/{info.init}" if info.init else "")
+             for info, label, folder in zip(base, names, folders, strict=True)]
+    written: dict[str, str] = {}
+    try:
+        if manifest in ("hls", "both"):
+            text = _manifests.hls_master_tracks([(info, f"{folder}/{playlist_name}")
+                                                 for info, folder in zip(infos, folders, strict=True)],
+                                                variants=variants)
+            written["master"] = str(Path(out_dir) / MASTER_NAME)
+            _io.write_bytes(written["master"], text.encode("utf-8"))
+        if manifest in ("dash", "both"):
+            pattern = FMP4_SEGMENT_NAME if name == SEGMENT_NAME else name
+            text = _manifests.mpd_tracks([(info, f"{folder}/{pattern}") for info, folder in zip(infos, folders,
+                                                                                                strict=True)])
+            written["mpd"] = str(Path(out_dir) / MPD_NAME)
+            _io.write_bytes(written["mpd"], text.encode("utf-8"))
+    except OperationError as exc:
+        raise click.UsageError(str(exc)) from None
+    return written
 
 
 def _variant(text: str) -> tuple[str, int, str]:
@@ -228,7 +312,7 @@ def _variant(text: str) -> tuple[str, int, str]:
 def _package_command(doc: Document, source: str, from_name: str, out_dir: str, seconds: str, *, container: str,
                      codec: str, manifest: str, language: str | None, timescale: int, variants: tuple[str, ...],
                      duration_ms: int | None, mpegts: int, media_sequence: int, name: str | None,
-                     playlist_name: str, quiet: bool) -> dict[str, Any]:
+                     playlist_name: str, quiet: bool) -> tuple[dict[str, Any], TrackInfo | None]:
     target = f"mp4_{codec}" if container == "fmp4" else "webvtt"
     report = LossReport(target)
     try:
@@ -255,4 +339,4 @@ def _package_command(doc: Document, source: str, from_name: str, out_dir: str, s
         "segments": [{"file": p.name, "start_ms": p.start_ms, "end_ms": p.end_ms, "cues": len(p.document.cues)}
                      for p in built.segments],
         "losses": [loss_record(loss) for loss in report],
-    }
+    }, built.track

@@ -36,11 +36,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from subkit import formats
 from subkit.errors import OperationError
 from subkit.model import Cue, Document, LossReport
 from subkit.timing import format_vtt, round_half_up
+
+if TYPE_CHECKING:
+    from subkit.ops._manifests import TrackInfo
 
 __all__ = [
     "DEFAULT_MPEGTS",
@@ -233,6 +237,8 @@ class Package:
         playlist: the HLS media playlist's name, if written.
         master: the HLS master playlist's name, if written.
         mpd: the DASH manifest's name, if written.
+        track: what the manifests say about the fMP4 track (``None`` for ts-webvtt), for manifests
+            of several tracks (:func:`subkit.ops._manifests.hls_master_tracks`, ``mpd_tracks``).
     """
 
     files: tuple[PackageFile, ...]
@@ -241,6 +247,7 @@ class Package:
     playlist: str | None = None
     master: str | None = None
     mpd: str | None = None
+    track: TrackInfo | None = None
 
 
 def package(
@@ -350,7 +357,8 @@ def package(
     if manifest in ("dash", "both"):
         files.append(PackageFile(mpd_name, _manifests.mpd(info, media_name=pattern).encode("utf-8")))
         result["mpd"] = mpd_name
-    return Package(tuple(files), tuple(parts), codecs, **result)
+    return Package(tuple(files), tuple(parts), codecs, playlist=result["playlist"], master=result["master"],
+                   mpd=result["mpd"], track=info)
 
 
 def _rendition_name(language: str | None) -> str:
