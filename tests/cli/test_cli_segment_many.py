@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import subkit
 from subkit.cli import cli
 from subkit.cli.segment import name_tag
 from subkit.errors import OperationError
@@ -66,6 +67,7 @@ def test_two_languages_as_renditions_of_one_master(runner: CliRunner, title: Pat
     mpegts, cues = parse_segment((out / "movie.fr" / "fileSequence2.webvtt").read_text(encoding="utf-8"))
     assert mpegts == 900000 and [c[2] for c in cues] == ["dernier"]
     assert "movie.en.srt -> " in result.stderr and "2 track(s)" in result.stderr
+    assert [c.plain_text() for c in subkit.load(out / "master.m3u8", language="fr").cues] == ["un", "dernier"]
 
 
 def test_a_folder_with_fmp4_and_both_manifests(runner: CliRunner, title: Path, tmp_path: Path) -> None:
@@ -94,6 +96,10 @@ def test_a_folder_with_fmp4_and_both_manifests(runner: CliRunner, title: Path, t
         count = sum(int(s.get("r", "0")) + 1 for s in timeline)
         assert count == 3 and all((out / media.replace("$Number$", str(n))).is_file() for n in range(count))
     assert len({rep.get("id") for rep in root.iter("{urn:mpeg:dash:schema:mpd:2011}Representation")}) == 2
+    # Read back through either manifest, each language picks its own track.
+    for manifest in ("master.m3u8", "manifest.mpd"):
+        assert [c.plain_text() for c in subkit.load(out / manifest, language="fr").cues] == ["un", "dernier"]
+        assert [c.plain_text() for c in subkit.load(out / manifest, language="en").cues] == ["one", "across"]
 
 
 def test_track_dir_template_and_collisions(runner: CliRunner, title: Path, tmp_path: Path) -> None:
