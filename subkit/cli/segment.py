@@ -59,7 +59,7 @@ _NAME_TAG = re.compile(r"\.([a-z]{2}(?:-[A-Za-z0-9]{2,8})*)$")
 @click.option("--timescale", type=click.IntRange(1, 2**32 - 1), default=1000, show_default=True,
               help="fmp4: ticks per second of the media timeline.")
 @click.option("--variant", "variants", multiple=True, metavar="URI,BANDWIDTH,CODECS",
-              help="fmp4 + hls: a video playlist for the master playlist (repeatable).")
+              help="fmp4 + hls, or several inputs: a video playlist for the master playlist (repeatable).")
 @io_options("from", "name", "encoding", "quiet", "json", json={"help": "Print a JSON summary on stdout."},
             name={"decls": ("--track-dir",),
                   "help": "Several inputs: the subfolder of OUT_DIR each track goes to; fields {stem} {name} "

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import platform
 import re
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -189,3 +191,60 @@ def test_manifests_of_one_track_are_those_of_the_single_builders() -> None:
         _manifests.hls_master(track, media_playlist="p.m3u8", variants=[("v.m3u8", 1, "avc1")])
     with pytest.raises(OperationError, match="both named"):
         _manifests.hls_master_tracks([(track, "a.m3u8"), (track, "b.m3u8")])
+
+
+SHAKA = Path(__file__).resolve().parents[2] / "tests" / "judges" / "node_modules" / "shaka-packager" / "bin" / \
+    "packager-linux-x64"
+
+
+@pytest.mark.skipif(not SHAKA.is_file() or platform.system() != "Linux" or platform.machine() != "x86_64",
+                    reason="shaka-packager (tests/judges, npm) is not installed for this platform")
+def test_two_languages_as_shaka_packager_packages_them(tmp_path: Path) -> None:
+    """The same two WebVTT files packaged by shaka-packager and by subkit: the same renditions and tracks."""
+    sources = {"en": "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nHello\n\n00:00:05.000 --> 00:00:13.000\nacross\n",
+               "fr": "WEBVTT\n\n00:00:01.500 --> 00:00:03.000\nBonjour\n\n00:00:12.000 --> 00:00:14.000\nfin\n"}
+    for lang, text in sources.items():
+        (tmp_path / f"movie.{lang}.vtt").write_text(text, encoding="utf-8")
+    shaka = tmp_path / "shaka"
+    streams = [f"in={tmp_path / f'movie.{lang}.vtt'},stream=text,init_segment={shaka}/{lang}/init.mp4,"
+               f"segment_template={shaka}/{lang}/seg_$Number$.m4s,playlist_name={lang}/text.m3u8,language={lang},"
+               f"hls_group_id=subs,hls_name={lang}" for lang in sources]
+    subprocess.run([str(SHAKA), *streams, "--segment_duration", "6", "--generate_static_live_mpd",
+                    "--mpd_output", str(shaka / "manifest.mpd"), "--hls_master_playlist_output",
+                    str(shaka / "master.m3u8")], check=True, capture_output=True, timeout=300)
+    ours = tmp_path / "ours"
+    completed = run_subkit("segment", *(str(tmp_path / f"movie.{lang}.vtt") for lang in sources), str(ours),
+                           "--container", "fmp4", "--manifest", "both")
+    assert completed.returncode == 0, completed.stderr
+
+    def renditions(folder: Path) -> list[tuple[str, str, str]]:
+        found = _renditions(folder / "master.m3u8")
+        assert len({r["GROUP-ID"] for r in found}) == 1, "one group holds every language"
+        for r in found:
+            assert (folder / r["URI"].strip('"')).is_file()
+        return [(r["TYPE"], r["LANGUAGE"], r["AUTOSELECT"]) for r in found]
+
+    def adaptation_sets(folder: Path) -> list[tuple[str | None, ...]]:
+        root = ET.parse(folder / "manifest.mpd").getroot()
+        found = []
+        for adaptation in root.findall("d:Period/d:AdaptationSet", MPD_NS):
+            role = adaptation.find("d:Role", MPD_NS)
+            rep = adaptation.find("d:Representation", MPD_NS)
+            assert role is not None and rep is not None
+            found.append((adaptation.get("contentType"), adaptation.get("lang"),
+                          role.get("value"), rep.get("codecs"),
+                          rep.get("mimeType") or adaptation.get("mimeType")))
+        ids = [adaptation.get("id") for adaptation in root.iter("{urn:mpeg:dash:schema:mpd:2011}AdaptationSet")]
+        assert sorted(ids) == [str(n) for n in range(len(found))]
+        return sorted(found)
+
+    # shaka-packager lists the renditions in the order its threads finish: compare them as sets.
+    assert renditions(ours) == sorted(renditions(shaka)) == [("SUBTITLES", '"en"', "YES"),
+                                                             ("SUBTITLES", '"fr"', "YES")]
+    assert adaptation_sets(ours) == adaptation_sets(shaka)
+    for lang in sources:
+        for manifest in ("master.m3u8", "manifest.mpd"):
+            theirs = [(c.start_ms, c.end_ms, c.plain_text())
+                      for c in subkit.load(shaka / manifest, language=lang).cues]
+            mine = [(c.start_ms, c.end_ms, c.plain_text()) for c in subkit.load(ours / manifest, language=lang).cues]
+            assert mine == theirs and len(mine) == 2, (lang, manifest)
