@@ -224,17 +224,16 @@ def test_two_languages_as_shaka_packager_packages_them(tmp_path: Path) -> None:
             assert (folder / r["URI"].strip('"')).is_file()
         return [(r["TYPE"], r["LANGUAGE"], r["AUTOSELECT"]) for r in found]
 
-    def adaptation_sets(folder: Path) -> list[tuple[str | None, ...]]:
+    def adaptation_sets(folder: Path) -> list[tuple[str, ...]]:
         root = ET.parse(folder / "manifest.mpd").getroot()
-        found = []
+        found: list[tuple[str, ...]] = []
         for adaptation in root.findall("d:Period/d:AdaptationSet", MPD_NS):
             role = adaptation.find("d:Role", MPD_NS)
             rep = adaptation.find("d:Representation", MPD_NS)
             assert role is not None and rep is not None
-            found.append((adaptation.get("contentType"), adaptation.get("lang"),
-                          role.get("value"), rep.get("codecs"),
-                          rep.get("mimeType") or adaptation.get("mimeType")))
-        ids = [adaptation.get("id") for adaptation in root.iter("{urn:mpeg:dash:schema:mpd:2011}AdaptationSet")]
+            found.append((adaptation.get("contentType", ""), adaptation.get("lang", ""), role.get("value", ""),
+                          rep.get("codecs", ""), rep.get("mimeType") or adaptation.get("mimeType", "")))
+        ids = [adaptation.get("id", "") for adaptation in root.iter("{urn:mpeg:dash:schema:mpd:2011}AdaptationSet")]
         assert sorted(ids) == [str(n) for n in range(len(found))]
         return sorted(found)
 
