@@ -232,7 +232,7 @@ def test_two_languages_as_shaka_packager_packages_them(tmp_path: Path) -> None:
             rep = adaptation.find("d:Representation", MPD_NS)
             assert role is not None and rep is not None
             found.append((adaptation.get("contentType", ""), adaptation.get("lang", ""), role.get("value", ""),
-                          rep.get("codecs", ""), rep.get("mimeType") or adaptation.get("mimeType", "")))
+                          rep.get("codecs", ""), rep.get("mimeType", "") or adaptation.get("mimeType", "")))
         ids = [adaptation.get("id", "") for adaptation in root.iter("{urn:mpeg:dash:schema:mpd:2011}AdaptationSet")]
         assert sorted(ids) == [str(n) for n in range(len(found))]
         return sorted(found)
