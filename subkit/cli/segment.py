@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import click
 
-from subkit import _io, formats
+from subkit import formats
 from subkit._io import write_files
 from subkit.cli._ops import parse_ms
 from subkit.cli._run import Job, RunSettings, io_options, output_stem, pass_settings, plan_jobs, read_input
@@ -27,10 +25,8 @@ from subkit.cli._shared import (
 )
 from subkit.errors import OperationError, SubkitError
 from subkit.model import Document, LossReport
-from subkit.ops import DEFAULT_MPEGTS, PLAYLIST_NAME, SEGMENT_NAME, _manifests, package
-from subkit.ops._manifests import TrackInfo
-from subkit.ops._segment import FMP4_SEGMENT_NAME, MASTER_NAME, MPD_NAME
-from subkit.streaming import write_hls
+from subkit.ops import DEFAULT_MPEGTS, PLAYLIST_NAME, SEGMENT_NAME, Package, join_tracks, package
+from subkit.streaming import write_hls, write_package
 
 __all__ = ["name_tag", "segment_command"]
 
@@ -115,7 +111,7 @@ def segment_command(
         raise click.BadParameter(f"{out_dir!r} is a file.", param_hint="'IN... OUT_DIR'")
     if len(inputs) == 1 and settings.template is None and not Path(inputs[0]).is_dir():
         duration_ms = _duration(duration)
-        record, _ = _segment_track(settings, _read(settings, inputs[0]), inputs[0], out_dir, seconds=seconds,
+        record = _segment_track(settings, _read(settings, inputs[0]), inputs[0], out_dir, seconds=seconds,
                                    mpegts=mpegts, duration_ms=duration_ms, media_sequence=media_sequence, name=name,
                                    playlist_name=playlist_name, container=container, codec=codec,
                                    manifest=manifest, language=language, timescale=timescale, variants=variants)
@@ -145,8 +141,8 @@ def _read(settings: RunSettings, source: str) -> Loaded:
 def _segment_track(settings: RunSettings, loaded: Loaded, source: str, out_dir: str, *, seconds: str, mpegts: int,
                    duration_ms: int | None, media_sequence: int, name: str, playlist_name: str, container: str,
                    codec: str, manifest: str, language: str | None, timescale: int,
-                   variants: tuple[str, ...]) -> tuple[dict[str, Any], TrackInfo | None]:
-    """Package one input into ``out_dir``; report on stderr; return the JSON record and the fMP4 track's info.
+                   variants: tuple[str, ...]) -> dict[str, Any]:
+    """Package one input into ``out_dir``; report on stderr; return the JSON record.
 
     Raises:
         click.UsageError: a bad option value.
@@ -158,7 +154,7 @@ def _segment_track(settings: RunSettings, loaded: Loaded, source: str, out_dir: 
                                 codec=codec, manifest=manifest, language=language, timescale=timescale,
                                 variants=variants, duration_ms=duration_ms, mpegts=mpegts,
                                 media_sequence=media_sequence, name=None if name == SEGMENT_NAME else name,
-                                playlist_name=playlist_name, quiet=quiet)
+                                playlist_name=playlist_name, quiet=quiet)[0]
     report = LossReport("webvtt")
     try:
         playlist_path, parts = write_hls(loaded.doc, out_dir, seconds, mpegts=mpegts, duration_ms=duration_ms,
@@ -176,7 +172,7 @@ def _segment_track(settings: RunSettings, loaded: Loaded, source: str, out_dir: 
         "segments": [{"file": p.name, "start_ms": p.start_ms, "end_ms": p.end_ms, "cues": len(p.document.cues)}
                      for p in parts],
         "losses": [loss_record(loss) for loss in report],
-    }, None
+    }
 
 
 def name_tag(path: str) -> str | None:
@@ -205,10 +201,8 @@ def _segment_many(settings: RunSettings, inputs: Sequence[str], out_dir: str, *,
     """Several inputs (or folders): one track each in a subfolder of ``out_dir``, and manifests joining them.
 
     Every track is cut on one timeline (``--duration``, else the end of the
-    latest cue of all inputs), so their segments line up. The top-level
-    ``master.m3u8`` lists each track as a ``SUBTITLES`` rendition of one group;
-    with fMP4 and DASH, the top-level ``manifest.mpd`` has one adaptation set
-    per track.
+    latest cue of all inputs), so their segments line up; :func:`subkit.ops.join_tracks`
+    makes the top-level manifests.
     """
     duration_ms = _duration(duration)  # a bad --duration is a usage error before any file is read
     parsed_variants = tuple(_variant(v) for v in variants)
@@ -232,73 +226,42 @@ def _segment_many(settings: RunSettings, inputs: Sequence[str], out_dir: str, *,
                             "error": describe(exc, job.source)}
     if duration_ms is None:
         duration_ms = max((cue.end_ms for one in loaded.values() for cue in one.doc.cues), default=0) or None
-    tracks: list[tuple[Job, str | None, TrackInfo | None]] = []
+    tracks: list[tuple[str, Package]] = []
     for job, one in loaded.items():
         language = one.doc.language or name_tag(job.source)
+        target = job.targets[0]
         try:
-            record, info = _segment_track(settings, one, job.source, job.targets[0], seconds=seconds, mpegts=mpegts,
-                                          duration_ms=duration_ms, media_sequence=media_sequence, name=name,
-                                          playlist_name=playlist_name, container=container, codec=codec,
-                                          manifest=manifest, language=language, timescale=timescale,
-                                          variants=variants)
+            record, built = _package_command(
+                one.doc, job.source, one.format, target, seconds, container=container, codec=codec,
+                manifest=manifest, language=language, timescale=timescale, variants=variants,
+                duration_ms=duration_ms, mpegts=mpegts, media_sequence=media_sequence,
+                name=None if name == SEGMENT_NAME else name, playlist_name=playlist_name, quiet=settings.quiet,
+                write=write_package)
         except SubkitError as exc:
-            status = max(status, report_failure(exc, job.source, job.targets[0]))
-            records[job] = {"input": job.source, "output": job.targets[0], "ok": False,
-                            "error": describe(exc, job.source, job.targets[0])}
+            status = max(status, report_failure(exc, job.source, target))
+            records[job] = {"input": job.source, "output": target, "ok": False,
+                            "error": describe(exc, job.source, target)}
             continue
-        records[job] = {**record, "output": job.targets[0], "language": language, "ok": True}
-        tracks.append((job, language, info))
+        records[job] = {**record, "output": target, "language": language, "ok": True}
+        tracks.append((Path(target).name, built))
         if not settings.quiet:
-            click.echo(f"{job.source} -> {job.targets[0]}", err=True)
+            click.echo(f"{job.source} -> {target}", err=True)
     summary: dict[str, Any] = {"ok": status == EXIT_OK, "files": [records[job] for job in jobs],
                                "master": None, "mpd": None}
     if tracks:
-        summary.update(_write_manifests(out_dir, tracks, container=container, manifest=manifest, name=name,
-                                        playlist_name=playlist_name, variants=parsed_variants))
+        try:
+            joined = join_tracks(tracks, variants=parsed_variants)
+        except OperationError as exc:
+            raise click.UsageError(str(exc)) from None
+        paths = write_files(out_dir, [(f.name, f.data) for f in joined])
+        for path in paths:
+            summary["mpd" if path.endswith(".mpd") else "master"] = path
         if not settings.quiet:
-            made = [str(summary[key]) for key in ("master", "mpd") if summary[key]]
-            echo_warnings([f"segment: {len(tracks)} track(s), manifests: {', '.join(made)}"])
+            echo_warnings([f"segment: {len(tracks)} track(s), manifests: {', '.join(paths)}"])
     if settings.as_json:
         echo_json(summary)
     if status != EXIT_OK:
         click.get_current_context().exit(status)
-
-
-def _write_manifests(out_dir: str, tracks: Sequence[tuple[Job, str | None, TrackInfo | None]], *, container: str,
-                     manifest: str, name: str, playlist_name: str,
-                     variants: tuple[tuple[str, int, str], ...]) -> dict[str, str]:
-    """Write the manifests of several tracks into ``out_dir``: ``master.m3u8``, and ``manifest.mpd`` for DASH.
-
-    Raises:
-        click.UsageError: a segment name DASH cannot express.
-        SubkitIOError: a manifest cannot be written.
-    """
-    folders = [quote(Path(job.targets[0]).name) for job, _, _ in tracks]
-    base = [_manifests.TrackInfo("", 1000, language, "", ()) if info is None else info
-            for _, language, info in tracks]
-    # Rendition names must differ within the group: the language's name, else the track's folder.
-    names = [f"Subtitles ({info.language})" if info.language else "Subtitles" for info in base]
-    names = [label if names.count(label) == 1 else f"{label} {Path(job.targets[0]).name}"
-             for label, (job, _, _) in zip(names, tracks, strict=True)]
-    infos = [dataclasses.replace(info, name=label, init=f"{folder}/{info.init}" if info.init else "")
-             for info, label, folder in zip(base, names, folders, strict=True)]
-    written: dict[str, str] = {}
-    try:
-        if manifest in ("hls", "both"):
-            text = _manifests.hls_master_tracks([(info, f"{folder}/{playlist_name}")
-                                                 for info, folder in zip(infos, folders, strict=True)],
-                                                variants=variants)
-            written["master"] = str(Path(out_dir) / MASTER_NAME)
-            _io.write_bytes(written["master"], text.encode("utf-8"))
-        if manifest in ("dash", "both"):
-            pattern = FMP4_SEGMENT_NAME if name == SEGMENT_NAME else name
-            text = _manifests.mpd_tracks([(info, f"{folder}/{pattern}") for info, folder in zip(infos, folders,
-                                                                                                strict=True)])
-            written["mpd"] = str(Path(out_dir) / MPD_NAME)
-            _io.write_bytes(written["mpd"], text.encode("utf-8"))
-    except OperationError as exc:
-        raise click.UsageError(str(exc)) from None
-    return written
 
 
 def _variant(text: str) -> tuple[str, int, str]:
@@ -312,7 +275,8 @@ def _variant(text: str) -> tuple[str, int, str]:
 def _package_command(doc: Document, source: str, from_name: str, out_dir: str, seconds: str, *, container: str,
                      codec: str, manifest: str, language: str | None, timescale: int, variants: tuple[str, ...],
                      duration_ms: int | None, mpegts: int, media_sequence: int, name: str | None,
-                     playlist_name: str, quiet: bool) -> tuple[dict[str, Any], TrackInfo | None]:
+                     playlist_name: str, quiet: bool,
+                     write: Callable[[Package, str], object] | None = None) -> tuple[dict[str, Any], Package]:
     target = f"mp4_{codec}" if container == "fmp4" else "webvtt"
     report = LossReport(target)
     try:
@@ -322,7 +286,10 @@ def _package_command(doc: Document, source: str, from_name: str, out_dir: str, s
                         report=report)
     except OperationError as exc:
         raise click.UsageError(str(exc)) from None
-    write_files(out_dir, [(f.name, f.data) for f in built.files])
+    if write is None:
+        write_files(out_dir, [(f.name, f.data) for f in built.files])
+    else:
+        write(built, out_dir)
     manifests = [m for m in (built.playlist, built.master, built.mpd) if m]
     if not quiet:
         echo_warnings([format_loss(loss, target, out_dir) for loss in report])
@@ -339,4 +306,4 @@ def _package_command(doc: Document, source: str, from_name: str, out_dir: str, s
         "segments": [{"file": p.name, "start_ms": p.start_ms, "end_ms": p.end_ms, "cues": len(p.document.cues)}
                      for p in built.segments],
         "losses": [loss_record(loss) for loss in report],
-    }, built.track
+    }, built
