@@ -132,15 +132,22 @@ VIDEO_SUFFIXES = (".mp4", ".m4v", ".mkv", ".mov", ".webm")
 
 
 def _fill_media_fields(template: str, suffix: str) -> str:
-    """``template`` with ``{ext}`` and ``{format}`` set to the media file's (``.png``, ``png``); other fields kept."""
+    """``template`` with ``{ext}`` and ``{format}`` set to the media file's (``.png``, ``png``); other fields kept.
+
+    >>> _fill_media_fields("{stem}{ext}", ".png"), _fill_media_fields("{format:>4}/{name}", ".mp4")
+    ('{stem}.png', ' mp4/{name}')
+    """
+    def escape(text: str) -> str:
+        return text.replace("{", "{{").replace("}", "}}")
+
     pieces: list[str] = []
     for literal, field_name, spec, conversion in string.Formatter().parse(template):
-        pieces.append(literal.replace("{", "{{").replace("}", "}}"))
+        pieces.append(escape(literal))
         if field_name is None:
             continue
-        if field_name in ("ext", "format") and not spec and not conversion:
+        if field_name in ("ext", "format"):
             value = suffix if field_name == "ext" else suffix.lstrip(".")
-            pieces.append(value.replace("{", "{{").replace("}", "}}"))
+            pieces.append(escape(format(repr(value) if conversion == "r" else value, spec or "")))
         else:
             pieces.append("{" + field_name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
                           + "}")

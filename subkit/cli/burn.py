@@ -59,10 +59,11 @@ def burn_command(
     terminal. What ASS cannot express and fonts that are not installed are
     reported.
 
-    One IN is burned into -o OUT. Several subtitles (or folders of them) make
-    one video each, named after the subtitle: STEM.burn.mp4 (VIDEO's
-    extension) beside the subtitle, or in --out-dir (or a last folder), named
-    by --name. A file that fails is reported and the others go on.
+    One IN is burned into -o OUT. Without -o, each subtitle (several, or
+    folders of them) makes its own video, named after the subtitle:
+    STEM.burn.mp4 (VIDEO's extension) beside the subtitle, or in --out-dir (or
+    a last folder), named by --name. A file that fails is reported and the
+    others go on.
 
     \b
     Examples:
@@ -77,7 +78,8 @@ def burn_command(
     if output == "-":
         raise click.UsageError("burn writes a video file: give -o OUT.mp4 (or .mkv, .mov)")
     if output is not None:
-        if len(paths) != 1 or settings.out_dir is not None or settings.template is not None:
+        if len(paths) != 1 or settings.out_dir is not None or settings.template is not None \
+                or Path(paths[0]).is_dir():
             raise click.UsageError("-o OUT names the video of one IN: for several inputs use --out-dir and --name")
         if Path(output).resolve() in {Path(video).resolve(), Path(paths[0]).resolve()}:
             raise click.UsageError(f"{paths[0]} -> {output}: refusing to overwrite an input")

@@ -97,10 +97,10 @@ def render_command(
     captions are drawn over a plain background.
 
     One IN is drawn into -o OUT, or into OUT given after it (a .png, or for
-    --clip a video). Several inputs, or folders of them, are each drawn into
-    their own file: beside the input as STEM.frame.png, STEM.sheet.png or
-    STEM.clip.mp4, or into --out-dir (or a last folder), named by --name. A
-    file that fails is reported and the others go on.
+    --clip a video). Otherwise each input (several, or folders of them) is
+    drawn into its own file: beside the input as STEM.frame.png,
+    STEM.sheet.png or STEM.clip.mp4, or into --out-dir (or a last folder),
+    named by --name. A file that fails is reported and the others go on.
 
     \b
     Examples:
@@ -119,7 +119,7 @@ def render_command(
     kind = "clip" if clip is not None else "frame" if at_ms is not None else "sheet"
     suffix = ".mp4" if kind == "clip" else ".png"
     many = settings.out_dir is not None or settings.template is not None
-    if output is not None and (len(paths) != 1 or many):
+    if output is not None and (len(paths) != 1 or many or Path(paths[0]).is_dir()):
         raise click.UsageError("-o OUT names the picture of one IN: for several inputs use --out-dir and --name")
     if output is None and not many and len(paths) == 2 and not Path(paths[1]).is_dir() \
             and Path(paths[1]).suffix.lower() in (CLIP_SUFFIXES if kind == "clip" else (".png",)):

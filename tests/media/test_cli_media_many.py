@@ -126,6 +126,8 @@ def test_render_failing_input_and_collisions(runner: CliRunner, title: Path, tmp
     result = runner.invoke(cli, ["render", str(title / "ep1.en.srt"), str(title / "ep1.fr.vtt"), "--at", "1s",
                                  "-o", str(tmp_path / "x.png")])
     assert result.exit_code == 2 and "-o OUT" in result.stderr
+    result = runner.invoke(cli, ["render", str(title), "--at", "1s", "-o", str(tmp_path / "x.png")])
+    assert result.exit_code == 2 and "-o OUT" in result.stderr
     result = runner.invoke(cli, ["render", str(title / "ep1.en.srt"), "--at", "1s", "--name", "{stem}.jpg"])
     assert result.exit_code == 2 and "PNG" in result.stderr
 
@@ -186,6 +188,8 @@ def test_burn_name_beside_and_refusals(runner: CliRunner, title: Path, tmp_path:
                                  "--name", video_mp4.name])
     assert result.exit_code == 2 and "refusing to overwrite an input" in result.stderr
     result = runner.invoke(cli, ["burn", str(video_mp4), str(en), str(fr), "-o", str(tmp_path / "x.mp4")])
+    assert result.exit_code == 2 and "-o OUT" in result.stderr
+    result = runner.invoke(cli, ["burn", str(video_mp4), str(title), "-o", str(tmp_path / "x.mp4")])
     assert result.exit_code == 2 and "-o OUT" in result.stderr
     result = runner.invoke(cli, ["burn", str(video_mp4), str(en), "-o", str(video_mp4)])
     assert result.exit_code == 2 and "refusing to overwrite an input" in result.stderr
