@@ -22,7 +22,7 @@ from subkit import _io, ops
 from subkit.errors import SubkitIOError
 from subkit.model import Document, LossReport
 
-__all__ = ["write_hls"]
+__all__ = ["write_hls", "write_package"]
 
 
 def write_hls(
@@ -71,6 +71,29 @@ def write_hls(
         with contextlib.suppress(OSError):
             (folder / stale).unlink()
     return target, parts
+
+
+def write_package(built: ops.Package, out_dir: str | os.PathLike[str]) -> list[str]:
+    """Write the files of :func:`subkit.ops.package` (or :func:`subkit.ops.join_tracks`) into ``out_dir``.
+
+    The files go in together (see :func:`subkit._io.write_files`: a failure
+    leaves the folder as it was). As :func:`write_hls` does, segments that the
+    folder's previous playlist listed and the new one does not are removed, so
+    none is served stale.
+
+    Returns:
+        The paths written.
+
+    Raises:
+        SubkitIOError: the folder or a file cannot be written.
+    """
+    folder = Path(out_dir)
+    previous = _listed_segments(folder / built.playlist) if built.playlist else set()
+    written = _io.write_files(folder, [(f.name, f.data) for f in built.files])
+    for stale in sorted(previous - {f.name for f in built.files}):
+        with contextlib.suppress(OSError):
+            (folder / stale).unlink()
+    return written
 
 
 def _listed_segments(playlist_path: Path) -> set[str]:

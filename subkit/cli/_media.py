@@ -1,27 +1,36 @@
-"""What the media commands share: reading a subtitle input, showing render warnings, progress, times.
+"""What the media commands share: many inputs, reading a subtitle, showing render warnings, progress, times.
 
 The library reports what drawing as ASS loses and which fonts are missing as
 Python warnings (:class:`~subkit.errors.LossyConversionWarning`,
 :class:`subkit.media.FontWarning`); :func:`shown_warnings` turns them into
 ``IN: warning: ...`` lines on standard error, the way ``convert`` prints losses.
+
+:func:`plan_media_jobs` pairs many subtitle inputs (and folders) with the
+media files made of them through :func:`subkit.cli._run.plan_jobs`, and
+:func:`run_media_jobs` runs them: a failing file is reported and the others
+go on, as the subtitle commands do.
 """
 
 from __future__ import annotations
 
+import string
 import sys
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from subkit.cli._shared import echo_warnings
-from subkit.errors import SubkitWarning
+from subkit import formats
+from subkit.cli._run import Job, RunSettings, expand_inputs, plan_jobs
+from subkit.cli._shared import EXIT_INTERRUPTED, EXIT_OK, describe, echo_json, echo_warnings, report_failure
+from subkit.errors import SubkitError, SubkitIOError, SubkitWarning
 from subkit.timing import format_clock, parse_clock
 
-__all__ = ["ClockType", "RangeType", "progress_printer", "shown_warnings"]
+__all__ = ["ClockType", "RangeType", "plan_media_jobs", "progress_printer", "run_media_jobs", "shown_warnings"]
 
 if TYPE_CHECKING:
     _IntParam = click.ParamType[int]
@@ -113,3 +122,142 @@ def end_progress(callback: Callable[[float, float | None], None] | None) -> None
     """End the progress line (a transient line: it is cleared)."""
     if callback is not None:
         click.echo("\r\033[K", nl=False, err=True, color=True)
+
+
+# ---------------------------------------------------------------- many inputs
+
+
+#: Files of a folder input that are taken for videos, not subtitles (an MP4 text track is read when named).
+VIDEO_SUFFIXES = (".mp4", ".m4v", ".mkv", ".mov", ".webm")
+
+
+def _fill_media_fields(template: str, suffix: str) -> str:
+    """``template`` with ``{ext}`` and ``{format}`` set to the media file's (``.png``, ``png``); other fields kept.
+
+    >>> _fill_media_fields("{stem}{ext}", ".png"), _fill_media_fields("{format:>4}/{name}", ".mp4")
+    ('{stem}.png', ' mp4/{name}')
+    """
+    def escape(text: str) -> str:
+        return text.replace("{", "{{").replace("}", "}}")
+
+    pieces: list[str] = []
+    for literal, field_name, spec, conversion in string.Formatter().parse(template):
+        pieces.append(escape(literal))
+        if field_name is None:
+            continue
+        if field_name in ("ext", "format"):
+            value = suffix if field_name == "ext" else suffix.lstrip(".")
+            pieces.append(escape(format(repr(value) if conversion == "r" else value, spec or "")))
+        else:
+            pieces.append("{" + field_name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+                          + "}")
+    return "".join(pieces)
+
+
+def plan_media_jobs(
+    paths: Sequence[str],
+    settings: RunSettings,
+    *,
+    command: str,
+    template: str,
+    suffix: str,
+    exclude: Iterable[str] = (),
+) -> list[Job]:
+    """The jobs of a media command over many subtitle inputs: one media file (``suffix``) per subtitle.
+
+    Every path is an input (a folder stands for the subtitle files in it, less
+    the ``exclude`` files and the videos: :data:`VIDEO_SUFFIXES`); a last path that is an
+    existing folder, when there are several, is where the outputs go, as
+    ``--out-dir``. Each output is named by ``--name`` (default ``template``),
+    whose ``{ext}`` and ``{format}`` are those of the media file written
+    (``.png``, ``.mp4``), beside its input or in ``--out-dir``; outputs that
+    would overwrite an input, the ``exclude`` files or each other are refused
+    before anything is drawn.
+
+    Raises:
+        click.UsageError: no input, standard input among them, a folder without subtitles, a bad template
+            or an output collision.
+    """
+    if not paths:
+        raise click.UsageError("give at least one subtitle file")
+    if "-" in paths:
+        raise click.UsageError("standard input (-) is one input with its own output: give -o OUT")
+    keep_last = settings.out_dir is None and len(paths) >= 2 and Path(paths[-1]).is_dir()
+    inputs = list(paths[:-1] if keep_last else paths)
+    skipped = {Path(path).resolve() for path in exclude}
+    expanded: list[str] = []
+    for path in inputs:
+        if Path(path).is_dir():
+            expanded.extend(p for p in expand_inputs([path]) if Path(p).resolve() not in skipped
+                            and not p.lower().endswith(VIDEO_SUFFIXES))
+        else:
+            expanded.append(path)
+    if not expanded:
+        raise click.UsageError(f"{', '.join(inputs)}: no subtitle file in it, only videos")
+    chosen = _fill_media_fields(settings.template or template, suffix)
+    saved = settings.template, settings.to_spec
+    # The names are those of media files, not of a subtitle format: the fields that depend on one are filled in
+    # already, so the input's format is not guessed from its name (inputs are read by their content).
+    settings.template, settings.to_spec = chosen, formats.get("ass")
+    try:
+        return plan_jobs([*expanded, *paths[-1:]] if keep_last else expanded, settings, command=command,
+                         template=chosen, also_read=exclude)
+    finally:
+        settings.template, settings.to_spec = saved
+
+
+def run_media_jobs(
+    jobs: Sequence[Job],
+    settings: RunSettings,
+    one: Callable[[Job], dict[str, Any]],
+    *,
+    verb: str,
+) -> None:
+    """Run ``one`` on every job: a failing file is reported and the others go on; exit with the worst status.
+
+    ``one`` makes the media file of a job and returns its JSON record. With
+    one job a failure propagates (the group reports it) and ``--json`` prints
+    its record; with several, each done job is announced on stderr and
+    ``--json`` prints a list of records, each with ``ok`` (and ``error``).
+
+    Raises:
+        SubkitError: the only job failed.
+        SubkitIOError: ``--out-dir`` cannot be created.
+        click.exceptions.Exit: with status 1 (or 2) when a job failed, 130 when interrupted.
+    """
+    if settings.out_dir is not None:
+        try:
+            settings.out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise SubkitIOError(f"{settings.out_dir}: cannot create the folder: {exc.strerror or exc}",
+                                path=str(settings.out_dir)) from None
+    if len(jobs) == 1:
+        record = one(jobs[0])
+        if settings.as_json:
+            echo_json(record)
+        return
+    records: list[dict[str, Any]] = []
+    status = EXIT_OK
+    for job in jobs:
+        names = (job.source, *job.targets)
+        try:
+            records.append({**one(job), "ok": True})
+        except SubkitError as exc:
+            status = max(status, report_failure(exc, *names))
+            records.append({"input": job.source, "output": job.targets[0], "ok": False,
+                            "error": describe(exc, *names)})
+            continue
+        except KeyboardInterrupt:
+            done = sum(1 for record in records if record["ok"])
+            click.echo(f"subkit: interrupted: {done} of {len(jobs)} file(s) {verb}, {len(jobs) - len(records)} "
+                       f"not done (from {job.source} on)", err=True)
+            if settings.as_json:
+                echo_json({"ok": False, "files": records, "interrupted": True,
+                           "not_done": [j.source for j in jobs[len(records):]]})
+            click.get_current_context().exit(EXIT_INTERRUPTED)
+        if not settings.quiet:
+            click.echo(f"{job.source} -> {', '.join(job.targets)}", err=True)
+    if settings.as_json:
+        echo_json(records)
+    if status != EXIT_OK:
+        click.get_current_context().exit(status)

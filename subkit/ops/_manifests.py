@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from subkit.errors import OperationError
 
-__all__ = ["TrackInfo", "dash_template", "hls_master", "hls_media", "mpd"]
+__all__ = ["TrackInfo", "dash_template", "hls_master", "hls_master_tracks", "hls_media", "mpd", "mpd_tracks"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +74,10 @@ def mpd(track: TrackInfo, *, media_name: str) -> str:
     Raises:
         OperationError: a name DASH cannot express.
     """
-    media, start_number = dash_template(media_name)
-    total = sum(duration for _, _, duration, _ in track.segments)
-    bits = max((size * 8 * track.timescale / max(duration, 1) for _, _, duration, size in track.segments), default=0)
+    return mpd_tracks([(track, media_name)])
+
+
+def _timeline(track: TrackInfo) -> list[str]:
     timeline: list[str] = []
     runs: list[list[int]] = []  # [start, duration, repeat]
     for _, start, duration, _ in track.segments:
@@ -90,29 +91,51 @@ def mpd(track: TrackInfo, *, media_name: str) -> str:
         r = f' r="{repeat}"' if repeat else ""
         timeline.append(f'            <S{t} d="{duration}"{r}/>')
         previous_end = start + duration * (repeat + 1)
-    lang = f' lang="{_attr(track.language)}"' if track.language else ""
-    seconds = total / track.timescale
+    return timeline
+
+
+def mpd_tracks(tracks: Sequence[tuple[TrackInfo, str]]) -> str:
+    """A static DASH MPD (isoff-live, CMAF) with one text adaptation set per track (the languages of a title).
+
+    Each track comes with its segment-name pattern (see :func:`dash_template`);
+    its URIs (``init`` and the pattern) are relative to the MPD. The
+    presentation lasts as long as the longest track.
+
+    Raises:
+        OperationError: no track, or a name DASH cannot express.
+    """
+    if not tracks:
+        raise OperationError("a DASH manifest needs at least one track")
+    seconds = max(sum(duration for _, _, duration, _ in track.segments) / track.timescale for track, _ in tracks)
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" '
         'profiles="urn:mpeg:dash:profile:isoff-live:2011,urn:mpeg:dash:profile:cmaf:2019" type="static" '
         f'mediaPresentationDuration="PT{seconds:.3f}S" minBufferTime="PT2S">',
         '  <Period id="0" start="PT0S">',
-        f'    <AdaptationSet id="0" contentType="text" mimeType="application/mp4"{lang} segmentAlignment="true" '
-        'startWithSAP="1">',
-        '      <Role schemeIdUri="urn:mpeg:dash:role:2011" value="subtitle"/>',
-        f'      <Representation id="text" bandwidth="{max(math.ceil(bits), 1)}" codecs="{_attr(track.codecs)}">',
-        f'        <SegmentTemplate timescale="{track.timescale}" initialization="{_attr(track.init)}" '
-        f'media="{_attr(media)}" startNumber="{start_number}">',
-        "          <SegmentTimeline>",
-        *timeline,
-        "          </SegmentTimeline>",
-        "        </SegmentTemplate>",
-        "      </Representation>",
-        "    </AdaptationSet>",
-        "  </Period>",
-        "</MPD>",
     ]
+    for number, (track, media_name) in enumerate(tracks):
+        media, start_number = dash_template(media_name)
+        bits = max((size * 8 * track.timescale / max(duration, 1) for _, _, duration, size in track.segments),
+                   default=0)
+        lang = f' lang="{_attr(track.language)}"' if track.language else ""
+        representation = "text" if len(tracks) == 1 else f"text-{number}"
+        lines += [
+            f'    <AdaptationSet id="{number}" contentType="text" mimeType="application/mp4"{lang} '
+            'segmentAlignment="true" startWithSAP="1">',
+            '      <Role schemeIdUri="urn:mpeg:dash:role:2011" value="subtitle"/>',
+            f'      <Representation id="{representation}" bandwidth="{max(math.ceil(bits), 1)}" '
+            f'codecs="{_attr(track.codecs)}">',
+            f'        <SegmentTemplate timescale="{track.timescale}" initialization="{_attr(track.init)}" '
+            f'media="{_attr(media)}" startNumber="{start_number}">',
+            "          <SegmentTimeline>",
+            *_timeline(track),
+            "          </SegmentTimeline>",
+            "        </SegmentTemplate>",
+            "      </Representation>",
+            "    </AdaptationSet>",
+        ]
+    lines += ["  </Period>", "</MPD>"]
     return "\n".join(lines) + "\n"
 
 
@@ -151,16 +174,37 @@ def hls_master(track: TrackInfo, *, media_playlist: str, group: str = "subs",
     playlist holds the ``EXT-X-MEDIA`` rendition alone, for merging into a
     master playlist made for the video.
     """
-    language = f",LANGUAGE={_quoted(track.language)}" if track.language else ""
-    lines = [
-        "#EXTM3U",
-        "#EXT-X-VERSION:6",
-        "#EXT-X-INDEPENDENT-SEGMENTS",
-        f"#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID={_quoted(group)},NAME={_quoted(track.name)}{language},"
-        f"DEFAULT=YES,AUTOSELECT=YES,URI={_quoted(media_playlist)}",
-    ]
+    return hls_master_tracks([(track, media_playlist)], group=group, variants=variants)
+
+
+def hls_master_tracks(renditions: Sequence[tuple[TrackInfo, str]], *, group: str = "subs",
+                      variants: Sequence[tuple[str, int, str]] = ()) -> str:
+    """The HLS master playlist of several subtitle renditions of one group (the languages of a title).
+
+    Each rendition comes with the URI of its media playlist. The first is the
+    ``DEFAULT``; every one is ``AUTOSELECT`` (a player picks the one of the
+    viewer's language). The names must differ within the group (RFC 8216
+    4.3.4.1.1). ``variants`` are as in :func:`hls_master`; the text codecs
+    join each one's ``CODECS``.
+
+    Raises:
+        OperationError: no rendition, or two with one name.
+    """
+    if not renditions:
+        raise OperationError("a master playlist needs at least one rendition")
+    names = [track.name for track, _ in renditions]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise OperationError(f"two subtitle renditions are both named {twice[0]!r}: each needs its own name")
+    lines = ["#EXTM3U", "#EXT-X-VERSION:6", "#EXT-X-INDEPENDENT-SEGMENTS"]
+    for number, (track, media_playlist) in enumerate(renditions):
+        language = f",LANGUAGE={_quoted(track.language)}" if track.language else ""
+        default = "YES" if number == 0 else "NO"
+        lines.append(f"#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID={_quoted(group)},NAME={_quoted(track.name)}{language},"
+                     f"DEFAULT={default},AUTOSELECT=YES,URI={_quoted(media_playlist)}")
+    text_codecs = list(dict.fromkeys(track.codecs for track, _ in renditions if track.codecs))
     for uri, bandwidth, codecs in variants:
-        joined = ",".join(part for part in (codecs, track.codecs) if part)
+        joined = ",".join(part for part in (codecs, *text_codecs) if part)
         lines.append(f"#EXT-X-STREAM-INF:BANDWIDTH={bandwidth},CODECS={_quoted(joined)},SUBTITLES={_quoted(group)}")
         lines.append(uri)
     return "\n".join(lines) + "\n"

@@ -33,14 +33,20 @@ fileSequence1.webvtt
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from subkit import formats
 from subkit.errors import OperationError
 from subkit.model import Cue, Document, LossReport
 from subkit.timing import format_vtt, round_half_up
+
+if TYPE_CHECKING:
+    from subkit.ops._manifests import TrackInfo
 
 __all__ = [
     "DEFAULT_MPEGTS",
@@ -50,6 +56,7 @@ __all__ = [
     "Package",
     "PackageFile",
     "Segment",
+    "join_tracks",
     "package",
     "playlist",
     "segment",
@@ -233,6 +240,9 @@ class Package:
         playlist: the HLS media playlist's name, if written.
         master: the HLS master playlist's name, if written.
         mpd: the DASH manifest's name, if written.
+        track: what the manifests say about the track, for :func:`join_tracks` (``codecs`` is empty for
+            ts-webvtt: WebVTT files have no ``CODECS`` identifier).
+        segment_name: the segment file-name pattern (with ``{index}``).
     """
 
     files: tuple[PackageFile, ...]
@@ -241,6 +251,8 @@ class Package:
     playlist: str | None = None
     master: str | None = None
     mpd: str | None = None
+    track: TrackInfo | None = None
+    segment_name: str = SEGMENT_NAME
 
 
 def package(
@@ -313,7 +325,11 @@ def package(
         parts = segment(doc, seconds, mpegts=mpegts, duration_ms=duration_ms, name=name or SEGMENT_NAME)
         files = [PackageFile(p.name, segment_text(p, report).encode("utf-8")) for p in parts]
         files.append(PackageFile(playlist_name, playlist(parts, media_sequence=media_sequence).encode("utf-8")))
-        return Package(tuple(files), tuple(parts), "wvtt", playlist=playlist_name)
+        spans = tuple((f.name, p.start_ms, p.end_ms - p.start_ms, len(f.data))
+                      for p, f in zip(parts, files[:len(parts)], strict=True))
+        info = _manifests.TrackInfo("", 1000, language, "", spans, name=_rendition_name(language))
+        return Package(tuple(files), tuple(parts), "wvtt", playlist=playlist_name, track=info,
+                       segment_name=name or SEGMENT_NAME)
     pattern = name or FMP4_SEGMENT_NAME
     if manifest in ("dash", "both"):
         _manifests.dash_template(pattern)  # fail before any work when DASH cannot name the segments
@@ -350,7 +366,64 @@ def package(
     if manifest in ("dash", "both"):
         files.append(PackageFile(mpd_name, _manifests.mpd(info, media_name=pattern).encode("utf-8")))
         result["mpd"] = mpd_name
-    return Package(tuple(files), tuple(parts), codecs, **result)
+    return Package(tuple(files), tuple(parts), codecs, playlist=result["playlist"], master=result["master"],
+                   mpd=result["mpd"], track=info, segment_name=pattern)
+
+
+def join_tracks(
+    tracks: Sequence[tuple[str, Package]],
+    *,
+    variants: Sequence[tuple[str, int, str]] = (),
+    group: str = "subs",
+    master_name: str = MASTER_NAME,
+    mpd_name: str = MPD_NAME,
+) -> tuple[PackageFile, ...]:
+    """The manifests presenting several packaged tracks as the text renditions of one title.
+
+    ``tracks`` are ``(folder, package)``: each package's files go into its own
+    folder, and the manifests made here go above them. Where every package has
+    an HLS playlist, the master playlist (``master_name``) lists each as a
+    ``SUBTITLES`` rendition of ``group`` (the first the ``DEFAULT``, every one
+    ``AUTOSELECT``, names made unique with the folder where two languages
+    match), with the ``variants``; where every package has a DASH MPD (fMP4),
+    the MPD (``mpd_name``) has one text adaptation set per track. Package the
+    tracks with one ``duration_ms`` so that their segments line up.
+
+    Raises:
+        OperationError: no track, a track without manifest information, a folder that is not a plain
+            relative path, or no manifest common to every track.
+    """
+    from urllib.parse import quote
+
+    from subkit.ops import _manifests
+
+    if not tracks:
+        raise OperationError("joining tracks needs at least one track")
+    infos: list[_manifests.TrackInfo] = []
+    for folder, built in tracks:
+        if built.track is None:
+            raise OperationError(f"{folder}: the package carries no track information")
+        if not folder or folder.startswith("/") or ".." in folder.split("/"):
+            raise OperationError(f"{folder!r}: a track's folder must be a relative path inside the output")
+        infos.append(built.track)
+    labels = [info.name for info in infos]
+    labels = [label if labels.count(label) == 1 else f"{label} {folder}"
+              for label, (folder, _) in zip(labels, tracks, strict=True)]
+    uris = [quote(folder.rstrip("/")) + "/" for folder, _ in tracks]
+    infos = [dataclasses.replace(info, name=label, init=uri + info.init if info.init else "")
+             for info, label, uri in zip(infos, labels, uris, strict=True)]
+    files: list[PackageFile] = []
+    if all(built.playlist for _, built in tracks):
+        renditions = [(info, uri + (built.playlist or "")) for info, uri, (_, built) in zip(infos, uris, tracks,
+                                                                                            strict=True)]
+        files.append(PackageFile(master_name, _manifests.hls_master_tracks(renditions, group=group,
+                                                                           variants=variants).encode("utf-8")))
+    if all(built.mpd for _, built in tracks):
+        sets = [(info, uri + built.segment_name) for info, uri, (_, built) in zip(infos, uris, tracks, strict=True)]
+        files.append(PackageFile(mpd_name, _manifests.mpd_tracks(sets).encode("utf-8")))
+    if not files:
+        raise OperationError("the tracks have no manifest in common (give them one --manifest)")
+    return tuple(files)
 
 
 def _rendition_name(language: str | None) -> str:
