@@ -34,7 +34,7 @@ LAYERS: tuple[frozenset[str], ...] = (
                "_text", "_fixes"}),
     frozenset({"formats"}),
     # load / loads / dump / dumps / render, and the root package that re-exports them.
-    frozenset({"_api", "_streams", "subkit"}),
+    frozenset({"_api", "_streams", "_plan", "subkit"}),
     # The QC rule registry and profiles; ``ops.lint`` and ``ops.clean(profile=...)`` are ops over it.
     frozenset({"qc"}),
     frozenset({"ops"}),
