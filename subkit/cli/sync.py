@@ -82,7 +82,8 @@ def _options(function: F) -> F:
                      "[default: 24/23.976, 25/23.976, 25/24 and their inverses]."),
         click.option("--min-confidence", type=click.FloatRange(0, 1), default=None, metavar="0-1",
                      help="Refuse below this confidence [default: 0.2]."),
-        click.option("--force", is_flag=True, help="Write the result even when the confidence is too low, or over an existing OUT."),
+        click.option("--force", is_flag=True,
+                     help="Write the result even when the confidence is too low, or over an existing OUT."),
         click.option("--ref-from", "ref_spec", metavar="FORMAT", help="Format of REF; detected when omitted."),
     ]
     for decorator in reversed(decorators):
@@ -187,8 +188,8 @@ def _transform(kwargs: dict[str, Any], reference_of: Callable[[Job], Any], quiet
 
 @click.command("sync", help=HELP, context_settings={"help_option_names": ["-h", "--help"]})
 @_options
-@io_options("from", "to", "out_dir", "name", "recursive", "encoding", "out_encoding", "read", "write", "strict", "quiet",
-            "json")
+@io_options("from", "to", "out_dir", "name", "recursive", "encoding", "out_encoding", "read", "write", "strict",
+            "quiet", "json")
 @click.argument("paths", nargs=-1, required=True, metavar="IN OUT | IN...")
 @pass_settings
 def sync_command(

@@ -186,6 +186,7 @@ def test_lint_as_a_process_step(runner: CliRunner, tmp_path: Path) -> None:
     bad = runner.invoke(cli, ["process", str(_file(tmp_path, BAD)), str(tmp_path / "bad.srt"), "lint", "--profile",
                               "nonesuch"])
     assert bad.exit_code == 2 and "unknown lint profile" in bad.stderr
-    fixed = runner.invoke(cli, ["process", "--json", str(_file(tmp_path, BAD)), str(out), "lint", "--fix"])
+    # out.srt is there from the first run: replacing it (an OUT of IN's kind) takes --force.
+    fixed = runner.invoke(cli, ["process", "--json", "--force", str(_file(tmp_path, BAD)), str(out), "lint", "--fix"])
     (step,) = json.loads(fixed.stdout)["steps"]
     assert step["changes"]["fixed timing"] == 2
