@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,8 +24,7 @@ from subkit import _plan, formats
 from subkit._plan import TEMPLATE_FIELDS, name_output
 from subkit.errors import ConfigError, SubkitError, SubkitIOError
 
-__all__ = ["DEFAULT_TEMPLATE", "TEMPLATE_FIELDS", "Task", "check_collisions", "name_output", "plan", "read_manifest",
-           "walk"]
+__all__ = ["DEFAULT_TEMPLATE", "TEMPLATE_FIELDS", "Task", "check_collisions", "name_output", "plan", "read_manifest"]
 
 #: The default output name: the input's path under its folder, with the output format's extension.
 DEFAULT_TEMPLATE = "{relpath}{ext}"
@@ -52,27 +51,6 @@ class Task:
     encoding: str | None = None
     read_options: Mapping[str, Any] = field(default_factory=dict)
     write_options: Mapping[str, Any] = field(default_factory=dict)
-
-
-def walk(
-    root: str | os.PathLike[str],
-    *,
-    include: Sequence[str] = (),
-    exclude: Sequence[str] = (),
-    skip: Iterable[str | os.PathLike[str]] = (),
-) -> Iterator[tuple[str, str]]:
-    """The files under folder ``root`` as ``(path, relative path)``, sorted, recursively, hidden ones passed over.
-
-    Args:
-        root: the folder.
-        include: globs a file must match (its relative path or its name); empty: any file a reader claims.
-        exclude: globs a file must not match.
-        skip: folders not to enter (the output folder, when it lies inside ``root``).
-
-    Raises:
-        SubkitIOError: the folder cannot be read.
-    """
-    return _plan.walk(root, recursive=True, include=include, exclude=exclude, skip=skip)
 
 
 def _output_format(to_format: str) -> tuple[str, str]:

@@ -308,6 +308,8 @@ class Job:
 
     sources: tuple[str, ...]
     targets: tuple[str, ...]
+    #: Create the targets' folders when missing (outputs named by a template may go into subfolders).
+    make_folders: bool = False
 
     @property
     def source(self) -> str:
@@ -421,7 +423,7 @@ def plan_jobs(
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
     settings.out_dir = out_dir
-    return [Job((source,), targets) for source, targets in planned]
+    return [Job((source,), targets, make_folders=True) for source, targets in planned]
 
 
 # ---------------------------------------------------------------- one job
@@ -513,6 +515,8 @@ def run_job(
     results = []
     for doc, target, spec in zip(outcome.docs, targets, specs, strict=True):
         _refuse_overwrite(job, target, written)
+        if job.make_folders and target != "-":
+            _make_folder(Path(target).parent)
         results.append(write_output(doc, target, spec, settings))
         if written is not None and target != "-":
             written.add(Path(target).resolve())
@@ -523,6 +527,14 @@ def run_job(
             echo_warnings([format_loss(loss, result.format, _shown(target, "<stdout>")) for loss in lost])
         echo_warnings(list(outcome.lines))
     return _record(job.sources, loaded, targets, outcome, results, losses)
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SubkitIOError(f"{folder}: cannot create the folder: {exc.strerror or exc}", path=str(folder),
+                            errno=exc.errno) from None
 
 
 def _refuse_overwrite(job: Job, target: str, written: set[Path] | None) -> None:
@@ -592,11 +604,7 @@ def run_jobs(
 def _run_all(jobs: Sequence[Job], settings: RunSettings, transform: Transform, *, files: bool,
              reads: Sequence[Mapping[str, Any]]) -> int:
     if settings.out_dir is not None:
-        try:
-            settings.out_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise SubkitIOError(f"{settings.out_dir}: cannot create the folder: {exc.strerror or exc}",
-                                path=str(settings.out_dir)) from None
+        _make_folder(settings.out_dir)
     if len(jobs) == 1 and not files:
         record = run_job(jobs[0], settings, transform, reads=reads)
         if settings.as_json:
