@@ -291,7 +291,12 @@ def name_output(
             format = formats.for_path("x" + (ext if ext.startswith(".") else "." + ext)).name
         except UnknownFormatError:
             format = ext.lstrip(".")
-    result = template.format_map(name_fields(relpath, ext=ext, format=format, command=command, part=part))
+    return _render(template, relpath, name_fields(relpath, ext=ext, format=format, command=command, part=part))
+
+
+def _render(template: str, relpath: str, fields: dict[str, str]) -> str:
+    """``template`` (already checked) filled in with ``fields``, refused unless it names a file inside its folder."""
+    result = template.format_map(fields)
     normal = posixpath.normpath(result.replace(os.sep, "/"))
     if (not result or result.endswith("/") or posixpath.isabs(normal) or os.path.isabs(result)
             or normal in (".", "..") or normal.startswith("../")):
@@ -356,8 +361,8 @@ def plan_outputs(
         ext, format = output_format(path)
         folder = os.fspath(out_dir) if out_dir is not None else os.path.dirname(path)
         planned.append((path, tuple(
-            os.path.join(folder, *name_output(template, relpath, ext, format=format, command=command,
-                                              part=part).split("/"))
+            os.path.join(folder, *_render(template, relpath, name_fields(relpath, ext=ext, format=format,
+                                                                         command=command, part=part)).split("/"))
             for part in parts)))
     check_collisions([(path, target) for path, targets in planned for target in targets], also_read=also_read)
     return planned
