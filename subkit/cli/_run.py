@@ -52,6 +52,7 @@ __all__ = [
     "Job",
     "Outcome",
     "RunSettings",
+    "check_in_out",
     "expand_inputs",
     "io_options",
     "output_stem",
@@ -330,8 +331,8 @@ def _has_force() -> bool:
     return ctx is not None and any(param.name == "force" for param in ctx.command.params)
 
 
-def _check_explicit(paths: Sequence[str], settings: RunSettings, command: str, template: str,
-                    also_read: Iterable[str]) -> None:
+def check_in_out(paths: Sequence[str], settings: RunSettings, command: str, template: str,
+                 also_read: Iterable[str] = ()) -> None:
     """Refuse ``IN OUT`` when OUT is an input, or an existing file of IN's kind that may be a second input.
 
     With two paths a command reads the first and writes the second, so
@@ -397,7 +398,7 @@ def plan_jobs(
     out_dir = settings.out_dir
     name_template = settings.template or template
     if out_dir is None and settings.template is None and _explicit(paths, len(parts)):
-        _check_explicit(paths, settings, command, name_template, also_read)
+        check_in_out(paths, settings, command, name_template, also_read)
         return [Job((paths[0],), tuple(paths[1:]))]
     inputs = list(paths)
     if out_dir is None and len(inputs) >= 2 and inputs[-1] != "-" and Path(inputs[-1]).is_dir():
