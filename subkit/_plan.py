@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import functools
 import os
 import posixpath
 import re
@@ -86,13 +87,17 @@ def split_extension(file_name: str) -> tuple[str, str]:
     (('ep1.en', '.srt'), ('x', '.subkit.json'), ('notes', ''))
     """
     lowered = file_name.lower()
-    known = [ext for spec in formats.FORMATS for ext in spec.extensions
-             if lowered.endswith(ext) and len(ext) < len(file_name)]
-    if known:
-        longest = len(max(known, key=len))
-        return file_name[:-longest], file_name[-longest:]
+    for ext in _known_extensions():
+        if lowered.endswith(ext) and len(ext) < len(file_name):
+            return file_name[:-len(ext)], file_name[-len(ext):]
     stem, ext = os.path.splitext(file_name)
     return stem, ext
+
+
+@functools.cache
+def _known_extensions() -> tuple[str, ...]:
+    """Every extension a format claims (read or write), longest first: the first that ends a name is its extension."""
+    return tuple(sorted({ext for spec in formats.FORMATS for ext in spec.extensions}, key=lambda e: (-len(e), e)))
 
 
 def split_language(stem: str) -> tuple[str, str]:
