@@ -10,10 +10,11 @@ from typing import Any
 
 import click
 
+from subkit import _plan
 from subkit.cli._ops import OpStep, op_step
 from subkit.cli._run import RunSettings, expand_inputs, io_options, pass_settings, read_input, write_output
 from subkit.cli._shared import Loaded, echo_json, echo_warnings, format_loss
-from subkit.errors import OperationError
+from subkit.errors import ConfigError, OperationError
 from subkit.model import Document
 from subkit.ops import ChangeReport
 
@@ -119,6 +120,12 @@ def _usage(sources: tuple[str, ...], settings: RunSettings, lint: _Lint, as_csv:
     for refused, message in refusals:
         if refused:
             raise click.UsageError(message)
+    if lint.fix and settings.out_dir is not None:
+        # Repaired files keep their names: two inputs of one name (two folders, -R) would be one file.
+        try:
+            _plan.check_collisions([(f, str(settings.out_dir / Path(f).name)) for f in files if f != "-"])
+        except ConfigError as exc:
+            raise click.UsageError(str(exc)) from None
     return files
 
 

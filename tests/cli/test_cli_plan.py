@@ -179,3 +179,11 @@ def test_planning_through_a_subprocess(tmp_path: Path) -> None:
     done = run_subkit("retime", str(a), str(b), "--shift", "1s")
     assert done.returncode == 2 and f"{b} already exists" in done.stderr
     assert b.read_text(encoding="utf-8") == SRT
+
+
+def test_lint_fix_into_a_folder_refuses_two_inputs_of_one_name(runner: CliRunner, tmp_path: Path) -> None:
+    season = _tree(tmp_path / "season", "s1/ep1.srt", "s2/ep1.srt")
+    result = runner.invoke(cli, ["lint", "-R", str(season), "--fix", "-d", str(tmp_path / "fixed")])
+    assert result.exit_code == 2
+    assert f"{season / 's1' / 'ep1.srt'} and {season / 's2' / 'ep1.srt'} would both be written to" in result.stderr
+    assert not (tmp_path / "fixed").exists()
