@@ -22,7 +22,7 @@ BOTH = "1\n00:00:01,000 --> 00:00:03,000\nHello\nBonjour\n\n2\n00:00:04,000 --> 
 
 #: The click parameter names of the shared I/O options: no command takes them as callback arguments.
 IO_NAMES = {"from_spec", "to_spec", "encoding", "out_encoding", "strict", "quiet", "as_json", "read_pairs",
-            "write_pairs", "out_dir", "template", "force"}
+            "write_pairs", "out_dir", "template", "recursive", "force"}
 
 
 def _write(path: Path, text: str) -> Path:
