@@ -33,8 +33,9 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"errors", "timing", "_version", "_gc", "_magic", "_encoding", "_lang", "_io", "model", "_html",
                "_text", "_fixes"}),
     frozenset({"formats"}),
-    # load / loads / dump / dumps / render, and the root package that re-exports them.
-    frozenset({"_api", "_streams", "subkit"}),
+    # load / loads / dump / dumps / render, and the root package that re-exports them; the planning of many
+    # outputs (folder walks, name templates) that the batch engine and the CLI share.
+    frozenset({"_api", "_streams", "_plan", "subkit"}),
     # The QC rule registry and profiles; ``ops.lint`` and ``ops.clean(profile=...)`` are ops over it.
     frozenset({"qc"}),
     frozenset({"ops"}),

@@ -32,7 +32,15 @@ from typing import Any
 from subkit.batch import _engines, _work
 from subkit.batch._engines import ENGINES
 from subkit.batch._journal import Journal
-from subkit.batch._plan import DEFAULT_TEMPLATE, Task, check_collisions, name_output, plan, read_manifest
+from subkit.batch._plan import (
+    DEFAULT_TEMPLATE,
+    TEMPLATE_FIELDS,
+    Task,
+    check_collisions,
+    name_output,
+    plan,
+    read_manifest,
+)
 from subkit.batch._work import CONVERTED, FAILED, SKIPPED, FileResult, Job, remove_temporaries
 from subkit.errors import ConfigError
 
@@ -40,6 +48,7 @@ __all__ = [
     "DEFAULT_TEMPLATE",
     "ENGINES",
     "JOURNAL_NAME",
+    "TEMPLATE_FIELDS",
     "FileResult",
     "Job",
     "Journal",

@@ -1,37 +1,33 @@
 """What a batch converts: inputs (files, folders, a manifest) to tasks with their output paths.
 
-Folders are walked recursively; ``include``/``exclude`` globs match the path
-relative to the folder or the file name. Without ``include``, a folder yields
-the files whose extension a subkit reader claims. Each task's output comes
-from a name template; two inputs that would write the same output are refused
-before anything runs.
+The planning itself is subkit's one implementation (``subkit._plan``), shared
+with every CLI command that takes many inputs: folders are walked
+recursively; ``include``/``exclude`` globs match the path relative to the
+folder or the file name; without ``include``, a folder yields the files whose
+extension a subkit reader claims (hidden files and folders are passed over).
+Each task's output comes from a name template (one vocabulary everywhere:
+:data:`TEMPLATE_FIELDS`); two inputs that would write the same output are
+refused before anything runs.
 """
 
 from __future__ import annotations
 
 import csv
-import fnmatch
 import json
 import os
-import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from subkit import formats
-from subkit.errors import ConfigError, SubkitError, SubkitIOError, UnknownFormatError
+from subkit import _plan, formats
+from subkit._plan import TEMPLATE_FIELDS, name_output
+from subkit.errors import ConfigError, SubkitError, SubkitIOError
 
-__all__ = ["DEFAULT_TEMPLATE", "Task", "check_collisions", "name_output", "plan", "read_manifest", "walk"]
+__all__ = ["DEFAULT_TEMPLATE", "TEMPLATE_FIELDS", "Task", "check_collisions", "name_output", "plan", "read_manifest"]
 
 #: The default output name: the input's path under its folder, with the output format's extension.
-DEFAULT_TEMPLATE = "{relpath}.{ext}"
-
-#: The fields a name template may use.
-TEMPLATE_FIELDS = ("stem", "name", "lang", "ext", "relpath", "reldir", "suffix")
-
-#: A trailing language tag in a file name (``movie.en.srt``, ``movie.pt-BR.vtt``).
-_LANG = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)$")
+DEFAULT_TEMPLATE = "{relpath}{ext}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,106 +53,17 @@ class Task:
     write_options: Mapping[str, Any] = field(default_factory=dict)
 
 
-def _readable(name: str) -> bool:
-    try:
-        return formats.for_path(name).can_read
-    except UnknownFormatError:
-        return False
-
-
-def _matches(relpath: str, patterns: Sequence[str]) -> bool:
-    name = relpath.rsplit("/", 1)[-1]
-    return any(fnmatch.fnmatchcase(relpath, p) or fnmatch.fnmatchcase(name, p) for p in patterns)
-
-
-def walk(
-    root: str | os.PathLike[str],
-    *,
-    include: Sequence[str] = (),
-    exclude: Sequence[str] = (),
-    skip: Iterable[str | os.PathLike[str]] = (),
-) -> Iterator[tuple[str, str]]:
-    """The files under folder ``root`` as ``(path, relative path)``, sorted, recursively.
-
-    Args:
-        root: the folder.
-        include: globs a file must match (its relative path or its name); empty: any file a reader claims.
-        exclude: globs a file must not match.
-        skip: folders not to enter (the output folder, when it lies inside ``root``).
+def _output_format(to_format: str) -> tuple[str, str]:
+    """``(extension with its dot, format name)`` of a format a batch writes.
 
     Raises:
-        SubkitIOError: the folder cannot be read.
+        UnknownFormatError: not a format.
+        ConfigError: a format subkit only reads.
     """
-    base = Path(root)
-    skipped = {os.path.realpath(s) for s in skip}
-
-    def fail(exc: OSError) -> None:
-        raise SubkitIOError(f"{exc.filename}: cannot read the folder: {exc.strerror or exc}",
-                            path=str(exc.filename)) from None
-
-    for folder, dirs, files in os.walk(base, onerror=fail):
-        dirs[:] = sorted(d for d in dirs if os.path.realpath(os.path.join(folder, d)) not in skipped)
-        for file_name in sorted(files):
-            path = os.path.join(folder, file_name)
-            relpath = os.path.relpath(path, base).replace(os.sep, "/")
-            if include and not _matches(relpath, include):
-                continue
-            if not include and not _readable(file_name):
-                continue
-            if exclude and _matches(relpath, exclude):
-                continue
-            yield path, relpath
-
-
-def name_output(template: str, relpath: str, ext: str) -> str:
-    """The output path (relative to the output folder) of an input at ``relpath`` under its folder.
-
-    Fields: ``{relpath}`` the relative path without its extension, ``{reldir}``
-    its folder (``.`` at the top), ``{name}`` the file name without its
-    extension, ``{stem}`` the same without a trailing language tag, ``{lang}``
-    that tag (``und`` when there is none), ``{ext}`` the output format's
-    extension without the dot, ``{suffix}`` the input's own extension with the dot.
-
-    Raises:
-        ConfigError: an unknown field, or a name that leaves the output folder.
-
-    >>> name_output("{stem}.{lang}.{ext}", "season1/ep01.en.srt", "vtt")
-    'ep01.en.vtt'
-    >>> name_output("{relpath}.{ext}", "season1/ep01.srt", "ttml")
-    'season1/ep01.ttml'
-    >>> name_output("{reldir}/{stem}{suffix}", "a/b.srt", "vtt")
-    'a/b.srt'
-    """
-    folder, _, file_name = relpath.rpartition("/")
-    name, dot, suffix = file_name.rpartition(".")
-    if not dot:
-        name, suffix = file_name, ""
-    lang_match = _LANG.match(name)
-    values = {
-        "relpath": f"{folder}/{name}" if folder else name,
-        "reldir": folder or ".",
-        "name": name,
-        "stem": lang_match["stem"] if lang_match else name,
-        "lang": lang_match["lang"] if lang_match else "und",
-        "ext": ext,
-        "suffix": f".{suffix}" if suffix else "",
-    }
-    try:
-        result = template.format_map(values)
-    except (KeyError, IndexError, ValueError) as exc:
-        raise ConfigError(f"bad name template {template!r}: {exc} (fields: "
-                          f"{', '.join('{' + f + '}' for f in TEMPLATE_FIELDS)})") from None
-    normal = os.path.normpath(result).replace(os.sep, "/")
-    if os.path.isabs(normal) or normal == ".." or normal.startswith("../") or normal in (".", ""):
-        raise ConfigError(f"the name template {template!r} gives {result!r} for {relpath!r}, outside the output folder")
-    return normal
-
-
-def _ext(to_format: str) -> str:
     spec = formats.get(to_format)
     if not spec.can_write:
         raise ConfigError(f"subkit reads {spec.name} but cannot write it")
-    return spec.extensions[0].lstrip(".") if spec.extensions else spec.name
+    return (spec.extensions[0] if spec.extensions else f".{spec.name}"), spec.name
 
 
 def plan(
@@ -174,32 +81,30 @@ def plan(
 ) -> list[Task]:
     """The tasks for files and folders: each input file once, outputs named by ``template`` under ``out_dir``.
 
+    ``template`` takes the fields of :data:`TEMPLATE_FIELDS` (``{command}`` is
+    ``batch``); the default ``{relpath}{ext}`` keeps each file's folders under
+    its input folder and gives it the output format's extension.
+
     Raises:
         SubkitIOError: an input does not exist or a folder cannot be read.
         UnknownFormatError: ``to_format`` is not a format.
         ConfigError: a bad template, a read-only output format, or two inputs with the same output.
+
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> (folder / "s1").mkdir()
+    >>> _ = (folder / "s1" / "ep01.en.srt").write_text("1\\n00:00:01,000 --> 00:00:02,000\\nHi\\n", encoding="utf-8")
+    >>> [pathlib.Path(t.output).relative_to(folder / "out").as_posix()
+    ...  for t in plan([folder], out_dir=folder / "out", to_format="webvtt", template="{reldir}/{base}.{lang}{ext}")]
+    ['s1/ep01.en.vtt']
     """
-    ext = _ext(to_format)
+    ext, format_name = _output_format(to_format)
+    _plan.check_template(template)
     reads, writes = dict(read_options or {}), dict(write_options or {})  # one pair shared by every task
-    tasks: list[Task] = []
-    seen: set[str] = set()
-    for item in inputs:
-        path = os.fspath(item)
-        if os.path.isdir(path):
-            found: Iterable[tuple[str, str]] = walk(path, include=include, exclude=exclude, skip=[out_dir])
-        elif os.path.isfile(path):
-            found = [(path, os.path.basename(path))]
-        else:
-            raise SubkitIOError(f"{path}: no such file or folder", path=path)
-        for file_path, relpath in found:
-            real = os.path.realpath(file_path)
-            if real in seen:
-                continue
-            seen.add(real)
-            output = os.path.join(os.fspath(out_dir), name_output(template, relpath, ext))
-            tasks.append(Task(file_path, output, to_format, from_format, encoding, reads, writes))
-    check_collisions(tasks)
-    return tasks
+    found = _plan.expand(inputs, recursive=True, include=include, exclude=exclude, skip=[out_dir], empty_ok=True)
+    planned = _plan.plan_outputs(found, template=template, out_dir=out_dir, output_format=lambda _: (ext, format_name),
+                                 command="batch")
+    return [Task(path, targets[0], to_format, from_format, encoding, reads, writes) for path, targets in planned]
 
 
 def check_collisions(tasks: Sequence[Task]) -> None:
@@ -208,17 +113,7 @@ def check_collisions(tasks: Sequence[Task]) -> None:
     Raises:
         ConfigError: naming both inputs.
     """
-    outputs: dict[str, str] = {}
-    inputs = {os.path.realpath(task.input): task.input for task in tasks}
-    for task in tasks:
-        key = os.path.realpath(task.output)
-        other = outputs.get(key)
-        if other is not None:
-            raise ConfigError(f"{other} and {task.input} would both be written to {task.output}; "
-                              "change the name template, e.g. '{relpath}{suffix}.{ext}' keeps each input's extension")
-        if key in inputs:
-            raise ConfigError(f"{task.input} would be written over the input {inputs[key]}")
-        outputs[key] = task.input
+    _plan.check_collisions((task.input, task.output) for task in tasks)
 
 
 def _options_cell(text: str, where: str) -> dict[str, str]:
@@ -302,11 +197,12 @@ def read_manifest(
                 row_format = formats.for_path(target).name
             if row_format is None:
                 raise ConfigError(f"{where}: no output format (give --to, or a format or output column)")
-            ext = _ext(str(row_format))
+            ext, format_name = _output_format(str(row_format))
         except SubkitError as exc:
             raise ConfigError(f"{where}: {exc}") from None
         if not isinstance(target, str) or not target:
-            target = name_output(template, source.replace(os.sep, "/").lstrip("/"), ext)
+            target = name_output(template, source.replace(os.sep, "/").lstrip("/"), ext, format=format_name,
+                                 command="batch")
         if not os.path.isabs(target):
             if out_dir is None:
                 raise ConfigError(f"{where}: a relative output needs --out-dir")

@@ -175,7 +175,9 @@ MANY_INPUTS = """
 Inputs: IN OUT reads one file and writes one. Give one IN, several, or a
 folder (its subtitle files) to write each result beside its input as
 IN.COMMAND.EXT (ep1.srt -> ep1.clean.srt), or into --out-dir DIR (a last
-path that is a folder works the same); --name TEMPLATE changes the names.
+path that is a folder works the same); --name TEMPLATE changes the names
+('{relpath}.clean{ext}'); --recursive takes subfolders too. An existing
+OUT with IN's extension is refused without --force (it may be an input).
 """
 
 

@@ -18,9 +18,6 @@
 from __future__ import annotations
 
 import dataclasses
-import difflib
-import re
-import string
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +26,7 @@ from typing import Any, TypeVar
 import click
 
 import subkit
-from subkit import formats
+from subkit import _plan, formats
 from subkit.cli._options import format_options, takes_fps
 from subkit.cli._shared import (
     EXIT_INTERRUPTED,
@@ -55,6 +52,7 @@ __all__ = [
     "Job",
     "Outcome",
     "RunSettings",
+    "check_in_out",
     "expand_inputs",
     "io_options",
     "output_stem",
@@ -83,6 +81,7 @@ class RunSettings:
         read_pairs, write_pairs: the ``-r``/``-w`` ``KEY=VALUE`` reader and writer options.
         out_dir: ``--out-dir``: the folder outputs go to.
         template: ``--name``: the output name template.
+        recursive: ``-R``: a folder stands for the subtitle files below it too, not only those directly in it.
         force: replace read-only outputs.
         language: ``-l``: the language writers record (and name files after).
         fps: ``--fps`` of convert: the frame rate of frame-based formats, read and write.
@@ -101,6 +100,7 @@ class RunSettings:
     write_pairs: tuple[str, ...] = ()
     out_dir: Path | None = None
     template: str | None = None
+    recursive: bool = False
     force: bool = False
     language: str | None = None
     fps: str | None = None
@@ -174,7 +174,10 @@ _IO_OPTIONS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
         "help": "Write every output into DIR (created if missing), named by --name."}),
     "name": (("--name", "template"), {
         "metavar": "TEMPLATE",
-        "help": "Names of the outputs of several inputs or --out-dir: fields {stem} {ext} {format} {command} {name}."}),
+        "help": "Names of the outputs of several inputs or --out-dir: fields {name} {stem} {base} {lang} {suffix} "
+                "{ext} {format} {command} {part} {relpath} {reldir} (docs/cli.md)."}),
+    "recursive": (("-R", "--recursive", "recursive"), {
+        "is_flag": True, "help": "A folder stands for the subtitle files in its subfolders too (names: {relpath})."}),
     "encoding": (("-e", "--encoding", "encoding"), {
         "type": EncodingType(), "metavar": "ENCODING",
         "help": "Text encoding of the input(s); detected when omitted."}),
@@ -204,8 +207,8 @@ _IO_OPTIONS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
 }
 
 #: The options of a command that reads subtitles and writes subtitles, in help order.
-READ_WRITE = ("from", "to", "out_dir", "name", "encoding", "out_encoding", "read", "write", "strict", "force",
-              "quiet", "json")
+READ_WRITE = ("from", "to", "out_dir", "name", "recursive", "encoding", "out_encoding", "read", "write", "strict",
+              "force", "quiet", "json")
 
 
 def io_options(*names: str, **changes: Mapping[str, Any]) -> Callable[[F], F]:
@@ -214,21 +217,25 @@ def io_options(*names: str, **changes: Mapping[str, Any]) -> Callable[[F], F]:
     Their values go into the run's :class:`RunSettings` (use :data:`pass_settings`),
     not into the callback's arguments. ``changes`` adjusts an option for one
     command: ``help=...``, ``default=...``, or ``decls=(...)`` for other flag names.
+    A short flag the command's own options (declared below this decorator)
+    already use stays theirs: the shared option keeps its long name only
+    (``replace -R`` is ``--replace``; its ``--recursive`` has no short form).
 
     Raises:
         KeyError: an unknown option key.
     """
-    decorators = []
+    chosen = []
     for name in names or READ_WRITE:
         decls, kwargs = _IO_OPTIONS[name]
         change = dict(changes.get(name, {}))
         flags = change.pop("decls", decls[:-1])
-        decorators.append(click.option(*flags, decls[-1], **{**kwargs, **change}, expose_value=False,
-                                       callback=_store))
+        chosen.append((tuple(flags), decls[-1], {**kwargs, **change}))
 
     def decorate(function: F) -> F:
-        for decorator in reversed(decorators):
-            function = decorator(function)
+        taken = {opt for param in getattr(function, "__click_params__", []) for opt in param.opts}
+        for flags, dest, kwargs in reversed(chosen):
+            kept = [flag for flag in flags if flag.startswith("--") or flag not in taken]
+            function = click.option(*kept, dest, **kwargs, expose_value=False, callback=_store)(function)
         return function
 
     return decorate
@@ -243,15 +250,7 @@ def output_stem(source: str) -> str:
     >>> output_stem("shows/ep1.en.srt"), output_stem("x.subkit.json"), output_stem("notes")
     ('ep1.en', 'x', 'notes')
     """
-    base = Path(source).name
-    lowered = base.lower()
-    known = [ext for spec in formats.FORMATS for ext in spec.extensions
-             if lowered.endswith(ext) and len(ext) < len(base)]
-    return base[: -len(max(known, key=len))] if known else Path(base).stem
-
-
-#: A trailing language tag of a name (``ep1.en``, ``ep1.pt-BR``), set aside when pairing files by name.
-_LANG = re.compile(r"\.[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+    return _plan.split_extension(Path(source).name)[0]
 
 
 def partner_key(path: str) -> str:
@@ -260,7 +259,7 @@ def partner_key(path: str) -> str:
     >>> partner_key("en/ep1.en.srt"), partner_key("fr/ep1.fr.vtt"), partner_key("ep1.srt")
     ('ep1', 'ep1', 'ep1')
     """
-    return _LANG.sub("", output_stem(path))
+    return _plan.split_language(output_stem(path))[0]
 
 
 def partners(sources: Sequence[str], candidates: Sequence[str], folder: str) -> dict[str, str]:
@@ -285,28 +284,22 @@ def partners(sources: Sequence[str], candidates: Sequence[str], folder: str) -> 
     return found
 
 
-def _subtitle_extensions() -> tuple[str, ...]:
-    return tuple(sorted({ext for spec in formats.FORMATS if spec.can_read for ext in spec.extensions}))
+def expand_inputs(paths: Sequence[str], *, recursive: bool = False) -> list[str]:
+    """``paths`` with each folder replaced by its subtitle files (by extension, hidden ones passed over, sorted).
 
-
-def expand_inputs(paths: Sequence[str]) -> list[str]:
-    """``paths`` with each folder replaced by the subtitle files directly in it (by extension, sorted).
+    ``recursive`` walks the folders inside each folder too. Paths that are
+    not folders stay as given (a missing file fails when it is read).
 
     Raises:
         click.UsageError: a folder holds no subtitle file.
     """
-    extensions = _subtitle_extensions()
     found: list[str] = []
-    for path in paths:
-        folder = Path(path)
-        if path != "-" and folder.is_dir():
-            files = sorted(str(p) for p in folder.iterdir() if p.is_file() and p.name.lower().endswith(extensions)
-                           and not p.name.startswith("."))
-            if not files:
-                raise click.UsageError(f"{path} is a folder with no subtitle file in it")
-            found.extend(files)
-        else:
-            found.append(path)
+    try:
+        for path in paths:
+            found.extend(["-"] if path == "-" else
+                         (file for file, _ in _plan.expand([path], recursive=recursive, missing_ok=True)))
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
     return found
 
 
@@ -316,6 +309,8 @@ class Job:
 
     sources: tuple[str, ...]
     targets: tuple[str, ...]
+    #: Create the targets' folders when missing (outputs named by a template may go into subfolders).
+    make_folders: bool = False
 
     @property
     def source(self) -> str:
@@ -323,34 +318,52 @@ class Job:
         return self.sources[0]
 
 
-_FIELDS = ("stem", "ext", "format", "command", "name", "part")
-
-
-def _render_name(template: str, source: str, spec: FormatSpec, command: str, part: str) -> str:
-    """``template`` filled in for ``source`` (fields: stem, ext, format, command, name, part).
-
-    Raises:
-        click.UsageError: an unknown field, or a template that names a folder.
-    """
-    values = {"stem": output_stem(source), "ext": spec.extensions[0] if spec.extensions else f".{spec.name}",
-              "format": spec.name, "command": command, "name": Path(source).name, "part": part}
-    for _, field_name, _, _ in string.Formatter().parse(template):
-        if field_name is not None and field_name not in values:
-            close = difflib.get_close_matches(field_name, _FIELDS, n=1)
-            hint = f" (did you mean {{{close[0]}}}?)" if close else ""
-            raise click.UsageError(f"--name {template!r}: unknown field {{{field_name}}}{hint}; "
-                                   f"fields: {', '.join('{' + f + '}' for f in _FIELDS)}")
-    name = template.format(**values)
-    if not name or "/" in name or name in (".", ".."):
-        raise click.UsageError(f"--name {template!r} gives {name!r} for {source}: not a file name")
-    return name
-
-
 def _explicit(paths: Sequence[str], outputs: int) -> bool:
     """Whether ``paths`` are one input and its ``outputs`` outputs, as given (``IN OUT``, ``IN OUT_A OUT_B``)."""
     if len(paths) != 1 + outputs or (paths[0] != "-" and Path(paths[0]).is_dir()):
         return False
     return all(path == "-" or not Path(path).is_dir() for path in paths[1:])
+
+
+def _has_force() -> bool:
+    """Whether the running command has the shared ``--force`` option (or one that sets the same setting)."""
+    ctx = click.get_current_context(silent=True)
+    return ctx is not None and any(param.name == "force" for param in ctx.command.params)
+
+
+def check_in_out(paths: Sequence[str], settings: RunSettings, command: str, template: str,
+                 also_read: Iterable[str] = ()) -> None:
+    """Refuse ``IN OUT`` when OUT is an input, or an existing file of IN's kind that may be a second input.
+
+    With two paths a command reads the first and writes the second, so
+    ``subkit clean a.srt b.srt`` or ``subkit merge a.srt b.srt --with fr.srt``
+    would replace ``b.srt``. An OUT that already exists and has IN's subtitle
+    extension is refused unless ``--force`` is given; an OUT of another
+    extension (``a.srt a.vtt``, ``--to``) is replaced as always.
+
+    Raises:
+        click.UsageError: naming OUT and the ways out.
+    """
+    source, targets = paths[0], paths[1:]
+    if source == "-":
+        return
+    reads = {Path(p).resolve(): p for p in [source, *also_read] if p != "-"}
+    suffix = _plan.split_extension(Path(source).name)[1].lower()
+    for target in targets:
+        if target == "-":
+            continue
+        if Path(target).resolve() in reads:
+            raise click.UsageError(f"refusing to overwrite an input: {source} would be written over the input "
+                                   f"{reads[Path(target).resolve()]}")
+        if settings.force or not Path(target).is_file() or not suffix \
+                or _plan.split_extension(Path(target).name)[1].lower() != suffix:
+            continue
+        shape = "IN OUT" if len(targets) == 1 else "IN " + " ".join(f"OUT_{chr(65 + i)}" for i in range(len(targets)))
+        replace = f"give --force to replace {target}" if _has_force() else f"remove {target} first to replace it"
+        raise click.UsageError(
+            f"{target} already exists and is a {suffix} file like {source}: with {len(paths)} paths, {command} reads "
+            f"the first and writes the others ({shape}), so {target} would be replaced. To take every path as an "
+            f"input, give --out-dir DIR or --name '{template}'; {replace}")
 
 
 def plan_jobs(
@@ -362,11 +375,13 @@ def plan_jobs(
     parts: Sequence[str] = ("",),
     also_read: Iterable[str] = (),
 ) -> list[Job]:
-    """Pair the paths of a command with the files it writes.
+    """Pair the paths of a command with the files it writes (through the planning :func:`subkit.batch.plan` uses).
 
-    * ``IN OUT`` (``IN OUT_A OUT_B`` for two ``parts``; no folder, no ``--out-dir``/``--name``): as given;
-    * otherwise every path is an input (a folder stands for the subtitle files in it); a last path that is an
-      existing folder, when there are several, is where the outputs go (as ``--out-dir``);
+    * ``IN OUT`` (``IN OUT_A OUT_B`` for two ``parts``; no folder, no ``--out-dir``/``--name``): as given, but an
+      OUT that exists with IN's subtitle extension is refused without ``--force`` (it may be a second input);
+    * otherwise every path is an input (a folder stands for the subtitle files in it, and below it with
+      ``--recursive``); a last path that is an existing folder, when there are several, is where the outputs go
+      (as ``--out-dir``);
     * each output is named by ``--name`` (default ``template``, once per part): beside its input, or in
       ``--out-dir``; ``-`` alone reads standard input and writes standard output.
 
@@ -375,12 +390,15 @@ def plan_jobs(
 
     Raises:
         click.UsageError: no input, ``-`` among several inputs, an output that would overwrite an input
-            or another output (naming both inputs), or a bad template.
+            or another output (naming both inputs), an existing OUT that looks like an input, or a bad template.
     """
     if not paths:
         raise click.UsageError("give at least one input file")
+    also_read = list(also_read)
     out_dir = settings.out_dir
+    name_template = settings.template or template
     if out_dir is None and settings.template is None and _explicit(paths, len(parts)):
+        check_in_out(paths, settings, command, name_template, also_read)
         return [Job((paths[0],), tuple(paths[1:]))]
     inputs = list(paths)
     if out_dir is None and len(inputs) >= 2 and inputs[-1] != "-" and Path(inputs[-1]).is_dir():
@@ -389,30 +407,24 @@ def plan_jobs(
         return [Job(("-",), ("-",))]
     if "-" in inputs:
         raise click.UsageError("standard input (-) is one input with its own output: give IN OUT")
-    sources = expand_inputs(inputs)
-    read = {Path(p).resolve() for p in [*sources, *also_read]}
-    seen: dict[Path, str] = {}
-    jobs: list[Job] = []
-    for source in sources:
+
+    def output_format(source: str) -> tuple[str, str]:
         try:
             spec = settings.to_spec or formats.for_path(source)
         except SubkitError:
-            raise click.UsageError(f"{source}: cannot tell its format from the name: give --to FORMAT") from None
-        targets = []
-        for part in parts:
-            name = _render_name(settings.template or template, source, spec, command, part)
-            target = str((out_dir if out_dir is not None else Path(source).parent) / name)
-            key = Path(target).resolve()
-            if key in read:
-                raise click.UsageError(f"{source} -> {target}: refusing to overwrite an input; give OUT or --out-dir")
-            if key in seen:
-                raise click.UsageError(f"{source} and {seen[key]} would both be written to {target}: give --name"
-                                       + (" with {part}" if len(parts) > 1 else ""))
-            seen[key] = source
-            targets.append(target)
-        jobs.append(Job((source,), tuple(targets)))
+            raise ConfigError(f"{source}: cannot tell its format from the name: give --to FORMAT") from None
+        return (spec.extensions[0] if spec.extensions else f".{spec.name}"), spec.name
+
+    try:
+        _plan.check_template(name_template, parts=len(parts))
+        found = _plan.expand(inputs, recursive=settings.recursive, skip=[out_dir] if out_dir is not None else (),
+                             missing_ok=True)
+        planned = _plan.plan_outputs(found, template=name_template, out_dir=out_dir, output_format=output_format,
+                                     command=command, parts=parts, also_read=also_read)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
     settings.out_dir = out_dir
-    return jobs
+    return [Job((source,), targets, make_folders=True) for source, targets in planned]
 
 
 # ---------------------------------------------------------------- one job
@@ -504,6 +516,8 @@ def run_job(
     results = []
     for doc, target, spec in zip(outcome.docs, targets, specs, strict=True):
         _refuse_overwrite(job, target, written)
+        if job.make_folders and target != "-":
+            _make_folder(Path(target).parent)
         results.append(write_output(doc, target, spec, settings))
         if written is not None and target != "-":
             written.add(Path(target).resolve())
@@ -514,6 +528,14 @@ def run_job(
             echo_warnings([format_loss(loss, result.format, _shown(target, "<stdout>")) for loss in lost])
         echo_warnings(list(outcome.lines))
     return _record(job.sources, loaded, targets, outcome, results, losses)
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SubkitIOError(f"{folder}: cannot create the folder: {exc.strerror or exc}", path=str(folder),
+                            errno=exc.errno) from None
 
 
 def _refuse_overwrite(job: Job, target: str, written: set[Path] | None) -> None:
@@ -583,11 +605,7 @@ def run_jobs(
 def _run_all(jobs: Sequence[Job], settings: RunSettings, transform: Transform, *, files: bool,
              reads: Sequence[Mapping[str, Any]]) -> int:
     if settings.out_dir is not None:
-        try:
-            settings.out_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise SubkitIOError(f"{settings.out_dir}: cannot create the folder: {exc.strerror or exc}",
-                                path=str(settings.out_dir)) from None
+        _make_folder(settings.out_dir)
     if len(jobs) == 1 and not files:
         record = run_job(jobs[0], settings, transform, reads=reads)
         if settings.as_json:

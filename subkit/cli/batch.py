@@ -111,7 +111,8 @@ def _pairs(spec: FormatSpec | None, kind: str, pairs: Sequence[str], flag: str) 
     to={"help": "Format to write (a manifest row's format column wins)."},
     out_dir={"decls": ("-o", "-d", "--out-dir"), "help": "Folder for the outputs (and the journal)."},
     name={"default": batch.DEFAULT_TEMPLATE, "show_default": True,
-          "help": "Output name under DIR: {relpath} {reldir} {name} {stem} {lang} {ext} {suffix}."},
+          "help": "Output name under DIR: {relpath} {reldir} {name} {stem} {base} {lang} {suffix} {ext} {format} "
+                  "{command} (as in every command; docs/cli.md)."},
     encoding={"help": "Text encoding of the inputs; detected per file when omitted."},
     strict={"help": "Fail a file on any flaw or anything its output cannot express."},
     read={"help": "A reader option (needs --from), repeatable."},
@@ -153,7 +154,7 @@ def batch_command(
     \b
     Examples:
       subkit batch captions/ --to ttml --out-dir out -- clean lint --profile netflix-en
-      subkit batch a/ b/ --to vtt -o out --name '{stem}.{lang}.{ext}' --jobs 8
+      subkit batch a/ b/ --to vtt -o out --name '{base}.{lang}{ext}' --jobs 8
       subkit batch --manifest jobs.csv -o out --resume --timeout-per-file 30
       subkit batch archive/ --to srt -o out --engine dask --scheduler tcp://10.0.0.5:8786
     """

@@ -52,7 +52,7 @@ def output_name(source: str, target: FormatSpec) -> str:
 def _plan(paths: tuple[str, ...], settings: RunSettings) -> list[Job]:
     """Pair inputs with outputs, or fail with a usage error."""
     to_spec = settings.to_spec
-    if settings.out_dir is None:
+    if settings.out_dir is None and settings.template is None:
         if len(paths) != 2 and "-" not in paths:
             # One IN, or several: each is written beside its input as IN.stem + the --to extension.
             if to_spec is None:
@@ -63,6 +63,10 @@ def _plan(paths: tuple[str, ...], settings: RunSettings) -> list[Job]:
                 f"expected IN and OUT, got {len(paths)} path(s); to convert several files use --out-dir DIR"
             )
         source, target = paths
+        if source != "-" and Path(source).is_dir():
+            if to_spec is None:
+                raise click.UsageError(f"{source} is a folder: name the output format with --to FORMAT")
+            return plan_jobs(paths, settings, command="convert", template="{stem}{ext}")
         if target != "-" and Path(target).is_dir() and source != "-":
             # An existing folder as OUT: the input's name goes into it, as with --out-dir.
             if to_spec is None:
@@ -75,10 +79,10 @@ def _plan(paths: tuple[str, ...], settings: RunSettings) -> list[Job]:
         _check_not_an_input(source, target, to_spec)
         return [Job((source,), (target,))]
     if to_spec is None:
-        raise click.UsageError("--out-dir needs --to FORMAT")
+        raise click.UsageError(f"{'--out-dir' if settings.out_dir is not None else '--name'} needs --to FORMAT")
     if "-" in paths:
-        raise click.UsageError("standard input (-) cannot be used with --out-dir")
-    return [Job((source,), (str(settings.out_dir / output_name(source, to_spec)),)) for source in paths]
+        raise click.UsageError("standard input (-) cannot be used with --out-dir or --name")
+    return plan_jobs(paths, settings, command="convert", template="{stem}{ext}")
 
 
 def _check_not_an_input(source: str, target: str, to_spec: FormatSpec | None) -> None:
@@ -151,8 +155,8 @@ def _transform(settings: RunSettings) -> Transform:
 
 @click.command("convert")
 @click.argument("paths", nargs=-1, required=True, metavar="IN... [OUT]")
-@io_options("from", "to", "out_dir", "encoding", "out_encoding", "bom", "language", "fps", "read", "write", "strict",
-            "quiet", "json", "force",
+@io_options("from", "to", "out_dir", "name", "recursive", "encoding", "out_encoding", "bom", "language", "fps", "read",
+            "write", "strict", "quiet", "json", "force",
             out_dir={"help": "Convert every IN into DIR (created if missing), named after the input; needs --to."})
 @pass_settings
 def convert_command(settings: RunSettings, /, paths: tuple[str, ...]) -> None:

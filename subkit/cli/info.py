@@ -150,7 +150,7 @@ def _text(doc: Document, facts: dict[str, Any], name: str) -> list[str]:
 
 @click.command("info")
 @click.argument("files", metavar="FILE...", nargs=-1, required=True)
-@io_options("from", "encoding", "json", json={"help": "Print the facts as a JSON object."})
+@io_options("from", "encoding", "recursive", "json", json={"help": "Print the facts as a JSON object."})
 @click.option("-v", "--verbose", is_flag=True,
               help="Also print a disassembly of the file's codes, for formats that have one (SCC, MCC).")
 @pass_settings
@@ -173,7 +173,7 @@ def info_command(settings: RunSettings, /, files: tuple[str, ...], verbose: bool
       subkit info --json movie.srt | jq .features
       subkit info --verbose captions.scc
     """
-    paths = expand_inputs(files)
+    paths = expand_inputs(files, recursive=settings.recursive)
     records = []
     for number, file in enumerate(paths):
         try:

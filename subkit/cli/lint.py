@@ -10,10 +10,11 @@ from typing import Any
 
 import click
 
+from subkit import _plan
 from subkit.cli._ops import OpStep, op_step
 from subkit.cli._run import RunSettings, expand_inputs, io_options, pass_settings, read_input, write_output
 from subkit.cli._shared import Loaded, echo_json, echo_warnings, format_loss
-from subkit.errors import OperationError
+from subkit.errors import ConfigError, OperationError
 from subkit.model import Document
 from subkit.ops import ChangeReport
 
@@ -107,7 +108,7 @@ def _usage(sources: tuple[str, ...], settings: RunSettings, lint: _Lint, as_csv:
     """
     if not sources:
         raise click.UsageError("give at least one FILE (or --list-rules / --list-profiles)")
-    files = expand_inputs(sources)  # a folder stands for the subtitle files in it
+    files = expand_inputs(sources, recursive=settings.recursive)  # a folder stands for the subtitle files in it
     wants_output = bool(lint.output or settings.out_dir)
     refusals = [
         (settings.as_json and as_csv, "--json and --csv both print on stdout: choose one"),
@@ -119,6 +120,12 @@ def _usage(sources: tuple[str, ...], settings: RunSettings, lint: _Lint, as_csv:
     for refused, message in refusals:
         if refused:
             raise click.UsageError(message)
+    if lint.fix and settings.out_dir is not None:
+        # Repaired files keep their names: two inputs of one name (two folders, -R) would be one file.
+        try:
+            _plan.check_collisions([(f, str(settings.out_dir / Path(f).name)) for f in files if f != "-"])
+        except ConfigError as exc:
+            raise click.UsageError(str(exc)) from None
     return files
 
 
@@ -177,7 +184,7 @@ def _write_fixed(source: str, loaded: Loaded, doc: Document, changes: dict[str, 
               help="scdet threshold for --video (0-100; lower finds more).")
 @click.option("--fix", is_flag=True, help="Repair what the rules can repair; write it with -o or --out-dir.")
 @click.option("-o", "--output", metavar="OUT", help="Where --fix writes the repaired file (one FILE).")
-@io_options("out_dir", "to", "from", "encoding", "quiet", "json",
+@io_options("out_dir", "to", "from", "encoding", "recursive", "quiet", "json",
             out_dir={"help": "Where --fix writes repaired files (same names)."},
             to={"help": "Format of the repaired file (default: from OUT, else the input's)."},
             quiet={"help": "Print no read diagnostics and no summary."},

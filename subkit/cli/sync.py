@@ -45,7 +45,8 @@ with their neighbours; timed words move with their cues.
 \b
 When the match is weak (the subtitle may belong to another cut or episode)
 nothing is written and the exit status is 1, with the score; --force writes
-the result anyway. --json prints the report: the model, each segment's
+the result anyway (and replaces an existing OUT of IN's kind, which is
+otherwise refused as a possible second input). --json prints the report: the model, each segment's
 offset, the score and the confidence.
 
 \b
@@ -81,7 +82,8 @@ def _options(function: F) -> F:
                      "[default: 24/23.976, 25/23.976, 25/24 and their inverses]."),
         click.option("--min-confidence", type=click.FloatRange(0, 1), default=None, metavar="0-1",
                      help="Refuse below this confidence [default: 0.2]."),
-        click.option("--force", is_flag=True, help="Write the result even when the confidence is too low."),
+        click.option("--force", is_flag=True,
+                     help="Write the result even when the confidence is too low, or over an existing OUT."),
         click.option("--ref-from", "ref_spec", metavar="FORMAT", help="Format of REF; detected when omitted."),
     ]
     for decorator in reversed(decorators):
@@ -186,7 +188,8 @@ def _transform(kwargs: dict[str, Any], reference_of: Callable[[Job], Any], quiet
 
 @click.command("sync", help=HELP, context_settings={"help_option_names": ["-h", "--help"]})
 @_options
-@io_options("from", "to", "out_dir", "name", "encoding", "out_encoding", "read", "write", "strict", "quiet", "json")
+@io_options("from", "to", "out_dir", "name", "recursive", "encoding", "out_encoding", "read", "write", "strict",
+            "quiet", "json")
 @click.argument("paths", nargs=-1, required=True, metavar="IN OUT | IN...")
 @pass_settings
 def sync_command(
@@ -207,6 +210,7 @@ def sync_command(
     target = media if media is not None else reference
     assert target is not None
     folder = target != "-" and Path(target).is_dir()
+    settings.force = settings.force or bool(params.get("force"))  # --force writes anyway: also over an existing OUT
     jobs = plan_jobs(paths, settings, command="sync", also_read=[] if folder else [target])
     if folder:
         # Media files have any extension; references are the subtitle files of the folder.

@@ -50,7 +50,7 @@ def _reference(path: str, fmt: str) -> bytes:
 
 def test_plan_walks_folders_and_names_outputs_by_template(tmp_path: Path) -> None:
     src = _files(tmp_path / "in", {"a.en.srt": "one", "season/b.fr.srt": "two", "cover.jpg": "x"})
-    tasks = batch.plan([src], out_dir=tmp_path / "out", to_format="webvtt", template="{stem}.{lang}.{ext}")
+    tasks = batch.plan([src], out_dir=tmp_path / "out", to_format="webvtt", template="{base}.{lang}{ext}")
     assert sorted(Path(t.output).name for t in tasks) == ["a.en.vtt", "b.fr.vtt"]
     default = batch.plan([src], out_dir=tmp_path / "out", to_format="webvtt")
     assert sorted(os.path.relpath(t.output, tmp_path / "out") for t in default) == [
@@ -65,14 +65,14 @@ def test_plan_include_exclude_globs(tmp_path: Path) -> None:
 
 def test_plan_skips_the_output_folder_inside_the_input(tmp_path: Path) -> None:
     src = _files(tmp_path / "in", {"a.srt": "one", "out/old.srt": "old"})
-    tasks = batch.plan([src], out_dir=src / "out", to_format="srt", template="{name}.new.{ext}")
+    tasks = batch.plan([src], out_dir=src / "out", to_format="srt", template="{stem}.new{ext}")
     assert [Path(t.input).name for t in tasks] == ["a.srt"]
 
 
 def test_collisions_are_refused_up_front_naming_both_inputs(tmp_path: Path) -> None:
     src = _files(tmp_path / "in", {"x/ep1.srt": "one", "y/ep1.srt": "two"})
     with pytest.raises(ConfigError) as caught:
-        batch.plan([src], out_dir=tmp_path / "out", to_format="webvtt", template="{stem}.{ext}")
+        batch.plan([src], out_dir=tmp_path / "out", to_format="webvtt", template="{stem}{ext}")
     message = str(caught.value)
     assert str(Path("x", "ep1.srt")) in message and str(Path("y", "ep1.srt")) in message
     assert not (tmp_path / "out").exists()
@@ -86,9 +86,12 @@ def test_an_output_over_an_input_is_refused(tmp_path: Path) -> None:
 
 def test_name_template_refuses_unknown_fields_and_escapes() -> None:
     with pytest.raises(ConfigError, match="fields"):
-        batch.name_output("{title}.{ext}", "a.srt", "vtt")
-    with pytest.raises(ConfigError, match="outside"):
-        batch.name_output("../{stem}.{ext}", "a.srt", "vtt")
+        batch.name_output("{title}{ext}", "a.srt", ".vtt")
+    with pytest.raises(ConfigError, match="inside the output folder"):
+        batch.name_output("../{stem}{ext}", "a.srt", ".vtt")
+    with pytest.raises(ConfigError, match="inside the output folder"):
+        batch.name_output("{reldir}/../../{stem}{ext}", "a/b.srt", ".vtt")
+    assert batch.name_output("{reldir}/../{stem}{ext}", "a/b.srt", ".vtt") == "b.vtt"  # still inside
 
 
 # ---------------------------------------------------------------- manifests

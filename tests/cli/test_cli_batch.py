@@ -89,7 +89,7 @@ def test_batch_refuses_collisions_naming_both_inputs(runner: CliRunner, tmp_path
     src = _tree(tmp_path / "in", 4)
     (src / "part1" / "ep000.srt").write_bytes((src / "part0" / "ep000.srt").read_bytes())
     result = runner.invoke(cli, ["batch", str(src), "--to", "vtt", "-o", str(tmp_path / "out"),
-                                 "--name", "{stem}.{ext}"])
+                                 "--name", "{stem}{ext}"])
     assert result.exit_code == 2 and result.stdout == ""
     assert str(Path("part0", "ep000.srt")) in result.stderr and str(Path("part1", "ep000.srt")) in result.stderr
     assert "both" in result.stderr

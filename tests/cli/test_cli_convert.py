@@ -376,8 +376,9 @@ def test_convert_batch_refuses_to_overwrite_an_input(runner: CliRunner, demo: Pa
     before = demo.read_bytes()
     args = ["convert", "-f", "srt", "--to", "srt", "--out-dir", str(tmp_path), str(demo)]
     result = runner.invoke(cli, args)
-    assert result.exit_code == 1
-    assert "refusing to overwrite an input file" in result.stderr
+    # Refused when planning, as in every command, before anything is read.
+    assert result.exit_code == 2
+    assert f"refusing to overwrite an input: {demo} would be written over the input" in result.stderr
     assert demo.read_bytes() == before
 
 
@@ -392,9 +393,9 @@ def test_convert_batch_refuses_two_inputs_with_one_output(runner: CliRunner, tmp
         ["convert", "-q", "-f", "srt", "--to", "subkit-json", "--out-dir", str(out_dir),
          str(tmp_path / "a" / "ep.srt"), str(tmp_path / "b" / "ep.srt")],
     )
-    assert result.exit_code == 1
-    assert "refusing to overwrite the output of another input" in result.stderr
-    assert len(subkit.load(out_dir / "ep.subkit.json", format="subkit_json")) == 3  # the first one's
+    assert result.exit_code == 2
+    assert f"{tmp_path / 'a' / 'ep.srt'} and {tmp_path / 'b' / 'ep.srt'} would both be written to" in result.stderr
+    assert not out_dir.exists()  # refused before anything was read or written
 
 
 def test_convert_out_dir_that_is_a_file(runner: CliRunner, demo: Path, tmp_path: Path) -> None:

@@ -183,8 +183,10 @@ def test_lint_as_a_process_step(runner: CliRunner, tmp_path: Path) -> None:
     steps = json.loads(result.stdout)["steps"]
     assert [s["changes"].get("violations", 0) for s in steps if s["step"] == "lint"] == [4, 2]
     assert "lint: cue 2 (0:00:02.500 --> 0:00:02.800): min-duration:" in result.stderr
-    bad = runner.invoke(cli, ["process", str(_file(tmp_path, BAD)), str(out), "lint", "--profile", "nonesuch"])
+    bad = runner.invoke(cli, ["process", str(_file(tmp_path, BAD)), str(tmp_path / "bad.srt"), "lint", "--profile",
+                              "nonesuch"])
     assert bad.exit_code == 2 and "unknown lint profile" in bad.stderr
-    fixed = runner.invoke(cli, ["process", "--json", str(_file(tmp_path, BAD)), str(out), "lint", "--fix"])
+    # out.srt is there from the first run: replacing it (an OUT of IN's kind) takes --force.
+    fixed = runner.invoke(cli, ["process", "--json", "--force", str(_file(tmp_path, BAD)), str(out), "lint", "--fix"])
     (step,) = json.loads(fixed.stdout)["steps"]
     assert step["changes"]["fixed timing"] == 2

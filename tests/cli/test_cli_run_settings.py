@@ -22,7 +22,7 @@ BOTH = "1\n00:00:01,000 --> 00:00:03,000\nHello\nBonjour\n\n2\n00:00:04,000 --> 
 
 #: The click parameter names of the shared I/O options: no command takes them as callback arguments.
 IO_NAMES = {"from_spec", "to_spec", "encoding", "out_encoding", "strict", "quiet", "as_json", "read_pairs",
-            "write_pairs", "out_dir", "template", "force"}
+            "write_pairs", "out_dir", "template", "recursive", "force"}
 
 
 def _write(path: Path, text: str) -> Path:
@@ -115,7 +115,7 @@ def test_process_refuses_collisions_and_save_for_many_inputs(runner: CliRunner, 
     out = tmp_path / "out"
     result = runner.invoke(cli, ["process", "-d", str(out), str(a), str(b), "clean"])
     assert result.exit_code == 2
-    assert f"{b} and {a} would both be written to" in result.stderr
+    assert f"{a} and {b} would both be written to" in result.stderr
     assert not out.exists()  # refused before anything was read or written
     for inputs in ([str(a), str(b), str(a)], [str(tmp_path / "a")]):
         result = runner.invoke(cli, ["process", *inputs, "clean", "save", str(tmp_path / "x.srt")])
