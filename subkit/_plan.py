@@ -247,9 +247,14 @@ def check_template(template: str, *, parts: int = 1) -> None:
             raise ConfigError(f"name template {template!r}: unknown field {{{field_name}}}{hint}; "
                               f"fields: {_fields_list()}")
         used.add(field_name)
+    reasons = []
+    fixed = template
     for pattern, why, replacement in _OLD_SPELLINGS:
-        if pattern.search(template):
-            raise ConfigError(f"name template {template!r}: {why}: write {pattern.sub(replacement, template)!r}")
+        if pattern.search(fixed):
+            reasons.append(why)
+            fixed = pattern.sub(replacement, fixed)
+    if reasons:
+        raise ConfigError(f"name template {template!r}: {'; '.join(reasons)}: write {fixed!r}")
     if parts > 1 and "part" not in used:
         raise ConfigError(f"name template {template!r}: the {parts} outputs of one input would be one file: "
                           "use a template with {part}")

@@ -175,3 +175,13 @@ def test_batch_manifest_rows_are_named_with_the_shared_fields(tmp_path: Path) ->
                                   template="{base}-{lang}.{format}{ext}")
     assert os.path.relpath(task.output, tmp_path / "out") == "ep01-en.ttml.ttml"
     assert batch.name_output("{relpath}{ext}", "in/ep01.en.srt", ".ttml") == "in/ep01.en.ttml"
+
+
+def test_a_template_with_both_old_spellings_gets_one_fix_for_both() -> None:
+    with pytest.raises(ConfigError) as caught:
+        _plan.check_template("{stem}.{lang}.{ext}")
+    message = str(caught.value)
+    assert "includes its dot" in message and "keeps the language tag" in message
+    fixed = message.rsplit("write ", 1)[1].strip("'")
+    assert fixed == "{base}.{lang}{ext}"
+    _plan.check_template(fixed)  # the suggested template is accepted
