@@ -29,6 +29,7 @@ edge with :mod:`fractions` arithmetic and record the frame rate in
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -929,11 +930,15 @@ class _CueContent:
         if cue is None:
             return self
         stored = self._get(cue)
-        return content_from_text(stored) if type(stored) is str else stored
+        return _runs_of_text(stored) if type(stored) is str else stored
 
     def __set__(self, cue: Any, value: Any) -> None:
         self._set(cue, value)
 
+
+#: ``content_from_text`` of the texts cues store, for the last few read: a writer reads a cue's content two or
+#: three times in a row, and the tuples are immutable, so equal texts may share one.
+_runs_of_text: Callable[[str], Content] = functools.lru_cache(maxsize=64)(content_from_text)
 
 #: The slot behind :attr:`Cue.content`.
 _CONTENT_SLOT: Any = vars(Cue)["content"]

@@ -33,6 +33,7 @@ from subkit.formats._vtt_cuetext import (
 from subkit.formats._vtt_write import Writer, without_ignored
 from subkit.model import (
     NOWHERE,
+    ContentItem,
     Cue,
     Document,
     FrozenMap,
@@ -42,6 +43,8 @@ from subkit.model import (
     Placement,
     Region,
     _trusted_cue,
+    _trusted_run,
+    content_from_text,
 )
 from subkit.timing import format_vtt, parse_vtt_loose, vtt_fields_ms
 
@@ -818,7 +821,7 @@ def read_pieces(pieces: Iterable[str], *, options: ReadOptions) -> Document | No
     del first
     while True:
         if builder is None and parser.cues:
-            builder = _CueBuilder(parsed.stylesheets, sink)
+            builder = _CueBuilder(parsed.stylesheets, sink, compact=True)
             sheets = len(parsed.stylesheets)
         if builder is not None:
             parser.cue_base += len(parser.cues)
@@ -858,7 +861,9 @@ def _block_runs(pieces: Iterable[str]) -> Iterator[str]:
 class _CueBuilder:
     """Turns the parser's raw cues into model cues, with the style caches of one file's stylesheets."""
 
-    def __init__(self, stylesheets: list[str], sink: DiagnosticSink) -> None:
+    def __init__(self, stylesheets: list[str], sink: DiagnosticSink, *, compact: bool = False) -> None:
+        """``compact`` (large files): cues of plain text store the text itself (see ``Cue.content``)."""
+        self.compact = compact
         classes = color_classes(stylesheets)
         self.classes = classes
         self.style_cache = StyleCache(classes)
@@ -870,6 +875,7 @@ class _CueBuilder:
     def take(self, raw: list[_RawCue], line_of: LineCounter) -> None:
         """Build the cues of ``raw`` (emptied as it goes: each raw cue is freed as soon as its cue is built)."""
         sink = self.sink
+        compact = self.compact
         plans = self.plans
         trees = self.trees
         append = self.cues.append
@@ -880,8 +886,19 @@ class _CueBuilder:
         while raw:
             offset, ident, start_ms, end_ms, placement, text = take()
             if "<" not in text and "&" not in text:
-                # No markup: the cue stores the text as it is (it stands for content_from_text(text)).
-                append(_trusted_cue(start_ms, end_ms, text or (), ident, placement))
+                # No markup: skip the cue text parser.
+                if compact:  # the cue stores the text as it is (it stands for content_from_text(text))
+                    append(_trusted_cue(start_ms, end_ms, text or (), ident, placement))
+                    continue
+                if "\n" not in text:
+                    content: tuple[ContentItem, ...] = (_trusted_run(text),) if text else ()
+                else:
+                    first, _, rest = text.partition("\n")
+                    if first and rest and "\n" not in rest:
+                        content = (_trusted_run(first), _BREAK, _trusted_run(rest))
+                    else:
+                        content = content_from_text(text)
+                append(_trusted_cue(start_ms, end_ms, content, ident, placement))
                 continue
             parts = split_tags(text)
             plan = plans.get(parts)

@@ -153,11 +153,15 @@ def read_pieces(pieces: Iterable[str], *, options: ReadOptions) -> Document | No
     as reading their join); at the first irregularity the caller reads the
     joined text with :func:`read`.
     """
-    return _read_regular(_piece_blocks(pieces))
+    return _read_regular(_piece_blocks(pieces), compact=True)
 
 
-def _read_regular(blocks: Iterable[str]) -> Document | None:
-    """Read regular blocks (index, canonical timing line, text), else ``None``."""
+def _read_regular(blocks: Iterable[str], *, compact: bool = False) -> Document | None:
+    """Read regular blocks (index, canonical timing line, text), else ``None``.
+
+    ``compact`` (large files): cues of plain text store the text itself (see ``Cue.content``), which
+    saves memory and costs a little time each time a writer reads their content.
+    """
     cues: list[Cue] = []
     append = cues.append
     timing_shape = _CANONICAL.fullmatch
@@ -195,7 +199,7 @@ def _read_regular(blocks: Iterable[str]) -> Document | None:
             return None
         body = pieces[2].rstrip() if len(pieces) == 3 else ""
         if not body:
-            content: tuple[ContentItem, ...] = ()
+            content: tuple[ContentItem, ...] | str = ()
         elif "<" in body or "{" in body or ">" in body or "→" in body:
             if _may_hide_timing(body) and hidden_timing(body):
                 return None
@@ -210,10 +214,8 @@ def _read_regular(blocks: Iterable[str]) -> Document | None:
             if unknown:
                 return None
         else:
-            # Plain text: the cue stores it as it is and stands for content_from_text(body).
-            append(_trusted_cue(start, end, body, None, placement))
-            placement = NOWHERE
-            continue
+            # Plain text: a large file's cue stores it as it is (it stands for content_from_text(body)).
+            content = body if compact else _plain(body)
         append(_trusted_cue(start, end, content, None, placement))
         placement = NOWHERE
     if not cues:
@@ -236,6 +238,16 @@ def _blocks(data: str) -> Iterator[str]:
             return
         yield data[start:cut]
         start = cut + 2
+
+
+def _plain(body: str) -> tuple[ContentItem, ...]:
+    """``content_from_text(body)`` of non-empty text, its commonest shapes (one line, two lines) built directly."""
+    if "\n" not in body:
+        return (_trusted_run(body),)
+    first, _, rest = body.partition("\n")
+    if first and rest and "\n" not in rest:
+        return (_trusted_run(first), _BREAK, _trusted_run(rest))
+    return content_from_text(body)
 
 
 def _piece_blocks(pieces: Iterable[str]) -> Iterator[str]:
