@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from subkit import formats
-from subkit.cli._run import Job, RunSettings, expand_inputs, plan_jobs
-from subkit.cli._shared import EXIT_INTERRUPTED, EXIT_OK, describe, echo_json, echo_warnings, report_failure
-from subkit.errors import SubkitError, SubkitIOError, SubkitWarning
+from subkit.cli._run import Job, RunSettings, each_job, expand_inputs, plan_jobs
+from subkit.cli._shared import EXIT_OK, echo_warnings
+from subkit.errors import SubkitWarning
 from subkit.timing import format_clock, parse_clock
 
 __all__ = ["ClockType", "RangeType", "plan_media_jobs", "progress_printer", "run_media_jobs", "shown_warnings"]
@@ -225,39 +225,6 @@ def run_media_jobs(
         SubkitIOError: ``--out-dir`` cannot be created.
         click.exceptions.Exit: with status 1 (or 2) when a job failed, 130 when interrupted.
     """
-    if settings.out_dir is not None:
-        try:
-            settings.out_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise SubkitIOError(f"{settings.out_dir}: cannot create the folder: {exc.strerror or exc}",
-                                path=str(settings.out_dir)) from None
-    if len(jobs) == 1:
-        record = one(jobs[0])
-        if settings.as_json:
-            echo_json(record)
-        return
-    records: list[dict[str, Any]] = []
-    status = EXIT_OK
-    for job in jobs:
-        names = (job.source, *job.targets)
-        try:
-            records.append({**one(job), "ok": True})
-        except SubkitError as exc:
-            status = max(status, report_failure(exc, *names))
-            records.append({"input": job.source, "output": job.targets[0], "ok": False,
-                            "error": describe(exc, *names)})
-            continue
-        except KeyboardInterrupt:
-            done = sum(1 for record in records if record["ok"])
-            click.echo(f"subkit: interrupted: {done} of {len(jobs)} file(s) {verb}, {len(jobs) - len(records)} "
-                       f"not done (from {job.source} on)", err=True)
-            if settings.as_json:
-                echo_json({"ok": False, "files": records, "interrupted": True,
-                           "not_done": [j.source for j in jobs[len(records):]]})
-            click.get_current_context().exit(EXIT_INTERRUPTED)
-        if not settings.quiet:
-            click.echo(f"{job.source} -> {', '.join(job.targets)}", err=True)
-    if settings.as_json:
-        echo_json(records)
+    status = each_job(jobs, settings, one, verb=verb)
     if status != EXIT_OK:
         click.get_current_context().exit(status)

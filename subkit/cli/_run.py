@@ -53,6 +53,7 @@ __all__ = [
     "Outcome",
     "RunSettings",
     "check_in_out",
+    "each_job",
     "expand_inputs",
     "io_options",
     "output_stem",
@@ -604,20 +605,43 @@ def run_jobs(
 
 def _run_all(jobs: Sequence[Job], settings: RunSettings, transform: Transform, *, files: bool,
              reads: Sequence[Mapping[str, Any]]) -> int:
+    # One job on its own writes as it always did; several never write over an earlier job's output.
+    written: set[Path] | None = set() if files or len(jobs) > 1 else None
+    return each_job(jobs, settings, lambda job: run_job(job, settings, transform, reads=reads, written=written),
+                    files=files)
+
+
+def each_job(jobs: Sequence[Job], settings: RunSettings, one: Callable[[Job], Mapping[str, Any]], *,
+             files: bool = False, verb: str = "converted") -> int:
+    """Run ``one`` on every job and report: a failing file is reported and the others go on.
+
+    ``one`` does a job and returns its JSON record. With one job and not
+    ``files``, a failure propagates and ``--json`` prints the job's record;
+    otherwise each done job is announced on stderr (not with ``files``),
+    ``--json`` prints the records (each with ``ok``, and ``error``), as a list
+    or, with ``files``, as ``{"ok": ..., "files": [...]}``. Ctrl-C says how
+    many files were ``verb`` and which were not done.
+
+    Returns:
+        The exit status: 0, the worst failure's, or 130 when interrupted.
+
+    Raises:
+        SubkitError: the only job failed (one job, not ``files``).
+        SubkitIOError: ``--out-dir`` cannot be created.
+    """
     if settings.out_dir is not None:
         _make_folder(settings.out_dir)
     if len(jobs) == 1 and not files:
-        record = run_job(jobs[0], settings, transform, reads=reads)
+        record = one(jobs[0])
         if settings.as_json:
             echo_json(record)
         return EXIT_OK
-    written: set[Path] = set()
     records: list[dict[str, Any]] = []
     status = EXIT_OK
     for job in jobs:
         names = (_shown(job.source, "<stdin>"), *(_shown(t, "<stdout>") for t in job.targets))
         try:
-            records.append({**run_job(job, settings, transform, reads=reads, written=written), "ok": True})
+            records.append({**one(job), "ok": True})
         except SubkitError as exc:
             status = max(status, report_failure(exc, *names))
             records.append({"input": job.source, "output": job.targets[0] if len(job.targets) == 1 else
@@ -626,7 +650,7 @@ def _run_all(jobs: Sequence[Job], settings: RunSettings, transform: Transform, *
         except KeyboardInterrupt:
             # Ctrl-C: the file being written is intact (atomic writes); say what was done.
             done = sum(1 for record in records if record["ok"])
-            click.echo(f"subkit: interrupted: {done} of {len(jobs)} file(s) converted, {len(jobs) - len(records)} "
+            click.echo(f"subkit: interrupted: {done} of {len(jobs)} file(s) {verb}, {len(jobs) - len(records)} "
                        f"not done (from {names[0]} on)", err=True)
             if settings.as_json:
                 echo_json({"ok": False, "files": records, "interrupted": True,
