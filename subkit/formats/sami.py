@@ -294,6 +294,12 @@ def read(data: str, *, options: ReadOptions) -> Document:
     default_class = next(iter(classes.values()), ("", None))[0]
 
     body = _BODY.search(data)
+    if body is not None:
+        # A <BODY> inside the STYLE block is CSS text (the writer keeps a file's CSS as it was): look after it.
+        style = _OPEN["style"].search(data)
+        closing = _CLOSE["style"].search(data, style.end()) if style else None
+        if style and closing and style.end() <= body.start() < closing.start():
+            body = _BODY.search(data, closing.end())
     if body is None:
         first_sync = _FIRST_SYNC.search(data)
         if first_sync is None:

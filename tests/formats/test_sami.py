@@ -362,3 +362,15 @@ def test_planned_blocks_read_as_tag_by_tag(syncs: str) -> None:
     assert planned == general
     if isinstance(planned, Document) and isinstance(general, Document):
         assert planned.diagnostics == general.diagnostics
+
+
+def test_a_body_tag_inside_the_style_block_is_css_not_the_body() -> None:
+    """The writer keeps a file's CSS as it was; a ``<BODY>`` in it must not be taken for the document's body."""
+    doc = subkit.loads("<SAMI><HEAD><STYLE><BODY></STYLE></HEAD><BODY></BODY></SAMI>", format="sami")
+    written = subkit.dumps(doc, "sami")
+    assert isinstance(written, str) and "<!--\n<BODY>\n-->" in written
+    again = subkit.loads(written, format="sami")
+    assert again.cues == doc.cues == ()
+    text = ("<SAMI><HEAD><STYLE><!-- <BODY> P {} --></STYLE></HEAD><BODY>"
+            "<SYNC Start=1000><P>Hello</P><SYNC Start=2000><P>&nbsp;</P></BODY></SAMI>")
+    assert [cue.plain_text() for cue in subkit.loads(text, format="sami").cues] == ["Hello"]
