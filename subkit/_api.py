@@ -375,10 +375,11 @@ def _load_file_pieces(name: str, **kwargs: Any) -> Document | None:
         ParseError: the reader failed.
     """
     try:
+        # Looked at before opening: opening a FIFO would wait for its writer, and closing it unread lose its data.
+        info = Path(name).stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size < PIECES_FROM:
+            return None
         with Path(name).open("rb") as handle:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode) or info.st_size < PIECES_FROM:
-                return None
             head = handle.read(SNIFF_SIZE)
             if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"#EXTM3U", b"<")) and kwargs["format"] is None:
                 return None  # perhaps a manifest: load() looks

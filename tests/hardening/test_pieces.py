@@ -191,3 +191,21 @@ def test_a_large_file_never_holds_its_whole_text(tmp_path: Path, monkeypatch: py
     assert len(doc.cues) == 20_000
     # Above what the document holds, the read needed a few pieces, never the text (nor the bytes).
     assert peak - held < wide_text / 4, (peak - held, wide_text)
+
+
+def test_a_fifo_is_read_once_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A named pipe is not a regular file: it is read as a stream, opened once (a second open would lose data)."""
+    import os
+    import threading
+
+    _pieces(monkeypatch, 7)
+    fifo = tmp_path / "pipe.srt"
+    os.mkfifo(fifo)
+    data = SAMPLES["srt"].encode("utf-8")
+    loaded: list[subkit.Document] = []
+    reader = threading.Thread(target=lambda: loaded.append(subkit.load(fifo)), daemon=True)
+    reader.start()
+    fifo.write_bytes(data)
+    reader.join(timeout=10)
+    assert loaded, "load() did not finish: the pipe was opened twice and its data lost"
+    assert [cue.plain_text() for cue in loaded[0].cues] == ["Hello 😀\nthere", "again"]
