@@ -48,28 +48,18 @@ def _best(run: Callable[[], object], repeat: int = 3) -> float:
     return best
 
 
-#: A run shorter than this (seconds) is timed over several calls: one call of a few milliseconds is mostly noise.
-SPAN = 0.02
-
-
-def _per_call(run: Callable[[], object]) -> float:
-    """The CPU time of one call of ``run``, timed over enough calls to last :data:`SPAN` (at most 64)."""
-    def repeated(times: int) -> Callable[[], object]:
-        return lambda: [run() for _ in range(times)]
-
-    calls = 1
-    while True:
-        total = _best(repeated(calls))
-        if total >= SPAN or calls >= 64:
-            return total / calls
-        calls *= 4
-
-
 def _assert_linear(small: Callable[[], object], large: Callable[[], object], what: str) -> None:
-    ratio = 0.0
-    for _ in range(2):  # a second measurement before failing: another process may have taken the core
-        small_time = _per_call(small)
-        large_time = _per_call(large)
+    """Ten calls on the small input against one on the large: the same amount of input, timed over a like span.
+
+    One call on the small input may take a millisecond, where timer and
+    scheduler noise alone can double a measurement; ten calls in a row last
+    as long as the large call. A failing ratio is measured again (up to three
+    times) before the test fails: another process may have had the core.
+    """
+    ratio = small_time = large_time = 0.0
+    for _ in range(3):
+        small_time = _best(lambda: [small() for _ in range(10)]) / 10
+        large_time = _best(large)
         if large_time < FLOOR:
             return
         ratio = large_time / max(small_time, FLOOR / MAX_RATIO)
