@@ -158,7 +158,10 @@ class Charset:
                 out.append(bytes([byte]).decode(self.codec))
             except UnicodeDecodeError:
                 bad.append(index)
-        return "".join(out), bad
+        text = "".join(out)
+        # In canonical order, as encode() writes it: marks on one letter (Arabic tanwin, say) in another order
+        # would read back reordered.
+        return (text if text.isascii() else unicodedata.normalize("NFC", text)), bad
 
     def encode(self, text: str) -> tuple[bytes, list[str]]:
         """Bytes of ``text`` and the characters that are not in the table (written as ``?``)."""
