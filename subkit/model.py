@@ -469,13 +469,13 @@ class Cue:
             type(self.start_ms) is int
             and type(self.end_ms) is int
             and self.end_ms >= self.start_ms
-            and type(_stored_content(self)) is tuple
+            and type(self.content) is tuple
             and type(self.words) is tuple
             and type(self.extra) is FrozenMap
         ):
             _check(type(self.start_ms) is int and type(self.end_ms) is int, "Cue times must be int milliseconds")
             _check(self.end_ms >= self.start_ms, f"Cue ends before it starts: {self.start_ms} > {self.end_ms}")
-            _check(isinstance(_stored_content(self), tuple), "Cue.content must be a tuple")
+            _check(isinstance(self.content, tuple), "Cue.content must be a tuple")
             _check(isinstance(self.words, tuple), "Cue.words must be a tuple")
             _freeze(self, "extra")
 
@@ -486,9 +486,6 @@ class Cue:
 
     def plain_text(self) -> str:
         """The text without formatting, hard breaks as ``\\n``; raw markup left out."""
-        stored = _stored_content(self)
-        if type(stored) is str:
-            return stored
         parts: list[str] = []
         for item in self.content:
             if type(item) is Run:
@@ -907,46 +904,64 @@ for _type in _MODEL_TYPES:
     _type.__delattr__ = _refuse_deletion  # type: ignore[method-assign,assignment]
 
 
-class _CueContent:
-    """:attr:`Cue.content`, which a cue stores as its tuple or, when a reader built it from plain text, as that text.
-
-    A million-cue file of plain text would otherwise hold a tuple and a
-    :class:`Run` for every line of every cue, more than the text itself. A
-    stored text stands for ``content_from_text(text)``: reading the field builds
-    those runs (each time: the text is what stays), so nothing outside the model
-    can tell the two apart (equality, hashing, pickling and ``replace`` all
-    read the field). Writers that write plain text as it is look at the stored
-    value with :func:`_stored_content` first. Only the trusted constructors
-    store text: the public constructor still requires a tuple.
-    """
-
-    __slots__ = ("_get", "_set")
-
-    def __init__(self, slot: Any) -> None:
-        self._get = slot.__get__
-        self._set = slot.__set__
-
-    def __get__(self, cue: Any, owner: Any = None) -> Any:
-        if cue is None:
-            return self
-        stored = self._get(cue)
-        return _runs_of_text(stored) if type(stored) is str else stored
-
-    def __set__(self, cue: Any, value: Any) -> None:
-        self._set(cue, value)
-
-
-#: ``content_from_text`` of the texts cues store, for the last few read: a writer reads a cue's content two or
-#: three times in a row, and the tuples are immutable, so equal texts may share one.
-_runs_of_text: Callable[[str], Content] = functools.lru_cache(maxsize=64)(content_from_text)
-
 #: The slot behind :attr:`Cue.content`.
 _CONTENT_SLOT: Any = vars(Cue)["content"]
-Cue.content = _CueContent(_CONTENT_SLOT)  # type: ignore[assignment,misc]
 
-#: ``_stored_content(cue)``: what the cue stores for its content, a tuple or the plain text it stands for
-#: (``content_from_text(text)``), for writers that write plain text as it is.
+#: ``_stored_content(cue)``: what the cue stores for its content: the tuple, or for a :class:`_PlainCue` the
+#: plain text it stands for (``content_from_text(text)``), for writers that write plain text as it is.
 _stored_content: Callable[[Cue], Content | str] = _CONTENT_SLOT.__get__
+
+#: ``content_from_text`` of the texts plain cues store, for the last few read: a writer reads a cue's content
+#: two or three times in a row, and the tuples are immutable, so equal texts may share one.
+_runs_of_text: Callable[[str], Content] = functools.lru_cache(maxsize=64)(content_from_text)
+
+
+def _stored_items(cue: Cue) -> Content:
+    """The content items a cue stores: none for a plain cue that stores its text (plain text has no style)."""
+    stored = _stored_content(cue)
+    return () if isinstance(stored, str) else stored
+
+
+def _plain_content(cue: Cue) -> Content:
+    stored = _stored_content(cue)
+    return _runs_of_text(stored) if type(stored) is str else stored  # type: ignore[return-value]
+
+
+class _PlainCue(Cue):
+    """A :class:`Cue` that stores the plain text it was read from in place of its content tuple.
+
+    A large file's reader (one read in pieces) makes these for cues without
+    markup: a million-cue file would otherwise hold a tuple and a
+    :class:`Run` for every line of every cue, more than the text itself. The
+    text stands for ``content_from_text(text)``; reading :attr:`content` builds
+    those runs. Nothing outside the model can tell the two apart: it compares
+    and hashes equal to the :class:`Cue` with those runs, shows as one,
+    pickles, copies and takes ``replace`` (which gives a cue storing the
+    tuple). Plain cues are made only by :func:`_trusted_plain_cue`; the class
+    is separate so that an ordinary cue's ``content`` stays a plain slot.
+    """
+
+    __slots__ = ()
+
+    content = property(_plain_content, _CONTENT_SLOT.__set__)
+
+    def plain_text(self) -> str:
+        """The text without formatting, hard breaks as ``\\n``."""
+        stored = _stored_content(self)
+        return stored if type(stored) is str else super().plain_text()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Cue):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in _CUE_FIELDS)
+
+    __hash__ = Cue.__hash__
+
+    def __repr__(self) -> str:
+        return "Cue" + _compact_repr(self).removeprefix(type(self).__name__)
+
+
+_CUE_FIELDS = tuple(f.name for f in dataclasses.fields(Cue))
 
 
 def _shell(cls: type) -> type:
@@ -961,7 +976,7 @@ def _shell(cls: type) -> type:
     return type(f"_{cls.__name__}Shell", (), {"__slots__": vars(cls)["__slots__"], "__module__": __name__})
 
 
-def _build_trusted_cue() -> Any:
+def _build_trusted_cue(cls: type = Cue) -> Any:
     """Make :func:`_trusted_cue`, its code unrolled from the fields of :class:`Cue` once, at import.
 
     Building a cue this way costs about half of the checks-skipping slot stores
@@ -970,7 +985,7 @@ def _build_trusted_cue() -> Any:
     fields = dataclasses.fields(Cue)
     given = ("start_ms", "end_ms", "content", "id", "placement", "speaker", "language", "extra", "style", "comment",
              "effect", "words")
-    namespace: dict[str, Any] = {"Shell": _shell(Cue), "Cue": Cue, "NOWHERE": NOWHERE, "EMPTY": EMPTY}
+    namespace: dict[str, Any] = {"Shell": _shell(Cue), "Cue": cls, "NOWHERE": NOWHERE, "EMPTY": EMPTY}
     lines = [
         "def _trusted_cue(start_ms, end_ms, content, id=None, placement=NOWHERE, speaker=None, language=None,"
         " extra=EMPTY, style=None, comment=False, effect=None, words=()):",
@@ -1008,6 +1023,10 @@ def _build_trusted_run() -> Any:
 #: ints with ``end_ms >= start_ms``, that ``content`` and ``words`` are tuples and that
 #: ``extra`` is a :class:`FrozenMap`. Private: it can build a cue that breaks the invariants.
 _trusted_cue = _build_trusted_cue()
+
+#: ``_trusted_plain_cue(start_ms, end_ms, text, id=None, placement=NOWHERE, ...)``: as :func:`_trusted_cue`,
+#: a :class:`_PlainCue` storing ``text`` (non-empty plain text) for ``content_from_text(text)``.
+_trusted_plain_cue = _build_trusted_cue(_PlainCue)
 
 #: ``_trusted_run(text, style=PLAIN)``: a :class:`Run` built without checking that
 #: ``text`` holds no line break. For readers that split lines themselves.

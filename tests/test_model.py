@@ -191,9 +191,9 @@ def test_a_cue_storing_plain_text_is_the_cue_of_its_runs(text: str) -> None:
     import copy
     import pickle
 
-    from subkit.model import _stored_content, _trusted_cue
+    from subkit.model import _stored_content, _trusted_cue, _trusted_plain_cue
 
-    stored = _trusted_cue(0, 1000, text or ())
+    stored = _trusted_plain_cue(0, 1000, text) if text else _trusted_cue(0, 1000, ())
     built = Cue(start_ms=0, end_ms=1000, content=content_from_text(text))
     assert stored == built and hash(stored) == hash(built)
     assert stored.content == built.content and type(stored.content) is tuple

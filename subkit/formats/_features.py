@@ -57,7 +57,8 @@ from subkit.model import (
     Raw,
     Run,
     RunStyle,
-    _stored_content,
+    _PlainCue,
+    _stored_items,
 )
 
 __all__ = ["FEATURE_MESSAGES", "cue_features", "document_features", "report_unsupported"]
@@ -106,8 +107,8 @@ _ORDER = {name: index for index, name in enumerate(FEATURE_MESSAGES)}
 def cue_features(cue: Cue, raw_format: str | None = None) -> set[str]:
     """The feature keys ``cue`` uses; raw markup of ``raw_format`` does not count."""
     found: set[str] = set()
-    stored = _stored_content(cue)
-    for item in () if type(stored) is str else stored:  # plain text uses no feature
+    content = cue.content if type(cue) is not _PlainCue else _stored_items(cue)
+    for item in content:
         if type(item) is Run:
             if item.style is not PLAIN:  # the usual run: no feature
                 _style_features(item.style, found)

@@ -43,6 +43,7 @@ from subkit.model import (
     Placement,
     Region,
     _trusted_cue,
+    _trusted_plain_cue,
     _trusted_run,
     content_from_text,
 )
@@ -887,8 +888,8 @@ class _CueBuilder:
             offset, ident, start_ms, end_ms, placement, text = take()
             if "<" not in text and "&" not in text:
                 # No markup: skip the cue text parser.
-                if compact:  # the cue stores the text as it is (it stands for content_from_text(text))
-                    append(_trusted_cue(start_ms, end_ms, text or (), ident, placement))
+                if compact and text:  # the cue stores the text as it is (it stands for content_from_text(text))
+                    append(_trusted_plain_cue(start_ms, end_ms, text, ident, placement))
                     continue
                 if "\n" not in text:
                     content: tuple[ContentItem, ...] = (_trusted_run(text),) if text else ()

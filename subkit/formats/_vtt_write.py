@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Final
 
 from subkit._lang import writer_language
@@ -50,7 +50,9 @@ from subkit.model import (
     Raw,
     Run,
     RunStyle,
+    _PlainCue,
     _stored_content,
+    _stored_items,
 )
 from subkit.timing import format_vtt
 
@@ -649,8 +651,7 @@ class Writer:
         doc = self.doc
         # Colours first: the STYLE block with generated rules precedes the cues.
         for cue in doc.cues if self.css else ():
-            stored = _stored_content(cue)
-            for item in () if type(stored) is str else stored:  # plain text has no colour
+            for item in cue.content if type(cue) is not _PlainCue else _stored_items(cue):
                 if type(item) is Run and item.style is not PLAIN:
                     if item.style.color is not None:
                         self.colors.name("color", item.style.color)
@@ -670,6 +671,23 @@ class Writer:
             start = upto
         yield from self.cue_pieces(start, len(cues))
         yield "\n"
+
+    def _other_payload(self, cue: Cue, content: tuple[ContentItem, ...] | str, index: int,
+                       block: Callable[[str], str]) -> tuple[RunStyle, str] | str:
+        """The style and text of a cue that is not one plain run, or its whole block when the short path cannot.
+
+        ``content`` is what the cue stores: a large file's plain cue stores its text, written as it is unless
+        it has an empty line. ``block`` writes the block of a cue whose text a tag plan made.
+        """
+        if isinstance(content, str):
+            if "\n\n" not in content and content[0] != "\n" and content[-1] != "\n":
+                return PLAIN, content
+            content = cue.content
+        uniform = _uniform_lines(content)
+        if uniform is None:
+            mixed = self._mixed(cue, index)
+            return "\n\n" + (self.cue_block(cue, index) if mixed is None else block(mixed))
+        return uniform
 
     def cue_pieces(self, start: int, stop: int) -> Iterator[str]:
         """Cues ``start`` to ``stop`` (comment cues left out), each after a blank line, a few hundred at a time.
@@ -698,7 +716,8 @@ class Writer:
                 continue
             start_ms = cue.start_ms
             end_ms = cue.end_ms
-            content = _stored_content(cue)
+            # A large file's plain cue stores its text (a str), written as it is where it can be.
+            content = cue.content if type(cue) is not _PlainCue else _stored_content(cue)
             if (
                 start_ms < 0 or end_ms < 0 or cue.extra is not EMPTY or cue.words or cue.speaker is not None
                 or cue.language is not None
@@ -717,17 +736,15 @@ class Writer:
                     append("\n\n" + self.cue_block(cue, index, self.settings_lost))
                     continue
             # The payload: one run (without ruby), or plain runs and line breaks without an empty line.
-            plain = _plain_payload(content)
-            if plain is not None:
-                style, text = PLAIN, plain
+            first = content[0] if len(content) == 1 else None
+            if type(first) is Run and first.style is PLAIN:
+                style, text = PLAIN, first.text
             else:
-                content = cue.content
-                uniform = _uniform_lines(content)
-                if uniform is None:
-                    mixed = self._mixed(cue, index)
-                    append("\n\n" + (self.cue_block(cue, index) if mixed is None else block(mixed)))
+                payload = self._other_payload(cue, content, index, block)
+                if isinstance(payload, str):
+                    append(payload)
                     continue
-                style, text = uniform
+                style, text = payload
             if needs_escape(text) is not None:
                 text = escape_text(text)
             if style is not PLAIN:
@@ -817,17 +834,6 @@ def _add_region(parts: list[str], region: str, size: float | None) -> None:
         parts.append(f"region:{region}")
     else:
         parts.insert(0, f"region:{region}")
-
-
-def _plain_payload(stored: tuple[ContentItem, ...] | str) -> str | None:
-    """The text of content that is plain text without an empty line (one plain run, or stored text), else ``None``."""
-    if type(stored) is str:
-        return stored if stored and "\n\n" not in stored and stored[0] != "\n" and stored[-1] != "\n" else None
-    if len(stored) == 1:
-        only = stored[0]
-        if type(only) is Run and only.style is PLAIN:
-            return only.text
-    return None
 
 
 def _uniform_lines(content: tuple[ContentItem, ...]) -> tuple[RunStyle, str] | None:

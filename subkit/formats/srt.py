@@ -48,6 +48,7 @@ from subkit.model import (
     RunStyle,
     _stored_content,
     _trusted_cue,
+    _trusted_plain_cue,
     _trusted_run,
     content_from_text,
 )
@@ -199,7 +200,7 @@ def _read_regular(blocks: Iterable[str], *, compact: bool = False) -> Document |
             return None
         body = pieces[2].rstrip() if len(pieces) == 3 else ""
         if not body:
-            content: tuple[ContentItem, ...] | str = ()
+            content: tuple[ContentItem, ...] = ()
         elif "<" in body or "{" in body or ">" in body or "→" in body:
             if _may_hide_timing(body) and hidden_timing(body):
                 return None
@@ -215,7 +216,11 @@ def _read_regular(blocks: Iterable[str], *, compact: bool = False) -> Document |
                 return None
         else:
             # Plain text: a large file's cue stores it as it is (it stands for content_from_text(body)).
-            content = body if compact else _plain(body)
+            if compact:
+                append(_trusted_plain_cue(start, end, body, None, placement))
+                placement = NOWHERE
+                continue
+            content = _plain(body)
         append(_trusted_cue(start, end, content, None, placement))
         placement = NOWHERE
     if not cues:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import subkit
@@ -209,3 +209,22 @@ def test_a_fifo_is_read_once_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     reader.join(timeout=10)
     assert loaded, "load() did not finish: the pipe was opened twice and its data lost"
     assert [cue.plain_text() for cue in loaded[0].cues] == ["Hello 😀\nthere", "again"]
+
+
+@settings(max_examples=40)
+@given(st.lists(st.text(alphabet=st.sampled_from("ab \n&<é"), min_size=1, max_size=10), min_size=1, max_size=4))
+def test_plain_cues_write_what_the_cues_of_their_runs_write(texts: list[str]) -> None:
+    """A large file's plain cues store their text; every writer writes them as the cues of the runs they stand for."""
+    import warnings
+
+    from subkit.model import Cue, Document, _trusted_plain_cue, content_from_text
+
+    plain = Document(cues=tuple(_trusted_plain_cue(i * 1000, i * 1000 + 500, text) for i, text in enumerate(texts)))
+    built = Document(cues=tuple(Cue(start_ms=i * 1000, end_ms=i * 1000 + 500, content=content_from_text(text))
+                                for i, text in enumerate(texts)))
+    assert plain == built
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for fmt in ("srt", "webvtt", "ass", "ttml", "microdvd", "sbv", "transcript"):
+            options: dict[str, Any] = {"fps": 25} if fmt == "microdvd" else {}
+            assert subkit.render(plain, fmt, **options).data == subkit.render(built, fmt, **options).data, fmt
