@@ -288,7 +288,7 @@ def encode_pieces(pieces: Iterable[str], encoding: str, *, size: int = CHUNK_CHA
 
 
 #: Bytes decoded at a time by :func:`decode_pieces`.
-PIECE_BYTES = 1 << 20
+PIECE_BYTES = 1 << 18
 
 
 def byte_pieces(data: bytes, start: int = 0, size: int = PIECE_BYTES) -> Iterator[memoryview]:
