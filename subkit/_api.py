@@ -365,10 +365,22 @@ def _load_pieces(
     return _finish(doc, spec, LoadInfo(spec.name, codec, start > 0, False, None))
 
 
-def _load_file_pieces(name: str, **kwargs: Any) -> Document | None:
+def _may_be_manifest(head: bytes) -> bool:
+    """Whether a file starting with ``head`` may be an HLS playlist or a DASH MPD (which :func:`load` follows)."""
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"#EXTM3U", b"<"))
+
+
+def _load_file_pieces(
+    name: str,
+    format: str | None,
+    encoding: str | None,
+    strict: bool,
+    options_for: Callable[[str], Mapping[str, Any]] | None,
+    options: dict[str, Any],
+) -> Document | None:
     """:func:`_load_pieces` of a large regular file, read from the disk as it is parsed (never held whole).
 
-    ``None`` when the file is small, not a regular file, or is read whole after all.
+    ``None`` when the file is small, not a regular file, may be a manifest, or is read whole after all.
 
     Raises:
         SubkitIOError: the file cannot be read.
@@ -381,11 +393,10 @@ def _load_file_pieces(name: str, **kwargs: Any) -> Document | None:
             return None
         with Path(name).open("rb") as handle:
             head = handle.read(SNIFF_SIZE)
-            if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"#EXTM3U", b"<")) and kwargs["format"] is None:
-                return None  # perhaps a manifest: load() looks
-            return _load_pieces(head, functools.partial(_io.file_pieces, handle), kwargs["format"] and
-                                get(kwargs["format"]), kwargs["encoding"], kwargs["strict"], name,
-                                kwargs["options_for"], kwargs["options"])
+            if format is None and _may_be_manifest(head):
+                return None
+            return _load_pieces(head, functools.partial(_io.file_pieces, handle), get(format) if format else None,
+                                encoding, strict, name, options_for, options)
     except OSError as exc:
         raise SubkitIOError(f"{name}: cannot read: {exc.strerror or exc}", path=name, errno=exc.errno) from None
 
@@ -470,16 +481,37 @@ def load(
         return _load_stream(path, format=format, encoding=encoding, strict=strict, language=language,
                             options_for=options_for, **options)
     name = os.fspath(path)
-    if name != "-":
-        doc = _load_file_pieces(name, format=format, encoding=encoding, strict=strict, options_for=options_for,
-                                options=options)
-        if doc is not None:
-            assert doc.loaded is not None
-            return doc if format else note_misnamed(doc, get(doc.loaded.format), name, strict=strict)
+    doc = None if name == "-" else _load_file_pieces(name, format, encoding, strict, options_for, options)
+    if doc is None:
+        return _load_whole(name, format, encoding, strict, language, options_for, options)
+    return _misnamed(doc, format, name, strict)
+
+
+def _misnamed(doc: Document, format: str | None, name: str, strict: bool) -> Document:
+    """``doc`` with :func:`note_misnamed`'s word when its format was detected and the file's extension says another."""
+    if format or doc.loaded is None:
+        return doc
+    return note_misnamed(doc, get(doc.loaded.format), name, strict=strict)
+
+
+def _load_whole(
+    name: str,
+    format: str | None,
+    encoding: str | None,
+    strict: bool,
+    language: str | None,
+    options_for: Callable[[str], Mapping[str, Any]] | None,
+    options: dict[str, Any],
+) -> Document:
+    """:func:`load` of a file read whole (``"-"``: standard input), a manifest followed to its track.
+
+    Raises:
+        SubkitIOError, UnknownFormatError, FormatDetectionError, ParseError, ConfigError: as :func:`load`.
+    """
     data = _io.read_bytes(name)
     source = "<stdin>" if name == "-" else name
     # Only a file that starts like a playlist or an MPD imports the manifest reader.
-    if format is None and name != "-" and data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"#EXTM3U", b"<")):
+    if format is None and name != "-" and _may_be_manifest(data[:4096]):
         from subkit import _streams
 
         if _streams.is_manifest(data):  # a DASH MPD or HLS playlist: read the track it points at
@@ -491,9 +523,7 @@ def load(
     del data  # the box holds the only reference: _loads frees the bytes once decoded
     doc = _loads(box, format=format, encoding=encoding, strict=strict, source=source, language=language,
                  options_for=options_for, **options)
-    if format or doc.loaded is None:
-        return doc
-    return note_misnamed(doc, get(doc.loaded.format), name, strict=strict)
+    return _misnamed(doc, format, name, strict)
 
 
 def _stream_name(stream: Any) -> str | None:
